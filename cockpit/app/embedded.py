@@ -1,0 +1,76 @@
+"""The demo backend embedded in the cockpit, on a thread with its own asyncio loop.
+
+The simulation then never costs the GUI thread a tick; the cockpit talks to it over a real loopback
+websocket exactly as it would to a district backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from cockpit.backend.city import City
+from cockpit.backend.server import DemoBackend, now_ms
+from cockpit.backend.streams import Hub
+
+log = logging.getLogger(__name__)
+
+PREWARM_S = 150.0
+
+
+class EmbeddedBackend:
+    """Runs :class:`DemoBackend` on a daemon thread.
+
+    Args:
+        seed: Simulation seed.
+        rate: Sensor updates per second.
+        speed: Simulated seconds per real second.
+    """
+
+    def __init__(self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0) -> None:
+        self.seed, self.rate, self.speed = seed, rate, speed
+        self.url = ""
+        self.error: BaseException | None = None
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._main, name="demo-backend", daemon=True)
+
+    def start(self, timeout: float = 10.0) -> str:
+        """Start and return the websocket URL.
+
+        Raises:
+            RuntimeError: the backend did not come up.
+        """
+        self._thread.start()
+        if not self._ready.wait(timeout) or self.error is not None or not self.url:
+            raise RuntimeError(f"embedded demo backend did not start: {self.error!r}")
+        return self.url
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=5)
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:  # reported to the starter, never silent
+            self.error = exc
+            log.exception("embedded demo backend failed")
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        city = City(Hub(), seed=self.seed, rate=self.rate)
+        # Start the scenario clock some minutes in, so the first screen already tells a story.
+        city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
+        city.advance(PREWARM_S)
+        backend = DemoBackend(city, speed=self.speed)
+        await backend.start()
+        self.url = backend.url
+        self._ready.set()
+        await self._stop.wait()
+        await backend.stop()

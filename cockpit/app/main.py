@@ -1,0 +1,127 @@
+"""``cockpit``: the wall application.
+
+``cockpit --demo`` (also the default with no backend given) starts the simulated city in-process and
+connects to it over a loopback websocket. ``--screenshot DIR --quit-after S`` writes one PNG per
+wall window after S seconds and exits 0, for headless checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger("cockpit")
+
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+FONT_FAMILY = "Noto Sans CJK SC"
+LANGUAGES = ("zh_CN", "en")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cockpit", description="City command-centre video wall.")
+    p.add_argument(
+        "--demo", action="store_true", help="run on the embedded demo backend (default with no --backend)"
+    )
+    p.add_argument(
+        "--backend",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="backend websocket URL; repeat for failover",
+    )
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help="user-interface language (default: from the locale)"
+    )
+    p.add_argument(
+        "--operator", default=os.environ.get("USER", "operator"), help="operator name for the audit trail"
+    )
+    p.add_argument("--role", default="operator", choices=["viewer", "operator", "supervisor", "trainer"])
+    p.add_argument("--scale", type=float, default=1.0, help="wall font scale (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="demo city seed")
+    p.add_argument("--rate", type=float, default=2000.0, help="demo sensor updates per second")
+    p.add_argument("--windowed", action="store_true", help="an ordinary window instead of full screen")
+    p.add_argument(
+        "--screenshot", type=Path, metavar="DIR", help="write one PNG per wall window to DIR on exit"
+    )
+    p.add_argument("--quit-after", type=float, metavar="SECONDS", help="exit after this many seconds")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    return p
+
+
+def install_exception_hooks() -> None:
+    """Nothing dies silently: uncaught errors on any thread or in the loop are logged loudly."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.critical("uncaught exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            hook(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
+def loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    exc = context.get("exception")
+    if isinstance(exc, BaseException):
+        log.error("asyncio: %s", context.get("message"), exc_info=exc)
+    else:
+        log.error("asyncio: %s", context.get("message"))
+
+
+def pick_language(requested: str | None) -> str:
+    if requested:
+        return requested
+    env = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh_CN" if env.startswith("zh") else "en"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.scale <= 0:
+        print("cockpit: --scale must be positive", file=sys.stderr)
+        return 2
+    if args.quit_after is not None and args.quit_after <= 0:
+        print("cockpit: --quit-after must be positive", file=sys.stderr)
+        return 2
+    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if no_display and "QT_QPA_PLATFORM" not in os.environ:
+        if args.screenshot is None:
+            print(
+                "cockpit: no display found (DISPLAY is not set). Run it on the wall's desktop, under "
+                "Xvfb (xvfb-run cockpit --demo), or headless with --screenshot DIR --quit-after S.",
+                file=sys.stderr,
+            )
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if args.screenshot is not None:
+        try:
+            args.screenshot.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"cockpit: cannot create screenshot folder {args.screenshot}: {exc}", file=sys.stderr)
+            return 2
+    install_exception_hooks()
+    from cockpit.app.run import run  # Qt is imported only once the arguments are known good
+
+    return run(args, pick_language(args.lang))
+
+
+def default_client_id() -> str:
+    return f"cockpit-{socket.gethostname()}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,334 @@
+"""Turns the model into what the wall window shows, once per frame, and intents into commands.
+
+Attributes down: the presenter sets widget values. Messages up: the window's widgets emit signals,
+which :mod:`cockpit.app.wiring` connects to the ``_on_*`` slots here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication
+
+from cockpit.app.commands import CommandTracker, Phase, Tracked
+from cockpit.app.names import counters_text, district_name, event_type_name, sensor_kind_name, unit_label
+from cockpit.app.wall_window import WallWindow
+from cockpit.feed import ConnectionState
+from cockpit.model import EventRecord, Situation
+from cockpit.protocol.ids import uuid7
+from cockpit.protocol.messages import Command, CommandKind, DispatchState, EventState, UnitStatus
+from cockpit.protocol.session import Counters
+from widgets.dispatch_button import CommandLevel
+from widgets.event_list import EventRow
+from widgets.severity import Severity as WidgetSeverity
+from widgets.status_bar import LinkLevel
+from widgets.vital_tile import VitalSignTile
+
+MAX_ROWS = 500
+HISTORY_POINTS = 240
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("WallPresenter", text)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """What the presenter needs to know about the feed, read every frame."""
+
+    state: ConnectionState
+    detail: str
+    counters: Counters
+
+
+def state_label(state: ConnectionState) -> str:
+    return {
+        ConnectionState.CONNECTING: tr("Connecting"),
+        ConnectionState.RESYNCING: tr("Resynchronising"),
+        ConnectionState.LIVE: tr("Live"),
+        ConnectionState.STALE: tr("Stale: no data"),
+        ConnectionState.OFFLINE: tr("Offline"),
+    }[state]
+
+
+def event_state_text(state: EventState) -> str:
+    return {
+        EventState.NEW: tr("New"),
+        EventState.ACKNOWLEDGED: tr("Acknowledged"),
+        EventState.DISPATCHED: tr("Dispatched"),
+        EventState.RESOLVED: tr("Resolved"),
+        EventState.CLOSED: tr("Closed"),
+    }[state]
+
+
+def dispatch_state_text(state: DispatchState) -> str:
+    return {
+        DispatchState.ACCEPTED: tr("Accepted"),
+        DispatchState.DISPATCHED: tr("Dispatched"),
+        DispatchState.ACKNOWLEDGED: tr("Unit acknowledged"),
+        DispatchState.EN_ROUTE: tr("En route"),
+        DispatchState.ON_SCENE: tr("On scene"),
+        DispatchState.COMPLETED: tr("Completed"),
+        DispatchState.FAILED: tr("Failed"),
+        DispatchState.CANCELLED: tr("Cancelled"),
+    }[state]
+
+
+class _TileBinding:
+    def __init__(self, tile: VitalSignTile) -> None:
+        self.tile = tile
+        self.row: int | None = None
+        self.history: deque[float] = deque(maxlen=HISTORY_POINTS)
+
+
+class WallPresenter:
+    """Keeps one :class:`WallWindow` in step with the situation.
+
+    Args:
+        window: The window to fill.
+        situation: The live model.
+        tracker: Commands sent from this cockpit.
+        link: Returns the feed's current status.
+        send: Sends a command (the feed's outbox).
+        vital_names: Sensor names to show as tiles, in order; the rest of the tiles take the
+            first sensor of each kind.
+    """
+
+    def __init__(
+        self,
+        window: WallWindow,
+        situation: Situation,
+        tracker: CommandTracker,
+        link: Callable[[], LinkStatus],
+        send: Callable[[Command], None],
+        vital_names: list[str],
+    ) -> None:
+        self.window = window
+        self.situation = situation
+        self.tracker = tracker
+        self.link = link
+        self.send = send
+        self.vital_names = vital_names
+        self.selected: str | None = None
+        self.frames = 0
+        self.newest_ts = 0
+        self._tiles = [_TileBinding(t) for t in window.tiles]
+        self._rows_dirty = True
+        self._last_slow = 0.0
+        self._last_sample = 0.0
+
+    # ------------------------------------------------------------------------- per frame
+
+    def frame(self) -> None:
+        """Take the model's changes since the last frame and update the window."""
+        self.frames += 1
+        changes = self.situation.take_changes()
+        if changes.newest_ts > self.newest_ts:
+            self.newest_ts = changes.newest_ts
+        if changes.events or changes.units or changes.dispatches or changes.replaced:
+            self._rows_dirty = True
+        if changes.catalog:
+            self._bind_tiles()
+        now = time.monotonic()
+        slow = now - self._last_slow >= 0.5
+        if self._rows_dirty or slow:
+            self._update_rows()
+            self._update_dispatch_panel()
+            self._rows_dirty = False
+        if changes.sensors or slow:
+            self._update_tiles(now)
+        if slow:
+            self._last_slow = now
+            self._update_status()
+            self.window.clock.setText(time.strftime("%H:%M:%S"))
+
+    def refresh_commands(self) -> None:
+        """Commands changed: redraw what shows them on the next frame."""
+        self._rows_dirty = True
+
+    # ------------------------------------------------------------------------- status
+
+    def _server_now(self) -> int:
+        return self.situation.server_now(time.time_ns() // 1_000_000)
+
+    def _update_status(self) -> None:
+        link = self.link()
+        level = {
+            ConnectionState.LIVE: LinkLevel.OK,
+            ConnectionState.RESYNCING: LinkLevel.DEGRADED,
+            ConnectionState.CONNECTING: LinkLevel.DEGRADED,
+            ConnectionState.STALE: LinkLevel.DOWN,
+            ConnectionState.OFFLINE: LinkLevel.DOWN,
+        }[link.state]
+        age = (self._server_now() - self.newest_ts) / 1000 if self.newest_ts else None
+        detail = counters_text(link.counters)
+        if link.state is not ConnectionState.LIVE:
+            detail = f"{link.detail} · {detail}"
+        self.window.status.set_status(state_label(link.state), level, age, detail)
+
+    # ------------------------------------------------------------------------- events
+
+    def _row(self, ev: EventRecord) -> EventRow:
+        title = event_type_name(ev.type, ev.title)
+        if ev.source:
+            title = f"{title} · {ev.source}"
+        units = [
+            unit_label(self.situation.units[d.unit_id]) + " · " + dispatch_state_text(d.state)
+            for d in self.situation.dispatches_for(ev.id)
+            if d.unit_id in self.situation.units and not d.state.is_final
+        ]
+        return EventRow(
+            id=ev.id,
+            severity=WidgetSeverity(int(ev.severity)),
+            time_text=time.strftime("%H:%M:%S", time.localtime(ev.time_ms / 1000)),
+            title=title,
+            district=district_name(ev.district),
+            state_text=event_state_text(ev.state),
+            acknowledged=ev.acknowledged,
+            dispatch_text=", ".join(units),
+        )
+
+    def _update_rows(self) -> None:
+        events = self.situation.open_events()[:MAX_ROWS]
+        self.window.events.set_rows([self._row(e) for e in events])
+        self.window.events_label.setText(tr("Live events ({n} open)").format(n=len(events)))
+        if self.selected is None and events:
+            self.window.events.select_event(events[0].id)
+            self.selected = events[0].id
+
+    # ------------------------------------------------------------------------- dispatch
+
+    def _recommended_unit(self, ev: EventRecord) -> str | None:
+        for uid in ev.recommended:
+            unit = self.situation.units.get(uid)
+            if unit is not None and unit.status is UnitStatus.AVAILABLE:
+                return uid
+        return None
+
+    def _update_dispatch_panel(self) -> None:
+        panel = self.window.dispatch
+        ev = self.situation.events.get(self.selected or "")
+        if ev is None:
+            panel.set_target(tr("No event selected"), "", False)
+            panel.set_command_state("", CommandLevel.IDLE)
+            panel.set_busy(False)
+            return
+        uid = self._recommended_unit(ev)
+        event_text = f"{event_type_name(ev.type, ev.title)} · {district_name(ev.district)}"
+        unit_text = unit_label(self.situation.units[uid]) if uid else tr("No recommended unit available")
+        pending = self.tracker.pending_for_event(ev.id)
+        panel.set_target(event_text, unit_text, uid is not None and ev.open)
+        panel.set_busy(pending)
+        tracked = self.tracker.latest_for_event(ev.id, CommandKind.DISPATCH)
+        text, level = self._command_text(tracked)
+        panel.set_command_state(text, level)
+
+    def _command_text(self, t: Tracked | None) -> tuple[str, CommandLevel]:
+        if t is None:
+            return tr("Ready"), CommandLevel.IDLE
+        unit = self.situation.units.get(t.command.unit_id)
+        who = unit_label(unit) if unit is not None else t.command.unit_id
+        if t.phase is Phase.QUEUED:
+            return tr("{unit}: queued, link down; sends when it is back").format(
+                unit=who
+            ), CommandLevel.PENDING
+        if t.phase is Phase.SENT:
+            return tr("{unit}: sent, waiting for answer (try {n})").format(
+                unit=who, n=t.tries
+            ), CommandLevel.PENDING
+        if t.phase is Phase.NO_RESPONSE:
+            return tr("{unit}: no response after {n} tries").format(unit=who, n=t.tries), CommandLevel.FAILED
+        if t.phase is Phase.REJECTED:
+            return tr("{unit}: rejected ({reason})").format(unit=who, reason=t.reason), CommandLevel.FAILED
+        state = self.tracker.dispatch_state(self.situation, t.command.id) or DispatchState.ACCEPTED
+        level = (
+            CommandLevel.FAILED
+            if state in (DispatchState.FAILED, DispatchState.CANCELLED)
+            else CommandLevel.OK
+        )
+        return f"{who}: {dispatch_state_text(state)}", level
+
+    # ------------------------------------------------------------------------- tiles
+
+    def _bind_tiles(self) -> None:
+        table = self.situation.sensors
+        by_name = {info.name: row for row, info in enumerate(table.infos)}
+        rows = [by_name[n] for n in self.vital_names if n in by_name]
+        seen_kinds = {table.infos[r].kind for r in rows}
+        for row, info in enumerate(table.infos):
+            if len(rows) >= len(self._tiles):
+                break
+            if info.kind not in seen_kinds:
+                rows.append(row)
+                seen_kinds.add(info.kind)
+        padded: list[int | None] = [*rows, *([None] * len(self._tiles))]
+        for binding, bound in zip(self._tiles, padded, strict=False):
+            if binding.row != bound:
+                binding.history.clear()
+            binding.row = bound
+            row = bound
+            if row is None:
+                binding.tile.set_title(tr("No sensor"))
+                continue
+            info = table.infos[row]
+            binding.tile.set_title(f"{sensor_kind_name(info.kind)} · {district_name(info.district)}")
+            binding.tile.set_unit(info.unit)
+            binding.tile.set_thresholds(info.warn, info.alarm, info.low_warn, info.low_alarm)
+
+    def _update_tiles(self, now: float) -> None:
+        table = self.situation.sensors
+        live = self.link().state is ConnectionState.LIVE
+        server_now = self._server_now()
+        sample = now - self._last_sample >= 1.0
+        if sample:
+            self._last_sample = now
+        for b in self._tiles:
+            if b.row is None or b.row >= len(table):
+                b.tile.set_reading(None, 0.0, True)
+                continue
+            ts = int(table.ts[b.row])
+            if ts == 0:
+                b.tile.set_reading(None, 0.0, True)
+                continue
+            value = float(table.values[b.row])
+            age = max(0.0, (server_now - ts) / 1000)
+            stale = not live or server_now > int(table.stale_at[b.row])
+            b.tile.set_reading(value, age, stale)
+            if sample and not stale:
+                b.history.append(value)
+                b.tile.set_history(np.fromiter(b.history, dtype=np.float64))
+
+    # ------------------------------------------------------------------------- slots
+
+    def _on_events_selection_changed(self, event_id: str) -> None:
+        self.selected = event_id or None
+        self._update_dispatch_panel()
+
+    def _on_events_acknowledge_requested(self, event_id: str) -> None:
+        ev = self.situation.events.get(event_id)
+        if ev is None or ev.acknowledged:
+            return
+        self._send(Command(id=self._new_id(), kind=CommandKind.ACKNOWLEDGE, event_id=event_id))
+
+    def _on_dispatch_dispatch_requested(self) -> None:
+        ev = self.situation.events.get(self.selected or "")
+        if ev is None or self.tracker.pending_for_event(ev.id):
+            return  # a pending command is never sent twice
+        uid = self._recommended_unit(ev)
+        if uid is None:
+            return
+        self._send(Command(id=self._new_id(), kind=CommandKind.DISPATCH, event_id=ev.id, unit_id=uid))
+
+    def _send(self, command: Command) -> None:
+        self.tracker.submitted(command)
+        self.send(command)
+        self._rows_dirty = True
+        self._update_dispatch_panel()
+
+    @staticmethod
+    def _new_id() -> str:
+        return uuid7(time.time_ns() // 1_000_000)

@@ -1,0 +1,123 @@
+"""Starts Qt, the qasync loop, the embedded backend when asked, and the wall."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from cockpit.app.embedded import EmbeddedBackend
+from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
+from cockpit.app.wiring import Cockpit
+from cockpit.feed import Identity
+from widgets.theme import apply_theme
+
+log = logging.getLogger("cockpit")
+
+
+def load_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Install the cockpit's and Qt's own translations for ``lang``; English needs none."""
+    if lang == "en":
+        return []
+    QLocale.setDefault(QLocale(lang))
+    out = []
+    ours = QTranslator(app)
+    path = ASSETS / "i18n" / f"cockpit_{lang}.qm"
+    if ours.load(str(path)):
+        app.installTranslator(ours)
+        out.append(ours)
+    else:
+        log.error("translation %s is missing: the wall will show English", path)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        out.append(qt)
+    return out
+
+
+def check_font() -> None:
+    if FONT_FAMILY not in QFontDatabase.families():
+        log.warning(
+            "font %r is not installed; Chinese text may use the wrong glyph shapes (install fonts-noto-cjk)",
+            FONT_FAMILY,
+        )
+
+
+def save_screenshots(windows: list[tuple[str, object]], folder: Path) -> list[Path]:
+    written = []
+    for name, window in windows:
+        path = folder / f"{name}.png"
+        if window.grab().save(str(path)):  # type: ignore[attr-defined]
+            written.append(path)
+        else:
+            log.error("could not write %s", path)
+    return written
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    app = QApplication.instance() or QApplication(["cockpit"])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("cockpit")
+    app.setOrganizationName("cockpit")
+    check_font()
+    apply_theme(app, FONT_FAMILY, args.scale)
+    translators = load_translators(app, lang)
+
+    embedded: EmbeddedBackend | None = None
+    urls = list(args.backend)
+    if args.demo or not urls:
+        embedded = EmbeddedBackend(seed=args.seed, rate=args.rate)
+        try:
+            urls = [embedded.start()]
+        except RuntimeError as exc:
+            log.critical("%s", exc)
+            return 1
+        log.info("demo backend at %s", urls[0])
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(loop_exception_handler)
+    identity = Identity(default_client_id(), args.operator, args.role)
+    cockpit = Cockpit(urls, identity)
+    exit_code = 0
+    done = asyncio.Event()
+
+    def finish() -> None:
+        nonlocal exit_code
+        if args.screenshot is not None:
+            cockpit.presenter.frame()
+            written = save_screenshots([(cockpit.window.name, cockpit.window)], args.screenshot)
+            for path in written:
+                print(f"cockpit: wrote {path}", flush=True)
+            if len(written) != 1:
+                exit_code = 1
+        done.set()
+
+    # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(done.set)
+    if args.windowed or args.screenshot is not None:
+        cockpit.window.resize(1920, 1080)
+        cockpit.window.show()
+    else:
+        cockpit.window.showFullScreen()
+    if args.quit_after is not None:
+        QTimer.singleShot(int(args.quit_after * 1000), finish)
+
+    async def main() -> None:
+        cockpit.start()
+        await done.wait()
+        await cockpit.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    if embedded is not None:
+        embedded.stop()
+    del translators
+    return exit_code

@@ -1,0 +1,1 @@
+"""Demo backend (a simulated city) and, later, the NATS gateway. No Qt."""

@@ -1,0 +1,62 @@
+"""``cockpit-backend``: the demo backend on its own (docs/operations.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from cockpit.backend.city import City
+from cockpit.backend.server import DemoBackend
+from cockpit.backend.streams import Hub
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cockpit-backend",
+        description="Demo backend: a seeded simulated city served over protocol v1 websockets.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8765, help="port (0 picks a free one; default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="simulation seed (default: %(default)s)")
+    p.add_argument(
+        "--rate", type=float, default=2000.0, help="sensor updates per second (default: %(default)s)"
+    )
+    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    p.add_argument("--epoch", default=None, help="stream epoch (default: a new random one)")
+    p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
+    p.add_argument("--events-per-min", type=float, default=6.0, help="background events per minute")
+    return p
+
+
+async def run(args: argparse.Namespace) -> None:
+    city = City(Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min)
+    backend = DemoBackend(city, heartbeat_ms=args.heartbeat_ms, speed=args.speed)
+    await backend.start(args.host, args.port)
+    print(f"cockpit-backend: serving {backend.url} (epoch {backend.epoch}, seed {args.seed})", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await backend.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.rate <= 0 or args.speed <= 0 or args.heartbeat_ms < 50:
+        print("cockpit-backend: --rate and --speed must be > 0 and --heartbeat-ms >= 50", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(run(args))
+    except OSError as exc:
+        print(f"cockpit-backend: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""The demo backend's websocket server: protocol v1 over a simulated city (docs/protocol.md).
+
+Each connection gets a :class:`~cockpit.protocol.session.ServerSession`, a reader that answers the
+client, and a sender that pushes every new matching message from the :class:`Hub`'s logs in batched
+frames. A sender that falls out of the log's window closes the connection with
+:data:`CLOSE_OVERRUN`; the client reconnects and takes a snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+import msgspec
+import websockets
+from websockets.asyncio.server import Server, ServerConnection, serve
+
+from cockpit.backend.city import City
+from cockpit.backend.streams import Hub, matches
+from cockpit.protocol.messages import (
+    DEFAULT_HEARTBEAT_MS,
+    DEFAULT_MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
+    DataMessage,
+    Filter,
+    Heartbeat,
+    SnapshotBegin,
+    SnapshotEnd,
+    Subscribed,
+    SubscribeMode,
+    Subscription,
+    Welcome,
+)
+from cockpit.protocol.session import (
+    ClientProblem,
+    CommandReceived,
+    HelloReceived,
+    ServerSession,
+    SubscribeReceived,
+)
+
+log = logging.getLogger(__name__)
+
+CLOSE_OVERRUN = 4001
+"""Close code: the client fell further behind than the log holds; reconnect and resume (§4.4)."""
+CLOSE_REFUSED = 4003
+"""Close code after a ``refused`` message (§3.3)."""
+
+CAPABILITIES = ["batch", "resume", "snapshot", "filters", "commands.dispatch", "commands.acknowledge"]
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(slots=True)
+class _Sub:
+    filter: Filter
+    prev: int  # the seq of the last message this client was sent: its next message's prev
+    scanned: int  # the last seq of the log looked at for this client
+
+
+@dataclass(slots=True, eq=False)
+class _Client:
+    ws: ServerConnection
+    session: ServerSession
+    role: str = ""
+    subs: dict[str, _Sub] = field(default_factory=dict)
+    last_tx: float = 0.0
+
+
+class DemoBackend:
+    """A websocket server for the simulated city.
+
+    Args:
+        city: The city to serve; keep it to restart a server on the same state (same epoch).
+        heartbeat_ms: Heartbeat interval announced to clients.
+        speed: Simulated seconds per real second.
+        max_frame_bytes: Largest frame in either direction.
+        server_id: Announced in the welcome.
+    """
+
+    def __init__(
+        self,
+        city: City,
+        *,
+        heartbeat_ms: int = DEFAULT_HEARTBEAT_MS,
+        speed: float = 1.0,
+        max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+        server_id: str = "demo-backend",
+    ) -> None:
+        self.city = city
+        self.hub: Hub = city.hub
+        self.heartbeat_ms = heartbeat_ms
+        self.speed = speed
+        self.max_frame_bytes = max_frame_bytes
+        self.server_id = server_id
+        self.running = True  # the simulation advances while True
+        self.stalled = False  # test hook: send nothing, not even heartbeats, while True
+        self.clients: set[_Client] = set()
+        self.port = 0
+        self._server: Server | None = None
+        self._sim_task: asyncio.Task[None] | None = None
+
+    @property
+    def epoch(self) -> str:
+        return self.hub.epoch
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Listen (port 0 picks a free one; see :attr:`port`) and start the simulation."""
+        if self.city.time_origin_ms == 0:
+            self.city.time_origin_ms = now_ms()
+        self._server = await serve(
+            self._serve,
+            host,
+            port,
+            compression=None,  # deflate cut batched throughput fourfold here
+            max_size=self.max_frame_bytes,
+            ping_interval=None,  # protocol heartbeats do this job (§6)
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._sim_task = asyncio.create_task(self._simulate())
+        log.info("demo backend on ws://%s:%d epoch %s", host, self.port, self.epoch)
+
+    async def stop(self, abort: bool = False) -> None:
+        """Stop serving. ``abort`` drops connections without a closing handshake, like a crash."""
+        if self._sim_task is not None:
+            self._sim_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sim_task
+        if self._server is None:
+            return
+        self._server.close(close_connections=not abort)
+        if abort:
+            for client in list(self.clients):
+                client.ws.transport.abort()
+        await self._server.wait_closed()
+        self._server = None
+
+    async def __aenter__(self) -> DemoBackend:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    async def send_raw(self, data: bytes) -> None:
+        """Test hook: send ``data`` as one frame to every client, bypassing the protocol."""
+        for client in list(self.clients):
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await client.ws.send(data)
+
+    # ---------------------------------------------------------------------------- simulation
+
+    async def _simulate(self) -> None:
+        step = 1.0 / self.city.tick_hz
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(step)
+            now = time.monotonic()
+            if self.running:
+                self.city.advance((now - last) * self.speed)
+            last = now
+
+    # ---------------------------------------------------------------------------- connections
+
+    async def _serve(self, ws: ServerConnection) -> None:
+        client = _Client(ws, ServerSession(self.max_frame_bytes))
+        self.clients.add(client)
+        sender = asyncio.create_task(self._send_loop(client))
+        try:
+            async for data in ws:
+                if isinstance(data, str):
+                    client.session.receive_data(data.encode())
+                else:
+                    client.session.receive_data(data)
+                self._handle(client)
+                await self._flush(client)
+                if client.session.closed:
+                    await ws.close(CLOSE_REFUSED, "refused")
+                    break
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
+                await sender
+            self.clients.discard(client)
+
+    def _handle(self, client: _Client) -> None:
+        for event in client.session.events_received():
+            if isinstance(event, HelloReceived):
+                client.role = event.hello.role
+                client.session.send(
+                    Welcome(
+                        v=PROTOCOL_VERSION,
+                        server_id=self.server_id,
+                        epochs={name: self.hub.epoch for name in self.hub.logs},
+                        capabilities=CAPABILITIES,
+                        server_time=now_ms(),
+                        heartbeat_ms=self.heartbeat_ms,
+                        max_frame_bytes=self.max_frame_bytes,
+                    )
+                )
+            elif isinstance(event, SubscribeReceived):
+                for sub in event.subscriptions:
+                    self._subscribe(client, sub)
+            elif isinstance(event, CommandReceived):
+                client.session.send(self.city.handle_command(event.command, client.role))
+            elif isinstance(event, ClientProblem):
+                log.warning("client frame dropped: %s: %s", event.problem.value, event.detail)
+
+    def _subscribe(self, client: _Client, sub: Subscription) -> None:
+        stream_log = self.hub.logs[sub.stream]
+        if sub.epoch == self.hub.epoch and stream_log.can_resume_after(sub.seq):
+            client.subs[sub.stream] = _Sub(sub.filter, sub.seq, sub.seq)
+            client.session.send(
+                Subscribed(stream=sub.stream, epoch=self.hub.epoch, mode=SubscribeMode.RESUME, seq=sub.seq)
+            )
+            return
+        if not sub.epoch:
+            reason = "first subscription"
+        elif sub.epoch != self.hub.epoch:
+            reason = f"epoch {sub.epoch} is gone; the current one is {self.hub.epoch}"
+        else:
+            reason = f"seq {sub.seq} is no longer held (oldest {stream_log.first_seq})"
+        seq = stream_log.seq
+        items = self.city.snapshot(sub.stream, sub.filter)
+        client.subs[sub.stream] = _Sub(sub.filter, seq, seq)
+        epoch = self.hub.epoch
+        client.session.send(
+            Subscribed(stream=sub.stream, epoch=epoch, mode=SubscribeMode.SNAPSHOT, seq=seq, reason=reason),
+            SnapshotBegin(stream=sub.stream, epoch=epoch, seq=seq),
+            *items,
+            SnapshotEnd(stream=sub.stream, epoch=epoch, seq=seq, count=len(items)),
+        )
+
+    async def _flush(self, client: _Client) -> None:
+        if self.stalled:
+            return
+        for frame in client.session.data_to_send():
+            await client.ws.send(frame)
+            client.last_tx = time.monotonic()
+
+    async def _send_loop(self, client: _Client) -> None:
+        waiter = self.hub.waiter()
+        beat = self.heartbeat_ms / 1000.0
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter.wait(), beat / 2)
+                waiter.clear()
+                if self.stalled:
+                    continue
+                if not self._collect(client):
+                    await client.ws.close(CLOSE_OVERRUN, "overrun: resume")
+                    return
+                if client.session.pending == 0 and time.monotonic() - client.last_tx >= beat:
+                    client.session.send(Heartbeat(ts=now_ms()))
+                await self._flush(client)
+        finally:
+            self.hub.drop_waiter(waiter)
+
+    def _collect(self, client: _Client) -> bool:
+        """Queue every new message for the client's live subscriptions; False if it overran."""
+        for name, sub in client.subs.items():
+            stream_log = self.hub.logs[name]
+            if sub.scanned >= stream_log.seq:
+                continue
+            if not stream_log.can_resume_after(sub.scanned):
+                return False
+            out: list[DataMessage] = []
+            for entry in stream_log.since(sub.scanned):
+                if matches(sub.filter, entry.district, entry.theme):
+                    # prev chains the messages this client gets, skipping those its filter drops.
+                    out.append(msgspec.structs.replace(entry.message, prev=sub.prev))
+                    sub.prev = entry.seq
+            sub.scanned = stream_log.seq
+            if out:
+                client.session.send(*out)
+        return True

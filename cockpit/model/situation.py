@@ -1,0 +1,250 @@
+"""The live situation: events, sensors, units and dispatches, with no Qt (docs/architecture.md).
+
+:meth:`Situation.apply` takes the feed's events as they come, frame by frame. Views do not listen
+per change: once per painted frame they call :meth:`Situation.take_changes` and get one consistent
+:class:`ChangeSet` of everything that changed since the last frame.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from cockpit.model.sensors import SensorTable
+from cockpit.protocol.events import (
+    Connected,
+    DataReceived,
+    SnapshotReceived,
+)
+from cockpit.protocol.messages import (
+    DataMessage,
+    Dispatch,
+    DispatchState,
+    Event,
+    EventState,
+    SensorBatch,
+    SensorCatalog,
+    Severity,
+    Stream,
+    Unit,
+    UnitStatus,
+)
+
+log = logging.getLogger(__name__)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _enum(kind: type[E], value: object, default: E) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One event as the cockpit knows it."""
+
+    id: str
+    type: str
+    severity: Severity
+    time_ms: int
+    lon: float
+    lat: float
+    district: str
+    state: EventState
+    title: str
+    theme: str
+    source: str
+    recommended: tuple[str, ...]
+    seq: int
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.state is not EventState.NEW
+
+    @property
+    def open(self) -> bool:
+        return self.state not in (EventState.RESOLVED, EventState.CLOSED)
+
+    @classmethod
+    def from_message(cls, m: Event) -> EventRecord:
+        return cls(
+            id=m.id,
+            type=m.type,
+            severity=_enum(Severity, m.severity, Severity.BLUE if m.severity > 4 else Severity.RED),
+            time_ms=m.time,
+            lon=m.lon,
+            lat=m.lat,
+            district=m.district,
+            state=_enum(EventState, m.state, EventState.NEW),
+            title=m.title,
+            theme=m.theme,
+            source=m.source,
+            recommended=tuple(m.recommended),
+            seq=m.seq,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecord:
+    id: str
+    name: str
+    kind: str
+    district: str
+    status: UnitStatus
+    lon: float
+    lat: float
+    event_id: str
+
+    @classmethod
+    def from_message(cls, m: Unit) -> UnitRecord:
+        return cls(
+            m.id,
+            m.name,
+            m.kind,
+            m.district,
+            _enum(UnitStatus, m.status, UnitStatus.OUT_OF_SERVICE),
+            m.lon,
+            m.lat,
+            m.event_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchRecord:
+    command_id: str
+    event_id: str
+    unit_id: str
+    state: DispatchState
+    reason: str
+    ts: int
+
+    @classmethod
+    def from_message(cls, m: Dispatch) -> DispatchRecord:
+        return cls(
+            m.command_id,
+            m.event_id,
+            m.unit_id,
+            _enum(DispatchState, m.state, DispatchState.FAILED),
+            m.reason,
+            m.ts,
+        )
+
+
+@dataclass(slots=True)
+class ChangeSet:
+    """What changed since the last :meth:`Situation.take_changes` (ids, or whole streams)."""
+
+    events: set[str] = field(default_factory=set)
+    units: set[str] = field(default_factory=set)
+    dispatches: set[str] = field(default_factory=set)
+    sensors: bool = False
+    catalog: bool = False
+    replaced: set[str] = field(default_factory=set)
+    """Streams replaced by a snapshot: redraw everything from them."""
+    updates: int = 0
+    """Data messages and sensor values applied."""
+    newest_ts: int = 0
+    """The largest server ``ts`` applied: what the wall is showing up to."""
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.events or self.units or self.dispatches or self.sensors or self.catalog or self.replaced
+        )
+
+
+class Situation:
+    """Everything the wall shows, kept up to date from the feed."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, EventRecord] = {}
+        self.units: dict[str, UnitRecord] = {}
+        self.dispatches: dict[str, DispatchRecord] = {}
+        self.sensors = SensorTable()
+        self.clock_offset_ms = 0
+        self._changes = ChangeSet()
+
+    # ------------------------------------------------------------------------------ input
+
+    def apply(self, events: Iterable[object]) -> None:
+        """Apply feed events; anything that is not about the situation is ignored."""
+        for ev in events:
+            if isinstance(ev, DataReceived):
+                self._apply_messages(ev.messages)
+            elif isinstance(ev, SnapshotReceived):
+                self._apply_snapshot(ev)
+            elif isinstance(ev, Connected):
+                self.clock_offset_ms = ev.clock_offset_ms
+
+    def _apply_snapshot(self, ev: SnapshotReceived) -> None:
+        if ev.stream == Stream.EVENTS:
+            self._changes.events.update(self.events)
+            self.events.clear()
+        elif ev.stream == Stream.DISPATCH:
+            self._changes.units.update(self.units)
+            self._changes.dispatches.update(self.dispatches)
+            self.units.clear()
+            self.dispatches.clear()
+        elif ev.stream == Stream.SENSORS:
+            self.sensors.clear()
+            self._changes.catalog = True
+        self._changes.replaced.add(ev.stream)
+        self._apply_messages(ev.messages)
+
+    def _apply_messages(self, messages: Iterable[DataMessage]) -> None:
+        ch = self._changes
+        for m in messages:
+            if m.ts > ch.newest_ts:
+                ch.newest_ts = m.ts
+            if isinstance(m, SensorBatch):
+                ch.updates += self.sensors.apply_batch(m.ids, m.values, m.ts, m.ttl_ms)
+                ch.sensors = True
+                continue
+            ch.updates += 1
+            if isinstance(m, Event):
+                self.events[m.id] = EventRecord.from_message(m)
+                ch.events.add(m.id)
+            elif isinstance(m, Unit):
+                self.units[m.id] = UnitRecord.from_message(m)
+                ch.units.add(m.id)
+            elif isinstance(m, Dispatch):
+                self.dispatches[m.command_id] = DispatchRecord.from_message(m)
+                ch.dispatches.add(m.command_id)
+            elif isinstance(m, SensorCatalog):
+                self.sensors.add_catalog(m.sensors)
+                ch.catalog = True
+
+    # ------------------------------------------------------------------------------ output
+
+    def take_changes(self) -> ChangeSet:
+        """Everything changed since the last call; call once per painted frame."""
+        changes, self._changes = self._changes, ChangeSet()
+        return changes
+
+    def server_now(self, local_wall_ms: int) -> int:
+        """The server's clock now, from the offset measured at the handshake."""
+        return local_wall_ms + self.clock_offset_ms
+
+    def open_events(self) -> list[EventRecord]:
+        """Open events, most severe first, then newest first."""
+        evs = [e for e in self.events.values() if e.open]
+        evs.sort(key=lambda e: (int(e.severity), -e.time_ms, e.id))
+        return evs
+
+    def dispatches_for(self, event_id: str) -> list[DispatchRecord]:
+        return [d for d in self.dispatches.values() if d.event_id == event_id]
+
+    def digest(self) -> dict[str, object]:
+        """A plain comparable form of the whole state, for tests and the soak."""
+        return {
+            "events": {k: (v.state.value, v.severity.value, v.title) for k, v in self.events.items()},
+            "units": {k: (v.status.value, v.event_id) for k, v in self.units.items()},
+            "dispatches": {k: (v.state.value, v.unit_id) for k, v in self.dispatches.items()},
+            "sensors": self.sensors.digest(),
+        }

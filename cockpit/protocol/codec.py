@@ -1,0 +1,170 @@
+"""Frame encoding and decoding (docs/protocol.md §2).
+
+A frame is a MessagePack array of messages. Decoding takes a fast path, one typed msgspec decode of the
+whole frame, and falls back to decoding message by message only when that fails, so that one unknown
+or malformed message costs only itself (§2.3).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from cockpit.protocol.messages import ClientMessage, ServerMessage
+
+M = TypeVar("M")
+
+
+class Problem(enum.Enum):
+    """Why (part of) a frame was not taken."""
+
+    OVERSIZED = "oversized"
+    NOT_MSGPACK = "not_msgpack"
+    NOT_A_LIST = "not_a_list"
+    MALFORMED_MESSAGE = "malformed_message"
+    UNKNOWN_TYPE = "unknown_type"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeIssue:
+    """One thing wrong with a frame; the frame's other messages still count."""
+
+    problem: Problem
+    detail: str
+    index: int = -1
+    type: str = ""
+
+
+@dataclass(slots=True)
+class Decoded(Generic[M]):
+    """The result of decoding one frame: the good messages and what was wrong."""
+
+    messages: list[M] = field(default_factory=list)
+    issues: list[DecodeIssue] = field(default_factory=list)
+
+
+class _Tagged(msgspec.Struct):
+    t: Any = None
+
+
+class _Decoder(Generic[M]):
+    def __init__(self, union: Any, known_tags: frozenset[str]) -> None:
+        self._frame = msgspec.msgpack.Decoder(list[union])  # type: ignore[valid-type]
+        self._one = msgspec.msgpack.Decoder(union)
+        self._raw = msgspec.msgpack.Decoder(list[msgspec.Raw])
+        self._tag = msgspec.msgpack.Decoder(_Tagged)
+        self._known = known_tags
+
+    def decode(self, data: bytes, max_bytes: int) -> Decoded[M]:
+        """Decode a frame. Never raises; every problem is reported in :attr:`Decoded.issues`."""
+        if len(data) > max_bytes:
+            return Decoded(
+                issues=[
+                    DecodeIssue(
+                        Problem.OVERSIZED,
+                        f"frame of {len(data)} bytes exceeds limit of {max_bytes}",
+                    )
+                ]
+            )
+        try:
+            return Decoded(messages=self._frame.decode(data))
+        except msgspec.DecodeError:
+            pass  # fall through to the per-message path to find out what is wrong
+        return self._decode_slowly(data)
+
+    def _decode_slowly(self, data: bytes) -> Decoded[M]:
+        out: Decoded[M] = Decoded()
+        try:
+            raws = self._raw.decode(data)
+        except msgspec.ValidationError:
+            out.issues.append(DecodeIssue(Problem.NOT_A_LIST, "frame is not a MessagePack array"))
+            return out
+        except msgspec.DecodeError as exc:
+            out.issues.append(DecodeIssue(Problem.NOT_MSGPACK, f"frame is not MessagePack: {exc}"))
+            return out
+        for i, raw in enumerate(raws):
+            try:
+                out.messages.append(self._one.decode(raw))
+                continue
+            except msgspec.DecodeError as exc:
+                error = str(exc)
+            tag = self._tag_of(raw)
+            if isinstance(tag, str) and tag not in self._known:
+                out.issues.append(DecodeIssue(Problem.UNKNOWN_TYPE, f"unknown message type {tag!r}", i, tag))
+            else:
+                type_name = tag if isinstance(tag, str) else ""
+                out.issues.append(DecodeIssue(Problem.MALFORMED_MESSAGE, error, i, type_name))
+        return out
+
+    def _tag_of(self, raw: msgspec.Raw) -> Any:
+        try:
+            return self._tag.decode(raw).t
+        except msgspec.DecodeError:
+            return None
+
+
+def _tags(union: Any) -> frozenset[str]:
+    return frozenset(
+        str(t.__struct_config__.tag) for t in union.__args__ if t.__struct_config__.tag is not None
+    )
+
+
+_SERVER_DECODER: _Decoder[ServerMessage] = _Decoder(ServerMessage, _tags(ServerMessage))
+_CLIENT_DECODER: _Decoder[ClientMessage] = _Decoder(ClientMessage, _tags(ClientMessage))
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def decode_server_frame(data: bytes, max_bytes: int) -> Decoded[ServerMessage]:
+    """Decode a frame a server sent. Never raises."""
+    return _SERVER_DECODER.decode(data, max_bytes)
+
+
+def decode_client_frame(data: bytes, max_bytes: int) -> Decoded[ClientMessage]:
+    """Decode a frame a client sent. Never raises."""
+    return _CLIENT_DECODER.decode(data, max_bytes)
+
+
+def encode_frame(messages: Sequence[msgspec.Struct]) -> bytes:
+    """Encode messages into one frame (a MessagePack array)."""
+    return _ENCODER.encode(messages)
+
+
+def encode_frames(messages: Sequence[msgspec.Struct], max_bytes: int) -> list[bytes]:
+    """Encode messages into as few frames as fit under ``max_bytes`` each.
+
+    Raises:
+        ValueError: one message alone is larger than ``max_bytes``.
+    """
+    whole = _ENCODER.encode(messages)
+    if len(whole) <= max_bytes:
+        return [whole]
+    frames: list[bytes] = []
+    current: list[bytes] = []
+    size = 5  # a MessagePack array header is at most 5 bytes
+    for m in messages:
+        b = _ENCODER.encode(m)
+        if len(b) + 5 > max_bytes:
+            raise ValueError(f"one {type(m).__name__} message of {len(b)} bytes exceeds the limit")
+        if size + len(b) > max_bytes:
+            frames.append(_join(current))
+            current, size = [], 5
+        current.append(b)
+        size += len(b)
+    if current:
+        frames.append(_join(current))
+    return frames
+
+
+def _join(encoded: list[bytes]) -> bytes:
+    n = len(encoded)
+    if n < 16:
+        header = bytes([0x90 | n])
+    elif n < 1 << 16:
+        header = b"\xdc" + n.to_bytes(2, "big")
+    else:
+        header = b"\xdd" + n.to_bytes(4, "big")
+    return header + b"".join(encoded)

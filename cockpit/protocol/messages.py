@@ -1,0 +1,372 @@
+"""Protocol v1 message types (docs/protocol.md §3–§7).
+
+Every message is a MessagePack map whose ``t`` key names its type. A websocket binary frame holds a
+MessagePack *array* of messages (docs/protocol.md §2): batching is the normal case.
+
+Unknown keys in a known message are ignored and unknown message types are counted and skipped, so a
+backend may add fields and types without breaking older cockpits (§2.3).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+import msgspec
+
+PROTOCOL_VERSION: Final = 1
+"""The protocol version this module implements (§3.1)."""
+
+DEFAULT_MAX_FRAME_BYTES: Final = 1 << 20
+"""Largest frame either side accepts unless the server announces another limit (§2.2)."""
+
+DEFAULT_HEARTBEAT_MS: Final = 1000
+"""Heartbeat interval both sides use unless the server announces another one (§6)."""
+
+
+class Stream(enum.StrEnum):
+    """The data streams a client can subscribe to (§4)."""
+
+    EVENTS = "events"
+    SENSORS = "sensors"
+    DISPATCH = "dispatch"
+
+
+class Severity(enum.IntEnum):
+    """Warning levels as used in China: 1 is the most severe (red) (§5.1)."""
+
+    RED = 1
+    ORANGE = 2
+    YELLOW = 3
+    BLUE = 4
+
+
+class EventState(enum.StrEnum):
+    """Where an event is in its closed loop (§5.1)."""
+
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    DISPATCHED = "dispatched"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class UnitStatus(enum.StrEnum):
+    """A response unit's status (§5.3)."""
+
+    AVAILABLE = "available"
+    DISPATCHED = "dispatched"
+    ACKNOWLEDGED = "acknowledged"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    RETURNING = "returning"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class DispatchState(enum.StrEnum):
+    """Progress of one dispatch, reported on the ``dispatch`` stream (§5.4)."""
+
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    ACKNOWLEDGED = "acknowledged"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL_DISPATCH_STATES
+
+
+_FINAL_DISPATCH_STATES: Final = frozenset(
+    {DispatchState.COMPLETED, DispatchState.FAILED, DispatchState.CANCELLED}
+)
+
+
+class CommandKind(enum.StrEnum):
+    """What a command asks the backend to do (§7.1)."""
+
+    DISPATCH = "dispatch"
+    CANCEL = "cancel"
+    ACKNOWLEDGE = "acknowledge"
+    CLOSE = "close"
+
+
+class AckResult(enum.StrEnum):
+    """The server's answer to a command (§7.2)."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+class Role(enum.StrEnum):
+    """Operator roles, checked by the backend (§3.1)."""
+
+    VIEWER = "viewer"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    TRAINER = "trainer"
+
+
+class SubscribeMode(enum.StrEnum):
+    """How the server will bring a subscription up to date (§4.2)."""
+
+    RESUME = "resume"
+    SNAPSHOT = "snapshot"
+
+
+# --------------------------------------------------------------------------------------------------
+# Handshake (§3)
+
+
+class Hello(msgspec.Struct, tag="hello", tag_field="t", kw_only=True):
+    """Client → server, first message on a connection (§3.1)."""
+
+    v: int
+    client_id: str
+    operator: str
+    role: str
+    token: str = ""
+    client_time: int = 0
+
+
+class Welcome(msgspec.Struct, tag="welcome", tag_field="t", kw_only=True):
+    """Server → client answer to :class:`Hello` (§3.2)."""
+
+    v: int
+    server_id: str
+    epochs: dict[str, str]
+    capabilities: list[str]
+    server_time: int
+    heartbeat_ms: int = DEFAULT_HEARTBEAT_MS
+    max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
+
+
+class Refused(msgspec.Struct, tag="refused", tag_field="t", kw_only=True):
+    """Server → client: the handshake or a subscription is refused; the server then closes (§3.3)."""
+
+    code: str
+    detail: str = ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Subscriptions (§4)
+
+
+class Filter(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Restricts a subscription to districts and themes; empty lists mean everything (§4.1)."""
+
+    districts: list[str] = []
+    themes: list[str] = []
+
+
+class Subscription(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One stream the client wants, and where it was if it is resuming (§4.1)."""
+
+    stream: str
+    filter: Filter = msgspec.field(default_factory=Filter)
+    epoch: str = ""
+    seq: int = 0
+
+
+class Subscribe(msgspec.Struct, tag="subscribe", tag_field="t", kw_only=True):
+    """Client → server: (re)subscribe to streams (§4.1)."""
+
+    streams: list[Subscription]
+
+
+class Subscribed(msgspec.Struct, tag="subscribed", tag_field="t", kw_only=True):
+    """Server → client: how one subscription will be brought up to date (§4.2)."""
+
+    stream: str
+    epoch: str
+    mode: str
+    seq: int
+    reason: str = ""
+
+
+class SnapshotBegin(msgspec.Struct, tag="snapshot_begin", tag_field="t", kw_only=True):
+    """Server → client: the state of ``stream`` as of ``seq`` follows (§4.3)."""
+
+    stream: str
+    epoch: str
+    seq: int
+
+
+class SnapshotEnd(msgspec.Struct, tag="snapshot_end", tag_field="t", kw_only=True):
+    """Server → client: the snapshot is complete; ``count`` data messages were in it (§4.3)."""
+
+    stream: str
+    epoch: str
+    seq: int
+    count: int
+
+
+# --------------------------------------------------------------------------------------------------
+# Data (§5). Every data message carries stream, seq, prev and ts (§5.0).
+
+
+class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True):
+    """An event on the ``events`` stream; a later message with the same id replaces it (§5.1)."""
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    type: str
+    severity: int
+    time: int
+    lon: float
+    lat: float
+    district: str
+    state: str
+    title: str = ""
+    theme: str = ""
+    source: str = ""
+    recommended: list[str] = []
+
+
+class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Static description of one sensor (§5.2)."""
+
+    id: int
+    name: str
+    kind: str
+    unit: str
+    district: str
+    lon: float
+    lat: float
+    theme: str = ""
+    warn: float | None = None
+    alarm: float | None = None
+    low_warn: float | None = None
+    low_alarm: float | None = None
+
+
+class SensorCatalog(msgspec.Struct, tag="sensor_catalog", tag_field="t", kw_only=True):
+    """Describes sensors on the ``sensors`` stream; sent before their first values (§5.2)."""
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    sensors: list[SensorInfo]
+
+
+class SensorBatch(msgspec.Struct, tag="sensor_batch", tag_field="t", kw_only=True):
+    """Columnar sensor values: all sampled at ``ts``, all stale at ``ts + ttl_ms`` (§5.2).
+
+    ``ids`` holds little-endian uint32 sensor ids and ``values`` little-endian float32 values, the
+    same count of each. Per-value work in Python would be the ceiling; this form is read with
+    ``numpy.frombuffer`` at 8 bytes an update.
+    """
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    ttl_ms: int
+    ids: bytes
+    values: bytes
+
+
+class Unit(msgspec.Struct, tag="unit", tag_field="t", kw_only=True):
+    """A response unit's status on the ``dispatch`` stream (§5.3)."""
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    name: str
+    kind: str
+    district: str
+    status: str
+    lon: float
+    lat: float
+    event_id: str = ""
+
+
+class Dispatch(msgspec.Struct, tag="dispatch", tag_field="t", kw_only=True):
+    """Progress of one dispatch command on the ``dispatch`` stream (§5.4)."""
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    command_id: str
+    event_id: str
+    unit_id: str
+    state: str
+    reason: str = ""
+
+
+class Heartbeat(msgspec.Struct, tag="hb", tag_field="t", kw_only=True):
+    """Either direction, every heartbeat interval when nothing else was sent (§6)."""
+
+    ts: int
+
+
+# --------------------------------------------------------------------------------------------------
+# Commands (§7)
+
+
+class Command(msgspec.Struct, tag="command", tag_field="t", kw_only=True, omit_defaults=True):
+    """Client → server: an operator's command, identified by a client-made UUIDv7 (§7.1)."""
+
+    id: str
+    kind: str
+    event_id: str = ""
+    unit_id: str = ""
+    ref: str = ""
+    """For ``cancel``: the id of the dispatch command to cancel."""
+    note: str = ""
+    critical: bool = False
+
+
+class CommandAck(msgspec.Struct, tag="command_ack", tag_field="t", kw_only=True):
+    """Server → client: the result of one command id (§7.2)."""
+
+    id: str
+    result: str
+    reason: str = ""
+    detail: str = ""
+    original: str = ""
+    """For ``duplicate``: the result the first copy of this id got."""
+
+
+DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch
+"""Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
+
+ServerMessage = (
+    Welcome
+    | Refused
+    | Subscribed
+    | SnapshotBegin
+    | SnapshotEnd
+    | Event
+    | SensorCatalog
+    | SensorBatch
+    | Unit
+    | Dispatch
+    | Heartbeat
+    | CommandAck
+)
+"""Everything a server may send."""
+
+ClientMessage = Hello | Subscribe | Command | Heartbeat
+"""Everything a client may send."""
+
+DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch)
+
+STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
+    Event: Stream.EVENTS,
+    SensorCatalog: Stream.SENSORS,
+    SensorBatch: Stream.SENSORS,
+    Unit: Stream.DISPATCH,
+    Dispatch: Stream.DISPATCH,
+}

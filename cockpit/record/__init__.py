@@ -1,0 +1,1 @@
+"""Recording and replay (MCAP); see issue 5. No Qt."""

@@ -1,0 +1,256 @@
+"""The feed against the real demo backend on loopback websockets (issue 2, "Done when")."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import msgspec
+
+from cockpit.backend.city import City
+from cockpit.backend.server import DemoBackend
+from cockpit.backend.streams import Hub
+from cockpit.feed import Backoff, CommandProgress, CommandState, ConnectionState, FeedClient, Identity
+from cockpit.feed.client import FeedEvent, StateChanged
+from cockpit.model import Situation
+from cockpit.protocol.codec import encode_frame
+from cockpit.protocol.events import DataReceived, SnapshotReceived
+from cockpit.protocol.ids import uuid7
+from cockpit.protocol.messages import AckResult, Command, CommandKind, Heartbeat, Stream
+from tests.helpers import city_digest, wait_until
+
+IDENTITY = Identity("test-cockpit", "officer-1", "operator", token="s3cret")
+
+
+@dataclass
+class Recorder:
+    """A sink that feeds a model and remembers what it saw."""
+
+    model: Situation = field(default_factory=Situation)
+    seqs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    snapshots: list[SnapshotReceived] = field(default_factory=list)
+    states: list[tuple[float, ConnectionState]] = field(default_factory=list)
+    progress: list[CommandProgress] = field(default_factory=list)
+
+    def __call__(self, events: list[FeedEvent]) -> None:
+        self.model.apply(events)
+        for ev in events:
+            if isinstance(ev, DataReceived):
+                for m in ev.messages:
+                    self.seqs[m.stream].append(m.seq)
+            elif isinstance(ev, SnapshotReceived):
+                self.snapshots.append(ev)
+                self.seqs[ev.stream].clear()
+                self.seqs[ev.stream].append(ev.seq)
+            elif isinstance(ev, StateChanged):
+                self.states.append((time.monotonic(), ev.state))
+            elif isinstance(ev, CommandProgress):
+                self.progress.append(ev)
+
+
+def make_backend(seed: int = 5, epoch: str | None = None, heartbeat_ms: int = 300) -> DemoBackend:
+    city = City(Hub(epoch=epoch), seed=seed, rate=600, event_rate=240, sensors_per_kind=4)
+    return DemoBackend(city, heartbeat_ms=heartbeat_ms, speed=4)
+
+
+def make_feed(url: str, rec: Recorder) -> FeedClient:
+    return FeedClient([url], IDENTITY, rec, backoff=Backoff(base_s=0.05, cap_s=0.3))
+
+
+def caught_up(feed: FeedClient, backend: DemoBackend) -> bool:
+    return feed.state is ConnectionState.LIVE and all(
+        feed.cursors.get(s).seq == backend.hub.logs[s].seq and feed.cursors.get(s).epoch == backend.epoch
+        for s in backend.hub.logs
+    )
+
+
+def assert_exactly_once(rec: Recorder, backend: DemoBackend) -> None:
+    """Since its last snapshot, the client saw every seq of every stream once, in order."""
+    for stream, log in backend.hub.logs.items():
+        seen = rec.seqs[stream]
+        assert seen == list(range(seen[0], log.seq + 1)), f"{stream}: lost or duplicated messages"
+
+
+async def settle(feed: FeedClient, backend: DemoBackend) -> None:
+    backend.running = False  # freeze the city, then let the client drain what is in flight
+    await wait_until(lambda: caught_up(feed, backend), what="client caught up with the backend")
+
+
+def dispatch_one(feed: FeedClient, backend: DemoBackend) -> Command:
+    ev = next(e for e in backend.city.state.events.values() if e.recommended and e.state == "new")
+    cmd = Command(
+        id=uuid7(int(time.time() * 1000)),
+        kind=CommandKind.DISPATCH,
+        event_id=ev.id,
+        unit_id=ev.recommended[0],
+    )
+    feed.send_command(cmd)
+    return cmd
+
+
+def test_backend_restart_same_epoch_loses_and_duplicates_nothing() -> None:
+    async def body() -> None:
+        backend = make_backend()
+        await backend.start()
+        rec = Recorder()
+        feed = make_feed(backend.url, rec)
+        feed.start()
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        await wait_until(lambda: any(e.recommended for e in backend.city.state.events.values()))
+        dispatch_one(feed, backend)
+        await asyncio.sleep(0.5)
+        port, city = backend.port, backend.city
+
+        await backend.stop(abort=True)  # like a crash: no closing handshake
+        await wait_until(lambda: feed.state is not ConnectionState.LIVE, what="feed noticed the drop")
+        city.advance(20.0)  # the backend's world goes on while the link is down
+        backend = DemoBackend(city, heartbeat_ms=300, speed=4)
+        await backend.start(port=port)
+        await asyncio.sleep(0.8)
+        await settle(feed, backend)
+
+        assert len(rec.snapshots) == 3, "a same-epoch restart must resume, not re-snapshot"
+        assert_exactly_once(rec, backend)
+        assert rec.model.digest() == city_digest(city)
+        assert feed.counters.gaps == 0 and feed.counters.duplicates == 0
+        assert feed.counters.reconnects >= 1
+        await feed.stop()
+        await backend.stop()
+
+    asyncio.run(body())
+
+
+def test_backend_restart_new_epoch_takes_snapshot_and_matches() -> None:
+    async def body() -> None:
+        backend = make_backend(seed=6)
+        await backend.start()
+        rec = Recorder()
+        feed = make_feed(backend.url, rec)
+        feed.start()
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        await asyncio.sleep(0.5)
+        old_events = set(rec.model.events)
+        port = backend.port
+        await backend.stop(abort=True)
+
+        backend = make_backend(seed=7)  # state lost: new epoch, a different city
+        await backend.start(port=port)
+        await wait_until(lambda: caught_up(feed, backend), what="resynced to the new epoch")
+        await asyncio.sleep(0.5)
+        await settle(feed, backend)
+
+        assert len(rec.snapshots) == 6
+        assert all(s.epoch == backend.epoch for s in rec.snapshots[3:])
+        assert_exactly_once(rec, backend)
+        assert rec.model.digest() == city_digest(backend.city)
+        assert not (old_events & set(rec.model.events)), "events of the lost epoch must be gone"
+        await feed.stop()
+        await backend.stop()
+
+    asyncio.run(body())
+
+
+def test_stalled_connection_shows_stale_within_two_heartbeats_then_recovers() -> None:
+    async def body() -> None:
+        backend = make_backend(heartbeat_ms=500)
+        await backend.start()
+        rec = Recorder()
+        feed = make_feed(backend.url, rec)
+        feed.start()
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        backend.stalled = True
+        await wait_until(lambda: feed.state is ConnectionState.STALE, what="stale")
+        stale_at = next(t for t, s in reversed(rec.states) if s is ConnectionState.STALE)
+        silent_for = stale_at - (time.monotonic() - (time.time() * 1000 - feed.last_rx_wall_ms) / 1000)
+        assert silent_for <= 2 * 0.5, f"stale shown after {silent_for:.3f} s of silence"
+        backend.stalled = False
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live again")
+        assert feed.counters.reconnects == 0, "a stall must recover on the same connection"
+        await feed.stop()
+        await backend.stop()
+
+    asyncio.run(body())
+
+
+def test_command_resent_after_disconnect_is_applied_once() -> None:
+    async def body() -> None:
+        backend = make_backend(seed=8)
+        await backend.start()
+        rec = Recorder()
+        feed = make_feed(backend.url, rec)
+        feed.start()
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        await wait_until(lambda: any(e.recommended for e in backend.city.state.events.values()))
+        backend.running = False
+        backend.stalled = True  # the backend applies the command, but its ack never leaves
+        cmd = dispatch_one(feed, backend)
+        await wait_until(lambda: cmd.id in backend.city.state.dispatches, what="command applied")
+        port, city = backend.port, backend.city
+        await backend.stop(abort=True)
+        assert [c.id for c in feed.outbox] == [cmd.id], "unanswered command must stay in the outbox"
+
+        backend = DemoBackend(city, heartbeat_ms=300, speed=4)
+        await backend.start(port=port)
+        await wait_until(lambda: any(p.state is CommandState.ANSWERED for p in rec.progress), what="ack")
+        await settle(feed, backend)
+        sent = [p for p in rec.progress if p.state is CommandState.SENT]
+        assert len(sent) == 2, "sent once, then once more after the reconnect"
+        acks = [a for a in city._acks.values() if a.id == cmd.id]
+        assert len(acks) == 1 and acks[0].result == AckResult.ACCEPTED
+        unit = city.state.units[cmd.unit_id]
+        assert unit.event_id == cmd.event_id
+        assert sum(1 for d in city.state.dispatches.values() if d.unit_id == cmd.unit_id) == 1
+        assert list(rec.model.dispatches) == [cmd.id]
+        assert rec.model.digest() == city_digest(city)
+        await feed.stop()
+        await backend.stop()
+
+    asyncio.run(body())
+
+
+def test_malformed_unknown_and_oversized_frames_are_counted_and_stream_goes_on() -> None:
+    async def body() -> None:
+        backend = make_backend(seed=9)
+        await backend.start()
+        rec = Recorder()
+        feed = make_feed(backend.url, rec)
+        feed.start()
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        before = feed.counters.messages
+        await backend.send_raw(b"\xc1 not msgpack")
+        await backend.send_raw(msgspec.msgpack.encode([{"t": "from_the_future", "x": 1}]))
+        await backend.send_raw(msgspec.msgpack.encode({"t": "hb"}))  # not an array
+        big = encode_frame([Heartbeat(ts=1)]) + b"\x00" * (1 << 20)
+        await backend.send_raw(big)  # over the 1 MiB protocol limit, under the transport's
+        await wait_until(lambda: feed.counters.oversized == 1, what="oversized counted")
+        assert feed.counters.malformed == 2
+        assert feed.counters.unknown == 1
+        await wait_until(lambda: feed.counters.messages > before + 20, what="stream goes on")
+        assert feed.state is ConnectionState.LIVE
+        assert feed.counters.reconnects == 0
+        await settle(feed, backend)
+        assert_exactly_once(rec, backend)
+        await feed.stop()
+        await backend.stop()
+
+    asyncio.run(body())
+
+
+def test_dead_backend_is_reported_offline_with_reason_and_retried() -> None:
+    async def body() -> None:
+        rec = Recorder()
+        feed = make_feed("ws://127.0.0.1:9", rec)  # nothing listens on the discard port
+        feed.start()
+        await wait_until(lambda: feed.counters.reconnects >= 2, what="retries")
+        assert feed.state is ConnectionState.OFFLINE
+        assert "127.0.0.1:9" in feed.detail and "retry in" in feed.detail
+        await feed.stop()
+
+    asyncio.run(body())
+
+
+def test_token_never_appears_in_identity_repr() -> None:
+    assert "s3cret" not in repr(IDENTITY)
+    assert Stream.EVENTS in {"events"}

@@ -1,0 +1,22 @@
+"""Exceptions raised by the widgets when a caller passes invalid values.
+
+Tree::
+
+    WidgetsError
+    ├── DuplicateEventIdError (also ValueError)
+    └── InvalidThresholdsError (also ValueError)
+"""
+
+from __future__ import annotations
+
+
+class WidgetsError(Exception):
+    """Base class of every exception raised by the ``widgets`` package."""
+
+
+class DuplicateEventIdError(WidgetsError, ValueError):
+    """``EventListView.set_rows`` received two rows with the same id."""
+
+
+class InvalidThresholdsError(WidgetsError, ValueError):
+    """Thresholds are not ordered ``low_alarm <= low_warn <= warn <= alarm``."""

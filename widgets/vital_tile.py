@@ -1,0 +1,406 @@
+"""A painted tile for one live measurement: title, big value, state label, sparkline.
+
+Translation context: ``VitalSignTile``.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from widgets import theme
+from widgets.errors import InvalidThresholdsError
+
+
+class TileLevel(enum.Enum):
+    """What the tile shows, in order of how it is decided (first match wins)."""
+
+    NO_DATA = "no_data"
+    """No reading yet, or the reading is None/NaN."""
+    STALE = "stale"
+    """The reading is no longer live; shown grey with its age whatever its value."""
+    ALARM = "alarm"
+    WARNING = "warning"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Optional limits; a reading at or beyond a limit is in that state.
+
+    Attributes:
+        warn: High warning limit.
+        alarm: High alarm limit.
+        low_warn: Low warning limit.
+        low_alarm: Low alarm limit.
+
+    Raises:
+        InvalidThresholdsError: A limit is NaN, or the given limits are not ordered
+            ``low_alarm <= low_warn < warn <= alarm``.
+    """
+
+    warn: float | None = None
+    alarm: float | None = None
+    low_warn: float | None = None
+    low_alarm: float | None = None
+
+    def __post_init__(self) -> None:
+        ordered = [v for v in (self.low_alarm, self.low_warn) if v is not None]
+        high = [v for v in (self.warn, self.alarm) if v is not None]
+        if any(math.isnan(v) for v in (*ordered, *high)):
+            raise InvalidThresholdsError(f"NaN threshold in {self!r}")
+        if ordered != sorted(ordered) or high != sorted(high):
+            raise InvalidThresholdsError(f"thresholds out of order: {self!r}")
+        if ordered and high and not max(ordered) < min(high):
+            raise InvalidThresholdsError(f"low limits must lie below high limits: {self!r}")
+
+
+def classify(value: float | None, stale: bool, thresholds: Thresholds) -> TileLevel:
+    """Return the level a tile shows for ``value``.
+
+    Args:
+        value: The reading, None if there is none.
+        stale: Whether the reading is no longer live.
+        thresholds: Limits; a value equal to a limit counts as beyond it.
+
+    Returns:
+        NO_DATA for None/NaN, else STALE if stale, else ALARM, WARNING or NORMAL.
+    """
+    if value is None or math.isnan(value):
+        return TileLevel.NO_DATA
+    if stale:
+        return TileLevel.STALE
+    t = thresholds
+    if (t.alarm is not None and value >= t.alarm) or (t.low_alarm is not None and value <= t.low_alarm):
+        return TileLevel.ALARM
+    if (t.warn is not None and value >= t.warn) or (t.low_warn is not None and value <= t.low_warn):
+        return TileLevel.WARNING
+    return TileLevel.NORMAL
+
+
+def _format_age(age_s: float) -> str:
+    if age_s < 10:
+        return QCoreApplication.translate("VitalSignTile", "{n} s").format(n=f"{age_s:.1f}")
+    if age_s < 120:
+        return QCoreApplication.translate("VitalSignTile", "{n} s").format(n=round(age_s))
+    if age_s < 7200:
+        return QCoreApplication.translate("VitalSignTile", "{n} min").format(n=round(age_s / 60))
+    return QCoreApplication.translate("VitalSignTile", "{n} h").format(n=round(age_s / 3600))
+
+
+class VitalSignTile(QWidget):
+    """Tile showing one measurement; painted directly so hundreds of tiles stay cheap.
+
+    Normal readings are calm grey and white. Warning and alarm add a coloured border and a
+    coloured label with text ("HIGH ALARM", "LOW WARNING"), so the state never depends on colour
+    alone. A stale reading turns grey, gets a dashed border and shows "STALE 12 s"; it never
+    looks live. All text sizes are relative to the widget's font.
+
+    Signals:
+        None. The tile only displays.
+    """
+
+    def __init__(
+        self,
+        title: str = "",
+        unit: str = "",
+        decimals: int = 1,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Create an empty tile (level NO_DATA).
+
+        Args:
+            title: Name of the measurement, already translated.
+            unit: Unit text, e.g. ``"m³/s"``.
+            decimals: Digits after the decimal point.
+            parent: Parent widget.
+        """
+        super().__init__(parent)
+        self._title = title
+        self._unit = unit
+        self._decimals = decimals
+        self._value: float | None = None
+        self._age_s = 0.0
+        self._stale = False
+        self._thresholds = Thresholds()
+        self._history: npt.NDArray[np.float64] = np.empty(0, dtype=np.float64)
+        self._level = TileLevel.NO_DATA
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def set_title(self, title: str) -> None:
+        """Set the measurement's name (already translated)."""
+        self._title = title
+        self.update()
+
+    def set_unit(self, unit: str, decimals: int | None = None) -> None:
+        """Set the unit text and, optionally, the number of decimals shown."""
+        self._unit = unit
+        if decimals is not None:
+            self._decimals = decimals
+        self.update()
+
+    def set_reading(self, value: float | None, age_s: float, stale: bool) -> None:
+        """Show a new reading.
+
+        Args:
+            value: The measurement, or None if there is none.
+            age_s: Seconds since the reading was taken; shown when stale.
+            stale: Whether the reading is no longer live (the caller decides).
+        """
+        self._value = value
+        self._age_s = max(0.0, age_s)
+        self._stale = stale
+        self._reclassify()
+        self.update()
+
+    def set_thresholds(
+        self,
+        warn: float | None,
+        alarm: float | None,
+        low_warn: float | None = None,
+        low_alarm: float | None = None,
+    ) -> None:
+        """Set the limits; None disables a limit.
+
+        Raises:
+            InvalidThresholdsError: The limits are not ordered
+                ``low_alarm <= low_warn < warn <= alarm`` (ignoring the ones that are None);
+                the previous limits stay in force.
+        """
+        self._thresholds = Thresholds(warn, alarm, low_warn, low_alarm)
+        self._reclassify()
+        self.update()
+
+    def set_history(self, values: npt.ArrayLike) -> None:
+        """Set the sparkline data, oldest first; NaN marks gaps and is skipped.
+
+        Args:
+            values: One-dimensional sequence of numbers; copied.
+        """
+        self._history = np.array(values, dtype=np.float64).ravel()
+        self.update()
+
+    def level(self) -> TileLevel:
+        """Return the level currently shown."""
+        return self._level
+
+    def thresholds(self) -> Thresholds:
+        """Return the limits in force."""
+        return self._thresholds
+
+    def status_text(self) -> str:
+        """Return the state label shown on the tile ("" when normal)."""
+        low = self._is_low()
+        if self._level is TileLevel.ALARM:
+            if low:
+                return QCoreApplication.translate("VitalSignTile", "LOW ALARM")
+            return QCoreApplication.translate("VitalSignTile", "HIGH ALARM")
+        if self._level is TileLevel.WARNING:
+            if low:
+                return QCoreApplication.translate("VitalSignTile", "LOW WARNING")
+            return QCoreApplication.translate("VitalSignTile", "HIGH WARNING")
+        if self._level is TileLevel.STALE:
+            return QCoreApplication.translate("VitalSignTile", "STALE {age}").format(
+                age=_format_age(self._age_s)
+            )
+        if self._level is TileLevel.NO_DATA:
+            return QCoreApplication.translate("VitalSignTile", "NO DATA")
+        return ""
+
+    def value_text(self) -> str:
+        """Return the value as shown (without unit); a dash when there is none."""
+        if self._value is None or math.isnan(self._value):
+            return "—"
+        return f"{self._value:.{self._decimals}f}"
+
+    def sizeHint(self) -> QSize:
+        h = QFontMetricsF(self.font()).height()
+        return QSize(round(h * 14), round(h * 7.6))
+
+    def minimumSizeHint(self) -> QSize:
+        h = QFontMetricsF(self.font()).height()
+        return QSize(round(h * 8), round(h * 5.5))
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _reclassify(self) -> None:
+        self._level = classify(self._value, self._stale, self._thresholds)
+
+    def _is_low(self) -> bool:
+        t, v = self._thresholds, self._value
+        if v is None:
+            return False
+        return (t.low_alarm is not None and v <= t.low_alarm) or (t.low_warn is not None and v <= t.low_warn)
+
+    def _accent(self) -> QColor | None:
+        if self._level is TileLevel.ALARM:
+            return QColor(theme.ALARM)
+        if self._level is TileLevel.WARNING:
+            return QColor(theme.WARNING)
+        return None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        base = QFont(self.font())
+        fh = QFontMetricsF(base).height()
+        pad = max(4.0, fh * 0.4)
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor(theme.BG_WINDOW))
+
+        accent = self._accent()
+        level = self._level
+        dim = level in (TileLevel.STALE, TileLevel.NO_DATA)
+        border_w = max(2.0, fh * (0.22 if accent is not None else 0.08))
+        frame = rect.adjusted(border_w / 2, border_w / 2, -border_w / 2, -border_w / 2)
+        pen = QPen(accent if accent is not None else QColor(theme.BORDER), border_w)
+        if level is TileLevel.STALE:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(QColor(theme.BG_PANEL))
+        p.drawRoundedRect(frame, fh * 0.25, fh * 0.25)
+
+        inner = rect.adjusted(border_w + pad, border_w + pad * 0.6, -border_w - pad, -border_w - pad)
+        text_main = QColor(theme.STALE if dim else theme.TEXT)
+
+        # Row 1: title. Row 2: big value + unit, with the state label to the right of it when it
+        # fits (else the label moves up to the title row); the value shrinks to fit the width.
+        status = self.status_text()
+        label_font = theme.scaled_font(base, 1.0, bold=True)
+        label_fm = QFontMetricsF(label_font)
+        label_w = label_fm.horizontalAdvance(status) + pad * 1.5 if status else 0.0
+        label_h = fh * 1.3
+
+        value_font = theme.scaled_font(base, 2.6, bold=True)
+        unit_font = theme.scaled_font(base, 1.1)
+        value = self.value_text()
+        gap = pad * 0.6
+        needed = QFontMetricsF(value_font).horizontalAdvance(value) + (
+            gap + QFontMetricsF(unit_font).horizontalAdvance(self._unit)
+        )
+        beside = inner.width() - (label_w + pad if status else 0.0)
+        label_inline = not status or (needed > 0 and beside / needed >= 0.6)
+        room = beside if label_inline else inner.width()
+        if needed > room > 0:
+            value_font = theme.scaled_font(value_font, room / needed)
+            unit_font = theme.scaled_font(unit_font, room / needed)
+        vfm = QFontMetricsF(value_font)
+
+        row1 = QRectF(inner.left(), inner.top(), inner.width(), label_h)
+        title_w = row1.width()
+        if status and not label_inline:
+            label_w = min(label_w, row1.width() * 0.6)
+            title_w -= label_w + pad
+            self._paint_label(
+                p, QRectF(row1.right() - label_w, row1.top(), label_w, label_h), status, fh, pad
+            )
+        p.setFont(base)
+        p.setPen(QColor(theme.TEXT_DIM))
+        p.drawText(
+            QRectF(row1.left(), row1.top(), title_w, row1.height()),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            QFontMetricsF(base).elidedText(self._title, Qt.TextElideMode.ElideRight, max(0.0, title_w)),
+        )
+
+        baseline = row1.bottom() + pad * 0.3 + vfm.ascent()
+        p.setFont(value_font)
+        p.setPen(text_main)
+        p.drawText(QPointF(inner.left(), baseline), value)
+        if self._unit:
+            p.setFont(unit_font)
+            p.setPen(QColor(theme.STALE if dim else theme.TEXT_DIM))
+            p.drawText(QPointF(inner.left() + vfm.horizontalAdvance(value) + gap, baseline), self._unit)
+        if status and label_inline:
+            middle = baseline - vfm.capHeight() / 2
+            self._paint_label(
+                p,
+                QRectF(inner.right() - label_w, middle - label_h / 2, label_w, label_h),
+                status,
+                fh,
+                pad,
+            )
+
+        # Row 3: sparkline in the remaining space.
+        spark = QRectF(inner.left(), baseline + vfm.descent() + pad * 0.5, inner.width(), 0.0)
+        spark.setBottom(inner.bottom())
+        if spark.height() >= fh * 0.8:
+            self._paint_sparkline(p, spark, dim, fh)
+        p.end()
+
+    def _paint_label(self, p: QPainter, rect: QRectF, text: str, fh: float, pad: float) -> None:
+        """Paint the state label: filled in the accent colour when abnormal, outlined otherwise."""
+        accent = self._accent()
+        if accent is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(accent)
+            colour = QColor("#ffffff" if self._level is TileLevel.ALARM else theme.TEXT_ON_LIGHT)
+        else:
+            p.setPen(QPen(QColor(theme.STALE), max(1.0, fh * 0.06)))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            colour = QColor(theme.TEXT_DIM)
+        p.drawRoundedRect(rect, fh * 0.2, fh * 0.2)
+        font = theme.scaled_font(self.font(), 1.0, bold=True)
+        p.setFont(font)
+        p.setPen(colour)
+        p.drawText(
+            rect,
+            Qt.AlignmentFlag.AlignCenter,
+            QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - pad),
+        )
+
+    def _paint_sparkline(self, p: QPainter, rect: QRectF, dim: bool, fh: float) -> None:
+        data = self._history
+        finite = np.isfinite(data)
+        if np.count_nonzero(finite) < 2:
+            return
+        xs = np.nonzero(finite)[0].astype(np.float64)
+        ys = data[finite]
+        n_px = max(2, int(rect.width()))
+        if ys.size > 2 * n_px:
+            # Peak downsampling: min and max per pixel column keep spikes visible.
+            buckets = np.array_split(np.arange(ys.size), n_px)
+            idx = np.concatenate(
+                [np.sort([b[np.argmin(ys[b])], b[np.argmax(ys[b])]]) for b in buckets if b.size]
+            )
+            xs, ys = xs[idx], ys[idx]
+        lo, hi = float(ys.min()), float(ys.max())
+        if hi - lo < 1e-12:
+            lo, hi = lo - 1.0, hi + 1.0
+        margin = (hi - lo) * 0.08
+        lo, hi = lo - margin, hi + margin
+        span_x = float(data.size - 1) or 1.0
+
+        def to_y(v: float) -> float:
+            return rect.bottom() - (v - lo) / (hi - lo) * rect.height()
+
+        # Limits inside the plotted range as faint dashed lines, for context.
+        t = self._thresholds
+        limit_pen = QPen(QColor(theme.TEXT_DISABLED), max(1.0, fh * 0.05), Qt.PenStyle.DashLine)
+        p.setPen(limit_pen)
+        for limit in (t.warn, t.alarm, t.low_warn, t.low_alarm):
+            if limit is not None and lo < limit < hi:
+                y = to_y(limit)
+                p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+        px = rect.left() + xs / span_x * rect.width()
+        py = rect.bottom() - (ys - lo) / (hi - lo) * rect.height()
+        poly = QPolygonF([QPointF(float(x), float(y)) for x, y in zip(px, py, strict=True)])
+        line = QColor(theme.STALE if dim else theme.TEXT_DIM)
+        p.setPen(QPen(line, max(1.5, fh * 0.1)))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPolyline(poly)
+        last = poly.last()
+        r = max(2.0, fh * 0.15)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(theme.STALE if dim else theme.TEXT))
+        p.drawEllipse(last, r, r)
