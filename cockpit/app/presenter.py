@@ -6,6 +6,7 @@ which :mod:`cockpit.app.wiring` connects to the ``_on_*`` slots here.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from widgets.event_list import EventRow
 from widgets.severity import Severity as WidgetSeverity
 from widgets.status_bar import LinkLevel
 from widgets.vital_tile import VitalSignTile
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 500
 HISTORY_POINTS = 240
@@ -270,14 +273,17 @@ class WallPresenter:
             if binding.row != bound:
                 binding.history.clear()
             binding.row = bound
-            row = bound
-            if row is None:
+            if bound is None:
                 binding.tile.set_title(tr("No sensor"))
                 continue
-            info = table.infos[row]
+            info = table.infos[bound]
             binding.tile.set_title(f"{sensor_kind_name(info.kind)} · {district_name(info.district)}")
             binding.tile.set_unit(info.unit)
-            binding.tile.set_thresholds(info.warn, info.alarm, info.low_warn, info.low_alarm)
+            try:
+                binding.tile.set_thresholds(info.warn, info.alarm, info.low_warn, info.low_alarm)
+            except ValueError as exc:  # a backend's bad catalog entry: show the value, say why
+                log.warning("sensor %s: thresholds refused: %s", info.name, exc)
+                binding.tile.set_thresholds(None, None, None, None)
 
     def _update_tiles(self, now: float) -> None:
         table = self.situation.sensors

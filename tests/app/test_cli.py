@@ -1,0 +1,86 @@
+"""The entry points as a user runs them: ``cockpit`` and ``cockpit-backend`` in real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+BIN = Path(sys.executable).parent
+ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_demo_screenshot_writes_one_png_per_wall_window_and_exits_0(tmp_path: Path, lang: str) -> None:
+    proc = subprocess.run(
+        [str(BIN / "cockpit"), "--demo", "--lang", lang, "--screenshot", str(tmp_path), "--quit-after", "4"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    pngs = sorted(tmp_path.glob("*.png"))
+    assert [p.name for p in pngs] == ["overview.png"]
+    image = QImage(str(pngs[0]))
+    assert (image.width(), image.height()) == (1920, 1080)
+    # Not a blank frame: a painted wall has many distinct colours.
+    colours = {image.pixel(x, y) for x in range(0, 1920, 37) for y in range(0, 1080, 29)}
+    assert len(colours) > 20
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_arguments_get_a_clear_error() -> None:
+    proc = subprocess.run(
+        [str(BIN / "cockpit"), "--scale", "0"], capture_output=True, text=True, env=ENV, timeout=60
+    )
+    assert proc.returncode == 2 and "--scale must be positive" in proc.stderr
+    env = {k: v for k, v in ENV.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run(
+        [str(BIN / "cockpit"), "--demo"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 2 and "no display found" in proc.stderr
+
+
+def test_cockpit_backend_serves_and_stops_cleanly() -> None:
+    proc = subprocess.Popen(
+        [str(BIN / "cockpit-backend"), "--port", "0", "--seed", "4"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("cockpit-backend: serving ws://127.0.0.1:"), line
+        url = line.split()[2]
+        import asyncio
+
+        from cockpit.feed import ConnectionState, FeedClient, Identity
+        from tests.helpers import wait_until
+
+        async def body() -> None:
+            feed = FeedClient([url], Identity("t", "o", "viewer"), lambda evs: None)
+            feed.start()
+            await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+            await feed.stop()
+
+        asyncio.run(body())
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err[-2000:]
+
+
+def test_cockpit_backend_refuses_bad_options() -> None:
+    proc = subprocess.run(
+        [str(BIN / "cockpit-backend"), "--rate", "-5"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2 and "--rate" in proc.stderr

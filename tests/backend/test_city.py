@@ -1,0 +1,80 @@
+"""The simulated city: deterministic, events from thresholds, idempotent commands."""
+
+from __future__ import annotations
+
+from cockpit.backend.city import City
+from cockpit.backend.streams import Hub
+from cockpit.protocol.messages import AckResult, Command, DispatchState, EventState, UnitStatus
+from tests.helpers import city_digest
+
+
+def make(seed: int = 3) -> City:
+    return City(Hub(epoch="e", clock=lambda: 0), seed=seed, rate=400, event_rate=30)
+
+
+def test_same_seed_same_city() -> None:
+    a, b = make(), make()
+    a.advance(300)
+    b.advance(300)
+    assert city_digest(a) == city_digest(b)
+    c = make(seed=4)
+    c.advance(300)
+    assert city_digest(c) != city_digest(a)
+
+
+def test_scenarios_raise_threshold_events_with_recommendations() -> None:
+    city = make()
+    city.advance(240)
+    types = {e.type for e in city.state.events.values()}
+    assert {"waterlogging", "rainstorm", "fire"} <= types
+    fire = next(e for e in city.state.events.values() if e.type == "fire")
+    assert fire.severity == 1 and fire.recommended and fire.source.startswith("shapingba-fire_terminal")
+    assert all(city.state.units[u].kind in ("fire_engine", "forest_crew") for u in fire.recommended)
+
+
+def test_dispatch_moves_the_unit_through_its_states_and_duplicates_have_no_effect() -> None:
+    city = make()
+    city.advance(240)
+    ev = next(e for e in city.state.events.values() if e.recommended and e.state == EventState.NEW)
+    cmd = Command(id="c-1", kind="dispatch", event_id=ev.id, unit_id=ev.recommended[0])
+    assert city.handle_command(cmd, "operator").result == AckResult.ACCEPTED
+    again = city.handle_command(cmd, "operator")
+    assert again.result == AckResult.DUPLICATE and again.original == AckResult.ACCEPTED
+    seen = []
+    for _ in range(60):
+        city.advance(1)
+        seen.append(city.state.dispatches["c-1"].state)
+    steps = [s for i, s in enumerate(seen) if (i == 0 or seen[i - 1] != s) and s != DispatchState.ACCEPTED]
+    assert steps == [
+        DispatchState.DISPATCHED,
+        DispatchState.ACKNOWLEDGED,
+        DispatchState.EN_ROUTE,
+        DispatchState.ON_SCENE,
+        DispatchState.COMPLETED,
+    ]
+    assert city.state.units[ev.recommended[0]].status == UnitStatus.AVAILABLE
+    assert city.state.events[ev.id].state == EventState.RESOLVED
+
+
+def test_commands_are_checked() -> None:
+    city = make()
+    city.advance(240)
+    ev = next(e for e in city.state.events.values() if e.recommended)
+
+    def reason(cmd: Command, role: str = "operator") -> str:
+        return city.handle_command(cmd, role).reason
+
+    assert (
+        reason(Command(id="1", kind="dispatch", event_id=ev.id, unit_id=ev.recommended[0]), "viewer")
+        == "forbidden"
+    )
+    assert reason(Command(id="2", kind="dispatch", event_id="nope", unit_id="x")) == "unknown_event"
+    assert reason(Command(id="3", kind="dispatch", event_id=ev.id, unit_id="nope")) == "unknown_unit"
+    assert reason(Command(id="4", kind="dispatch", event_id=ev.id, unit_id=ev.recommended[0])) == ""
+    assert reason(Command(id="5", kind="dispatch", event_id=ev.id, unit_id=ev.recommended[0])) == "unit_busy"
+    assert reason(Command(id="6", kind="close", event_id=ev.id)) == "dispatch_open"
+    assert reason(Command(id="7", kind="cancel", ref="4")) == ""
+    assert city.state.dispatches["4"].state == DispatchState.CANCELLED
+    assert reason(Command(id="8", kind="close", event_id=ev.id)) == ""
+    assert reason(Command(id="9", kind="acknowledge", event_id=ev.id)) == "event_closed"
+    assert reason(Command(id="10", kind="teleport", event_id="x")) == "unknown_event"

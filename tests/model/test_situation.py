@@ -1,0 +1,100 @@
+"""The live model: coalesced changes, snapshots replace, columnar sensors (no Qt)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cockpit.model import Situation
+from cockpit.protocol.events import DataReceived, SnapshotReceived
+from cockpit.protocol.messages import Event, SensorBatch, SensorCatalog, SensorInfo, Severity
+
+
+def ev(eid: str, seq: int, state: str = "new", severity: int = 2) -> Event:
+    return Event(
+        stream="events",
+        seq=seq,
+        prev=seq - 1,
+        ts=1000 + seq,
+        id=eid,
+        type="fire",
+        severity=severity,
+        time=1000,
+        lon=1.0,
+        lat=2.0,
+        district="d1",
+        state=state,
+    )
+
+
+def catalog(*ids: int) -> SensorCatalog:
+    return SensorCatalog(
+        stream="sensors",
+        seq=1,
+        prev=0,
+        ts=1,
+        sensors=[
+            SensorInfo(id=i, name=f"s{i}", kind="water_level", unit="m", district="d1", lon=0, lat=0)
+            for i in ids
+        ],
+    )
+
+
+def batch(ids: list[int], values: list[float], ts: int, ttl: int = 100, seq: int = 2) -> SensorBatch:
+    return SensorBatch(
+        stream="sensors",
+        seq=seq,
+        prev=seq - 1,
+        ts=ts,
+        ttl_ms=ttl,
+        ids=np.array(ids, dtype="<u4").tobytes(),
+        values=np.array(values, dtype="<f4").tobytes(),
+    )
+
+
+def test_changes_are_coalesced_into_one_changeset_per_frame() -> None:
+    s = Situation()
+    for i in range(1, 200):
+        s.apply([DataReceived((ev(f"E{i % 10}", i),))])
+    ch = s.take_changes()
+    assert ch.events == {f"E{i}" for i in range(10)} and ch.updates == 199
+    assert ch.newest_ts == 1199
+    assert not s.take_changes()
+
+
+def test_snapshot_replaces_the_stream_whole() -> None:
+    s = Situation()
+    s.apply([DataReceived((ev("OLD", 1),))])
+    s.take_changes()
+    s.apply([SnapshotReceived("events", "e2", 5, (ev("NEW", 3),))])
+    assert set(s.events) == {"NEW"}
+    ch = s.take_changes()
+    assert ch.replaced == {"events"} and ch.events == {"OLD", "NEW"}
+
+
+def test_unknown_enum_values_do_not_break_the_model() -> None:
+    s = Situation()
+    s.apply([DataReceived((ev("A", 1, state="teleported", severity=9),))])
+    rec = s.events["A"]
+    assert rec.severity is Severity.BLUE and rec.state.value == "new"
+
+
+def test_sensor_batches_write_vectorised_and_count_unknown_ids() -> None:
+    s = Situation()
+    s.apply([DataReceived((catalog(3, 7, 100),))])
+    s.apply([DataReceived((batch([7, 3, 5, 10**9], [1.5, 2.5, 9.0, 4.0], ts=500),))])
+    t = s.sensors
+    assert t.digest() == {3: 2.5, 7: 1.5}
+    assert t.unknown_values == 2
+    stale = t.stale_mask(550)
+    assert list(stale) == [False, False, True]  # 100 never arrived
+    assert list(t.stale_mask(601)) == [True, True, True]
+    assert sorted(t.take_dirty().tolist()) == [0, 1]
+    assert t.take_dirty().tolist() == []
+
+
+def test_open_events_sorted_by_severity_then_newest() -> None:
+    s = Situation()
+    s.apply(
+        [DataReceived((ev("low", 1, severity=4), ev("hi", 2, severity=1), ev("done", 3, state="closed")))]
+    )
+    assert [e.id for e in s.open_events()] == ["hi", "low"]
