@@ -239,7 +239,12 @@
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="81"/>
+        <location filename="../../cockpit/app/names.py" line="71"/>
+        <source>{kind} {number} ({district})</source>
+        <translation>{district}{kind} {number}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="85"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -443,6 +448,11 @@
         <location filename="../../cockpit/app/presenter.py" line="249"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="256"/>
+        <source>{unit}: {state}</source>
+        <translation>{unit}：{state}</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/presenter.py" line="277"/>

@@ -66,7 +66,11 @@ def sensor_kind_name(code: str) -> str:
 def unit_label(unit: UnitRecord) -> str:
     number = unit.id.rsplit("-", 1)[-1]
     kind = _t(_UNIT_KINDS, unit.kind, unit.name)
-    return f"{kind} {number} ({district_name(unit.district)})" if unit.kind in _UNIT_KINDS else unit.name
+    if unit.kind not in _UNIT_KINDS:
+        return unit.name
+    return QCoreApplication.translate("Names", "{kind} {number} ({district})").format(
+        kind=kind, number=number, district=district_name(unit.district)
+    )
 
 
 def _si(n: int) -> str:

@@ -253,7 +253,7 @@ class WallPresenter:
             if state in (DispatchState.FAILED, DispatchState.CANCELLED)
             else CommandLevel.OK
         )
-        return f"{who}: {dispatch_state_text(state)}", level
+        return tr("{unit}: {state}").format(unit=who, state=dispatch_state_text(state)), level
 
     # ------------------------------------------------------------------------- tiles
 

@@ -230,10 +230,11 @@ class City:
         self._district_of = [s.district for s in infos]
         self._kind_of = [s.kind for s in infos]
         self._per_tick = min(per_tick, n)
-        for d in DISTRICTS:
-            mine = [s for s in infos if s.district == d.code]
-            for lo in range(0, len(mine), 2000):
-                self.hub.publish_catalog(d.code, mine[lo : lo + 2000])
+        for d in DISTRICTS:  # one catalog per district and theme, so filters apply to it too
+            for theme in sorted({k.theme for k in SENSOR_KINDS}):
+                mine = [s for s in infos if s.district == d.code and s.theme == theme]
+                for lo in range(0, len(mine), 2000):
+                    self.hub.publish_catalog(d.code, theme, mine[lo : lo + 2000])
 
     def _make_units(self) -> None:
         kinds = sorted({k for ks in UNIT_KINDS.values() for k in ks})
@@ -318,7 +319,9 @@ class City:
         noise = self._np.standard_normal(len(idx)) * self._noise[idx]
         vals = (self._base[idx] + self._offset[idx] + noise).astype(np.float32)
         self.values[idx] = vals
-        ts = self.ms()
+        # Sample times are wall-clock, like every other ts, whatever the simulation's speed, so
+        # staleness (ts + ttl) means the same on every backend.
+        ts = self.hub.now_ms()
         self.value_ts[idx] = ts
         groups = self._group_of[idx]
         order = np.argsort(groups, kind="stable")
@@ -467,6 +470,8 @@ class City:
         if role not in (Role.OPERATOR, Role.SUPERVISOR, Role.TRAINER):
             return self._reject(c, "forbidden", f"role {role!r} may not send commands")
         ev = self.state.events.get(c.event_id)
+        if c.kind not in set(CommandKind):
+            return self._reject(c, "unknown_kind", f"unknown command kind {c.kind!r}")
         if c.kind == CommandKind.CANCEL:
             job = self._jobs.get(c.ref)
             if job is None:
@@ -523,6 +528,13 @@ class City:
         ev = self.state.events.get(job.event_id)
         if ev is not None and state == DispatchState.COMPLETED and ev.state != EventState.CLOSED:
             self._put_event(_replace_event(ev, state=EventState.RESOLVED))
+        elif (
+            ev is not None
+            and ev.state == EventState.DISPATCHED
+            and not any(j.event_id == ev.id for j in self._jobs.values())
+        ):
+            # The last unit was called off: the event is open again, waiting for a dispatch.
+            self._put_event(_replace_event(ev, state=EventState.ACKNOWLEDGED))
 
     # ------------------------------------------------------------------------------ publishing
 

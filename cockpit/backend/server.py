@@ -229,6 +229,8 @@ class DemoBackend:
             reason = "first subscription"
         elif sub.epoch != self.hub.epoch:
             reason = f"epoch {sub.epoch} is gone; the current one is {self.hub.epoch}"
+        elif sub.seq > stream_log.seq:
+            reason = f"seq {sub.seq} is ahead of this server (newest {stream_log.seq})"
         else:
             reason = f"seq {sub.seq} is no longer held (oldest {stream_log.first_seq})"
         seq = stream_log.seq
@@ -255,14 +257,20 @@ class DemoBackend:
         try:
             while True:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(waiter.wait(), beat / 2)
+                    await asyncio.wait_for(waiter.wait(), beat / 4)
                 waiter.clear()
                 if self.stalled:
                     continue
                 if not self._collect(client):
                     await client.ws.close(CLOSE_OVERRUN, "overrun: resume")
                     return
-                if client.session.pending == 0 and time.monotonic() - client.last_tx >= beat:
+                # Idle for three quarters of an interval: beat, so silence never reaches one whole
+                # interval and the client's stale limit (1.5 intervals) is never hit by mistake.
+                if (
+                    client.session.pending == 0
+                    and client.session.hello is not None
+                    and (time.monotonic() - client.last_tx >= 0.75 * beat)
+                ):
                     client.session.send(Heartbeat(ts=now_ms()))
                 await self._flush(client)
         finally:

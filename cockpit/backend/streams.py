@@ -117,13 +117,17 @@ class Hub:
         log.append(district, theme, msg)
         self._wake()
 
-    def publish_catalog(self, district: str, sensors: Sequence[SensorInfo]) -> None:
+    def publish_catalog(self, district: str, theme: str, sensors: Sequence[SensorInfo]) -> None:
         log = self.logs[Stream.SENSORS]
         msg = SensorCatalog(
             stream=Stream.SENSORS, seq=log.seq + 1, prev=0, ts=self._clock(), sensors=list(sensors)
         )
-        log.append(district, "", msg)
+        log.append(district, theme, msg)
         self._wake()
+
+    def now_ms(self) -> int:
+        """The clock stamped into ``ts``."""
+        return self._clock()
 
     def waiter(self) -> asyncio.Event:
         """An event set whenever something is published; :meth:`drop_waiter` it when done."""

@@ -26,7 +26,6 @@ from cockpit.protocol.events import (
     FrameProblem,
     GapDetected,
     HandshakeRefused,
-    LivenessChanged,
     SessionEvent,
 )
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Command, Filter, Stream
@@ -129,7 +128,10 @@ class FeedClient:
         subscriptions: Stream name to filter; all streams unfiltered by default.
         backoff: Reconnect delays.
         command_timeout_s: Wait this long for an answer before sending a command again.
-        command_tries: Give up after this many sends and report ``NO_RESPONSE`` (§7.4).
+        command_tries: Give up after this many sends, across reconnects, and report ``NO_RESPONSE`` (§7.4).
+        handshake_timeout_s: Close a connection whose welcome has not come by then.
+        reconnect_after_stale_s: Close and reconnect a connection silent for this long (it stays
+            open through shorter stalls, which recover by themselves).
     """
 
     def __init__(
@@ -142,6 +144,8 @@ class FeedClient:
         backoff: Backoff | None = None,
         command_timeout_s: float = 3.0,
         command_tries: int = 3,
+        handshake_timeout_s: float = 5.0,
+        reconnect_after_stale_s: float = 15.0,
     ) -> None:
         if not urls:
             raise ValueError("at least one backend URL is needed")
@@ -152,6 +156,8 @@ class FeedClient:
         self.backoff = backoff or Backoff()
         self.command_timeout_s = command_timeout_s
         self.command_tries = command_tries
+        self.handshake_timeout_s = handshake_timeout_s
+        self.reconnect_after_stale_s = reconnect_after_stale_s
         self.cursors = Cursors()
         self.counters = Counters()
         self.state = ConnectionState.OFFLINE
@@ -164,7 +170,7 @@ class FeedClient:
         self._outbox: dict[str, _Pending] = {}
         self._task: asyncio.Task[None] | None = None
         self._url_index = 0
-        self._wake = asyncio.Event()
+        self._abandoned = ""  # why we dropped the current connection ourselves, if we did
 
     # ---------------------------------------------------------------------------- control
 
@@ -250,6 +256,8 @@ class FeedClient:
             self.counters.oversized += 1
             self._emit([FrameProblem(Problem.OVERSIZED, "frame over the transport limit; reconnecting")])
         reason = f"closed ({rcvd.code} {rcvd.reason})" if rcvd is not None else "connection lost"
+        if self._abandoned:
+            reason = f"gave up: {self._abandoned}"
         self._set_state(ConnectionState.OFFLINE, f"{self.url}: {reason}")
 
     def _drop_session(self) -> None:
@@ -263,6 +271,7 @@ class FeedClient:
 
     async def _connect_once(self) -> None:
         self.url = self.urls[self._url_index]
+        self._abandoned = ""
         self._set_state(ConnectionState.CONNECTING, self.url)
         session = ClientSession(
             client_id=self.identity.client_id,
@@ -305,10 +314,23 @@ class FeedClient:
             delay = max(0.005, (session.next_deadline() - self._wall_ms()) / 1000)
             delay = min(delay, 0.25)  # also look at the outbox's timers
             await asyncio.sleep(delay)
-            session.tick(self._wall_ms())
+            now = self._wall_ms()
+            if session.handshake_overdue(now, int(self.handshake_timeout_s * 1000)):
+                self._abandon(f"no welcome within {self.handshake_timeout_s:g} s")
+                return
+            if session.stale and session.silent_ms(now) > self.reconnect_after_stale_s * 1000:
+                self._abandon(f"silent for {session.silent_ms(now) / 1000:.0f} s")
+                return
+            session.tick(now)
             self._process(session.events_received())
             self._retry_commands()
             await self._flush()
+
+    def _abandon(self, reason: str) -> None:
+        """Give up on this connection for ``reason``; the run loop reconnects and resumes."""
+        self._abandoned = reason
+        if self._ws is not None:
+            self._ws.transport.abort()
 
     async def _flush(self) -> None:
         if self._session is None or self._ws is None:
@@ -326,9 +348,12 @@ class FeedClient:
                 self.backoff.reset()
                 self.clock_offset_ms = ev.clock_offset_ms
                 self._set_state(ConnectionState.RESYNCING, f"{self.url}: subscribing")
-                for p in self._outbox.values():  # resend what is unanswered: same ids, one effect
-                    p.tries = 0
-                    self._try_send(p, out)
+                for cid, p in list(self._outbox.items()):  # resend unanswered: same ids, one effect
+                    if p.tries >= self.command_tries:
+                        del self._outbox[cid]
+                        out.append(CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries))
+                    else:
+                        self._try_send(p, out)
             elif isinstance(ev, HandshakeRefused):
                 self._set_state(ConnectionState.OFFLINE, f"refused: {ev.code}: {ev.detail}")
                 self.backoff.attempt = max(self.backoff.attempt, 5)
@@ -383,16 +408,3 @@ class FeedClient:
                 self._emit([CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries)])
             else:
                 self._try_send(p)
-
-
-__all__ = [
-    "Backoff",
-    "CommandProgress",
-    "CommandState",
-    "ConnectionState",
-    "FeedClient",
-    "FeedEvent",
-    "Identity",
-    "LivenessChanged",
-    "StateChanged",
-]

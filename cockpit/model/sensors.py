@@ -69,13 +69,21 @@ class SensorTable:
 
     def apply_batch(self, ids: bytes, values: bytes, ts: int, ttl_ms: int) -> int:
         """Write one columnar batch (§5.2); returns how many values were applied."""
+        if len(ids) % 4 or len(ids) != len(values):
+            self.unknown_values += len(ids) // 4  # unequal columns: nothing here can be trusted
+            return 0
         id_arr = np.frombuffer(ids, dtype="<u4")
         val_arr = np.frombuffer(values, dtype="<f4")
-        in_range = id_arr < len(self._row_of_id)
-        rows = np.full(len(id_arr), -1, dtype=np.int64)
-        rows[in_range] = self._row_of_id[id_arr[in_range]]
-        known = rows >= 0
-        if not known.all():
+        if not len(id_arr):
+            return 0
+        if int(id_arr.max()) < len(self._row_of_id):  # the usual case: one gather, one check
+            rows = self._row_of_id[id_arr]
+        else:
+            rows = np.full(len(id_arr), -1, dtype=np.int64)
+            in_range = id_arr < len(self._row_of_id)
+            rows[in_range] = self._row_of_id[id_arr[in_range]]
+        if int(rows.min()) < 0:
+            known = rows >= 0
             self.unknown_values += int((~known).sum())
             rows, val_arr = rows[known], val_arr[known]
         self.values[rows] = val_arr

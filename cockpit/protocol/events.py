@@ -65,8 +65,6 @@ class GapKind(enum.Enum):
     """A message's ``prev`` did not match the last seq we had."""
     SNAPSHOT_COUNT = "snapshot_count"
     """A snapshot ended with a different count than was received."""
-    EPOCH = "epoch"
-    """A message arrived for an epoch other than the subscribed one."""
 
 
 @dataclass(frozen=True, slots=True)

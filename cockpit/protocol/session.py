@@ -67,6 +67,10 @@ from cockpit.protocol.messages import (
     Welcome,
 )
 
+MIN_FRAME_BYTES = 64 * 1024
+MAX_FRAME_BYTES = 4 * 1024 * 1024
+"""Bounds on the frame limit a server may announce (§2.2)."""
+
 STALE_FACTOR = 1.5
 """The feed is stale after this many heartbeat intervals of silence (§6): within two, as required."""
 
@@ -127,6 +131,7 @@ class _Stream:
     snapshot_epoch: str = ""
     snapshot_seq: int = 0
     snapshot: list[DataMessage] = field(default_factory=list)
+    issues_at_begin: int = 0  # the session's decode issues when the snapshot began
 
 
 class ClientSession:
@@ -172,6 +177,7 @@ class ClientSession:
         self._last_rx = 0
         self._last_tx = 0
         self._last_gap: dict[str, int] = {}
+        self._issues = 0  # messages dropped by the decoder so far (unknown or malformed)
 
     # ---------------------------------------------------------------------------------- inputs
 
@@ -260,6 +266,14 @@ class ClientSession:
             return beat
         return min(beat, self._last_rx + int(self.heartbeat_ms * STALE_FACTOR))
 
+    def silent_ms(self, now_ms: int) -> int:
+        """How long this connection has received nothing (counted from the hello at first)."""
+        return now_ms - self._last_rx
+
+    def handshake_overdue(self, now_ms: int, limit_ms: int) -> bool:
+        """True if the welcome has not come ``limit_ms`` after the hello: the caller should close."""
+        return self.state is SessionState.HANDSHAKE and now_ms - self._hello_sent_at > limit_ms
+
     @property
     def live_streams(self) -> frozenset[str]:
         """Streams that are subscribed and in sync."""
@@ -268,6 +282,8 @@ class ClientSession:
     # ---------------------------------------------------------------------------------- details
 
     def _report(self, issue: DecodeIssue) -> None:
+        if issue.problem in (Problem.UNKNOWN_TYPE, Problem.MALFORMED_MESSAGE):
+            self._issues += 1
         if issue.problem is Problem.OVERSIZED:
             self.counters.oversized += 1
         elif issue.problem is Problem.UNKNOWN_TYPE:
@@ -311,7 +327,8 @@ class ClientSession:
         self.state = SessionState.OPEN
         self.welcome = welcome
         self.heartbeat_ms = max(50, welcome.heartbeat_ms)
-        self.max_frame_bytes = welcome.max_frame_bytes
+        # The transport's hard limit is fixed before the handshake (4 MiB); keep within it (§2.2).
+        self.max_frame_bytes = min(max(welcome.max_frame_bytes, MIN_FRAME_BYTES), MAX_FRAME_BYTES)
         # The server stamped its time somewhere inside our round trip: assume the middle.
         midpoint = (self._hello_sent_at + now_ms) // 2
         self._events.append(Connected(welcome, welcome.server_time - midpoint))
@@ -348,7 +365,7 @@ class ClientSession:
             self._violation(f"subscribed to {msg.stream!r}, which we never asked for")
             return
         if stream.state is not _StreamState.WAITING:
-            return  # an answer to a subscribe that a later one has overtaken; the later one counts
+            return  # a stray answer: this stream is already live or taking its snapshot
         pos = self.cursors.get(msg.stream)
         if msg.mode == SubscribeMode.RESUME:
             if msg.epoch != pos.epoch or msg.seq != pos.seq:
@@ -362,6 +379,7 @@ class ClientSession:
             stream.state = _StreamState.SNAPSHOT
             stream.snapshot_epoch, stream.snapshot_seq = msg.epoch, msg.seq
             stream.snapshot = []
+            stream.issues_at_begin = self._issues
         else:
             self._violation(f"unknown subscribe mode {msg.mode!r}")
             self._subscribe([msg.stream])
@@ -377,6 +395,7 @@ class ClientSession:
             return
         stream.snapshot_epoch, stream.snapshot_seq = msg.epoch, msg.seq
         stream.snapshot = []
+        stream.issues_at_begin = self._issues
 
     def _on_snapshot_end(self, msg: SnapshotEnd) -> None:
         stream = self._streams.get(msg.stream)
@@ -385,7 +404,13 @@ class ClientSession:
                 return
             self._violation(f"snapshot_end for {msg.stream!r} without a snapshot")
             return
-        if msg.count != len(stream.snapshot) or msg.seq != stream.snapshot_seq:
+        # Items the decoder dropped (a type from a newer server, a malformed item) were already
+        # counted; they explain a shortfall. Asking again would fetch the same snapshot forever.
+        dropped = self._issues - stream.issues_at_begin
+        if (
+            not len(stream.snapshot) <= msg.count <= len(stream.snapshot) + dropped
+            or msg.seq != stream.snapshot_seq
+        ):
             # A broken snapshot cannot be trusted as a base: ask for a fresh one from scratch.
             self.cursors.positions[msg.stream] = Position()
             self._resync(msg.stream, GapKind.SNAPSHOT_COUNT, msg.count, len(stream.snapshot))
@@ -405,6 +430,12 @@ class ClientSession:
         if stream.state is _StreamState.WAITING:
             return  # from an overtaken subscription; the resync brings it again
         if stream.state is _StreamState.SNAPSHOT:
+            if isinstance(msg, SensorBatch) and not _columns_ok(msg):
+                self._violation(
+                    f"sensor_batch in snapshot: unequal columns ({len(msg.ids)}/{len(msg.values)} bytes)"
+                )
+                self._issues += 1
+                return
             stream.snapshot.append(msg)
             return
         pos = self.cursors.get(name)
@@ -494,6 +525,7 @@ class ServerSession:
                 continue
             if isinstance(message, Hello):
                 if self.hello is not None:
+                    self.problems += 1
                     self._events.append(ClientProblem(Problem.MALFORMED_MESSAGE, "second hello"))
                 elif message.v != PROTOCOL_VERSION:
                     self.refuse("version", f"client speaks v{message.v}; this server speaks v1")

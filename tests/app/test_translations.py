@@ -44,7 +44,9 @@ def test_every_message_is_translated() -> None:
     bad = [
         (ctx, src)
         for ctx, src, tr in messages(TS)
-        if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished") or not (tr.text or "").strip()
+        if tr is None
+        or tr.get("type") in ("unfinished", "obsolete", "vanished")
+        or not (tr.text or "").strip()
     ]
     assert not bad, f"untranslated in {TS.name}: {bad}"
 
@@ -70,7 +72,7 @@ def test_translations_are_chinese() -> None:
     latin_only = [
         (ctx, src, tr.text)
         for ctx, src, tr in messages(TS)
-        if tr is not None and not CJK.search(tr.text or "") and PLACEHOLDER.sub("", src).strip(" ·→")
+        if tr is not None and not CJK.search(tr.text or "") and PLACEHOLDER.sub("", src).strip(" ·→:()")
     ]
     assert not latin_only, f"translations without Chinese text: {latin_only}"
 
@@ -87,8 +89,8 @@ def test_committed_qm_is_compiled_from_the_committed_ts(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def zh_translator() -> Iterator[QTranslator]:
-    app = QCoreApplication.instance() or QCoreApplication([])
+def zh_translator(qapp: QCoreApplication) -> Iterator[QTranslator]:
+    app = qapp
     translator = QTranslator()
     assert translator.load(str(QM)), f"cannot load {QM}"
     assert app.installTranslator(translator)
@@ -116,9 +118,7 @@ def test_the_qm_translates_at_run_time(
 
 
 def test_the_qm_has_every_message(zh_translator: QTranslator) -> None:
-    missing = [
-        (ctx, src) for ctx, src, _ in messages(TS) if QCoreApplication.translate(ctx, src) == src
-    ]
+    missing = [(ctx, src) for ctx, src, _ in messages(TS) if QCoreApplication.translate(ctx, src) == src]
     assert not missing, f"not translated at run time: {missing}"
 
 
@@ -140,7 +140,9 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_string_in_the_source_is_in_the_catalogue(extracted: Path) -> None:
     missing = sorted(source_keys(extracted) - source_keys(TS))
-    assert not missing, f"new strings not in {TS.name}; run scripts/update-translations and translate: {missing}"
+    assert not missing, (
+        f"new strings not in {TS.name}; run scripts/update-translations and translate: {missing}"
+    )
 
 
 def test_the_catalogue_has_no_strings_the_source_lost(extracted: Path) -> None:

@@ -9,7 +9,7 @@ from tests.helpers import city_digest
 
 
 def make(seed: int = 3) -> City:
-    return City(Hub(epoch="e", clock=lambda: 0), seed=seed, rate=400, event_rate=30)
+    return City(Hub(epoch="e", clock=lambda: 1), seed=seed, rate=400, event_rate=30)
 
 
 def test_same_seed_same_city() -> None:
@@ -77,4 +77,4 @@ def test_commands_are_checked() -> None:
     assert city.state.dispatches["4"].state == DispatchState.CANCELLED
     assert reason(Command(id="8", kind="close", event_id=ev.id)) == ""
     assert reason(Command(id="9", kind="acknowledge", event_id=ev.id)) == "event_closed"
-    assert reason(Command(id="10", kind="teleport", event_id="x")) == "unknown_event"
+    assert reason(Command(id="10", kind="teleport", event_id="x")) == "unknown_kind"

@@ -59,6 +59,17 @@ def make_feed(url: str, rec: Recorder) -> FeedClient:
     return FeedClient([url], IDENTITY, rec, backoff=Backoff(base_s=0.05, cap_s=0.3))
 
 
+async def live_pair(seed: int = 5, heartbeat_ms: int = 300) -> tuple[DemoBackend, Recorder, FeedClient]:
+    """A started demo backend and a feed that is live on it, recording into a model."""
+    backend = make_backend(seed=seed, heartbeat_ms=heartbeat_ms)
+    await backend.start()
+    rec = Recorder()
+    feed = make_feed(backend.url, rec)
+    feed.start()
+    await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+    return backend, rec, feed
+
+
 def caught_up(feed: FeedClient, backend: DemoBackend) -> bool:
     return feed.state is ConnectionState.LIVE and all(
         feed.cursors.get(s).seq == backend.hub.logs[s].seq and feed.cursors.get(s).epoch == backend.epoch
@@ -92,12 +103,7 @@ def dispatch_one(feed: FeedClient, backend: DemoBackend) -> Command:
 
 def test_backend_restart_same_epoch_loses_and_duplicates_nothing() -> None:
     async def body() -> None:
-        backend = make_backend()
-        await backend.start()
-        rec = Recorder()
-        feed = make_feed(backend.url, rec)
-        feed.start()
-        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        backend, rec, feed = await live_pair()
         await wait_until(lambda: any(e.recommended for e in backend.city.state.events.values()))
         dispatch_one(feed, backend)
         await asyncio.sleep(0.5)
@@ -124,12 +130,7 @@ def test_backend_restart_same_epoch_loses_and_duplicates_nothing() -> None:
 
 def test_backend_restart_new_epoch_takes_snapshot_and_matches() -> None:
     async def body() -> None:
-        backend = make_backend(seed=6)
-        await backend.start()
-        rec = Recorder()
-        feed = make_feed(backend.url, rec)
-        feed.start()
-        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        backend, rec, feed = await live_pair(seed=6)
         await asyncio.sleep(0.5)
         old_events = set(rec.model.events)
         port = backend.port
@@ -154,12 +155,7 @@ def test_backend_restart_new_epoch_takes_snapshot_and_matches() -> None:
 
 def test_stalled_connection_shows_stale_within_two_heartbeats_then_recovers() -> None:
     async def body() -> None:
-        backend = make_backend(heartbeat_ms=500)
-        await backend.start()
-        rec = Recorder()
-        feed = make_feed(backend.url, rec)
-        feed.start()
-        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        backend, rec, feed = await live_pair(heartbeat_ms=500)
         backend.stalled = True
         await wait_until(lambda: feed.state is ConnectionState.STALE, what="stale")
         stale_at = next(t for t, s in reversed(rec.states) if s is ConnectionState.STALE)
@@ -176,12 +172,7 @@ def test_stalled_connection_shows_stale_within_two_heartbeats_then_recovers() ->
 
 def test_command_resent_after_disconnect_is_applied_once() -> None:
     async def body() -> None:
-        backend = make_backend(seed=8)
-        await backend.start()
-        rec = Recorder()
-        feed = make_feed(backend.url, rec)
-        feed.start()
-        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        backend, rec, feed = await live_pair(seed=8)
         await wait_until(lambda: any(e.recommended for e in backend.city.state.events.values()))
         backend.running = False
         backend.stalled = True  # the backend applies the command, but its ack never leaves
@@ -212,12 +203,7 @@ def test_command_resent_after_disconnect_is_applied_once() -> None:
 
 def test_malformed_unknown_and_oversized_frames_are_counted_and_stream_goes_on() -> None:
     async def body() -> None:
-        backend = make_backend(seed=9)
-        await backend.start()
-        rec = Recorder()
-        feed = make_feed(backend.url, rec)
-        feed.start()
-        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        backend, rec, feed = await live_pair(seed=9)
         before = feed.counters.messages
         await backend.send_raw(b"\xc1 not msgpack")
         await backend.send_raw(msgspec.msgpack.encode([{"t": "from_the_future", "x": 1}]))
@@ -243,9 +229,16 @@ def test_dead_backend_is_reported_offline_with_reason_and_retried() -> None:
         rec = Recorder()
         feed = make_feed("ws://127.0.0.1:9", rec)  # nothing listens on the discard port
         feed.start()
-        await wait_until(lambda: feed.counters.reconnects >= 2, what="retries")
-        assert feed.state is ConnectionState.OFFLINE
-        assert "127.0.0.1:9" in feed.detail and "retry in" in feed.detail
+        await wait_until(
+            lambda: (
+                feed.counters.reconnects >= 2
+                and feed.state is ConnectionState.OFFLINE
+                and "retry in" in feed.detail
+            ),
+            what="offline with a retry announced, after retries",
+        )
+        assert "127.0.0.1:9" in feed.detail
+        assert ConnectionState.CONNECTING in {s for _, s in rec.states}
         await feed.stop()
 
     asyncio.run(body())
@@ -254,3 +247,33 @@ def test_dead_backend_is_reported_offline_with_reason_and_retried() -> None:
 def test_token_never_appears_in_identity_repr() -> None:
     assert "s3cret" not in repr(IDENTITY)
     assert Stream.EVENTS in {"events"}
+
+
+def test_server_that_never_welcomes_is_given_up_after_the_handshake_timeout() -> None:
+    from websockets.asyncio.server import ServerConnection, serve
+
+    async def mute(ws: ServerConnection) -> None:
+        async for _ in ws:
+            pass  # takes the hello, never answers
+
+    async def body() -> None:
+        async with serve(mute, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            rec = Recorder()
+            feed = FeedClient(
+                [f"ws://127.0.0.1:{port}"],
+                IDENTITY,
+                rec,
+                backoff=Backoff(base_s=0.05, cap_s=0.1),
+                handshake_timeout_s=2.0,
+            )
+            feed.start()
+            await wait_until(lambda: "no welcome" in feed.detail, what="handshake given up")
+            first_give_up = next(t for t, s in rec.states if s is ConnectionState.OFFLINE)
+            connecting = next(t for t, s in rec.states if s is ConnectionState.CONNECTING)
+            # Not dropped early as "silent": the handshake got its full time.
+            assert first_give_up - connecting >= 2.0
+            assert feed.counters.reconnects == 0 or feed.state is not ConnectionState.LIVE
+            await feed.stop()
+
+    asyncio.run(body())

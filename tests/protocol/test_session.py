@@ -287,3 +287,61 @@ def test_server_session_refuses_other_versions_and_unknown_streams() -> None:
     srv.receive_data(encode_frame([Hello(v=1, client_id="c", operator="o", role="viewer")]))
     srv.receive_data(msgspec.msgpack.encode([{"t": "subscribe", "streams": [{"stream": "nope"}]}]))
     assert srv.closed
+
+
+def test_snapshot_with_an_item_we_cannot_read_is_taken_not_refetched_forever() -> None:
+    s = open_session()
+    sent(s)
+    s.receive_data(
+        encode_frame(
+            [
+                Subscribed(stream="events", epoch="e1", mode="snapshot", seq=10),
+                SnapshotBegin(stream="events", epoch="e1", seq=10),
+                event(3, 0, "A"),
+            ]
+        ),
+        T0,
+    )
+    s.receive_data(msgspec.msgpack.encode([{"t": "event_v2", "stream": "events"}]), T0)
+    s.receive_data(encode_frame([SnapshotEnd(stream="events", epoch="e1", seq=10, count=2)]), T0)
+    evs = s.events_received()
+    snap = [e for e in evs if isinstance(e, SnapshotReceived)]
+    assert len(snap) == 1 and [m.id for m in snap[0].messages] == ["A"]
+    assert s.counters.unknown == 1 and s.counters.gaps == 0
+    assert sent(s) == []
+
+
+def test_snapshot_drops_a_sensor_batch_with_unequal_columns() -> None:
+    s = ClientSession(
+        client_id="c", operator="o", role="viewer", token="", subscriptions={"sensors": Filter()}
+    )
+    s.start(T0)
+    s.receive_data(encode_frame([welcome()]), T0)
+    bad = SensorBatch(stream="sensors", seq=1, prev=0, ts=T0, ttl_ms=100, ids=b"\x00" * 8, values=b"\x00" * 4)
+    s.receive_data(
+        encode_frame(
+            [
+                Subscribed(stream="sensors", epoch="e1", mode="snapshot", seq=1),
+                SnapshotBegin(stream="sensors", epoch="e1", seq=1),
+                bad,
+                SnapshotEnd(stream="sensors", epoch="e1", seq=1, count=1),
+            ]
+        ),
+        T0,
+    )
+    snap = [e for e in s.events_received() if isinstance(e, SnapshotReceived)]
+    assert len(snap) == 1 and snap[0].messages == ()
+    assert s.counters.malformed == 1
+
+
+def test_announced_frame_limit_is_clamped() -> None:
+    s = ClientSession(client_id="c", operator="o", role="viewer", token="", subscriptions={})
+    s.start(T0)
+    s.receive_data(
+        encode_frame(
+            [Welcome(v=1, server_id="s", epochs={}, capabilities=[], server_time=T0, max_frame_bytes=0)]
+        ),
+        T0,
+    )
+    assert s.max_frame_bytes == 64 * 1024
+    assert not s.handshake_overdue(T0 + 10_000, 5000)

@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand (never timed asserts in tests): ``cockpit-bench`` (docs/benchmarks.md)."""

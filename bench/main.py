@@ -1,0 +1,53 @@
+"""``cockpit-bench [SUITE ...] [--json PATH] [--quick]``: measures, prints a table, writes JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import protocol_ingest
+
+SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
+    "protocol": protocol_ingest.run,
+}
+
+
+def _fmt(v: float) -> str:
+    if v >= 1e6:
+        return f"{v / 1e6:,.2f} M"
+    if v >= 1e3:
+        return f"{v / 1e3:,.1f} k"
+    return f"{v:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="cockpit-bench", description="Cockpit benchmarks (run by hand).")
+    p.add_argument("suites", nargs="*", metavar="SUITE", help=f"suites: {', '.join(SUITES)} (default: all)")
+    p.add_argument("--json", type=Path, help="also write {suite: {metric: value}} to this file")
+    p.add_argument("--quick", action="store_true", help="fewer repeats and frames")
+    args = p.parse_args(argv)
+    unknown = [s for s in args.suites if s not in SUITES]
+    if unknown:
+        p.error(f"unknown suite(s): {', '.join(unknown)}; choose from {', '.join(SUITES)}")
+    results: dict[str, dict[str, float]] = {}
+    for name in args.suites or list(SUITES):
+        results.update(SUITES[name](args.quick))
+    print(
+        f"cockpit-bench on {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}{' (quick)' if args.quick else ''}"
+    )
+    for suite, metrics in results.items():
+        print(f"\n[{suite}]")
+        for k, v in metrics.items():
+            print(f"  {k:32s} {_fmt(v):>12s}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
