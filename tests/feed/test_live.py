@@ -11,7 +11,7 @@ import msgspec
 
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
-from cockpit.backend.streams import Hub
+from cockpit.backend.streams import Hub, matches
 from cockpit.feed import Backoff, CommandProgress, CommandState, ConnectionState, FeedClient, Identity
 from cockpit.feed.client import FeedEvent, StateChanged
 from cockpit.model import Situation
@@ -275,5 +275,59 @@ def test_server_that_never_welcomes_is_given_up_after_the_handshake_timeout() ->
             assert first_give_up - connecting >= 2.0
             assert feed.counters.reconnects == 0 or feed.state is not ConnectionState.LIVE
             await feed.stop()
+
+    asyncio.run(body())
+
+
+def test_filtered_subscription_gets_only_its_district_with_no_false_gaps() -> None:
+    from cockpit.protocol.messages import Filter
+
+    async def body() -> None:
+        backend = make_backend(seed=12)
+        await backend.start()
+        rec = Recorder()
+        feed = FeedClient(
+            [backend.url],
+            IDENTITY,
+            rec,
+            backoff=Backoff(base_s=0.05, cap_s=0.3),
+            subscriptions={s.value: Filter(districts=["jiangbei"]) for s in Stream},
+        )
+        feed.start()
+        await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
+        await asyncio.sleep(1.0)
+        port, city = backend.port, backend.city
+        await backend.stop(abort=True)  # resume a filtered stream across a restart too
+        city.advance(10.0)
+        backend = DemoBackend(city, heartbeat_ms=300, speed=4)
+        await backend.start(port=port)
+        await asyncio.sleep(0.8)
+        backend.running = False
+        f = Filter(districts=["jiangbei"])
+
+        def last_matching(stream: str) -> int:
+            return max(
+                (e.seq for e in backend.hub.logs[stream].since(0) if matches(f, e.district, e.theme)),
+                default=0,
+            )
+
+        await wait_until(
+            lambda: all(feed.cursors.get(s).seq >= last_matching(s) for s in backend.hub.logs),
+            what="filtered client caught up",
+        )
+        m = rec.model
+        assert m.events and {e.district for e in m.events.values()} == {"jiangbei"}
+        assert {u.district for u in m.units.values()} == {"jiangbei"}
+        assert {i.district for i in m.sensors.infos} == {"jiangbei"}
+        want = {
+            k: v
+            for k, v in city_digest(city)["events"].items()
+            if city.state.events[k].district == "jiangbei"
+        }
+        assert m.digest()["events"] == want
+        assert feed.counters.gaps == 0 and feed.counters.duplicates == 0
+        assert len(rec.snapshots) == 3
+        await feed.stop()
+        await backend.stop()
 
     asyncio.run(body())
