@@ -26,6 +26,7 @@ def city_digest(city: City) -> dict[str, object]:
         "events": {k: (v.state, v.severity, v.title) for k, v in st.events.items()},
         "units": {k: (v.status, v.event_id) for k, v in st.units.items()},
         "dispatches": {k: (v.state, v.unit_id) for k, v in st.dispatches.items()},
+        "overlays": {k: (v.kind, v.label) for k, v in st.overlays.items()},
         "sensors": {
             int(city.sensor_ids[i]): float(city.values[i])
             for i in range(len(city.sensors))

@@ -11,15 +11,25 @@ Modules:
     vital_tile: ``VitalSignTile``, ``TileLevel`` and ``Thresholds``.
     status_bar: ``ConnectionStatusWidget`` and ``LinkLevel``.
     dispatch_button: ``DispatchPanel`` and ``CommandLevel``.
+    alarm_list: ``AlarmListView``, ``AlarmRow`` and the ISA-18.2 display states.
+    alarm_banner: ``AlarmBannerWidget``, pinned on every wall screen.
+    map_view: ``MapView`` (Web Mercator, GeoJSON layers, 330k risk points from a cached raster).
+    geo: projection, GeoJSON parsing, MBTiles reading, synthetic demo points (no Qt).
     errors: the exception tree.
 
-Exceptions (``widgets.errors``)::
+Exceptions (``widgets.errors``; the map's in ``widgets.geo``)::
 
     WidgetsError
     ├── DuplicateEventIdError (also ValueError)
-    └── InvalidThresholdsError (also ValueError)
+    ├── InvalidThresholdsError (also ValueError)
+    ├── DuplicateAlarmIdError (also ValueError)
+    ├── InvalidBannerSettingError (also ValueError)
+    └── InvalidMapDataError (also ValueError; widgets.geo)
+        ├── InvalidGeoJSONError
+        └── InvalidMBTilesError
 
 Translation contexts used with ``QCoreApplication.translate``: ``Severity``, ``EventListView``,
-``VitalSignTile``, ``ConnectionStatusWidget``, ``DispatchPanel``. Strings with ``{name}``
+``VitalSignTile``, ``ConnectionStatusWidget``, ``DispatchPanel``, ``AlarmListView``,
+``AlarmBannerWidget``, ``MapView``. Strings with ``{name}``
 placeholders are filled with ``str.format``; translators must keep the placeholders.
 """

@@ -4,7 +4,12 @@ Tree::
 
     WidgetsError
     ├── DuplicateEventIdError (also ValueError)
-    └── InvalidThresholdsError (also ValueError)
+    ├── InvalidThresholdsError (also ValueError)
+    ├── DuplicateAlarmIdError (also ValueError)
+    ├── InvalidBannerSettingError (also ValueError)
+    └── InvalidMapDataError (also ValueError), in widgets.geo
+        ├── InvalidGeoJSONError
+        └── InvalidMBTilesError
 """
 
 from __future__ import annotations
@@ -20,3 +25,11 @@ class DuplicateEventIdError(WidgetsError, ValueError):
 
 class InvalidThresholdsError(WidgetsError, ValueError):
     """Thresholds are not ordered ``low_alarm <= low_warn <= warn <= alarm``."""
+
+
+class DuplicateAlarmIdError(WidgetsError, ValueError):
+    """``AlarmListView.set_rows`` or ``AlarmBannerWidget.set_pinned`` received two rows with the same id."""
+
+
+class InvalidBannerSettingError(WidgetsError, ValueError):
+    """``AlarmBannerWidget`` got a maximum below 1 or a negative flood count."""

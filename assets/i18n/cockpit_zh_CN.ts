@@ -2,6 +2,203 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AlarmBannerWidget</name>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="184"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="190"/>
+        <source>ALARM FLOOD: {n} alarms in {m} min — grouped</source>
+        <translation>告警泛滥：{m} 分钟内 {n} 条，已分组</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="235"/>
+        <source>No unacknowledged high-severity alarms</source>
+        <translation>无未确认的高等级告警</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmListView</name>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="172"/>
+        <source>UNACKNOWLEDGED</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="174"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="176"/>
+        <source>RTN – unacknowledged</source>
+        <translation>已恢复 – 未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="178"/>
+        <source>Cleared</source>
+        <translation>已消除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="180"/>
+        <source>Shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="182"/>
+        <source>Suppressed</source>
+        <translation>已抑制</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="183"/>
+        <source>Out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="188"/>
+        <source>{n} unacknowledged</source>
+        <translation>{n} 条未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="190"/>
+        <source>{n} returned to normal, unacknowledged</source>
+        <translation>{n} 条已恢复未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="194"/>
+        <source>{n} acknowledged</source>
+        <translation>{n} 条已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <source>{n} cleared</source>
+        <translation>{n} 条已消除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <source>{n} shelved</source>
+        <translation>{n} 条已搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="200"/>
+        <source>{n} suppressed</source>
+        <translation>{n} 条已抑制</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="201"/>
+        <source>{n} out of service</source>
+        <translation>{n} 条停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="222"/>
+        <location filename="../../widgets/alarm_list.py" line="683"/>
+        <source>No alarms</source>
+        <translation>无告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="225"/>
+        <source>{n} alarms:</source>
+        <translation>共 {n} 条告警：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="242"/>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="244"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="246"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="248"/>
+        <source>Alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="250"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="251"/>
+        <source>Ack by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="257"/>
+        <source>active</source>
+        <translation>告警中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="259"/>
+        <source>returned to normal</source>
+        <translation>已恢复正常</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="260"/>
+        <source>acknowledged by {who}</source>
+        <translation>由 {who} 确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="262"/>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="264"/>
+        <source>unacknowledged</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="267"/>
+        <source>shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="269"/>
+        <source>suppressed</source>
+        <translation>已抑制</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="271"/>
+        <source>out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="272"/>
+        <source>occurrence {n}</source>
+        <translation>第 {n} 次触发</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="744"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="746"/>
+        <source>Shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="928"/>
+        <source>No alarm selected</source>
+        <translation>未选择告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="933"/>
+        <source>{level} {n} · {source}: {message} — {flags}</source>
+        <translation>{level} {n} · {source}：{message} — {flags}</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionStatusWidget</name>
     <message>
         <location filename="../../widgets/status_bar.py" line="30"/>
@@ -107,6 +304,39 @@
     </message>
 </context>
 <context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../widgets/map_view.py" line="124"/>
+        <source>Green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="126"/>
+        <source>Blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="128"/>
+        <source>Yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="130"/>
+        <source>Orange</source>
+        <translation>橙</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="132"/>
+        <source>Red</source>
+        <translation>红</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="135"/>
+        <source>{level} · {colour}</source>
+        <translation>{level}级 · {colour}</translation>
+    </message>
+</context>
+<context>
     <name>Names</name>
     <message>
         <location filename="../../cockpit/app/names.py" line="14"/>
@@ -179,72 +409,132 @@
         <translation>违法停车</translation>
     </message>
     <message>
+        <location filename="../../cockpit/app/names.py" line="30"/>
+        <source>Congestion index over limit</source>
+        <translation>拥堵指数超限</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="31"/>
+        <source>High temperature</source>
+        <translation>高温</translation>
+    </message>
+    <message>
         <location filename="../../cockpit/app/names.py" line="32"/>
+        <source>High wind</source>
+        <translation>大风</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="33"/>
+        <source>Forest fire risk high</source>
+        <translation>森林火险等级高</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="34"/>
+        <source>Road closed automatically</source>
+        <translation>道路已自动封闭</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="35"/>
+        <source>Signal plan changed</source>
+        <translation>信号配时已调整</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="38"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="33"/>
+        <location filename="../../cockpit/app/names.py" line="39"/>
         <source>Rainfall</source>
         <translation>雨量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="34"/>
+        <location filename="../../cockpit/app/names.py" line="40"/>
         <source>Road speed</source>
         <translation>道路车速</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="35"/>
+        <location filename="../../cockpit/app/names.py" line="41"/>
         <source>Pipe pressure</source>
         <translation>管网压力</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="36"/>
+        <location filename="../../cockpit/app/names.py" line="42"/>
         <source>Fire terminal</source>
         <translation>消防终端</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="39"/>
+        <location filename="../../cockpit/app/names.py" line="43"/>
+        <source>Congestion index</source>
+        <translation>拥堵指数</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="44"/>
+        <source>Air temperature</source>
+        <translation>气温</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="45"/>
+        <source>Wind speed</source>
+        <translation>风速</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="46"/>
+        <source>Fire-risk level</source>
+        <translation>火险等级</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="47"/>
+        <source>Repair progress</source>
+        <translation>抢修进度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="48"/>
+        <source>Handling rating</source>
+        <translation>处置评级</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="51"/>
         <source>Drainage crew</source>
         <translation>排水抢险队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="40"/>
+        <location filename="../../cockpit/app/names.py" line="52"/>
         <source>Traffic police</source>
         <translation>交警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="41"/>
+        <location filename="../../cockpit/app/names.py" line="53"/>
         <source>Fire engine</source>
         <translation>消防车</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="42"/>
+        <location filename="../../cockpit/app/names.py" line="54"/>
         <source>Forest fire crew</source>
         <translation>森林消防队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="43"/>
+        <location filename="../../cockpit/app/names.py" line="55"/>
         <source>Water repair crew</source>
         <translation>供水抢修队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="44"/>
+        <location filename="../../cockpit/app/names.py" line="56"/>
         <source>Enforcement team</source>
         <translation>执法队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="45"/>
+        <location filename="../../cockpit/app/names.py" line="57"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="71"/>
+        <location filename="../../cockpit/app/names.py" line="83"/>
         <source>{kind} {number} ({district})</source>
         <translation>{district}{kind} {number}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="85"/>
+        <location filename="../../cockpit/app/names.py" line="97"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -324,138 +614,213 @@
 <context>
     <name>WallPresenter</name>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="53"/>
+        <location filename="../../cockpit/app/presenter.py" line="57"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="54"/>
+        <location filename="../../cockpit/app/presenter.py" line="58"/>
         <source>Resynchronising</source>
         <translation>正在重新同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="55"/>
+        <location filename="../../cockpit/app/presenter.py" line="59"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="56"/>
+        <location filename="../../cockpit/app/presenter.py" line="60"/>
         <source>Stale: no data</source>
         <translation>数据过期：无新数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="57"/>
+        <location filename="../../cockpit/app/presenter.py" line="61"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="63"/>
+        <location filename="../../cockpit/app/presenter.py" line="67"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="64"/>
+        <location filename="../../cockpit/app/presenter.py" line="68"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="65"/>
-        <location filename="../../cockpit/app/presenter.py" line="74"/>
+        <location filename="../../cockpit/app/presenter.py" line="69"/>
+        <location filename="../../cockpit/app/presenter.py" line="78"/>
         <source>Dispatched</source>
         <translation>已调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="66"/>
+        <location filename="../../cockpit/app/presenter.py" line="70"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="67"/>
+        <location filename="../../cockpit/app/presenter.py" line="71"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="73"/>
+        <location filename="../../cockpit/app/presenter.py" line="77"/>
         <source>Accepted</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="75"/>
+        <location filename="../../cockpit/app/presenter.py" line="79"/>
         <source>Unit acknowledged</source>
         <translation>力量已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="76"/>
+        <location filename="../../cockpit/app/presenter.py" line="80"/>
         <source>En route</source>
         <translation>赶赴途中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="77"/>
+        <location filename="../../cockpit/app/presenter.py" line="81"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="78"/>
+        <location filename="../../cockpit/app/presenter.py" line="82"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="79"/>
+        <location filename="../../cockpit/app/presenter.py" line="83"/>
         <source>Failed</source>
         <translation>执行失败</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="80"/>
+        <location filename="../../cockpit/app/presenter.py" line="84"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="201"/>
+        <location filename="../../cockpit/app/presenter.py" line="91"/>
+        <source>your role may not do this</source>
+        <translation>当前角色无此权限</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="92"/>
+        <source>the event no longer exists</source>
+        <translation>事件已不存在</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="93"/>
+        <source>the event is closed</source>
+        <translation>事件已结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="94"/>
+        <source>the unit is unknown</source>
+        <translation>未知力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="95"/>
+        <source>the unit is busy</source>
+        <translation>该力量正在执行任务</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="96"/>
+        <source>a dispatch is still open</source>
+        <translation>仍有调度未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="97"/>
+        <source>the backend restarted</source>
+        <translation>后台已重启</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="191"/>
+        <source>connecting to {url}</source>
+        <translation>正在连接 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="192"/>
+        <source>catching up with {url}</source>
+        <translation>正在与 {url} 同步</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="193"/>
+        <source>{url} silent for {s} s</source>
+        <translation>{url} 已 {s} 秒无数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="194"/>
+        <source>cannot reach {url}; retrying</source>
+        <translation>无法连接 {url}，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="215"/>
+        <source>Cleared, unacknowledged</source>
+        <translation>已恢复，未确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="226"/>
         <source>Live events ({n} open)</source>
         <translation>实时事件（{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="219"/>
+        <location filename="../../cockpit/app/presenter.py" line="230"/>
+        <source>Events as of {time}: link down, not live ({n} open)</source>
+        <translation>截至 {time} 的事件：链路中断，非实时（{n} 起未结）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="233"/>
+        <source>Events: no data yet, link down</source>
+        <translation>事件：尚无数据，链路中断</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="251"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="225"/>
-        <source>No recommended unit available</source>
-        <translation>无可用推荐力量</translation>
+        <location filename="../../cockpit/app/presenter.py" line="262"/>
+        <source>another unit: {unit}</source>
+        <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="235"/>
+        <location filename="../../cockpit/app/presenter.py" line="276"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="239"/>
+        <location filename="../../cockpit/app/presenter.py" line="280"/>
         <source>{unit}: queued, link down; sends when it is back</source>
         <translation>{unit}：链路中断，已排队，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="243"/>
+        <location filename="../../cockpit/app/presenter.py" line="284"/>
         <source>{unit}: sent, waiting for answer (try {n})</source>
         <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="247"/>
+        <location filename="../../cockpit/app/presenter.py" line="288"/>
         <source>{unit}: no response after {n} tries</source>
         <translation>{unit}：{n} 次尝试均无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="249"/>
+        <location filename="../../cockpit/app/presenter.py" line="290"/>
+        <source>{unit}: not sent, the backend restarted; check the event again</source>
+        <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/presenter.py" line="294"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="256"/>
+        <location filename="../../cockpit/app/presenter.py" line="303"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="277"/>
+        <location filename="../../cockpit/app/presenter.py" line="324"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>

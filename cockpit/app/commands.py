@@ -23,6 +23,7 @@ class Phase(enum.Enum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     NO_RESPONSE = "no_response"
+    EXPIRED = "expired"
 
     @property
     def pending(self) -> bool:
@@ -53,15 +54,17 @@ class CommandTracker:
         for ev in events:
             if isinstance(ev, CommandProgress):
                 t = self.commands.get(ev.command.id)
-                if t is None or (not t.phase.pending and ev.state is not CommandState.NO_RESPONSE):
+                if t is None or not t.phase.pending:
                     continue
                 t.tries = ev.tries
                 if ev.state is CommandState.QUEUED:
                     t.phase = Phase.QUEUED
                 elif ev.state is CommandState.SENT:
                     t.phase = Phase.SENT
-                elif ev.state is CommandState.NO_RESPONSE and t.phase.pending:
+                elif ev.state is CommandState.NO_RESPONSE:
                     t.phase = Phase.NO_RESPONSE
+                elif ev.state is CommandState.EXPIRED:
+                    t.phase = Phase.EXPIRED
                 changed = True
             elif isinstance(ev, CommandAcked):
                 t = self.commands.get(ev.ack.id)

@@ -94,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale <= 0:
         print("cockpit: --scale must be positive", file=sys.stderr)
         return 2
+    bad_urls = [u for u in args.backend if not u.startswith(("ws://", "wss://"))]
+    if bad_urls:
+        print(f"cockpit: --backend takes ws:// or wss:// URLs, not {', '.join(bad_urls)}", file=sys.stderr)
+        return 2
     if args.quit_after is not None and args.quit_after <= 0:
         print("cockpit: --quit-after must be positive", file=sys.stderr)
         return 2

@@ -27,6 +27,12 @@ _EVENT_TYPES: dict[str, object] = {
     "waste_truck": QT_TRANSLATE_NOOP("Names", "Waste truck shedding soil"),
     "traffic_accident": QT_TRANSLATE_NOOP("Names", "Traffic accident"),
     "illegal_parking": QT_TRANSLATE_NOOP("Names", "Illegal parking"),
+    "congestion_index": QT_TRANSLATE_NOOP("Names", "Congestion index over limit"),
+    "heat": QT_TRANSLATE_NOOP("Names", "High temperature"),
+    "high_wind": QT_TRANSLATE_NOOP("Names", "High wind"),
+    "fire_risk": QT_TRANSLATE_NOOP("Names", "Forest fire risk high"),
+    "road_closure": QT_TRANSLATE_NOOP("Names", "Road closed automatically"),
+    "signal_plan_change": QT_TRANSLATE_NOOP("Names", "Signal plan changed"),
 }
 _SENSOR_KINDS: dict[str, object] = {
     "water_level": QT_TRANSLATE_NOOP("Names", "Water level"),
@@ -34,6 +40,12 @@ _SENSOR_KINDS: dict[str, object] = {
     "road_speed": QT_TRANSLATE_NOOP("Names", "Road speed"),
     "pipe_pressure": QT_TRANSLATE_NOOP("Names", "Pipe pressure"),
     "fire_terminal": QT_TRANSLATE_NOOP("Names", "Fire terminal"),
+    "congestion": QT_TRANSLATE_NOOP("Names", "Congestion index"),
+    "air_temperature": QT_TRANSLATE_NOOP("Names", "Air temperature"),
+    "wind_speed": QT_TRANSLATE_NOOP("Names", "Wind speed"),
+    "fire_risk": QT_TRANSLATE_NOOP("Names", "Fire-risk level"),
+    "repair_progress": QT_TRANSLATE_NOOP("Names", "Repair progress"),
+    "rating": QT_TRANSLATE_NOOP("Names", "Handling rating"),
 }
 _UNIT_KINDS: dict[str, object] = {
     "drainage_crew": QT_TRANSLATE_NOOP("Names", "Drainage crew"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from cockpit.app.commands import CommandTracker, Phase, Tracked
 from cockpit.app.names import counters_text, district_name, event_type_name, sensor_kind_name, unit_label
@@ -32,6 +32,8 @@ from widgets.vital_tile import VitalSignTile
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 500
+CLICK_GUARD_S = 1.5
+"""After a dispatch click, the button stays locked this long: a double click sends once."""
 HISTORY_POINTS = 240
 
 
@@ -46,6 +48,8 @@ class LinkStatus:
     state: ConnectionState
     detail: str
     counters: Counters
+    url: str = ""
+    silent_s: float = 0.0
 
 
 def state_label(state: ConnectionState) -> str:
@@ -79,6 +83,19 @@ def dispatch_state_text(state: DispatchState) -> str:
         DispatchState.FAILED: tr("Failed"),
         DispatchState.CANCELLED: tr("Cancelled"),
     }[state]
+
+
+def reject_reason_text(code: str) -> str:
+    """The backend's reason code in words (docs/protocol.md §7.2); unknown codes as they came."""
+    return {
+        "forbidden": tr("your role may not do this"),
+        "unknown_event": tr("the event no longer exists"),
+        "event_closed": tr("the event is closed"),
+        "unknown_unit": tr("the unit is unknown"),
+        "unit_busy": tr("the unit is busy"),
+        "dispatch_open": tr("a dispatch is still open"),
+        "stale_epoch": tr("the backend restarted"),
+    }.get(code, code)
 
 
 class _TileBinding:
@@ -123,6 +140,7 @@ class WallPresenter:
         self._rows_dirty = True
         self._last_slow = 0.0
         self._last_sample = 0.0
+        self._last_click = -CLICK_GUARD_S
 
     # ------------------------------------------------------------------------- per frame
 
@@ -169,16 +187,20 @@ class WallPresenter:
         }[link.state]
         age = (self._server_now() - self.newest_ts) / 1000 if self.newest_ts else None
         detail = counters_text(link.counters)
-        if link.state is not ConnectionState.LIVE:
-            detail = f"{link.detail} · {detail}"
+        why = {
+            ConnectionState.CONNECTING: tr("connecting to {url}"),
+            ConnectionState.RESYNCING: tr("catching up with {url}"),
+            ConnectionState.STALE: tr("{url} silent for {s} s"),
+            ConnectionState.OFFLINE: tr("cannot reach {url}; retrying"),
+        }.get(link.state)
+        if why is not None:  # the technical reason is in the log; the wall says it in words
+            detail = f"{why.format(url=link.url, s=f'{link.silent_s:.0f}')} · {detail}"
         self.window.status.set_status(state_label(link.state), level, age, detail)
 
     # ------------------------------------------------------------------------- events
 
     def _row(self, ev: EventRecord) -> EventRow:
         title = event_type_name(ev.type, ev.title)
-        if ev.source:
-            title = f"{title} · {ev.source}"
         units = [
             unit_label(self.situation.units[d.unit_id]) + " · " + dispatch_state_text(d.state)
             for d in self.situation.dispatches_for(ev.id)
@@ -190,7 +212,9 @@ class WallPresenter:
             time_text=time.strftime("%H:%M:%S", time.localtime(ev.time_ms / 1000)),
             title=title,
             district=district_name(ev.district),
-            state_text=event_state_text(ev.state),
+            state_text=tr("Cleared, unacknowledged")
+            if ev.state is EventState.NEW and not ev.active
+            else event_state_text(ev.state),
             acknowledged=ev.acknowledged,
             dispatch_text=", ".join(units),
         )
@@ -198,7 +222,15 @@ class WallPresenter:
     def _update_rows(self) -> None:
         events = self.situation.open_events()[:MAX_ROWS]
         self.window.events.set_rows([self._row(e) for e in events])
-        self.window.events_label.setText(tr("Live events ({n} open)").format(n=len(events)))
+        if self.link().state is ConnectionState.LIVE:
+            self.window.events_label.setText(tr("Live events ({n} open)").format(n=len(events)))
+        elif self.newest_ts:
+            as_of = time.strftime("%H:%M:%S", time.localtime(self.newest_ts / 1000))
+            self.window.events_label.setText(
+                tr("Events as of {time}: link down, not live ({n} open)").format(time=as_of, n=len(events))
+            )
+        else:
+            self.window.events_label.setText(tr("Events: no data yet, link down"))
         if self.selected is None and events:
             self.window.events.select_event(events[0].id)
             self.selected = events[0].id
@@ -222,13 +254,22 @@ class WallPresenter:
             return
         uid = self._recommended_unit(ev)
         event_text = f"{event_type_name(ev.type, ev.title)} · {district_name(ev.district)}"
-        unit_text = unit_label(self.situation.units[uid]) if uid else tr("No recommended unit available")
+        if ev.source:
+            event_text = f"{event_text} · {ev.source}"
+        unit_text = unit_label(self.situation.units[uid]) if uid else ""
+        if uid and self._has_active_dispatch(ev.id):
+            # A second unit is a deliberate decision: say so on the button.
+            unit_text = tr("another unit: {unit}").format(unit=unit_text)
         pending = self.tracker.pending_for_event(ev.id)
-        panel.set_target(event_text, unit_text, uid is not None and ev.open)
+        cooling = time.monotonic() - self._last_click < CLICK_GUARD_S
+        panel.set_target(event_text, unit_text, uid is not None and ev.open and not cooling)
         panel.set_busy(pending)
         tracked = self.tracker.latest_for_event(ev.id, CommandKind.DISPATCH)
         text, level = self._command_text(tracked)
         panel.set_command_state(text, level)
+
+    def _has_active_dispatch(self, event_id: str) -> bool:
+        return any(not d.state.is_final for d in self.situation.dispatches_for(event_id))
 
     def _command_text(self, t: Tracked | None) -> tuple[str, CommandLevel]:
         if t is None:
@@ -245,8 +286,14 @@ class WallPresenter:
             ), CommandLevel.PENDING
         if t.phase is Phase.NO_RESPONSE:
             return tr("{unit}: no response after {n} tries").format(unit=who, n=t.tries), CommandLevel.FAILED
+        if t.phase is Phase.EXPIRED:
+            return tr("{unit}: not sent, the backend restarted; check the event again").format(
+                unit=who
+            ), CommandLevel.FAILED
         if t.phase is Phase.REJECTED:
-            return tr("{unit}: rejected ({reason})").format(unit=who, reason=t.reason), CommandLevel.FAILED
+            return tr("{unit}: rejected ({reason})").format(
+                unit=who, reason=reject_reason_text(t.reason)
+            ), CommandLevel.FAILED
         state = self.tracker.dispatch_state(self.situation, t.command.id) or DispatchState.ACCEPTED
         level = (
             CommandLevel.FAILED
@@ -311,7 +358,10 @@ class WallPresenter:
     # ------------------------------------------------------------------------- slots
 
     def _on_events_selection_changed(self, event_id: str) -> None:
-        self.selected = event_id or None
+        # "" means the selected row left the list (its event closed): keep showing that event and
+        # its final state; never move the dispatch target to another event behind the officer's back.
+        if event_id:
+            self.selected = event_id
         self._update_dispatch_panel()
 
     def _on_events_acknowledge_requested(self, event_id: str) -> None:
@@ -324,12 +374,19 @@ class WallPresenter:
         ev = self.situation.events.get(self.selected or "")
         if ev is None or self.tracker.pending_for_event(ev.id):
             return  # a pending command is never sent twice
+        if time.monotonic() - self._last_click < CLICK_GUARD_S:
+            return  # the second half of a double click is not a second dispatch
+        self._last_click = time.monotonic()
+        QTimer.singleShot(int(CLICK_GUARD_S * 1000) + 50, self.window, self._update_dispatch_panel)
         uid = self._recommended_unit(ev)
         if uid is None:
             return
         self._send(Command(id=self._new_id(), kind=CommandKind.DISPATCH, event_id=ev.id, unit_id=uid))
 
     def _send(self, command: Command) -> None:
+        log.info(
+            "command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id
+        )
         self.tracker.submitted(command)
         self.send(command)
         self._rows_dirty = True

@@ -7,6 +7,7 @@ widget signals → presenter → feed outbox.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -65,7 +66,7 @@ class Cockpit:
             self.feed.send_command,
             DEFAULT_VITALS,
         )
-        self.timer = QTimer()
+        self.timer = QTimer(self.window)  # dies with the window, never ticks on deleted widgets
         self.timer.setInterval(FRAME_MS)
         self._connect_signals()
 
@@ -78,7 +79,12 @@ class Cockpit:
         self.signals.link_changed.connect(self._on_link_changed)
 
     def _link_status(self) -> LinkStatus:
-        return LinkStatus(self.feed.state, self.feed.detail, self.feed.counters)
+        silent = (
+            (time.time_ns() // 1_000_000 - self.feed.last_rx_wall_ms) / 1000
+            if self.feed.last_rx_wall_ms
+            else 0.0
+        )
+        return LinkStatus(self.feed.state, self.feed.detail, self.feed.counters, self.feed.url, silent)
 
     def _on_feed_events(self, events: list[FeedEvent]) -> None:
         # Per frame of the feed, not per message: the model applies batches; painting waits for
@@ -91,7 +97,7 @@ class Cockpit:
                 self.signals.link_changed.emit(ev.state.value, ev.detail)
 
     def _on_link_changed(self, state: str, detail: str) -> None:
-        log.info("link %s: %s", state, detail)
+        log.debug("link %s: %s", state, detail)  # the feed itself logs changes at INFO
 
     def start(self) -> None:
         """Start the feed and the frame timer (on the running qasync loop)."""

@@ -15,6 +15,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+import msgspec
 import numpy as np
 
 from cockpit.backend.streams import Hub, matches
@@ -29,6 +30,8 @@ from cockpit.protocol.messages import (
     Event,
     EventState,
     Filter,
+    Geometry,
+    Overlay,
     Role,
     SensorBatch,
     SensorCatalog,
@@ -67,6 +70,10 @@ class SensorKind:
     low_warn: float | None = None
     low_alarm: float | None = None
     ttl_ms: int = 5000
+    scaled: bool = True
+    """Field sensors multiply with ``--rate``; city-wide indicators stay a fixed few."""
+    per_district: int = 0
+    """A fixed count per district (indicators); 0 uses the city's count per kind."""
 
 
 SENSOR_KINDS: tuple[SensorKind, ...] = (
@@ -75,6 +82,15 @@ SENSOR_KINDS: tuple[SensorKind, ...] = (
     SensorKind("road_speed", "traffic", "km/h", 42.0, 3.0, low_warn=20.0, low_alarm=10.0),
     SensorKind("pipe_pressure", "water", "MPa", 0.42, 0.005, low_warn=0.30, low_alarm=0.22),
     SensorKind("fire_terminal", "fire", "°C", 31.0, 0.4, warn=55.0, alarm=70.0, ttl_ms=10000),
+    # Indicators: one or two per district, not scaled by --rate.
+    SensorKind("congestion", "traffic", "", 1.43, 0.03, warn=1.8, alarm=2.2, scaled=False, per_district=1),
+    SensorKind(
+        "air_temperature", "fire", "°C", 38.5, 0.2, warn=37.0, alarm=40.0, scaled=False, per_district=1
+    ),
+    SensorKind("wind_speed", "fire", "m/s", 3.5, 0.4, warn=8.0, alarm=12.0, scaled=False, per_district=1),
+    SensorKind("fire_risk", "fire", "", 3.2, 0.02, warn=3.5, alarm=4.5, scaled=False, per_district=1),
+    SensorKind("repair_progress", "water", "%", 0.0, 0.0, scaled=False, per_district=1),
+    SensorKind("rating", "", "", 2.0, 0.0, scaled=False, per_district=1, ttl_ms=60000),
 )
 _KIND = {k.kind: k for k in SENSOR_KINDS}
 
@@ -93,6 +109,10 @@ EVENT_OF_KIND = {
     "road_speed": ("congestion", "traffic", "Traffic jam"),
     "pipe_pressure": ("pipe_burst", "water", "Suspected water-main burst"),
     "fire_terminal": ("fire", "fire", "Fire alarm"),
+    "congestion": ("congestion_index", "traffic", "Congestion index over limit"),
+    "air_temperature": ("heat", "fire", "High temperature"),
+    "wind_speed": ("high_wind", "fire", "High wind"),
+    "fire_risk": ("fire_risk", "fire", "Forest fire risk high"),
 }
 
 BACKGROUND_EVENTS = (
@@ -102,6 +122,9 @@ BACKGROUND_EVENTS = (
     ("traffic_accident", "traffic", "Traffic accident", 2),
     ("illegal_parking", "traffic", "Illegal parking blocks lane", 4),
 )
+
+OVERLAY_PERIOD_S = 5.0
+"""Overlays (fire spread, inundation, closures, affected area) are recomputed this often."""
 
 # Simulated seconds from dispatch to each next state (compressed so a demo shows the whole loop).
 DISPATCH_TIMELINE: tuple[tuple[DispatchState, float], ...] = (
@@ -136,6 +159,8 @@ class CityState:
     events: dict[str, Event] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     dispatches: dict[str, Dispatch] = field(default_factory=dict)
+    overlays: dict[str, Overlay] = field(default_factory=dict)
+    """Active overlays only."""
 
 
 class City:
@@ -177,6 +202,8 @@ class City:
         self._cursor = 0
         self._next_tick = 0.0
         self._next_event = self._draw_event_gap()
+        self._next_overlay = 0.0
+        self._street_work: list[tuple[float, str, EventState]] = []
         self._make_sensors(sensors_per_kind)
         self._make_units()
 
@@ -184,14 +211,16 @@ class City:
 
     def _make_sensors(self, per_kind: int) -> None:
         per_tick = max(1, math.ceil(self.rate / self.tick_hz))
-        total_min = len(DISTRICTS) * len(SENSOR_KINDS) * per_kind
-        per_kind = max(per_kind, math.ceil(per_tick / (len(DISTRICTS) * len(SENSOR_KINDS))))
+        scaled = [k for k in SENSOR_KINDS if k.scaled]
+        per_kind = max(per_kind, math.ceil(per_tick / (len(DISTRICTS) * len(scaled))))
         infos: list[SensorInfo] = []
         groups: list[tuple[str, str]] = []
+        ordinal: list[int] = []
         sid = 1
         for d in DISTRICTS:
             for k in SENSOR_KINDS:
-                for i in range(per_kind):
+                for i in range(k.per_district or per_kind):
+                    ordinal.append(i)
                     lon = d.lon + self._rng.uniform(-0.03, 0.03)
                     lat = d.lat + self._rng.uniform(-0.025, 0.025)
                     infos.append(
@@ -212,8 +241,8 @@ class City:
                     )
                     groups.append((d.code, k.theme))
                     sid += 1
-        assert len(infos) >= total_min
         self.sensors = infos
+        self._ordinal = np.array(ordinal, dtype=np.int32)
         n = len(infos)
         self.sensor_ids = np.array([s.id for s in infos], dtype="<u4")
         self._base = np.array([_KIND[s.kind].base for s in infos], dtype=np.float64)
@@ -229,6 +258,40 @@ class City:
         self._group_of = np.array([key_index[k] for k in keys], dtype=np.int32)
         self._district_of = [s.district for s in infos]
         self._kind_of = [s.kind for s in infos]
+        district = np.array(self._district_of)
+        kind = np.array(self._kind_of)
+        first = self._ordinal == 0
+
+        def mask(k: str, districts: tuple[str, ...] = (), only_first: bool = False) -> np.ndarray:
+            m = kind == k
+            if districts:
+                m &= np.isin(district, districts)
+            if only_first:
+                m &= first
+            result: np.ndarray = m
+            return result
+
+        def limits(attr: str) -> np.ndarray:
+            values = [getattr(info, attr) for info in infos]
+            return np.array([np.nan if v is None else v for v in values], dtype=np.float32)
+
+        self._alarm, self._low_alarm = limits("alarm"), limits("low_alarm")
+        self._warn, self._low_warn = limits("warn"), limits("low_warn")
+        self._alarm_open = np.zeros(n, dtype=bool)
+        self._first = first
+        self._masks = {
+            "rain": mask("rain_gauge", ("jiangbei", "yuzhong")),
+            "level": mask("water_level", ("jiangbei",)),
+            "burst": mask("pipe_pressure", ("nanan",), True),
+            "jam": mask("road_speed", ("yuzhong",)),
+            "congestion": mask("congestion", ("yuzhong", "jiangbei")),
+            "fire": mask("fire_terminal", ("shapingba",), True),
+            "fire_weather": mask("air_temperature", ("shapingba",)) | mask("wind_speed", ("shapingba",)),
+            "fire_risk": mask("fire_risk", ("shapingba",)),
+            "repair": mask("repair_progress", ("nanan",)),
+            "rating": mask("rating"),
+        }
+        self._rating_base = {"yuzhong": 1.0, "jiangbei": 2.0, "nanan": 3.0, "shapingba": 2.0}
         self._per_tick = min(per_tick, n)
         for d in DISTRICTS:  # one catalog per district and theme, so filters apply to it too
             for theme in sorted({k.theme for k in SENSOR_KINDS}):
@@ -279,6 +342,10 @@ class City:
             self.now = self._next_tick
             self._tick_sensors()
             self._tick_jobs()
+            self._tick_street_work()
+            if self.now >= self._next_overlay:
+                self._tick_overlays()
+                self._next_overlay += OVERLAY_PERIOD_S
             while self._next_event <= self.now:
                 self._background_event()
                 self._next_event += self._draw_event_gap()
@@ -288,25 +355,37 @@ class City:
     def _draw_event_gap(self) -> float:
         return self._rng.expovariate(self.event_rate / 60.0) if self.event_rate > 0 else math.inf
 
+    def scenario(self, t: float) -> dict[str, float]:
+        """The scenario clock's phases at simulated second ``t``, each 0..1 (docs/demo.md)."""
+        return {
+            "storm": max(0.0, math.sin(2 * math.pi * t / 600.0)),  # a storm every 10 minutes
+            "burst": 1.0 if 300.0 < t % 900.0 < 420.0 else 0.0,  # a main bursts every 15 minutes
+            "repair": min(1.0, max(0.0, (t % 900.0 - 330.0) / 420.0)) if t % 900.0 > 330.0 else 0.0,
+            "jam": max(0.0, math.sin(2 * math.pi * (t + 120) / 480.0)) ** 2,
+            "fire": 1.0 if 90.0 < t % 1200.0 < 240.0 else 0.0,
+            "fire_growth": min(1.0, max(0.0, (t % 1200.0 - 90.0) / 150.0))
+            if 90.0 < t % 1200.0 < 240.0
+            else 0.0,
+        }
+
     def _scenario_offset(self, t: float) -> np.ndarray:
         """Slow scenario drift: a storm over Jiangbei, a burst in Nan'an, a jam, a fire."""
+        ph = self.scenario(t)
+        m, first = self._masks, self._first
         off = np.zeros(len(self.sensors))
-        storm = max(0.0, math.sin(2 * math.pi * t / 600.0))  # 10-minute storm cycle
-        burst = 1.0 if (t % 900.0) > 300.0 and (t % 900.0) < 420.0 else 0.0
-        jam = max(0.0, math.sin(2 * math.pi * (t + 120) / 480.0)) ** 2
-        fire = 1.0 if (t % 1200.0) > 90.0 and (t % 1200.0) < 240.0 else 0.0
-        for i, (d, k) in enumerate(zip(self._district_of, self._kind_of, strict=True)):
-            first = i % 12 == 0  # the one sensor of a group the scenario hits hardest
-            if k == "rain_gauge" and d in ("jiangbei", "yuzhong"):
-                off[i] = storm * (60.0 if first else 25.0)
-            elif k == "water_level" and d == "jiangbei":
-                off[i] = storm * (1.8 if first else 0.6)
-            elif k == "pipe_pressure" and d == "nanan" and first:
-                off[i] = -0.25 * burst
-            elif k == "road_speed" and d == "yuzhong":
-                off[i] = -(36.0 if first else 15.0) * jam
-            elif k == "fire_terminal" and d == "shapingba" and first:
-                off[i] = 55.0 * fire
+        off[m["rain"]] = ph["storm"] * np.where(first[m["rain"]], 60.0, 25.0)
+        off[m["level"]] = ph["storm"] * np.where(first[m["level"]], 1.8, 0.6)
+        off[m["burst"]] = -0.25 * ph["burst"]
+        off[m["jam"]] = -ph["jam"] * np.where(first[m["jam"]], 36.0, 15.0)
+        off[m["congestion"]] = 0.9 * ph["jam"]
+        off[m["fire"]] = 55.0 * ph["fire"]
+        off[m["fire_weather"]] = 1.5 * ph["fire"]
+        off[m["fire_risk"]] = 1.4 * ph["fire"]
+        off[m["repair"]] = 100.0 * ph["repair"]
+        for i in np.flatnonzero(m["rating"]):
+            d = self._district_of[i]
+            bad = (d == "jiangbei" and ph["storm"] > 0.7) or (d == "nanan" and ph["burst"] > 0)
+            off[i] = self._rating_base[d] + (2.0 if bad else 0.0) - self._base[i]
         return off
 
     def _tick_sensors(self) -> None:
@@ -335,39 +414,58 @@ class City:
         self._check_thresholds(idx, vals)
 
     def _check_thresholds(self, idx: np.ndarray, vals: np.ndarray) -> None:
-        for i, v in zip(idx.tolist(), vals.tolist(), strict=True):
+        # Vectorised: Python runs only for sensors whose alarm state changes (load-test rates
+        # update 100,000 values a tick). NaN thresholds compare False.
+        with np.errstate(invalid="ignore"):
+            over = (vals >= self._alarm[idx]) | (vals <= self._low_alarm[idx])
+            clear = ~((vals >= self._warn[idx]) | (vals <= self._low_warn[idx]))
+        open_now = self._alarm_open[idx]
+        for j in np.flatnonzero(over & ~open_now).tolist():
+            i, v = int(idx[j]), float(vals[j])
             info = self.sensors[i]
-            over = (info.alarm is not None and v >= info.alarm) or (
-                info.low_alarm is not None and v <= info.low_alarm
+            etype, theme, title = EVENT_OF_KIND[info.kind]
+            sev = 1 if info.kind in ("pipe_pressure", "fire_terminal") else 2
+            ev = self._new_event(
+                etype, theme, f"{title}: {info.name} {v:.2f} {info.unit}", sev, info.district
             )
-            sid = info.id
-            if over and sid not in self._open_alarm:
-                etype, theme, title = EVENT_OF_KIND[info.kind]
-                sev = 1 if info.kind in ("pipe_pressure", "fire_terminal") else 2
-                ev = self._new_event(
-                    etype, theme, f"{title}: {info.name} {v:.2f} {info.unit}", sev, info.district
-                )
-                ev_lonlat = (info.lon, info.lat)
-                self._put_event(_replace_event(ev, lon=ev_lonlat[0], lat=ev_lonlat[1], source=info.name))
-                self._open_alarm[sid] = ev.id
-            elif not over and sid in self._open_alarm:
-                ev_id = self._open_alarm[sid]
-                warn_clear = True
-                if info.warn is not None and v >= info.warn:
-                    warn_clear = False
-                if info.low_warn is not None and v <= info.low_warn:
-                    warn_clear = False
-                if warn_clear:  # hysteresis: the alarm stands until the value is back under warning
-                    del self._open_alarm[sid]
-                    ev2 = self.state.events.get(ev_id)
-                    if ev2 is not None and ev2.state == EventState.NEW:
-                        self._put_event(_replace_event(ev2, state=EventState.RESOLVED))
+            self._put_event(_replace_event(ev, lon=info.lon, lat=info.lat, source=info.name))
+            self._open_alarm[info.id] = ev.id
+            self._alarm_open[i] = True
+        # Hysteresis: an alarm stands until the value is back under its warning level. Returned
+        # to normal, an unacknowledged event stays new (and on the wall) until someone acknowledges.
+        for j in np.flatnonzero(open_now & ~over & clear).tolist():
+            i = int(idx[j])
+            self._alarm_open[i] = False
+            ev_id = self._open_alarm.pop(self.sensors[i].id, "")
+            ev2 = self.state.events.get(ev_id)
+            if ev2 is None:
+                continue
+            if ev2.state == EventState.ACKNOWLEDGED:
+                self._put_event(_replace_event(ev2, state=EventState.RESOLVED, active=False))
+            elif ev2.state in (EventState.NEW, EventState.DISPATCHED):
+                self._put_event(_replace_event(ev2, active=False))
 
     def _background_event(self) -> None:
         etype, theme, title, sev = self._rng.choice(BACKGROUND_EVENTS)
         district = self._rng.choice(DISTRICTS)
         ev = self._new_event(etype, theme, title, sev, district.code)
         self._put_event(ev)
+        # Street centres handle their own small events: acknowledged within minutes, closed later,
+        # unless this cockpit has taken them on (then they wait for it).
+        self._street_work.append((self.now + self._rng.uniform(60, 180), ev.id, EventState.ACKNOWLEDGED))
+        self._street_work.append((self.now + self._rng.uniform(240, 480), ev.id, EventState.CLOSED))
+        self._street_work.sort()
+
+    def _tick_street_work(self) -> None:
+        while self._street_work and self._street_work[0][0] <= self.now:
+            _, eid, target = self._street_work.pop(0)
+            ev = self.state.events.get(eid)
+            if ev is None or any(j.event_id == eid for j in self._jobs.values()):
+                continue
+            if target == EventState.ACKNOWLEDGED and ev.state == EventState.NEW:
+                self._put_event(_replace_event(ev, state=EventState.ACKNOWLEDGED))
+            elif target == EventState.CLOSED and ev.state in (EventState.ACKNOWLEDGED, EventState.RESOLVED):
+                self._put_event(_replace_event(ev, state=EventState.CLOSED))
 
     def _new_event(self, etype: str, theme: str, title: str, severity: int, district: str) -> Event:
         self._event_counter += 1
@@ -404,6 +502,137 @@ class City:
         )
         return [u.id for u in free[:3]]
 
+    # ------------------------------------------------------------------------------ overlays
+
+    def _sensor(self, name: str) -> SensorInfo:
+        return next(s for s in self.sensors if s.name == name)
+
+    def _tick_overlays(self) -> None:
+        ph = self.scenario(self.now)
+        fire = self._sensor("shapingba-fire_terminal-001")
+        grow = ph["fire_growth"]
+        # Spread is elongated downwind (north-east on this hot afternoon) and grows with time.
+        self._set_overlay(
+            "fire-spread",
+            "fire_spread",
+            ph["fire"] > 0,
+            "fire",
+            "shapingba",
+            _ellipse(
+                fire.lon + 0.004 * grow,
+                fire.lat + 0.003 * grow,
+                0.003 + 0.012 * grow,
+                0.002 + 0.007 * grow,
+                35.0,
+            ),
+            f"Projected spread +30 min: {0.2 + 2.3 * grow:.1f} km²",
+        )
+        level = self._sensor("jiangbei-water_level-001")
+        storm = ph["storm"]
+        flooded = storm > 0.6
+        self._set_overlay(
+            "inundation-underpass",
+            "inundation",
+            flooded,
+            "flood",
+            "jiangbei",
+            _ellipse(level.lon, level.lat, 0.002 + 0.006 * storm, 0.0015 + 0.004 * storm, -20.0),
+            f"Inundation, depth up to {max(0.0, (storm - 0.6) * 1.2):.1f} m",
+        )
+        closed = storm > 0.78
+        self._set_overlay(
+            "closure-underpass",
+            "road_closure",
+            closed,
+            "flood",
+            "jiangbei",
+            Geometry(
+                type="LineString",
+                coordinates=[[level.lon - 0.006, level.lat - 0.002], [level.lon + 0.006, level.lat + 0.002]],
+            ),
+            "Underpass closed by two signals",
+            announce=("road_closure", "flood", "Underpass closed automatically (water level)", 3, "jiangbei"),
+        )
+        burst = self._sensor("nanan-pipe_pressure-001")
+        self._set_overlay(
+            "affected-burst",
+            "affected_area",
+            ph["burst"] > 0,
+            "water",
+            "nanan",
+            _ellipse(burst.lon, burst.lat, 0.009, 0.006, 10.0),
+            f"Affected area: about 3,200 households; repair {100 * ph['repair']:.0f} %",
+        )
+        yz = next(d for d in DISTRICTS if d.code == "yuzhong")
+        jam = ph["jam"] > 0.5
+        self._set_overlay(
+            "signal-plan-yuzhong",
+            "signal_plan",
+            jam,
+            "traffic",
+            "yuzhong",
+            Geometry(
+                type="MultiPoint",
+                coordinates=[
+                    [yz.lon - 0.01, yz.lat + 0.004],
+                    [yz.lon, yz.lat],
+                    [yz.lon + 0.012, yz.lat - 0.003],
+                ],
+            ),
+            "Signal plan B (peak) on 3 junctions",
+            announce=("signal_plan_change", "traffic", "Signal plan B (peak) on 3 junctions", 4, "yuzhong"),
+        )
+
+    def _set_overlay(
+        self,
+        oid: str,
+        kind: str,
+        active: bool,
+        theme: str,
+        district: str,
+        geometry: Geometry,
+        label: str,
+        announce: tuple[str, str, str, int, str] | None = None,
+    ) -> None:
+        current = self.state.overlays.get(oid)
+        if not active:
+            if current is not None:
+                del self.state.overlays[oid]
+                self.hub.publish(
+                    Stream.OVERLAYS, msgspec.structs.replace(current, active=False), district, theme
+                )
+                ev = self.state.events.get(current.event_id)
+                if ev is not None and ev.state == EventState.ACKNOWLEDGED:  # the closure is lifted
+                    self._put_event(_replace_event(ev, state=EventState.CLOSED, active=False))
+                elif ev is not None and ev.state == EventState.NEW:
+                    self._put_event(_replace_event(ev, active=False))
+            return
+        if current is not None and current.geometry == geometry and current.label == label:
+            return
+        event_id = current.event_id if current is not None else ""
+        if current is None and announce is not None:
+            etype, etheme, title, sev, edistrict = announce
+            ev = self._new_event(etype, etheme, title, sev, edistrict)
+            self._put_event(ev)
+            event_id = ev.id
+            self._street_work.append((self.now + self._rng.uniform(60, 180), ev.id, EventState.ACKNOWLEDGED))
+            self._street_work.sort()
+        msg = Overlay(
+            stream=Stream.OVERLAYS,
+            seq=0,
+            prev=0,
+            ts=0,
+            id=oid,
+            kind=kind,
+            active=True,
+            geometry=geometry,
+            theme=theme,
+            district=district,
+            label=label,
+            event_id=event_id,
+        )
+        self.state.overlays[oid] = self.hub.publish(Stream.OVERLAYS, msg, district, theme)
+
     # ------------------------------------------------------------------------------ snapshots
 
     def snapshot(self, stream: str, f: Filter) -> list[DataMessage]:
@@ -418,6 +647,8 @@ class City:
                 ev = self.state.events.get(d.event_id)
                 if matches(f, ev.district if ev else "", ""):
                     out.append(d)
+        elif stream == Stream.OVERLAYS:
+            out.extend(o for o in self.state.overlays.values() if matches(f, o.district, o.theme))
         elif stream == Stream.SENSORS:
             keep = [i for i, s in enumerate(self.sensors) if matches(f, s.district, s.theme)]
             for lo in range(0, len(keep), 2000):
@@ -470,6 +701,10 @@ class City:
         if role not in (Role.OPERATOR, Role.SUPERVISOR, Role.TRAINER):
             return self._reject(c, "forbidden", f"role {role!r} may not send commands")
         ev = self.state.events.get(c.event_id)
+        if c.epoch and c.epoch != self.hub.epoch:
+            return self._reject(
+                c, "stale_epoch", f"issued in epoch {c.epoch}; this backend is in {self.hub.epoch}"
+            )
         if c.kind not in set(CommandKind):
             return self._reject(c, "unknown_kind", f"unknown command kind {c.kind!r}")
         if c.kind == CommandKind.CANCEL:
@@ -484,7 +719,8 @@ class City:
             return self._reject(c, "event_closed", f"event {ev.id} is closed")
         if c.kind == CommandKind.ACKNOWLEDGE:
             if ev.state == EventState.NEW:
-                self._put_event(_replace_event(ev, state=EventState.ACKNOWLEDGED))
+                state = EventState.ACKNOWLEDGED if ev.active else EventState.RESOLVED
+                self._put_event(_replace_event(ev, state=state))
             return CommandAck(id=c.id, result=AckResult.ACCEPTED)
         if c.kind == CommandKind.CLOSE:
             if any(j.event_id == ev.id for j in self._jobs.values()):
@@ -560,6 +796,22 @@ class City:
         )
         district = ev.district if ev is not None else ""
         self.state.dispatches[job.command_id] = self.hub.publish(Stream.DISPATCH, d, district, "")
+
+
+def _ellipse(lon: float, lat: float, rx: float, ry: float, angle_deg: float, n: int = 24) -> Geometry:
+    """A closed polygon approximating an ellipse (radii in degrees, rotated)."""
+    a = math.radians(angle_deg)
+    ring = []
+    for k in range(n + 1):
+        t = 2 * math.pi * (k % n) / n
+        x, y = rx * math.cos(t), ry * math.sin(t)
+        ring.append(
+            [
+                round(lon + x * math.cos(a) - y * math.sin(a), 6),
+                round(lat + x * math.sin(a) + y * math.cos(a), 6),
+            ]
+        )
+    return Geometry(type="Polygon", coordinates=[ring])
 
 
 def _replace_event(ev: Event, **changes: object) -> Event:

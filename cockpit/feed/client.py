@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import msgspec
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -27,6 +28,7 @@ from cockpit.protocol.events import (
     GapDetected,
     HandshakeRefused,
     SessionEvent,
+    StreamUnavailable,
 )
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Command, Filter, Stream
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
@@ -57,6 +59,8 @@ class CommandState(enum.Enum):
     ANSWERED = "answered"
     NO_RESPONSE = "no_response"
     """No answer after every try (§7.4)."""
+    EXPIRED = "expired"
+    """Not sent: the backend came back in another epoch, so the command's target may be gone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,8 @@ class FeedClient:
         """
         if command.id in self._outbox:
             return
+        if not command.epoch:
+            command = msgspec.structs.replace(command, epoch=self.cursors.get(Stream.EVENTS).epoch)
         pending = _Pending(command)
         self._outbox[command.id] = pending
         if not self._try_send(pending):
@@ -348,8 +354,12 @@ class FeedClient:
                 self.backoff.reset()
                 self.clock_offset_ms = ev.clock_offset_ms
                 self._set_state(ConnectionState.RESYNCING, f"{self.url}: subscribing")
+                epoch_now = ev.welcome.epochs.get(Stream.EVENTS, "")
                 for cid, p in list(self._outbox.items()):  # resend unanswered: same ids, one effect
-                    if p.tries >= self.command_tries:
+                    if p.command.epoch and epoch_now and p.command.epoch != epoch_now:
+                        del self._outbox[cid]
+                        out.append(CommandProgress(p.command, CommandState.EXPIRED, p.tries))
+                    elif p.tries >= self.command_tries:
                         del self._outbox[cid]
                         out.append(CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries))
                     else:
@@ -363,6 +373,8 @@ class FeedClient:
                 pending = self._outbox.pop(ev.ack.id, None)
                 if pending is not None:
                     out.append(CommandProgress(pending.command, CommandState.ANSWERED, pending.tries))
+            elif isinstance(ev, StreamUnavailable):
+                log.warning("feed: %s does not offer the %s stream", self.url, ev.stream)
             elif isinstance(ev, FrameProblem):
                 log.warning("feed: dropped %s: %s", ev.problem.value, ev.detail)
         self._emit(out)
@@ -376,7 +388,7 @@ class FeedClient:
             self._set_state(
                 ConnectionState.STALE, f"{self.url}: no data for {session.heartbeat_ms * 1.5:.0f} ms"
             )
-        elif session.live_streams == frozenset(self.subscriptions):
+        elif session.live_streams == session.subscribed_streams:
             self._set_state(ConnectionState.LIVE, self.url)
         else:
             self._set_state(ConnectionState.RESYNCING, f"{self.url}: catching up")

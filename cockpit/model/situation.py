@@ -11,7 +11,7 @@ import enum
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cockpit.model.sensors import SensorTable
 from cockpit.protocol.events import (
@@ -25,6 +25,7 @@ from cockpit.protocol.messages import (
     DispatchState,
     Event,
     EventState,
+    Overlay,
     SensorBatch,
     SensorCatalog,
     Severity,
@@ -63,6 +64,7 @@ class EventRecord:
     source: str
     recommended: tuple[str, ...]
     seq: int
+    active: bool = True
 
     @property
     def acknowledged(self) -> bool:
@@ -88,6 +90,7 @@ class EventRecord:
             source=m.source,
             recommended=tuple(m.recommended),
             seq=m.seq,
+            active=m.active,
         )
 
 
@@ -137,6 +140,38 @@ class DispatchRecord:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class OverlayRecord:
+    """A backend-drawn shape: fire spread, inundation, a road closure, an affected area (§5.5)."""
+
+    id: str
+    kind: str
+    geometry_type: str
+    coordinates: Any
+    theme: str
+    district: str
+    label: str
+    event_id: str
+    ts: int
+
+    @classmethod
+    def from_message(cls, m: Overlay) -> OverlayRecord:
+        return cls(
+            m.id,
+            m.kind,
+            m.geometry.type,
+            m.geometry.coordinates,
+            m.theme,
+            m.district,
+            m.label,
+            m.event_id,
+            m.ts,
+        )
+
+    def geojson(self) -> dict[str, Any]:
+        return {"type": self.geometry_type, "coordinates": self.coordinates}
+
+
 @dataclass(slots=True)
 class ChangeSet:
     """What changed since the last :meth:`Situation.take_changes` (ids, or whole streams)."""
@@ -144,6 +179,7 @@ class ChangeSet:
     events: set[str] = field(default_factory=set)
     units: set[str] = field(default_factory=set)
     dispatches: set[str] = field(default_factory=set)
+    overlays: set[str] = field(default_factory=set)
     sensors: bool = False
     catalog: bool = False
     replaced: set[str] = field(default_factory=set)
@@ -155,7 +191,13 @@ class ChangeSet:
 
     def __bool__(self) -> bool:
         return bool(
-            self.events or self.units or self.dispatches or self.sensors or self.catalog or self.replaced
+            self.events
+            or self.units
+            or self.dispatches
+            or self.overlays
+            or self.sensors
+            or self.catalog
+            or self.replaced
         )
 
 
@@ -166,6 +208,7 @@ class Situation:
         self.events: dict[str, EventRecord] = {}
         self.units: dict[str, UnitRecord] = {}
         self.dispatches: dict[str, DispatchRecord] = {}
+        self.overlays: dict[str, OverlayRecord] = {}
         self.sensors = SensorTable()
         self.clock_offset_ms = 0
         self._changes = ChangeSet()
@@ -194,6 +237,9 @@ class Situation:
         elif ev.stream == Stream.SENSORS:
             self.sensors.clear()
             self._changes.catalog = True
+        elif ev.stream == Stream.OVERLAYS:
+            self._changes.overlays.update(self.overlays)
+            self.overlays.clear()
         self._changes.replaced.add(ev.stream)
         self._apply_messages(ev.messages)
 
@@ -219,6 +265,12 @@ class Situation:
             elif isinstance(m, SensorCatalog):
                 self.sensors.add_catalog(m.sensors)
                 ch.catalog = True
+            elif isinstance(m, Overlay):
+                if m.active:
+                    self.overlays[m.id] = OverlayRecord.from_message(m)
+                else:
+                    self.overlays.pop(m.id, None)
+                ch.overlays.add(m.id)
 
     # ------------------------------------------------------------------------------ output
 
@@ -246,5 +298,6 @@ class Situation:
             "events": {k: (v.state.value, v.severity.value, v.title) for k, v in self.events.items()},
             "units": {k: (v.status.value, v.event_id) for k, v in self.units.items()},
             "dispatches": {k: (v.state.value, v.unit_id) for k, v in self.dispatches.items()},
+            "overlays": {k: (v.kind, v.label) for k, v in self.overlays.items()},
             "sensors": self.sensors.digest(),
         }

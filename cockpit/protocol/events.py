@@ -42,6 +42,13 @@ class StreamSynced:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamUnavailable:
+    """The server does not offer a stream we wanted (it is not in its welcome's epochs)."""
+
+    stream: str
+
+
+@dataclass(frozen=True, slots=True)
 class SnapshotReceived:
     """The complete state of ``stream`` at ``seq`` (§4.3): the caller replaces that stream's state."""
 
@@ -105,6 +112,7 @@ SessionEvent = (
     Connected
     | HandshakeRefused
     | StreamSynced
+    | StreamUnavailable
     | SnapshotReceived
     | DataReceived
     | GapDetected

@@ -10,7 +10,7 @@ backend may add fields and types without breaking older cockpits (§2.3).
 from __future__ import annotations
 
 import enum
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
@@ -30,6 +30,7 @@ class Stream(enum.StrEnum):
     EVENTS = "events"
     SENSORS = "sensors"
     DISPATCH = "dispatch"
+    OVERLAYS = "overlays"
 
 
 class Severity(enum.IntEnum):
@@ -228,6 +229,9 @@ class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True):
     theme: str = ""
     source: str = ""
     recommended: list[str] = []
+    active: bool = True
+    """Whether the condition that raised the event is still present; false once it has returned
+    to normal. A returned-to-normal event stays ``new`` until someone acknowledges it (§5.1)."""
 
 
 class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -305,6 +309,33 @@ class Dispatch(msgspec.Struct, tag="dispatch", tag_field="t", kw_only=True):
     reason: str = ""
 
 
+class Geometry(msgspec.Struct, kw_only=True):
+    """A GeoJSON geometry (RFC 7946 §3.1), WGS 84 lon/lat (§5.5)."""
+
+    type: str
+    coordinates: Any
+
+
+class Overlay(msgspec.Struct, tag="overlay", tag_field="t", kw_only=True):
+    """A shape the backend draws on the cockpit's maps, on the ``overlays`` stream (§5.5).
+
+    A later message with the same id replaces it; ``active: false`` removes it.
+    """
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    kind: str
+    active: bool
+    geometry: Geometry
+    theme: str = ""
+    district: str = ""
+    label: str = ""
+    event_id: str = ""
+
+
 class Heartbeat(msgspec.Struct, tag="hb", tag_field="t", kw_only=True):
     """Either direction, every heartbeat interval when nothing else was sent (§6)."""
 
@@ -326,6 +357,10 @@ class Command(msgspec.Struct, tag="command", tag_field="t", kw_only=True, omit_d
     """For ``cancel``: the id of the dispatch command to cancel."""
     note: str = ""
     critical: bool = False
+    epoch: str = ""
+    """The ``events`` epoch the operator was looking at; a server in another epoch rejects the
+    command with ``stale_epoch``, so a command queued before a backend lost its state can never
+    act on a different event that reuses an id (§7.1)."""
 
 
 class CommandAck(msgspec.Struct, tag="command_ack", tag_field="t", kw_only=True):
@@ -339,7 +374,7 @@ class CommandAck(msgspec.Struct, tag="command_ack", tag_field="t", kw_only=True)
     """For ``duplicate``: the result the first copy of this id got."""
 
 
-DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch
+DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Overlay
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
 ServerMessage = (
@@ -353,6 +388,7 @@ ServerMessage = (
     | SensorBatch
     | Unit
     | Dispatch
+    | Overlay
     | Heartbeat
     | CommandAck
 )
@@ -361,7 +397,7 @@ ServerMessage = (
 ClientMessage = Hello | Subscribe | Command | Heartbeat
 """Everything a client may send."""
 
-DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch)
+DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Overlay)
 
 STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Event: Stream.EVENTS,
@@ -369,4 +405,5 @@ STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     SensorBatch: Stream.SENSORS,
     Unit: Stream.DISPATCH,
     Dispatch: Stream.DISPATCH,
+    Overlay: Stream.OVERLAYS,
 }

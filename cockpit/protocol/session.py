@@ -41,6 +41,7 @@ from cockpit.protocol.events import (
     SessionEvent,
     SnapshotReceived,
     StreamSynced,
+    StreamUnavailable,
 )
 from cockpit.protocol.messages import (
     DATA_TYPES,
@@ -275,6 +276,11 @@ class ClientSession:
         return self.state is SessionState.HANDSHAKE and now_ms - self._hello_sent_at > limit_ms
 
     @property
+    def subscribed_streams(self) -> frozenset[str]:
+        """Streams asked for and offered by the server."""
+        return frozenset(self._streams)
+
+    @property
     def live_streams(self) -> frozenset[str]:
         """Streams that are subscribed and in sync."""
         return frozenset(n for n, s in self._streams.items() if s.state is _StreamState.LIVE)
@@ -332,7 +338,13 @@ class ClientSession:
         # The server stamped its time somewhere inside our round trip: assume the middle.
         midpoint = (self._hello_sent_at + now_ms) // 2
         self._events.append(Connected(welcome, welcome.server_time - midpoint))
-        self._subscribe(list(self._streams))
+        # Only ask for streams the server has: an older server lacks newer streams (§4.1).
+        offered = [name for name in self._streams if name in welcome.epochs]
+        for name in self._streams:
+            if name not in welcome.epochs:
+                self._events.append(StreamUnavailable(name))
+        self._streams = {name: self._streams[name] for name in offered}
+        self._subscribe(offered)
 
     def _subscribe(self, names: Iterable[str]) -> None:
         subs = []

@@ -46,12 +46,13 @@ def backend_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def cockpit(qtbot: QtBot, backend_url: str) -> Cockpit:
+def cockpit(qtbot: QtBot, backend_url: str) -> Iterator[Cockpit]:
     c = Cockpit([backend_url], IDENTITY)
     qtbot.addWidget(c.window)
     c.window.resize(1600, 900)
     c.window.show()
-    return c
+    yield c
+    c.timer.stop()
 
 
 def test_wall_goes_live_and_shows_events_tiles_and_status(qapp: QApplication, cockpit: Cockpit) -> None:
@@ -104,6 +105,10 @@ def test_one_click_dispatch_shows_command_state_to_the_unit(
         assert len(dispatches) == 1
         cid = dispatches[0].command.id
         await wait_until(lambda: cockpit.tracker.commands[cid].phase is Phase.ACCEPTED, what="accepted")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # right after the answer: still one dispatch
+        assert sum(t.command.kind == CommandKind.DISPATCH for t in cockpit.tracker.commands.values()) == 1
+        cockpit.window.events.selection_changed.emit("")  # the selected row left the list
+        assert cockpit.presenter.selected == eid, "the dispatch target must not move by itself"
         await wait_until(
             lambda: cid in sit.dispatches and sit.dispatches[cid].state is DispatchState.ACKNOWLEDGED,
             timeout=15,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cockpit.backend.city import City
+from cockpit.backend.city import BACKGROUND_EVENTS, City
 from cockpit.backend.streams import Hub
 from cockpit.protocol.messages import AckResult, Command, DispatchState, EventState, UnitStatus
 from tests.helpers import city_digest
@@ -78,3 +78,36 @@ def test_commands_are_checked() -> None:
     assert reason(Command(id="8", kind="close", event_id=ev.id)) == ""
     assert reason(Command(id="9", kind="acknowledge", event_id=ev.id)) == "event_closed"
     assert reason(Command(id="10", kind="teleport", event_id="x")) == "unknown_kind"
+
+
+def test_a_command_from_another_epoch_is_rejected() -> None:
+    city = make()
+    city.advance(240)
+    ev = next(e for e in city.state.events.values() if e.recommended)
+    cmd = Command(id="x", kind="dispatch", event_id=ev.id, unit_id=ev.recommended[0], epoch="old")
+    ack = city.handle_command(cmd, "operator")
+    assert ack.result == AckResult.REJECTED and ack.reason == "stale_epoch"
+    assert "x" not in city.state.dispatches
+
+
+def test_returned_to_normal_alarm_stays_new_until_acknowledged() -> None:
+    city = make()
+    city.advance(200)  # the fire terminal alarm has been raised by now
+    fire = next(e for e in city.state.events.values() if e.type == "fire")
+    city.advance(120)  # fire window over: the terminal is back to normal
+    fire = city.state.events[fire.id]
+    assert fire.state == EventState.NEW and fire.active is False
+    assert (
+        city.handle_command(Command(id="a", kind="acknowledge", event_id=fire.id), "operator").result
+        == "accepted"
+    )
+    assert city.state.events[fire.id].state == EventState.RESOLVED
+
+
+def test_street_centres_handle_background_events() -> None:
+    city = make()
+    city.advance(1200)
+    kinds = {b[0] for b in BACKGROUND_EVENTS}
+    background = [e for e in city.state.events.values() if e.type in kinds]
+    old = [e for e in background if e.time < city.ms(1200 - 500)]
+    assert old and all(e.state == EventState.CLOSED for e in old)

@@ -117,7 +117,7 @@ def test_backend_restart_same_epoch_loses_and_duplicates_nothing() -> None:
         await asyncio.sleep(0.8)
         await settle(feed, backend)
 
-        assert len(rec.snapshots) == 3, "a same-epoch restart must resume, not re-snapshot"
+        assert len(rec.snapshots) == len(Stream), "a same-epoch restart must resume, not re-snapshot"
         assert_exactly_once(rec, backend)
         assert rec.model.digest() == city_digest(city)
         assert feed.counters.gaps == 0 and feed.counters.duplicates == 0
@@ -142,8 +142,8 @@ def test_backend_restart_new_epoch_takes_snapshot_and_matches() -> None:
         await asyncio.sleep(0.5)
         await settle(feed, backend)
 
-        assert len(rec.snapshots) == 6
-        assert all(s.epoch == backend.epoch for s in rec.snapshots[3:])
+        assert len(rec.snapshots) == 2 * len(Stream)
+        assert all(s.epoch == backend.epoch for s in rec.snapshots[len(Stream) :])
         assert_exactly_once(rec, backend)
         assert rec.model.digest() == city_digest(backend.city)
         assert not (old_events & set(rec.model.events)), "events of the lost epoch must be gone"
@@ -326,7 +326,36 @@ def test_filtered_subscription_gets_only_its_district_with_no_false_gaps() -> No
         }
         assert m.digest()["events"] == want
         assert feed.counters.gaps == 0 and feed.counters.duplicates == 0
-        assert len(rec.snapshots) == 3
+        assert len(rec.snapshots) == len(Stream)
+        await feed.stop()
+        await backend.stop()
+
+    asyncio.run(body())
+
+
+def test_command_queued_before_a_new_epoch_expires_instead_of_hitting_another_event() -> None:
+    async def body() -> None:
+        backend, rec, feed = await live_pair(seed=13)
+        await wait_until(lambda: any(e.recommended for e in backend.city.state.events.values()))
+        await asyncio.sleep(0.3)
+        port = backend.port
+        await backend.stop(abort=True)
+        await wait_until(lambda: feed.state is not ConnectionState.LIVE, what="link down")
+        ev = next(e for e in rec.model.events.values() if e.recommended)
+        cmd = Command(
+            id=uuid7(int(time.time() * 1000)),
+            kind=CommandKind.DISPATCH,
+            event_id=ev.id,
+            unit_id=ev.recommended[0],
+        )
+        feed.send_command(cmd)  # queued while offline, stamped with the epoch on screen
+        assert feed.outbox[0].epoch == backend.epoch
+        backend = make_backend(seed=13)  # same seed, same event ids, but a new epoch: state was lost
+        await backend.start(port=port)
+        await wait_until(lambda: any(p.state is CommandState.EXPIRED for p in rec.progress), what="expired")
+        assert feed.outbox == []
+        assert cmd.id not in backend.city.state.dispatches
+        assert not any(p.state is CommandState.SENT for p in rec.progress)
         await feed.stop()
         await backend.stop()
 

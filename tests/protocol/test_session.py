@@ -316,7 +316,12 @@ def test_snapshot_drops_a_sensor_batch_with_unequal_columns() -> None:
         client_id="c", operator="o", role="viewer", token="", subscriptions={"sensors": Filter()}
     )
     s.start(T0)
-    s.receive_data(encode_frame([welcome()]), T0)
+    s.receive_data(
+        encode_frame(
+            [Welcome(v=1, server_id="s", epochs={"sensors": "e1"}, capabilities=[], server_time=T0)]
+        ),
+        T0,
+    )
     bad = SensorBatch(stream="sensors", seq=1, prev=0, ts=T0, ttl_ms=100, ids=b"\x00" * 8, values=b"\x00" * 4)
     s.receive_data(
         encode_frame(

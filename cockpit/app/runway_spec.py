@@ -1,0 +1,228 @@
+"""Runway files: declarative screens in ``assets/runways/*.yaml`` (docs/runways.md).
+
+A runway is a grid of panels bound to data. A new runway is a new file, with no code. Loading
+validates the file and refuses a broken one with its path, line and reason
+(:class:`RunwayError`); the caller shows that and starts the rest of the wall.
+
+No Qt here: the wall builds widgets from these specs.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+
+class PanelKind(enum.StrEnum):
+    """What a panel shows."""
+
+    MAP = "map"
+    EVENTS = "events"
+    TILES = "tiles"
+    TREND = "trend"
+    DISPATCH = "dispatch"
+    RATINGS = "ratings"
+    INDICATOR = "indicator"
+
+
+class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Which events or sensors a panel binds to; empty lists mean all."""
+
+    districts: list[str] = []
+    themes: list[str] = []
+    kinds: list[str] = []
+    names: list[str] = []
+    types: list[str] = []
+    limit: int = 0
+
+
+class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """One panel: a kind, a place on the runway's grid and its data binding."""
+
+    kind: PanelKind
+    at: tuple[int, int, int, int]
+    """Column, row, column span, row span on the runway's grid."""
+    title: dict[str, str] = {}
+    """Title per language (``en``, ``zh_CN``); empty for no title."""
+    events: Selector | None = None
+    sensors: Selector | None = None
+    layers: list[str] = []
+    """Map layers by name (see the map widget's layer names)."""
+    overlays: list[str] = []
+    """Dynamic overlay kinds sent by the backend to draw on a map."""
+    indicator: str = ""
+    """For ``indicator`` panels: the sensor name whose value it shows large."""
+
+
+class Grid(msgspec.Struct, forbid_unknown_fields=True):
+    columns: int = 12
+    rows: int = 8
+
+
+class RunwaySpec(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A themed screen of the wall."""
+
+    id: str
+    title: dict[str, str]
+    panels: list[Panel]
+    theme: str = ""
+    grid: Grid = msgspec.field(default_factory=Grid)
+    center: tuple[float, float, float] | None = None
+    """Map centre lon, lat and zoom for this runway's maps; None fits the districts."""
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.id
+
+
+class RunwayError(ValueError):
+    """A runway file that cannot be used: says which file, which line and why."""
+
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
+
+
+_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
+
+
+def _line_of(node: yaml.Node | None, path: str, reason: str = "") -> int | None:
+    """The 1-based line of the YAML node at a msgspec error path like ``$.panels[2].at``.
+
+    For an unknown field, the line of that field's key inside the object.
+    """
+    if node is None:
+        return None
+    unknown = _UNKNOWN_FIELD.search(reason)
+    if unknown:
+        path = f"{path}.{unknown.group(1)}"
+    line = node.start_mark.line + 1
+    for m in _PATH_PART.finditer(path.removeprefix("$")):
+        key, index = m.group(1), m.group(2)
+        child: yaml.Node | None = None
+        if key is not None and isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    child = v
+                    break
+        elif index is not None and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+            child = node.value[int(index)]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
+    """Rules msgspec cannot express; returns (error path, reason) pairs."""
+    problems: list[tuple[str, str]] = []
+    if not _ID.match(spec.id):
+        problems.append(("$.id", f"id {spec.id!r} must be lower-case letters, digits, '-' or '_'"))
+    if "en" not in spec.title:
+        problems.append(("$.title", "title needs at least an 'en' entry"))
+    if not spec.panels:
+        problems.append(("$.panels", "a runway needs at least one panel"))
+    g = spec.grid
+    if not (1 <= g.columns <= 48 and 1 <= g.rows <= 48):
+        problems.append(("$.grid", f"grid of {g.columns}×{g.rows} is outside 1..48"))
+    taken: dict[tuple[int, int], int] = {}
+    for i, p in enumerate(spec.panels):
+        c, r, w, h = p.at
+        if w < 1 or h < 1 or c < 0 or r < 0 or c + w > g.columns or r + h > g.rows:
+            problems.append(
+                (f"$.panels[{i}].at", f"panel at {list(p.at)} does not fit the {g.columns}×{g.rows} grid")
+            )
+            continue
+        for cc in range(c, c + w):
+            for rr in range(r, r + h):
+                if (cc, rr) in taken:
+                    problems.append((f"$.panels[{i}].at", f"panel overlaps panel {taken[(cc, rr)] + 1}"))
+                    break
+                taken[(cc, rr)] = i
+            else:
+                continue
+            break
+        if p.kind is PanelKind.INDICATOR and not p.indicator:
+            problems.append((f"$.panels[{i}]", "an indicator panel needs 'indicator: <sensor name>'"))
+        if p.kind is PanelKind.TREND and (p.sensors is None or not (p.sensors.names or p.sensors.kinds)):
+            problems.append((f"$.panels[{i}]", "a trend panel needs 'sensors' with names or kinds"))
+    return problems
+
+
+def load_runway(path: Path) -> RunwaySpec:
+    """Load and validate one runway file.
+
+    Raises:
+        RunwayError: the file cannot be read, is not YAML, or does not describe a valid runway.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunwayError(path, None, f"cannot read: {exc}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise RunwayError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from exc
+    except yaml.YAMLError as exc:
+        raise RunwayError(path, None, f"not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RunwayError(path, 1, "a runway file must be a mapping with id, title and panels")
+    try:
+        spec = msgspec.convert(data, RunwaySpec)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        reason, _, where = message.partition(" - at `")
+        where = where.rstrip("`")
+        raise RunwayError(path, _line_of(node, where or "$", reason), reason) from exc
+    problems = _check(spec)
+    if problems:
+        where, reason = problems[0]
+        raise RunwayError(path, _line_of(node, where), reason)
+    return spec
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """Runways that loaded, and the files that were refused with why."""
+
+    runways: list[RunwaySpec]
+    errors: list[RunwayError]
+
+
+def load_runways(paths: Iterable[Path]) -> LoadResult:
+    """Load every file; a broken one is reported, never fatal. Duplicate ids keep the first."""
+    runways: list[RunwaySpec] = []
+    errors: list[RunwayError] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(paths):
+        try:
+            spec = load_runway(path)
+        except RunwayError as exc:
+            errors.append(exc)
+            continue
+        if spec.id in seen:
+            errors.append(
+                RunwayError(path, None, f"runway id {spec.id!r} is already used by {seen[spec.id]}")
+            )
+            continue
+        seen[spec.id] = path
+        runways.append(spec)
+    return LoadResult(runways, errors)
+
+
+def runway_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))

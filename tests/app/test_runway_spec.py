@@ -1,0 +1,102 @@
+"""Runway files: the built-in ones load; broken ones are refused with file, line and reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cockpit.app.runway_spec import PanelKind, RunwayError, load_runway, load_runways, runway_files
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "runways"
+
+GOOD = """\
+id: test
+title: {en: Test, zh_CN: 测试}
+panels:
+  - kind: events
+    at: [0, 0, 6, 8]
+  - kind: tiles
+    at: [6, 0, 6, 8]
+    sensors: {kinds: [water_level]}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "r.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_built_in_runways_load() -> None:
+    result = load_runways(runway_files(ASSETS))
+    assert result.errors == []
+    ids = {r.id for r in result.runways}
+    assert ids == {"overview", "forest_fire", "flood", "traffic", "water_supply"}
+    for r in result.runways:
+        assert r.title_in("zh_CN") != r.title_in("en")
+        assert any(p.kind is PanelKind.MAP or p.kind is PanelKind.TREND for p in r.panels)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        (
+            GOOD.replace("    at: [6, 0, 6, 8]", "    at: [6, 0, 6, 8]\n    colour: red"),
+            8,
+            "unknown field `colour`",
+        ),
+        (GOOD.replace("kind: tiles", "kind: pie_chart"), 6, "Invalid enum value 'pie_chart'"),
+        (GOOD.replace("at: [6, 0, 6, 8]", "at: [5, 0, 6, 8]"), 7, "overlaps panel 1"),
+        (GOOD.replace("at: [6, 0, 6, 8]", "at: [6, 0, 7, 8]"), 7, "does not fit the 12×8 grid"),
+        (GOOD.replace("at: [0, 0, 6, 8]", "at: [0, 0, six, 8]"), 5, "Expected `int`, got `str`"),
+        (GOOD.replace("id: test", "id: Test Runway!"), 1, "must be lower-case"),
+        (GOOD.replace("title: {en: Test, zh_CN: 测试}", "title: {zh_CN: 测试}"), 2, "'en' entry"),
+        (GOOD + "  - kind: [\n", 10, "not valid YAML"),
+        ("- just\n- a list\n", 1, "must be a mapping"),
+        (GOOD.replace("id: test\n", ""), 1, "missing required field `id`"),
+    ],
+)
+def test_broken_file_is_refused_with_line_and_reason(
+    tmp_path: Path, text: str, line: int, reason: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(RunwayError) as info:
+        load_runway(path)
+    err = info.value
+    assert err.path == path
+    assert reason in err.reason, err.reason
+    assert err.line == line, f"{err}"
+    assert str(err).startswith(f"{path}:{line}: ")
+
+
+def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    write(tmp_path, GOOD, "a.yaml")
+    write(tmp_path, GOOD.replace("kind: tiles", "kind: nope"), "b.yaml")
+    write(tmp_path, GOOD, "c.yaml")  # same id as a.yaml
+    result = load_runways(runway_files(tmp_path))
+    assert [r.id for r in result.runways] == ["test"]
+    assert [e.path.name for e in result.errors] == ["b.yaml", "c.yaml"]
+    assert "already used" in result.errors[1].reason
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(RunwayError, match="cannot read"):
+        load_runway(path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_either_a_runway_or_a_runway_error(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_runway(path)
+    except RunwayError as exc:
+        assert exc.reason

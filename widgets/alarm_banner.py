@@ -1,0 +1,471 @@
+"""Slim banner for the top of every wall screen: pinned unacknowledged high-severity alarms.
+
+The caller decides what to pin (typically: unacknowledged alarms of levels 1 and 2, including
+those that returned to normal but are still unacknowledged) and in which order; the banner shows
+the first ``max_pinned`` of them, one line each, and "+k more" for the rest. Each line shows the
+level as icon shape + numeral + name, the time, source, message and the state in words.
+
+Active unacknowledged lines flash at 1 Hz, from the banner's own timer or, after
+``set_external_flash(True)``, from a phase the application sets on every screen so that all
+screens flash in step. Lines that returned to normal do not flash; they keep the list's RTN look
+(hollow icon, dashed outline).
+
+A flood notice ("ALARM FLOOD: 57 alarms in 10 min — grouped") is a separate, steady line in
+inverted colours; the application decides when a flood is on.
+
+Translation context: ``AlarmBannerWidget``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from widgets import theme
+from widgets.alarm_list import (
+    FLASH_INTERVAL_MS,
+    AlarmDisplay,
+    AlarmRow,
+    display_of,
+    display_text,
+    paint_hollow_severity_icon,
+)
+from widgets.errors import DuplicateAlarmIdError, InvalidBannerSettingError
+from widgets.severity import paint_severity_icon, severity_color, severity_name, severity_text_color
+
+_QWIDGETSIZE_MAX = 16777215
+_LINE_FACTOR = 1.9
+"""Line height in font heights: room for a bold icon readable from 10 m."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One painted line: what it is and where."""
+
+    rect: QRectF
+    row: AlarmRow | None
+    """None for the flood and the "all calm" lines."""
+
+
+class AlarmBannerWidget(QWidget):
+    """High-contrast strip pinning unacknowledged high-severity alarms; painted directly.
+
+    Signals:
+        alarm_clicked(str): The user clicked a pinned alarm's line (its id). The banner does
+            nothing else; the application typically selects the alarm in its list.
+    """
+
+    alarm_clicked = Signal(str)
+
+    def __init__(self, max_pinned: int = 3, parent: QWidget | None = None) -> None:
+        """Create an empty banner (showing the calm line).
+
+        Args:
+            max_pinned: How many alarms get their own line; the rest are counted as "+k more".
+            parent: Parent widget.
+
+        Raises:
+            InvalidBannerSettingError: ``max_pinned`` is below 1.
+        """
+        super().__init__(parent)
+        if max_pinned < 1:
+            raise InvalidBannerSettingError(f"max_pinned must be at least 1, got {max_pinned}")
+        self._max_pinned = max_pinned
+        self._rows: list[AlarmRow] = []
+        self._flood = False
+        self._flood_count = 0
+        self._flood_window_min = 10
+        self._collapse_when_empty = False
+        self._external_flash = False
+        self._flash_lit = False
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_INTERVAL_MS)
+        self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self._apply_collapse()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def set_pinned(self, rows: Sequence[AlarmRow]) -> None:
+        """Pin ``rows``, most important first; the first ``max_pinned`` get a line each.
+
+        Args:
+            rows: The alarms to pin (the caller selects unacknowledged high-severity ones).
+
+        Raises:
+            DuplicateAlarmIdError: Two rows share an id; the banner is left unchanged.
+        """
+        new_rows = list(rows)
+        if len({row.id for row in new_rows}) != len(new_rows):
+            counts = Counter(row.id for row in new_rows)
+            dups = sorted(alarm_id for alarm_id, n in counts.items() if n > 1)
+            raise DuplicateAlarmIdError(f"duplicate alarm ids: {dups!r}")
+        if new_rows == self._rows:
+            return
+        self._rows = new_rows
+        self._changed()
+
+    def set_max_pinned(self, max_pinned: int) -> None:
+        """Set how many alarms get their own line.
+
+        Raises:
+            InvalidBannerSettingError: ``max_pinned`` is below 1; the setting is unchanged.
+        """
+        if max_pinned < 1:
+            raise InvalidBannerSettingError(f"max_pinned must be at least 1, got {max_pinned}")
+        self._max_pinned = max_pinned
+        self._changed()
+
+    def set_flood(self, active: bool, count: int, window_min: int = 10) -> None:
+        """Show or hide the alarm-flood notice (the application decides what a flood is).
+
+        Args:
+            active: Whether a flood is on.
+            count: Alarms raised within the window.
+            window_min: The window in minutes, shown in the notice.
+
+        Raises:
+            InvalidBannerSettingError: ``count`` is negative or ``window_min`` below 1.
+        """
+        if count < 0 or window_min < 1:
+            raise InvalidBannerSettingError(f"bad flood count {count} or window {window_min} min")
+        self._flood = active
+        self._flood_count = count
+        self._flood_window_min = window_min
+        self._changed()
+
+    def set_collapse_when_empty(self, collapse: bool) -> None:
+        """Collapse to zero height when nothing is pinned and no flood is on (default: False,
+        the banner then shows a calm "No unacknowledged high-severity alarms" line)."""
+        self._collapse_when_empty = collapse
+        self._changed()
+
+    def set_external_flash(self, external: bool) -> None:
+        """Choose who drives the flash: the banner's own timer (False, default) or the caller
+        through ``set_flash_phase`` (True), so that all screens flash in step."""
+        self._external_flash = external
+        self._update_flash_timer()
+
+    def set_flash_phase(self, lit: bool) -> None:
+        """Set the flash phase; ignored unless ``set_external_flash(True)`` was called."""
+        if self._external_flash:
+            self._set_lit(lit and self._has_flashing())
+
+    @property
+    def flash_phase(self) -> bool:
+        """True while flashing lines show their severity colour."""
+        return self._flash_lit
+
+    def is_flashing(self) -> bool:
+        """Return whether any shown line flashes (by the internal timer or the external phase)."""
+        if self._external_flash:
+            return self._has_flashing()
+        return self._flash_timer.isActive()
+
+    def pinned_ids(self) -> list[str]:
+        """Return the ids of the alarms that have a line, top to bottom."""
+        return [row.id for row in self._shown()]
+
+    def more_count(self) -> int:
+        """Return how many pinned alarms have no line of their own."""
+        return max(0, len(self._rows) - self._max_pinned)
+
+    def more_text(self) -> str:
+        """Return the "+k more" text, or ``""`` when every pinned alarm has a line."""
+        k = self.more_count()
+        if k == 0:
+            return ""
+        return QCoreApplication.translate("AlarmBannerWidget", "+{n} more").format(n=k)
+
+    def flood_text(self) -> str:
+        """Return the flood notice, or ``""`` when no flood is on."""
+        if not self._flood:
+            return ""
+        return QCoreApplication.translate(
+            "AlarmBannerWidget", "ALARM FLOOD: {n} alarms in {m} min — grouped"
+        ).format(n=self._flood_count, m=self._flood_window_min)
+
+    def line_texts(self) -> list[str]:
+        """Return the text of every line as shown, top to bottom (empty when collapsed)."""
+        if self.is_collapsed():
+            return []
+        texts = [self.flood_text()] if self._flood else []
+        texts += [" · ".join(self._line_parts(row)) for row in self._shown()]
+        if not self._rows:
+            texts.append(self._calm_text())
+        return texts
+
+    def is_collapsed(self) -> bool:
+        """Return whether the banner is collapsed to zero height."""
+        return self._collapse_when_empty and not self._rows and not self._flood
+
+    def sizeHint(self) -> QSize:
+        fh = QFontMetricsF(self.font()).height()
+        return QSize(round(fh * 40), round(self._line_count() * fh * _LINE_FACTOR + 2 * self._margin()))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = self.sizeHint()
+        return QSize(round(QFontMetricsF(self.font()).height() * 20), hint.height())
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _shown(self) -> list[AlarmRow]:
+        return self._rows[: self._max_pinned]
+
+    def _has_flashing(self) -> bool:
+        return any(display_of(row) is AlarmDisplay.UNACKED_ACTIVE for row in self._shown())
+
+    def _line_count(self) -> int:
+        if self.is_collapsed():
+            return 0
+        # The calm line stays during a flood of low-severity alarms: it is still true and useful.
+        return int(self._flood) + max(1, len(self._shown()))
+
+    def _margin(self) -> float:
+        return 0.0 if self.is_collapsed() else max(2.0, QFontMetricsF(self.font()).height() * 0.15)
+
+    @staticmethod
+    def _calm_text() -> str:
+        return QCoreApplication.translate("AlarmBannerWidget", "No unacknowledged high-severity alarms")
+
+    @staticmethod
+    def _line_parts(row: AlarmRow) -> list[str]:
+        return [
+            f"{int(row.severity)} {severity_name(row.severity)}",
+            row.time_text,
+            row.source,
+            row.message,
+            display_text(display_of(row)),
+        ]
+
+    def _changed(self) -> None:
+        self._apply_collapse()
+        self._update_flash_timer()
+        self.updateGeometry()
+        self.update()
+
+    def _apply_collapse(self) -> None:
+        self.setMaximumHeight(0 if self.is_collapsed() else _QWIDGETSIZE_MAX)
+
+    def _set_lit(self, lit: bool) -> None:
+        if lit != self._flash_lit:
+            self._flash_lit = lit
+            self.update()
+
+    def _update_flash_timer(self) -> None:
+        flashing = self._has_flashing()
+        if self._external_flash:
+            self._flash_timer.stop()
+            if not flashing:
+                self._set_lit(False)
+            return
+        if flashing:
+            if not self._flash_timer.isActive():
+                self._set_lit(True)  # start lit so a new alarm shows at once
+                self._flash_timer.start()
+        else:
+            self._flash_timer.stop()
+            self._set_lit(False)
+
+    def _lines(self) -> list[_Line]:
+        """Lay out the lines in widget coordinates (shared by painting and clicking)."""
+        if self.is_collapsed():
+            return []
+        fh = QFontMetricsF(self.font()).height()
+        m = self._margin()
+        lh = fh * _LINE_FACTOR
+        width = self.width() - 2 * m
+        more = self.more_text()
+        more_w = QFontMetricsF(theme.scaled_font(self.font(), 1.1, bold=True)).horizontalAdvance(more)
+        lines: list[_Line] = []
+        y = m
+        if self._flood:
+            lines.append(_Line(QRectF(m, y, width, lh), None))
+            y += lh
+        alarm_w = width - (more_w + fh * 1.2 if more else 0.0)
+        for row in self._shown():
+            lines.append(_Line(QRectF(m, y, alarm_w, lh), row))
+            y += lh
+        if not self._rows:
+            lines.append(_Line(QRectF(m, y, width, lh), None))
+        return lines
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor(theme.BG_WINDOW))
+        base = QFont(self.font())
+        fh = QFontMetricsF(base).height()
+        lines = self._lines()
+        for line in lines:
+            if line.row is not None:
+                self._paint_alarm_line(p, line.rect, line.row, fh)
+            elif self._flood and line is lines[0]:
+                self._paint_flood_line(p, line.rect, fh)
+            else:
+                self._paint_calm_line(p, line.rect, fh)
+        more = self.more_text()
+        if more and lines:
+            alarm_lines = [ln for ln in lines if ln.row is not None]
+            top = alarm_lines[0].rect.top()
+            bottom = alarm_lines[-1].rect.bottom()
+            left = alarm_lines[0].rect.right() + fh * 0.2
+            box = QRectF(left, top, rect.width() - self._margin() - left, bottom - top)
+            p.setPen(QPen(QColor(theme.TEXT), max(2.0, fh * 0.1)))
+            p.setBrush(QColor(theme.BG_INPUT))
+            p.drawRoundedRect(box.adjusted(1, 1, -1, -1), fh * 0.2, fh * 0.2)
+            p.setFont(theme.scaled_font(base, 1.1, bold=True))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, more)
+        p.end()
+
+    def _paint_alarm_line(self, p: QPainter, rect: QRectF, row: AlarmRow, fh: float) -> None:
+        display = display_of(row)
+        colour = severity_color(row.severity)
+        lit = self._flash_lit and display is AlarmDisplay.UNACKED_ACTIVE
+        inner = rect.adjusted(0, fh * 0.08, 0, -fh * 0.08)
+        bw = max(2.0, fh * 0.14)
+        if lit:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            text_colour = severity_text_color(row.severity)
+        else:
+            pen = QPen(colour, bw)
+            if display is AlarmDisplay.UNACKED_CLEARED:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.setBrush(QColor(theme.BG_PANEL))
+            text_colour = QColor(theme.TEXT)
+        frame = inner.adjusted(bw / 2, bw / 2, -bw / 2, -bw / 2)
+        p.drawRoundedRect(frame, fh * 0.2, fh * 0.2)
+
+        pad = fh * 0.35
+        icon_side = inner.height() * 0.78
+        icon = QRectF(inner.left() + pad, inner.center().y() - icon_side / 2, icon_side, icon_side)
+        p.setFont(QFont(self.font()))
+        if display is AlarmDisplay.UNACKED_CLEARED:
+            paint_hollow_severity_icon(p, icon, row.severity)
+        else:
+            paint_severity_icon(p, icon, row.severity)
+
+        parts = self._line_parts(row)
+        level_text, time_text, source, message, state = parts
+        bold = theme.scaled_font(self.font(), 1.15, bold=True)
+        normal = theme.scaled_font(self.font(), 1.15)
+        bfm = QFontMetricsF(bold)
+        nfm = QFontMetricsF(normal)
+        align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        p.setPen(text_colour)
+        x = icon.right() + pad
+        right = inner.right() - pad
+
+        # State on the right, always whole: it carries the meaning.
+        state_w = bfm.horizontalAdvance(state)
+        p.setFont(bold)
+        if display is AlarmDisplay.UNACKED_CLEARED:
+            italic = QFont(bold)
+            italic.setItalic(True)
+            p.setFont(italic)
+            state_w = QFontMetricsF(italic).horizontalAdvance(state)
+        p.drawText(QRectF(right - state_w, inner.top(), state_w, inner.height()), align, state)
+        right -= state_w + pad * 2
+
+        p.setFont(bold)
+        for text, font, fm in (
+            (level_text, bold, bfm),
+            (time_text, normal, nfm),
+            (source, bold, bfm),
+        ):
+            w = min(fm.horizontalAdvance(text), max(0.0, right - x))
+            p.setFont(font)
+            p.drawText(
+                QRectF(x, inner.top(), w + 1, inner.height()),
+                align,
+                fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 1),
+            )
+            x += w + pad * 1.5
+        p.setFont(normal)
+        w = max(0.0, right - x)
+        p.drawText(
+            QRectF(x, inner.top(), w, inner.height()),
+            align,
+            nfm.elidedText(message, Qt.TextElideMode.ElideRight, w),
+        )
+
+    def _paint_flood_line(self, p: QPainter, rect: QRectF, fh: float) -> None:
+        inner = rect.adjusted(0, fh * 0.08, 0, -fh * 0.08)
+        # Inverted (light) strip with black/white hazard hatching at the left: unlike any
+        # severity line, and not a severity colour.
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(theme.TEXT))
+        p.drawRoundedRect(inner, fh * 0.2, fh * 0.2)
+        hatch = QRectF(inner.left(), inner.top(), inner.height() * 2.2, inner.height())
+        p.save()
+        p.setClipRect(hatch)
+        p.setPen(QPen(QColor(theme.TEXT_ON_LIGHT), inner.height() * 0.22))
+        step = inner.height() * 0.5
+        x = hatch.left() - hatch.height()
+        while x < hatch.right():
+            p.drawLine(QPointF(x, hatch.bottom()), QPointF(x + hatch.height(), hatch.top()))
+            x += step
+        p.restore()
+        font = theme.scaled_font(self.font(), 1.2, bold=True)
+        p.setFont(font)
+        p.setPen(QColor(theme.TEXT_ON_LIGHT))
+        text_rect = inner.adjusted(hatch.width() + fh * 0.5, 0, -fh * 0.5, 0)
+        p.drawText(
+            text_rect,
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            QFontMetricsF(font).elidedText(self.flood_text(), Qt.TextElideMode.ElideRight, text_rect.width()),
+        )
+
+    def _paint_calm_line(self, p: QPainter, rect: QRectF, fh: float) -> None:
+        inner = rect.adjusted(0, fh * 0.08, 0, -fh * 0.08)
+        p.setPen(QPen(QColor(theme.BORDER), max(1.0, fh * 0.06)))
+        p.setBrush(QColor(theme.BG_PANEL))
+        p.drawRoundedRect(inner, fh * 0.2, fh * 0.2)
+        # A calm tick, in the muted "OK" colour.
+        side = inner.height() * 0.5
+        tick = QRectF(inner.left() + fh * 0.5, inner.center().y() - side / 2, side, side)
+        pen = QPen(QColor(theme.OK), max(2.0, fh * 0.12))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(pen)
+        p.drawPolyline(
+            [
+                QPointF(tick.left(), tick.center().y()),
+                QPointF(tick.left() + side * 0.4, tick.bottom()),
+                QPointF(tick.right(), tick.top()),
+            ]
+        )
+        font = theme.scaled_font(self.font(), 1.1)
+        p.setFont(font)
+        p.setPen(QColor(theme.TEXT_DIM))
+        text_rect = inner.adjusted(tick.right() - inner.left() + fh * 0.5, 0, -fh * 0.5, 0)
+        p.drawText(
+            text_rect,
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            QFontMetricsF(font).elidedText(self._calm_text(), Qt.TextElideMode.ElideRight, text_rect.width()),
+        )
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _on_flash_timer_timeout(self) -> None:
+        self._set_lit(not self._flash_lit)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            pos = event.position()
+            for line in self._lines():
+                if line.row is not None and line.rect.contains(pos):
+                    self.alarm_clicked.emit(line.row.id)
+                    event.accept()
+                    return
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,1006 @@
+"""Alarm list for the wall: ISA-18.2 style alarm states, each with its own look.
+
+An alarm carries independent flags (active or cleared, acknowledged or not, shelved, suppressed,
+out of service); ``display_of`` derives the one ``AlarmDisplay`` a row is drawn with:
+
+=================  ============================================  ================================
+Display            When (first match wins)                       Look
+=================  ============================================  ================================
+OUT_OF_SERVICE     ``out_of_service``                            grey row, muted icon, text
+SUPPRESSED         ``suppressed``                                grey row, muted icon, text
+SHELVED            ``shelved``                                   grey row, muted icon, text
+UNACKED_ACTIVE     active, not acknowledged                      flashes in the severity colour
+ACKED_ACTIVE       active, acknowledged                          steady severity tint
+UNACKED_CLEARED    cleared (returned to normal), not ack'd       hollow icon, dashed outline, "RTN"
+ACKED_CLEARED      cleared, acknowledged                         dim text (the caller may remove it)
+=================  ============================================  ================================
+
+Every row shows its level as icon shape + numeral + name and its state as text, so nothing relies
+on colour or motion alone. Shelved, suppressed and out-of-service alarms stay listed and counted in
+the summary line: nothing disappears silently.
+
+Translation context: ``AlarmListView``.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets import theme
+from widgets.errors import DuplicateAlarmIdError
+from widgets.severity import (
+    Severity,
+    paint_severity_icon,
+    severity_color,
+    severity_name,
+    severity_shape,
+    severity_text_color,
+)
+
+FLASH_INTERVAL_MS = 500
+"""Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
+
+BG_OUT_OF_SERVICE = "#3b3f44"
+"""Grey row background of shelved, suppressed and out-of-service alarms (distinct from the
+alternating row greys; ``theme.TEXT_DIM`` on it is about 4.6:1)."""
+
+_ACKED_TINT = 0.30
+"""How much severity colour an acknowledged active row's background gets (0..1)."""
+
+_MAX_DIFF_BLOCKS = 64
+"""Above this many separate insert/remove blocks a model reset is cheaper for the view."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmRow:
+    """One alarm as the list shows it; all text is already formatted and translated.
+
+    Attributes:
+        id: Unique, stable alarm id; selection follows it across updates.
+        severity: Warning level.
+        time_text: Time of the current occurrence, e.g. ``"14:03:27"``.
+        source: Where it comes from, e.g. ``"Pump station 4"``.
+        message: What is wrong.
+        active: True while the condition is present; False once it returned to normal.
+        acknowledged: True once an operator acknowledged this occurrence.
+        shelved: An operator temporarily shelved it.
+        suppressed: Suppressed by design (logic), e.g. during a planned outage.
+        out_of_service: Taken out of service (maintenance).
+        acked_by: Who acknowledged it; ``""`` if nobody has.
+        occurrence: Which firing of the alarm this is; an acknowledgement refers to one
+            occurrence, so a stale acknowledgement of an earlier firing can be rejected.
+    """
+
+    id: str
+    severity: Severity
+    time_text: str
+    source: str
+    message: str
+    active: bool
+    acknowledged: bool
+    shelved: bool = False
+    suppressed: bool = False
+    out_of_service: bool = False
+    acked_by: str = ""
+    occurrence: int = 1
+
+
+class AlarmDisplay(enum.Enum):
+    """How a row is drawn; derived from the row's flags by ``display_of``."""
+
+    UNACKED_ACTIVE = "unacked_active"
+    """Active and unacknowledged: flashes."""
+    ACKED_ACTIVE = "acked_active"
+    """Active and acknowledged: steady."""
+    UNACKED_CLEARED = "unacked_cleared"
+    """Returned to normal but not acknowledged: hollow icon, dashed outline, "RTN"."""
+    ACKED_CLEARED = "acked_cleared"
+    """Returned to normal and acknowledged: muted (callers usually drop such rows)."""
+    SHELVED = "shelved"
+    SUPPRESSED = "suppressed"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+GREY_DISPLAYS = frozenset({AlarmDisplay.SHELVED, AlarmDisplay.SUPPRESSED, AlarmDisplay.OUT_OF_SERVICE})
+"""Displays drawn grey: the alarm is deliberately out of the operator's attention."""
+
+
+def display_of(row: AlarmRow) -> AlarmDisplay:
+    """Return how ``row`` is drawn.
+
+    Out of service wins over suppressed, which wins over shelved; each of them wins over the
+    active/acknowledged combination (which stays visible in the tooltip and the row panel).
+
+    Args:
+        row: The alarm.
+
+    Returns:
+        The display state.
+    """
+    if row.out_of_service:
+        return AlarmDisplay.OUT_OF_SERVICE
+    if row.suppressed:
+        return AlarmDisplay.SUPPRESSED
+    if row.shelved:
+        return AlarmDisplay.SHELVED
+    if row.active:
+        return AlarmDisplay.ACKED_ACTIVE if row.acknowledged else AlarmDisplay.UNACKED_ACTIVE
+    return AlarmDisplay.ACKED_CLEARED if row.acknowledged else AlarmDisplay.UNACKED_CLEARED
+
+
+def display_text(display: AlarmDisplay) -> str:
+    """Return the translated state text shown in a row's State column."""
+    # Literal strings so that lupdate finds them.
+    if display is AlarmDisplay.UNACKED_ACTIVE:
+        return QCoreApplication.translate("AlarmListView", "UNACKNOWLEDGED")
+    if display is AlarmDisplay.ACKED_ACTIVE:
+        return QCoreApplication.translate("AlarmListView", "Acknowledged")
+    if display is AlarmDisplay.UNACKED_CLEARED:
+        return QCoreApplication.translate("AlarmListView", "RTN – unacknowledged")
+    if display is AlarmDisplay.ACKED_CLEARED:
+        return QCoreApplication.translate("AlarmListView", "Cleared")
+    if display is AlarmDisplay.SHELVED:
+        return QCoreApplication.translate("AlarmListView", "Shelved")
+    if display is AlarmDisplay.SUPPRESSED:
+        return QCoreApplication.translate("AlarmListView", "Suppressed")
+    return QCoreApplication.translate("AlarmListView", "Out of service")
+
+
+def _summary_part(display: AlarmDisplay, n: int) -> str:
+    if display is AlarmDisplay.UNACKED_ACTIVE:
+        return QCoreApplication.translate("AlarmListView", "{n} unacknowledged").format(n=n)
+    if display is AlarmDisplay.UNACKED_CLEARED:
+        return QCoreApplication.translate("AlarmListView", "{n} returned to normal, unacknowledged").format(
+            n=n
+        )
+    if display is AlarmDisplay.ACKED_ACTIVE:
+        return QCoreApplication.translate("AlarmListView", "{n} acknowledged").format(n=n)
+    if display is AlarmDisplay.ACKED_CLEARED:
+        return QCoreApplication.translate("AlarmListView", "{n} cleared").format(n=n)
+    if display is AlarmDisplay.SHELVED:
+        return QCoreApplication.translate("AlarmListView", "{n} shelved").format(n=n)
+    if display is AlarmDisplay.SUPPRESSED:
+        return QCoreApplication.translate("AlarmListView", "{n} suppressed").format(n=n)
+    return QCoreApplication.translate("AlarmListView", "{n} out of service").format(n=n)
+
+
+_SUMMARY_ORDER = (
+    AlarmDisplay.UNACKED_ACTIVE,
+    AlarmDisplay.UNACKED_CLEARED,
+    AlarmDisplay.ACKED_ACTIVE,
+    AlarmDisplay.ACKED_CLEARED,
+    AlarmDisplay.SHELVED,
+    AlarmDisplay.SUPPRESSED,
+    AlarmDisplay.OUT_OF_SERVICE,
+)
+
+
+def summary_of(counts: dict[AlarmDisplay, int]) -> str:
+    """Return the summary line for ``counts``, e.g. ``"6 alarms: 3 unacknowledged · 1 shelved"``.
+
+    Every non-zero state is named, so a shelved or suppressed alarm is never silently absent.
+    """
+    total = sum(counts.values())
+    if total == 0:
+        return QCoreApplication.translate("AlarmListView", "No alarms")
+    # No-break spaces inside a part: a wrapped summary breaks only between parts.
+    parts = [_summary_part(d, counts[d]).replace(" ", "\u00a0") for d in _SUMMARY_ORDER if counts.get(d, 0)]
+    head = QCoreApplication.translate("AlarmListView", "{n} alarms:").format(n=total)
+    return head + " " + " · ".join(parts)
+
+
+class AlarmColumn(enum.IntEnum):
+    """Columns of the list, left to right."""
+
+    SEVERITY = 0
+    TIME = 1
+    SOURCE = 2
+    MESSAGE = 3
+    STATE = 4
+    ACKED_BY = 5
+
+
+def _header_text(column: AlarmColumn) -> str:
+    if column is AlarmColumn.SEVERITY:
+        return QCoreApplication.translate("AlarmListView", "Level")
+    if column is AlarmColumn.TIME:
+        return QCoreApplication.translate("AlarmListView", "Time")
+    if column is AlarmColumn.SOURCE:
+        return QCoreApplication.translate("AlarmListView", "Source")
+    if column is AlarmColumn.MESSAGE:
+        return QCoreApplication.translate("AlarmListView", "Alarm")
+    if column is AlarmColumn.STATE:
+        return QCoreApplication.translate("AlarmListView", "State")
+    return QCoreApplication.translate("AlarmListView", "Ack by")
+
+
+def _flags_text(row: AlarmRow) -> str:
+    """Return the underlying flags in words (tooltip, row panel): nothing hidden by precedence."""
+    parts = [
+        QCoreApplication.translate("AlarmListView", "active")
+        if row.active
+        else QCoreApplication.translate("AlarmListView", "returned to normal"),
+        QCoreApplication.translate("AlarmListView", "acknowledged by {who}").format(who=row.acked_by)
+        if row.acknowledged and row.acked_by
+        else QCoreApplication.translate("AlarmListView", "acknowledged")
+        if row.acknowledged
+        else QCoreApplication.translate("AlarmListView", "unacknowledged"),
+    ]
+    if row.shelved:
+        parts.append(QCoreApplication.translate("AlarmListView", "shelved"))
+    if row.suppressed:
+        parts.append(QCoreApplication.translate("AlarmListView", "suppressed"))
+    if row.out_of_service:
+        parts.append(QCoreApplication.translate("AlarmListView", "out of service"))
+    parts.append(QCoreApplication.translate("AlarmListView", "occurrence {n}").format(n=row.occurrence))
+    return ", ".join(parts)
+
+
+def _runs(indices: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Yield ``(first, last)`` for each run of consecutive integers in sorted ``indices``."""
+    it = iter(indices)
+    try:
+        first = last = next(it)
+    except StopIteration:
+        return
+    for i in it:
+        if i == last + 1:
+            last = i
+        else:
+            yield first, last
+            first = last = i
+    yield first, last
+
+
+def _blend(top: QColor, bottom: QColor, alpha: float) -> QColor:
+    return QColor(
+        round(top.red() * alpha + bottom.red() * (1 - alpha)),
+        round(top.green() * alpha + bottom.green() * (1 - alpha)),
+        round(top.blue() * alpha + bottom.blue() * (1 - alpha)),
+    )
+
+
+class _AlarmTableModel(QAbstractTableModel):
+    """Table model over a list of ``AlarmRow``; updates by diffing on ids."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AlarmRow] = []
+        self._displays: list[AlarmDisplay] = []
+        self._index_of: dict[str, int] = {}
+        self._flash_lit = False
+        self._flash_span: tuple[int, int] | None = None
+
+    # -- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(AlarmColumn)
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid():
+            return None
+        r = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display_text(r, AlarmColumn(index.column()))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(r)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(r)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            row = self._rows[r]
+            return f"{row.source}: {row.message} ({_flags_text(row)})"
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _header_text(AlarmColumn(section))
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- our interface ------------------------------------------------------------------------
+
+    def _display_text(self, r: int, column: AlarmColumn) -> str:
+        row = self._rows[r]
+        if column is AlarmColumn.SEVERITY:
+            return severity_name(row.severity)
+        if column is AlarmColumn.TIME:
+            return row.time_text
+        if column is AlarmColumn.SOURCE:
+            return row.source
+        if column is AlarmColumn.MESSAGE:
+            return row.message
+        if column is AlarmColumn.STATE:
+            return display_text(self._displays[r])
+        return row.acked_by if row.acknowledged else ""
+
+    def row_at(self, r: int) -> AlarmRow:
+        return self._rows[r]
+
+    def display_at(self, r: int) -> AlarmDisplay:
+        return self._displays[r]
+
+    def row_of(self, alarm_id: str) -> int | None:
+        return self._index_of.get(alarm_id)
+
+    def counts(self) -> dict[AlarmDisplay, int]:
+        return dict(Counter(self._displays))
+
+    def is_lit(self, r: int) -> bool:
+        """Whether row ``r`` currently shows its full severity colour."""
+        return self._flash_lit and self._displays[r] is AlarmDisplay.UNACKED_ACTIVE
+
+    def background(self, r: int) -> QColor:
+        display = self._displays[r]
+        severity = self._rows[r].severity
+        plain = QColor(theme.BG_ROW_ALT if r % 2 else theme.BG_PANEL)
+        if display is AlarmDisplay.UNACKED_ACTIVE:
+            return severity_color(severity) if self._flash_lit else plain
+        if display is AlarmDisplay.ACKED_ACTIVE:
+            return _blend(severity_color(severity), QColor(theme.BG_PANEL), _ACKED_TINT)
+        if display in GREY_DISPLAYS:
+            return QColor(BG_OUT_OF_SERVICE)
+        # Cleared rows: plain background; UNACKED_CLEARED adds a dashed outline in the delegate.
+        return plain
+
+    def foreground(self, r: int) -> QColor:
+        display = self._displays[r]
+        if self.is_lit(r):
+            return severity_text_color(self._rows[r].severity)
+        if display is AlarmDisplay.ACKED_CLEARED or display in GREY_DISPLAYS:
+            return QColor(theme.TEXT_DIM)
+        return QColor(theme.TEXT)
+
+    @property
+    def flash_lit(self) -> bool:
+        return self._flash_lit
+
+    def has_flashing(self) -> bool:
+        return self._flash_span is not None
+
+    def set_flash_lit(self, lit: bool) -> None:
+        if lit == self._flash_lit:
+            return
+        self._flash_lit = lit
+        if self._flash_span is not None:
+            first, last = self._flash_span
+            self.dataChanged.emit(
+                self.index(first, 0),
+                self.index(last, len(AlarmColumn) - 1),
+                [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
+            )
+
+    def set_rows(self, rows: Sequence[AlarmRow]) -> None:
+        """Replace the rows, emitting the smallest practical set of model change signals.
+
+        Raises:
+            DuplicateAlarmIdError: Two rows share an id; the model is left unchanged.
+        """
+        new_rows = list(rows)
+        new_index_of = {row.id: i for i, row in enumerate(new_rows)}
+        if len(new_index_of) != len(new_rows):
+            counts = Counter(row.id for row in new_rows)
+            dups = sorted(alarm_id for alarm_id, n in counts.items() if n > 1)
+            raise DuplicateAlarmIdError(f"duplicate alarm ids: {dups!r}")
+
+        if not self._apply_diff(new_rows, new_index_of):
+            self.beginResetModel()
+            self._rows = new_rows
+            self._displays = [display_of(row) for row in new_rows]
+            self._index_of = new_index_of
+            self.endResetModel()
+        flashing = [i for i, d in enumerate(self._displays) if d is AlarmDisplay.UNACKED_ACTIVE]
+        self._flash_span = (flashing[0], flashing[-1]) if flashing else None
+
+    def _apply_diff(self, new_rows: list[AlarmRow], new_index_of: dict[str, int]) -> bool:
+        old_rows = self._rows
+        removed = [i for i, row in enumerate(old_rows) if row.id not in new_index_of]
+        survivors_new_pos = [new_index_of[row.id] for row in old_rows if row.id in new_index_of]
+        if any(b <= a for a, b in itertools.pairwise(survivors_new_pos)):
+            return False  # reordered
+        inserted = [i for i, row in enumerate(new_rows) if row.id not in self._index_of]
+        remove_runs = list(_runs(removed))
+        insert_runs = list(_runs(inserted))
+        if len(remove_runs) + len(insert_runs) > _MAX_DIFF_BLOCKS:
+            return False
+        if (removed or inserted) and len(removed) == len(old_rows):
+            return False  # nothing survives: a reset is simpler and as cheap
+
+        root = QModelIndex()
+        for first, last in reversed(remove_runs):
+            self.beginRemoveRows(root, first, last)
+            del self._rows[first : last + 1]
+            del self._displays[first : last + 1]
+            self.endRemoveRows()
+        for first, last in insert_runs:
+            self.beginInsertRows(root, first, last)
+            self._rows[first:first] = new_rows[first : last + 1]
+            self._displays[first:first] = [display_of(row) for row in new_rows[first : last + 1]]
+            self.endInsertRows()
+        # Ids now match new_rows position by position; report changed contents.
+        changed = [i for i, (a, b) in enumerate(zip(self._rows, new_rows, strict=True)) if a != b]
+        self._rows = new_rows
+        self._displays = [display_of(row) for row in new_rows]
+        self._index_of = new_index_of
+        last_col = len(AlarmColumn) - 1
+        for first, last in _runs(changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+        return True
+
+
+def paint_state_glyph(painter: QPainter, rect: QRectF, display: AlarmDisplay, colour: QColor) -> bool:
+    """Paint the small glyph of a grey display state (shelf, suppressed, out of service).
+
+    Args:
+        painter: An active painter; its state is saved and restored.
+        rect: Where to paint; the glyph uses the largest centred square.
+        display: The state; only the grey states have a glyph.
+        colour: Line colour.
+
+    Returns:
+        True if a glyph was painted.
+    """
+    if display not in GREY_DISPLAYS:
+        return False
+    side = min(rect.width(), rect.height())
+    sq = QRectF(0.0, 0.0, side, side)
+    sq.moveCenter(rect.center())
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    pen = QPen(colour, max(1.5, side / 9))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if display is AlarmDisplay.SHELVED:
+        # A box standing on a shelf board.
+        y = sq.top() + side * 0.78
+        painter.drawLine(QPointF(sq.left(), y), QPointF(sq.right(), y))
+        painter.drawLine(QPointF(sq.left() + side * 0.1, y), QPointF(sq.left() + side * 0.1, sq.bottom()))
+        painter.drawLine(QPointF(sq.right() - side * 0.1, y), QPointF(sq.right() - side * 0.1, sq.bottom()))
+        painter.drawRect(QRectF(sq.left() + side * 0.25, sq.top() + side * 0.3, side * 0.5, side * 0.42))
+    elif display is AlarmDisplay.SUPPRESSED:
+        # A bell-less "muted" sign: circle with a diagonal bar.
+        inner = sq.adjusted(side * 0.1, side * 0.1, -side * 0.1, -side * 0.1)
+        painter.drawEllipse(inner)
+        painter.drawLine(
+            inner.bottomLeft() + QPointF(side * 0.12, -side * 0.12),
+            inner.topRight() + QPointF(-side * 0.12, side * 0.12),
+        )
+    else:
+        # Out of service: a plug-like square with a cross.
+        inner = sq.adjusted(side * 0.12, side * 0.12, -side * 0.12, -side * 0.12)
+        painter.drawRect(inner)
+        painter.drawLine(inner.topLeft(), inner.bottomRight())
+        painter.drawLine(inner.bottomLeft(), inner.topRight())
+    painter.restore()
+    return True
+
+
+def paint_hollow_severity_icon(painter: QPainter, rect: QRectF, severity: Severity) -> None:
+    """Paint ``severity``'s shape as an outline in its colour, numeral in its colour (RTN look)."""
+    side = min(rect.width(), rect.height())
+    if side <= 0:
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    colour = severity_color(severity)
+    lw = max(1.5, side / 8)
+    inset = lw / 2
+    path = severity_shape(severity, rect.adjusted(inset, inset, -inset, -inset))
+    painter.setPen(QPen(colour, lw))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    sq = QRectF(0.0, 0.0, side, side)
+    sq.moveCenter(rect.center())
+    text_rect = QRectF(sq)
+    size_factor = 0.55
+    if severity is Severity.RED:
+        # Keep the numeral clear of the thick base line.
+        text_rect = QRectF(sq.left(), sq.top() + side * 0.3, side, side * 0.5)
+        size_factor = 0.5
+    elif severity is Severity.ORANGE:
+        size_factor = 0.45
+    font = QFont(painter.font())
+    font.setWeight(QFont.Weight.Black)
+    font.setPixelSize(max(1, round(side * size_factor)))
+    painter.setFont(font)
+    painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, str(int(severity)))
+    painter.restore()
+
+
+_PLAIN_BACKGROUND = frozenset(
+    {AlarmDisplay.UNACKED_ACTIVE, AlarmDisplay.UNACKED_CLEARED, AlarmDisplay.ACKED_CLEARED}
+)
+
+
+class _AlarmRowDelegate(QStyledItemDelegate):
+    """Paints a whole cell: background, severity icon (filled/hollow/muted), glyph, text."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        model = cast(_AlarmTableModel, index.model())
+        r = index.row()
+        row = model.row_at(r)
+        display = model.display_at(r)
+        rect = QRect(option.rect)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        lit = model.is_lit(r)
+        bg = model.background(r)
+        if selected and not lit and display in _PLAIN_BACKGROUND:
+            # Tinted and grey rows keep their background; the outline below marks the selection.
+            bg = QColor(theme.BG_SELECTED)
+        painter.save()
+        painter.fillRect(rect, bg)
+
+        column = AlarmColumn(index.column())
+        font = QFont(option.font)
+        unacked = display in (AlarmDisplay.UNACKED_ACTIVE, AlarmDisplay.UNACKED_CLEARED)
+        if unacked and column in (AlarmColumn.MESSAGE, AlarmColumn.STATE, AlarmColumn.SEVERITY):
+            font.setBold(True)
+        if display is AlarmDisplay.UNACKED_CLEARED and column is AlarmColumn.STATE:
+            font.setItalic(True)
+        painter.setFont(font)
+        fm = QFontMetrics(font)
+        pad = max(4, fm.height() // 3)
+        text_rect = rect.adjusted(pad, 0, -pad, 0)
+        icon_side = round(rect.height() * 0.72)
+        icon = QRectF(rect.left() + pad, rect.top() + (rect.height() - icon_side) / 2, icon_side, icon_side)
+
+        if column is AlarmColumn.SEVERITY:
+            if display is AlarmDisplay.UNACKED_CLEARED:
+                paint_hollow_severity_icon(painter, icon, row.severity)
+            else:
+                if display in GREY_DISPLAYS or display is AlarmDisplay.ACKED_CLEARED:
+                    painter.setOpacity(0.6)
+                paint_severity_icon(painter, icon, row.severity)
+                painter.setOpacity(1.0)
+            text_rect.setLeft(round(icon.right()) + pad)
+        elif column is AlarmColumn.STATE and paint_state_glyph(painter, icon, display, model.foreground(r)):
+            text_rect.setLeft(round(icon.right()) + pad)
+
+        painter.setPen(model.foreground(r))
+        text = str(model.data(index, Qt.ItemDataRole.DisplayRole))
+        elided = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(0, text_rect.width()))
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided)
+
+        lw = max(2, fm.height() // 8)
+        if display is AlarmDisplay.UNACKED_ACTIVE and column is AlarmColumn.SEVERITY:
+            # Solid bar in the severity colour, visible in the dark flash phase too.
+            painter.fillRect(
+                QRect(rect.left(), rect.top(), lw * 3, rect.height()), severity_color(row.severity)
+            )
+        if display is AlarmDisplay.UNACKED_CLEARED:
+            # Dashed outline in the severity colour: "needs you, but the condition is gone".
+            pen = QPen(severity_color(row.severity), lw, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            half = lw / 2
+            top = rect.top() + half
+            bottom = rect.bottom() + 1 - half
+            painter.drawLine(QPointF(rect.left(), top), QPointF(rect.right() + 1, top))
+            painter.drawLine(QPointF(rect.left(), bottom), QPointF(rect.right() + 1, bottom))
+            if column is AlarmColumn.SEVERITY:
+                painter.drawLine(QPointF(rect.left() + half, top), QPointF(rect.left() + half, bottom))
+            if column == len(AlarmColumn) - 1:
+                painter.drawLine(
+                    QPointF(rect.right() + 1 - half, top), QPointF(rect.right() + 1 - half, bottom)
+                )
+        if selected:
+            # Outline instead of fill so a selected row still visibly flashes.
+            outline = QColor(theme.SELECTION_OUTLINE)
+            painter.fillRect(QRect(rect.left(), rect.top(), rect.width(), lw), outline)
+            painter.fillRect(QRect(rect.left(), rect.bottom() - lw + 1, rect.width(), lw), outline)
+            if column is AlarmColumn.SEVERITY:
+                painter.fillRect(QRect(rect.left(), rect.top(), lw * 2, rect.height()), outline)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        fm = QFontMetrics(option.font)
+        return QSize(fm.horizontalAdvance(str(index.data())) + fm.height(), round(fm.height() * 1.7))
+
+
+class _AlarmTableView(QTableView):
+    """QTableView that reports the acknowledge key and paints an empty-list hint.
+
+    Signals:
+        ack_key_pressed(int): Space was pressed on the current row (the row number).
+    """
+
+    ack_key_pressed = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        current = self.currentIndex()
+        if event.key() == Qt.Key.Key_Space and current.isValid():
+            self.ack_key_pressed.emit(current.row())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor(theme.TEXT_DIM))
+            painter.drawText(
+                self.viewport().rect(),
+                int(Qt.AlignmentFlag.AlignCenter),
+                QCoreApplication.translate("AlarmListView", "No alarms"),
+            )
+            painter.end()
+
+
+class AlarmListView(QWidget):
+    """Alarm list with a summary line on top and an action panel for the selected alarm below.
+
+    Only ``UNACKED_ACTIVE`` rows flash, driven by one shared timer that runs only while such
+    rows exist (or by the caller through ``set_flash_phase`` after ``set_external_flash(True)``,
+    so that several views flash in step). See the module docstring for every state's look.
+
+    The view does not know the operator and does not change rows by itself: it emits the
+    operator's intent and the owner records who acknowledged, then calls ``set_rows``.
+
+    Signals:
+        selection_changed(str): The selected alarm id changed (by the user, by ``select_alarm``
+            or because ``set_rows`` removed it); ``""`` when nothing is selected.
+        acknowledge_requested(str, int): The user asked to acknowledge an unacknowledged alarm:
+            its id and the occurrence shown when they asked (double-click, Space, Ack button).
+            The owner should ignore the request if the alarm has fired again since.
+        shelve_requested(str): The user asked to shelve this (not yet shelved) alarm.
+    """
+
+    selection_changed = Signal(str)
+    acknowledge_requested = Signal(str, int)
+    shelve_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = _AlarmTableModel(self)
+
+        self._summary = QLabel(self)
+        self._summary.setObjectName("alarmSummary")
+        self._summary.setTextFormat(Qt.TextFormat.PlainText)
+        self._summary.setWordWrap(True)
+
+        self._table = _AlarmTableView(self)
+        self._table.setObjectName("alarmTable")
+        self._table.setModel(self._model)
+        self._table.setItemDelegate(_AlarmRowDelegate(self._table))
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setShowGrid(False)
+        self._table.setWordWrap(False)
+        self._table.setCornerButtonEnabled(False)
+        self._table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._table.verticalHeader().hide()
+        self._table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self._table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(AlarmColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
+
+        # The selected row's panel: what is selected, in words, and the two actions.
+        self._detail = QLabel(self)
+        self._detail.setObjectName("alarmDetail")
+        self._detail.setTextFormat(Qt.TextFormat.PlainText)
+        self._detail.setWordWrap(True)
+        self._ack_button = QPushButton(QCoreApplication.translate("AlarmListView", "Acknowledge"), self)
+        self._ack_button.setObjectName("alarmAckButton")
+        self._shelve_button = QPushButton(QCoreApplication.translate("AlarmListView", "Shelve"), self)
+        self._shelve_button.setObjectName("alarmShelveButton")
+        panel = QHBoxLayout()
+        panel.setContentsMargins(0, 0, 0, 0)
+        panel.addWidget(self._detail, 1)
+        panel.addWidget(self._ack_button)
+        panel.addWidget(self._shelve_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._summary)
+        layout.addWidget(self._table, 1)
+        layout.addLayout(panel)
+
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_INTERVAL_MS)
+        self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
+        self._external_flash = False
+
+        self._updating = False
+        self._last_selected: str | None = None
+        self._table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self._table.doubleClicked.connect(self._on_table_double_clicked)
+        self._table.ack_key_pressed.connect(self._on_table_ack_key_pressed)
+        self._ack_button.clicked.connect(self._on_ack_button_clicked)
+        self._shelve_button.clicked.connect(self._on_shelve_button_clicked)
+        self._apply_metrics()
+        self._update_summary()
+        self._update_panel()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[AlarmRow]) -> None:
+        """Show ``rows`` in the given order (the caller sorts).
+
+        Unchanged rows are not repainted; rows whose relative order is unchanged keep their
+        place, so the selection (by id) and the scroll position survive.
+
+        Args:
+            rows: The complete list of alarms to show, including shelved, suppressed and
+                out-of-service ones (they are listed grey and counted).
+
+        Raises:
+            DuplicateAlarmIdError: Two rows share an id; the list is left unchanged.
+        """
+        before = self._last_selected
+        self._updating = True
+        try:
+            self._model.set_rows(rows)
+            if before is not None:
+                r = self._model.row_of(before)
+                if r is None:
+                    self._table.selectionModel().clear()
+                elif not self._table.selectionModel().isRowSelected(r, QModelIndex()):
+                    self._select_row(r, scroll=False)
+        finally:
+            self._updating = False
+        self._update_flash_timer()
+        self._update_summary()
+        self._sync_selection()
+        self._update_panel()
+
+    def selected_alarm_id(self) -> str | None:
+        """Return the id of the selected alarm, or None."""
+        rows = self._table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self._model.row_at(rows[0].row()).id
+
+    def select_alarm(self, alarm_id: str | None) -> bool:
+        """Select (and scroll to) alarm ``alarm_id``; None clears the selection.
+
+        Returns:
+            True if the alarm is listed (or None was given); False if not, and then the
+            selection is unchanged.
+        """
+        if alarm_id is None:
+            self._table.selectionModel().clear()
+            return True
+        r = self._model.row_of(alarm_id)
+        if r is None:
+            return False
+        self._select_row(r, scroll=True)
+        return True
+
+    def row_count(self) -> int:
+        """Return the number of rows shown."""
+        return self._model.rowCount()
+
+    def alarm_ids(self) -> list[str]:
+        """Return the ids of the rows in display order."""
+        return [self._model.row_at(r).id for r in range(self._model.rowCount())]
+
+    def display_of_row(self, alarm_id: str) -> AlarmDisplay | None:
+        """Return how alarm ``alarm_id`` is drawn, or None if it is not listed."""
+        r = self._model.row_of(alarm_id)
+        return None if r is None else self._model.display_at(r)
+
+    def state_text_of_row(self, alarm_id: str) -> str | None:
+        """Return the State column text of alarm ``alarm_id``, or None if it is not listed."""
+        r = self._model.row_of(alarm_id)
+        return None if r is None else display_text(self._model.display_at(r))
+
+    def row_background(self, alarm_id: str) -> QColor | None:
+        """Return the background colour alarm ``alarm_id`` has now, ignoring selection."""
+        r = self._model.row_of(alarm_id)
+        return None if r is None else self._model.background(r)
+
+    def counts(self) -> dict[AlarmDisplay, int]:
+        """Return how many rows are in each display state (states with none are absent)."""
+        return self._model.counts()
+
+    def summary_text(self) -> str:
+        """Return the summary line shown above the list (with plain spaces)."""
+        return self._summary.text().replace("\u00a0", " ")
+
+    @property
+    def flash_phase(self) -> bool:
+        """True while flashing rows show their severity colour ("lit")."""
+        return self._model.flash_lit
+
+    def is_flashing(self) -> bool:
+        """Return whether any row flashes (the internal timer runs, or the phase is external)."""
+        if self._external_flash:
+            return self._model.has_flashing()
+        return self._flash_timer.isActive()
+
+    def set_external_flash(self, external: bool) -> None:
+        """Choose who drives the flash: the internal timer (False, default) or the caller.
+
+        With ``True`` the internal timer stops and ``set_flash_phase`` sets the phase, so that
+        every view on every screen can flash in step from one application timer.
+        """
+        self._external_flash = external
+        self._update_flash_timer()
+
+    def set_flash_phase(self, lit: bool) -> None:
+        """Set the flash phase; ignored unless ``set_external_flash(True)`` was called."""
+        if self._external_flash:
+            self._model.set_flash_lit(lit and self._model.has_flashing())
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _select_row(self, r: int, *, scroll: bool) -> None:
+        index = self._model.index(r, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self._table.selectionModel().setCurrentIndex(index, flags)
+        if scroll:
+            self._table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _sync_selection(self) -> None:
+        current = self.selected_alarm_id()
+        if current != self._last_selected:
+            self._last_selected = current
+            self.selection_changed.emit(current or "")
+
+    def _update_flash_timer(self) -> None:
+        if self._external_flash:
+            self._flash_timer.stop()
+            if not self._model.has_flashing():
+                self._model.set_flash_lit(False)
+            return
+        if self._model.has_flashing():
+            if not self._flash_timer.isActive():
+                # Start lit so a new alarm shows at once.
+                self._model.set_flash_lit(True)
+                self._flash_timer.start()
+        else:
+            self._flash_timer.stop()
+            self._model.set_flash_lit(False)
+
+    def _update_summary(self) -> None:
+        self._summary.setText(summary_of(self._model.counts()))
+
+    def _selected_row(self) -> AlarmRow | None:
+        alarm_id = self.selected_alarm_id()
+        r = None if alarm_id is None else self._model.row_of(alarm_id)
+        return None if r is None else self._model.row_at(r)
+
+    def _update_panel(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            self._detail.setText(QCoreApplication.translate("AlarmListView", "No alarm selected"))
+            self._ack_button.setEnabled(False)
+            self._shelve_button.setEnabled(False)
+            return
+        self._detail.setText(
+            QCoreApplication.translate("AlarmListView", "{level} {n} · {source}: {message} — {flags}").format(
+                level=severity_name(row.severity),
+                n=int(row.severity),
+                source=row.source,
+                message=row.message,
+                flags=_flags_text(row),
+            )
+        )
+        self._ack_button.setEnabled(not row.acknowledged)
+        self._shelve_button.setEnabled(not row.shelved)
+
+    def _request_ack(self, r: int) -> None:
+        row = self._model.row_at(r)
+        if not row.acknowledged:
+            self.acknowledge_requested.emit(row.id, row.occurrence)
+
+    def _apply_metrics(self) -> None:
+        fm = QFontMetrics(self.font())
+        h = fm.height()
+        self._table.verticalHeader().setDefaultSectionSize(round(h * 1.7))
+        pad = 2 * max(4, h // 3)
+        icon = round(h * 1.7 * 0.72)
+        name_w = max(fm.horizontalAdvance(severity_name(s)) for s in Severity)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bfm = QFontMetrics(bold)
+        state_w = max(bfm.horizontalAdvance(display_text(d)) for d in AlarmDisplay)
+        widths = {
+            AlarmColumn.SEVERITY: icon + bfm.horizontalAdvance("M") + name_w + 2 * pad,
+            AlarmColumn.TIME: fm.horizontalAdvance("88:88:88") + pad,
+            AlarmColumn.SOURCE: fm.horizontalAdvance("M" * 11) + pad,
+            AlarmColumn.STATE: icon + state_w + 2 * pad,
+            AlarmColumn.ACKED_BY: fm.horizontalAdvance("M" * 6) + pad,
+        }
+        header = self._table.horizontalHeader()
+        for column, width in widths.items():
+            header.resizeSection(column, max(width, fm.horizontalAdvance(_header_text(column)) + pad))
+        self._summary.setFont(theme.scaled_font(self.font(), 1.0, bold=True))
+        margin = max(4, h // 3)
+        self._summary.setContentsMargins(margin, margin // 2, margin, margin // 2)
+        self._detail.setContentsMargins(margin, 0, margin, 0)
+
+    # -- slots --------------------------------------------------------------------------------
+
+    def _on_flash_timer_timeout(self) -> None:
+        self._model.set_flash_lit(not self._model.flash_lit)
+
+    def _on_table_selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        if not self._updating:
+            self._sync_selection()
+            self._update_panel()
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._request_ack(index.row())
+
+    def _on_table_ack_key_pressed(self, r: int) -> None:
+        self._request_ack(r)
+
+    def _on_ack_button_clicked(self) -> None:
+        alarm_id = self.selected_alarm_id()
+        r = None if alarm_id is None else self._model.row_of(alarm_id)
+        if r is not None:
+            self._request_ack(r)
+
+    def _on_shelve_button_clicked(self) -> None:
+        row = self._selected_row()
+        if row is not None and not row.shelved:
+            self.shelve_requested.emit(row.id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_metrics()

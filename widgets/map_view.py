@@ -1,0 +1,1003 @@
+"""An offline Web Mercator map for the wall: GeoJSON layers, ratings, risk points, event markers.
+
+Drawing is split by how often things change:
+
+* The **static cache** holds the background, the optional MBTiles basemap, the GeoJSON layers
+  (with area-rating fills), the risk points, the overlays and the labels. It is one ``QImage``
+  larger than the widget by ``cache_margin`` viewports on each side, rendered once per zoom level
+  and per "the pan left the margin"; a pan inside the margin only blits it with an offset (one
+  ``drawImage`` per frame). ``render_count`` counts re-renders.
+* **Markers** (a few dozen events) are painted on top every frame, so flashing costs one blit of
+  the damaged rectangles twice a second.
+
+Risk points are written into the cache with numpy (1 px dots, 2×2 from zoom 14, 3×3 from zoom 16),
+which is faster than ``QPainter.drawPoints`` and has no per-point Python work.
+
+Area ratings use a five-colour scale, always with a text label beside the area name:
+
+======  ======  ======================
+Rating  Colour  Label (English source)
+======  ======  ======================
+1       green   "1 · Green"
+2       blue    "2 · Blue"
+3       yellow  "3 · Yellow"
+4       orange  "4 · Orange"
+5       red     "5 · Red"
+======  ======  ======================
+
+Unacknowledged markers flash at 1 Hz (500 ms lit, 500 ms dark; WCAG 2.3.1 allows up to 3 Hz)
+with a halo behind the severity icon; the icon itself never disappears.
+
+Translation context: ``MapView``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QRegion,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+
+from widgets import theme
+from widgets.geo import (
+    GeoFeature,
+    GeometryKind,
+    InvalidMapDataError,
+    MBTilesReader,
+    parse_geojson,
+    project,
+    project_point,
+    unproject_point,
+    world_size,
+)
+from widgets.severity import Severity, paint_severity_icon, severity_color
+
+FLASH_INTERVAL_MS = 500
+"""Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
+
+MIN_ZOOM = 3.0
+MAX_ZOOM = 19.0
+WHEEL_ZOOM_STEP = 0.5
+"""Zoom levels per wheel notch (120 eighths of a degree)."""
+
+RISK_POINTS_LAYER = "risk_points"
+"""Name to pass to ``set_layer_visible`` for the risk-point layer."""
+BASEMAP_LAYER = "basemap"
+"""Name to pass to ``set_layer_visible`` for the MBTiles basemap."""
+
+MAP_BACKGROUND = "#202327"
+"""Calm grey land colour under everything."""
+
+RATING_COLOURS: dict[int, str] = {
+    1: "#5fa86f",
+    2: theme.SEVERITY_BLUE,
+    3: theme.SEVERITY_YELLOW,
+    4: theme.SEVERITY_ORANGE,
+    5: theme.SEVERITY_RED,
+}
+"""Five-colour area rating (1 lowest risk): green, blue, yellow, orange, red."""
+
+RATING_FILL_OPACITY: dict[int, float] = {1: 0.10, 2: 0.12, 3: 0.20, 4: 0.24, 5: 0.28}
+"""Rating fills are tints: the low ratings (1, 2: the normal state) barely, so colour stays for
+the abnormal ones; lines, points and labels read through all of them."""
+
+RISK_LEVEL_COLOURS: tuple[str, ...] = ("#3c434b", "#5a636d", "#9c8856", "#b4694f")
+"""Risk points by level 0..3: two calm greys just above the ground, then muted ochre and
+terracotta for the few high ones."""
+
+_HALO = QColor(12, 13, 15, 235)
+_LABEL_TEXT = QColor(theme.TEXT)
+
+
+def rating_text(rating: int) -> str:
+    """Return the translated label of a five-colour rating, e.g. ``"4 · Orange"``.
+
+    Raises:
+        InvalidMapDataError: ``rating`` is not 1..5.
+    """
+    # Literal strings so that lupdate finds them.
+    if rating == 1:
+        name = QCoreApplication.translate("MapView", "Green")
+    elif rating == 2:
+        name = QCoreApplication.translate("MapView", "Blue")
+    elif rating == 3:
+        name = QCoreApplication.translate("MapView", "Yellow")
+    elif rating == 4:
+        name = QCoreApplication.translate("MapView", "Orange")
+    elif rating == 5:
+        name = QCoreApplication.translate("MapView", "Red")
+    else:
+        raise InvalidMapDataError(f"area rating must be 1..5, got {rating!r}")
+    return QCoreApplication.translate("MapView", "{level} · {colour}").format(level=rating, colour=name)
+
+
+@dataclass(frozen=True, slots=True)
+class MapViewport:
+    """What the map shows: the centre (degrees) and the zoom level (fractional, Web Mercator)."""
+
+    center_lon: float
+    center_lat: float
+    zoom: float
+
+
+@dataclass(frozen=True, slots=True)
+class MapMarker:
+    """One event on the map.
+
+    Attributes:
+        id: Unique among the markers; emitted by ``MapView.marker_clicked``.
+        lon: Longitude in degrees (WGS 84).
+        lat: Latitude in degrees.
+        severity: Warning level (1 is the most severe); an int 1..4 is accepted.
+        label: Short text drawn beside the icon (already translated); may be empty.
+        acknowledged: False while nobody has acknowledged the event; such markers flash.
+
+    Raises:
+        InvalidMapDataError: ``severity`` is not 1..4 or a coordinate is not finite.
+    """
+
+    id: str
+    lon: float
+    lat: float
+    severity: Severity
+    label: str = ""
+    acknowledged: bool = False
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "severity", Severity(self.severity))
+        except ValueError as exc:
+            raise InvalidMapDataError(
+                f"marker {self.id!r}: severity must be 1..4, got {self.severity!r}"
+            ) from exc
+        if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
+            raise InvalidMapDataError(
+                f"marker {self.id!r}: lon/lat must be finite, got {self.lon}, {self.lat}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class LayerStyle:
+    """How a GeoJSON layer is drawn. Colours are ``#rrggbb`` strings; sizes are pixels.
+
+    Attributes:
+        stroke: Line and outline colour; None for no outline.
+        stroke_width: Line width (cosmetic, does not grow with zoom).
+        dashed: Dashed lines and outlines.
+        fill: Polygon and point fill colour; None for none.
+        fill_opacity: 0..1, applied to ``fill``.
+        point_radius: Radius of point symbols.
+        label_property: Feature property shown as a label (e.g. ``"name"``); None for none.
+        label_scale: Label size relative to the widget's font.
+        min_label_zoom: Labels are hidden below this zoom level (declutter).
+
+    Raises:
+        InvalidMapDataError: A colour is not valid, an opacity is outside 0..1 or a size is
+            negative.
+    """
+
+    stroke: str | None = theme.TEXT_DIM
+    stroke_width: float = 1.5
+    dashed: bool = False
+    fill: str | None = None
+    fill_opacity: float = 1.0
+    point_radius: float = 5.0
+    label_property: str | None = None
+    label_scale: float = 1.0
+    min_label_zoom: float = 0.0
+
+    def __post_init__(self) -> None:
+        for c in (self.stroke, self.fill):
+            if c is not None and not QColor.isValidColorName(c):
+                raise InvalidMapDataError(f"LayerStyle: {c!r} is not a colour")
+        if not 0.0 <= self.fill_opacity <= 1.0:
+            raise InvalidMapDataError(f"LayerStyle: fill_opacity must be 0..1, got {self.fill_opacity}")
+        if min(self.stroke_width, self.point_radius, self.label_scale) < 0:
+            raise InvalidMapDataError("LayerStyle: sizes must not be negative")
+
+
+DEFAULT_OVERLAY_STYLE = LayerStyle(
+    stroke=theme.ALARM, stroke_width=3.0, fill=theme.ALARM, fill_opacity=0.28, label_property="name"
+)
+"""Dynamic overlays (fire spread, inundation): translucent alarm red with a solid outline."""
+
+
+@dataclass(slots=True)
+class _Layer:
+    features: list[GeoFeature]
+    style: LayerStyle
+    visible: bool = True
+
+
+@dataclass(slots=True)
+class _Label:
+    text: str
+    sub: str
+    sub_colour: QColor | None
+    anchor: QPointF
+    scale: float
+    priority: int
+    above: bool = False
+    """Place the label's bottom edge at ``anchor`` (point symbols) instead of centring it."""
+
+
+class MapView(QWidget):
+    """Offline map: pan by dragging, zoom with the wheel about the cursor, click markers.
+
+    Layers are drawn in this order: background, basemap, GeoJSON layers (in the order added, with
+    rating fills on coded polygons), risk points, overlays, labels, markers. The static part is
+    cached (see the module docstring), so panning 330,000 points costs one image blit a frame.
+
+    Signals:
+        marker_clicked(str): A marker was clicked (press and release without dragging); the id.
+        view_changed(): The centre or the zoom changed (by the user or the API).
+    """
+
+    marker_clicked = Signal(str)
+    view_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, cache_margin: float = 0.5) -> None:
+        """Create a map centred on the demo area (Chongqing), without layers.
+
+        Args:
+            parent: Parent widget.
+            cache_margin: Extra cached area on each side, in viewports (0.5 renders a 2×2
+                viewport image). Larger margins re-render less often but each re-render is slower.
+        """
+        super().__init__(parent)
+        if cache_margin < 0:
+            raise InvalidMapDataError(f"cache_margin must not be negative, got {cache_margin}")
+        self._margin = cache_margin
+        self._cx, self._cy = project_point(106.55, 29.55)
+        self._zoom = 12.0
+        self._layers: dict[str, _Layer] = {}
+        self._overlays: dict[str, _Layer] = {}
+        self._ratings: dict[str, int] = {}
+        self._risk_visible = True
+        self._risk_x = np.empty(0, dtype=np.float64)
+        self._risk_y = np.empty(0, dtype=np.float64)
+        self._risk_bounds: list[tuple[int, int, int]] = []  # (level, start, stop) into the sorted arrays
+        self._basemap: MBTilesReader | None = None
+        self._basemap_opacity = 0.6
+        self._basemap_visible = True
+        self._tiles: OrderedDict[tuple[int, int, int], QImage | None] = OrderedDict()
+        self._markers: list[MapMarker] = []
+        self._marker_xy: list[tuple[float, float]] = []  # world coordinates, in draw order
+        self._cache: QImage | None = None
+        self._cache_zoom = math.nan
+        self._cache_origin = QPoint(0, 0)  # world pixel at the cache's top-left corner
+        self._cache_dirty = True
+        self._render_count = 0
+        self._last_render_ms = 0.0
+        self._press_pos: QPointF | None = None
+        self._last_drag_pos = QPointF()
+        self._dragging = False
+        self._flash_lit = False
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_INTERVAL_MS)
+        self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(False)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+
+    # -- view -------------------------------------------------------------------------------------
+
+    def view(self) -> MapViewport:
+        """Return the current centre and zoom."""
+        lon, lat = unproject_point(self._cx, self._cy)
+        return MapViewport(lon, lat, self._zoom)
+
+    def set_view(self, center_lon: float, center_lat: float, zoom: float) -> None:
+        """Centre the map on ``(center_lon, center_lat)`` at ``zoom`` (clamped to 3..19)."""
+        x, y = project_point(center_lon, center_lat)
+        self._set_center_zoom(x, y, zoom)
+
+    def pan_by(self, dx_px: float, dy_px: float) -> None:
+        """Move the map content by ``(dx_px, dy_px)`` pixels, as dragging the mouse by that much.
+
+        Positive ``dx_px`` moves the content right, so the view looks further west.
+        """
+        s = world_size(self._zoom)
+        self._set_center_zoom(self._cx - dx_px / s, self._cy - dy_px / s, self._zoom)
+
+    def zoom_by(self, delta: float, anchor: QPointF | None = None) -> None:
+        """Zoom in by ``delta`` levels (negative zooms out), keeping the map still at ``anchor``.
+
+        Args:
+            delta: Zoom change in levels; 1 doubles the scale.
+            anchor: Widget position that stays put, e.g. the cursor; None for the centre.
+        """
+        new_zoom = min(MAX_ZOOM, max(MIN_ZOOM, self._zoom + delta))
+        if anchor is None:
+            self._set_center_zoom(self._cx, self._cy, new_zoom)
+            return
+        off_x = anchor.x() - self.width() / 2.0
+        off_y = anchor.y() - self.height() / 2.0
+        s0, s1 = world_size(self._zoom), world_size(new_zoom)
+        wx, wy = self._cx + off_x / s0, self._cy + off_y / s0
+        self._set_center_zoom(wx - off_x / s1, wy - off_y / s1, new_zoom)
+
+    def fit_bounds(self, lon0: float, lat0: float, lon1: float, lat1: float, padding_px: int = 24) -> None:
+        """Show the box between two corners as large as fits, centred, with ``padding_px`` around."""
+        x0, y0 = project_point(min(lon0, lon1), max(lat0, lat1))
+        x1, y1 = project_point(max(lon0, lon1), min(lat0, lat1))
+        w = max(1.0, self.width() - 2.0 * padding_px)
+        h = max(1.0, self.height() - 2.0 * padding_px)
+        dx, dy = max(x1 - x0, 1e-12), max(y1 - y0, 1e-12)
+        zoom = math.log2(min(w / (dx * world_size(0)), h / (dy * world_size(0))))
+        self._set_center_zoom((x0 + x1) / 2.0, (y0 + y1) / 2.0, zoom)
+
+    def lonlat_to_widget(self, lon: float, lat: float) -> QPointF:
+        """Return the widget position of ``(lon, lat)`` in the current view."""
+        x, y = project_point(lon, lat)
+        return self._world_to_widget(x, y)
+
+    def widget_to_lonlat(self, pos: QPointF) -> tuple[float, float]:
+        """Return ``(lon, lat)`` under the widget position ``pos``."""
+        s = world_size(self._zoom)
+        x = self._cx + (pos.x() - self.width() / 2.0) / s
+        y = self._cy + (pos.y() - self.height() / 2.0) / s
+        return unproject_point(x, y)
+
+    # -- layers -----------------------------------------------------------------------------------
+
+    def add_geojson_layer(self, name: str, geojson: Mapping[str, Any], style: LayerStyle) -> None:
+        """Add a static GeoJSON layer on top of the previous ones, or replace the layer ``name``.
+
+        Polygon features whose ``code`` property has a rating (``set_area_ratings``) are filled
+        with the rating colour and labelled with the rating text.
+
+        Raises:
+            InvalidGeoJSONError: ``geojson`` is malformed; the layer is left unchanged.
+            InvalidMapDataError: ``name`` is one of the reserved names.
+        """
+        if name in (RISK_POINTS_LAYER, BASEMAP_LAYER):
+            raise InvalidMapDataError(f"layer name {name!r} is reserved")
+        features = parse_geojson(geojson, f"layer {name!r}")
+        visible = self._layers[name].visible if name in self._layers else True
+        self._layers[name] = _Layer(features, style, visible)
+        self._invalidate()
+
+    def remove_layer(self, name: str) -> None:
+        """Remove the GeoJSON layer ``name``; unknown names are ignored."""
+        if self._layers.pop(name, None) is not None:
+            self._invalidate()
+
+    def layer_names(self) -> list[str]:
+        """Return the GeoJSON layers' names, bottom first."""
+        return list(self._layers)
+
+    def set_layer_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a GeoJSON layer, ``RISK_POINTS_LAYER`` or ``BASEMAP_LAYER``.
+
+        Raises:
+            InvalidMapDataError: There is no layer ``name``.
+        """
+        if name == RISK_POINTS_LAYER:
+            changed = self._risk_visible != visible
+            self._risk_visible = visible
+        elif name == BASEMAP_LAYER:
+            changed = self._basemap_visible != visible
+            self._basemap_visible = visible
+        elif name in self._layers:
+            changed = self._layers[name].visible != visible
+            self._layers[name].visible = visible
+        else:
+            raise InvalidMapDataError(f"no layer named {name!r} (have {', '.join(self._layers) or 'none'})")
+        if changed:
+            self._invalidate()
+
+    def is_layer_visible(self, name: str) -> bool:
+        """Return whether ``name`` is shown (False for unknown names)."""
+        if name == RISK_POINTS_LAYER:
+            return self._risk_visible
+        if name == BASEMAP_LAYER:
+            return self._basemap_visible
+        layer = self._layers.get(name)
+        return layer is not None and layer.visible
+
+    def set_area_ratings(self, ratings: Mapping[str, int]) -> None:
+        """Set the five-colour rating (1..5) of areas by their polygons' ``code`` property.
+
+        Codes not in ``ratings`` are drawn with their layer's own style. Replaces all ratings.
+
+        Raises:
+            InvalidMapDataError: A rating is not 1..5; the previous ratings stay.
+        """
+        bad = {k: v for k, v in ratings.items() if v not in RATING_COLOURS}
+        if bad:
+            raise InvalidMapDataError(f"area ratings must be 1..5, got {bad}")
+        self._ratings = {str(k): int(v) for k, v in ratings.items()}
+        self._invalidate()
+
+    def area_ratings(self) -> dict[str, int]:
+        """Return a copy of the ratings in force."""
+        return dict(self._ratings)
+
+    def set_overlay(
+        self, name: str, geojson: Mapping[str, Any] | None, style: LayerStyle | None = None
+    ) -> None:
+        """Show a dynamic polygon overlay (fire spread, inundation) above the points, or remove it.
+
+        Args:
+            name: Overlay name; setting it again replaces it.
+            geojson: Polygons (any GeoJSON), or None to remove the overlay.
+            style: How to draw it; default ``DEFAULT_OVERLAY_STYLE`` (translucent, outlined).
+
+        Raises:
+            InvalidGeoJSONError: ``geojson`` is malformed; the overlay is left unchanged.
+        """
+        if geojson is None:
+            if self._overlays.pop(name, None) is not None:
+                self._invalidate()
+            return
+        features = parse_geojson(geojson, f"overlay {name!r}")
+        self._overlays[name] = _Layer(features, style or DEFAULT_OVERLAY_STYLE)
+        self._invalidate()
+
+    def overlay_names(self) -> list[str]:
+        """Return the overlays' names, bottom first."""
+        return list(self._overlays)
+
+    def set_risk_points(
+        self,
+        lon: npt.ArrayLike,
+        lat: npt.ArrayLike,
+        level: npt.ArrayLike | None = None,
+    ) -> None:
+        """Replace the risk-point layer (hundreds of thousands of points are fine).
+
+        Args:
+            lon: Longitudes, one-dimensional; copied.
+            lat: Latitudes, same length.
+            level: Optional class per point, 0..3 (``RISK_LEVEL_COLOURS``; higher values are
+                drawn on top); None draws every point as level 0.
+
+        Raises:
+            InvalidMapDataError: The arrays differ in length, are not one-dimensional, or a level
+                is outside 0..3.
+        """
+        lon_a = np.asarray(lon, dtype=np.float64)
+        lat_a = np.asarray(lat, dtype=np.float64)
+        if lon_a.ndim != 1 or lon_a.shape != lat_a.shape:
+            raise InvalidMapDataError(
+                f"lon and lat must be 1-D and equally long, got {lon_a.shape}, {lat_a.shape}"
+            )
+        if level is None:
+            lev = np.zeros(lon_a.shape, dtype=np.int64)
+        else:
+            lev = np.asarray(level).astype(np.int64, copy=False)
+            if lev.shape != lon_a.shape:
+                raise InvalidMapDataError(f"level must match lon's shape {lon_a.shape}, got {lev.shape}")
+            if lev.size and (lev.min() < 0 or lev.max() >= len(RISK_LEVEL_COLOURS)):
+                raise InvalidMapDataError(f"risk levels must be 0..{len(RISK_LEVEL_COLOURS) - 1}")
+        keep = np.isfinite(lon_a) & np.isfinite(lat_a)
+        order = np.argsort(lev[keep], kind="stable")
+        x, y = project(lon_a[keep][order], lat_a[keep][order])
+        sorted_lev = lev[keep][order]
+        self._risk_x, self._risk_y = x, y
+        self._risk_bounds = []
+        for lv in range(len(RISK_LEVEL_COLOURS)):
+            start, stop = np.searchsorted(sorted_lev, [lv, lv + 1])
+            if stop > start:
+                self._risk_bounds.append((lv, int(start), int(stop)))
+        self._invalidate()
+
+    def risk_point_count(self) -> int:
+        """Return the number of risk points held (non-finite ones are dropped)."""
+        return len(self._risk_x)
+
+    def set_basemap(self, path: str | Path | None, opacity: float = 0.6) -> None:
+        """Use an MBTiles raster file as the basemap, drawn dimmed under the layers; None removes it.
+
+        Tiles come from the nearest zoom level the file has, scaled. The file stays open until the
+        basemap is replaced or removed.
+
+        Args:
+            path: The ``.mbtiles`` file, or None.
+            opacity: 0..1; the basemap is blended over the grey background so it stays calm.
+
+        Raises:
+            InvalidMBTilesError: The file is not a readable MBTiles tile set.
+        """
+        reader = MBTilesReader(path) if path is not None else None
+        if self._basemap is not None:
+            self._basemap.close()
+        self._basemap = reader
+        self._basemap_opacity = min(1.0, max(0.0, opacity))
+        self._tiles.clear()
+        self._invalidate()
+
+    # -- markers ----------------------------------------------------------------------------------
+
+    def set_markers(self, markers: Sequence[MapMarker]) -> None:
+        """Replace the event markers.
+
+        The most severe markers are drawn on top (and win clicks where icons overlap); the flash
+        timer runs while any marker is unacknowledged.
+
+        Raises:
+            InvalidMapDataError: Two markers share an id; the previous markers stay.
+        """
+        ids = [m.id for m in markers]
+        if len(set(ids)) != len(ids):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            raise InvalidMapDataError(f"duplicate marker ids: {dup}")
+        self._markers = sorted(markers, key=lambda m: (m.acknowledged is False, -int(m.severity)))
+        self._marker_xy = [project_point(m.lon, m.lat) for m in self._markers]
+        if any(not m.acknowledged for m in self._markers):
+            if not self._flash_timer.isActive():
+                self._flash_lit = True  # a new alarm is visible at once
+                self._flash_timer.start()
+        else:
+            self._flash_timer.stop()
+            self._flash_lit = False
+        self.update()
+
+    def markers(self) -> list[MapMarker]:
+        """Return the markers in draw order (bottom first)."""
+        return list(self._markers)
+
+    def marker_at(self, pos: QPointF) -> str | None:
+        """Return the id of the topmost marker whose icon contains ``pos``, or None."""
+        half = self._marker_size() / 2.0 + 2.0
+        for m, (x, y) in zip(reversed(self._markers), reversed(self._marker_xy), strict=True):
+            c = self._world_to_widget(x, y)
+            if abs(pos.x() - c.x()) <= half and abs(pos.y() - c.y()) <= half:
+                return m.id
+        return None
+
+    def marker_rect(self, marker_id: str) -> QRectF | None:
+        """Return the widget rectangle of the marker's icon (the click target), or None."""
+        size = self._marker_size()
+        for m, (x, y) in zip(self._markers, self._marker_xy, strict=True):
+            if m.id == marker_id:
+                c = self._world_to_widget(x, y)
+                return QRectF(c.x() - size / 2.0, c.y() - size / 2.0, size, size)
+        return None
+
+    @property
+    def flash_phase(self) -> bool:
+        """True while unacknowledged markers show their flash halo."""
+        return self._flash_lit
+
+    def is_flashing(self) -> bool:
+        """Return whether the flash timer runs (some marker is unacknowledged)."""
+        return self._flash_timer.isActive()
+
+    def is_marker_lit(self, marker_id: str) -> bool:
+        """Return whether the marker ``marker_id`` currently shows its flash halo."""
+        return self._flash_lit and any(m.id == marker_id and not m.acknowledged for m in self._markers)
+
+    # -- statistics for tests and benchmarks ------------------------------------------------------
+
+    @property
+    def render_count(self) -> int:
+        """Number of times the static cache has been rendered."""
+        return self._render_count
+
+    @property
+    def last_render_ms(self) -> float:
+        """Duration of the last cache render, milliseconds."""
+        return self._last_render_ms
+
+    # -- Qt overrides -----------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        h = QFontMetricsF(self.font()).height()
+        return QSize(round(h * 40), round(h * 24))
+
+    def minimumSizeHint(self) -> QSize:
+        h = QFontMetricsF(self.font()).height()
+        return QSize(round(h * 8), round(h * 6))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        ix, iy = self._viewport_origin()
+        self._ensure_cache(ix, iy)
+        cache = self._cache
+        assert cache is not None
+        p = QPainter(self)
+        src = QRect(ix - self._cache_origin.x(), iy - self._cache_origin.y(), self.width(), self.height())
+        p.drawImage(QPoint(0, 0), cache, src)
+        self._paint_markers(p, ix, iy)
+        p.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A bigger viewport needs a bigger cache; a smaller one can keep the old cache.
+        if self._cache is not None and (
+            self.width() + 2 * self._margin_px()[0] > self._cache.width()
+            or self.height() + 2 * self._margin_px()[1] > self._cache.height()
+        ):
+            self._cache_dirty = True
+        super().resizeEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position()
+            self._last_drag_pos = event.position()
+            self._dragging = False
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press_pos is None:
+            super().mouseMoveEvent(event)
+            return
+        pos = event.position()
+        if not self._dragging:
+            moved = (pos - self._press_pos).manhattanLength()
+            if moved < QApplication.startDragDistance():
+                return
+            self._dragging = True
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        delta = pos - self._last_drag_pos
+        self._last_drag_pos = pos
+        self.pan_by(delta.x(), delta.y())
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
+            super().mouseReleaseEvent(event)
+            return
+        was_drag = self._dragging
+        self._press_pos = None
+        self._dragging = False
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        if not was_drag:
+            hit = self.marker_at(event.position())
+            if hit is not None:
+                self.marker_clicked.emit(hit)
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(steps * WHEEL_ZOOM_STEP, event.position())
+        event.accept()
+
+    # -- internals: view --------------------------------------------------------------------------
+
+    def _set_center_zoom(self, x: float, y: float, zoom: float) -> None:
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        x = min(1.0, max(0.0, x))
+        y = min(1.0, max(0.0, y))
+        if (x, y, zoom) == (self._cx, self._cy, self._zoom):
+            return
+        self._cx, self._cy, self._zoom = x, y, zoom
+        self.update()
+        self.view_changed.emit()
+
+    def _viewport_origin(self) -> tuple[int, int]:
+        """World pixel (at the current zoom) at the widget's top-left corner, rounded."""
+        s = world_size(self._zoom)
+        return round(self._cx * s - self.width() / 2.0), round(self._cy * s - self.height() / 2.0)
+
+    def _world_to_widget(self, x: float, y: float) -> QPointF:
+        s = world_size(self._zoom)
+        ix, iy = self._viewport_origin()
+        return QPointF(x * s - ix, y * s - iy)
+
+    def _margin_px(self) -> tuple[int, int]:
+        return round(self.width() * self._margin), round(self.height() * self._margin)
+
+    def _invalidate(self) -> None:
+        self._cache_dirty = True
+        self.update()
+
+    # -- internals: the static cache --------------------------------------------------------------
+
+    def _ensure_cache(self, ix: int, iy: int) -> None:
+        c = self._cache
+        if (
+            c is not None
+            and not self._cache_dirty
+            and self._cache_zoom == self._zoom
+            and self._cache_origin.x() <= ix
+            and self._cache_origin.y() <= iy
+            and ix + self.width() <= self._cache_origin.x() + c.width()
+            and iy + self.height() <= self._cache_origin.y() + c.height()
+        ):
+            return
+        mx, my = self._margin_px()
+        self._render_cache(ix - mx, iy - my, self.width() + 2 * mx, self.height() + 2 * my)
+
+    def _render_cache(self, ox: int, oy: int, w: int, h: int) -> None:
+        t0 = time.perf_counter()
+        if self._cache is None or self._cache.width() != w or self._cache.height() != h:
+            self._cache = QImage(max(1, w), max(1, h), QImage.Format.Format_RGB32)
+        img = self._cache
+        img.fill(QColor(MAP_BACKGROUND))
+        scale = world_size(self._zoom)
+        view = QRectF(ox, oy, w, h)
+
+        p = QPainter(img)
+        p.setFont(self.font())
+        if self._basemap is not None and self._basemap_visible:
+            self._draw_basemap(p, ox, oy, w, h)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for layer in self._layers.values():
+            if layer.visible:
+                self._draw_layer(p, layer, scale, ox, oy, view, rated=True)
+        p.end()
+
+        if self._risk_visible and self._risk_bounds:
+            self._draw_risk_points(img, scale, ox, oy)
+
+        p = QPainter(img)
+        p.setFont(self.font())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for layer in self._overlays.values():
+            self._draw_layer(p, layer, scale, ox, oy, view, rated=False)
+        self._draw_labels(p, scale, ox, oy, view)
+        p.end()
+
+        self._cache_origin = QPoint(ox, oy)
+        self._cache_zoom = self._zoom
+        self._cache_dirty = False
+        self._render_count += 1
+        self._last_render_ms = (time.perf_counter() - t0) * 1000.0
+
+    def _draw_basemap(self, p: QPainter, ox: int, oy: int, w: int, h: int) -> None:
+        reader = self._basemap
+        assert reader is not None
+        tz = min(reader.max_zoom, max(reader.min_zoom, round(self._zoom)))
+        tile_px = 256.0 * 2.0 ** (self._zoom - tz)
+        n = 1 << tz
+        tx0, tx1 = max(0, math.floor(ox / tile_px)), min(n - 1, math.floor((ox + w) / tile_px))
+        ty0, ty1 = max(0, math.floor(oy / tile_px)), min(n - 1, math.floor((oy + h) / tile_px))
+        if (tx1 - tx0 + 1) * (ty1 - ty0 + 1) > 2048:
+            return  # far below the file's zoom range: too many tiles to be useful
+        p.save()
+        p.setOpacity(self._basemap_opacity)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        for ty in range(ty0, ty1 + 1):
+            for tx in range(tx0, tx1 + 1):
+                tile = self._tile(tz, tx, ty)
+                if tile is not None:
+                    target = QRectF(tx * tile_px - ox, ty * tile_px - oy, tile_px, tile_px)
+                    p.drawImage(target, tile)
+        p.restore()
+
+    def _tile(self, z: int, x: int, y: int) -> QImage | None:
+        key = (z, x, y)
+        if key in self._tiles:
+            self._tiles.move_to_end(key)
+            return self._tiles[key]
+        assert self._basemap is not None
+        data = self._basemap.tile(z, x, y)
+        img: QImage | None = None
+        if data is not None:
+            img = QImage.fromData(data)
+            if img.isNull():
+                img = None
+        self._tiles[key] = img
+        while len(self._tiles) > 512:
+            self._tiles.popitem(last=False)
+        return img
+
+    def _draw_layer(
+        self, p: QPainter, layer: _Layer, scale: float, ox: int, oy: int, view: QRectF, *, rated: bool
+    ) -> None:
+        st = layer.style
+        pen = QPen(QColor(st.stroke)) if st.stroke else QPen(Qt.PenStyle.NoPen)
+        if st.stroke:
+            pen.setWidthF(st.stroke_width)
+            pen.setCosmetic(True)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            if st.dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+        fill = QColor(st.fill) if st.fill else None
+        if fill is not None:
+            fill.setAlphaF(st.fill_opacity)
+        pad = max(st.point_radius, st.stroke_width) + 2.0
+        for f in layer.features:
+            x0, y0, x1, y1 = f.bbox
+            box = QRectF(
+                x0 * scale - ox - pad,
+                y0 * scale - oy - pad,
+                (x1 - x0) * scale + 2 * pad,
+                (y1 - y0) * scale + 2 * pad,
+            )
+            if not box.intersects(QRectF(0, 0, view.width(), view.height())):
+                continue
+            if f.kind is GeometryKind.POLYGON:
+                brush: QBrush | QColor | Qt.BrushStyle = fill if fill is not None else Qt.BrushStyle.NoBrush
+                outline = pen
+                code = f.properties.get("code")
+                if rated and isinstance(code, str) and code in self._ratings:
+                    rc = QColor(RATING_COLOURS[self._ratings[code]])
+                    outline = QPen(rc, max(2.0, st.stroke_width))
+                    outline.setCosmetic(True)
+                    outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                    rc.setAlphaF(RATING_FILL_OPACITY[self._ratings[code]])
+                    brush = rc
+                path = QPainterPath()
+                path.setFillRule(Qt.FillRule.OddEvenFill)
+                for ring in f.parts:
+                    path.addPolygon(_to_polygon(ring, scale, ox, oy))
+                    path.closeSubpath()
+                p.setPen(outline)
+                p.setBrush(brush)
+                p.drawPath(path)
+            elif f.kind is GeometryKind.LINE:
+                p.setPen(pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                for line in f.parts:
+                    p.drawPolyline(_to_polygon(line, scale, ox, oy))
+            else:
+                p.setPen(pen)
+                p.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
+                r = st.point_radius
+                for px, py in f.parts[0]:
+                    p.drawEllipse(QPointF(px * scale - ox, py * scale - oy), r, r)
+
+    def _draw_risk_points(self, img: QImage, scale: float, ox: int, oy: int) -> None:
+        """Write the points straight into the image's pixels (no QPainter may be active on it)."""
+        w, h = img.width(), img.height()
+        stride = img.bytesPerLine() // 4
+        buf = np.frombuffer(img.bits(), dtype=np.uint32).reshape(h, stride)
+        dot = 1 if self._zoom < 14 else (2 if self._zoom < 16 else 3)
+        for lv, start, stop in self._risk_bounds:
+            colour = np.uint32(0xFF000000 | QColor(RISK_LEVEL_COLOURS[lv]).rgb())
+            x = self._risk_x[start:stop] * scale - ox
+            y = self._risk_y[start:stop] * scale - oy
+            inside = (x >= 0) & (y >= 0) & (x <= w - dot) & (y <= h - dot)
+            xi = x[inside].astype(np.intp)
+            yi = y[inside].astype(np.intp)
+            for ddy in range(dot):
+                for ddx in range(dot):
+                    buf[yi + ddy, xi + ddx] = colour
+
+    def _draw_labels(self, p: QPainter, scale: float, ox: int, oy: int, view: QRectF) -> None:
+        labels: list[_Label] = []
+        for layers, rated in ((self._layers.values(), True), (self._overlays.values(), False)):
+            for layer in layers:
+                st = layer.style
+                if not layer.visible or st.label_property is None or self._zoom < st.min_label_zoom:
+                    continue
+                for f in layer.features:
+                    text = f.properties.get(st.label_property)
+                    code = f.properties.get("code")
+                    rating = self._ratings.get(code) if rated and isinstance(code, str) else None
+                    if not text and rating is None:
+                        continue
+                    ax, ay = f.anchor
+                    anchor = QPointF(ax * scale - ox, ay * scale - oy)
+                    if f.kind is GeometryKind.POINT:
+                        anchor += QPointF(0.0, -(st.point_radius + 2.0))
+                    sub, sub_colour = "", None
+                    if rating is not None and f.kind is GeometryKind.POLYGON:
+                        sub, sub_colour = rating_text(rating), QColor(RATING_COLOURS[rating])
+                    prio = 2 if rating is not None else (1 if f.kind is GeometryKind.POLYGON else 0)
+                    above = f.kind is GeometryKind.POINT
+                    labels.append(
+                        _Label(str(text or ""), sub, sub_colour, anchor, st.label_scale, prio, above)
+                    )
+        labels.sort(key=lambda lab: (-lab.priority, -lab.scale))
+        placed: list[QRectF] = []
+        for lab in labels:
+            self._draw_label(p, lab, placed)
+
+    def _draw_label(self, p: QPainter, lab: _Label, placed: list[QRectF]) -> None:
+        font = theme.scaled_font(self.font(), lab.scale, bold=True)
+        fm = QFontMetricsF(font)
+        sub_font = theme.scaled_font(self.font(), max(0.9, lab.scale * 0.62), bold=True)
+        sfm = QFontMetricsF(sub_font)
+        tw = fm.horizontalAdvance(lab.text) if lab.text else 0.0
+        swatch = sfm.height() * 0.8
+        sw = sfm.horizontalAdvance(lab.sub) + swatch + sfm.height() * 0.35 if lab.sub else 0.0
+        th = fm.height() if lab.text else 0.0
+        sh = sfm.height() if lab.sub else 0.0
+        top = lab.anchor.y() - (th + sh if lab.above else (th + sh) / 2.0)
+        box = QRectF(lab.anchor.x() - max(tw, sw) / 2.0, top, max(tw, sw), th + sh)
+        if any(box.intersects(r) for r in placed):
+            return
+        placed.append(box.adjusted(-6, -4, 6, 4))
+        if lab.text:
+            base = QPointF(lab.anchor.x() - tw / 2.0, box.top() + fm.ascent())
+            _halo_text(p, base, lab.text, font)
+        if lab.sub and lab.sub_colour is not None:
+            top = box.top() + th
+            left = lab.anchor.x() - sw / 2.0
+            sq = QRectF(left, top + (sfm.height() - swatch) / 2.0, swatch, swatch)
+            p.setPen(QPen(_HALO, 2.0))
+            p.setBrush(lab.sub_colour)
+            p.drawRect(sq)
+            _halo_text(p, QPointF(sq.right() + sfm.height() * 0.35, top + sfm.ascent()), lab.sub, sub_font)
+
+    # -- internals: markers -----------------------------------------------------------------------
+
+    def _marker_size(self) -> float:
+        return round(QFontMetricsF(self.font()).height() * 1.9)
+
+    def _paint_markers(self, p: QPainter, ix: int, iy: int) -> None:
+        if not self._markers:
+            return
+        s = world_size(self._zoom)
+        size = self._marker_size()
+        font = theme.scaled_font(self.font(), 1.0, bold=True)
+        p.setFont(font)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        bounds = QRectF(-size * 2, -size * 2, self.width() + size * 4, self.height() + size * 4)
+        for m, (x, y) in zip(self._markers, self._marker_xy, strict=True):
+            c = QPointF(x * s - ix, y * s - iy)
+            if not bounds.contains(c):
+                continue
+            if self._flash_lit and not m.acknowledged:
+                halo = severity_color(m.severity)
+                ring = QPen(halo, max(3.0, size / 10.0))
+                halo.setAlphaF(0.45)
+                p.setPen(ring)
+                p.setBrush(halo)
+                p.drawEllipse(c, size * 0.95, size * 0.95)
+            paint_severity_icon(p, QRectF(c.x() - size / 2, c.y() - size / 2, size, size), m.severity)
+            if m.label:
+                p.setFont(font)
+                fm = QFontMetricsF(font)
+                _halo_text(
+                    p,
+                    QPointF(c.x() + size * 0.75, c.y() + fm.ascent() / 2.0 - fm.descent() / 2.0),
+                    m.label,
+                    font,
+                )
+
+    def _marker_damage(self) -> QRegion:
+        s = world_size(self._zoom)
+        ix, iy = self._viewport_origin()
+        r = math.ceil(self._marker_size() * 1.1) + 4
+        region = QRegion()
+        for m, (x, y) in zip(self._markers, self._marker_xy, strict=True):
+            if not m.acknowledged:
+                region += QRect(round(x * s - ix) - r, round(y * s - iy) - r, 2 * r, 2 * r)
+        return region
+
+    def _on_flash_timer_timeout(self) -> None:
+        self._flash_lit = not self._flash_lit
+        # Only the halos change: repaint just those squares (the cache blit is clipped to them).
+        self.update(self._marker_damage())
+
+
+def _to_polygon(arr: npt.NDArray[np.float64], scale: float, ox: int, oy: int) -> QPolygonF:
+    pts = arr * scale - np.array([ox, oy], dtype=np.float64)
+    return QPolygonF([QPointF(x, y) for x, y in pts.tolist()])
+
+
+def _halo_text(p: QPainter, baseline_left: QPointF, text: str, font: QFont) -> None:
+    """Draw ``text`` in light grey with a dark outline so it reads over any fill."""
+    path = QPainterPath()
+    path.addText(baseline_left, font, text)
+    px = font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * 96.0 / 72.0
+    halo = QPen(_HALO, max(3.0, px * 0.26))
+    halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.strokePath(path, halo)
+    p.fillPath(path, _LABEL_TEXT)
+    p.restore()
