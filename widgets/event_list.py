@@ -597,6 +597,13 @@ class EventListView(QWidget):
         for column, width in widths.items():
             header.resizeSection(column, max(width, fm.horizontalAdvance(_header_text(column))))
 
+    def set_column_visible(self, column: EventColumn, visible: bool) -> None:
+        """Show or hide a column, e.g. to give the event text room in a narrow panel."""
+        self._table.setColumnHidden(column, not visible)
+
+    def is_column_visible(self, column: EventColumn) -> bool:
+        return not self._table.isColumnHidden(column)
+
     # -- slots --------------------------------------------------------------------------------
 
     def _on_flash_timer_timeout(self) -> None:

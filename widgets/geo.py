@@ -84,7 +84,7 @@ def project(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatAr
     lat_a = np.clip(np.asarray(lat, dtype=np.float64), -MAX_LAT, MAX_LAT)
     x = (lon_a + 180.0) / 360.0
     phi = np.radians(lat_a)
-    y = 0.5 - np.log(np.tan(np.pi / 4.0 + phi / 2.0)) / (2.0 * np.pi)
+    y = np.clip(0.5 - np.log(np.tan(np.pi / 4.0 + phi / 2.0)) / (2.0 * np.pi), 0.0, 1.0)
     return x, y
 
 
@@ -101,7 +101,7 @@ def project_point(lon: float, lat: float) -> tuple[float, float]:
     """Scalar ``project``: ``(lon, lat)`` in degrees to world ``(x, y)``."""
     lat = min(MAX_LAT, max(-MAX_LAT, lat))
     y = 0.5 - math.log(math.tan(math.pi / 4.0 + math.radians(lat) / 2.0)) / (2.0 * math.pi)
-    return (lon + 180.0) / 360.0, y
+    return (lon + 180.0) / 360.0, min(1.0, max(0.0, y))  # the edge latitude rounds a hair outside
 
 
 def unproject_point(x: float, y: float) -> tuple[float, float]:

@@ -199,6 +199,59 @@
     </message>
 </context>
 <context>
+    <name>Cockpit</name>
+    <message>
+        <location filename="../../cockpit/app/run.py" line="98"/>
+        <source>DEMO</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="43"/>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="44"/>
+        <source>Resynchronising</source>
+        <translation>正在重新同步</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="45"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="46"/>
+        <source>Stale: no data</source>
+        <translation>数据过期：无新数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="47"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="108"/>
+        <source>connecting to {url}</source>
+        <translation>正在连接 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="109"/>
+        <source>catching up with {url}</source>
+        <translation>正在与 {url} 同步</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="110"/>
+        <source>{url} silent for {s} s</source>
+        <translation>{url} 已 {s} 秒无数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="111"/>
+        <source>cannot reach {url}; retrying</source>
+        <translation>无法连接 {url}，正在重试</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionStatusWidget</name>
     <message>
         <location filename="../../widgets/status_bar.py" line="30"/>
@@ -540,6 +593,205 @@
     </message>
 </context>
 <context>
+    <name>Panels</name>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="66"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="67"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="68"/>
+        <location filename="../../cockpit/app/panels.py" line="77"/>
+        <source>Dispatched</source>
+        <translation>已调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="69"/>
+        <source>Resolved</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="70"/>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="76"/>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="78"/>
+        <source>Unit acknowledged</source>
+        <translation>力量已确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="79"/>
+        <source>En route</source>
+        <translation>赶赴途中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="80"/>
+        <source>On scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="81"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="82"/>
+        <source>Failed</source>
+        <translation>执行失败</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="83"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="90"/>
+        <source>your role may not do this</source>
+        <translation>当前角色无此权限</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="91"/>
+        <source>the event no longer exists</source>
+        <translation>事件已不存在</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="92"/>
+        <source>the event is closed</source>
+        <translation>事件已结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="93"/>
+        <source>the unit is unknown</source>
+        <translation>未知力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="94"/>
+        <source>the unit is busy</source>
+        <translation>该力量正在执行任务</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="95"/>
+        <source>a dispatch is still open</source>
+        <translation>仍有调度未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="96"/>
+        <source>the backend restarted</source>
+        <translation>后台已重启</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="236"/>
+        <source>Live events</source>
+        <translation>实时事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="257"/>
+        <source>{title} ({n} open)</source>
+        <translation>{title}（{n} 起未结）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="261"/>
+        <source>{title} as of {time}: link down, not live ({n} open)</source>
+        <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="266"/>
+        <source>{title}: no data yet, link down</source>
+        <translation>{title}：尚无数据，链路中断</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="280"/>
+        <source>Cleared, unacknowledged</source>
+        <translation>已恢复，未确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="355"/>
+        <source>No sensor</source>
+        <translation>无传感器</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="410"/>
+        <source>seconds ago</source>
+        <translation>秒前</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="458"/>
+        <source>warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="459"/>
+        <source>alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="460"/>
+        <source>low warning</source>
+        <translation>低值预警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="461"/>
+        <source>low alarm</source>
+        <translation>低值告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="693"/>
+        <source>stale</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="750"/>
+        <source>another unit: {unit}</source>
+        <translation>增派：{unit}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="768"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="772"/>
+        <source>{unit}: queued, link down; sends when it is back</source>
+        <translation>{unit}：链路中断，已排队，恢复后发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="776"/>
+        <source>{unit}: sent, waiting for answer (try {n})</source>
+        <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="780"/>
+        <source>{unit}: no response after {n} tries</source>
+        <translation>{unit}：{n} 次尝试均无响应</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="782"/>
+        <source>{unit}: not sent, the backend restarted; check the event again</source>
+        <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="786"/>
+        <source>{unit}: rejected ({reason})</source>
+        <translation>{unit}：被拒绝（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="792"/>
+        <source>{unit}: {state}</source>
+        <translation>{unit}：{state}</translation>
+    </message>
+</context>
+<context>
     <name>Severity</name>
     <message>
         <location filename="../../widgets/severity.py" line="69"/>
@@ -612,240 +864,41 @@
     </message>
 </context>
 <context>
-    <name>WallPresenter</name>
+    <name>Wall</name>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="57"/>
-        <source>Connecting</source>
-        <translation>正在连接</translation>
+        <location filename="../../cockpit/app/wall.py" line="80"/>
+        <source>Cockpit · operator console</source>
+        <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="58"/>
-        <source>Resynchronising</source>
-        <translation>正在重新同步</translation>
+        <location filename="../../cockpit/app/wall.py" line="89"/>
+        <source>Runway</source>
+        <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="59"/>
-        <source>Live</source>
-        <translation>实时</translation>
+        <location filename="../../cockpit/app/wall.py" line="89"/>
+        <source>Screen</source>
+        <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="60"/>
-        <source>Stale: no data</source>
-        <translation>数据过期：无新数据</translation>
+        <location filename="../../cockpit/app/wall.py" line="89"/>
+        <source>Geometry</source>
+        <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="61"/>
-        <source>Offline</source>
-        <translation>离线</translation>
+        <location filename="../../cockpit/app/wall.py" line="97"/>
+        <source>Wall</source>
+        <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="67"/>
-        <source>New</source>
-        <translation>新建</translation>
+        <location filename="../../cockpit/app/wall.py" line="104"/>
+        <source>console</source>
+        <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/presenter.py" line="68"/>
-        <source>Acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="69"/>
-        <location filename="../../cockpit/app/presenter.py" line="78"/>
-        <source>Dispatched</source>
-        <translation>已调度</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="70"/>
-        <source>Resolved</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="71"/>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="77"/>
-        <source>Accepted</source>
-        <translation>已受理</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="79"/>
-        <source>Unit acknowledged</source>
-        <translation>力量已确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="80"/>
-        <source>En route</source>
-        <translation>赶赴途中</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="81"/>
-        <source>On scene</source>
-        <translation>已到场</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="82"/>
-        <source>Completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="83"/>
-        <source>Failed</source>
-        <translation>执行失败</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="84"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="91"/>
-        <source>your role may not do this</source>
-        <translation>当前角色无此权限</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="92"/>
-        <source>the event no longer exists</source>
-        <translation>事件已不存在</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="93"/>
-        <source>the event is closed</source>
-        <translation>事件已结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="94"/>
-        <source>the unit is unknown</source>
-        <translation>未知力量</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="95"/>
-        <source>the unit is busy</source>
-        <translation>该力量正在执行任务</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="96"/>
-        <source>a dispatch is still open</source>
-        <translation>仍有调度未完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="97"/>
-        <source>the backend restarted</source>
-        <translation>后台已重启</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="191"/>
-        <source>connecting to {url}</source>
-        <translation>正在连接 {url}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="192"/>
-        <source>catching up with {url}</source>
-        <translation>正在与 {url} 同步</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="193"/>
-        <source>{url} silent for {s} s</source>
-        <translation>{url} 已 {s} 秒无数据</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="194"/>
-        <source>cannot reach {url}; retrying</source>
-        <translation>无法连接 {url}，正在重试</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="215"/>
-        <source>Cleared, unacknowledged</source>
-        <translation>已恢复，未确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="226"/>
-        <source>Live events ({n} open)</source>
-        <translation>实时事件（{n} 起未结）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="230"/>
-        <source>Events as of {time}: link down, not live ({n} open)</source>
-        <translation>截至 {time} 的事件：链路中断，非实时（{n} 起未结）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="233"/>
-        <source>Events: no data yet, link down</source>
-        <translation>事件：尚无数据，链路中断</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="251"/>
-        <source>No event selected</source>
-        <translation>未选择事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="262"/>
-        <source>another unit: {unit}</source>
-        <translation>增派：{unit}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="276"/>
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="280"/>
-        <source>{unit}: queued, link down; sends when it is back</source>
-        <translation>{unit}：链路中断，已排队，恢复后发送</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="284"/>
-        <source>{unit}: sent, waiting for answer (try {n})</source>
-        <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="288"/>
-        <source>{unit}: no response after {n} tries</source>
-        <translation>{unit}：{n} 次尝试均无响应</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="290"/>
-        <source>{unit}: not sent, the backend restarted; check the event again</source>
-        <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="294"/>
-        <source>{unit}: rejected ({reason})</source>
-        <translation>{unit}：被拒绝（{reason}）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="303"/>
-        <source>{unit}: {state}</source>
-        <translation>{unit}：{state}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/presenter.py" line="324"/>
-        <source>No sensor</source>
-        <translation>无传感器</translation>
-    </message>
-</context>
-<context>
-    <name>WallWindow</name>
-    <message>
-        <location filename="../../cockpit/app/wall_window.py" line="90"/>
-        <source>City operations · Overview</source>
-        <translation>城市运行 · 总览</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall_window.py" line="91"/>
-        <source>Cockpit · {name}</source>
-        <translation>驾驶舱 · {name}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall_window.py" line="92"/>
-        <source>Live events</source>
-        <translation>实时事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall_window.py" line="93"/>
-        <source>Vital signs</source>
-        <translation>生命体征</translation>
+        <location filename="../../cockpit/app/wall.py" line="110"/>
+        <source>{placed} runways on {screens} screens; {console} in this console</source>
+        <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
 </context>
 </TS>

@@ -47,7 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="wall font scale (default: %(default)s)")
     p.add_argument("--seed", type=int, default=1, help="demo city seed")
     p.add_argument("--rate", type=float, default=2000.0, help="demo sensor updates per second")
-    p.add_argument("--windowed", action="store_true", help="an ordinary window instead of full screen")
+    p.add_argument("--windowed", action="store_true", help="ordinary windows instead of full screen")
+    p.add_argument(
+        "--screens",
+        type=int,
+        metavar="N",
+        help="lay the wall out on N virtual screens of 1920×1080 (tests, screenshots, Xvfb)",
+    )
+    p.add_argument(
+        "--layout", type=Path, metavar="FILE", help="wall-layout file (default: assets/walls/default.yaml)"
+    )
+    p.add_argument(
+        "--runways", type=Path, metavar="DIR", help="folder of runway files (default: assets/runways)"
+    )
     p.add_argument(
         "--screenshot", type=Path, metavar="DIR", help="write one PNG per wall window to DIR on exit"
     )
@@ -97,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     bad_urls = [u for u in args.backend if not u.startswith(("ws://", "wss://"))]
     if bad_urls:
         print(f"cockpit: --backend takes ws:// or wss:// URLs, not {', '.join(bad_urls)}", file=sys.stderr)
+        return 2
+    if args.screens is not None and not 1 <= args.screens <= 16:
+        print("cockpit: --screens takes 1 to 16", file=sys.stderr)
+        return 2
+    if args.runways is not None and not args.runways.is_dir():
+        print(f"cockpit: --runways {args.runways} is not a folder", file=sys.stderr)
         return 2
     if args.quit_after is not None and args.quit_after <= 0:
         print("cockpit: --quit-after must be positive", file=sys.stderr)

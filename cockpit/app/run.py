@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
-from cockpit.app.wiring import Cockpit
+from cockpit.app.wall import screen_info
+from cockpit.app.wall_layout import LayoutError, load_layout, virtual_screens
+from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit
 from cockpit.feed import Identity
 from widgets.theme import apply_theme
 
@@ -49,11 +52,11 @@ def check_font() -> None:
         )
 
 
-def save_screenshots(windows: list[tuple[str, object]], folder: Path) -> list[Path]:
+def save_screenshots(windows: list[tuple[str, QWidget]], folder: Path) -> list[Path]:
     written = []
     for name, window in windows:
         path = folder / f"{name}.png"
-        if window.grab().save(str(path)):  # type: ignore[attr-defined]
+        if window.grab().save(str(path)):
             written.append(path)
         else:
             log.error("could not write %s", path)
@@ -66,7 +69,12 @@ def run(args: argparse.Namespace, lang: str) -> int:
     app.setApplicationName("cockpit")
     app.setOrganizationName("cockpit")
     check_font()
-    apply_theme(app, FONT_FAMILY, args.scale)
+    try:
+        layout = load_layout(args.layout or DEFAULT_LAYOUT)
+    except LayoutError as exc:
+        print(f"cockpit: {exc}", file=sys.stderr)
+        return 2
+    apply_theme(app, FONT_FAMILY, args.scale * layout.font_scale)
     translators = load_translators(app, lang)
 
     embedded: EmbeddedBackend | None = None
@@ -84,29 +92,39 @@ def run(args: argparse.Namespace, lang: str) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(loop_exception_handler)
     identity = Identity(default_client_id(), args.operator, args.role)
-    cockpit = Cockpit(urls, identity)
+    cockpit = Cockpit(urls, identity, lang, args.runways or RUNWAYS_DIR, layout)
+    wall = cockpit.wall
+    if embedded is not None:
+        wall.set_mode(QCoreApplication.translate("Cockpit", "DEMO"))
+    if args.screens is not None:
+        screens = virtual_screens(args.screens)
+    elif args.screenshot is not None:
+        screens = virtual_screens(1)
+    else:
+        screens = [screen_info(s) for s in app.screens()]
+        wall.watch_screens(app)
+    wall.place(screens)
     exit_code = 0
     done = asyncio.Event()
 
     def finish() -> None:
         nonlocal exit_code
         if args.screenshot is not None:
-            cockpit.presenter.frame()
-            written = save_screenshots([(cockpit.window.name, cockpit.window)], args.screenshot)
+            wall.frame()
+            shots: list[tuple[str, QWidget]] = [(rid, w) for rid, w in wall.windows.items()]
+            shots.append(("console", wall.console))
+            written = save_screenshots(shots, args.screenshot)
             for path in written:
                 print(f"cockpit: wrote {path}", flush=True)
-            if len(written) != 1:
+            if len(written) != len(shots):
                 exit_code = 1
         done.set()
 
     # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(done.set)
-    if args.windowed or args.screenshot is not None:
-        cockpit.window.resize(1920, 1080)
-        cockpit.window.show()
-    else:
-        cockpit.window.showFullScreen()
+    wall.console.resize(1280, 800)
+    wall.show(full_screen=not (args.windowed or args.screenshot is not None or args.screens is not None))
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
 

@@ -28,7 +28,6 @@ class PanelKind(enum.StrEnum):
     TILES = "tiles"
     TREND = "trend"
     DISPATCH = "dispatch"
-    RATINGS = "ratings"
     INDICATOR = "indicator"
 
 

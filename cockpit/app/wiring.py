@@ -1,7 +1,7 @@
 """Builds the cockpit and makes every signal connection in one place.
 
-Data flows one way: feed → model → (per frame) presenter → widgets. User intent flows back as
-widget signals → presenter → feed outbox.
+Data flows one way: feed → model → (once per frame) wall → runway panels → widgets. User intent
+flows back as widget signals → panels → command sender → feed outbox.
 """
 
 from __future__ import annotations
@@ -9,101 +9,123 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from cockpit.app.commands import CommandTracker
-from cockpit.app.presenter import LinkStatus, WallPresenter
-from cockpit.app.wall_window import WallWindow
-from cockpit.feed import FeedClient, FeedEvent, Identity, StateChanged
+from cockpit.app.names import counters_text
+from cockpit.app.panels import CommandSender
+from cockpit.app.runway_spec import load_runways, runway_files
+from cockpit.app.wall import Wall
+from cockpit.app.wall_layout import WallLayout, load_layout
+from cockpit.feed import ConnectionState, FeedClient, FeedEvent, Identity
 from cockpit.model import Situation
+from widgets.geo import synthetic_risk_points
+from widgets.status_bar import LinkLevel
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 33
-"""The wall's steady frame period (about 30 Hz): the model is read once per frame, never per message."""
-
-DEFAULT_VITALS = [
-    "jiangbei-water_level-001",
-    "jiangbei-rain_gauge-001",
-    "nanan-pipe_pressure-001",
-    "yuzhong-road_speed-001",
-    "shapingba-fire_terminal-001",
-    "yuzhong-water_level-002",
-]
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+RUNWAYS_DIR = ASSETS / "runways"
+DEFAULT_LAYOUT = ASSETS / "walls" / "default.yaml"
+RISK_POINTS = 330_000
 
 
-class LinkSignals(QObject):
-    """Qt face of the feed's state, for widgets and logs that want a signal.
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Cockpit", text)
 
-    Signals:
-        link_changed(str, str): the connection state's name and its detail.
-    """
 
-    link_changed = Signal(str, str)
+def state_label(state: ConnectionState) -> str:
+    return {
+        ConnectionState.CONNECTING: tr("Connecting"),
+        ConnectionState.RESYNCING: tr("Resynchronising"),
+        ConnectionState.LIVE: tr("Live"),
+        ConnectionState.STALE: tr("Stale: no data"),
+        ConnectionState.OFFLINE: tr("Offline"),
+    }[state]
+
+
+LINK_LEVEL = {
+    ConnectionState.LIVE: LinkLevel.OK,
+    ConnectionState.RESYNCING: LinkLevel.DEGRADED,
+    ConnectionState.CONNECTING: LinkLevel.DEGRADED,
+    ConnectionState.STALE: LinkLevel.DOWN,
+    ConnectionState.OFFLINE: LinkLevel.DOWN,
+}
+
+
+@cache
+def demo_risk_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 330,000 synthetic risk points of the demo city (computed once)."""
+    return synthetic_risk_points(RISK_POINTS, seed=0)
 
 
 class Cockpit:
-    """The whole first wall: model, feed, window, presenter and their connections.
+    """The whole cockpit: model, feed, runway wall, console and their connections.
 
     Args:
         urls: Backend websocket URLs.
         identity: Who is at the console.
-        runway: Name of the runway this window shows (used for screenshots).
+        lang: Language of runway titles.
+        runways_dir: Folder of runway files.
+        layout: Wall layout; the default puts the five built-in runways on the first screens.
     """
 
-    def __init__(self, urls: Sequence[str], identity: Identity, runway: str = "overview") -> None:
+    def __init__(
+        self,
+        urls: Sequence[str],
+        identity: Identity,
+        lang: str = "en",
+        runways_dir: Path = RUNWAYS_DIR,
+        layout: WallLayout | None = None,
+    ) -> None:
         self.situation = Situation()
         self.tracker = CommandTracker()
-        self.signals = LinkSignals()
         self.feed = FeedClient(urls, identity, self._on_feed_events)
-        self.window = WallWindow(runway, tiles=len(DEFAULT_VITALS))
-        self.presenter = WallPresenter(
-            self.window,
+        self.sender = CommandSender(self.tracker, self.feed.send_command)
+        loaded = load_runways(runway_files(runways_dir))
+        for error in loaded.errors:
+            log.error("runway refused: %s", error)
+        self.wall = Wall(
+            loaded.runways,
+            loaded.errors,
+            layout or load_layout(DEFAULT_LAYOUT),
             self.situation,
-            self.tracker,
-            self._link_status,
-            self.feed.send_command,
-            DEFAULT_VITALS,
+            self.sender,
+            self._link,
+            lang,
+            demo_risk_points,
         )
-        self.timer = QTimer(self.window)  # dies with the window, never ticks on deleted widgets
-        self.timer.setInterval(FRAME_MS)
-        self._connect_signals()
 
-    def _connect_signals(self) -> None:
-        p, w = self.presenter, self.window
-        w.events.selection_changed.connect(p._on_events_selection_changed)
-        w.events.acknowledge_requested.connect(p._on_events_acknowledge_requested)
-        w.dispatch.dispatch_requested.connect(p._on_dispatch_dispatch_requested)
-        self.timer.timeout.connect(p.frame)
-        self.signals.link_changed.connect(self._on_link_changed)
-
-    def _link_status(self) -> LinkStatus:
-        silent = (
-            (time.time_ns() // 1_000_000 - self.feed.last_rx_wall_ms) / 1000
-            if self.feed.last_rx_wall_ms
-            else 0.0
-        )
-        return LinkStatus(self.feed.state, self.feed.detail, self.feed.counters, self.feed.url, silent)
+    def _link(self) -> tuple[ConnectionState, str, LinkLevel, str]:
+        feed = self.feed
+        detail = counters_text(feed.counters)
+        silent = (time.time_ns() // 1_000_000 - feed.last_rx_wall_ms) / 1000 if feed.last_rx_wall_ms else 0.0
+        why = {
+            ConnectionState.CONNECTING: tr("connecting to {url}"),
+            ConnectionState.RESYNCING: tr("catching up with {url}"),
+            ConnectionState.STALE: tr("{url} silent for {s} s"),
+            ConnectionState.OFFLINE: tr("cannot reach {url}; retrying"),
+        }.get(feed.state)
+        if why is not None:  # the technical reason is in the log; the wall says it in words
+            detail = f"{why.format(url=feed.url, s=f'{silent:.0f}')} · {detail}"
+        return feed.state, state_label(feed.state), LINK_LEVEL[feed.state], detail
 
     def _on_feed_events(self, events: list[FeedEvent]) -> None:
-        # Per frame of the feed, not per message: the model applies batches; painting waits for
-        # the next tick of the frame timer.
+        # Per feed frame, not per message: the model applies batches; the wall paints on its own
+        # frame timer.
         self.situation.apply(events)
         if self.tracker.apply(events):
-            self.presenter.refresh_commands()
-        for ev in events:
-            if isinstance(ev, StateChanged):
-                self.signals.link_changed.emit(ev.state.value, ev.detail)
-
-    def _on_link_changed(self, state: str, detail: str) -> None:
-        log.debug("link %s: %s", state, detail)  # the feed itself logs changes at INFO
+            self.wall.commands_changed()
 
     def start(self) -> None:
-        """Start the feed and the frame timer (on the running qasync loop)."""
+        """Start the feed and the frame timers (on the running qasync loop)."""
         self.feed.start()
-        self.timer.start()
+        self.wall.start()
 
     async def stop(self) -> None:
-        self.timer.stop()
+        self.wall.stop()
         await self.feed.stop()

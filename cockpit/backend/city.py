@@ -85,7 +85,7 @@ SENSOR_KINDS: tuple[SensorKind, ...] = (
     # Indicators: one or two per district, not scaled by --rate.
     SensorKind("congestion", "traffic", "", 1.43, 0.03, warn=1.8, alarm=2.2, scaled=False, per_district=1),
     SensorKind(
-        "air_temperature", "fire", "°C", 38.5, 0.2, warn=37.0, alarm=40.0, scaled=False, per_district=1
+        "air_temperature", "fire", "°C", 37.2, 0.2, warn=39.0, alarm=40.0, scaled=False, per_district=1
     ),
     SensorKind("wind_speed", "fire", "m/s", 3.5, 0.4, warn=8.0, alarm=12.0, scaled=False, per_district=1),
     SensorKind("fire_risk", "fire", "", 3.2, 0.02, warn=3.5, alarm=4.5, scaled=False, per_district=1),
@@ -359,9 +359,9 @@ class City:
         """The scenario clock's phases at simulated second ``t``, each 0..1 (docs/demo.md)."""
         return {
             "storm": max(0.0, math.sin(2 * math.pi * t / 600.0)),  # a storm every 10 minutes
-            "burst": 1.0 if 300.0 < t % 900.0 < 420.0 else 0.0,  # a main bursts every 15 minutes
-            "repair": min(1.0, max(0.0, (t % 900.0 - 330.0) / 420.0)) if t % 900.0 > 330.0 else 0.0,
-            "jam": max(0.0, math.sin(2 * math.pi * (t + 120) / 480.0)) ** 2,
+            "burst": 1.0 if 160.0 < t % 900.0 < 420.0 else 0.0,  # a main bursts every 15 minutes
+            "repair": min(1.0, max(0.0, (t % 900.0 - 180.0) / 240.0)) if 180.0 < t % 900.0 < 420.0 else 0.0,
+            "jam": max(0.0, math.sin(2 * math.pi * (t - 60) / 480.0)) ** 2,  # the morning jam
             "fire": 1.0 if 90.0 < t % 1200.0 < 240.0 else 0.0,
             "fire_growth": min(1.0, max(0.0, (t % 1200.0 - 90.0) / 150.0))
             if 90.0 < t % 1200.0 < 240.0
@@ -380,6 +380,7 @@ class City:
         off[m["congestion"]] = 0.9 * ph["jam"]
         off[m["fire"]] = 55.0 * ph["fire"]
         off[m["fire_weather"]] = 1.5 * ph["fire"]
+        off[m["fire_weather"] & (np.array(self._kind_of) == "air_temperature")] = 3.2 * ph["fire"]
         off[m["fire_risk"]] = 1.4 * ph["fire"]
         off[m["repair"]] = 100.0 * ph["repair"]
         for i in np.flatnonzero(m["rating"]):
@@ -426,7 +427,7 @@ class City:
             etype, theme, title = EVENT_OF_KIND[info.kind]
             sev = 1 if info.kind in ("pipe_pressure", "fire_terminal") else 2
             ev = self._new_event(
-                etype, theme, f"{title}: {info.name} {v:.2f} {info.unit}", sev, info.district
+                etype, theme, f"{title}: {info.name} {v:.2f} {info.unit}".rstrip(), sev, info.district
             )
             self._put_event(_replace_event(ev, lon=info.lon, lat=info.lat, source=info.name))
             self._open_alarm[info.id] = ev.id

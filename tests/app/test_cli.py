@@ -27,13 +27,37 @@ def test_demo_screenshot_writes_one_png_per_wall_window_and_exits_0(tmp_path: Pa
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     pngs = sorted(tmp_path.glob("*.png"))
-    assert [p.name for p in pngs] == ["overview.png"]
-    image = QImage(str(pngs[0]))
+    assert [p.name for p in pngs] == ["console.png", "overview.png"]  # one screen, and the console
+    image = QImage(str(tmp_path / "overview.png"))
     assert (image.width(), image.height()) == (1920, 1080)
     # Not a blank frame: a painted wall has many distinct colours.
     colours = {image.pixel(x, y) for x in range(0, 1920, 37) for y in range(0, 1080, 29)}
     assert len(colours) > 20
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_four_virtual_screens_get_a_runway_each_and_the_fifth_goes_to_the_console(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            str(BIN / "cockpit"),
+            "--demo",
+            "--screens",
+            "4",
+            "--screenshot",
+            str(tmp_path),
+            "--quit-after",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    names = sorted(p.stem for p in tmp_path.glob("*.png"))
+    assert names == ["console", "flood", "forest_fire", "overview", "traffic"]
+    assert "water_supply" in proc.stderr  # logged as placed in the console
 
 
 def test_bad_arguments_get_a_clear_error() -> None:

@@ -25,19 +25,22 @@ CHILD = textwrap.dedent(
     from cockpit.protocol.events import DataReceived
     from cockpit.protocol.messages import Event
 
+    from cockpit.app.wall_layout import virtual_screens
     c = Cockpit(["ws://127.0.0.1:9"], Identity("soak", "op", "operator"))
-    events = c.window.events
+    c.wall.place(virtual_screens(5))
+    view = c.wall.views["overview"]
+    events = view.events_panel.view
     ev = Event(stream="events", seq=1, prev=0, ts=1, id="E1", type="fire", severity=1, time=1,
                lon=0.0, lat=0.0, district="yuzhong", state="new")
     c.situation.apply([DataReceived((ev,))])
-    c.presenter.frame()
+    c.wall.frame()
 
     def burst(n):
         for i in range(n):
             events.selection_changed.emit("E1" if i % 2 else "")      # str through a slot
-            c.signals.link_changed.emit("live", "soak")                # two str args
-            c.window.dispatch.dispatch_requested.emit()                # no args
-            c.timer.timeout.emit()                                     # the frame tick
+            view.selection.changed.emit("E1")                          # the shared selection
+            view.dispatch_panel.panel.dispatch_requested.emit()        # no args
+            c.wall.timer.timeout.emit()                                # the frame tick
         app.processEvents()
 
     burst(1000)  # warm up caches before measuring

@@ -103,8 +103,8 @@ def zh_translator(qapp: QCoreApplication) -> Iterator[QTranslator]:
 @pytest.mark.parametrize(
     ("context", "source", "expected"),
     [
-        ("WallPresenter", "Live", "实时"),  # through the presenter's tr() wrapper
-        ("WallWindow", "Vital signs", "生命体征"),  # through the window's tr() wrapper
+        ("Cockpit", "Live", "实时"),  # through the presenter's tr() wrapper
+        ("Panels", "Ready", "就绪"),  # through the panels module tr() wrapper
         ("Names", "Nan'an", "南岸"),  # QT_TRANSLATE_NOOP
         ("Names", "Water-main burst", "供水爆管"),
         ("Severity", "Red", "红色"),  # QCoreApplication.translate in widgets/

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 import qasync
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from cockpit.app.commands import Phase
 from cockpit.app.embedded import EmbeddedBackend
-from cockpit.app.presenter import dispatch_state_text
+from cockpit.app.panels import dispatch_state_text
+from cockpit.app.wall_layout import virtual_screens
 from cockpit.app.wiring import Cockpit
 from cockpit.feed import ConnectionState, Identity
 from cockpit.protocol.messages import CommandKind, DispatchState, EventState, UnitStatus
@@ -45,23 +47,43 @@ def backend_url() -> Iterator[str]:
     backend.stop()
 
 
+def dispose(c: Cockpit) -> None:
+    """Delete the wall's windows now, not in some later test's event loop."""
+    c.wall.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
 @pytest.fixture
-def cockpit(qtbot: QtBot, backend_url: str) -> Iterator[Cockpit]:
+def cockpit(qapp: QApplication, backend_url: str) -> Iterator[Cockpit]:
     c = Cockpit([backend_url], IDENTITY)
-    qtbot.addWidget(c.window)
-    c.window.resize(1600, 900)
-    c.window.show()
+    c.wall.place(virtual_screens(5, 1600, 900))
+    c.wall.show(full_screen=False)
     yield c
-    c.timer.stop()
+    dispose(c)
+
+
+class Overview:
+    """The overview runway's widgets, as a test reaches them."""
+
+    def __init__(self, c: Cockpit) -> None:
+        view = c.wall.views["overview"]
+        assert view.events_panel and view.dispatch_panel and view.tiles_panel
+        self.view = view
+        self.events = view.events_panel.view
+        self.dispatch = view.dispatch_panel.panel
+        self.tiles = [t.widget for t in view.tiles_panel.tiles]
+        self.status = view.status
+        self.selection = view.selection
 
 
 def test_wall_goes_live_and_shows_events_tiles_and_status(qapp: QApplication, cockpit: Cockpit) -> None:
     async def body() -> None:
         cockpit.start()
         await wait_until(lambda: cockpit.feed.state is ConnectionState.LIVE, what="live")
-        await wait_until(lambda: cockpit.window.events.row_count() > 0, what="events listed")
+        await wait_until(lambda: Overview(cockpit).events.row_count() > 0, what="events listed")
         await asyncio.sleep(1.2)
-        w = cockpit.window
+        w = Overview(cockpit)
         assert w.status.level() is LinkLevel.OK
         assert "data" in w.status.age_text()
         levels = [t.level() for t in w.tiles]
@@ -95,9 +117,10 @@ def test_one_click_dispatch_shows_command_state_to_the_unit(
         await asyncio.sleep(0.2)
         eid = candidate()
         assert eid is not None
-        assert cockpit.window.events.select_event(eid)
-        await wait_until(lambda: cockpit.presenter.selected == eid, what="selection reaches presenter")
-        button = cockpit.window.dispatch.findChild(QPushButton, "dispatchButton")
+        w = Overview(cockpit)
+        assert w.events.select_event(eid)
+        await wait_until(lambda: w.selection.event_id == eid, what="selection reaches the runway")
+        button = w.dispatch.findChild(QPushButton, "dispatchButton")
         assert button is not None and button.isEnabled()
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a second click must not send again
@@ -107,16 +130,15 @@ def test_one_click_dispatch_shows_command_state_to_the_unit(
         await wait_until(lambda: cockpit.tracker.commands[cid].phase is Phase.ACCEPTED, what="accepted")
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # right after the answer: still one dispatch
         assert sum(t.command.kind == CommandKind.DISPATCH for t in cockpit.tracker.commands.values()) == 1
-        cockpit.window.events.selection_changed.emit("")  # the selected row left the list
-        assert cockpit.presenter.selected == eid, "the dispatch target must not move by itself"
+        w.events.selection_changed.emit("")  # the selected row left the list
+        assert w.selection.event_id == eid, "the dispatch target must not move by itself"
         await wait_until(
             lambda: cid in sit.dispatches and sit.dispatches[cid].state is DispatchState.ACKNOWLEDGED,
             timeout=15,
             what="unit acknowledged",
         )
-        cockpit.presenter._rows_dirty = True
-        cockpit.presenter.frame()  # no await between this frame and the checks: the model holds still
-        panel = cockpit.window.dispatch
+        w.view.dispatch_panel.refresh()  # no await between this and the checks: the model holds still
+        panel = w.dispatch
         assert panel.command_level() is CommandLevel.OK
         assert panel.command_text().endswith(dispatch_state_text(sit.dispatches[cid].state))
         unit = sit.units[sit.dispatches[cid].unit_id]
@@ -136,10 +158,11 @@ def test_acknowledge_from_the_list_stops_the_flashing(qapp: QApplication, cockpi
         )
         await asyncio.sleep(0.2)
         eid = next(e.id for e in sit.open_events() if e.state is EventState.NEW)
-        cockpit.window.events.acknowledge_requested.emit(eid)
+        w = Overview(cockpit)
+        w.events.acknowledge_requested.emit(eid)
         await wait_until(lambda: sit.events[eid].state is EventState.ACKNOWLEDGED, what="acknowledged")
         await asyncio.sleep(0.6)
-        view = cockpit.window.events
+        view = w.events
         assert eid in view.event_ids()
         phases = []
         for _ in range(2):  # one sample in each flash phase
@@ -160,20 +183,26 @@ def test_acknowledge_from_the_list_stops_the_flashing(qapp: QApplication, cockpi
     run_on_qt_loop(qapp, body)
 
 
-def test_offline_backend_is_shown_down_and_tiles_never_look_live(qapp: QApplication, qtbot: QtBot) -> None:
+def test_offline_backend_is_shown_down_and_tiles_never_look_live(qapp: QApplication) -> None:
     c = Cockpit(["ws://127.0.0.1:9"], IDENTITY)
-    qtbot.addWidget(c.window)
+    c.wall.place(virtual_screens(5, 1600, 900))
 
     async def body() -> None:
         c.start()
         await wait_until(lambda: c.feed.counters.reconnects >= 1, what="a failed attempt")
         await asyncio.sleep(0.6)
-        assert c.window.status.level() is LinkLevel.DOWN
-        assert "127.0.0.1:9" in c.window.status.text()
-        assert all(t.level() in (TileLevel.NO_DATA, TileLevel.STALE) for t in c.window.tiles)
+        for view in c.wall.views.values():  # every screen says it is down; no value looks live
+            assert view.status.level() is LinkLevel.DOWN
+            assert "127.0.0.1:9" in view.status.text()
+        w = Overview(c)
+        assert all(t.level() in (TileLevel.NO_DATA, TileLevel.STALE) for t in w.tiles)
+        assert "link down" in c.wall.views["overview"].events_panel.title.text()
         await c.stop()
 
-    run_on_qt_loop(qapp, body)
+    try:
+        run_on_qt_loop(qapp, body)
+    finally:
+        dispose(c)
 
 
 def test_python_version_guard_matches_pyproject() -> None:

@@ -1,0 +1,839 @@
+"""Runway panels: each binds one widget to the situation through a runway file's selector.
+
+A panel is updated once per painted frame with a :class:`Frame` (the model's changes since the
+last frame and the link's state); it never listens to the feed. User intent leaves a panel as a
+call on its :class:`Selection` or through the :class:`CommandSender` it was given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import zip_longest
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from cockpit.app.commands import CommandTracker, Phase, Tracked
+from cockpit.app.names import district_name, event_type_name, sensor_kind_name, unit_label
+from cockpit.app.runway_spec import Panel, PanelKind, Selector
+from cockpit.model import ChangeSet, EventRecord, Situation
+from cockpit.model.situation import OverlayRecord
+from cockpit.protocol.ids import uuid7
+from cockpit.protocol.messages import Command, CommandKind, DispatchState, EventState, SensorInfo, UnitStatus
+from widgets import theme
+from widgets.dispatch_button import CommandLevel, DispatchPanel
+from widgets.event_list import EventColumn, EventListView, EventRow
+from widgets.geo import DEMO_GEO_DIR, load_geojson
+from widgets.map_view import LayerStyle, MapMarker, MapView
+from widgets.severity import Severity as WidgetSeverity
+from widgets.vital_tile import VitalSignTile
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 500
+DECIMALS = {
+    "pipe_pressure": 2,
+    "water_level": 2,
+    "congestion": 2,
+    "repair_progress": 0,
+    "rating": 0,
+    "fire_risk": 1,
+}
+"""Digits after the point per sensor kind: enough to see a burst at 0.4 MPa move."""
+HISTORY_POINTS = 600
+CLICK_GUARD_S = 1.5
+"""After a dispatch click, the button stays locked this long: a double click sends once."""
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Panels", text)
+
+
+# ------------------------------------------------------------------------------------- texts
+
+
+def event_state_text(state: EventState) -> str:
+    return {
+        EventState.NEW: tr("New"),
+        EventState.ACKNOWLEDGED: tr("Acknowledged"),
+        EventState.DISPATCHED: tr("Dispatched"),
+        EventState.RESOLVED: tr("Resolved"),
+        EventState.CLOSED: tr("Closed"),
+    }[state]
+
+
+def dispatch_state_text(state: DispatchState) -> str:
+    return {
+        DispatchState.ACCEPTED: tr("Accepted"),
+        DispatchState.DISPATCHED: tr("Dispatched"),
+        DispatchState.ACKNOWLEDGED: tr("Unit acknowledged"),
+        DispatchState.EN_ROUTE: tr("En route"),
+        DispatchState.ON_SCENE: tr("On scene"),
+        DispatchState.COMPLETED: tr("Completed"),
+        DispatchState.FAILED: tr("Failed"),
+        DispatchState.CANCELLED: tr("Cancelled"),
+    }[state]
+
+
+def reject_reason_text(code: str) -> str:
+    """The backend's reason code in words (docs/protocol.md §7.2); unknown codes as they came."""
+    return {
+        "forbidden": tr("your role may not do this"),
+        "unknown_event": tr("the event no longer exists"),
+        "event_closed": tr("the event is closed"),
+        "unknown_unit": tr("the unit is unknown"),
+        "unit_busy": tr("the unit is busy"),
+        "dispatch_open": tr("a dispatch is still open"),
+        "stale_epoch": tr("the backend restarted"),
+    }.get(code, code)
+
+
+# ------------------------------------------------------------------------------------- plumbing
+
+
+@dataclass(slots=True)
+class Frame:
+    """What every panel gets once per painted frame."""
+
+    changes: ChangeSet
+    live: bool
+    server_now_ms: int
+    sample: bool
+    """True once a second: time to add a point to trends and sparklines."""
+    slow: bool
+    """True twice a second: time to refresh ages and texts that change with the clock."""
+
+
+class Selection(QObject):
+    """The event an operator is working on, shared by a window's panels.
+
+    Signals:
+        changed(str): the selected event id.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.event_id: str | None = None
+
+    def select(self, event_id: str) -> None:
+        if event_id and event_id != self.event_id:
+            self.event_id = event_id
+            self.changed.emit(event_id)
+
+
+@dataclass(slots=True)
+class CommandSender:
+    """Sends commands on the operator's behalf and remembers them."""
+
+    tracker: CommandTracker
+    send: Callable[[Command], None]
+    on_sent: list[Callable[[], None]] = field(default_factory=list)
+
+    def __call__(self, command: Command) -> None:
+        log.info(
+            "command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id
+        )
+        self.tracker.submitted(command)
+        self.send(command)
+        for callback in self.on_sent:
+            callback()
+
+
+def new_command_id() -> str:
+    return uuid7(time.time_ns() // 1_000_000)
+
+
+def events_matching(situation: Situation, sel: Selector | None) -> list[EventRecord]:
+    events = situation.open_events()
+    if sel is None:
+        return events
+    return [
+        e
+        for e in events
+        if (not sel.districts or e.district in sel.districts)
+        and (not sel.themes or e.theme in sel.themes)
+        and (not sel.types or e.type in sel.types)
+    ]
+
+
+def sensors_matching(situation: Situation, sel: Selector | None) -> list[int]:
+    """Rows of the sensor table the selector names, in the selector's order for names."""
+    table = situation.sensors
+    if sel is None:
+        return []
+    if sel.names:
+        by_name = {info.name: row for row, info in enumerate(table.infos)}
+        rows = [by_name[n] for n in sel.names if n in by_name]
+    else:
+        rows = [
+            row
+            for row, info in enumerate(table.infos)
+            if (not sel.kinds or info.kind in sel.kinds)
+            and (not sel.districts or info.district in sel.districts)
+            and (not sel.themes or info.theme in sel.themes)
+        ]
+        if len(sel.districts) > 1:  # take from each named district in turn, not all from the first
+            by_district = [[r for r in rows if table.infos[r].district == d] for d in sel.districts]
+            rows = [r for group in zip_longest(*by_district) for r in group if r is not None]
+    return rows[: sel.limit] if sel.limit else rows
+
+
+def sensor_title(info: SensorInfo) -> str:
+    """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several."""
+    number = info.name.rsplit("-", 1)[-1].lstrip("0")
+    suffix = f" {number}" if number.isdigit() and number != "1" else ""
+    return f"{sensor_kind_name(info.kind)} · {district_name(info.district)}{suffix}"
+
+
+class PanelBase:
+    """A titled frame around one widget."""
+
+    def __init__(self, spec: Panel, lang: str, content: QWidget) -> None:
+        self.spec = spec
+        self.widget = QWidget()
+        self.widget.setObjectName(f"panel-{spec.kind.value}")
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.title = QLabel(spec.title.get(lang) or spec.title.get("en", ""))
+        self.title.setObjectName("sectionTitle")
+        self.title.setVisible(bool(self.title.text()))
+        layout.addWidget(self.title)
+        layout.addWidget(content, 1)
+        self.content = content
+
+    def update(self, frame: Frame, situation: Situation) -> None:
+        raise NotImplementedError
+
+
+# ------------------------------------------------------------------------------------- events
+
+
+class EventsPanel(PanelBase):
+    """The live event list of a runway, filtered by its selector."""
+
+    def __init__(self, spec: Panel, lang: str, selection: Selection, sender: CommandSender) -> None:
+        self.view = EventListView()
+        super().__init__(spec, lang, self.view)
+        # The state column already says who has acknowledged; narrow panels also drop dispatch
+        # text so the event itself stays readable.
+        self.view.set_column_visible(EventColumn.ACK, False)
+        if spec.at[2] < 6:
+            self.view.set_column_visible(EventColumn.DISPATCH, False)
+        self.selection = selection
+        self.sender = sender
+        self.base_title = self.title.text() or tr("Live events")
+        self.title.setVisible(True)
+        self._dirty = True
+        self._newest_ts = 0
+        self.view.selection_changed.connect(self._on_view_selection_changed)
+        self.view.acknowledge_requested.connect(self._on_view_acknowledge_requested)
+        selection.changed.connect(self._on_selection_changed)
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    def update(self, frame: Frame, situation: Situation) -> None:
+        ch = frame.changes
+        self._newest_ts = max(self._newest_ts, ch.newest_ts)
+        if not (self._dirty or ch.events or ch.units or ch.dispatches or ch.replaced or frame.slow):
+            return
+        self._dirty = False
+        events = events_matching(situation, self.spec.events)[:MAX_ROWS]
+        self.view.set_rows([self._row(situation, e) for e in events])
+        n = len(events)
+        if frame.live:
+            self.title.setText(tr("{title} ({n} open)").format(title=self.base_title, n=n))
+        elif self._newest_ts:
+            as_of = time.strftime("%H:%M:%S", time.localtime(self._newest_ts / 1000))
+            self.title.setText(
+                tr("{title} as of {time}: link down, not live ({n} open)").format(
+                    title=self.base_title, time=as_of, n=n
+                )
+            )
+        else:
+            self.title.setText(tr("{title}: no data yet, link down").format(title=self.base_title))
+        if self.selection.event_id is None and events:
+            self.selection.select(events[0].id)
+        elif self.selection.event_id and self.view.selected_event_id() != self.selection.event_id:
+            self.view.select_event(self.selection.event_id)
+
+    @staticmethod
+    def _row(situation: Situation, ev: EventRecord) -> EventRow:
+        units = [
+            unit_label(situation.units[d.unit_id]) + " · " + dispatch_state_text(d.state)
+            for d in situation.dispatches_for(ev.id)
+            if d.unit_id in situation.units and not d.state.is_final
+        ]
+        state = (
+            tr("Cleared, unacknowledged")
+            if ev.state is EventState.NEW and not ev.active
+            else event_state_text(ev.state)
+        )
+        return EventRow(
+            id=ev.id,
+            severity=WidgetSeverity(int(ev.severity)),
+            time_text=time.strftime("%H:%M:%S", time.localtime(ev.time_ms / 1000)),
+            title=event_type_name(ev.type, ev.title),
+            district=district_name(ev.district),
+            state_text=state,
+            acknowledged=ev.acknowledged,
+            dispatch_text=", ".join(units),
+        )
+
+    def _on_view_selection_changed(self, event_id: str) -> None:
+        # "" means the selected row left the list (its event closed): keep working on that event;
+        # the dispatch target never moves to another event behind the officer's back.
+        if event_id:
+            self.selection.select(event_id)
+
+    def _on_selection_changed(self, event_id: str) -> None:
+        if self.view.selected_event_id() != event_id:
+            self.view.select_event(event_id)
+
+    def _on_view_acknowledge_requested(self, event_id: str) -> None:
+        self.sender(Command(id=new_command_id(), kind=CommandKind.ACKNOWLEDGE, event_id=event_id))
+
+
+# ------------------------------------------------------------------------------------- tiles
+
+
+@dataclass(slots=True)
+class _Tile:
+    widget: VitalSignTile
+    row: int | None = None
+    history: deque[float] = field(default_factory=lambda: deque(maxlen=HISTORY_POINTS))
+
+
+class TilesPanel(PanelBase):
+    """Vital-sign tiles for the sensors a selector names; stale or unlinked values turn grey."""
+
+    def __init__(self, spec: Panel, lang: str, count: int | None = None) -> None:
+        grid_host = QWidget()
+        super().__init__(spec, lang, grid_host)
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        sel = spec.sensors
+        n = count or (sel.limit if sel and sel.limit else (len(sel.names) if sel and sel.names else 4))
+        columns = 1 if n == 1 else 2 if n <= 4 else 3
+        self.tiles = [_Tile(VitalSignTile()) for _ in range(n)]
+        for i, t in enumerate(self.tiles):
+            t.widget.setMinimumSize(200, 120)
+            grid.addWidget(t.widget, i // columns, i % columns)
+
+    def update(self, frame: Frame, situation: Situation) -> None:
+        ch = frame.changes
+        if ch.catalog:
+            self._bind(situation)
+        if ch.sensors or frame.slow or ch.catalog:
+            update_tiles(self.tiles, situation, frame)
+
+    def _bind(self, situation: Situation) -> None:
+        rows = sensors_matching(situation, self.spec.sensors)
+        padded: list[int | None] = [*rows, *([None] * len(self.tiles))]
+        for tile, row in zip(self.tiles, padded, strict=False):
+            bind_tile(tile, situation, row)
+
+
+def bind_tile(tile: _Tile, situation: Situation, row: int | None) -> None:
+    if tile.row != row:
+        tile.history.clear()
+    tile.row = row
+    if row is None:
+        tile.widget.set_title(tr("No sensor"))
+        return
+    info = situation.sensors.infos[row]
+    tile.widget.set_title(sensor_title(info))
+    tile.widget.set_unit(info.unit, DECIMALS.get(info.kind, 1))
+    try:
+        tile.widget.set_thresholds(info.warn, info.alarm, info.low_warn, info.low_alarm)
+    except ValueError as exc:  # a backend's bad catalog entry: show the value, say why in the log
+        log.warning("sensor %s: thresholds refused: %s", info.name, exc)
+        tile.widget.set_thresholds(None, None, None, None)
+
+
+def update_tiles(tiles: Sequence[_Tile], situation: Situation, frame: Frame) -> None:
+    table = situation.sensors
+    for t in tiles:
+        if t.row is None or t.row >= len(table) or int(table.ts[t.row]) == 0:
+            t.widget.set_reading(None, 0.0, True)
+            continue
+        ts = int(table.ts[t.row])
+        value = float(table.values[t.row])
+        age = max(0.0, (frame.server_now_ms - ts) / 1000)
+        stale = not frame.live or frame.server_now_ms > int(table.stale_at[t.row])
+        t.widget.set_reading(value, age, stale)
+        if frame.sample and not stale:
+            t.history.append(value)
+            t.widget.set_history(np.fromiter(t.history, dtype=np.float64))
+
+
+class IndicatorPanel(TilesPanel):
+    """One value shown large (fire-risk level, repair progress)."""
+
+    def __init__(self, spec: Panel, lang: str) -> None:
+        super().__init__(spec, lang, count=1)
+
+    def _bind(self, situation: Situation) -> None:
+        row = next((r for r, i in enumerate(situation.sensors.infos) if i.name == self.spec.indicator), None)
+        bind_tile(self.tiles[0], situation, row)
+
+
+# ------------------------------------------------------------------------------------- trend
+
+
+TREND_COLOURS = ("#c9ced6", "#7fa7c9", "#b9a36a", "#8fb39a", "#b48aa8", "#8a9099")
+
+
+class TrendPanel(PanelBase):
+    """Trend curves (pyqtgraph) with warning and alarm lines; downsampled and clipped to view."""
+
+    def __init__(self, spec: Panel, lang: str) -> None:
+        self.plot = pg.PlotWidget(background=theme.BG_PANEL)
+        super().__init__(spec, lang, self.plot)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.showGrid(x=False, y=True, alpha=0.15)
+        self.plot.addLegend(offset=(10, -10), labelTextSize="12pt")  # bottom left, clear of the limits
+        self.plot.getAxis("bottom").setLabel(tr("seconds ago"))
+        self.rows: list[int] = []
+        self.curves: list[Any] = []
+        self.lines: list[Any] = []
+        self.history: list[deque[float]] = []
+        self.times: list[deque[float]] = []
+
+    def update(self, frame: Frame, situation: Situation) -> None:
+        if frame.changes.catalog:
+            self._bind(situation)
+        if not frame.sample or not self.rows:
+            return
+        table = situation.sensors
+        now = frame.server_now_ms / 1000
+        for i, row in enumerate(self.rows):
+            if (
+                row < len(table)
+                and int(table.ts[row])
+                and frame.live
+                and frame.server_now_ms <= int(table.stale_at[row])
+            ):
+                self.history[i].append(float(table.values[row]))
+                self.times[i].append(now)
+            t = np.fromiter(self.times[i], dtype=np.float64) - now
+            self.curves[i].setData(t, np.fromiter(self.history[i], dtype=np.float64))
+        span = max((now - ts[0] for ts in self.times if ts), default=0.0)
+        self.plot.setXRange(-max(60.0, min(span, float(HISTORY_POINTS))), 0, padding=0.02)
+
+    def _bind(self, situation: Situation) -> None:
+        rows = sensors_matching(situation, self.spec.sensors)[: len(TREND_COLOURS)]
+        if rows == self.rows:
+            return
+        self.plot.clear()
+        self.rows = rows
+        self.curves, self.lines, self.history, self.times = [], [], [], []
+        drawn_limits: set[float] = set()
+        for i, row in enumerate(rows):
+            info = situation.sensors.infos[row]
+            pen = pg.mkPen(TREND_COLOURS[i], width=3)
+            curve = self.plot.plot(
+                [], [], pen=pen, name=sensor_title(info) + (f" ({info.unit})" if info.unit else "")
+            )
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.curves.append(curve)
+            self.history.append(deque(maxlen=HISTORY_POINTS))
+            self.times.append(deque(maxlen=HISTORY_POINTS))
+            for limit, colour, label in (
+                (info.warn, theme.SEVERITY_YELLOW, tr("warning")),
+                (info.alarm, theme.SEVERITY_RED, tr("alarm")),
+                (info.low_warn, theme.SEVERITY_YELLOW, tr("low warning")),
+                (info.low_alarm, theme.SEVERITY_RED, tr("low alarm")),
+            ):
+                if limit is None or limit in drawn_limits:
+                    continue
+                drawn_limits.add(limit)
+                line = pg.InfiniteLine(
+                    pos=limit,
+                    angle=0,
+                    pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine),
+                    label=f"{label} {limit:g}",
+                    labelOpts={"position": 0.97, "color": colour, "anchors": [(1, 1), (1, 1)]},
+                )
+                self.plot.addItem(line)
+                self.lines.append(line)
+        self.plot.setXRange(-60.0, 0, padding=0.02)
+
+
+# ------------------------------------------------------------------------------------- map
+
+
+@cache
+def _geo_layer(name: str) -> dict[str, Any]:
+    return load_geojson(DEMO_GEO_DIR / f"{name}.geojson")
+
+
+LAYER_STYLES: dict[str, LayerStyle] = {
+    "districts": LayerStyle(
+        stroke="#6c747e", stroke_width=2.0, fill="#272b30", label_property="name", label_scale=2.0
+    ),
+    "forest_park": LayerStyle(
+        stroke="#71907a",
+        stroke_width=2.0,
+        dashed=True,
+        fill="#25302a",
+        fill_opacity=0.9,
+        label_property="name",
+        label_scale=1.1,
+    ),
+    "rivers": LayerStyle(stroke="#3e5b74", stroke_width=6.0, label_property="name", min_label_zoom=13.0),
+    "pipelines": LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True),
+    "hv_lines": LayerStyle(
+        stroke="#b4b9c0", stroke_width=1.5, label_property="name", label_scale=0.8, min_label_zoom=13.5
+    ),
+    "water_sources": LayerStyle(
+        stroke="#0c0d0f",
+        stroke_width=1.5,
+        fill="#5b8fb8",
+        point_radius=6.0,
+        label_property="name",
+        label_scale=0.9,
+        min_label_zoom=14.0,
+    ),
+}
+
+OVERLAY_STYLES: dict[str, LayerStyle] = {
+    "fire_spread": LayerStyle(
+        stroke=theme.SEVERITY_RED,
+        stroke_width=3.0,
+        fill=theme.SEVERITY_RED,
+        fill_opacity=0.3,
+        label_property="label",
+        label_scale=1.0,
+    ),
+    "inundation": LayerStyle(
+        stroke=theme.SEVERITY_BLUE,
+        stroke_width=3.0,
+        fill=theme.SEVERITY_BLUE,
+        fill_opacity=0.3,
+        label_property="label",
+        label_scale=1.0,
+    ),
+    "road_closure": LayerStyle(
+        stroke=theme.SEVERITY_ORANGE, stroke_width=8.0, dashed=True, label_property="label"
+    ),
+    "affected_area": LayerStyle(
+        stroke=theme.SEVERITY_ORANGE,
+        stroke_width=3.0,
+        fill=theme.SEVERITY_ORANGE,
+        fill_opacity=0.25,
+        label_property="label",
+        label_scale=1.0,
+    ),
+    "signal_plan": LayerStyle(
+        stroke="#0c0d0f",
+        stroke_width=2.0,
+        fill=theme.SEVERITY_YELLOW,
+        point_radius=9.0,
+        label_property="label",
+        label_scale=0.9,
+    ),
+}
+
+
+SENSOR_STYLES = {
+    "normal": LayerStyle(
+        stroke="#0c0d0f",
+        stroke_width=1.0,
+        fill="#8a9099",
+        point_radius=4.0,
+        label_property="label",
+        label_scale=0.7,
+        min_label_zoom=14.0,
+    ),
+    "warning": LayerStyle(
+        stroke="#0c0d0f",
+        stroke_width=1.5,
+        fill=theme.SEVERITY_YELLOW,
+        point_radius=6.0,
+        label_property="label",
+        label_scale=0.8,
+    ),
+    "alarm": LayerStyle(
+        stroke="#0c0d0f",
+        stroke_width=1.5,
+        fill=theme.SEVERITY_RED,
+        point_radius=8.0,
+        label_property="label",
+        label_scale=0.9,
+    ),
+}
+
+
+def sensor_level(info: SensorInfo, v: float) -> str:
+    if (info.alarm is not None and v >= info.alarm) or (info.low_alarm is not None and v <= info.low_alarm):
+        return "alarm"
+    if (info.warn is not None and v >= info.warn) or (info.low_warn is not None and v <= info.low_warn):
+        return "warning"
+    return "normal"
+
+
+class MapPanel(PanelBase):
+    """A map of the runway's layers, its events as flashing markers and the backend's overlays."""
+
+    def __init__(
+        self,
+        spec: Panel,
+        lang: str,
+        selection: Selection,
+        center: tuple[float, float, float] | None,
+        risk_points: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None,
+    ) -> None:
+        self.map = MapView()
+        super().__init__(spec, lang, self.map)
+        self.selection = selection
+        for name in spec.layers:
+            if name in LAYER_STYLES:
+                style = LAYER_STYLES[name]
+                if lang != "zh_CN" and style.label_property == "name":
+                    style = dataclasses.replace(style, label_property="name_en")
+                try:
+                    self.map.add_geojson_layer(name, _geo_layer(name), style)
+                except (OSError, ValueError) as exc:
+                    log.error("map layer %s cannot be shown: %s", name, exc)
+            elif name == "risk_points" and risk_points is not None:
+                self.map.set_risk_points(*risk_points())
+            elif name != "ratings":
+                log.error("runway %s: unknown map layer %r", spec.kind.value, name)
+        self.center = center
+        self._fitted = False  # the view is set once the map has its size on screen
+        self._overlay_ids: set[str] = set()
+        self._last_sensors = 0.0
+        self._markers_dirty = True
+        self.map.marker_clicked.connect(self._on_map_marker_clicked)
+
+    def fit(self) -> None:
+        if self.center is not None:
+            self.map.set_view(*self.center)
+        else:
+            self.map.fit_bounds(106.43, 29.47, 106.70, 29.63)
+
+    def update(self, frame: Frame, situation: Situation) -> None:
+        ch = frame.changes
+        if not self._fitted and self.map.width() > 200 and self.map.height() > 150:
+            self._fitted = True
+            self.fit()
+        if ch.events or ch.replaced or self._markers_dirty:
+            self._markers_dirty = False
+            events = events_matching(situation, self.spec.events) if self.spec.events is not None else []
+            self.map.set_markers(
+                [
+                    MapMarker(
+                        e.id,
+                        e.lon,
+                        e.lat,
+                        WidgetSeverity(int(e.severity)),
+                        # Names only for the severe: a label per marker would bury the map.
+                        event_type_name(e.type, e.title) if int(e.severity) <= 2 else "",
+                        e.acknowledged,
+                    )
+                    for e in events[:400]
+                ]
+            )
+        if ch.overlays or ch.replaced:
+            self._update_overlays(situation)
+        if self.spec.sensors is not None and frame.sample and time.monotonic() - self._last_sensors >= 2.0:
+            self._last_sensors = time.monotonic()
+            self._update_sensor_points(frame, situation)
+        if "ratings" in self.spec.layers and (ch.sensors or ch.catalog) and frame.slow:
+            ratings = {
+                info.district: round(float(situation.sensors.values[row]))
+                for row, info in enumerate(situation.sensors.infos)
+                if info.kind == "rating" and int(situation.sensors.ts[row])
+            }
+            self.map.set_area_ratings({k: min(5, max(1, v)) for k, v in ratings.items()})
+
+    def _update_overlays(self, situation: Situation) -> None:
+        wanted: dict[str, OverlayRecord] = {
+            o.id: o for o in situation.overlays.values() if o.kind in self.spec.overlays
+        }
+        for oid in self._overlay_ids - wanted.keys():
+            self.map.set_overlay(oid, None)
+        for oid, o in wanted.items():
+            feature = {"type": "Feature", "properties": {"label": o.label}, "geometry": o.geojson()}
+            try:
+                self.map.set_overlay(oid, feature, OVERLAY_STYLES.get(o.kind))
+            except ValueError as exc:  # a malformed shape from the backend: skip it, say why
+                log.warning("overlay %s not drawn: %s", oid, exc)
+        self._overlay_ids = set(wanted)
+
+    def _update_sensor_points(self, frame: Frame, situation: Situation) -> None:
+        """The panel's sensors as dots with their values: grey when normal or stale, yellow on a
+        warning, red on an alarm (the label always carries the number)."""
+        table = situation.sensors
+        groups: dict[str, list[dict[str, Any]]] = {"normal": [], "warning": [], "alarm": []}
+        for row in sensors_matching(situation, self.spec.sensors)[:300]:
+            info = table.infos[row]
+            ts = int(table.ts[row])
+            if not ts:
+                continue
+            v = float(table.values[row])
+            stale = not frame.live or frame.server_now_ms > int(table.stale_at[row])
+            level = "normal" if stale else sensor_level(info, v)
+            text = f"{v:.{DECIMALS.get(info.kind, 1)}f}" + (f" {tr('stale')}" if stale else "")
+            groups[level].append(
+                {
+                    "type": "Feature",
+                    "properties": {"label": text},
+                    "geometry": {"type": "Point", "coordinates": [info.lon, info.lat]},
+                }
+            )
+        for level, features in groups.items():
+            name = f"sensors-{level}"
+            self.map.set_overlay(
+                name,
+                {"type": "FeatureCollection", "features": features} if features else None,
+                SENSOR_STYLES[level],
+            )
+
+    def _on_map_marker_clicked(self, event_id: str) -> None:
+        self.selection.select(event_id)
+
+
+# ------------------------------------------------------------------------------------- dispatch
+
+
+class DispatchPanelPresenter(PanelBase):
+    """One-click dispatch of the selected event's recommended unit, with the command's state."""
+
+    def __init__(self, spec: Panel, lang: str, selection: Selection, sender: CommandSender) -> None:
+        self.panel = DispatchPanel()
+        super().__init__(spec, lang, self.panel)
+        self.selection = selection
+        self.sender = sender
+        self.situation: Situation | None = None
+        self._last_click = -CLICK_GUARD_S
+        self.panel.dispatch_requested.connect(self._on_panel_dispatch_requested)
+        selection.changed.connect(self._on_selection_changed)
+
+    def update(self, frame: Frame, situation: Situation) -> None:
+        self.situation = situation
+        ch = frame.changes
+        if frame.slow or ch.events or ch.units or ch.dispatches or ch.replaced:
+            self.refresh()
+
+    def refresh(self) -> None:
+        situation = self.situation
+        panel = self.panel
+        ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
+        if situation is None or ev is None:
+            panel.set_target("", "", False)
+            panel.set_command_state("", CommandLevel.IDLE)
+            panel.set_busy(False)
+            return
+        uid = self._recommended_unit(situation, ev)
+        event_text = f"{event_type_name(ev.type, ev.title)} · {district_name(ev.district)}"
+        if ev.source:
+            event_text = f"{event_text} · {ev.source}"
+        unit_text = unit_label(situation.units[uid]) if uid else ""
+        if uid and any(not d.state.is_final for d in situation.dispatches_for(ev.id)):
+            unit_text = tr("another unit: {unit}").format(unit=unit_text)  # a deliberate second unit
+        tracker = self.sender.tracker
+        cooling = time.monotonic() - self._last_click < CLICK_GUARD_S
+        panel.set_target(event_text, unit_text, uid is not None and ev.open and not cooling)
+        panel.set_busy(tracker.pending_for_event(ev.id))
+        text, level = self._command_text(situation, tracker.latest_for_event(ev.id, CommandKind.DISPATCH))
+        panel.set_command_state(text, level)
+
+    @staticmethod
+    def _recommended_unit(situation: Situation, ev: EventRecord) -> str | None:
+        for uid in ev.recommended:
+            unit = situation.units.get(uid)
+            if unit is not None and unit.status is UnitStatus.AVAILABLE:
+                return uid
+        return None
+
+    def _command_text(self, situation: Situation, t: Tracked | None) -> tuple[str, CommandLevel]:
+        if t is None:
+            return tr("Ready"), CommandLevel.IDLE
+        unit = situation.units.get(t.command.unit_id)
+        who = unit_label(unit) if unit is not None else t.command.unit_id
+        if t.phase is Phase.QUEUED:
+            return tr("{unit}: queued, link down; sends when it is back").format(
+                unit=who
+            ), CommandLevel.PENDING
+        if t.phase is Phase.SENT:
+            return tr("{unit}: sent, waiting for answer (try {n})").format(
+                unit=who, n=t.tries
+            ), CommandLevel.PENDING
+        if t.phase is Phase.NO_RESPONSE:
+            return tr("{unit}: no response after {n} tries").format(unit=who, n=t.tries), CommandLevel.FAILED
+        if t.phase is Phase.EXPIRED:
+            return tr("{unit}: not sent, the backend restarted; check the event again").format(
+                unit=who
+            ), CommandLevel.FAILED
+        if t.phase is Phase.REJECTED:
+            return tr("{unit}: rejected ({reason})").format(
+                unit=who, reason=reject_reason_text(t.reason)
+            ), CommandLevel.FAILED
+        record = situation.dispatches.get(t.command.id)
+        state = record.state if record is not None else DispatchState.ACCEPTED
+        failed = state in (DispatchState.FAILED, DispatchState.CANCELLED)
+        return tr("{unit}: {state}").format(unit=who, state=dispatch_state_text(state)), (
+            CommandLevel.FAILED if failed else CommandLevel.OK
+        )
+
+    def _on_selection_changed(self, _event_id: str) -> None:
+        self.refresh()
+
+    def _on_panel_dispatch_requested(self) -> None:
+        situation = self.situation
+        ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
+        if situation is None or ev is None or self.sender.tracker.pending_for_event(ev.id):
+            return  # a pending command is never sent twice
+        if time.monotonic() - self._last_click < CLICK_GUARD_S:
+            return  # the second half of a double click is not a second dispatch
+        uid = self._recommended_unit(situation, ev)
+        if uid is None:
+            return
+        self._last_click = time.monotonic()
+        self.sender(Command(id=new_command_id(), kind=CommandKind.DISPATCH, event_id=ev.id, unit_id=uid))
+        self.refresh()
+        QTimer.singleShot(int(CLICK_GUARD_S * 1000) + 50, self.widget, self.refresh)
+
+
+# ------------------------------------------------------------------------------------- factory
+
+
+def build_panel(
+    spec: Panel,
+    lang: str,
+    selection: Selection,
+    sender: CommandSender,
+    center: tuple[float, float, float] | None,
+    risk_points: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None,
+) -> PanelBase:
+    kind = spec.kind
+    if kind is PanelKind.EVENTS:
+        return EventsPanel(spec, lang, selection, sender)
+    if kind is PanelKind.TILES:
+        return TilesPanel(spec, lang)
+    if kind is PanelKind.INDICATOR:
+        return IndicatorPanel(spec, lang)
+    if kind is PanelKind.TREND:
+        return TrendPanel(spec, lang)
+    if kind is PanelKind.MAP:
+        return MapPanel(spec, lang, selection, center, risk_points)
+    if kind is PanelKind.DISPATCH:
+        return DispatchPanelPresenter(spec, lang, selection, sender)
+    raise ValueError(f"panel kind {kind.value!r} has no widget yet")

@@ -1,0 +1,290 @@
+"""The wall: one frameless full-screen window per screen, the operator console, hot-plug.
+
+Every runway view is fed from one frame timer: the model's changes are taken once per frame and
+fanned out to all views, so every screen shows the same consistent instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cockpit.app.panels import CommandSender, Frame
+from cockpit.app.runway_spec import RunwayError, RunwaySpec
+from cockpit.app.runway_view import RunwayView, pinned_alarms, screen_window_flags
+from cockpit.app.wall_layout import Assignment, ScreenInfo, WallLayout, assign
+from cockpit.feed import ConnectionState
+from cockpit.model import Situation
+from widgets.status_bar import LinkLevel
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33
+"""The wall's steady frame period (about 30 Hz)."""
+FLASH_MS = 500
+"""All banners flash in step: one phase every 500 ms (1 Hz, under the 3 Hz limit)."""
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Wall", text)
+
+
+def screen_info(screen: QScreen) -> ScreenInfo:
+    g = screen.geometry()
+    return ScreenInfo(
+        screen.name(),
+        screen.manufacturer(),
+        screen.model(),
+        screen.serialNumber(),
+        g.x(),
+        g.y(),
+        g.width(),
+        g.height(),
+    )
+
+
+class ScreenWindow(QMainWindow):
+    """A frameless window filling one screen, showing one runway."""
+
+    def __init__(self, view: RunwayView, screen: ScreenInfo) -> None:
+        super().__init__(None, screen_window_flags())
+        self.view = view
+        self.screen_info = screen
+        self.setObjectName(f"screen-{view.spec.id}")
+        self.setWindowTitle(view.spec.id)
+        self.setCentralWidget(view)
+        self.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
+
+
+class ConsoleWindow(QMainWindow):
+    """The operator console: which runway is on which screen, and the runways with no screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("console")
+        self.setWindowTitle(tr("Cockpit · operator console"))
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        host = QWidget()
+        layout = QVBoxLayout(host)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([tr("Runway"), tr("Screen"), tr("Geometry")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table, 1)
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        layout.addWidget(self.problems)
+        self.tabs.addTab(host, tr("Wall"))
+        self.views: dict[str, RunwayView] = {}
+
+    def show_assignment(self, titles: dict[str, str], assignment: Assignment, screens: int) -> None:
+        rows = [
+            (rid, s.key, f"{s.width}×{s.height} @ {s.x},{s.y}") for rid, s in assignment.on_screen.items()
+        ]
+        rows += [(rid, tr("console"), "") for rid in assignment.on_console]
+        self.table.setRowCount(len(rows))
+        for i, (rid, where, geom) in enumerate(rows):
+            for j, text in enumerate((titles.get(rid, rid), where, geom)):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.summary.setText(
+            tr("{placed} runways on {screens} screens; {console} in this console").format(
+                placed=len(assignment.on_screen), screens=screens, console=len(assignment.on_console)
+            )
+        )
+
+    def show_problems(self, problems: Sequence[str]) -> None:
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+
+    def hold(self, view: RunwayView) -> None:
+        """Show a runway that has no screen in a tab of its own."""
+        if view.spec.id not in self.views:
+            self.views[view.spec.id] = view
+            self.tabs.addTab(view, view.title.text())
+
+    def release(self, view: RunwayView) -> None:
+        if self.views.pop(view.spec.id, None) is not None:
+            self.tabs.removeTab(self.tabs.indexOf(view))
+
+
+class Wall(QObject):
+    """Builds the runway views, places them on screens and keeps them in step with the model.
+
+    Args:
+        runways: Loaded runway files.
+        errors: Runway files that were refused; shown on the console, the wall starts anyway.
+        layout: The wall layout.
+        situation: The live model.
+        sender: Sends the operator's commands.
+        link: Returns the link's state, label level, age and detail for the status lines.
+        lang: Language of titles.
+        risk_points: The map's risk-point layer source.
+    """
+
+    def __init__(
+        self,
+        runways: Sequence[RunwaySpec],
+        errors: Sequence[RunwayError],
+        layout: WallLayout,
+        situation: Situation,
+        sender: CommandSender,
+        link: Callable[[], tuple[ConnectionState, str, LinkLevel, str]],
+        lang: str,
+        risk_points: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.layout = layout
+        self.situation = situation
+        self.link = link
+        self.views = {r.id: RunwayView(r, lang, sender, risk_points) for r in runways}
+        self.order = [r.id for r in runways]
+        self.windows: dict[str, ScreenWindow] = {}
+        self.console = ConsoleWindow()
+        self.problems = [str(e) for e in errors]
+        self.console.show_problems(self.problems)
+        self.assignment = Assignment({}, list(self.order), [])
+        self.screens: list[ScreenInfo] = []
+        self.frames = 0
+        self.newest_ts = 0
+        self._flash = False
+        self._last_slow = 0.0
+        self._last_sample = 0.0
+        self.timer = QTimer(self.console)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.frame)
+        self.flash_timer = QTimer(self.console)
+        self.flash_timer.setInterval(FLASH_MS)
+        self.flash_timer.timeout.connect(self._on_flash_timer_timeout)
+        sender.on_sent.append(self.commands_changed)
+
+    # --------------------------------------------------------------------------- placement
+
+    def place(self, screens: Sequence[ScreenInfo]) -> Assignment:
+        """Put runways on ``screens`` (again, after a hot-plug); the rest go to the console."""
+        self.screens = list(screens)
+        new = assign(self.layout, screens, self.order)
+        for rid, view in self.views.items():
+            screen = new.on_screen.get(rid)
+            window = self.windows.get(rid)
+            if screen is None:
+                if window is not None:
+                    window.takeCentralWidget()
+                    window.close()
+                    window.deleteLater()
+                    del self.windows[rid]
+                self.console.hold(view)
+                continue
+            self.console.release(view)
+            if window is None:
+                window = ScreenWindow(view, screen)
+                view.setVisible(True)  # a console tab that was not current left it hidden
+                self.windows[rid] = window
+            elif window.screen_info != screen:
+                window.screen_info = screen
+                window.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
+        self.assignment = new
+        titles = {rid: v.title.text() for rid, v in self.views.items()}
+        self.console.show_assignment(titles, new, len(screens))
+        log.info(
+            "wall: %s on screens; %s in the console",
+            ", ".join(f"{r}→{s.key}" for r, s in new.on_screen.items()) or "nothing",
+            ", ".join(new.on_console) or "nothing",
+        )
+        return new
+
+    def show(self, full_screen: bool = True) -> None:
+        for window in self.windows.values():
+            if full_screen:
+                window.showFullScreen()
+            else:
+                window.show()
+        self.console.show()
+
+    def watch_screens(self, app: QGuiApplication) -> None:
+        """Re-place runways when a screen is added or removed (hot-plug)."""
+        app.screenAdded.connect(self._on_app_screens_changed)
+        app.screenRemoved.connect(self._on_app_screens_changed)
+
+    def _on_app_screens_changed(self, _screen: QScreen) -> None:
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            QTimer.singleShot(0, self.console, lambda: self._replace_on(app))
+
+    def _replace_on(self, app: QGuiApplication) -> None:
+        self.place([screen_info(s) for s in app.screens()])
+        self.show()
+
+    # --------------------------------------------------------------------------- per frame
+
+    def start(self) -> None:
+        self.timer.start()
+        self.flash_timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.flash_timer.stop()
+
+    def close(self) -> None:
+        """Stop and delete every window, in order: timers first, then the screens, then the console."""
+        self.stop()
+        for window in self.windows.values():
+            window.close()
+            window.deleteLater()
+        self.windows.clear()
+        self.console.close()
+        self.console.deleteLater()
+
+    def commands_changed(self) -> None:
+        for view in self.views.values():
+            view.mark_commands_changed()
+
+    def frame(self) -> None:
+        """Take the model's changes once and show them on every screen."""
+        self.frames += 1
+        changes = self.situation.take_changes()
+        self.newest_ts = max(self.newest_ts, changes.newest_ts)
+        now = time.monotonic()
+        slow = now - self._last_slow >= 0.5
+        sample = now - self._last_sample >= 1.0
+        if slow:
+            self._last_slow = now
+        if sample:
+            self._last_sample = now
+        state, label, level, detail = self.link()
+        server_now = self.situation.server_now(time.time_ns() // 1_000_000)
+        frame = Frame(changes, state is ConnectionState.LIVE, server_now, sample, slow)
+        pinned = pinned_alarms(self.situation) if slow else []
+        age = (server_now - self.newest_ts) / 1000 if self.newest_ts else None
+        for view in self.views.values():
+            view.update_frame(frame, self.situation, pinned)
+            if slow:
+                view.status.set_status(label, level, age, detail)
+
+    def _on_flash_timer_timeout(self) -> None:
+        self._flash = not self._flash
+        for view in self.views.values():
+            view.set_flash_phase(self._flash)
+
+    def set_mode(self, text: str) -> None:
+        for view in self.views.values():
+            view.set_mode(text)

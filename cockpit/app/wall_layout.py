@@ -1,0 +1,165 @@
+"""Which runway goes on which screen: the wall-layout file and screen matching (no Qt).
+
+Screens are matched by what identifies the panel itself (name, manufacturer, model, serial), never
+by list position, which changes when a cable is moved. A layout entry with no ``match`` takes the
+next screen no other entry claimed, in left-to-right, top-to-bottom order. Runways that get no
+screen go to the operator console, and so do the runways of a screen that is unplugged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenInfo:
+    """One display as the operating system reports it."""
+
+    name: str
+    manufacturer: str
+    model: str
+    serial: str
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def key(self) -> str:
+        """A stable identity for logs and the console: serial if known, else model and name."""
+        return self.serial or f"{self.manufacturer} {self.model} {self.name}".strip()
+
+
+class ScreenMatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What a layout entry requires of its screen; every given field must match exactly."""
+
+    name: str = ""
+    manufacturer: str = ""
+    model: str = ""
+    serial: str = ""
+
+    def accepts(self, s: ScreenInfo) -> bool:
+        return all(
+            not want or want == have
+            for want, have in (
+                (self.name, s.name),
+                (self.manufacturer, s.manufacturer),
+                (self.model, s.model),
+                (self.serial, s.serial),
+            )
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name or self.manufacturer or self.model or self.serial)
+
+
+class LayoutEntry(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    runway: str
+    match: ScreenMatch = msgspec.field(default_factory=ScreenMatch)
+
+
+class WallLayout(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A wall-layout file (``assets/walls/*.yaml`` or the site's own)."""
+
+    screens: list[LayoutEntry]
+    spanning: bool = False
+    """One window across all screens, for wall controllers that present one large display."""
+    font_scale: float = 1.0
+
+
+class LayoutError(ValueError):
+    """A wall-layout file that cannot be used, with its path and why."""
+
+
+def load_layout(path: Path) -> WallLayout:
+    """Read and validate a wall-layout file.
+
+    Raises:
+        LayoutError: unreadable, not YAML, or not a valid layout.
+    """
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LayoutError(f"{path}: cannot read the wall layout: {exc}") from exc
+    try:
+        layout = msgspec.convert(data, WallLayout)
+    except msgspec.ValidationError as exc:
+        raise LayoutError(f"{path}: {exc}") from exc
+    if not layout.screens:
+        raise LayoutError(f"{path}: a wall layout needs at least one screen entry")
+    if not 0.25 <= layout.font_scale <= 8:
+        raise LayoutError(f"{path}: font_scale {layout.font_scale} is outside 0.25..8")
+    return layout
+
+
+def reading_order(screens: Sequence[ScreenInfo]) -> list[ScreenInfo]:
+    """Screens left to right, then top to bottom (rows by their top edge)."""
+    return sorted(screens, key=lambda s: (s.y // max(1, s.height // 2), s.x))
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The outcome of matching a layout to the screens present."""
+
+    on_screen: dict[str, ScreenInfo]
+    """Runway id → its screen."""
+    on_console: list[str]
+    """Runways with no screen: shown in the operator console."""
+    unused: list[ScreenInfo]
+    """Screens no runway took."""
+
+
+def assign(layout: WallLayout, screens: Sequence[ScreenInfo], runways: Sequence[str]) -> Assignment:
+    """Put each known runway of the layout on a screen.
+
+    Entries with a ``match`` claim the first free screen they accept; then entries without one take
+    the free screens in reading order. Runways the layout names but that did not load go nowhere
+    (the caller has already reported them); loaded runways the layout does not name, and entries
+    left without a screen, go to the console.
+    """
+    free = reading_order(screens)
+    placed: dict[str, ScreenInfo] = {}
+    entries = [e for e in layout.screens if e.runway in runways]
+    for entry in entries:
+        if entry.match.empty or entry.runway in placed:
+            continue
+        screen = next((s for s in free if entry.match.accepts(s)), None)
+        if screen is not None:
+            placed[entry.runway] = screen
+            free.remove(screen)
+    for entry in entries:
+        if entry.match.empty and entry.runway not in placed and free:
+            placed[entry.runway] = free.pop(0)
+    console = [r for r in runways if r not in placed]
+    return Assignment(placed, console, free)
+
+
+def virtual_screens(n: int, width: int = 1920, height: int = 1080, columns: int = 0) -> list[ScreenInfo]:
+    """N virtual screens tiling one large one (for Xvfb, offscreen tests and screenshots).
+
+    Xvfb cannot fake several monitors (RandR and Xinerama both gave one screen here), so
+    ``--screens N`` lays the wall out on descriptors like these.
+    """
+    if n < 1:
+        raise ValueError("at least one screen")
+    cols = columns or min(n, 2 if n == 4 else n)
+    return [
+        ScreenInfo(
+            name=f"virtual-{i + 1}",
+            manufacturer="cockpit",
+            model="virtual",
+            serial=f"V{i + 1:03d}",
+            x=(i % cols) * width,
+            y=(i // cols) * height,
+            width=width,
+            height=height,
+        )
+        for i in range(n)
+    ]

@@ -1,0 +1,100 @@
+"""Screens are matched by identity, never position; unplugged screens' runways move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
+
+from cockpit.app.wall_layout import (
+    LayoutEntry,
+    LayoutError,
+    ScreenInfo,
+    ScreenMatch,
+    WallLayout,
+    assign,
+    load_layout,
+    reading_order,
+    virtual_screens,
+)
+
+RUNWAYS = ["overview", "forest_fire", "flood", "traffic", "water_supply"]
+
+
+def screen(name: str, serial: str, x: int, y: int = 0) -> ScreenInfo:
+    return ScreenInfo(name, "Samsung", "QM55B", serial, x, y, 3840, 2160)
+
+
+def test_matching_is_by_identity_not_position() -> None:
+    layout = WallLayout(
+        screens=[
+            LayoutEntry("flood", ScreenMatch(serial="S-3")),
+            LayoutEntry("overview"),
+            LayoutEntry("traffic"),
+        ]
+    )
+    a = [screen("DP-1", "S-1", 0), screen("DP-2", "S-2", 3840), screen("DP-3", "S-3", 7680)]
+    first = assign(layout, a, RUNWAYS)
+    # The cables are swapped: the OS now lists the panels in another order with other names.
+    b = [screen("DP-3", "S-2", 3840), screen("DP-1", "S-3", 7680), screen("DP-2", "S-1", 0)]
+    second = assign(layout, b, RUNWAYS)
+    assert first.on_screen["flood"].serial == second.on_screen["flood"].serial == "S-3"
+    assert first.on_screen["overview"].x == 0 and second.on_screen["overview"].x == 0
+    assert set(first.on_console) == {"forest_fire", "water_supply"}
+
+
+def test_unplugged_screen_sends_its_runway_to_a_free_screen_or_the_console() -> None:
+    layout = load_layout(Path(__file__).resolve().parents[2] / "assets" / "walls" / "default.yaml")
+    six = virtual_screens(6)
+    before = assign(layout, six, RUNWAYS)
+    assert len(before.on_screen) == 5 and len(before.unused) == 1
+    gone = before.on_screen["flood"]
+    after = assign(layout, [s for s in six if s != gone], RUNWAYS)
+    assert "flood" in after.on_screen and after.on_screen["flood"] != gone  # the spare screen took it
+    fewer = assign(layout, six[:3], RUNWAYS)
+    assert fewer.on_console == ["traffic", "water_supply"]
+
+
+def test_reading_order_is_rows_then_columns() -> None:
+    s = virtual_screens(4)  # a 2×2 wall
+    shuffled = [s[3], s[1], s[2], s[0]]
+    assert [x.name for x in reading_order(shuffled)] == ["virtual-1", "virtual-2", "virtual-3", "virtual-4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("screens: []\n", "at least one screen"),
+        ("screens:\n  - runway: overview\n    match: {colour: red}\n", "unknown field `colour`"),
+        ("screens:\n  - runway: overview\nfont_scale: 20\n", "font_scale"),
+        ("[1, 2", "cannot read"),
+    ],
+)
+def test_bad_layout_is_refused_with_reason(tmp_path: Path, text: str, reason: str) -> None:
+    p = tmp_path / "wall.yaml"
+    p.write_text(text)
+    with pytest.raises(LayoutError, match=reason):
+        load_layout(p)
+
+
+def test_wall_moves_a_runway_to_the_console_tab_and_back(qapp: QApplication) -> None:
+    from cockpit.app.wiring import Cockpit
+    from cockpit.feed import Identity
+
+    c = Cockpit(["ws://127.0.0.1:9"], Identity("t", "o", "viewer"))
+    try:
+        c.wall.place(virtual_screens(5))
+        assert set(c.wall.windows) == set(RUNWAYS) and c.wall.console.tabs.count() == 1
+        c.wall.place(virtual_screens(4))  # one screen unplugged
+        assert "water_supply" not in c.wall.windows
+        assert c.wall.console.tabs.count() == 2
+        assert c.wall.console.tabs.indexOf(c.wall.views["water_supply"]) == 1
+        c.wall.place(virtual_screens(5))  # plugged back in
+        assert "water_supply" in c.wall.windows and c.wall.console.tabs.count() == 1
+        assert c.wall.windows["water_supply"].centralWidget() is c.wall.views["water_supply"]
+        assert not c.wall.views["water_supply"].isHidden()
+    finally:
+        c.wall.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
