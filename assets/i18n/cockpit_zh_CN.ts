@@ -231,22 +231,22 @@
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="108"/>
+        <location filename="../../cockpit/app/wiring.py" line="109"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="109"/>
+        <location filename="../../cockpit/app/wiring.py" line="110"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="110"/>
+        <location filename="../../cockpit/app/wiring.py" line="111"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="111"/>
+        <location filename="../../cockpit/app/wiring.py" line="112"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
@@ -488,6 +488,7 @@
     </message>
     <message>
         <location filename="../../cockpit/app/names.py" line="35"/>
+        <location filename="../../cockpit/app/names.py" line="66"/>
         <source>Signal plan changed</source>
         <translation>信号配时已调整</translation>
     </message>
@@ -582,12 +583,32 @@
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="83"/>
+        <location filename="../../cockpit/app/names.py" line="62"/>
+        <source>Projected fire spread</source>
+        <translation>预测火势蔓延</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="63"/>
+        <source>Inundation area</source>
+        <translation>淹没范围</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="64"/>
+        <source>Road closed</source>
+        <translation>道路封闭</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="65"/>
+        <source>Affected area</source>
+        <translation>影响范围</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="96"/>
         <source>{kind} {number} ({district})</source>
         <translation>{district}{kind} {number}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="97"/>
+        <location filename="../../cockpit/app/names.py" line="110"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -746,47 +767,47 @@
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="693"/>
+        <location filename="../../cockpit/app/panels.py" line="696"/>
         <source>stale</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="750"/>
+        <location filename="../../cockpit/app/panels.py" line="753"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="768"/>
+        <location filename="../../cockpit/app/panels.py" line="771"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="772"/>
+        <location filename="../../cockpit/app/panels.py" line="775"/>
         <source>{unit}: queued, link down; sends when it is back</source>
         <translation>{unit}：链路中断，已排队，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="776"/>
+        <location filename="../../cockpit/app/panels.py" line="779"/>
         <source>{unit}: sent, waiting for answer (try {n})</source>
         <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="780"/>
+        <location filename="../../cockpit/app/panels.py" line="783"/>
         <source>{unit}: no response after {n} tries</source>
         <translation>{unit}：{n} 次尝试均无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="782"/>
+        <location filename="../../cockpit/app/panels.py" line="785"/>
         <source>{unit}: not sent, the backend restarted; check the event again</source>
         <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="786"/>
+        <location filename="../../cockpit/app/panels.py" line="789"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="792"/>
+        <location filename="../../cockpit/app/panels.py" line="795"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
@@ -866,39 +887,49 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="80"/>
+        <location filename="../../cockpit/app/wall.py" line="83"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="89"/>
+        <location filename="../../cockpit/app/wall.py" line="99"/>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="119"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="89"/>
+        <location filename="../../cockpit/app/wall.py" line="119"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="89"/>
+        <location filename="../../cockpit/app/wall.py" line="119"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="97"/>
+        <location filename="../../cockpit/app/wall.py" line="127"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="104"/>
+        <location filename="../../cockpit/app/wall.py" line="134"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="110"/>
+        <location filename="../../cockpit/app/wall.py" line="140"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="168"/>
+        <source>Shelving is not available yet: the alarm stays on the wall.</source>
+        <translation>暂不支持搁置：告警仍保留在大屏上。</translation>
     </message>
 </context>
 </TS>

@@ -58,6 +58,15 @@ _UNIT_KINDS: dict[str, object] = {
 }
 
 
+_OVERLAY_KINDS: dict[str, object] = {
+    "fire_spread": QT_TRANSLATE_NOOP("Names", "Projected fire spread"),
+    "inundation": QT_TRANSLATE_NOOP("Names", "Inundation area"),
+    "road_closure": QT_TRANSLATE_NOOP("Names", "Road closed"),
+    "affected_area": QT_TRANSLATE_NOOP("Names", "Affected area"),
+    "signal_plan": QT_TRANSLATE_NOOP("Names", "Signal plan changed"),
+}
+
+
 def _t(table: dict[str, object], code: str, fallback: str) -> str:
     source = table.get(code)
     return QCoreApplication.translate("Names", str(source)) if source else fallback
@@ -69,6 +78,10 @@ def district_name(code: str) -> str:
 
 def event_type_name(code: str, fallback: str) -> str:
     return _t(_EVENT_TYPES, code, fallback or code)
+
+
+def overlay_kind_name(code: str, fallback: str) -> str:
+    return _t(_OVERLAY_KINDS, code, fallback or code)
 
 
 def sensor_kind_name(code: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from cockpit.app.commands import CommandTracker, Phase, Tracked
-from cockpit.app.names import district_name, event_type_name, sensor_kind_name, unit_label
+from cockpit.app.names import district_name, event_type_name, overlay_kind_name, sensor_kind_name, unit_label
 from cockpit.app.runway_spec import Panel, PanelKind, Selector
 from cockpit.model import ChangeSet, EventRecord, Situation
 from cockpit.model.situation import OverlayRecord
@@ -601,6 +601,7 @@ class MapPanel(PanelBase):
     ) -> None:
         self.map = MapView()
         super().__init__(spec, lang, self.map)
+        self.lang = lang
         self.selection = selection
         for name in spec.layers:
             if name in LAYER_STYLES:
@@ -670,7 +671,9 @@ class MapPanel(PanelBase):
         for oid in self._overlay_ids - wanted.keys():
             self.map.set_overlay(oid, None)
         for oid, o in wanted.items():
-            feature = {"type": "Feature", "properties": {"label": o.label}, "geometry": o.geojson()}
+            # The backend's label is in the backend's language; a Chinese wall names the kind instead.
+            label = o.label if self.lang == "en" and o.label else overlay_kind_name(o.kind, o.label)
+            feature = {"type": "Feature", "properties": {"label": label}, "geometry": o.geojson()}
             try:
                 self.map.set_overlay(oid, feature, OVERLAY_STYLES.get(o.kind))
             except ValueError as exc:  # a malformed shape from the backend: skip it, say why

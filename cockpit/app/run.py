@@ -112,6 +112,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
         if args.screenshot is not None:
             wall.frame()
             shots: list[tuple[str, QWidget]] = [(rid, w) for rid, w in wall.windows.items()]
+            wall.console.tabs.setCurrentIndex(0)  # the console as it opens: the wall's assignment
             shots.append(("console", wall.console))
             written = save_screenshots(shots, args.screenshot)
             for path in written:

@@ -166,5 +166,23 @@ def pinned_alarms(situation: Situation) -> list[AlarmRow]:
     return rows
 
 
+def alarm_rows(situation: Situation, operator: str) -> list[AlarmRow]:
+    """Every open event as an alarm row (ISA-18.2 display states) for the console's list."""
+    rows = []
+    for e in situation.open_events():
+        rows.append(
+            AlarmRow(
+                id=e.id,
+                severity=WidgetSeverity(int(e.severity)),
+                time_text=time.strftime("%H:%M:%S", time.localtime(e.time_ms / 1000)),
+                source=district_name(e.district),
+                message=event_type_name(e.type, e.title),
+                active=e.active,
+                acknowledged=e.state is not EventState.NEW,
+            )
+        )
+    return rows
+
+
 def screen_window_flags() -> Qt.WindowType:
     return Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cockpit.app.panels import CommandSender, Frame
-from cockpit.app.runway_spec import RunwayError, RunwaySpec
-from cockpit.app.runway_view import RunwayView, pinned_alarms, screen_window_flags
+from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
+from cockpit.app.runway_spec import Panel, PanelKind, RunwayError, RunwaySpec
+from cockpit.app.runway_view import RunwayView, alarm_rows, pinned_alarms, screen_window_flags
 from cockpit.app.wall_layout import Assignment, ScreenInfo, WallLayout, assign
 from cockpit.feed import ConnectionState
 from cockpit.model import Situation
+from cockpit.protocol.messages import Command, CommandKind
+from widgets.alarm_list import AlarmListView
 from widgets.status_bar import LinkLevel
 
 log = logging.getLogger(__name__)
@@ -74,14 +77,41 @@ class ScreenWindow(QMainWindow):
 class ConsoleWindow(QMainWindow):
     """The operator console: which runway is on which screen, and the runways with no screen."""
 
-    def __init__(self) -> None:
+    def __init__(self, sender: CommandSender, lang: str) -> None:
         super().__init__()
         self.setObjectName("console")
         self.setWindowTitle(tr("Cockpit · operator console"))
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         host = QWidget()
-        layout = QVBoxLayout(host)
+        columns = QHBoxLayout(host)
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        columns.addWidget(left, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        columns.addWidget(right, 3)
+        # The desk's own alarm list and dispatch, for the officer at the console.
+        self.selection = Selection()
+        self.command_sender = sender
+        alarms_title = QLabel(tr("Alarms"))
+        alarms_title.setObjectName("sectionTitle")
+        right_layout.addWidget(alarms_title)
+        self.alarms = AlarmListView()
+        right_layout.addWidget(self.alarms, 3)
+        self.dispatch = DispatchPanelPresenter(
+            Panel(kind=PanelKind.DISPATCH, at=(0, 0, 1, 1)), lang, self.selection, sender
+        )
+        right_layout.addWidget(self.dispatch.widget, 1)
+        self.alarms.selection_changed.connect(self._on_alarms_selection_changed)
+        self.alarms.acknowledge_requested.connect(self._on_alarms_acknowledge_requested)
+        self.alarms.shelve_requested.connect(self._on_alarms_shelve_requested)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        right_layout.addWidget(self.notice)
+        self.selection.changed.connect(self._on_selection_changed)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -111,6 +141,31 @@ class ConsoleWindow(QMainWindow):
                 placed=len(assignment.on_screen), screens=screens, console=len(assignment.on_console)
             )
         )
+
+    def update_frame(self, frame: Frame, situation: Situation, operator: str) -> None:
+        self.dispatch.update(frame, situation)
+        ch = frame.changes
+        if frame.slow or ch.events or ch.replaced:
+            self.alarms.set_rows(alarm_rows(situation, operator))
+            if self.selection.event_id is None and situation.open_events():
+                self.selection.select(situation.open_events()[0].id)
+
+    def _on_alarms_selection_changed(self, event_id: str) -> None:
+        if event_id:
+            self.selection.select(event_id)
+
+    def _on_selection_changed(self, event_id: str) -> None:
+        if self.alarms.selected_alarm_id() != event_id:
+            self.alarms.select_alarm(event_id)
+
+    def _on_alarms_acknowledge_requested(self, event_id: str, _occurrence: int) -> None:
+        self.command_sender(Command(id=new_command_id(), kind=CommandKind.ACKNOWLEDGE, event_id=event_id))
+
+    def _on_alarms_shelve_requested(self, event_id: str) -> None:
+        # Shelving (with permission, reason and expiry) comes with the alarm model; until then say
+        # so instead of a button that silently does nothing.
+        log.info("shelve of %s asked for; not available yet", event_id)
+        self.notice.setText(tr("Shelving is not available yet: the alarm stays on the wall."))
 
     def show_problems(self, problems: Sequence[str]) -> None:
         self.problems.setText("\n".join(problems))
@@ -159,7 +214,8 @@ class Wall(QObject):
         self.views = {r.id: RunwayView(r, lang, sender, risk_points) for r in runways}
         self.order = [r.id for r in runways]
         self.windows: dict[str, ScreenWindow] = {}
-        self.console = ConsoleWindow()
+        self.console = ConsoleWindow(sender, lang)
+        self.operator = ""
         self.problems = [str(e) for e in errors]
         self.console.show_problems(self.problems)
         self.assignment = Assignment({}, list(self.order), [])
@@ -279,6 +335,7 @@ class Wall(QObject):
             view.update_frame(frame, self.situation, pinned)
             if slow:
                 view.status.set_status(label, level, age, detail)
+        self.console.update_frame(frame, self.situation, self.operator)
 
     def _on_flash_timer_timeout(self) -> None:
         self._flash = not self._flash

@@ -99,6 +99,7 @@ class Cockpit:
             lang,
             demo_risk_points,
         )
+        self.wall.operator = identity.operator
 
     def _link(self) -> tuple[ConnectionState, str, LinkLevel, str]:
         feed = self.feed
