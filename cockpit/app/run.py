@@ -112,6 +112,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
         if args.screenshot is not None:
             wall.frame()
             shots: list[tuple[str, QWidget]] = [(rid, w) for rid, w in wall.windows.items()]
+            if wall.span is not None:  # spanning: the whole display, and each runway's cell
+                shots.append(("wall", wall.span))
+                shots += [(rid, wall.views[rid]) for rid in wall.assignment.on_screen]
             wall.console.tabs.setCurrentIndex(0)  # the console as it opens: the wall's assignment
             shots.append(("console", wall.console))
             written = save_screenshots(shots, args.screenshot)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
 from cockpit.app.runway_spec import Panel, PanelKind, RunwayError, RunwaySpec
 from cockpit.app.runway_view import RunwayView, alarm_rows, pinned_alarms, screen_window_flags
-from cockpit.app.wall_layout import Assignment, ScreenInfo, WallLayout, assign
+from cockpit.app.wall_layout import Assignment, ScreenInfo, WallLayout, assign, span_cells
 from cockpit.feed import ConnectionState
 from cockpit.model import Situation
 from cockpit.protocol.messages import Command, CommandKind
@@ -72,6 +72,25 @@ class ScreenWindow(QMainWindow):
         self.setWindowTitle(view.spec.id)
         self.setCentralWidget(view)
         self.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
+
+
+class SpanWindow(QMainWindow):
+    """One frameless window over a wall controller's single large display, runways as tiles."""
+
+    def __init__(self) -> None:
+        super().__init__(None, screen_window_flags())
+        self.setObjectName("span")
+        self.setWindowTitle("cockpit wall")
+        self.host = QWidget()
+        self.setCentralWidget(self.host)
+
+    def lay_out(self, display: ScreenInfo, placed: dict[str, tuple[RunwayView, ScreenInfo]]) -> None:
+        self.setGeometry(QRect(display.x, display.y, display.width, display.height))
+        self.host.resize(display.width, display.height)
+        for view, cell in placed.values():  # absolute cells: each runway exactly on its panel
+            view.setParent(self.host)
+            view.setGeometry(QRect(cell.x - display.x, cell.y - display.y, cell.width, cell.height))
+            view.show()
 
 
 class ConsoleWindow(QMainWindow):
@@ -214,6 +233,7 @@ class Wall(QObject):
         self.views = {r.id: RunwayView(r, lang, sender, risk_points) for r in runways}
         self.order = [r.id for r in runways]
         self.windows: dict[str, ScreenWindow] = {}
+        self.span: SpanWindow | None = None
         self.console = ConsoleWindow(sender, lang)
         self.operator = ""
         self.problems = [str(e) for e in errors]
@@ -238,6 +258,8 @@ class Wall(QObject):
     def place(self, screens: Sequence[ScreenInfo]) -> Assignment:
         """Put runways on ``screens`` (again, after a hot-plug); the rest go to the console."""
         self.screens = list(screens)
+        if self.layout.spanning and screens:
+            return self._place_spanning(screens)
         new = assign(self.layout, screens, self.order)
         for rid, view in self.views.items():
             screen = new.on_screen.get(rid)
@@ -268,7 +290,36 @@ class Wall(QObject):
         )
         return new
 
+    def _place_spanning(self, screens: Sequence[ScreenInfo]) -> Assignment:
+        display = max(screens, key=lambda s: s.width * s.height)
+        cells = span_cells(display, len(self.layout.screens), self.layout.tiles)
+        new = assign(self.layout, cells, self.order)
+        for rid in list(self.windows):  # per-screen windows give way to the one spanning window
+            window = self.windows.pop(rid)
+            window.takeCentralWidget()
+            window.close()
+            window.deleteLater()
+        if self.span is None:
+            self.span = SpanWindow()
+        self.span.lay_out(display, {rid: (self.views[rid], cell) for rid, cell in new.on_screen.items()})
+        for rid, view in self.views.items():
+            if rid in new.on_screen:
+                self.console.release(view)
+                view.setVisible(True)
+            else:
+                self.console.hold(view)
+        self.assignment = new
+        titles = {rid: v.title.text() for rid, v in self.views.items()}
+        self.console.show_assignment(titles, new, 1)
+        log.info("wall: spanning %s with %d runways", display.key, len(new.on_screen))
+        return new
+
     def show(self, full_screen: bool = True) -> None:
+        if self.span is not None and self.layout.spanning:
+            if full_screen:
+                self.span.showFullScreen()
+            else:
+                self.span.show()
         for window in self.windows.values():
             if full_screen:
                 window.showFullScreen()
@@ -303,6 +354,10 @@ class Wall(QObject):
     def close(self) -> None:
         """Stop and delete every window, in order: timers first, then the screens, then the console."""
         self.stop()
+        if self.span is not None:
+            self.span.close()
+            self.span.deleteLater()
+            self.span = None
         for window in self.windows.values():
             window.close()
             window.deleteLater()

@@ -70,7 +70,10 @@ class WallLayout(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
 
     screens: list[LayoutEntry]
     spanning: bool = False
-    """One window across all screens, for wall controllers that present one large display."""
+    """One window across the largest display, for wall controllers that present the whole wall as
+    one large display; ``tiles`` splits it into the panels the runways are laid on."""
+    tiles: tuple[int, int] = (0, 0)
+    """Columns and rows of the spanning display (0, 0: two rows when more than three runways)."""
     font_scale: float = 1.0
 
 
@@ -139,6 +142,28 @@ def assign(layout: WallLayout, screens: Sequence[ScreenInfo], runways: Sequence[
             placed[entry.runway] = free.pop(0)
     console = [r for r in runways if r not in placed]
     return Assignment(placed, console, free)
+
+
+def span_cells(display: ScreenInfo, n: int, tiles: tuple[int, int] = (0, 0)) -> list[ScreenInfo]:
+    """Split one large display into the cells of a spanning wall, in reading order."""
+    cols, rows = tiles
+    if cols <= 0 or rows <= 0:
+        rows = 1 if n <= 3 else 2
+        cols = max(1, -(-n // rows))
+    w, h = display.width // cols, display.height // rows
+    return [
+        ScreenInfo(
+            name=f"{display.name}#{i + 1}",
+            manufacturer=display.manufacturer,
+            model=display.model,
+            serial=f"{display.serial}#{i + 1}" if display.serial else "",
+            x=display.x + (i % cols) * w,
+            y=display.y + (i // cols) * h,
+            width=w,
+            height=h,
+        )
+        for i in range(cols * rows)
+    ]
 
 
 def virtual_screens(n: int, width: int = 1920, height: int = 1080, columns: int = 0) -> list[ScreenInfo]:

@@ -98,3 +98,29 @@ def test_wall_moves_a_runway_to_the_console_tab_and_back(qapp: QApplication) -> 
     finally:
         c.wall.close()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_spanning_mode_tiles_one_large_display(qapp: QApplication) -> None:
+    from cockpit.app.wiring import Cockpit
+    from cockpit.feed import Identity
+
+    layout = WallLayout(screens=[LayoutEntry(r) for r in RUNWAYS[:4]], spanning=True)
+    c = Cockpit(["ws://127.0.0.1:9"], Identity("t", "o", "viewer"), layout=layout)
+    try:
+        display = ScreenInfo("HDMI-1", "Barco", "UniSee", "W1", 0, 0, 7680, 4320)
+        a = c.wall.place([display])
+        assert c.wall.windows == {} and c.wall.span is not None
+        assert c.wall.span.geometry().width() == 7680
+        cells = {rid: (s.x, s.y, s.width, s.height) for rid, s in a.on_screen.items()}
+        assert cells == {
+            "overview": (0, 0, 3840, 2160),
+            "forest_fire": (3840, 0, 3840, 2160),
+            "flood": (0, 2160, 3840, 2160),
+            "traffic": (3840, 2160, 3840, 2160),
+        }
+        assert c.wall.views["flood"].parent() is c.wall.span.host
+        assert c.wall.views["flood"].geometry().topLeft().y() == 2160
+        assert a.on_console == ["water_supply"]
+    finally:
+        c.wall.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
