@@ -201,7 +201,7 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="98"/>
+        <location filename="../../cockpit/app/run.py" line="99"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
@@ -616,198 +616,198 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="66"/>
+        <location filename="../../cockpit/app/panels.py" line="67"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="67"/>
+        <location filename="../../cockpit/app/panels.py" line="68"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="68"/>
-        <location filename="../../cockpit/app/panels.py" line="77"/>
+        <location filename="../../cockpit/app/panels.py" line="69"/>
+        <location filename="../../cockpit/app/panels.py" line="78"/>
         <source>Dispatched</source>
         <translation>已调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="69"/>
+        <location filename="../../cockpit/app/panels.py" line="70"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="70"/>
+        <location filename="../../cockpit/app/panels.py" line="71"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="76"/>
+        <location filename="../../cockpit/app/panels.py" line="77"/>
         <source>Accepted</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="78"/>
+        <location filename="../../cockpit/app/panels.py" line="79"/>
         <source>Unit acknowledged</source>
         <translation>力量已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="79"/>
+        <location filename="../../cockpit/app/panels.py" line="80"/>
         <source>En route</source>
         <translation>赶赴途中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="80"/>
+        <location filename="../../cockpit/app/panels.py" line="81"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="81"/>
+        <location filename="../../cockpit/app/panels.py" line="82"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="82"/>
+        <location filename="../../cockpit/app/panels.py" line="83"/>
         <source>Failed</source>
         <translation>执行失败</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="83"/>
+        <location filename="../../cockpit/app/panels.py" line="84"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="90"/>
+        <location filename="../../cockpit/app/panels.py" line="91"/>
         <source>your role may not do this</source>
         <translation>当前角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="91"/>
+        <location filename="../../cockpit/app/panels.py" line="92"/>
         <source>the event no longer exists</source>
         <translation>事件已不存在</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="92"/>
+        <location filename="../../cockpit/app/panels.py" line="93"/>
         <source>the event is closed</source>
         <translation>事件已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="93"/>
+        <location filename="../../cockpit/app/panels.py" line="94"/>
         <source>the unit is unknown</source>
         <translation>未知力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="94"/>
+        <location filename="../../cockpit/app/panels.py" line="95"/>
         <source>the unit is busy</source>
         <translation>该力量正在执行任务</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="95"/>
+        <location filename="../../cockpit/app/panels.py" line="96"/>
         <source>a dispatch is still open</source>
         <translation>仍有调度未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="96"/>
+        <location filename="../../cockpit/app/panels.py" line="97"/>
         <source>the backend restarted</source>
         <translation>后台已重启</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="236"/>
+        <location filename="../../cockpit/app/panels.py" line="240"/>
         <source>Live events</source>
         <translation>实时事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="257"/>
+        <location filename="../../cockpit/app/panels.py" line="261"/>
         <source>{title} ({n} open)</source>
         <translation>{title}（{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="261"/>
+        <location filename="../../cockpit/app/panels.py" line="265"/>
         <source>{title} as of {time}: link down, not live ({n} open)</source>
         <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="266"/>
+        <location filename="../../cockpit/app/panels.py" line="270"/>
         <source>{title}: no data yet, link down</source>
         <translation>{title}：尚无数据，链路中断</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="280"/>
+        <location filename="../../cockpit/app/panels.py" line="284"/>
         <source>Cleared, unacknowledged</source>
         <translation>已恢复，未确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="355"/>
+        <location filename="../../cockpit/app/panels.py" line="359"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="410"/>
+        <location filename="../../cockpit/app/panels.py" line="414"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="458"/>
+        <location filename="../../cockpit/app/panels.py" line="488"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="459"/>
+        <location filename="../../cockpit/app/panels.py" line="489"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="460"/>
+        <location filename="../../cockpit/app/panels.py" line="490"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="461"/>
+        <location filename="../../cockpit/app/panels.py" line="491"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="696"/>
+        <location filename="../../cockpit/app/panels.py" line="727"/>
         <source>stale</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="753"/>
+        <location filename="../../cockpit/app/panels.py" line="784"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="771"/>
+        <location filename="../../cockpit/app/panels.py" line="803"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="775"/>
+        <location filename="../../cockpit/app/panels.py" line="807"/>
         <source>{unit}: queued, link down; sends when it is back</source>
         <translation>{unit}：链路中断，已排队，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="779"/>
+        <location filename="../../cockpit/app/panels.py" line="811"/>
         <source>{unit}: sent, waiting for answer (try {n})</source>
         <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="783"/>
+        <location filename="../../cockpit/app/panels.py" line="815"/>
         <source>{unit}: no response after {n} tries</source>
         <translation>{unit}：{n} 次尝试均无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="785"/>
+        <location filename="../../cockpit/app/panels.py" line="817"/>
         <source>{unit}: not sent, the backend restarted; check the event again</source>
         <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="789"/>
+        <location filename="../../cockpit/app/panels.py" line="821"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="795"/>
+        <location filename="../../cockpit/app/panels.py" line="827"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
@@ -887,49 +887,59 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="83"/>
+        <location filename="../../cockpit/app/wall.py" line="110"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="99"/>
+        <location filename="../../cockpit/app/wall.py" line="126"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="119"/>
+        <location filename="../../cockpit/app/wall.py" line="146"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="119"/>
+        <location filename="../../cockpit/app/wall.py" line="146"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="119"/>
+        <location filename="../../cockpit/app/wall.py" line="146"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="127"/>
+        <location filename="../../cockpit/app/wall.py" line="157"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="134"/>
+        <location filename="../../cockpit/app/wall.py" line="164"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="140"/>
+        <location filename="../../cockpit/app/wall.py" line="170"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="168"/>
+        <location filename="../../cockpit/app/wall.py" line="198"/>
         <source>Shelving is not available yet: the alarm stays on the wall.</source>
         <translation>暂不支持搁置：告警仍保留在大屏上。</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="344"/>
+        <source>Wall text is {have:.0f} mm high on a {diag:g}&quot; panel; from {dist:g} m it needs {need:.0f} mm</source>
+        <translation>大屏文字高 {have:.0f} 毫米（{diag:g} 英寸屏）；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="353"/>
+        <source> (too small: raise --scale or set size_for_distance in the wall layout)</source>
+        <translation>（偏小：请调大 --scale，或在大屏布局中设置 size_for_distance）</translation>
     </message>
 </context>
 </TS>

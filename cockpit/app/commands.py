@@ -82,8 +82,12 @@ class CommandTracker:
                 return t
         return None
 
-    def pending_for_event(self, event_id: str) -> bool:
-        return any(t.phase.pending for t in self.commands.values() if t.command.event_id == event_id)
+    def pending_for_event(self, event_id: str, kind: str | None = None) -> bool:
+        return any(
+            t.phase.pending
+            for t in self.commands.values()
+            if t.command.event_id == event_id and (kind is None or t.command.kind == kind)
+        )
 
     def dispatch_state(self, situation: Situation, command_id: str) -> DispatchState | None:
         record = situation.dispatches.get(command_id)

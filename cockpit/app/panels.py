@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from cockpit.app.commands import CommandTracker, Phase, Tracked
@@ -216,6 +217,9 @@ class PanelBase:
     def update(self, frame: Frame, situation: Situation) -> None:
         raise NotImplementedError
 
+    def apply_text_size(self, px: float) -> None:
+        """Widgets follow the view's font; panels with their own text (plots) override this."""
+
 
 # ------------------------------------------------------------------------------------- events
 
@@ -408,11 +412,34 @@ class TrendPanel(PanelBase):
         self.plot.showGrid(x=False, y=True, alpha=0.15)
         self.plot.addLegend(offset=(10, -10), labelTextSize="12pt")  # bottom left, clear of the limits
         self.plot.getAxis("bottom").setLabel(tr("seconds ago"))
+        self.legend_px = 16
+        self._limits: list[tuple[float | None, float | None, float | None, float | None]] = []
         self.rows: list[int] = []
         self.curves: list[Any] = []
         self.lines: list[Any] = []
         self.history: list[deque[float]] = []
         self.times: list[deque[float]] = []
+
+    def apply_text_size(self, px: float) -> None:
+        font = QFont(self.widget.font())
+        font.setPixelSize(max(8, round(px * 0.8)))
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            axis.setStyle(tickFont=font)
+            axis.label.setFont(font)
+        self.legend_px = round(px * 0.8)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        legend = self.plot.plotItem.legend
+        if legend is None:
+            return
+        for _, label in legend.items:
+            label.setText(label.text, size=f"{self.legend_px}px")
+        font = QFont(self.widget.font())
+        font.setPixelSize(self.legend_px)
+        for line in self.lines:
+            line.label.setFont(font)
 
     def update(self, frame: Frame, situation: Situation) -> None:
         if frame.changes.catalog:
@@ -437,8 +464,11 @@ class TrendPanel(PanelBase):
 
     def _bind(self, situation: Situation) -> None:
         rows = sensors_matching(situation, self.spec.sensors)[: len(TREND_COLOURS)]
-        if rows == self.rows:
-            return
+        infos = situation.sensors.infos
+        limits = [(infos[r].warn, infos[r].alarm, infos[r].low_warn, infos[r].low_alarm) for r in rows]
+        if rows == self.rows and limits == self._limits:
+            return  # same sensors, same thresholds: keep the curves and their history
+        self._limits = limits
         self.plot.clear()
         self.rows = rows
         self.curves, self.lines, self.history, self.times = [], [], [], []
@@ -473,6 +503,7 @@ class TrendPanel(PanelBase):
                 self.plot.addItem(line)
                 self.lines.append(line)
         self.plot.setXRange(-60.0, 0, padding=0.02)
+        self._relabel()
 
 
 # ------------------------------------------------------------------------------------- map
@@ -726,6 +757,12 @@ class DispatchPanelPresenter(PanelBase):
         self.sender = sender
         self.situation: Situation | None = None
         self._last_click = -CLICK_GUARD_S
+        # Unlocks the button after the click guard; a child of the panel's widget, so it dies with
+        # it (a functor single-shot could fire on a deleted panel).
+        self._unlock = QTimer(self.widget)
+        self._unlock.setSingleShot(True)
+        self._unlock.setInterval(int(CLICK_GUARD_S * 1000) + 50)
+        self._unlock.timeout.connect(self.refresh)
         self.panel.dispatch_requested.connect(self._on_panel_dispatch_requested)
         selection.changed.connect(self._on_selection_changed)
 
@@ -754,9 +791,10 @@ class DispatchPanelPresenter(PanelBase):
         tracker = self.sender.tracker
         cooling = time.monotonic() - self._last_click < CLICK_GUARD_S
         panel.set_target(event_text, unit_text, uid is not None and ev.open and not cooling)
-        panel.set_busy(tracker.pending_for_event(ev.id))
         text, level = self._command_text(situation, tracker.latest_for_event(ev.id, CommandKind.DISPATCH))
         panel.set_command_state(text, level)
+        # After the state line (which unlocks on any final state): locked while a dispatch is pending.
+        panel.set_busy(tracker.pending_for_event(ev.id, CommandKind.DISPATCH))
 
     @staticmethod
     def _recommended_unit(situation: Situation, ev: EventRecord) -> str | None:
@@ -802,8 +840,12 @@ class DispatchPanelPresenter(PanelBase):
     def _on_panel_dispatch_requested(self) -> None:
         situation = self.situation
         ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
-        if situation is None or ev is None or self.sender.tracker.pending_for_event(ev.id):
-            return  # a pending command is never sent twice
+        if (
+            situation is None
+            or ev is None
+            or self.sender.tracker.pending_for_event(ev.id, CommandKind.DISPATCH)
+        ):
+            return  # a pending dispatch is never sent twice
         if time.monotonic() - self._last_click < CLICK_GUARD_S:
             return  # the second half of a double click is not a second dispatch
         uid = self._recommended_unit(situation, ev)
@@ -812,7 +854,7 @@ class DispatchPanelPresenter(PanelBase):
         self._last_click = time.monotonic()
         self.sender(Command(id=new_command_id(), kind=CommandKind.DISPATCH, event_id=ev.id, unit_id=uid))
         self.refresh()
-        QTimer.singleShot(int(CLICK_GUARD_S * 1000) + 50, self.widget, self.refresh)
+        self._unlock.start()
 
 
 # ------------------------------------------------------------------------------------- factory

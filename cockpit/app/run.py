@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     except LayoutError as exc:
         print(f"cockpit: {exc}", file=sys.stderr)
         return 2
-    apply_theme(app, FONT_FAMILY, args.scale * layout.font_scale)
+    apply_theme(app, FONT_FAMILY, 1.0)  # the console's size; wall screens size their own text
     translators = load_translators(app, lang)
 
     embedded: EmbeddedBackend | None = None
@@ -94,6 +94,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     identity = Identity(default_client_id(), args.operator, args.role)
     cockpit = Cockpit(urls, identity, lang, args.runways or RUNWAYS_DIR, layout)
     wall = cockpit.wall
+    wall.text_scale = args.scale
     if embedded is not None:
         wall.set_mode(QCoreApplication.translate("Cockpit", "DEMO"))
     if args.screens is not None:

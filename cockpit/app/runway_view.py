@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cockpit.app.names import district_name, event_type_name
@@ -139,6 +140,19 @@ class RunwayView(QWidget):
                 panel.mark_dirty()
             elif isinstance(panel, DispatchPanelPresenter):
                 panel.refresh()
+
+    def apply_text_size(self, px: float) -> None:
+        """Size all text from one base height in pixels (the wall's legible size for its screen)."""
+        base = QFont(self.font())
+        base.setPixelSize(max(8, round(px)))
+        self.setFont(base)
+        big = QFont(base)
+        big.setPixelSize(max(10, round(px * 1.4)))
+        big.setBold(True)
+        self.title.setFont(big)
+        self.clock.setFont(big)
+        for panel in self.panels:
+            panel.apply_text_size(px)
 
     def set_mode(self, text: str) -> None:
         """An unmistakable marking such as DEMO, REPLAY or DRILL; empty hides it."""

@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
 from cockpit.app.runway_spec import Panel, PanelKind, RunwayError, RunwaySpec
 from cockpit.app.runway_view import RunwayView, alarm_rows, pinned_alarms, screen_window_flags
-from cockpit.app.wall_layout import Assignment, ScreenInfo, WallLayout, assign, span_cells
+from cockpit.app.wall_layout import (
+    Assignment,
+    ScreenInfo,
+    WallLayout,
+    assign,
+    legible_text_px,
+    span_cells,
+    text_height_mm,
+)
 from cockpit.feed import ConnectionState
 from cockpit.model import Situation
 from cockpit.protocol.messages import Command, CommandKind
@@ -139,6 +147,9 @@ class ConsoleWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table, 1)
+        self.readability = QLabel()
+        self.readability.setWordWrap(True)
+        layout.addWidget(self.readability)
         self.problems = QLabel()
         self.problems.setObjectName("problems")
         self.problems.setWordWrap(True)
@@ -234,6 +245,9 @@ class Wall(QObject):
         self.order = [r.id for r in runways]
         self.windows: dict[str, ScreenWindow] = {}
         self.span: SpanWindow | None = None
+        self.text_scale = 1.0
+        """The operator's --scale."""
+        self.readability = ""
         self.console = ConsoleWindow(sender, lang)
         self.operator = ""
         self.problems = [str(e) for e in errors]
@@ -273,6 +287,7 @@ class Wall(QObject):
                 self.console.hold(view)
                 continue
             self.console.release(view)
+            self._size_text(view, screen)
             if window is None:
                 window = ScreenWindow(view, screen)
                 view.setVisible(True)  # a console tab that was not current left it hidden
@@ -305,6 +320,7 @@ class Wall(QObject):
         for rid, view in self.views.items():
             if rid in new.on_screen:
                 self.console.release(view)
+                self._size_text(view, new.on_screen[rid])
                 view.setVisible(True)
             else:
                 self.console.hold(view)
@@ -313,6 +329,29 @@ class Wall(QObject):
         self.console.show_assignment(titles, new, 1)
         log.info("wall: spanning %s with %d runways", display.key, len(new.on_screen))
         return new
+
+    def _size_text(self, view: RunwayView, screen: ScreenInfo) -> None:
+        need_px = legible_text_px(self.layout, screen.height)
+        if self.layout.size_for_distance:
+            px = need_px * self.text_scale
+            view.apply_text_size(px)
+        else:
+            px = view.fontInfo().pixelSize() * self.text_scale
+            if self.text_scale != 1.0:
+                view.apply_text_size(px)
+        have_mm = text_height_mm(self.layout, px, screen.height)
+        need_mm = self.layout.reading_distance_m * 1000 / 200
+        self.readability = tr(
+            'Wall text is {have:.0f} mm high on a {diag:g}" panel; from {dist:g} m it needs {need:.0f} mm'
+        ).format(
+            have=have_mm,
+            diag=self.layout.panel_diagonal_in,
+            dist=self.layout.reading_distance_m,
+            need=need_mm,
+        )
+        if have_mm + 0.5 < need_mm:
+            self.readability += tr(" (too small: raise --scale or set size_for_distance in the wall layout)")
+        self.console.readability.setText(self.readability)
 
     def show(self, full_screen: bool = True) -> None:
         if self.span is not None and self.layout.spanning:

@@ -8,6 +8,7 @@ screen go to the operator console, and so do the runways of a screen that is unp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,15 @@ class WallLayout(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     tiles: tuple[int, int] = (0, 0)
     """Columns and rows of the spanning display (0, 0: two rows when more than three runways)."""
     font_scale: float = 1.0
+    """A multiplier on the legible size computed from the reading distance (1.0: just legible)."""
+    reading_distance_m: float = 8.0
+    """How far the officers sit from the wall."""
+    panel_diagonal_in: float = 55.0
+    """The diagonal of one 16:9 panel, in inches."""
+    size_for_distance: bool = False
+    """Size every screen's text to be legible from ``reading_distance_m`` (distance / 200). The
+    built-in runways are not yet designed for text that large, so it is off by default and the
+    console reports the shortfall instead."""
 
 
 class LayoutError(ValueError):
@@ -97,9 +107,32 @@ def load_layout(path: Path) -> WallLayout:
         raise LayoutError(f"{path}: {exc}") from exc
     if not layout.screens:
         raise LayoutError(f"{path}: a wall layout needs at least one screen entry")
+    if not 1.0 <= layout.reading_distance_m <= 50 or not 20 <= layout.panel_diagonal_in <= 200:
+        raise LayoutError(
+            f"{path}: reading_distance_m must be 1..50 and panel_diagonal_in 20..200, "
+            f"got {layout.reading_distance_m} and {layout.panel_diagonal_in}"
+        )
     if not 0.25 <= layout.font_scale <= 8:
         raise LayoutError(f"{path}: font_scale {layout.font_scale} is outside 0.25..8")
     return layout
+
+
+def legible_text_px(layout: WallLayout, logical_height_px: int) -> float:
+    """Text height, in the screen's logical pixels, that reads from the layout's distance.
+
+    The rule of thumb for control rooms: characters at least distance / 200 high (40 mm at 8 m,
+    about 17 minutes of arc). A 16:9 panel of diagonal d is d·9/√337 high; spread over its logical
+    pixel rows (1080 on a 4K panel at 200 % scaling) that gives millimetres per pixel.
+    """
+    panel_mm = layout.panel_diagonal_in * 25.4 * 9 / math.hypot(16, 9)
+    mm_per_px = panel_mm / max(1, logical_height_px)
+    return layout.reading_distance_m * 1000 / 200 / mm_per_px * layout.font_scale
+
+
+def text_height_mm(layout: WallLayout, text_px: float, logical_height_px: int) -> float:
+    """How tall text of ``text_px`` logical pixels is on the layout's panel, in millimetres."""
+    panel_mm = layout.panel_diagonal_in * 25.4 * 9 / math.hypot(16, 9)
+    return text_px * panel_mm / max(1, logical_height_px)
 
 
 def reading_order(screens: Sequence[ScreenInfo]) -> list[ScreenInfo]:
