@@ -48,7 +48,14 @@ def _open_session() -> ClientSession:
     s.receive_data(
         encode_frame(
             [
-                Welcome(v=1, server_id="b", epochs={}, capabilities=[], server_time=0, heartbeat_ms=10**9),
+                Welcome(
+                    v=1,
+                    server_id="b",
+                    epochs={"events": "e", "sensors": "e"},
+                    capabilities=[],
+                    server_time=0,
+                    heartbeat_ms=10**9,
+                ),
                 Subscribed(stream="events", epoch="e", mode="resume", seq=0),
                 Subscribed(stream="sensors", epoch="e", mode="resume", seq=0),
             ]

@@ -1,0 +1,26 @@
+"""Smoke-run the benchmarks' code paths on tiny inputs: they must run, not be fast (no timing asserts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import ingest, protocol_ingest
+
+
+def test_protocol_ingest_measures_all_four_paths() -> None:
+    frames = protocol_ingest.sensor_frames(5, 4, 16)
+    out = protocol_ingest.measure(frames, 4 * 16, 4, repeat=1, with_catalog=True)
+    for name in ("raw_msgspec", "raw_msgpack", "core", "core_model"):
+        assert out[f"{name}_msgs_per_s"] > 0
+    assert out["core_over_raw"] > 0
+    events = protocol_ingest.measure(
+        protocol_ingest.event_frames(3, 10), 10, 10, repeat=1, with_catalog=False
+    )
+    assert events["core_model_updates_per_s"] > 0
+
+
+@pytest.mark.slow
+def test_ingest_suite_reports_every_metric() -> None:
+    result = ingest.run(quick=True)["ingest"]
+    assert set(result) >= {"ceiling_msgs_per_s", "app_msgs_per_s", "ratio", "frame_p99_ms"}
+    assert result["app_msgs_per_s"] > 0 and result["ceiling_msgs_per_s"] > 0
