@@ -250,6 +250,11 @@
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="118"/>
+        <source>backend restarted without its state at {time}; events reloaded</source>
+        <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionStatusWidget</name>
@@ -747,67 +752,67 @@
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="488"/>
+        <location filename="../../cockpit/app/panels.py" line="493"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="489"/>
+        <location filename="../../cockpit/app/panels.py" line="494"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="490"/>
+        <location filename="../../cockpit/app/panels.py" line="495"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="491"/>
+        <location filename="../../cockpit/app/panels.py" line="496"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="727"/>
+        <location filename="../../cockpit/app/panels.py" line="732"/>
         <source>stale</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="784"/>
+        <location filename="../../cockpit/app/panels.py" line="801"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="803"/>
+        <location filename="../../cockpit/app/panels.py" line="820"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="807"/>
+        <location filename="../../cockpit/app/panels.py" line="824"/>
         <source>{unit}: queued, link down; sends when it is back</source>
         <translation>{unit}：链路中断，已排队，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="811"/>
+        <location filename="../../cockpit/app/panels.py" line="828"/>
         <source>{unit}: sent, waiting for answer (try {n})</source>
         <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="815"/>
+        <location filename="../../cockpit/app/panels.py" line="832"/>
         <source>{unit}: no response after {n} tries</source>
         <translation>{unit}：{n} 次尝试均无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="817"/>
+        <location filename="../../cockpit/app/panels.py" line="834"/>
         <source>{unit}: not sent, the backend restarted; check the event again</source>
         <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="821"/>
+        <location filename="../../cockpit/app/panels.py" line="838"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="827"/>
+        <location filename="../../cockpit/app/panels.py" line="844"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
@@ -892,54 +897,69 @@
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="126"/>
+        <location filename="../../cockpit/app/wall.py" line="128"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="146"/>
+        <location filename="../../cockpit/app/wall.py" line="148"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="146"/>
+        <location filename="../../cockpit/app/wall.py" line="148"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="146"/>
+        <location filename="../../cockpit/app/wall.py" line="148"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="157"/>
+        <location filename="../../cockpit/app/wall.py" line="160"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="164"/>
+        <location filename="../../cockpit/app/wall.py" line="167"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="170"/>
+        <location filename="../../cockpit/app/wall.py" line="173"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="198"/>
+        <location filename="../../cockpit/app/wall.py" line="201"/>
         <source>Shelving is not available yet: the alarm stays on the wall.</source>
         <translation>暂不支持搁置：告警仍保留在大屏上。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="344"/>
+        <location filename="../../cockpit/app/wall.py" line="262"/>
+        <source>its file was refused</source>
+        <translation>其文件被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="264"/>
+        <source>no runway file has that id</source>
+        <translation>没有该编号的跑道文件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="266"/>
+        <source>wall layout: runway {id} is not shown: {why}</source>
+        <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="359"/>
         <source>Wall text is {have:.0f} mm high on a {diag:g}&quot; panel; from {dist:g} m it needs {need:.0f} mm</source>
         <translation>大屏文字高 {have:.0f} 毫米（{diag:g} 英寸屏）；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="353"/>
-        <source> (too small: raise --scale or set size_for_distance in the wall layout)</source>
-        <translation>（偏小：请调大 --scale，或在大屏布局中设置 size_for_distance）</translation>
+        <location filename="../../cockpit/app/wall.py" line="368"/>
+        <source> (too small for that distance: the runways are not yet designed for larger type)</source>
+        <translation>（在该距离下偏小：现有跑道尚未按更大字号设计）</translation>
     </message>
 </context>
 </TS>

@@ -449,16 +449,21 @@ class TrendPanel(PanelBase):
         table = situation.sensors
         now = frame.server_now_ms / 1000
         for i, row in enumerate(self.rows):
-            if (
+            fresh = (
                 row < len(table)
                 and int(table.ts[row])
                 and frame.live
                 and frame.server_now_ms <= int(table.stale_at[row])
-            ):
+            )
+            if fresh:
                 self.history[i].append(float(table.values[row]))
                 self.times[i].append(now)
+            elif self.history[i] and not np.isnan(self.history[i][-1]):
+                # A gap (link down, stale value, backend restart) is drawn as a gap, never bridged.
+                self.history[i].append(float("nan"))
+                self.times[i].append(now)
             t = np.fromiter(self.times[i], dtype=np.float64) - now
-            self.curves[i].setData(t, np.fromiter(self.history[i], dtype=np.float64))
+            self.curves[i].setData(t, np.fromiter(self.history[i], dtype=np.float64), connect="finite")
         span = max((now - ts[0] for ts in self.times if ts), default=0.0)
         self.plot.setXRange(-max(60.0, min(span, float(HISTORY_POINTS))), 0, padding=0.02)
 
@@ -778,7 +783,13 @@ class DispatchPanelPresenter(PanelBase):
         ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
         if situation is None or ev is None:
             panel.set_target("", "", False)
-            panel.set_command_state("", CommandLevel.IDLE)
+            last = self.sender.tracker.latest_for_event(self.selection.event_id or "", CommandKind.DISPATCH)
+            if situation is not None and last is not None:
+                # The event is gone (a backend that lost its state): still say what became of the
+                # command sent for it, never drop it without a word.
+                panel.set_command_state(*self._command_text(situation, last))
+            else:
+                panel.set_command_state("", CommandLevel.IDLE)
             panel.set_busy(False)
             return
         uid = self._recommended_unit(situation, ev)

@@ -147,7 +147,14 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
         for cc in range(c, c + w):
             for rr in range(r, r + h):
                 if (cc, rr) in taken:
-                    problems.append((f"$.panels[{i}].at", f"panel overlaps panel {taken[(cc, rr)] + 1}"))
+                    other = spec.panels[taken[(cc, rr)]]
+                    problems.append(
+                        (
+                            f"$.panels[{i}].at",
+                            f"this {p.kind.value} panel overlaps panel {taken[(cc, rr)] + 1} "
+                            f"(the {other.kind.value} panel at {list(other.at)}; panels count from 1)",
+                        )
+                    )
                     break
                 taken[(cc, rr)] = i
             else:
@@ -186,6 +193,8 @@ def load_runway(path: Path) -> RunwaySpec:
         message = str(exc)
         reason, _, where = message.partition(" - at `")
         where = where.rstrip("`")
+        if "Invalid enum value" in reason and where.endswith(".kind"):
+            reason += f"; a panel kind is one of: {', '.join(k.value for k in PanelKind)}"
         raise RunwayError(path, _line_of(node, where or "$", reason), reason) from exc
     problems = _check(spec)
     if problems:

@@ -41,7 +41,7 @@ from cockpit.feed import ConnectionState
 from cockpit.model import Situation
 from cockpit.protocol.messages import Command, CommandKind
 from widgets.alarm_list import AlarmListView
-from widgets.status_bar import LinkLevel
+from widgets.status_bar import ConnectionStatusWidget, LinkLevel
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ class ConsoleWindow(QMainWindow):
         left = QWidget()
         layout = QVBoxLayout(left)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.status = ConnectionStatusWidget()
+        layout.addWidget(self.status)
         columns.addWidget(left, 2)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -152,6 +154,7 @@ class ConsoleWindow(QMainWindow):
         layout.addWidget(self.readability)
         self.problems = QLabel()
         self.problems.setObjectName("problems")
+        self.problems.setStyleSheet("color: #ff6b5e; font-weight: bold;")
         self.problems.setWordWrap(True)
         layout.addWidget(self.problems)
         self.tabs.addTab(host, tr("Wall"))
@@ -251,6 +254,18 @@ class Wall(QObject):
         self.console = ConsoleWindow(sender, lang)
         self.operator = ""
         self.problems = [str(e) for e in errors]
+        loaded = {r.id for r in runways}
+        refused = {e.path.stem for e in errors}
+        for entry in layout.screens:
+            if entry.runway not in loaded:
+                why = (
+                    tr("its file was refused")
+                    if entry.runway in refused
+                    else tr("no runway file has that id")
+                )
+                problem = tr("wall layout: runway {id} is not shown: {why}").format(id=entry.runway, why=why)
+                self.problems.append(problem)
+                log.error("%s", problem)
         self.console.show_problems(self.problems)
         self.assignment = Assignment({}, list(self.order), [])
         self.screens: list[ScreenInfo] = []
@@ -350,7 +365,9 @@ class Wall(QObject):
             need=need_mm,
         )
         if have_mm + 0.5 < need_mm:
-            self.readability += tr(" (too small: raise --scale or set size_for_distance in the wall layout)")
+            self.readability += tr(
+                " (too small for that distance: the runways are not yet designed for larger type)"
+            )
         self.console.readability.setText(self.readability)
 
     def show(self, full_screen: bool = True) -> None:
@@ -430,6 +447,8 @@ class Wall(QObject):
             if slow:
                 view.status.set_status(label, level, age, detail)
         self.console.update_frame(frame, self.situation, self.operator)
+        if slow:
+            self.console.status.set_status(label, level, age, detail)
 
     def _on_flash_timer_timeout(self) -> None:
         self._flash = not self._flash

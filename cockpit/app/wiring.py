@@ -113,6 +113,10 @@ class Cockpit:
         }.get(feed.state)
         if why is not None:  # the technical reason is in the log; the wall says it in words
             detail = f"{why.format(url=feed.url, s=f'{silent:.0f}')} · {detail}"
+        if feed.epoch_changed_at and time.time_ns() // 1_000_000 - feed.epoch_changed_at < 300_000:
+            at = time.strftime("%H:%M:%S", time.localtime(feed.epoch_changed_at / 1000))
+            notice = tr("backend restarted without its state at {time}; events reloaded").format(time=at)
+            detail = f"{notice} · {detail}"
         return feed.state, state_label(feed.state), LINK_LEVEL[feed.state], detail
 
     def _on_feed_events(self, events: list[FeedEvent]) -> None:

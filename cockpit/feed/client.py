@@ -169,6 +169,8 @@ class FeedClient:
         self.url = self.urls[0]
         self.last_rx_wall_ms = 0
         self.clock_offset_ms = 0
+        self.epoch_changed_at = 0
+        """Wall-clock ms when the backend was last found in a new epoch (it lost its state)."""
         self._session: ClientSession | None = None
         self._ws: ClientConnection | None = None
         self._outbox: dict[str, _Pending] = {}
@@ -352,6 +354,11 @@ class FeedClient:
             out.append(ev)
             if isinstance(ev, Connected):
                 self.backoff.reset()
+                old = self.cursors.get(Stream.EVENTS).epoch
+                new = ev.welcome.epochs.get(Stream.EVENTS, "")
+                if old and new and old != new:
+                    self.epoch_changed_at = self._wall_ms()
+                    log.warning("feed: %s restarted without its state (epoch %s → %s)", self.url, old, new)
                 self.clock_offset_ms = ev.clock_offset_ms
                 self._set_state(ConnectionState.RESYNCING, f"{self.url}: subscribing")
                 epoch_now = ev.welcome.epochs.get(Stream.EVENTS, "")
@@ -359,6 +366,14 @@ class FeedClient:
                     if p.command.epoch and epoch_now and p.command.epoch != epoch_now:
                         del self._outbox[cid]
                         out.append(CommandProgress(p.command, CommandState.EXPIRED, p.tries))
+                        log.warning(
+                            "command %s (%s event %s) not sent: the backend is now in epoch %s, not %s",
+                            cid,
+                            p.command.kind,
+                            p.command.event_id,
+                            epoch_now,
+                            p.command.epoch,
+                        )
                     elif p.tries >= self.command_tries:
                         del self._outbox[cid]
                         out.append(CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries))

@@ -524,12 +524,15 @@ def test_trend_appends_a_point_per_live_fresh_sample(qtbot: QtBot, feed: Feed) -
     panel.update(feed.frame(now=NOW + 1100, sample=False), feed.situation)
     panel.update(feed.frame(now=NOW + 2000, live=False), feed.situation)
     panel.update(feed.frame(now=NOW + TTL + 1), feed.situation)
-    assert [len(h) for h in panel.history] == [1, 1]
+    # No values while down or stale: one gap marker each, so the line is broken, never bridged.
+    assert [len(h) for h in panel.history] == [2, 2]
+    assert all(np.isnan(h[-1]) for h in panel.history)
 
     feed.apply(feed.batch({11: 1.75}, ts=NOW + 12_000))
     panel.update(feed.frame(now=NOW + 13_000), feed.situation)
-    assert [list(h) for h in panel.history] == [[1.5, 1.75], [0.5]]
-    assert list(panel.curves[0].getOriginalDataset()[1]) == [1.5, 1.75]
+    first = list(panel.history[0])
+    assert first[0] == 1.5 and np.isnan(first[1]) and first[2] == 1.75
+    assert len(panel.history[1]) == 2  # the other sensor is still stale: no new point, no second gap
 
 
 # ------------------------------------------------------------------------------------- map

@@ -48,8 +48,16 @@ def test_built_in_runways_load() -> None:
             8,
             "unknown field `colour`",
         ),
-        (GOOD.replace("kind: tiles", "kind: pie_chart"), 6, "Invalid enum value 'pie_chart'"),
-        (GOOD.replace("at: [6, 0, 6, 8]", "at: [5, 0, 6, 8]"), 7, "overlaps panel 1"),
+        (
+            GOOD.replace("kind: tiles", "kind: pie_chart"),
+            6,
+            "'pie_chart'; a panel kind is one of: map, events",
+        ),
+        (
+            GOOD.replace("at: [6, 0, 6, 8]", "at: [5, 0, 6, 8]"),
+            7,
+            "overlaps panel 1 (the events panel at [0, 0, 6, 8]",
+        ),
         (GOOD.replace("at: [6, 0, 6, 8]", "at: [6, 0, 7, 8]"), 7, "does not fit the 12×8 grid"),
         (GOOD.replace("at: [0, 0, 6, 8]", "at: [0, 0, six, 8]"), 5, "Expected `int`, got `str`"),
         (GOOD.replace("id: test", "id: Test Runway!"), 1, "must be lower-case"),

@@ -124,3 +124,17 @@ def test_spanning_mode_tiles_one_large_display(qapp: QApplication) -> None:
     finally:
         c.wall.close()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_layout_naming_a_missing_runway_says_so(qapp: QApplication) -> None:
+    from cockpit.app.wiring import Cockpit
+    from cockpit.feed import Identity
+
+    layout = WallLayout(screens=[LayoutEntry("overview"), LayoutEntry("floood")])
+    c = Cockpit(["ws://127.0.0.1:9"], Identity("t", "o", "viewer"), layout=layout)
+    try:
+        assert any("floood" in p and "no runway file" in p for p in c.wall.problems)
+        assert "floood" in c.wall.console.problems.text()
+    finally:
+        c.wall.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
