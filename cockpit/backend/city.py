@@ -198,6 +198,8 @@ class City:
         self._event_counter = 0
         self._jobs: dict[str, _Job] = {}
         self._acks: dict[str, CommandAck] = {}
+        self.applied = 0
+        """Commands applied (first copies only): a duplicate never adds to it."""
         self._open_alarm: dict[int, str] = {}  # sensor id → event id while its alarm stands
         self._cursor = 0
         self._next_tick = 0.0
@@ -693,6 +695,7 @@ class City:
             )
         ack = self._apply(command, role)
         self._acks[command.id] = ack
+        self.applied += 1
         return ack
 
     def _reject(self, command: Command, reason: str, detail: str) -> CommandAck:

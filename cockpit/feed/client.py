@@ -132,7 +132,8 @@ class FeedClient:
         subscriptions: Stream name to filter; all streams unfiltered by default.
         backoff: Reconnect delays.
         command_timeout_s: Wait this long for an answer before sending a command again.
-        command_tries: Give up after this many sends, across reconnects, and report ``NO_RESPONSE`` (§7.4).
+        command_tries: Give up after this many sends that each waited ``command_timeout_s`` on a live
+            connection, and report ``NO_RESPONSE`` (§7.4); resends after a reconnect do not count.
         handshake_timeout_s: Close a connection whose welcome has not come by then.
         reconnect_after_stale_s: Close and reconnect a connection silent for this long (it stays
             open through shorter stalls, which recover by themselves).
@@ -374,11 +375,10 @@ class FeedClient:
                             epoch_now,
                             p.command.epoch,
                         )
-                    elif p.tries >= self.command_tries:
-                        del self._outbox[cid]
-                        out.append(CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries))
                     else:
-                        self._try_send(p, out)
+                        # A send that a dropped connection cut short was no fair try: resend it
+                        # without counting. Only a full timeout on a live link counts (§7.4).
+                        self._try_send(p, out, count=p.tries == 0)
             elif isinstance(ev, HandshakeRefused):
                 self._set_state(ConnectionState.OFFLINE, f"refused: {ev.code}: {ev.detail}")
                 self.backoff.attempt = max(self.backoff.attempt, 5)
@@ -408,12 +408,13 @@ class FeedClient:
         else:
             self._set_state(ConnectionState.RESYNCING, f"{self.url}: catching up")
 
-    def _try_send(self, pending: _Pending, out: list[FeedEvent] | None = None) -> bool:
+    def _try_send(self, pending: _Pending, out: list[FeedEvent] | None = None, count: bool = True) -> bool:
         session = self._session
         if session is None or session.state is not SessionState.OPEN:
             return False
         session.send_command(pending.command)
-        pending.tries += 1
+        if count:
+            pending.tries += 1
         pending.sent_at = time.monotonic()
         pending.state = CommandState.SENT
         event = CommandProgress(pending.command, CommandState.SENT, pending.tries)
