@@ -47,7 +47,7 @@ def _server(port_q: Any, stop: Any) -> None:
     )
 
     rng = np.random.default_rng(0)
-    pool_ids = [rng.integers(1, SENSORS + 1, PER_BATCH).astype("<u4").tobytes() for _ in range(64)]
+    pool_ids = [(rng.permutation(SENSORS)[:PER_BATCH] + 1).astype("<u4").tobytes() for _ in range(64)]
     pool_vals = [rng.random(PER_BATCH, dtype=np.float32).tobytes() for _ in range(64)]
     infos = [
         SensorInfo(

@@ -73,7 +73,7 @@ def sensor_frames(n_frames: int, batches: int, per_batch: int) -> list[bytes]:
     for _ in range(n_frames):
         msgs = []
         for _ in range(batches):
-            ids = rng.integers(1, SENSORS + 1, per_batch).astype("<u4")
+            ids = (rng.permutation(SENSORS)[:per_batch] + 1).astype("<u4")  # distinct in a batch (§5.2)
             vals = rng.random(per_batch, dtype=np.float32)
             msgs.append(
                 SensorBatch(
