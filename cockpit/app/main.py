@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="backend websocket URL; repeat for failover",
     )
     p.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="allow plain ws:// to a machine other than this one (the token travels in clear)",
+    )
+    p.add_argument(
         "--lang", choices=LANGUAGES, default=None, help="user-interface language (default: from the locale)"
     )
     p.add_argument(
@@ -106,10 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale <= 0:
         print("cockpit: --scale must be positive", file=sys.stderr)
         return 2
-    bad_urls = [u for u in args.backend if not u.startswith(("ws://", "wss://"))]
-    if bad_urls:
-        print(f"cockpit: --backend takes ws:// or wss:// URLs, not {', '.join(bad_urls)}", file=sys.stderr)
-        return 2
+    from cockpit.feed.client import check_url
+
+    for url in args.backend:
+        try:
+            check_url(url, args.allow_insecure)
+        except ValueError as exc:
+            print(f"cockpit: --backend: {exc}", file=sys.stderr)
+            return 2
     if args.screens is not None and not 1 <= args.screens <= 16:
         print("cockpit: --screens takes 1 to 16", file=sys.stderr)
         return 2

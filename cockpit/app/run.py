@@ -92,7 +92,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(loop_exception_handler)
     identity = Identity(default_client_id(), args.operator, args.role)
-    cockpit = Cockpit(urls, identity, lang, args.runways or RUNWAYS_DIR, layout)
+    cockpit = Cockpit(urls, identity, lang, args.runways or RUNWAYS_DIR, layout, args.allow_insecure)
     wall = cockpit.wall
     wall.text_scale = args.scale
     if embedded is not None:

@@ -81,10 +81,11 @@ class Cockpit:
         lang: str = "en",
         runways_dir: Path = RUNWAYS_DIR,
         layout: WallLayout | None = None,
+        allow_insecure: bool = False,
     ) -> None:
         self.situation = Situation()
         self.tracker = CommandTracker()
-        self.feed = FeedClient(urls, identity, self._on_feed_events)
+        self.feed = FeedClient(urls, identity, self._on_feed_events, allow_insecure=allow_insecure)
         self.sender = CommandSender(self.tracker, self.feed.send_command)
         loaded = load_runways(runway_files(runways_dir))
         for error in loaded.errors:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import ipaddress
 import logging
 import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import msgspec
 import websockets
@@ -96,6 +98,27 @@ class StateChanged:
 FeedEvent = SessionEvent | CommandProgress | StateChanged
 
 
+def check_url(url: str, allow_insecure: bool = False) -> None:
+    """Refuse URLs the feed must not use (see :class:`FeedClient`)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise ValueError(f"{url!r} is not a ws:// or wss:// URL")
+    if parts.scheme == "ws" and not allow_insecure and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"{url} is plain ws:// to another machine: the operator's token would travel in clear; "
+            "use wss:// (or allow insecure links explicitly)"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(slots=True)
 class Backoff:
     """Jittered exponential backoff ("full jitter")."""
@@ -137,6 +160,11 @@ class FeedClient:
         handshake_timeout_s: Close a connection whose welcome has not come by then.
         reconnect_after_stale_s: Close and reconnect a connection silent for this long (it stays
             open through shorter stalls, which recover by themselves).
+        allow_insecure: Allow plain ``ws://`` to a host that is not loopback.
+
+    Raises:
+        ValueError: a URL is not ws:// or wss://, or is plain ws:// to another machine without
+            ``allow_insecure`` (the operator's token would cross the network in clear).
     """
 
     def __init__(
@@ -151,9 +179,12 @@ class FeedClient:
         command_tries: int = 3,
         handshake_timeout_s: float = 5.0,
         reconnect_after_stale_s: float = 15.0,
+        allow_insecure: bool = False,
     ) -> None:
         if not urls:
             raise ValueError("at least one backend URL is needed")
+        for url in urls:
+            check_url(url, allow_insecure)
         self.urls = list(urls)
         self.identity = identity
         self.sink = sink

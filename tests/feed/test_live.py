@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import msgspec
+import pytest
 
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
@@ -360,3 +361,16 @@ def test_command_queued_before_a_new_epoch_expires_instead_of_hitting_another_ev
         await backend.stop()
 
     asyncio.run(body())
+
+
+def test_plain_ws_to_another_machine_is_refused_unless_allowed() -> None:
+    from cockpit.feed.client import check_url
+
+    for ok in ("ws://127.0.0.1:8765", "ws://localhost:1", "ws://[::1]:9", "wss://city.example:443"):
+        check_url(ok)
+    for bad in ("ws://10.1.2.3:8765", "ws://backend.district.local/feed"):
+        with pytest.raises(ValueError, match="token would travel in clear"):
+            FeedClient([bad], IDENTITY, lambda evs: None)
+        check_url(bad, allow_insecure=True)
+    with pytest.raises(ValueError, match="not a ws:// or wss:// URL"):
+        check_url("http://127.0.0.1:8765")
