@@ -9,12 +9,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ingest, map_pan, protocol_ingest
+from bench import ingest, map_pan, protocol_ingest, startup
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
     "ingest": ingest.run,
     "map": map_pan.run,
+    "startup": startup.run,
 }
 
 

@@ -140,6 +140,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     with loop:
         loop.run_until_complete(main())
+    if wall.first_live_frame_at:
+        print(f"cockpit: first live frame at {wall.first_live_frame_at:.3f}", flush=True)
     if embedded is not None:
         embedded.stop()
     del translators

@@ -250,6 +250,8 @@ class Wall(QObject):
         self.span: SpanWindow | None = None
         self.text_scale = 1.0
         """The operator's --scale."""
+        self.first_live_frame_at = 0.0
+        """Wall-clock time of the first frame that showed live sensor data (startup benchmark)."""
         self.readability = ""
         self.console = ConsoleWindow(sender, lang)
         self.operator = ""
@@ -447,6 +449,9 @@ class Wall(QObject):
             if slow:
                 view.status.set_status(label, level, age, detail)
         self.console.update_frame(frame, self.situation, self.operator)
+        if frame.live and changes.sensors and not self.first_live_frame_at:
+            self.first_live_frame_at = time.time()
+            log.info("first live frame painted")
         if slow:
             self.console.status.set_status(label, level, age, detail)
 

@@ -58,6 +58,7 @@ def test_four_virtual_screens_get_a_runway_each_and_the_fifth_goes_to_the_consol
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
     assert names == ["console", "flood", "forest_fire", "overview", "traffic"]
     assert "water_supply" in proc.stderr  # logged as placed in the console
+    assert "cockpit: first live frame at " in proc.stdout  # what the startup benchmark reads
 
 
 def test_bad_arguments_get_a_clear_error() -> None:
