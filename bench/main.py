@@ -9,13 +9,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ingest, map_pan, protocol_ingest, startup
+from bench import ingest, latency, map_pan, protocol_ingest, startup
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
     "ingest": ingest.run,
     "map": map_pan.run,
     "startup": startup.run,
+    "latency": latency.run,  # also reports the "dispatch" suite's metrics
 }
 
 

@@ -240,6 +240,8 @@ class EventsPanel(PanelBase):
         self.base_title = self.title.text() or tr("Live events")
         self.title.setVisible(True)
         self._dirty = True
+        self._was_live = False
+        self._events: list[EventRecord] = []
         self._newest_ts = 0
         self.view.selection_changed.connect(self._on_view_selection_changed)
         self.view.acknowledge_requested.connect(self._on_view_acknowledge_requested)
@@ -251,11 +253,17 @@ class EventsPanel(PanelBase):
     def update(self, frame: Frame, situation: Situation) -> None:
         ch = frame.changes
         self._newest_ts = max(self._newest_ts, ch.newest_ts)
-        if not (self._dirty or ch.events or ch.units or ch.dispatches or ch.replaced or frame.slow):
+        # Rows change only with the data; the title also changes with the link. Rebuilding a
+        # list on every half-second tick cost whole frames under load (bench/latency.py).
+        rows_changed = self._dirty or ch.events or ch.units or ch.dispatches or ch.replaced
+        if rows_changed:
+            self._dirty = False
+            self._events = events_matching(situation, self.spec.events)[:MAX_ROWS]
+            self.view.set_rows([self._row(situation, e) for e in self._events])
+        elif not frame.slow or frame.live == self._was_live:
             return
-        self._dirty = False
-        events = events_matching(situation, self.spec.events)[:MAX_ROWS]
-        self.view.set_rows([self._row(situation, e) for e in events])
+        self._was_live = frame.live
+        events = self._events
         n = len(events)
         if frame.live:
             self.title.setText(tr("{title} ({n} open)").format(title=self.base_title, n=n))

@@ -178,7 +178,7 @@ class ConsoleWindow(QMainWindow):
     def update_frame(self, frame: Frame, situation: Situation, operator: str) -> None:
         self.dispatch.update(frame, situation)
         ch = frame.changes
-        if frame.slow or ch.events or ch.replaced:
+        if ch.events or ch.replaced:
             self.alarms.set_rows(alarm_rows(situation, operator))
             if self.selection.event_id is None and situation.open_events():
                 self.selection.select(situation.open_events()[0].id)
