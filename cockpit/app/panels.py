@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -51,6 +52,9 @@ DECIMALS = {
 }
 """Digits after the point per sensor kind: enough to see a burst at 0.4 MPa move."""
 HISTORY_POINTS = 600
+TILE_PERIOD_S = 0.25
+SENSOR_DOTS_PERIOD_S = 5.0
+TREND_WINDOW_S = 120.0
 CLICK_GUARD_S = 1.5
 """After a dispatch click, the button stays locked this long: a double click sends once."""
 
@@ -341,6 +345,7 @@ class TilesPanel(PanelBase):
         n = count or (sel.limit if sel and sel.limit else (len(sel.names) if sel and sel.names else 4))
         columns = 1 if n == 1 else 2 if n <= 4 else 3
         self.tiles = [_Tile(VitalSignTile()) for _ in range(n)]
+        self._last_paint = 0.0
         for i, t in enumerate(self.tiles):
             t.widget.setMinimumSize(200, 120)
             grid.addWidget(t.widget, i // columns, i % columns)
@@ -349,7 +354,11 @@ class TilesPanel(PanelBase):
         ch = frame.changes
         if ch.catalog:
             self._bind(situation)
-        if ch.sensors or frame.slow or ch.catalog:
+        now = time.monotonic()
+        # Four times a second is as fast as a number can be read from across the room; repainting
+        # every tile on every frame under load cost whole frames (bench/latency.py).
+        if frame.slow or ch.catalog or (ch.sensors and now - self._last_paint >= TILE_PERIOD_S):
+            self._last_paint = now
             update_tiles(self.tiles, situation, frame)
 
     def _bind(self, situation: Situation) -> None:
@@ -472,8 +481,8 @@ class TrendPanel(PanelBase):
                 self.times[i].append(now)
             t = np.fromiter(self.times[i], dtype=np.float64) - now
             self.curves[i].setData(t, np.fromiter(self.history[i], dtype=np.float64), connect="finite")
-        span = max((now - ts[0] for ts in self.times if ts), default=0.0)
-        self.plot.setXRange(-max(60.0, min(span, float(HISTORY_POINTS))), 0, padding=0.02)
+        # A fixed window: moving the range every second repaints both axes, which under load was
+        # the costliest paint on the wall (a py-spy profile of bench/latency.py).
 
     def _bind(self, situation: Situation) -> None:
         rows = sensors_matching(situation, self.spec.sensors)[: len(TREND_COLOURS)]
@@ -515,7 +524,7 @@ class TrendPanel(PanelBase):
                 )
                 self.plot.addItem(line)
                 self.lines.append(line)
-        self.plot.setXRange(-60.0, 0, padding=0.02)
+        self.plot.setXRange(-TREND_WINDOW_S, 0, padding=0.02)
         self._relabel()
 
 
@@ -663,7 +672,10 @@ class MapPanel(PanelBase):
         self.center = center
         self._fitted = False  # the view is set once the map has its size on screen
         self._overlay_ids: set[str] = set()
+        # Each refresh re-renders the map's cached raster (~20 ms): not often, and not all maps in
+        # the same frame.
         self._last_sensors = 0.0
+        self._dots_period = SENSOR_DOTS_PERIOD_S + random.uniform(0.0, 1.5)  # maps drift apart
         self._markers_dirty = True
         self.map.marker_clicked.connect(self._on_map_marker_clicked)
 
@@ -697,7 +709,11 @@ class MapPanel(PanelBase):
             )
         if ch.overlays or ch.replaced:
             self._update_overlays(situation)
-        if self.spec.sensors is not None and frame.sample and time.monotonic() - self._last_sensors >= 2.0:
+        if (
+            self.spec.sensors is not None
+            and frame.sample
+            and time.monotonic() - self._last_sensors >= self._dots_period
+        ):
             self._last_sensors = time.monotonic()
             self._update_sensor_points(frame, situation)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog) and frame.slow:
