@@ -46,63 +46,17 @@ class _TimedMapView(MapView):
 
 
 def add_demo_layers(view: MapView, *, all_layers: bool = True) -> None:
-    """Add the synthetic Chongqing layers of ``assets/geo`` with the wall's calm styles.
+    """Add the synthetic Chongqing layers of ``assets/geo`` with the wall's own styles.
 
     Args:
         view: The map.
         all_layers: False adds only districts and pipelines (the benchmark's set).
     """
+    from cockpit.app.panels import LAYER_STYLES  # the same styles the runways use
 
-    def layer(name: str, style: LayerStyle) -> None:
-        view.add_geojson_layer(name, load_geojson(DEMO_GEO_DIR / f"{name}.geojson"), style)
-
-    layer(
-        "districts",
-        LayerStyle(
-            stroke="#6c747e", stroke_width=2.0, fill="#272b30", label_property="name", label_scale=2.0
-        ),
-    )
-    if all_layers:
-        layer(
-            "forest_park",
-            LayerStyle(
-                stroke="#71907a",
-                stroke_width=2.0,
-                dashed=True,
-                fill="#25302a",
-                fill_opacity=0.9,
-                label_property="name",
-                label_scale=1.1,
-            ),
-        )
-        layer(
-            "rivers",
-            LayerStyle(stroke="#3e5b74", stroke_width=6.0, label_property="name", min_label_zoom=13.0),
-        )
-    layer("pipelines", LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True))
-    if all_layers:
-        layer(
-            "hv_lines",
-            LayerStyle(
-                stroke="#b4b9c0",
-                stroke_width=1.5,
-                label_property="name",
-                label_scale=0.8,
-                min_label_zoom=13.5,
-            ),
-        )
-        layer(
-            "water_sources",
-            LayerStyle(
-                stroke="#0c0d0f",
-                stroke_width=1.5,
-                fill="#5b8fb8",
-                point_radius=6.0,
-                label_property="name",
-                label_scale=0.9,
-                min_label_zoom=14.0,
-            ),
-        )
+    names = list(LAYER_STYLES) if all_layers else ["districts", "pipelines"]
+    for name in names:
+        view.add_geojson_layer(name, load_geojson(DEMO_GEO_DIR / f"{name}.geojson"), LAYER_STYLES[name])
 
 
 def demo_markers() -> list[MapMarker]:
