@@ -285,6 +285,7 @@ class MapView(QWidget):
         self._basemap_opacity = 0.6
         self._basemap_visible = True
         self._tiles: OrderedDict[tuple[int, int, int], QImage | None] = OrderedDict()
+        self._dots: list[tuple[float, float, int, str]] = []
         self._markers: list[MapMarker] = []
         self._marker_xy: list[tuple[float, float]] = []  # world coordinates, in draw order
         self._cache: QImage | None = None
@@ -624,6 +625,7 @@ class MapView(QWidget):
         p = QPainter(self)
         src = QRect(ix - self._cache_origin.x(), iy - self._cache_origin.y(), self.width(), self.height())
         p.drawImage(QPoint(0, 0), cache, src)
+        self._paint_dots(p, ix, iy)
         self._paint_markers(p, ix, iy)
         p.end()
 
@@ -936,6 +938,56 @@ class MapView(QWidget):
 
     def _marker_size(self) -> float:
         return round(QFontMetricsF(self.font()).height() * 1.9)
+
+    def set_dots(
+        self, lon: Sequence[float], lat: Sequence[float], levels: Sequence[int], labels: Sequence[str]
+    ) -> None:
+        """Live points (sensors) painted above the cached map on every paint, never inside it.
+
+        Changing them costs a repaint, not a re-render of the map (~20 ms with 330,000 risk
+        points), so they can follow live values.
+
+        Args:
+            lon: Longitudes (WGS 84).
+            lat: Latitudes.
+            levels: 0 normal (small grey), 1 warning (yellow), 2 alarm (red); each dot with
+                level ≥ 1 also shows its label, so the state is never colour alone.
+            labels: Text per dot (a value); shown for warnings and alarms.
+
+        Raises:
+            InvalidMapDataError: the sequences differ in length.
+        """
+        if not len(lon) == len(lat) == len(levels) == len(labels):
+            raise InvalidMapDataError("set_dots needs lon, lat, levels and labels of one length")
+        x, y = project(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+        self._dots = list(zip(x.tolist(), y.tolist(), [int(v) for v in levels], list(labels), strict=True))
+        self.update()
+
+    def dots(self) -> list[tuple[int, str]]:
+        """(level, label) of each dot, for tests."""
+        return [(lv, lab) for _, _, lv, lab in self._dots]
+
+    def _paint_dots(self, p: QPainter, ix: int, iy: int) -> None:
+        if not self._dots:
+            return
+        s = world_size(self._zoom)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font = theme.scaled_font(self.font(), 0.8, bold=True)
+        p.setFont(font)
+        w, h = self.width(), self.height()
+        colours = (QColor("#8a9099"), QColor(theme.SEVERITY_YELLOW), QColor(theme.SEVERITY_RED))
+        radii = (3.5, 6.0, 8.0)
+        outline = QPen(QColor("#0c0d0f"), 1.2)
+        for x, y, level, label in self._dots:
+            cx, cy = x * s - ix, y * s - iy
+            if not (-20 <= cx <= w + 20 and -20 <= cy <= h + 20):
+                continue
+            lv = min(2, max(0, level))
+            p.setPen(outline)
+            p.setBrush(colours[lv])
+            p.drawEllipse(QPointF(cx, cy), radii[lv], radii[lv])
+            if lv and label:
+                _halo_text(p, QPointF(cx + radii[lv] + 4, cy + 5), label, font)
 
     def _paint_markers(self, p: QPainter, ix: int, iy: int) -> None:
         if not self._markers:

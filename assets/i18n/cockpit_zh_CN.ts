@@ -231,27 +231,27 @@
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="109"/>
+        <location filename="../../cockpit/app/wiring.py" line="110"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="110"/>
+        <location filename="../../cockpit/app/wiring.py" line="111"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="111"/>
+        <location filename="../../cockpit/app/wiring.py" line="112"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="112"/>
+        <location filename="../../cockpit/app/wiring.py" line="113"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="118"/>
+        <location filename="../../cockpit/app/wiring.py" line="119"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
@@ -621,198 +621,193 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="67"/>
+        <location filename="../../cockpit/app/panels.py" line="69"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="68"/>
+        <location filename="../../cockpit/app/panels.py" line="70"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="69"/>
-        <location filename="../../cockpit/app/panels.py" line="78"/>
+        <location filename="../../cockpit/app/panels.py" line="71"/>
+        <location filename="../../cockpit/app/panels.py" line="80"/>
         <source>Dispatched</source>
         <translation>已调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="70"/>
+        <location filename="../../cockpit/app/panels.py" line="72"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="71"/>
+        <location filename="../../cockpit/app/panels.py" line="73"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="77"/>
+        <location filename="../../cockpit/app/panels.py" line="79"/>
         <source>Accepted</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="79"/>
+        <location filename="../../cockpit/app/panels.py" line="81"/>
         <source>Unit acknowledged</source>
         <translation>力量已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="80"/>
+        <location filename="../../cockpit/app/panels.py" line="82"/>
         <source>En route</source>
         <translation>赶赴途中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="81"/>
+        <location filename="../../cockpit/app/panels.py" line="83"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="82"/>
+        <location filename="../../cockpit/app/panels.py" line="84"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="83"/>
+        <location filename="../../cockpit/app/panels.py" line="85"/>
         <source>Failed</source>
         <translation>执行失败</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="84"/>
+        <location filename="../../cockpit/app/panels.py" line="86"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="91"/>
+        <location filename="../../cockpit/app/panels.py" line="93"/>
         <source>your role may not do this</source>
         <translation>当前角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="92"/>
+        <location filename="../../cockpit/app/panels.py" line="94"/>
         <source>the event no longer exists</source>
         <translation>事件已不存在</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="93"/>
+        <location filename="../../cockpit/app/panels.py" line="95"/>
         <source>the event is closed</source>
         <translation>事件已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="94"/>
+        <location filename="../../cockpit/app/panels.py" line="96"/>
         <source>the unit is unknown</source>
         <translation>未知力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="95"/>
+        <location filename="../../cockpit/app/panels.py" line="97"/>
         <source>the unit is busy</source>
         <translation>该力量正在执行任务</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="96"/>
+        <location filename="../../cockpit/app/panels.py" line="98"/>
         <source>a dispatch is still open</source>
         <translation>仍有调度未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="97"/>
+        <location filename="../../cockpit/app/panels.py" line="99"/>
         <source>the backend restarted</source>
         <translation>后台已重启</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="240"/>
+        <location filename="../../cockpit/app/panels.py" line="242"/>
         <source>Live events</source>
         <translation>实时事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="261"/>
+        <location filename="../../cockpit/app/panels.py" line="271"/>
         <source>{title} ({n} open)</source>
         <translation>{title}（{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="265"/>
+        <location filename="../../cockpit/app/panels.py" line="275"/>
         <source>{title} as of {time}: link down, not live ({n} open)</source>
         <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="270"/>
+        <location filename="../../cockpit/app/panels.py" line="280"/>
         <source>{title}: no data yet, link down</source>
         <translation>{title}：尚无数据，链路中断</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="284"/>
+        <location filename="../../cockpit/app/panels.py" line="294"/>
         <source>Cleared, unacknowledged</source>
         <translation>已恢复，未确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="359"/>
+        <location filename="../../cockpit/app/panels.py" line="374"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="414"/>
+        <location filename="../../cockpit/app/panels.py" line="429"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="493"/>
+        <location filename="../../cockpit/app/panels.py" line="508"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="494"/>
+        <location filename="../../cockpit/app/panels.py" line="509"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="495"/>
+        <location filename="../../cockpit/app/panels.py" line="510"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="496"/>
+        <location filename="../../cockpit/app/panels.py" line="511"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="732"/>
-        <source>stale</source>
-        <translation>过期</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="801"/>
+        <location filename="../../cockpit/app/panels.py" line="778"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="820"/>
+        <location filename="../../cockpit/app/panels.py" line="797"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="824"/>
+        <location filename="../../cockpit/app/panels.py" line="801"/>
         <source>{unit}: queued, link down; sends when it is back</source>
         <translation>{unit}：链路中断，已排队，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="828"/>
+        <location filename="../../cockpit/app/panels.py" line="805"/>
         <source>{unit}: sent, waiting for answer (try {n})</source>
         <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="832"/>
+        <location filename="../../cockpit/app/panels.py" line="809"/>
         <source>{unit}: no response after {n} tries</source>
         <translation>{unit}：{n} 次尝试均无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="834"/>
+        <location filename="../../cockpit/app/panels.py" line="811"/>
         <source>{unit}: not sent, the backend restarted; check the event again</source>
         <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="838"/>
+        <location filename="../../cockpit/app/panels.py" line="815"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="844"/>
+        <location filename="../../cockpit/app/panels.py" line="821"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
@@ -937,27 +932,27 @@
         <translation>暂不支持搁置：告警仍保留在大屏上。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="262"/>
+        <location filename="../../cockpit/app/wall.py" line="264"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="264"/>
+        <location filename="../../cockpit/app/wall.py" line="266"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="266"/>
+        <location filename="../../cockpit/app/wall.py" line="268"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="359"/>
+        <location filename="../../cockpit/app/wall.py" line="361"/>
         <source>Wall text is {have:.0f} mm high on a {diag:g}&quot; panel; from {dist:g} m it needs {need:.0f} mm</source>
         <translation>大屏文字高 {have:.0f} 毫米（{diag:g} 英寸屏）；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="368"/>
+        <location filename="../../cockpit/app/wall.py" line="370"/>
         <source> (too small for that distance: the runways are not yet designed for larger type)</source>
         <translation>（在该距离下偏小：现有跑道尚未按更大字号设计）</translation>
     </message>

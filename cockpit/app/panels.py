@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import random
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -53,7 +52,6 @@ DECIMALS = {
 """Digits after the point per sensor kind: enough to see a burst at 0.4 MPa move."""
 HISTORY_POINTS = 600
 TILE_PERIOD_S = 0.25
-SENSOR_DOTS_PERIOD_S = 5.0
 TREND_WINDOW_S = 120.0
 CLICK_GUARD_S = 1.5
 """After a dispatch click, the button stays locked this long: a double click sends once."""
@@ -604,35 +602,6 @@ OVERLAY_STYLES: dict[str, LayerStyle] = {
 }
 
 
-SENSOR_STYLES = {
-    "normal": LayerStyle(
-        stroke="#0c0d0f",
-        stroke_width=1.0,
-        fill="#8a9099",
-        point_radius=4.0,
-        label_property="label",
-        label_scale=0.7,
-        min_label_zoom=14.0,
-    ),
-    "warning": LayerStyle(
-        stroke="#0c0d0f",
-        stroke_width=1.5,
-        fill=theme.SEVERITY_YELLOW,
-        point_radius=6.0,
-        label_property="label",
-        label_scale=0.8,
-    ),
-    "alarm": LayerStyle(
-        stroke="#0c0d0f",
-        stroke_width=1.5,
-        fill=theme.SEVERITY_RED,
-        point_radius=8.0,
-        label_property="label",
-        label_scale=0.9,
-    ),
-}
-
-
 def sensor_level(info: SensorInfo, v: float) -> str:
     if (info.alarm is not None and v >= info.alarm) or (info.low_alarm is not None and v <= info.low_alarm):
         return "alarm"
@@ -672,10 +641,6 @@ class MapPanel(PanelBase):
         self.center = center
         self._fitted = False  # the view is set once the map has its size on screen
         self._overlay_ids: set[str] = set()
-        # Each refresh re-renders the map's cached raster (~20 ms): not often, and not all maps in
-        # the same frame.
-        self._last_sensors = 0.0
-        self._dots_period = SENSOR_DOTS_PERIOD_S + random.uniform(0.0, 1.5)  # maps drift apart
         self._markers_dirty = True
         self.map.marker_clicked.connect(self._on_map_marker_clicked)
 
@@ -709,12 +674,7 @@ class MapPanel(PanelBase):
             )
         if ch.overlays or ch.replaced:
             self._update_overlays(situation)
-        if (
-            self.spec.sensors is not None
-            and frame.sample
-            and time.monotonic() - self._last_sensors >= self._dots_period
-        ):
-            self._last_sensors = time.monotonic()
+        if self.spec.sensors is not None and frame.sample:
             self._update_sensor_points(frame, situation)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog) and frame.slow:
             ratings = {
@@ -741,33 +701,26 @@ class MapPanel(PanelBase):
         self._overlay_ids = set(wanted)
 
     def _update_sensor_points(self, frame: Frame, situation: Situation) -> None:
-        """The panel's sensors as dots with their values: grey when normal or stale, yellow on a
-        warning, red on an alarm (the label always carries the number)."""
+        """The panel's sensors as dots: grey when normal or stale, yellow with its value on a
+        warning, red with its value on an alarm. Painted above the map, so a refresh costs a
+        repaint, never a re-render of the map."""
         table = situation.sensors
-        groups: dict[str, list[dict[str, Any]]] = {"normal": [], "warning": [], "alarm": []}
+        lon: list[float] = []
+        lat: list[float] = []
+        levels: list[int] = []
+        labels: list[str] = []
         for row in sensors_matching(situation, self.spec.sensors)[:300]:
             info = table.infos[row]
-            ts = int(table.ts[row])
-            if not ts:
+            if not int(table.ts[row]):
                 continue
             v = float(table.values[row])
             stale = not frame.live or frame.server_now_ms > int(table.stale_at[row])
-            level = "normal" if stale else sensor_level(info, v)
-            text = f"{v:.{DECIMALS.get(info.kind, 1)}f}" + (f" {tr('stale')}" if stale else "")
-            groups[level].append(
-                {
-                    "type": "Feature",
-                    "properties": {"label": text},
-                    "geometry": {"type": "Point", "coordinates": [info.lon, info.lat]},
-                }
-            )
-        for level, features in groups.items():
-            name = f"sensors-{level}"
-            self.map.set_overlay(
-                name,
-                {"type": "FeatureCollection", "features": features} if features else None,
-                SENSOR_STYLES[level],
-            )
+            level = 0 if stale else {"normal": 0, "warning": 1, "alarm": 2}[sensor_level(info, v)]
+            lon.append(info.lon)
+            lat.append(info.lat)
+            levels.append(level)
+            labels.append(f"{v:.{DECIMALS.get(info.kind, 1)}f}")
+        self.map.set_dots(lon, lat, levels, labels)
 
     def _on_map_marker_clicked(self, event_id: str) -> None:
         self.selection.select(event_id)

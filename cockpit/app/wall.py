@@ -45,8 +45,8 @@ from widgets.status_bar import ConnectionStatusWidget, LinkLevel
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 33
-"""The wall's steady frame period (about 30 Hz)."""
+FRAME_MS = 16
+"""The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""
 FLASH_MS = 500
 """All banners flash in step: one phase every 500 ms (1 Hz, under the 3 Hz limit)."""
 

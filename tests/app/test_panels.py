@@ -608,22 +608,22 @@ def test_map_sensor_dots_follow_levels(qtbot: QtBot, feed: Feed) -> None:
     sel = Selector(kinds=["water_level"])
     panel = map_panel(qtbot, Selection(), sensors=sel)
     feed.apply(feed.catalog(*RAIN, *LEVELS), feed.batch({10: 3.5, 11: 2.5, 1: 500.0}))
+    renders = panel.map.render_count
     panel.update(feed.frame(), feed.situation)
     # 10 alarm, 11 warning, 12 never sampled (no dot); the rain gauge is not selected.
-    assert sorted(n for n in panel.map.overlay_names() if n.startswith("sensors-")) == [
-        "sensors-alarm",
-        "sensors-warning",
-    ]
+    assert sorted(panel.map.dots()) == [(1, "2.50"), (2, "3.50")]
+    assert not [n for n in panel.map.overlay_names() if n.startswith("sensors-")]
 
-    normal = map_panel(qtbot, Selection(), sensors=sel)
     feed.apply(feed.batch({10: 0.5, 11: 0.5, 12: 0.1}))
-    normal.update(feed.frame(), feed.situation)
-    assert [n for n in normal.map.overlay_names() if n.startswith("sensors-")] == ["sensors-normal"]
+    panel.update(feed.frame(), feed.situation)
+    assert sorted(lv for lv, _ in panel.map.dots()) == [0, 0, 0]
 
-    down = map_panel(qtbot, Selection(), sensors=sel)
     feed.apply(feed.batch({10: 9.0, 11: 9.0}))
-    down.update(feed.frame(live=False), feed.situation)  # no link: never red or yellow
-    assert [n for n in down.map.overlay_names() if n.startswith("sensors-")] == ["sensors-normal"]
+    panel.update(feed.frame(live=False), feed.situation)  # no link: never red or yellow
+    assert {lv for lv, _ in panel.map.dots()} == {0}
+    # Live values never cost a re-render of the cached map.
+    panel.map.grab()
+    assert panel.map.render_count <= renders + 1
 
 
 # ------------------------------------------------------------------------------------- dispatch

@@ -564,3 +564,20 @@ def test_bench_map_pan_runs(qapp: QApplication, tmp_path: Path) -> None:
     out = tmp_path / "map.png"
     map_pan.screenshot(str(out))
     assert QImage(str(out)).size().width() == map_pan.WIDTH
+
+
+def test_dots_repaint_without_re_rendering_the_map(qtbot: QtBot) -> None:
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.set_view(106.55, 29.55, 12)
+    view.grab()
+    renders = view.render_count
+    before = view.grab().toImage()
+    view.set_dots([106.55], [29.55], [2], ["9.9"])
+    after = view.grab().toImage()
+    assert view.render_count == renders, "live dots must not re-render the cached map"
+    assert before != after, "the dot is painted"
+    assert view.dots() == [(2, "9.9")]
+    with pytest.raises(InvalidMapDataError):
+        view.set_dots([1.0], [2.0, 3.0], [0], ["x"])
