@@ -16,7 +16,7 @@ from cockpit.backend.streams import Hub
 
 log = logging.getLogger(__name__)
 
-PREWARM_S = 150.0
+PREWARM_S = 175.0
 
 
 class EmbeddedBackend:
