@@ -1005,10 +1005,10 @@ class MapView(QWidget):
             if self._flash_lit and not m.acknowledged:
                 halo = severity_color(m.severity)
                 ring = QPen(halo, max(3.0, size / 10.0))
-                halo.setAlphaF(0.45)
+                halo.setAlphaF(0.25)
                 p.setPen(ring)
                 p.setBrush(halo)
-                p.drawEllipse(c, size * 0.95, size * 0.95)
+                p.drawEllipse(c, size * 0.75, size * 0.75)  # a ring, not a disc that buries neighbours
             paint_severity_icon(p, QRectF(c.x() - size / 2, c.y() - size / 2, size, size), m.severity)
             if m.label:
                 p.setFont(font)
