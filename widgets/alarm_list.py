@@ -27,7 +27,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -48,7 +48,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -58,12 +58,12 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from widgets import theme
+from widgets._table import AckTableView, runs
 from widgets.errors import DuplicateAlarmIdError
 from widgets.severity import (
     Severity,
@@ -273,22 +273,6 @@ def _flags_text(row: AlarmRow) -> str:
     return ", ".join(parts)
 
 
-def _runs(indices: Sequence[int]) -> Iterator[tuple[int, int]]:
-    """Yield ``(first, last)`` for each run of consecutive integers in sorted ``indices``."""
-    it = iter(indices)
-    try:
-        first = last = next(it)
-    except StopIteration:
-        return
-    for i in it:
-        if i == last + 1:
-            last = i
-        else:
-            yield first, last
-            first = last = i
-    yield first, last
-
-
 def _blend(top: QColor, bottom: QColor, alpha: float) -> QColor:
     return QColor(
         round(top.red() * alpha + bottom.red() * (1 - alpha)),
@@ -451,8 +435,8 @@ class _AlarmTableModel(QAbstractTableModel):
         if any(b <= a for a, b in itertools.pairwise(survivors_new_pos)):
             return False  # reordered
         inserted = [i for i, row in enumerate(new_rows) if row.id not in self._index_of]
-        remove_runs = list(_runs(removed))
-        insert_runs = list(_runs(inserted))
+        remove_runs = list(runs(removed))
+        insert_runs = list(runs(inserted))
         if len(remove_runs) + len(insert_runs) > _MAX_DIFF_BLOCKS:
             return False
         if (removed or inserted) and len(removed) == len(old_rows):
@@ -475,7 +459,7 @@ class _AlarmTableModel(QAbstractTableModel):
         self._displays = [display_of(row) for row in new_rows]
         self._index_of = new_index_of
         last_col = len(AlarmColumn) - 1
-        for first, last in _runs(changed):
+        for first, last in runs(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
         return True
 
@@ -654,37 +638,6 @@ class _AlarmRowDelegate(QStyledItemDelegate):
         return QSize(fm.horizontalAdvance(str(index.data())) + fm.height(), round(fm.height() * 1.7))
 
 
-class _AlarmTableView(QTableView):
-    """QTableView that reports the acknowledge key and paints an empty-list hint.
-
-    Signals:
-        ack_key_pressed(int): Space was pressed on the current row (the row number).
-    """
-
-    ack_key_pressed = Signal(int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        current = self.currentIndex()
-        if event.key() == Qt.Key.Key_Space and current.isValid():
-            self.ack_key_pressed.emit(current.row())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(QColor(theme.TEXT_DIM))
-            painter.drawText(
-                self.viewport().rect(),
-                int(Qt.AlignmentFlag.AlignCenter),
-                QCoreApplication.translate("AlarmListView", "No alarms"),
-            )
-            painter.end()
-
-
 class AlarmListView(QWidget):
     """Alarm list with a summary line on top and an action panel for the selected alarm below.
 
@@ -717,7 +670,7 @@ class AlarmListView(QWidget):
         self._summary.setTextFormat(Qt.TextFormat.PlainText)
         self._summary.setWordWrap(True)
 
-        self._table = _AlarmTableView(self)
+        self._table = AckTableView(lambda: QCoreApplication.translate("AlarmListView", "No alarms"), self)
         self._table.setObjectName("alarmTable")
         self._table.setModel(self._model)
         self._table.setItemDelegate(_AlarmRowDelegate(self._table))

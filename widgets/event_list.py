@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -28,19 +28,19 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from widgets import theme
+from widgets._table import AckTableView, runs
 from widgets.errors import DuplicateEventIdError
 from widgets.severity import (
     Severity,
@@ -117,22 +117,6 @@ def _ack_text(acknowledged: bool) -> str:
     if acknowledged:
         return QCoreApplication.translate("EventListView", "Ack'd")
     return QCoreApplication.translate("EventListView", "NEW")
-
-
-def _runs(indices: Sequence[int]) -> Iterator[tuple[int, int]]:
-    """Yield ``(first, last)`` for each run of consecutive integers in sorted ``indices``."""
-    it = iter(indices)
-    try:
-        first = last = next(it)
-    except StopIteration:
-        return
-    for i in it:
-        if i == last + 1:
-            last = i
-        else:
-            yield first, last
-            first = last = i
-    yield first, last
 
 
 class _EventTableModel(QAbstractTableModel):
@@ -276,8 +260,8 @@ class _EventTableModel(QAbstractTableModel):
         if any(b <= a for a, b in itertools.pairwise(survivors_new_pos)):
             return False  # reordered
         inserted = [i for i, row in enumerate(new_rows) if row.id not in self._index_of]
-        remove_runs = list(_runs(removed))
-        insert_runs = list(_runs(inserted))
+        remove_runs = list(runs(removed))
+        insert_runs = list(runs(inserted))
         if len(remove_runs) + len(insert_runs) > _MAX_DIFF_BLOCKS:
             return False
         if (removed or inserted) and len(removed) == len(old_rows):
@@ -297,7 +281,7 @@ class _EventTableModel(QAbstractTableModel):
         self._rows = new_rows
         self._index_of = new_index_of
         last_col = len(EventColumn) - 1
-        for first, last in _runs(changed):
+        for first, last in runs(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
         return True
 
@@ -374,37 +358,6 @@ class _EventRowDelegate(QStyledItemDelegate):
         return QSize(fm.horizontalAdvance(str(index.data())) + fm.height(), round(fm.height() * 1.7))
 
 
-class _EventTableView(QTableView):
-    """QTableView that reports the acknowledge key and paints an empty-list hint.
-
-    Signals:
-        ack_key_pressed(int): Space was pressed on the current row (the row number).
-    """
-
-    ack_key_pressed = Signal(int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        current = self.currentIndex()
-        if event.key() == Qt.Key.Key_Space and current.isValid():
-            self.ack_key_pressed.emit(current.row())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(QColor(theme.TEXT_DIM))
-            painter.drawText(
-                self.viewport().rect(),
-                int(Qt.AlignmentFlag.AlignCenter),
-                QCoreApplication.translate("EventListView", "No active events"),
-            )
-            painter.end()
-
-
 class EventListView(QWidget):
     """List of events, newest first as given, with flashing unacknowledged rows.
 
@@ -430,7 +383,9 @@ class EventListView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = _EventTableModel(self)
-        self._table = _EventTableView(self)
+        self._table = AckTableView(
+            lambda: QCoreApplication.translate("EventListView", "No active events"), self
+        )
         self._table.setObjectName("eventTable")
         self._table.setModel(self._model)
         self._table.setItemDelegate(_EventRowDelegate(self._table))

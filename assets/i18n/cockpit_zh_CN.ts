@@ -93,7 +93,7 @@
     </message>
     <message>
         <location filename="../../widgets/alarm_list.py" line="222"/>
-        <location filename="../../widgets/alarm_list.py" line="683"/>
+        <location filename="../../widgets/alarm_list.py" line="673"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
@@ -178,22 +178,22 @@
         <translation>第 {n} 次触发</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="744"/>
+        <location filename="../../widgets/alarm_list.py" line="697"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="746"/>
+        <location filename="../../widgets/alarm_list.py" line="699"/>
         <source>Shelve</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="928"/>
+        <location filename="../../widgets/alarm_list.py" line="881"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="933"/>
+        <location filename="../../widgets/alarm_list.py" line="886"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
@@ -356,7 +356,7 @@
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="403"/>
+        <location filename="../../widgets/event_list.py" line="387"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
     </message>
