@@ -717,97 +717,102 @@
         <translation>后台已重启</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="242"/>
+        <location filename="../../cockpit/app/panels.py" line="248"/>
         <source>Live events</source>
         <translation>实时事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="271"/>
+        <location filename="../../cockpit/app/panels.py" line="277"/>
         <source>{title} ({n} open)</source>
         <translation>{title}（{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="275"/>
+        <location filename="../../cockpit/app/panels.py" line="281"/>
         <source>{title} as of {time}: link down, not live ({n} open)</source>
         <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="280"/>
+        <location filename="../../cockpit/app/panels.py" line="286"/>
         <source>{title}: no data yet, link down</source>
         <translation>{title}：尚无数据，链路中断</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="294"/>
+        <location filename="../../cockpit/app/panels.py" line="300"/>
         <source>Cleared, unacknowledged</source>
         <translation>已恢复，未确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="374"/>
+        <location filename="../../cockpit/app/panels.py" line="380"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="429"/>
+        <location filename="../../cockpit/app/panels.py" line="435"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="508"/>
+        <location filename="../../cockpit/app/panels.py" line="514"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="509"/>
+        <location filename="../../cockpit/app/panels.py" line="515"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="510"/>
+        <location filename="../../cockpit/app/panels.py" line="516"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="511"/>
+        <location filename="../../cockpit/app/panels.py" line="517"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="778"/>
+        <location filename="../../cockpit/app/panels.py" line="784"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="797"/>
+        <location filename="../../cockpit/app/panels.py" line="791"/>
+        <source>Your role ({role}) may not dispatch</source>
+        <translation>当前角色（{role}）无调度权限</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="810"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="801"/>
+        <location filename="../../cockpit/app/panels.py" line="814"/>
         <source>{unit}: queued, link down; sends when it is back</source>
         <translation>{unit}：链路中断，已排队，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="805"/>
+        <location filename="../../cockpit/app/panels.py" line="818"/>
         <source>{unit}: sent, waiting for answer (try {n})</source>
         <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="809"/>
+        <location filename="../../cockpit/app/panels.py" line="822"/>
         <source>{unit}: no response after {n} tries</source>
         <translation>{unit}：{n} 次尝试均无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="811"/>
+        <location filename="../../cockpit/app/panels.py" line="824"/>
         <source>{unit}: not sent, the backend restarted; check the event again</source>
         <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="815"/>
+        <location filename="../../cockpit/app/panels.py" line="828"/>
         <source>{unit}: rejected ({reason})</source>
         <translation>{unit}：被拒绝（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="821"/>
+        <location filename="../../cockpit/app/panels.py" line="834"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>

@@ -142,6 +142,12 @@ class CommandSender:
     tracker: CommandTracker
     send: Callable[[Command], None]
     on_sent: list[Callable[[], None]] = field(default_factory=list)
+    role: str = "operator"
+    """The operator's role; a viewer's wall shows commands disabled, with the reason."""
+
+    @property
+    def may_command(self) -> bool:
+        return self.role != "viewer"
 
     def __call__(self, command: Command) -> None:
         log.info(
@@ -778,6 +784,13 @@ class DispatchPanelPresenter(PanelBase):
             unit_text = tr("another unit: {unit}").format(unit=unit_text)  # a deliberate second unit
         tracker = self.sender.tracker
         cooling = time.monotonic() - self._last_click < CLICK_GUARD_S
+        if not self.sender.may_command:
+            # Shown, not hidden: the officer sees what would be sent and why it cannot be.
+            panel.set_target(event_text, unit_text, False)
+            panel.set_command_state(
+                tr("Your role ({role}) may not dispatch").format(role=self.sender.role), CommandLevel.IDLE
+            )
+            return
         panel.set_target(event_text, unit_text, uid is not None and ev.open and not cooling)
         text, level = self._command_text(situation, tracker.latest_for_event(ev.id, CommandKind.DISPATCH))
         panel.set_command_state(text, level)
@@ -826,6 +839,8 @@ class DispatchPanelPresenter(PanelBase):
         self.refresh()
 
     def _on_panel_dispatch_requested(self) -> None:
+        if not self.sender.may_command:
+            return  # the button is disabled for viewers; the backend refuses them too
         situation = self.situation
         ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
         if (

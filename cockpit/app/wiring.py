@@ -86,7 +86,7 @@ class Cockpit:
         self.situation = Situation()
         self.tracker = CommandTracker()
         self.feed = FeedClient(urls, identity, self._on_feed_events, allow_insecure=allow_insecure)
-        self.sender = CommandSender(self.tracker, self.feed.send_command)
+        self.sender = CommandSender(self.tracker, self.feed.send_command, role=identity.role)
         loaded = load_runways(runway_files(runways_dir))
         for error in loaded.errors:
             log.error("runway refused: %s", error)

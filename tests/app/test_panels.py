@@ -795,3 +795,20 @@ def test_pinned_alarms_only_unacknowledged_severity_one_and_two(feed: Feed) -> N
     assert [r.id for r in rows] == ["p1", "p2", "p2-cleared"]
     assert all(not r.acknowledged for r in rows)
     assert {r.id: r.active for r in rows} == {"p1": True, "p2": True, "p2-cleared": False}
+
+
+def test_a_viewer_sees_dispatch_disabled_with_the_reason(qtbot: QtBot, feed: Feed) -> None:
+    sent: list[Command] = []
+    sender = CommandSender(tracker=CommandTracker(), send=sent.append, role="viewer")
+    selection = Selection()
+    presenter = DispatchPanelPresenter(
+        Panel(kind=PanelKind.DISPATCH, at=(0, 0, 3, 3)), "en", selection, sender
+    )
+    qtbot.addWidget(presenter.widget)
+    feed.apply(feed.unit("dc-1"), feed.event("e1", severity=1, recommended=("dc-1",)))
+    selection.select("e1")
+    presenter.update(feed.frame(), feed.situation)
+    assert not presenter.panel.is_dispatch_enabled()
+    assert "may not dispatch" in presenter.panel.command_text()
+    presenter.panel.dispatch_requested.emit()
+    assert sent == []

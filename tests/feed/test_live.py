@@ -374,3 +374,37 @@ def test_plain_ws_to_another_machine_is_refused_unless_allowed() -> None:
         check_url(bad, allow_insecure=True)
     with pytest.raises(ValueError, match="not a ws:// or wss:// URL"):
         check_url("http://127.0.0.1:8765")
+
+
+def test_a_forged_command_from_a_viewer_is_refused_by_the_backend() -> None:
+    import websockets
+
+    from cockpit.protocol.codec import decode_server_frame
+    from cockpit.protocol.messages import CommandAck, Hello
+
+    async def body() -> None:
+        backend = make_backend(seed=14)
+        await backend.start()
+        await wait_until(lambda: any(e.recommended for e in backend.city.state.events.values()))
+        ev = next(e for e in backend.city.state.events.values() if e.recommended)
+        async with websockets.connect(backend.url, compression=None, proxy=None) as ws:
+            await ws.send(encode_frame([Hello(v=1, client_id="x", operator="v", role="viewer")]))
+            await ws.recv()  # welcome
+            # A hand-made frame, as a tampered client would send it, bypassing any UI.
+            forged = Command(
+                id=uuid7(int(time.time() * 1000)),
+                kind=CommandKind.DISPATCH,
+                event_id=ev.id,
+                unit_id=ev.recommended[0],
+            )
+            await ws.send(encode_frame([forged]))
+            ack = None
+            while ack is None:
+                for m in decode_server_frame(await ws.recv(), 1 << 22).messages:
+                    if isinstance(m, CommandAck):
+                        ack = m
+        assert ack.result == AckResult.REJECTED and ack.reason == "forbidden"
+        assert forged.id not in backend.city.state.dispatches
+        await backend.stop()
+
+    asyncio.run(body())
