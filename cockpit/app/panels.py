@@ -36,7 +36,7 @@ from widgets.event_list import EventColumn, EventListView, EventRow
 from widgets.geo import DEMO_GEO_DIR, load_geojson
 from widgets.map_view import LayerStyle, MapMarker, MapView
 from widgets.severity import Severity as WidgetSeverity
-from widgets.vital_tile import VitalSignTile
+from widgets.vital_tile import Thresholds, TileLevel, VitalSignTile, classify
 
 log = logging.getLogger(__name__)
 
@@ -608,12 +608,16 @@ OVERLAY_STYLES: dict[str, LayerStyle] = {
 }
 
 
-def sensor_level(info: SensorInfo, v: float) -> str:
-    if (info.alarm is not None and v >= info.alarm) or (info.low_alarm is not None and v <= info.low_alarm):
-        return "alarm"
-    if (info.warn is not None and v >= info.warn) or (info.low_warn is not None and v <= info.low_warn):
-        return "warning"
-    return "normal"
+_DOT_LEVEL = {TileLevel.WARNING: 1, TileLevel.ALARM: 2}
+
+
+def dot_level(info: SensorInfo, v: float) -> int:
+    """0 normal, 1 warning, 2 alarm: the same rule the tiles use (``widgets.vital_tile.classify``)."""
+    try:
+        limits = Thresholds(info.warn, info.alarm, info.low_warn, info.low_alarm)
+    except ValueError:  # a bad catalog entry: show the value, claim no level
+        return 0
+    return _DOT_LEVEL.get(classify(v, False, limits), 0)
 
 
 class MapPanel(PanelBase):
@@ -721,7 +725,7 @@ class MapPanel(PanelBase):
                 continue
             v = float(table.values[row])
             stale = not frame.live or frame.server_now_ms > int(table.stale_at[row])
-            level = 0 if stale else {"normal": 0, "warning": 1, "alarm": 2}[sensor_level(info, v)]
+            level = 0 if stale else dot_level(info, v)
             lon.append(info.lon)
             lat.append(info.lat)
             levels.append(level)

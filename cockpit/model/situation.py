@@ -209,6 +209,7 @@ class Situation:
         self.units: dict[str, UnitRecord] = {}
         self.dispatches: dict[str, DispatchRecord] = {}
         self.overlays: dict[str, OverlayRecord] = {}
+        self._open: list[EventRecord] | None = None  # open_events(), until the events change
         self.sensors = SensorTable()
         self.clock_offset_ms = 0
         self._changes = ChangeSet()
@@ -229,6 +230,7 @@ class Situation:
         if ev.stream == Stream.EVENTS:
             self._changes.events.update(self.events)
             self.events.clear()
+            self._open = None
         elif ev.stream == Stream.DISPATCH:
             self._changes.units.update(self.units)
             self._changes.dispatches.update(self.dispatches)
@@ -256,6 +258,7 @@ class Situation:
             if isinstance(m, Event):
                 self.events[m.id] = EventRecord.from_message(m)
                 ch.events.add(m.id)
+                self._open = None
             elif isinstance(m, Unit):
                 self.units[m.id] = UnitRecord.from_message(m)
                 ch.units.add(m.id)
@@ -284,10 +287,16 @@ class Situation:
         return local_wall_ms + self.clock_offset_ms
 
     def open_events(self) -> list[EventRecord]:
-        """Open events, most severe first, then newest first."""
-        evs = [e for e in self.events.values() if e.open]
-        evs.sort(key=lambda e: (int(e.severity), -e.time_ms, e.id))
-        return evs
+        """Open events, most severe first, then newest first. Do not modify the list.
+
+        Every panel on every screen asks for this in the same frame; it is sorted once per change
+        of the events, not once per caller.
+        """
+        if self._open is None:
+            evs = [e for e in self.events.values() if e.open]
+            evs.sort(key=lambda e: (int(e.severity), -e.time_ms, e.id))
+            self._open = evs
+        return self._open
 
     def dispatches_for(self, event_id: str) -> list[DispatchRecord]:
         return [d for d in self.dispatches.values() if d.event_id == event_id]

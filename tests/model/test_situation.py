@@ -98,3 +98,14 @@ def test_open_events_sorted_by_severity_then_newest() -> None:
         [DataReceived((ev("low", 1, severity=4), ev("hi", 2, severity=1), ev("done", 3, state="closed")))]
     )
     assert [e.id for e in s.open_events()] == ["hi", "low"]
+
+
+def test_open_events_follow_every_change_and_snapshot() -> None:
+    s = Situation()
+    s.apply([DataReceived((ev("a", 1, severity=2),))])
+    first = s.open_events()
+    assert [e.id for e in first] == ["a"] and s.open_events() is first  # sorted once, shared
+    s.apply([DataReceived((ev("b", 2, severity=1), ev("a", 3, state="closed")))])
+    assert [e.id for e in s.open_events()] == ["b"]
+    s.apply([SnapshotReceived("events", "e2", 9, (ev("c", 4),))])
+    assert [e.id for e in s.open_events()] == ["c"]
