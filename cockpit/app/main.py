@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot is None:
             print(
                 "cockpit: no display found (DISPLAY is not set). Run it on the wall's desktop, under "
-                "Xvfb (xvfb-run cockpit --demo), or headless with --screenshot DIR --quit-after S.",
+                f'Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24" {sys.argv[0]} --demo --windowed), '
+                "or headless with --screenshot DIR --quit-after S.",
                 file=sys.stderr,
             )
             return 2
