@@ -129,6 +129,9 @@ class RunwayView(QWidget):
             panel.update(frame, situation)
         if frame.slow:
             self.clock.setText(time.strftime("%H:%M:%S"))
+            # "No unacknowledged alarms" is a claim about the city: with the link down it cannot
+            # be made, so an empty banner folds away instead of showing an all-clear.
+            self.banner.set_collapse_when_empty(not frame.live)
             self.banner.set_pinned(pinned)
 
     def set_flash_phase(self, lit: bool) -> None:

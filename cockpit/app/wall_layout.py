@@ -156,9 +156,9 @@ def assign(layout: WallLayout, screens: Sequence[ScreenInfo], runways: Sequence[
     """Put each known runway of the layout on a screen.
 
     Entries with a ``match`` claim the first free screen they accept; then entries without one take
-    the free screens in reading order. Runways the layout names but that did not load go nowhere
-    (the caller has already reported them); loaded runways the layout does not name, and entries
-    left without a screen, go to the console.
+    the free screens in reading order; then loaded runways the layout does not place fill any screen
+    still free, so no screen stays black. Runways the layout names but that did not load go nowhere
+    (the caller has already reported them); whatever is left without a screen goes to the console.
     """
     free = reading_order(screens)
     placed: dict[str, ScreenInfo] = {}
@@ -173,6 +173,11 @@ def assign(layout: WallLayout, screens: Sequence[ScreenInfo], runways: Sequence[
     for entry in entries:
         if entry.match.empty and entry.runway not in placed and free:
             placed[entry.runway] = free.pop(0)
+    # A black panel on a wall looks broken: loaded runways the layout does not place (or whose
+    # entry failed) take the screens still free before anything goes to the console.
+    for runway in runways:
+        if runway not in placed and free:
+            placed[runway] = free.pop(0)
     console = [r for r in runways if r not in placed]
     return Assignment(placed, console, free)
 

@@ -197,6 +197,7 @@ def test_offline_backend_is_shown_down_and_tiles_never_look_live(qapp: QApplicat
         w = Overview(c)
         assert all(t.level() in (TileLevel.NO_DATA, TileLevel.STALE) for t in w.tiles)
         assert "link down" in c.wall.views["overview"].events_panel.title.text()
+        assert all(v.banner.is_collapsed() for v in c.wall.views.values()), "no all-clear while down"
         await c.stop()
 
     try:

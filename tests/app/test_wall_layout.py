@@ -138,3 +138,11 @@ def test_a_layout_naming_a_missing_runway_says_so(qapp: QApplication) -> None:
     finally:
         c.wall.close()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_no_screen_stays_black_while_a_runway_has_none() -> None:
+    layout = WallLayout(screens=[LayoutEntry("overview"), LayoutEntry("floood")])
+    a = assign(layout, virtual_screens(3), RUNWAYS)
+    assert len(a.on_screen) == 3 and a.unused == []
+    assert a.on_screen["overview"].name == "virtual-1"
+    assert a.on_console == ["traffic", "water_supply"]
