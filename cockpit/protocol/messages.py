@@ -93,6 +93,19 @@ class CommandKind(enum.StrEnum):
     CANCEL = "cancel"
     ACKNOWLEDGE = "acknowledge"
     CLOSE = "close"
+    SHELVE = "shelve"
+    """Shelve an alarm (supervisor; ``note`` is the reason; ``until`` ms or 0 for one-shot) (§7.5)."""
+    UNSHELVE = "unshelve"
+    ESCALATE = "escalate"
+    """Hand the event up one centre level (street → district → city) (§7.6)."""
+    HAND_DOWN = "hand_down"
+    """Hand the event down one centre level (§7.6)."""
+    ACTIVATE_PLAN = "activate_plan"
+    """Start the emergency plan ``ref`` for the event (§7.7)."""
+    APPROVE_PLAN = "approve_plan"
+    """A supervisor's second approval of plan instance ``ref`` that requires dual approval (§7.7)."""
+    CLOSE_PLAN = "close_plan"
+    """Close plan instance ``ref``; refused while a mandatory task is open (§7.7)."""
 
 
 class AckResult(enum.StrEnum):
@@ -110,6 +123,14 @@ class Role(enum.StrEnum):
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
     TRAINER = "trainer"
+
+
+class Level(enum.StrEnum):
+    """The three levels of operation centres; an event is held at one of them (§5.1)."""
+
+    STREET = "street"
+    DISTRICT = "district"
+    CITY = "city"
 
 
 class SubscribeMode(enum.StrEnum):
@@ -232,6 +253,23 @@ class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True):
     active: bool = True
     """Whether the condition that raised the event is still present; false once it has returned
     to normal. A returned-to-normal event stays ``new`` until someone acknowledges it (§5.1)."""
+    occurrence: int = 1
+    """Counts the times this alarm has fired; an acknowledgement names the occurrence it saw and
+    is rejected (``refired``) if the alarm has fired again since (§7.5)."""
+    acked_by: str = ""
+    acked_at: int = 0
+    shelved_until: int = 0
+    """0: not shelved. >0: shelved until this server time (ms). -1: one-shot, until it clears."""
+    shelved_by: str = ""
+    shelve_reason: str = ""
+    suppressed: str = ""
+    """Why the alarm is suppressed by design (e.g. its station is flooded out); still listed."""
+    out_of_service: str = ""
+    """Why its source is out of service for maintenance; still listed and counted."""
+    level: str = "street"
+    """The centre level that holds the event now (:class:`Level`)."""
+    plans: list[str] = []
+    """Plan types the backend recommends for this event (§7.7)."""
 
 
 class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -309,6 +347,44 @@ class Dispatch(msgspec.Struct, tag="dispatch", tag_field="t", kw_only=True):
     reason: str = ""
 
 
+class PlanTask(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One task of a running emergency plan (§5.6)."""
+
+    id: str
+    title: str
+    owner: str
+    """The agency that does it: water company, traffic police, power, telecom, fire brigade, …"""
+    state: str
+    """``pending``, ``dispatched``, ``in_progress``, ``done``, ``failed`` or ``cancelled``."""
+    deadline: int
+    """Server time (ms) it must be done by; past it and not done, it is breached."""
+    mandatory: bool = True
+    unit_id: str = ""
+    done_at: int = 0
+
+
+class Plan(msgspec.Struct, tag="plan", tag_field="t", kw_only=True):
+    """A running emergency plan (预案) on the ``dispatch`` stream; a later message with the same id
+    replaces it (§5.6)."""
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    plan_type: str
+    event_id: str
+    title: str
+    state: str
+    """``awaiting_approval``, ``active`` or ``closed``."""
+    activated_by: str
+    activated_at: int
+    tasks: list[PlanTask]
+    approved_by: str = ""
+    closed_by: str = ""
+    closed_at: int = 0
+
+
 class Geometry(msgspec.Struct, kw_only=True):
     """A GeoJSON geometry (RFC 7946 §3.1), WGS 84 lon/lat (§5.5)."""
 
@@ -357,6 +433,10 @@ class Command(msgspec.Struct, tag="command", tag_field="t", kw_only=True, omit_d
     """For ``cancel``: the id of the dispatch command to cancel."""
     note: str = ""
     critical: bool = False
+    occurrence: int = 0
+    """For ``acknowledge``: the occurrence the operator saw (0: whatever is current)."""
+    until: int = 0
+    """For ``shelve``: server time (ms) the shelf ends; 0 for one-shot (until the alarm clears)."""
     epoch: str = ""
     """The ``events`` epoch the operator was looking at; a server in another epoch rejects the
     command with ``stale_epoch``, so a command queued before a backend lost its state can never
@@ -374,7 +454,7 @@ class CommandAck(msgspec.Struct, tag="command_ack", tag_field="t", kw_only=True)
     """For ``duplicate``: the result the first copy of this id got."""
 
 
-DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Overlay
+DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
 ServerMessage = (
@@ -388,6 +468,7 @@ ServerMessage = (
     | SensorBatch
     | Unit
     | Dispatch
+    | Plan
     | Overlay
     | Heartbeat
     | CommandAck
@@ -397,7 +478,7 @@ ServerMessage = (
 ClientMessage = Hello | Subscribe | Command | Heartbeat
 """Everything a client may send."""
 
-DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Overlay)
+DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay)
 
 STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Event: Stream.EVENTS,
@@ -405,5 +486,6 @@ STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     SensorBatch: Stream.SENSORS,
     Unit: Stream.DISPATCH,
     Dispatch: Stream.DISPATCH,
+    Plan: Stream.DISPATCH,
     Overlay: Stream.OVERLAYS,
 }
