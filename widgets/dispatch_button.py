@@ -6,12 +6,15 @@ Translation context: ``DispatchPanel``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from widgets import theme
+from widgets.confirm_button import ConfirmButton
 
 
 class CommandLevel(enum.Enum):
@@ -37,6 +40,26 @@ _STATE_STYLE: dict[CommandLevel, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class PanelAction:
+    """One more thing the officer can do with the selected event, besides the main dispatch.
+
+    Attributes:
+        key: Identifies the action in ``action_requested``.
+        text: The button's text, e.g. "Activate plan: water-main burst (14 tasks)".
+        enabled: Whether it can be done now.
+        reason: Why not, when disabled; shown under the buttons (a disabled button is never
+            left unexplained).
+        critical: Needs one confirmation click (see ``ConfirmButton``).
+    """
+
+    key: str
+    text: str
+    enabled: bool = True
+    reason: str = ""
+    critical: bool = False
+
+
 class DispatchPanel(QWidget):
     """Shows what will be sent where, and sends it with one click.
 
@@ -45,11 +68,16 @@ class DispatchPanel(QWidget):
     level other than PENDING, or calls ``set_busy(False)``. It is also disabled while
     ``set_target(..., enabled=False)``.
 
+    Below the main button, ``set_actions`` shows further actions (acknowledge, activate a plan,
+    escalate, …), critical ones with one confirmation.
+
     Signals:
         dispatch_requested(): The user clicked the send button for the current target.
+        action_requested(str): The user triggered the action with this key.
     """
 
     dispatch_requested = Signal()
+    action_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,11 +101,23 @@ class DispatchPanel(QWidget):
         self._state.setWordWrap(True)
         self._state.setTextFormat(Qt.TextFormat.PlainText)
 
+        self._actions: list[PanelAction] = []
+        self._action_buttons: dict[str, ConfirmButton] = {}
+        self._action_grid = QGridLayout()
+        self._action_grid.setContentsMargins(0, 0, 0, 0)
+        self._why_not = QLabel(self)
+        self._why_not.setObjectName("dispatchWhyNot")
+        self._why_not.setWordWrap(True)
+        self._why_not.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self._why_not.hide()
+
         layout = QVBoxLayout(self)
         layout.addWidget(self._heading)
         layout.addWidget(self._event)
         layout.addWidget(self._button)
         layout.addWidget(self._state)
+        layout.addLayout(self._action_grid)
+        layout.addWidget(self._why_not)
         layout.addStretch(1)
 
         self._button.clicked.connect(self._on_button_clicked)
@@ -119,6 +159,41 @@ class DispatchPanel(QWidget):
         self._state.setStyleSheet(_STATE_STYLE[level] + " padding: 4px;")
         self._busy = level is CommandLevel.PENDING
         self._update_button()
+
+    def set_actions(self, actions: Sequence[PanelAction]) -> None:
+        """Show these actions under the main button, two to a row, in the given order."""
+        actions = list(actions)
+        if actions == self._actions:
+            return
+        keys = [a.key for a in actions]
+        if keys != [a.key for a in self._actions]:
+            for button in self._action_buttons.values():
+                self._action_grid.removeWidget(button)
+                button.deleteLater()
+            self._action_buttons = {}
+            for i, a in enumerate(actions):
+                button = ConfirmButton(a.text, a.critical, self)
+                button.setObjectName(f"action-{a.key}")
+                button.triggered.connect(lambda key=a.key: self._on_action_triggered(key))
+                self._action_grid.addWidget(button, i // 2, i % 2)
+                self._action_buttons[a.key] = button
+        for a in actions:
+            button = self._action_buttons[a.key]
+            button.set_action(a.text, a.critical)
+            button.setEnabled(a.enabled)
+            button.setToolTip(a.reason)
+        self._actions = actions
+        reasons = [f"{a.text}: {a.reason}" for a in actions if not a.enabled and a.reason]
+        self._why_not.setText("\n".join(reasons))
+        self._why_not.setVisible(bool(reasons))
+
+    def actions(self) -> list[PanelAction]:
+        """Return the actions shown."""
+        return list(self._actions)
+
+    def action_button(self, key: str) -> ConfirmButton | None:
+        """Return the button of the action ``key``, if shown."""
+        return self._action_buttons.get(key)
 
     def set_busy(self, busy: bool) -> None:
         """Lock (True) or unlock (False) the send button regardless of the command state."""
@@ -164,6 +239,11 @@ class DispatchPanel(QWidget):
             self._apply_metrics()
 
     # -- slots --------------------------------------------------------------------------------
+
+    def _on_action_triggered(self, key: str) -> None:
+        action = next((a for a in self._actions if a.key == key), None)
+        if action is not None and action.enabled:
+            self.action_requested.emit(key)
 
     def _on_button_clicked(self) -> None:
         if not self._target_enabled or self._busy:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from widgets.dispatch_button import CommandLevel, DispatchPanel
@@ -67,3 +67,31 @@ def test_disabled_target_cannot_dispatch(panel: DispatchPanel, qtbot: QtBot) -> 
     assert panel.button_text() == "No unit recommended"
     with qtbot.assertNotEmitted(panel.dispatch_requested):
         qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
+
+
+def test_actions_show_disabled_with_reason_and_critical_ones_confirm(qtbot: QtBot) -> None:
+    from widgets.dispatch_button import PanelAction
+
+    w = DispatchPanel()
+    qtbot.addWidget(w)
+    w.show()
+    w.set_actions(
+        [
+            PanelAction("ack", "Acknowledge"),
+            PanelAction("plan:burst", "Activate plan: burst", critical=True),
+            PanelAction("shelve", "Shelve", enabled=False, reason="supervisors only"),
+        ]
+    )
+    ack, plan, shelve = (w.action_button(k) for k in ("ack", "plan:burst", "shelve"))
+    assert ack is not None and plan is not None and shelve is not None
+    assert not shelve.isEnabled()
+    why = w.findChild(QLabel, "dispatchWhyNot")
+    assert why is not None and why.isVisible() and "Shelve: supervisors only" in why.text()
+    with qtbot.waitSignal(w.action_requested, timeout=1000) as sig:
+        qtbot.mouseClick(ack, Qt.MouseButton.LeftButton)
+    assert sig.args == ["ack"]
+    with qtbot.assertNotEmitted(w.action_requested):
+        qtbot.mouseClick(plan, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(w.action_requested, timeout=1000) as sig:
+        qtbot.mouseClick(plan, Qt.MouseButton.LeftButton)
+    assert sig.args == ["plan:burst"]

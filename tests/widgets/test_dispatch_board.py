@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from widgets.dispatch_board import BoardLevel, BoardRow, DispatchBoard
+
+
+def rows() -> list[BoardRow]:
+    return [
+        BoardRow("c3", "14:03:00", "Dispatch", "Water-main burst", "Repair crew 2", "En route", BoardLevel.PENDING, True),
+        BoardRow("c2", "14:02:00", "Dispatch", "Road collapse", "Tow 1", "Rejected: the unit is busy", BoardLevel.FAILED),
+        BoardRow("c1", "14:01:00", "Dispatch", "Fire", "Engine 3", "Queued 3 min offline", BoardLevel.HELD),
+    ]
+
+
+def test_rows_are_shown_in_order_with_state_words(qtbot: QtBot) -> None:
+    b = DispatchBoard()
+    qtbot.addWidget(b)
+    b.set_rows(rows())
+    assert [r.id for r in b.rows()] == ["c3", "c2", "c1"]
+    table = b._table
+    assert table.item(1, 4).text() == "Rejected: the unit is busy"
+    assert "1 running" in b._summary.text() and "1 need attention" in b._summary.text()
+    assert "1 held" in b._summary.text()
+
+
+def test_cancel_needs_a_running_dispatch_and_a_confirmation(qtbot: QtBot) -> None:
+    b = DispatchBoard()
+    qtbot.addWidget(b)
+    b.set_rows(rows())
+    cancel = b.cancel_button()
+    assert b.select("c2")
+    assert not cancel.isEnabled(), "a rejected command cannot be cancelled"
+    assert b.select("c3")
+    assert cancel.isEnabled()
+    with qtbot.assertNotEmitted(b.cancel_requested):
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(b.cancel_requested, timeout=1000) as sig:
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert sig.args == ["c3"]
+
+
+def test_selection_survives_an_update(qtbot: QtBot) -> None:
+    b = DispatchBoard()
+    qtbot.addWidget(b)
+    b.set_rows(rows())
+    b.select("c2")
+    new = [BoardRow("c4", "14:04:00", "Acknowledge", "Fire", "", "Accepted", BoardLevel.DONE), *rows()]
+    b.set_rows(new)
+    assert b.selected_id() == "c2"
+
+
+def test_held_command_offers_send_and_discard(qtbot: QtBot) -> None:
+    b = DispatchBoard()
+    qtbot.addWidget(b)
+    b.show()
+    b.set_rows(rows())
+    b.select("c3")
+    assert not b._send_held.isVisible()
+    b.select("c1")
+    assert b._send_held.isVisible() and b._discard_held.isVisible()
+    with qtbot.waitSignal(b.send_held_requested, timeout=1000) as sig:
+        qtbot.mouseClick(b._send_held, Qt.MouseButton.LeftButton)
+    assert sig.args == ["c1"]
+    with qtbot.waitSignal(b.discard_held_requested, timeout=1000) as sig:
+        qtbot.mouseClick(b._discard_held, Qt.MouseButton.LeftButton)
+    assert sig.args == ["c1"]

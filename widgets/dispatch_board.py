@@ -1,0 +1,252 @@
+"""The dispatch board: every command this console sent, with where it is now.
+
+One row per command, newest first: when it was issued, what it was, for which event and unit, and
+its state in words (queued, sent, accepted, rejected with the reason, the unit's progress, completed,
+failed, cancelled, no response). The colour follows the state, but the words always say it.
+
+Below the table, actions for the selected row: cancel a dispatch that is still running (critical:
+one confirmation), and for a command held back because it waited too long offline, send it anyway
+or discard it.
+
+Translation context: ``DispatchBoard``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets import theme
+from widgets.confirm_button import ConfirmButton
+
+
+class BoardLevel(enum.Enum):
+    """How a row's state is coloured."""
+
+    PENDING = "pending"
+    """On its way: queued, sent, accepted, the unit moving."""
+    DONE = "done"
+    """Finished well: completed."""
+    FAILED = "failed"
+    """Needs the officer: rejected, no response, failed, expired."""
+    ENDED = "ended"
+    """Ended without effect by intent: cancelled."""
+    HELD = "held"
+    """Held back: it waited too long offline; the officer must confirm or discard it."""
+
+
+_COLOURS = {
+    BoardLevel.PENDING: theme.TEXT,
+    BoardLevel.DONE: theme.OK,
+    BoardLevel.FAILED: theme.ALARM,
+    BoardLevel.ENDED: theme.TEXT_DIM,
+    BoardLevel.HELD: theme.WARNING,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One command on the board.
+
+    Attributes:
+        id: The command id.
+        time_text: When it was issued, e.g. "14:02:11".
+        action: What it is, e.g. "Dispatch", "Acknowledge".
+        event: The event, in words.
+        target: The unit or plan, in words ("" if none).
+        state: Where it is now, in words (always set: the colour is never the only cue).
+        level: Colours the state.
+        can_cancel: A cancel would make sense now (a running dispatch).
+    """
+
+    id: str
+    time_text: str
+    action: str
+    event: str
+    target: str
+    state: str
+    level: BoardLevel
+    can_cancel: bool = False
+
+
+class _Column(enum.IntEnum):
+    TIME = 0
+    ACTION = 1
+    EVENT = 2
+    TARGET = 3
+    STATE = 4
+
+
+class DispatchBoard(QWidget):
+    """The console's list of commands and their states.
+
+    Signals:
+        cancel_requested(str): cancel the dispatch command with this id (after the confirmation).
+        send_held_requested(str): send this held command after all.
+        discard_held_requested(str): drop this held command without sending it.
+    """
+
+    cancel_requested = Signal(str)
+    send_held_requested = Signal(str)
+    discard_held_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = QCoreApplication.translate
+        self._rows: list[BoardRow] = []
+        self._title = QLabel(t("DispatchBoard", "Dispatch board"), self)
+        self._title.setObjectName("sectionTitle")
+        self._summary = QLabel(self)
+        self._summary.setObjectName("boardSummary")
+        self._table = QTableWidget(0, len(_Column), self)
+        self._table.setObjectName("boardTable")
+        self._table.setHorizontalHeaderLabels(
+            [
+                t("DispatchBoard", "Time"),
+                t("DispatchBoard", "Action"),
+                t("DispatchBoard", "Event"),
+                t("DispatchBoard", "Unit / plan"),
+                t("DispatchBoard", "State"),
+            ]
+        )
+        self._table.verticalHeader().hide()
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setWordWrap(False)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(_Column.EVENT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(_Column.STATE, QHeaderView.ResizeMode.Stretch)
+        self._cancel = ConfirmButton(t("DispatchBoard", "Cancel dispatch"), critical=True, parent=self)
+        self._cancel.setObjectName("boardCancel")
+        self._send_held = QPushButton(t("DispatchBoard", "Send anyway"), self)
+        self._send_held.setObjectName("boardSendHeld")
+        self._discard_held = QPushButton(t("DispatchBoard", "Discard"), self)
+        self._discard_held.setObjectName("boardDiscardHeld")
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addWidget(self._summary, 1)
+        actions.addWidget(self._send_held)
+        actions.addWidget(self._discard_held)
+        actions.addWidget(self._cancel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._title)
+        layout.addWidget(self._table, 1)
+        layout.addLayout(actions)
+        self._table.itemSelectionChanged.connect(self._update_actions)
+        self._cancel.triggered.connect(self._on_cancel_triggered)
+        self._send_held.clicked.connect(self._on_send_held_clicked)
+        self._discard_held.clicked.connect(self._on_discard_held_clicked)
+        self._update_actions()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[BoardRow]) -> None:
+        """Show ``rows`` in the given order; the selection (by id) survives."""
+        if list(rows) == self._rows:
+            return
+        selected = self.selected_id()
+        self._rows = list(rows)
+        table = self._table
+        table.blockSignals(True)
+        try:
+            table.setRowCount(len(rows))
+            for r, row in enumerate(rows):
+                cells = (row.time_text, row.action, row.event, row.target, row.state)
+                for c, text in enumerate(cells):
+                    item = table.item(r, c)
+                    if item is None:
+                        item = QTableWidgetItem()
+                        table.setItem(r, c, item)
+                    item.setText(text)
+                    item.setData(Qt.ItemDataRole.UserRole, row.id)
+                    colour = _COLOURS[row.level] if c == _Column.STATE else theme.TEXT
+                    item.setForeground(QColor(colour))
+            table.clearSelection()
+            if selected is not None:
+                self.select(selected)
+        finally:
+            table.blockSignals(False)
+        self._update_actions()
+
+    def rows(self) -> list[BoardRow]:
+        return list(self._rows)
+
+    def row_of(self, command_id: str) -> BoardRow | None:
+        return next((r for r in self._rows if r.id == command_id), None)
+
+    def select(self, command_id: str) -> bool:
+        """Select the row of ``command_id``; False if it is not on the board."""
+        for r, row in enumerate(self._rows):
+            if row.id == command_id:
+                self._table.selectRow(r)
+                self._update_actions()
+                return True
+        return False
+
+    def selected_id(self) -> str | None:
+        r = self._table.currentRow()
+        selected = self._table.selectionModel().selectedRows()
+        if not selected or not 0 <= r < len(self._rows):
+            return None
+        return self._rows[selected[0].row()].id
+
+    def cancel_button(self) -> ConfirmButton:
+        return self._cancel
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _selected_row(self) -> BoardRow | None:
+        cid = self.selected_id()
+        return self.row_of(cid) if cid is not None else None
+
+    def _update_actions(self) -> None:
+        row = self._selected_row()
+        self._cancel.setEnabled(row is not None and row.can_cancel)
+        held = row is not None and row.level is BoardLevel.HELD
+        self._send_held.setVisible(held)
+        self._discard_held.setVisible(held)
+        t = QCoreApplication.translate
+        running = sum(r.level is BoardLevel.PENDING for r in self._rows)
+        failed = sum(r.level is BoardLevel.FAILED for r in self._rows)
+        held_n = sum(r.level is BoardLevel.HELD for r in self._rows)
+        parts = [t("DispatchBoard", "{n} running").format(n=running)]
+        if failed:
+            parts.append(t("DispatchBoard", "{n} need attention").format(n=failed))
+        if held_n:
+            parts.append(t("DispatchBoard", "{n} held: confirm or discard").format(n=held_n))
+        self._summary.setText(" · ".join(parts))
+
+    # -- slots --------------------------------------------------------------------------------
+
+    def _on_cancel_triggered(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.can_cancel:
+            self.cancel_requested.emit(row.id)
+
+    def _on_send_held_clicked(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.level is BoardLevel.HELD:
+            self.send_held_requested.emit(row.id)
+
+    def _on_discard_held_clicked(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.level is BoardLevel.HELD:
+            self.discard_held_requested.emit(row.id)
