@@ -187,7 +187,7 @@ class DispatchPanel(QWidget):
         self._why_not.setText("\n".join(reasons))
         self._why_not.setVisible(bool(reasons))
 
-    def actions(self) -> list[PanelAction]:
+    def panel_actions(self) -> list[PanelAction]:
         """Return the actions shown."""
         return list(self._actions)
 

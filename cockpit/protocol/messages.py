@@ -183,6 +183,8 @@ class Filter(msgspec.Struct, kw_only=True, omit_defaults=True):
 
     districts: list[str] = []
     themes: list[str] = []
+    levels: list[str] = []
+    """Centre levels (:class:`Level`) of the events wanted; empty means all (§4.1)."""
 
 
 class Subscription(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -270,6 +272,8 @@ class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True):
     """The centre level that holds the event now (:class:`Level`)."""
     plans: list[str] = []
     """Plan types the backend recommends for this event (§7.7)."""
+    attrs: dict[str, str | float] = {}
+    """Facts about the event that plans select on, e.g. ``pipe_diameter_mm: 400`` (§5.1, docs/plans.md)."""
 
 
 class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
