@@ -65,6 +65,18 @@ class EventRecord:
     recommended: tuple[str, ...]
     seq: int
     active: bool = True
+    occurrence: int = 1
+    acked_by: str = ""
+    acked_at: int = 0
+    shelved_until: int = 0
+    """0: not shelved; >0: until this server time (ms); -1: one-shot, until it clears."""
+    shelved_by: str = ""
+    shelve_reason: str = ""
+    suppressed: str = ""
+    out_of_service: str = ""
+    level: str = "street"
+    plans: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str | float], ...] = ()
 
     @property
     def acknowledged(self) -> bool:
@@ -91,6 +103,17 @@ class EventRecord:
             recommended=tuple(m.recommended),
             seq=m.seq,
             active=m.active,
+            occurrence=m.occurrence,
+            acked_by=m.acked_by,
+            acked_at=m.acked_at,
+            shelved_until=m.shelved_until,
+            shelved_by=m.shelved_by,
+            shelve_reason=m.shelve_reason,
+            suppressed=m.suppressed,
+            out_of_service=m.out_of_service,
+            level=m.level,
+            plans=tuple(m.plans),
+            attrs=tuple(sorted(m.attrs.items())),
         )
 
 
