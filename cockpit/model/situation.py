@@ -26,6 +26,7 @@ from cockpit.protocol.messages import (
     Event,
     EventState,
     Overlay,
+    Plan,
     SensorBatch,
     SensorCatalog,
     Severity,
@@ -164,6 +165,63 @@ class DispatchRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanTaskRecord:
+    id: str
+    title: str
+    owner: str
+    state: str
+    deadline: int
+    mandatory: bool
+    unit_id: str
+    done_at: int
+
+    @property
+    def open(self) -> bool:
+        return self.state not in ("done", "failed", "cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    """A running emergency plan and its tasks (§5.6)."""
+
+    id: str
+    plan_type: str
+    event_id: str
+    title: str
+    state: str
+    activated_by: str
+    activated_at: int
+    tasks: tuple[PlanTaskRecord, ...]
+    approved_by: str
+    closed_by: str
+    closed_at: int
+    ts: int
+
+    @classmethod
+    def from_message(cls, m: Plan) -> PlanRecord:
+        return cls(
+            m.id,
+            m.plan_type,
+            m.event_id,
+            m.title,
+            m.state,
+            m.activated_by,
+            m.activated_at,
+            tuple(
+                PlanTaskRecord(t.id, t.title, t.owner, t.state, t.deadline, t.mandatory, t.unit_id, t.done_at)
+                for t in m.tasks
+            ),
+            m.approved_by,
+            m.closed_by,
+            m.closed_at,
+            m.ts,
+        )
+
+    def open_mandatory(self) -> list[PlanTaskRecord]:
+        return [t for t in self.tasks if t.mandatory and t.open]
+
+
+@dataclass(frozen=True, slots=True)
 class OverlayRecord:
     """A backend-drawn shape: fire spread, inundation, a road closure, an affected area (§5.5)."""
 
@@ -202,6 +260,7 @@ class ChangeSet:
     events: set[str] = field(default_factory=set)
     units: set[str] = field(default_factory=set)
     dispatches: set[str] = field(default_factory=set)
+    plans: set[str] = field(default_factory=set)
     overlays: set[str] = field(default_factory=set)
     sensors: bool = False
     catalog: bool = False
@@ -217,6 +276,7 @@ class ChangeSet:
             self.events
             or self.units
             or self.dispatches
+            or self.plans
             or self.overlays
             or self.sensors
             or self.catalog
@@ -231,6 +291,7 @@ class Situation:
         self.events: dict[str, EventRecord] = {}
         self.units: dict[str, UnitRecord] = {}
         self.dispatches: dict[str, DispatchRecord] = {}
+        self.plans: dict[str, PlanRecord] = {}
         self.overlays: dict[str, OverlayRecord] = {}
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
         self.sensors = SensorTable()
@@ -257,8 +318,10 @@ class Situation:
         elif ev.stream == Stream.DISPATCH:
             self._changes.units.update(self.units)
             self._changes.dispatches.update(self.dispatches)
+            self._changes.plans.update(self.plans)
             self.units.clear()
             self.dispatches.clear()
+            self.plans.clear()
         elif ev.stream == Stream.SENSORS:
             self.sensors.clear()
             self._changes.catalog = True
@@ -288,6 +351,9 @@ class Situation:
             elif isinstance(m, Dispatch):
                 self.dispatches[m.command_id] = DispatchRecord.from_message(m)
                 ch.dispatches.add(m.command_id)
+            elif isinstance(m, Plan):
+                self.plans[m.id] = PlanRecord.from_message(m)
+                ch.plans.add(m.id)
             elif isinstance(m, SensorCatalog):
                 self.sensors.add_catalog(m.sensors)
                 ch.catalog = True
@@ -323,6 +389,9 @@ class Situation:
 
     def dispatches_for(self, event_id: str) -> list[DispatchRecord]:
         return [d for d in self.dispatches.values() if d.event_id == event_id]
+
+    def plans_for(self, event_id: str) -> list[PlanRecord]:
+        return [p for p in self.plans.values() if p.event_id == event_id]
 
     def digest(self) -> dict[str, object]:
         """A plain comparable form of the whole state, for tests and the soak."""
