@@ -6,28 +6,39 @@ Plain Python, no Qt: fed with feed events and read by the presenter once per fra
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cockpit.feed import CommandProgress, CommandState
 from cockpit.model import Situation
 from cockpit.protocol.events import CommandAcked
-from cockpit.protocol.messages import AckResult, Command, DispatchState
+from cockpit.protocol.messages import AckResult, Command, CommandKind, DispatchState
+
+CRITICAL_KINDS = frozenset(
+    {CommandKind.ACTIVATE_PLAN, CommandKind.CLOSE_PLAN, CommandKind.CANCEL, CommandKind.HAND_DOWN}
+)
+"""Commands with wide or hard-to-undo effects: the UI asks for one confirmation click, and the
+command carries ``critical`` so the backend and the audit log know it was confirmed."""
 
 
 class Phase(enum.Enum):
     """What the operator sees on the button and the board."""
 
     QUEUED = "queued"
+    HELD = "held"
+    """Queued so long offline that the officer must confirm it before it is sent."""
     SENT = "sent"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     NO_RESPONSE = "no_response"
     EXPIRED = "expired"
+    DISCARDED = "discarded"
+    """Held, and the officer chose not to send it."""
 
     @property
     def pending(self) -> bool:
-        return self in (Phase.QUEUED, Phase.SENT)
+        return self in (Phase.QUEUED, Phase.HELD, Phase.SENT)
 
 
 @dataclass(slots=True)
@@ -37,6 +48,7 @@ class Tracked:
     tries: int = 0
     reason: str = ""
     detail: str = ""
+    issued_at: float = field(default_factory=time.time)
 
 
 class CommandTracker:
@@ -75,6 +87,13 @@ class CommandTracker:
                 t.reason, t.detail = ev.ack.reason, ev.ack.detail
                 changed = True
         return changed
+
+    def cancel_pending(self, command_id: str) -> bool:
+        """Whether a cancel of ``command_id`` is on its way (a second one is never sent)."""
+        return any(
+            t.phase.pending and t.command.kind == CommandKind.CANCEL and t.command.ref == command_id
+            for t in self.commands.values()
+        )
 
     def latest_for_event(self, event_id: str, kind: str | None = None) -> Tracked | None:
         for t in reversed(self.commands.values()):

@@ -47,6 +47,19 @@ _SENSOR_KINDS: dict[str, object] = {
     "repair_progress": QT_TRANSLATE_NOOP("Names", "Repair progress"),
     "rating": QT_TRANSLATE_NOOP("Names", "Handling rating"),
 }
+_LEVELS: dict[str, object] = {
+    "street": QT_TRANSLATE_NOOP("Names", "street centre"),
+    "district": QT_TRANSLATE_NOOP("Names", "district centre"),
+    "city": QT_TRANSLATE_NOOP("Names", "city centre"),
+}
+LEVEL_UP = {"street": "district", "district": "city"}
+LEVEL_DOWN = {"city": "district", "district": "street"}
+_ROLES: dict[str, object] = {
+    "viewer": QT_TRANSLATE_NOOP("Names", "viewer"),
+    "operator": QT_TRANSLATE_NOOP("Names", "duty officer"),
+    "supervisor": QT_TRANSLATE_NOOP("Names", "supervisor"),
+    "trainer": QT_TRANSLATE_NOOP("Names", "trainer"),
+}
 _UNIT_KINDS: dict[str, object] = {
     "drainage_crew": QT_TRANSLATE_NOOP("Names", "Drainage crew"),
     "traffic_police": QT_TRANSLATE_NOOP("Names", "Traffic police"),
@@ -86,6 +99,14 @@ def overlay_kind_name(code: str, fallback: str) -> str:
 
 def sensor_kind_name(code: str) -> str:
     return _t(_SENSOR_KINDS, code, code)
+
+
+def level_name(level: str) -> str:
+    return _t(_LEVELS, level, level)
+
+
+def role_name(role: str) -> str:
+    return _t(_ROLES, role, role)
 
 
 def unit_label(unit: UnitRecord) -> str:

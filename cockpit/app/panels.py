@@ -23,15 +23,28 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from cockpit.app.commands import CommandTracker, Phase, Tracked
-from cockpit.app.names import district_name, event_type_name, overlay_kind_name, sensor_kind_name, unit_label
+from cockpit.app.board import action_text, describe, dispatch_state_text
+from cockpit.app.commands import CRITICAL_KINDS, CommandTracker, Tracked
+from cockpit.app.names import (
+    LEVEL_DOWN,
+    LEVEL_UP,
+    district_name,
+    event_type_name,
+    level_name,
+    overlay_kind_name,
+    role_name,
+    sensor_kind_name,
+    unit_label,
+)
 from cockpit.app.runway_spec import Panel, PanelKind, Selector
 from cockpit.model import ChangeSet, EventRecord, Situation
+from cockpit.model.roles import ROLES, may, rights
 from cockpit.model.situation import OverlayRecord
 from cockpit.protocol.ids import uuid7
-from cockpit.protocol.messages import Command, CommandKind, DispatchState, EventState, SensorInfo, UnitStatus
+from cockpit.protocol.messages import Command, CommandKind, EventState, SensorInfo, UnitStatus
 from widgets import theme
-from widgets.dispatch_button import CommandLevel, DispatchPanel
+from widgets.dispatch_board import BoardLevel
+from widgets.dispatch_button import CommandLevel, DispatchPanel, PanelAction
 from widgets.event_list import EventColumn, EventListView, EventRow
 from widgets.geo import DEMO_GEO_DIR, load_geojson
 from widgets.map_view import LayerStyle, MapMarker, MapView
@@ -72,32 +85,6 @@ def event_state_text(state: EventState) -> str:
         EventState.RESOLVED: tr("Resolved"),
         EventState.CLOSED: tr("Closed"),
     }[state]
-
-
-def dispatch_state_text(state: DispatchState) -> str:
-    return {
-        DispatchState.ACCEPTED: tr("Accepted"),
-        DispatchState.DISPATCHED: tr("Dispatched"),
-        DispatchState.ACKNOWLEDGED: tr("Unit acknowledged"),
-        DispatchState.EN_ROUTE: tr("En route"),
-        DispatchState.ON_SCENE: tr("On scene"),
-        DispatchState.COMPLETED: tr("Completed"),
-        DispatchState.FAILED: tr("Failed"),
-        DispatchState.CANCELLED: tr("Cancelled"),
-    }[state]
-
-
-def reject_reason_text(code: str) -> str:
-    """The backend's reason code in words (docs/protocol.md §7.2); unknown codes as they came."""
-    return {
-        "forbidden": tr("your role may not do this"),
-        "unknown_event": tr("the event no longer exists"),
-        "event_closed": tr("the event is closed"),
-        "unknown_unit": tr("the unit is unknown"),
-        "unit_busy": tr("the unit is busy"),
-        "dispatch_open": tr("a dispatch is still open"),
-        "stale_epoch": tr("the backend restarted"),
-    }.get(code, code)
 
 
 # ------------------------------------------------------------------------------------- plumbing
@@ -147,7 +134,17 @@ class CommandSender:
 
     @property
     def may_command(self) -> bool:
-        return self.role != "viewer"
+        """Whether the role may change anything at all."""
+        return bool(rights(self.role).may)
+
+    def why_not(self, kind: str) -> str:
+        """Why this operator may not send ``kind``, in words; "" when they may (roles table)."""
+        if may(self.role, kind):
+            return ""
+        allowed = [role_name(r.role) for r in ROLES.values() if kind in r.may]
+        return tr("Your role ({role}) may not {action}; allowed: {allowed}").format(
+            role=role_name(self.role), action=action_text(kind), allowed=", ".join(allowed) or "—"
+        )
 
     def __call__(self, command: Command) -> None:
         log.info(
@@ -740,7 +737,9 @@ class MapPanel(PanelBase):
 
 
 class DispatchPanelPresenter(PanelBase):
-    """One-click dispatch of the selected event's recommended unit, with the command's state."""
+    """One-click dispatch of the selected event's recommended unit, with the command's state, and
+    the event's other actions: acknowledge, activate a recommended plan, escalate or hand down,
+    cancel a running dispatch, close. Actions the role may not take are shown disabled, with why."""
 
     def __init__(self, spec: Panel, lang: str, selection: Selection, sender: CommandSender) -> None:
         self.panel = DispatchPanel()
@@ -748,6 +747,8 @@ class DispatchPanelPresenter(PanelBase):
         self.selection = selection
         self.sender = sender
         self.situation: Situation | None = None
+        self.plan_titles: Callable[[str], str] = lambda plan_type: plan_type
+        """Plan type → its title in the operator's language (set by the wiring from the plan files)."""
         self._last_click = -CLICK_GUARD_S
         # Unlocks the button after the click guard; a child of the panel's widget, so it dies with
         # it (a functor single-shot could fire on a deleted panel).
@@ -756,20 +757,26 @@ class DispatchPanelPresenter(PanelBase):
         self._unlock.setInterval(int(CLICK_GUARD_S * 1000) + 50)
         self._unlock.timeout.connect(self.refresh)
         self.panel.dispatch_requested.connect(self._on_panel_dispatch_requested)
+        self.panel.action_requested.connect(self._on_panel_action_requested)
         selection.changed.connect(self._on_selection_changed)
 
     def update(self, frame: Frame, situation: Situation) -> None:
         self.situation = situation
         ch = frame.changes
-        if frame.slow or ch.events or ch.units or ch.dispatches or ch.replaced:
+        if frame.slow or ch.events or ch.units or ch.dispatches or ch.plans or ch.replaced:
             self.refresh()
+
+    def _selected(self) -> EventRecord | None:
+        situation = self.situation
+        return situation.events.get(self.selection.event_id or "") if situation is not None else None
 
     def refresh(self) -> None:
         situation = self.situation
         panel = self.panel
-        ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
+        ev = self._selected()
         if situation is None or ev is None:
             panel.set_target("", "", False)
+            panel.set_actions([])
             last = self.sender.tracker.latest_for_event(self.selection.event_id or "", CommandKind.DISPATCH)
             if situation is not None and last is not None:
                 # The event is gone (a backend that lost its state): still say what became of the
@@ -788,18 +795,55 @@ class DispatchPanelPresenter(PanelBase):
             unit_text = tr("another unit: {unit}").format(unit=unit_text)  # a deliberate second unit
         tracker = self.sender.tracker
         cooling = time.monotonic() - self._last_click < CLICK_GUARD_S
-        if not self.sender.may_command:
+        panel.set_actions(self._actions(situation, ev))
+        why_not = self.sender.why_not(CommandKind.DISPATCH)
+        if why_not:
             # Shown, not hidden: the officer sees what would be sent and why it cannot be.
             panel.set_target(event_text, unit_text, False)
-            panel.set_command_state(
-                tr("Your role ({role}) may not dispatch").format(role=self.sender.role), CommandLevel.IDLE
-            )
+            panel.set_command_state(why_not, CommandLevel.IDLE)
             return
         panel.set_target(event_text, unit_text, uid is not None and ev.open and not cooling)
         text, level = self._command_text(situation, tracker.latest_for_event(ev.id, CommandKind.DISPATCH))
         panel.set_command_state(text, level)
         # After the state line (which unlocks on any final state): locked while a dispatch is pending.
         panel.set_busy(tracker.pending_for_event(ev.id, CommandKind.DISPATCH))
+
+    def _actions(self, situation: Situation, ev: EventRecord) -> list[PanelAction]:
+        tracker = self.sender.tracker
+        actions: list[PanelAction] = []
+
+        def add(key: str, kind: CommandKind, text: str, critical: bool = False, busy: bool = False) -> None:
+            why = self.sender.why_not(kind)
+            if not why and busy:
+                why = tr("waiting for the answer to the last one")
+            actions.append(PanelAction(key, text, not why, why, critical))
+
+        if ev.state is EventState.NEW:
+            add("ack", CommandKind.ACKNOWLEDGE, tr("Acknowledge"),
+                busy=tracker.pending_for_event(ev.id, CommandKind.ACKNOWLEDGE))
+        running = {p.plan_type for p in situation.plans_for(ev.id) if p.state != "closed"}
+        for plan_type in ev.plans:
+            if plan_type not in running:
+                add(f"plan:{plan_type}", CommandKind.ACTIVATE_PLAN,
+                    tr("Activate plan: {plan}").format(plan=self.plan_titles(plan_type)), critical=True,
+                    busy=tracker.pending_for_event(ev.id, CommandKind.ACTIVATE_PLAN))
+        up, down = LEVEL_UP.get(ev.level), LEVEL_DOWN.get(ev.level)
+        if up is not None:
+            add("escalate", CommandKind.ESCALATE, tr("Escalate to {level}").format(level=level_name(up)),
+                busy=tracker.pending_for_event(ev.id, CommandKind.ESCALATE))
+        if down is not None:
+            add("hand_down", CommandKind.HAND_DOWN, tr("Hand down to {level}").format(level=level_name(down)),
+                busy=tracker.pending_for_event(ev.id, CommandKind.HAND_DOWN))
+        for d in situation.dispatches_for(ev.id):
+            if not d.state.is_final:
+                unit = situation.units.get(d.unit_id)
+                who = unit_label(unit) if unit is not None else d.unit_id
+                add(f"cancel:{d.command_id}", CommandKind.CANCEL, tr("Call off {unit}").format(unit=who),
+                    critical=True, busy=tracker.cancel_pending(d.command_id))
+        if ev.state is EventState.RESOLVED:
+            add("close", CommandKind.CLOSE, tr("Close event"),
+                busy=tracker.pending_for_event(ev.id, CommandKind.CLOSE))
+        return actions
 
     @staticmethod
     def _recommended_unit(situation: Situation, ev: EventRecord) -> str | None:
@@ -814,39 +858,59 @@ class DispatchPanelPresenter(PanelBase):
             return tr("Ready"), CommandLevel.IDLE
         unit = situation.units.get(t.command.unit_id)
         who = unit_label(unit) if unit is not None else t.command.unit_id
-        if t.phase is Phase.QUEUED:
-            return tr("{unit}: queued, link down; sends when it is back").format(
-                unit=who
-            ), CommandLevel.PENDING
-        if t.phase is Phase.SENT:
-            return tr("{unit}: sent, waiting for answer (try {n})").format(
-                unit=who, n=t.tries
-            ), CommandLevel.PENDING
-        if t.phase is Phase.NO_RESPONSE:
-            return tr("{unit}: no response after {n} tries").format(unit=who, n=t.tries), CommandLevel.FAILED
-        if t.phase is Phase.EXPIRED:
-            return tr("{unit}: not sent, the backend restarted; check the event again").format(
-                unit=who
-            ), CommandLevel.FAILED
-        if t.phase is Phase.REJECTED:
-            return tr("{unit}: rejected ({reason})").format(
-                unit=who, reason=reject_reason_text(t.reason)
-            ), CommandLevel.FAILED
-        record = situation.dispatches.get(t.command.id)
-        state = record.state if record is not None else DispatchState.ACCEPTED
-        failed = state in (DispatchState.FAILED, DispatchState.CANCELLED)
-        return tr("{unit}: {state}").format(unit=who, state=dispatch_state_text(state)), (
-            CommandLevel.FAILED if failed else CommandLevel.OK
-        )
+        line = describe(situation, t)
+        if t.phase.pending:
+            level = CommandLevel.PENDING
+        else:
+            level = {
+                BoardLevel.DONE: CommandLevel.OK,
+                BoardLevel.PENDING: CommandLevel.OK,
+                BoardLevel.FAILED: CommandLevel.FAILED,
+                BoardLevel.ENDED: CommandLevel.FAILED,
+                BoardLevel.HELD: CommandLevel.PENDING,
+            }[line.level]
+        return tr("{unit}: {state}").format(unit=who, state=line.text), level
 
     def _on_selection_changed(self, _event_id: str) -> None:
         self.refresh()
 
+    def _on_panel_action_requested(self, key: str) -> None:
+        situation, ev = self.situation, self._selected()
+        if situation is None or ev is None:
+            return
+        action, _, ref = key.partition(":")
+        kind = {
+            "ack": CommandKind.ACKNOWLEDGE,
+            "plan": CommandKind.ACTIVATE_PLAN,
+            "escalate": CommandKind.ESCALATE,
+            "hand_down": CommandKind.HAND_DOWN,
+            "cancel": CommandKind.CANCEL,
+            "close": CommandKind.CLOSE,
+        }[action]
+        if self.sender.why_not(kind):
+            return
+        tracker = self.sender.tracker
+        if (kind == CommandKind.CANCEL and tracker.cancel_pending(ref)) or (
+            kind != CommandKind.CANCEL and tracker.pending_for_event(ev.id, kind)
+        ):
+            return  # a pending command is never sent twice
+        self.sender(
+            Command(
+                id=new_command_id(),
+                kind=kind,
+                event_id=ev.id,
+                ref=ref,
+                occurrence=ev.occurrence if kind == CommandKind.ACKNOWLEDGE else 0,
+                critical=kind in CRITICAL_KINDS,
+            )
+        )
+        self.refresh()
+
     def _on_panel_dispatch_requested(self) -> None:
-        if not self.sender.may_command:
+        if self.sender.why_not(CommandKind.DISPATCH):
             return  # the button is disabled for viewers; the backend refuses them too
         situation = self.situation
-        ev = situation.events.get(self.selection.event_id or "") if situation is not None else None
+        ev = self._selected()
         if (
             situation is None
             or ev is None

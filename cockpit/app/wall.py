@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cockpit.app.board import board_rows
 from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
 from cockpit.app.runway_spec import Panel, PanelKind, RunwayError, RunwaySpec
 from cockpit.app.runway_view import RunwayView, alarm_rows, pinned_alarms, screen_window_flags
@@ -41,6 +42,7 @@ from cockpit.feed import ConnectionState
 from cockpit.model import Situation
 from cockpit.protocol.messages import Command, CommandKind
 from widgets.alarm_list import AlarmListView
+from widgets.dispatch_board import DispatchBoard
 from widgets.status_bar import ConnectionStatusWidget, LinkLevel
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,7 @@ class ConsoleWindow(QMainWindow):
         columns.addWidget(right, 3)
         # The desk's own alarm list and dispatch, for the officer at the console.
         self.selection = Selection()
+        self.situation: Situation | None = None
         self.command_sender = sender
         alarms_title = QLabel(tr("Alarms"))
         alarms_title.setObjectName("sectionTitle")
@@ -134,6 +137,10 @@ class ConsoleWindow(QMainWindow):
             Panel(kind=PanelKind.DISPATCH, at=(0, 0, 1, 1)), lang, self.selection, sender
         )
         right_layout.addWidget(self.dispatch.widget, 1)
+        self.board = DispatchBoard()
+        right_layout.addWidget(self.board, 2)
+        self.board.cancel_requested.connect(self._on_board_cancel_requested)
+        self._board_dirty = True
         self.alarms.selection_changed.connect(self._on_alarms_selection_changed)
         self.alarms.acknowledge_requested.connect(self._on_alarms_acknowledge_requested)
         self.alarms.shelve_requested.connect(self._on_alarms_shelve_requested)
@@ -176,8 +183,12 @@ class ConsoleWindow(QMainWindow):
         )
 
     def update_frame(self, frame: Frame, situation: Situation, operator: str) -> None:
+        self.situation = situation
         self.dispatch.update(frame, situation)
         ch = frame.changes
+        if self._board_dirty or ch.dispatches or ch.replaced or (frame.slow and ch.events):
+            self._board_dirty = False
+            self.board.set_rows(board_rows(self.command_sender.tracker, situation))
         if ch.events or ch.replaced:
             self.alarms.set_rows(alarm_rows(situation, operator))
             if self.selection.event_id is None and situation.open_events():
@@ -191,8 +202,32 @@ class ConsoleWindow(QMainWindow):
         if self.alarms.selected_alarm_id() != event_id:
             self.alarms.select_alarm(event_id)
 
-    def _on_alarms_acknowledge_requested(self, event_id: str, _occurrence: int) -> None:
-        self.command_sender(Command(id=new_command_id(), kind=CommandKind.ACKNOWLEDGE, event_id=event_id))
+    def commands_changed(self) -> None:
+        """A command was sent or answered: the board is redrawn on the next frame."""
+        self._board_dirty = True
+
+    def _on_alarms_acknowledge_requested(self, event_id: str, occurrence: int) -> None:
+        if self.command_sender.tracker.pending_for_event(event_id, CommandKind.ACKNOWLEDGE):
+            return  # a pending command is never sent twice
+        self.command_sender(
+            Command(
+                id=new_command_id(), kind=CommandKind.ACKNOWLEDGE, event_id=event_id, occurrence=occurrence
+            )
+        )
+
+    def _on_board_cancel_requested(self, command_id: str) -> None:
+        situation = self.situation
+        tracked = self.command_sender.tracker.commands.get(command_id)
+        if tracked is None or self.command_sender.tracker.cancel_pending(command_id):
+            return
+        event_id = tracked.command.event_id
+        if situation is not None and command_id in situation.dispatches:
+            event_id = situation.dispatches[command_id].event_id
+        self.command_sender(
+            Command(
+                id=new_command_id(), kind=CommandKind.CANCEL, event_id=event_id, ref=command_id, critical=True
+            )
+        )
 
     def _on_alarms_shelve_requested(self, event_id: str) -> None:
         # Shelving (with permission, reason and expiry) comes with the alarm model; until then say
@@ -426,6 +461,7 @@ class Wall(QObject):
     def commands_changed(self) -> None:
         for view in self.views.values():
             view.mark_commands_changed()
+        self.console.commands_changed()
 
     def frame(self) -> None:
         """Take the model's changes once and show them on every screen."""

@@ -722,7 +722,7 @@ def test_dispatch_rejection_shows_the_reason_as_failed(
     presenter.update(feed.frame(), feed.situation)
     assert presenter.panel.command_level() is CommandLevel.FAILED
     assert "the unit is busy" in presenter.panel.command_text()
-    assert presenter.panel.command_text() == "Drainage crew 1 (Jiangbei): rejected (the unit is busy)"
+    assert presenter.panel.command_text() == "Drainage crew 1 (Jiangbei): rejected: the unit is busy"
     assert not presenter.panel.is_busy()
 
 

@@ -1,0 +1,159 @@
+"""The closed loop through the real UI: click an alarm, acknowledge it, dispatch it, watch the unit
+reach the scene on the dispatch board; call a unit off with the confirmation. Real embedded demo
+backend, real websocket, real widgets (offscreen)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
+
+from cockpit.app.board import dispatch_state_text
+from cockpit.app.commands import Phase
+from cockpit.app.embedded import EmbeddedBackend
+from cockpit.app.wall_layout import virtual_screens
+from cockpit.app.wiring import Cockpit
+from cockpit.feed import ConnectionState, Identity
+from cockpit.protocol.messages import CommandKind, DispatchState, EventState, UnitStatus
+from tests.app.test_wall import dispose, run_on_qt_loop
+from tests.helpers import wait_until
+from widgets.dispatch_board import BoardLevel
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def fast_backend() -> Iterator[str]:
+    backend = EmbeddedBackend(seed=5, rate=1000, speed=8)
+    url = backend.start()
+    yield url
+    backend.stop()
+
+
+@pytest.fixture
+def cockpit(qapp: QApplication, fast_backend: str) -> Iterator[Cockpit]:
+    c = Cockpit([fast_backend], Identity("test-loop", "officer-9", "operator"))
+    c.wall.place(virtual_screens(2, 1600, 900))
+    c.wall.show(full_screen=False)
+    yield c
+    dispose(c)
+
+
+def dispatchable_new_event(c: Cockpit) -> str | None:
+    sit = c.situation
+    for e in sit.open_events():
+        if e.state is EventState.NEW and any(
+            u in sit.units and sit.units[u].status is UnitStatus.AVAILABLE for u in e.recommended
+        ):
+            return e.id
+    return None
+
+
+def test_click_alarm_acknowledge_dispatch_and_see_the_unit_on_scene(
+    qapp: QApplication, cockpit: Cockpit, qtbot: QtBot
+) -> None:
+    console = cockpit.wall.console
+
+    async def body() -> None:
+        cockpit.start()
+        await wait_until(
+            lambda: cockpit.feed.state is ConnectionState.LIVE and dispatchable_new_event(cockpit) is not None,
+            what="a new event with an available unit",
+        )
+        await wait_until(lambda: console.alarms.row_count() > 0, what="alarms listed")
+        eid = dispatchable_new_event(cockpit)
+        assert eid is not None and eid in console.alarms.alarm_ids()
+
+        # Click the alarm's row, as the officer does.
+        table = console.alarms._table
+        row = console.alarms._model.row_of(eid)
+        assert row is not None
+        table.scrollTo(table.model().index(row, 0))
+        rect = table.visualRect(table.model().index(row, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert console.alarms.selected_alarm_id() == eid
+        await wait_until(lambda: console.selection.event_id == eid, what="the console's dispatch follows")
+
+        # Acknowledge it with the list's button.
+        ack = console.alarms.findChild(QPushButton, "alarmAckButton")
+        assert ack is not None and ack.isEnabled()
+        qtbot.mouseClick(ack, Qt.MouseButton.LeftButton)
+        await wait_until(
+            lambda: cockpit.situation.events[eid].state is not EventState.NEW, what="acknowledged"
+        )
+        acks = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.ACKNOWLEDGE]
+        assert len(acks) == 1 and acks[0].command.event_id == eid and acks[0].phase is Phase.ACCEPTED
+        assert acks[0].command.occurrence == cockpit.situation.events[eid].occurrence
+
+        # Dispatch it with one click on the console's dispatch button.
+        console.dispatch.refresh()
+        button = console.dispatch.panel.findChild(QPushButton, "dispatchButton")
+        assert button is not None and button.isEnabled()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        sent = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.DISPATCH]
+        assert len(sent) == 1
+        cid = sent[0].command.id
+
+        # The board shows it, and the unit reaches the scene.
+        await wait_until(
+            lambda: (r := console.board.row_of(cid)) is not None
+            and r.state == dispatch_state_text(DispatchState.ON_SCENE),
+            timeout=30,
+            what="the board shows the unit on scene",
+        )
+        row_on_board = console.board.row_of(cid)
+        assert row_on_board is not None and row_on_board.level is BoardLevel.PENDING and row_on_board.can_cancel
+        unit = cockpit.situation.units[sent[0].command.unit_id]
+        assert unit.status is UnitStatus.ON_SCENE and unit.event_id == eid
+        await cockpit.stop()
+
+    run_on_qt_loop(qapp, body)
+
+
+def test_call_off_a_unit_from_the_board_needs_one_confirmation(
+    qapp: QApplication, cockpit: Cockpit, qtbot: QtBot
+) -> None:
+    console = cockpit.wall.console
+
+    async def body() -> None:
+        cockpit.start()
+        await wait_until(
+            lambda: cockpit.feed.state is ConnectionState.LIVE and dispatchable_new_event(cockpit) is not None,
+            what="a new event with an available unit",
+        )
+        eid = dispatchable_new_event(cockpit)
+        assert eid is not None
+        console.selection.select(eid)
+        console.dispatch.refresh()
+        button = console.dispatch.panel.findChild(QPushButton, "dispatchButton")
+        assert button is not None
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        cid = next(t.command.id for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.DISPATCH)
+        await wait_until(lambda: console.board.row_of(cid) is not None and console.board.row_of(cid).can_cancel)  # type: ignore[union-attr]
+        assert console.board.select(cid)
+        cancel = console.board.cancel_button()
+        assert cancel.isEnabled()
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        await asyncio.sleep(0.3)
+        assert not any(t.command.kind == CommandKind.CANCEL for t in cockpit.tracker.commands.values()), (
+            "one click only arms a critical action"
+        )
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        cancels = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.CANCEL]
+        assert len(cancels) == 1 and cancels[0].command.ref == cid and cancels[0].command.critical
+        await wait_until(
+            lambda: cid in cockpit.situation.dispatches
+            and cockpit.situation.dispatches[cid].state is DispatchState.CANCELLED,
+            what="cancelled",
+        )
+        await wait_until(
+            lambda: (r := console.board.row_of(cid)) is not None and r.level is BoardLevel.ENDED,
+            what="the board says cancelled",
+        )
+        await cockpit.stop()
+
+    run_on_qt_loop(qapp, body)
