@@ -41,6 +41,8 @@ from widgets.severity import paint_severity_icon, severity_color, severity_name,
 _QWIDGETSIZE_MAX = 16777215
 _LINE_FACTOR = 1.9
 """Line height in font heights: room for a bold icon readable from 10 m."""
+_COMPACT_LINE_FACTOR = 1.45
+"""Compact lines (a wall whose type is already sized for the distance) need less air."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class AlarmBannerWidget(QWidget):
         if max_pinned < 1:
             raise InvalidBannerSettingError(f"max_pinned must be at least 1, got {max_pinned}")
         self._max_pinned = max_pinned
+        self._compact = False
         self._rows: list[AlarmRow] = []
         self._flood = False
         self._flood_count = 0
@@ -205,9 +208,22 @@ class AlarmBannerWidget(QWidget):
         """Return whether the banner is collapsed to zero height."""
         return self._collapse_when_empty and not self._rows and not self._flood
 
+    def set_compact(self, compact: bool) -> None:
+        """Compact lines for large wall type: what and where come first, the time without seconds
+        and the state in one short word, so the message survives at distance-sized text."""
+        if compact != self._compact:
+            self._compact = compact
+            self._changed()
+
+    def is_compact(self) -> bool:
+        return self._compact
+
+    def _line_factor(self) -> float:
+        return _COMPACT_LINE_FACTOR if self._compact else _LINE_FACTOR
+
     def sizeHint(self) -> QSize:
         fh = QFontMetricsF(self.font()).height()
-        return QSize(round(fh * 40), round(self._line_count() * fh * _LINE_FACTOR + 2 * self._margin()))
+        return QSize(round(fh * 40), round(self._line_count() * fh * self._line_factor() + 2 * self._margin()))
 
     def minimumSizeHint(self) -> QSize:
         hint = self.sizeHint()
@@ -234,8 +250,15 @@ class AlarmBannerWidget(QWidget):
     def _calm_text() -> str:
         return QCoreApplication.translate("AlarmBannerWidget", "No unacknowledged high-severity alarms")
 
-    @staticmethod
-    def _line_parts(row: AlarmRow) -> list[str]:
+    def _line_parts(self, row: AlarmRow) -> list[str]:
+        if self._compact:
+            display = display_of(row)
+            short = {
+                AlarmDisplay.UNACKED_ACTIVE: QCoreApplication.translate("AlarmBannerWidget", "NEW"),
+                AlarmDisplay.UNACKED_CLEARED: QCoreApplication.translate("AlarmBannerWidget", "CLEARED"),
+            }.get(display, display_text(display))
+            hhmm = row.time_text[:5] if len(row.time_text) == 8 and row.time_text[2] == ":" else row.time_text
+            return [str(int(row.severity)), hhmm, row.source, row.message, short]
         return [
             f"{int(row.severity)} {severity_name(row.severity)}",
             row.time_text,
@@ -279,7 +302,7 @@ class AlarmBannerWidget(QWidget):
             return []
         fh = QFontMetricsF(self.font()).height()
         m = self._margin()
-        lh = fh * _LINE_FACTOR
+        lh = fh * self._line_factor()
         width = self.width() - 2 * m
         more = self.more_text()
         more_w = QFontMetricsF(theme.scaled_font(self.font(), 1.1, bold=True)).horizontalAdvance(more)
@@ -379,6 +402,26 @@ class AlarmBannerWidget(QWidget):
         right -= state_w + pad * 2
 
         p.setFont(bold)
+        if self._compact:
+            # The icon carries the numeral; then what, where and when. The message is bold and
+            # first: from the back of the room it is what matters.
+            for text, font, fm in ((message, bold, bfm), (source, normal, nfm)):
+                w = min(fm.horizontalAdvance(text), max(0.0, right - x))
+                p.setFont(font)
+                p.drawText(
+                    QRectF(x, inner.top(), w + 1, inner.height()),
+                    align,
+                    fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 1),
+                )
+                x += w + pad * 1.5
+            p.setFont(normal)
+            w = max(0.0, right - x)
+            p.drawText(
+                QRectF(x, inner.top(), w, inner.height()),
+                align,
+                nfm.elidedText(time_text, Qt.TextElideMode.ElideRight, w),
+            )
+            return
         for text, font, fm in (
             (level_text, bold, bfm),
             (time_text, normal, nfm),

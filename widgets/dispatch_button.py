@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from widgets import theme
@@ -82,6 +82,7 @@ class DispatchPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._target_enabled = False
+        self._button_px = 0
         self._busy = False
         self._level = CommandLevel.IDLE
 
@@ -143,6 +144,7 @@ class DispatchPanel(QWidget):
         else:
             text = QCoreApplication.translate("DispatchPanel", "No unit recommended")
         self._button.setText(text)
+        self._fit_button_text()
         self._target_enabled = enabled
         self._update_button()
 
@@ -185,7 +187,12 @@ class DispatchPanel(QWidget):
         self._actions = actions
         reasons = [f"{a.text}: {a.reason}" for a in actions if not a.enabled and a.reason]
         self._why_not.setText("\n".join(reasons))
-        self._why_not.setVisible(bool(reasons))
+        self._update_action_visibility()
+
+    def _update_action_visibility(self) -> None:
+        for button in self._action_buttons.values():
+            button.setVisible(not self._button_px)
+        self._why_not.setVisible(not self._button_px and bool(self._why_not.text()))
 
     def panel_actions(self) -> list[PanelAction]:
         """Return the actions shown."""
@@ -225,13 +232,46 @@ class DispatchPanel(QWidget):
     def _update_button(self) -> None:
         self._button.setEnabled(self._target_enabled and not self._busy)
 
+    def set_button_text_px(self, px: int) -> None:
+        """Wall mode: the send button's text at ``px`` (sized for the reading distance), the rest
+        at the panel's font, no heading, and no action row (the console offers the actions).
+        0 goes back to the desk layout."""
+        self._button_px = max(0, px)
+        self._heading.setVisible(not self._button_px)
+        self._apply_metrics()
+        self._update_action_visibility()
+
     def _apply_metrics(self) -> None:
         base = self.font()
-        self._event.setFont(theme.scaled_font(base, 1.2, bold=True))
+        self._event.setFont(theme.scaled_font(base, 1.0 if self._button_px else 1.2, bold=True))
         button_font = theme.scaled_font(base, 1.5, bold=True)
+        if self._button_px:
+            button_font.setPixelSize(self._button_px)
         self._button.setFont(button_font)
-        self._button.setMinimumHeight(round(QFontMetrics(button_font).height() * 2.4))
-        self._state.setFont(theme.scaled_font(base, 1.1))
+        self._fit_button_text()
+        # A tall target at a desk; on a wall, where the text is already large, just room around it.
+        factor = 1.2 if self._button_px else 2.4
+        self._button.setMinimumHeight(round(QFontMetrics(button_font).height() * factor))
+        self._state.setFont(theme.scaled_font(base, 1.0 if self._button_px else 1.1))
+
+    def _fit_button_text(self) -> None:
+        """On a wall, shrink the button's text to its width rather than clip it (never below the
+        panel's own font size)."""
+        if not self._button_px:
+            return
+        font = QFont(self._button.font())
+        font.setPixelSize(self._button_px)
+        room = self._button.width() - 24
+        need = QFontMetrics(font).horizontalAdvance(self._button.text())
+        if room > 0 and need > room:
+            floor = self.fontInfo().pixelSize()
+            font.setPixelSize(max(floor, int(self._button_px * room / need)))
+        if font != self._button.font():
+            self._button.setFont(font)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_button_text()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

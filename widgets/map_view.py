@@ -144,6 +144,10 @@ class MapViewport:
     zoom: float
 
 
+GROUP_FACTOR = 1.0
+"""Markers whose centres are closer than this many icon sizes are drawn as one icon with a count."""
+
+
 @dataclass(frozen=True, slots=True)
 class MapMarker:
     """One event on the map.
@@ -286,6 +290,8 @@ class MapView(QWidget):
         self._basemap_visible = True
         self._tiles: OrderedDict[tuple[int, int, int], QImage | None] = OrderedDict()
         self._dots: list[tuple[float, float, int, str]] = []
+        self._marker_label_scale = 1.0
+        self._static_labels: list[QRectF] = []  # the cached map's labels, world pixels
         self._markers: list[MapMarker] = []
         self._marker_xy: list[tuple[float, float]] = []  # world coordinates, in draw order
         self._cache: QImage | None = None
@@ -906,6 +912,8 @@ class MapView(QWidget):
         placed: list[QRectF] = []
         for lab in labels:
             self._draw_label(p, lab, placed)
+        # In world pixels, so the live event labels drawn over the cache can keep clear of them.
+        self._static_labels = [r.translated(ox, oy) for r in placed]
 
     def _draw_label(self, p: QPainter, lab: _Label, placed: list[QRectF]) -> None:
         font = theme.scaled_font(self.font(), lab.scale, bold=True)
@@ -935,6 +943,13 @@ class MapView(QWidget):
             _halo_text(p, QPointF(sq.right() + sfm.height() * 0.35, top + sfm.ascent()), lab.sub, sub_font)
 
     # -- internals: markers -----------------------------------------------------------------------
+
+    def set_marker_label_scale(self, scale: float) -> None:
+        """Size of event-marker labels relative to the widget's font (default 1)."""
+        if scale <= 0:
+            raise InvalidMapDataError(f"marker label scale must be positive, got {scale}")
+        self._marker_label_scale = scale
+        self.update()
 
     def _marker_size(self) -> float:
         return round(QFontMetricsF(self.font()).height() * 1.9)
@@ -989,36 +1004,91 @@ class MapView(QWidget):
             if lv and label:
                 _halo_text(p, QPointF(cx + radii[lv] + 4, cy + 5), label, font)
 
+    def marker_groups(self) -> list[tuple[MapMarker, int]]:
+        """Markers as drawn: each visible group's top marker and how many it stands for.
+
+        Markers closer than :data:`GROUP_FACTOR` icon sizes merge into one icon (the most severe,
+        unacknowledged first) with a "+n" badge: at wall scale a dense district otherwise becomes
+        a heap of overlapping icons in which no numeral can be read.
+        """
+        return [(self._markers[top], len(members)) for top, members in self._groups()]
+
+    def _groups(self) -> list[tuple[int, list[int]]]:
+        s = world_size(self._zoom)
+        ix, iy = self._viewport_origin()
+        reach = self._marker_size() * GROUP_FACTOR
+        groups: list[tuple[int, list[int], float, float]] = []
+        # Topmost first (the list is in draw order, bottom first).
+        for k in range(len(self._markers) - 1, -1, -1):
+            x, y = self._marker_xy[k]
+            cx, cy = x * s - ix, y * s - iy
+            for _top, members, gx, gy in groups:
+                if abs(cx - gx) < reach and abs(cy - gy) < reach:
+                    members.append(k)
+                    break
+            else:
+                groups.append((k, [k], cx, cy))
+        return [(top, members) for top, members, _, _ in reversed(groups)]
+
     def _paint_markers(self, p: QPainter, ix: int, iy: int) -> None:
         if not self._markers:
             return
         s = world_size(self._zoom)
         size = self._marker_size()
-        font = theme.scaled_font(self.font(), 1.0, bold=True)
-        p.setFont(font)
+        font = theme.scaled_font(self.font(), self._marker_label_scale, bold=True)
+        badge_font = theme.scaled_font(self.font(), 0.9, bold=True)
+        fm = QFontMetricsF(font)
+        bfm = QFontMetricsF(badge_font)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         bounds = QRectF(-size * 2, -size * 2, self.width() + size * 4, self.height() + size * 4)
-        for m, (x, y) in zip(self._markers, self._marker_xy, strict=True):
+        groups = self._groups()
+        labelled: list[tuple[QPointF, str]] = []
+        for top, members in groups:  # bottom first: the most severe end up on top
+            m = self._markers[top]
+            x, y = self._marker_xy[top]
             c = QPointF(x * s - ix, y * s - iy)
             if not bounds.contains(c):
                 continue
-            if self._flash_lit and not m.acknowledged:
+            unacked = any(not self._markers[k].acknowledged for k in members)
+            if self._flash_lit and unacked:
                 halo = severity_color(m.severity)
                 ring = QPen(halo, max(3.0, size / 10.0))
                 halo.setAlphaF(0.25)
                 p.setPen(ring)
                 p.setBrush(halo)
                 p.drawEllipse(c, size * 0.75, size * 0.75)  # a ring, not a disc that buries neighbours
-            paint_severity_icon(p, QRectF(c.x() - size / 2, c.y() - size / 2, size, size), m.severity)
+            icon = QRectF(c.x() - size / 2, c.y() - size / 2, size, size)
+            paint_severity_icon(p, icon, m.severity)
+            if len(members) > 1:
+                text = f"+{len(members) - 1}"
+                bw, bh = bfm.horizontalAdvance(text) + bfm.height() * 0.5, bfm.height()
+                badge = QRectF(icon.right() - bw * 0.4, icon.top() - bh * 0.5, bw, bh)
+                p.setPen(QPen(_HALO, 2.0))
+                p.setBrush(QColor(theme.BG_PANEL))
+                p.drawRoundedRect(badge, bh / 2, bh / 2)
+                p.setPen(QColor(theme.TEXT))
+                p.setFont(badge_font)
+                p.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
             if m.label:
-                p.setFont(font)
-                fm = QFontMetricsF(font)
-                _halo_text(
-                    p,
-                    QPointF(c.x() + size * 0.75, c.y() + fm.ascent() / 2.0 - fm.descent() / 2.0),
-                    m.label,
-                    font,
-                )
+                labelled.append((c, m.label))
+        # Labels last, most severe first, each only where it covers no other label (the map's own
+        # district and place names included).
+        placed: list[QRectF] = (
+            [r.translated(-ix, -iy) for r in self._static_labels] if self._cache_zoom == self._zoom else []
+        )
+        area = QRectF(0, 0, self.width(), self.height())
+        for c, label in reversed(labelled):
+            w, h = fm.horizontalAdvance(label), fm.height()
+            for box in (
+                QRectF(c.x() + size * 0.7, c.y() - h / 2, w, h),
+                QRectF(c.x() - size * 0.7 - w, c.y() - h / 2, w, h),
+                QRectF(c.x() - w / 2, c.y() - size * 0.6 - h, w, h),
+                QRectF(c.x() - w / 2, c.y() + size * 0.6, w, h),
+            ):
+                if area.contains(box) and not any(box.intersects(r) for r in placed):
+                    placed.append(box.adjusted(-6, -3, 6, 3))
+                    _halo_text(p, QPointF(box.left(), box.top() + fm.ascent()), label, font)
+                    break
 
     def _marker_damage(self) -> QRegion:
         s = world_size(self._zoom)

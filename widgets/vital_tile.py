@@ -123,6 +123,8 @@ class VitalSignTile(QWidget):
             parent: Parent widget.
         """
         super().__init__(parent)
+        self._value_scale = 2.6
+        self._title_elided = False
         self._title = title
         self._unit = unit
         self._decimals = decimals
@@ -136,6 +138,18 @@ class VitalSignTile(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
     # -- public API ---------------------------------------------------------------------------
+
+    def title_elided(self) -> bool:
+        """Whether the last paint had to cut the title short (tests of wall layouts check this)."""
+        return self._title_elided
+
+    def set_value_scale(self, scale: float) -> None:
+        """Height of the value's digits relative to the tile's font (default 2.6); a wall sets it
+        so the value reads from the back of the room."""
+        if scale <= 0:
+            raise ValueError(f"value scale must be positive, got {scale}")
+        self._value_scale = scale
+        self.update()
 
     def set_title(self, title: str) -> None:
         """Set the measurement's name (already translated)."""
@@ -254,7 +268,7 @@ class VitalSignTile(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         base = QFont(self.font())
         fh = QFontMetricsF(base).height()
-        pad = max(4.0, fh * 0.4)
+        pad = max(4.0, fh * 0.3)
         rect = QRectF(self.rect())
         p.fillRect(rect, QColor(theme.BG_WINDOW))
 
@@ -281,7 +295,7 @@ class VitalSignTile(QWidget):
         label_w = label_fm.horizontalAdvance(status) + pad * 1.5 if status else 0.0
         label_h = fh * 1.3
 
-        value_font = theme.scaled_font(base, 2.6, bold=True)
+        value_font = theme.scaled_font(base, self._value_scale, bold=True)
         unit_font = theme.scaled_font(base, 1.1)
         value = self.value_text()
         gap = pad * 0.6
@@ -289,16 +303,40 @@ class VitalSignTile(QWidget):
             gap + QFontMetricsF(unit_font).horizontalAdvance(self._unit)
         )
         beside = inner.width() - (label_w + pad if status else 0.0)
-        label_inline = not status or (needed > 0 and beside / needed >= 0.6)
+        full_value_h = pad * 0.3 + QFontMetricsF(value_font).capHeight() * 1.3
+        fits_below = inner.height() >= 2 * fh + full_value_h + pad * 0.3
+        # The state goes beside the value if both fit whole; under it if the tile is tall enough;
+        # beside a slightly smaller value; else up on the title's row.
+        label_inline = not status or beside >= needed or (not fits_below and needed > 0 and beside / needed >= 0.6)
         room = beside if label_inline else inner.width()
         if needed > room > 0:
             value_font = theme.scaled_font(value_font, room / needed)
             unit_font = theme.scaled_font(unit_font, room / needed)
         vfm = QFontMetricsF(value_font)
 
-        row1 = QRectF(inner.left(), inner.top(), inner.width(), label_h)
+        if self._paint_one_row(p, inner, base, value_font, unit_font, status, label_w, label_h, fh, pad, dim):
+            p.end()
+            return
+        # Digits have no descenders and need no room for accents: the value's box is its cap
+        # height plus a little, not the font's full line (half again as tall in Noto Sans CJK).
+        value_h = pad * 0.3 + vfm.capHeight() * 1.3
+        # A tile tall enough puts the state under the value (rows one line high), so the title
+        # keeps its whole row; otherwise the state shares the title's row.
+        label_below = bool(status) and not label_inline and inner.height() >= 2 * fh + value_h + pad * 0.3
+        if label_below:
+            label_h = fh
+        below_h = label_h + pad * 0.3 if label_below else 0.0
+        # A title too long for its row takes two lines where the tile has the height for it.
+        bfm = QFontMetricsF(base)
+        title_room = inner.width() - (label_w + pad if status and not label_inline and not label_below else 0.0)
+        two_lines = (
+            bfm.horizontalAdvance(self._title) > title_room
+            and inner.height() >= 2 * fh + max(label_h, fh) + value_h + below_h
+        )
+        row1 = QRectF(inner.left(), inner.top(), inner.width(), fh * 2 if two_lines else label_h)
         title_w = row1.width()
-        if status and not label_inline:
+        value_bottom = row1.bottom() + value_h
+        if status and not label_inline and not label_below:
             label_w = min(label_w, row1.width() * 0.6)
             title_w -= label_w + pad
             self._paint_label(
@@ -306,13 +344,21 @@ class VitalSignTile(QWidget):
             )
         p.setFont(base)
         p.setPen(QColor(theme.TEXT_DIM))
-        p.drawText(
-            QRectF(row1.left(), row1.top(), title_w, row1.height()),
-            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-            QFontMetricsF(base).elidedText(self._title, Qt.TextElideMode.ElideRight, max(0.0, title_w)),
-        )
+        if two_lines:
+            p.drawText(
+                QRectF(row1.left(), row1.top(), title_w, row1.height()),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                self._title,
+            )
+        else:
+            p.drawText(
+                QRectF(row1.left(), row1.top(), title_w, row1.height()),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                bfm.elidedText(self._title, Qt.TextElideMode.ElideRight, max(0.0, title_w)),
+            )
+        self._title_elided = not two_lines and bfm.horizontalAdvance(self._title) > title_w + 0.5
 
-        baseline = row1.bottom() + pad * 0.3 + vfm.ascent()
+        baseline = row1.bottom() + pad * 0.3 + vfm.capHeight() * 1.15
         p.setFont(value_font)
         p.setPen(text_main)
         p.drawText(QPointF(inner.left(), baseline), value)
@@ -320,6 +366,11 @@ class VitalSignTile(QWidget):
             p.setFont(unit_font)
             p.setPen(QColor(theme.STALE if dim else theme.TEXT_DIM))
             p.drawText(QPointF(inner.left() + vfm.horizontalAdvance(value) + gap, baseline), self._unit)
+        if label_below:
+            label_w = min(label_w, inner.width())
+            below = QRectF(inner.left(), value_bottom + pad * 0.3, label_w, label_h)
+            self._paint_label(p, below, status, fh, pad)
+            baseline = below.bottom() - vfm.descent()
         if status and label_inline:
             middle = baseline - vfm.capHeight() / 2
             self._paint_label(
@@ -331,11 +382,57 @@ class VitalSignTile(QWidget):
             )
 
         # Row 3: sparkline in the remaining space.
-        spark = QRectF(inner.left(), baseline + vfm.descent() + pad * 0.5, inner.width(), 0.0)
+        spark = QRectF(inner.left(), baseline + vfm.capHeight() * 0.15 + pad * 0.5, inner.width(), 0.0)
         spark.setBottom(inner.bottom())
         if spark.height() >= fh * 0.8:
             self._paint_sparkline(p, spark, dim, fh)
         p.end()
+
+    def _paint_one_row(
+        self,
+        p: QPainter,
+        inner: QRectF,
+        base: QFont,
+        value_font: QFont,
+        unit_font: QFont,
+        status: str,
+        label_w: float,
+        label_h: float,
+        fh: float,
+        pad: float,
+        dim: bool,
+    ) -> bool:
+        """A wide, low tile (a wall column of tiles): title, value and state on one line, when
+        two rows do not fit its height but one row fits its width. False if it does not apply."""
+        vfm, ufm, bfm = QFontMetricsF(value_font), QFontMetricsF(unit_font), QFontMetricsF(base)
+        value = self.value_text()
+        if inner.height() >= label_h + pad * 0.3 + vfm.capHeight() * 1.3:
+            return False
+        gap = pad * 0.6
+        value_w = vfm.horizontalAdvance(value) + (gap + ufm.horizontalAdvance(self._unit) if self._unit else 0.0)
+        title_w = bfm.horizontalAdvance(self._title)
+        if title_w + value_w + label_w + 3 * pad > inner.width():
+            return False
+        mid = inner.center().y()
+        p.setFont(base)
+        p.setPen(QColor(theme.TEXT_DIM))
+        p.drawText(
+            QRectF(inner.left(), inner.top(), title_w + 1, inner.height()),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            self._title,
+        )
+        x = inner.left() + title_w + 2 * pad
+        baseline = mid + vfm.capHeight() / 2
+        p.setFont(value_font)
+        p.setPen(QColor(theme.STALE if dim else theme.TEXT))
+        p.drawText(QPointF(x, baseline), value)
+        if self._unit:
+            p.setFont(unit_font)
+            p.setPen(QColor(theme.STALE if dim else theme.TEXT_DIM))
+            p.drawText(QPointF(x + vfm.horizontalAdvance(value) + gap, baseline), self._unit)
+        if status:
+            self._paint_label(p, QRectF(inner.right() - label_w, mid - label_h / 2, label_w, label_h), status, fh, pad)
+        return True
 
     def _paint_label(self, p: QPainter, rect: QRectF, text: str, fh: float, pad: float) -> None:
         """Paint the state label: filled in the accent colour when abnormal, outlined otherwise."""

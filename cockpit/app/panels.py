@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.app.board import action_text, describe, dispatch_state_text
 from cockpit.app.commands import CRITICAL_KINDS, CommandTracker, Tracked
@@ -195,11 +195,18 @@ def sensors_matching(situation: Situation, sel: Selector | None) -> list[int]:
     return rows[: sel.limit] if sel.limit else rows
 
 
-def sensor_title(info: SensorInfo) -> str:
-    """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several."""
+def sensor_title(info: SensorInfo, with_kind: bool = True, with_place: bool = True) -> str:
+    """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several.
+
+    Without the kind ("Jiangbei 3") where the panel's title already names it: on a wall every
+    character counts.
+    """
     number = info.name.rsplit("-", 1)[-1].lstrip("0")
     suffix = f" {number}" if number.isdigit() and number != "1" else ""
-    return f"{sensor_kind_name(info.kind)} · {district_name(info.district)}{suffix}"
+    where = f"{district_name(info.district)}{suffix}"
+    if not with_place:
+        return sensor_kind_name(info.kind)
+    return f"{sensor_kind_name(info.kind)} · {where}" if with_kind else where
 
 
 class PanelBase:
@@ -209,7 +216,11 @@ class PanelBase:
         self.spec = spec
         self.widget = QWidget()
         self.widget.setObjectName(f"panel-{spec.kind.value}")
+        # The runway file's grid decides the panel's size, not its content: a panel never pushes
+        # the window off its screen (its content is designed to fit; tests check nothing clips).
+        self.widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self.widget)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self.title = QLabel(spec.title.get(lang) or spec.title.get("en", ""))
@@ -223,7 +234,8 @@ class PanelBase:
         raise NotImplementedError
 
     def apply_text_size(self, px: float) -> None:
-        """Widgets follow the view's font; panels with their own text (plots) override this."""
+        """Widgets follow the view's (detail) font; panels with key elements or their own text
+        (plots) override this. ``px`` is the key-element height for the reading distance."""
 
 
 # ------------------------------------------------------------------------------------- events
@@ -344,12 +356,17 @@ class TilesPanel(PanelBase):
         grid.setSpacing(10)
         sel = spec.sensors
         n = count or (sel.limit if sel and sel.limit else (len(sel.names) if sel and sel.names else 4))
-        columns = 1 if n == 1 else 2 if n <= 4 else 3
+        columns = spec.columns or (1 if n == 1 else 2 if n <= 4 else 3)
         self.tiles = [_Tile(VitalSignTile()) for _ in range(n)]
         self._last_paint = 0.0
         for i, t in enumerate(self.tiles):
-            t.widget.setMinimumSize(200, 120)
+            t.widget.setMinimumSize(120, 60)
             grid.addWidget(t.widget, i // columns, i % columns)
+
+    def apply_text_size(self, px: float) -> None:
+        # Values are key elements (full height); titles and units follow the detail size.
+        for tile in self.tiles:
+            tile.widget.set_value_scale(px / max(1.0, tile.widget.fontInfo().pixelSize()))
 
     def update(self, frame: Frame, situation: Situation) -> None:
         ch = frame.changes
@@ -365,11 +382,21 @@ class TilesPanel(PanelBase):
     def _bind(self, situation: Situation) -> None:
         rows = sensors_matching(situation, self.spec.sensors)
         padded: list[int | None] = [*rows, *([None] * len(self.tiles))]
+        # A titled panel of one kind ("Rain gauges") names only the place on each tile; of one
+        # place ("Weather at the forest park"), only the kind.
+        shown = [situation.sensors.infos[r] for r in rows[: len(self.tiles)]]
+        one_kind = len({i.kind for i in shown}) == 1
+        one_place = len(shown) > 1 and len({(i.district, i.name.rsplit("-", 1)[-1]) for i in shown}) == 1
+        titled = bool(self.spec.title)
         for tile, row in zip(self.tiles, padded, strict=False):
-            bind_tile(tile, situation, row)
+            bind_tile(
+                tile, situation, row, with_kind=not (titled and one_kind), with_place=not (titled and one_place)
+            )
 
 
-def bind_tile(tile: _Tile, situation: Situation, row: int | None) -> None:
+def bind_tile(
+    tile: _Tile, situation: Situation, row: int | None, with_kind: bool = True, with_place: bool = True
+) -> None:
     if tile.row != row:
         tile.history.clear()
     tile.row = row
@@ -377,7 +404,7 @@ def bind_tile(tile: _Tile, situation: Situation, row: int | None) -> None:
         tile.widget.set_title(tr("No sensor"))
         return
     info = situation.sensors.infos[row]
-    tile.widget.set_title(sensor_title(info))
+    tile.widget.set_title(sensor_title(info, with_kind, with_place))
     tile.widget.set_unit(info.unit, DECIMALS.get(info.kind, 1))
     try:
         tile.widget.set_thresholds(info.warn, info.alarm, info.low_warn, info.low_alarm)
@@ -410,7 +437,7 @@ class IndicatorPanel(TilesPanel):
 
     def _bind(self, situation: Situation) -> None:
         row = next((r for r, i in enumerate(situation.sensors.infos) if i.name == self.spec.indicator), None)
-        bind_tile(self.tiles[0], situation, row)
+        bind_tile(self.tiles[0], situation, row, with_kind=not self.spec.title)
 
 
 # ------------------------------------------------------------------------------------- trend
@@ -440,12 +467,12 @@ class TrendPanel(PanelBase):
 
     def apply_text_size(self, px: float) -> None:
         font = QFont(self.widget.font())
-        font.setPixelSize(max(8, round(px * 0.8)))
+        font.setPixelSize(max(8, round(px * 0.5)))
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
             axis.setStyle(tickFont=font)
             axis.label.setFont(font)
-        self.legend_px = round(px * 0.8)
+        self.legend_px = round(px * 0.5)
         self._relabel()
 
     def _relabel(self) -> None:
@@ -646,10 +673,18 @@ class MapPanel(PanelBase):
             elif name != "ratings":
                 log.error("runway %s: unknown map layer %r", spec.kind.value, name)
         self.center = center
-        self._fitted = False  # the view is set once the map has its size on screen
+        self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
+        self.label_severity = 2
+        """Markers up to this severity carry their event's name."""
         self._overlay_ids: set[str] = set()
         self._markers_dirty = True
         self.map.marker_clicked.connect(self._on_map_marker_clicked)
+
+    def apply_text_size(self, px: float) -> None:
+        # District names (label_scale 2) and red-event labels are key elements: full height. At
+        # that size only level 1 is named; the others keep their icon and numeral.
+        self.map.set_marker_label_scale(px / max(1.0, self.map.fontInfo().pixelSize()))
+        self.label_severity = 1
 
     def fit(self) -> None:
         if self.center is not None:
@@ -659,8 +694,8 @@ class MapPanel(PanelBase):
 
     def update(self, frame: Frame, situation: Situation) -> None:
         ch = frame.changes
-        if not self._fitted and self.map.width() > 200 and self.map.height() > 150:
-            self._fitted = True
+        if self._fitted != self.map.size() and self.map.width() > 200 and self.map.height() > 150:
+            self._fitted = self.map.size()
             self.fit()
         if ch.events or ch.replaced or self._markers_dirty:
             self._markers_dirty = False
@@ -673,7 +708,7 @@ class MapPanel(PanelBase):
                         e.lat,
                         WidgetSeverity(int(e.severity)),
                         # Names only for the severe: a label per marker would bury the map.
-                        event_type_name(e.type, e.title) if int(e.severity) <= 2 else "",
+                        event_type_name(e.type, e.title) if int(e.severity) <= self.label_severity else "",
                         e.acknowledged,
                     )
                     for e in events[:400]
@@ -747,6 +782,8 @@ class DispatchPanelPresenter(PanelBase):
         self.selection = selection
         self.sender = sender
         self.situation: Situation | None = None
+        self.on_wall = False
+        """On a wall screen: one line of event text, the button, the state; actions stay on the console."""
         self.plan_titles: Callable[[str], str] = lambda plan_type: plan_type
         """Plan type → its title in the operator's language (set by the wiring from the plan files)."""
         self._last_click = -CLICK_GUARD_S
@@ -759,6 +796,11 @@ class DispatchPanelPresenter(PanelBase):
         self.panel.dispatch_requested.connect(self._on_panel_dispatch_requested)
         self.panel.action_requested.connect(self._on_panel_action_requested)
         selection.changed.connect(self._on_selection_changed)
+
+    def apply_text_size(self, px: float) -> None:
+        # The send button's text is the key element; the rest follows the view's detail size.
+        self.panel.set_button_text_px(round(px))
+        self.on_wall = True
 
     def update(self, frame: Frame, situation: Situation) -> None:
         self.situation = situation
@@ -788,7 +830,7 @@ class DispatchPanelPresenter(PanelBase):
             return
         uid = self._recommended_unit(situation, ev)
         event_text = f"{event_type_name(ev.type, ev.title)} · {district_name(ev.district)}"
-        if ev.source:
+        if ev.source and not self.on_wall:
             event_text = f"{event_text} · {ev.source}"
         unit_text = unit_label(situation.units[uid]) if uid else ""
         if uid and any(not d.state.is_final for d in situation.dispatches_for(ev.id)):

@@ -58,6 +58,9 @@ class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Dynamic overlay kinds sent by the backend to draw on a map."""
     indicator: str = ""
     """For ``indicator`` panels: the sensor name whose value it shows large."""
+    columns: int = 0
+    """For ``tiles`` panels: tiles per row (0: 1, 2 or 3 by count). One column of wide tiles puts
+    title, value and state on one line, which suits a tall, narrow panel on a wall."""
 
 
 class Grid(msgspec.Struct, forbid_unknown_fields=True):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.app.names import district_name, event_type_name
 from cockpit.app.panels import (
@@ -29,12 +30,53 @@ from widgets.alarm_list import AlarmRow
 from widgets.severity import Severity as WidgetSeverity
 from widgets.status_bar import ConnectionStatusWidget
 
+DETAIL_RATIO = 0.5
+"""Details are half the key elements' height: 20 mm, legible from 4 m, when the keys read from 8 m."""
+BANNER_TEXT_FACTOR = 1.1
+"""The banner draws its row text at 1.1–1.2 × its font (widgets/alarm_banner.py)."""
+
 PINNED_SEVERITIES = (1, 2)
 """Unacknowledged events of these levels are pinned in the banner of every screen."""
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("RunwayView", text)
+
+
+class PanelGrid(QWidget):
+    """Lays panels on the runway file's grid exactly: cell sizes come from the screen, never from
+    the panels' content, so a panel can neither push the window off its screen nor starve its
+    neighbours. Content is designed to fit its cell (the wall tests check nothing clips)."""
+
+    def __init__(self, columns: int, rows: int, spacing: int) -> None:
+        super().__init__()
+        self.columns, self.rows, self.spacing = columns, rows, spacing
+        self.cells: list[tuple[QWidget, tuple[int, int, int, int]]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def add(self, widget: QWidget, at: tuple[int, int, int, int]) -> None:
+        widget.setParent(self)
+        self.cells.append((widget, at))
+        self._lay_out()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 0)
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 600)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        sp = self.spacing
+        cw = (self.width() + sp) / self.columns
+        rh = (self.height() + sp) / self.rows
+        for widget, (c, r, w, h) in self.cells:
+            x0, y0 = round(c * cw), round(r * rh)
+            x1, y1 = round((c + w) * cw) - sp, round((r + h) * rh) - sp
+            widget.setGeometry(QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0)))
 
 
 class RunwayView(QWidget):
@@ -69,7 +111,11 @@ class RunwayView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.title.setFont(font)
-        top.addWidget(self.title, 1)
+        top.addWidget(self.title)
+        # The link status shares the title's row: every line of height is worth a larger panel.
+        self.status = ConnectionStatusWidget()
+        top.addSpacing(24)
+        top.addWidget(self.status, 1)
         self.mode_badge = QLabel()
         self.mode_badge.setObjectName("modeBadge")
         self.mode_badge.setVisible(False)
@@ -79,26 +125,18 @@ class RunwayView(QWidget):
         top.addWidget(self.clock)
         outer.addLayout(top)
 
-        self.status = ConnectionStatusWidget()
-        outer.addWidget(self.status)
         self.banner = AlarmBannerWidget(max_pinned=2)
         self.banner.set_collapse_when_empty(False)
         self.banner.set_external_flash(True)
         outer.addWidget(self.banner)
 
-        grid = QGridLayout()
-        grid.setSpacing(14)
-        for c in range(spec.grid.columns):
-            grid.setColumnStretch(c, 1)
-        for r in range(spec.grid.rows):
-            grid.setRowStretch(r, 1)
+        self.grid = PanelGrid(spec.grid.columns, spec.grid.rows, spacing=14)
         self.panels: list[PanelBase] = []
         for p in spec.panels:
             panel = build_panel(p, lang, self.selection, sender, spec.center, risk_points)
-            c, r, w, h = p.at
-            grid.addWidget(panel.widget, r, c, h, w)
+            self.grid.add(panel.widget, p.at)
             self.panels.append(panel)
-        outer.addLayout(grid, 1)
+        outer.addWidget(self.grid, 1)
         self.banner.alarm_clicked.connect(self.selection.select)
 
     # ----------------------------------------------------------------------------- access
@@ -125,6 +163,16 @@ class RunwayView(QWidget):
     # ----------------------------------------------------------------------------- per frame
 
     def update_frame(self, frame: Frame, situation: Situation, pinned: list[AlarmRow]) -> None:
+        if frame.changes.events or frame.changes.replaced:
+            selected = situation.events.get(self.selection.event_id or "")
+            if selected is None or not selected.open:
+                # Nobody chose: the wall works on the most severe open event of its theme (the
+                # banner's first, on the overview), so no dispatch panel stands empty.
+                theme = self.spec.theme
+                candidates = [e for e in situation.open_events() if not theme or e.theme == theme]
+                first = candidates[0].id if candidates else (pinned[0].id if pinned else None)
+                if first is not None:
+                    self.selection.select(first)
         for panel in self.panels:
             panel.update(frame, situation)
         if frame.slow:
@@ -145,15 +193,30 @@ class RunwayView(QWidget):
                 panel.refresh()
 
     def apply_text_size(self, px: float) -> None:
-        """Size all text from one base height in pixels (the wall's legible size for its screen)."""
+        """Size the wall's type for its reading distance (docs/architecture.md, "Wall type").
+
+        ``px`` is the height that reads from the back of the room (distance / 200). Key elements
+        get it in full: the title and clock, the pinned alarms, the tile values, the dispatch
+        button and the map's district names and severe-event labels. Details (captions, column
+        headers, the status line, list rows) get :data:`DETAIL_RATIO` of it: they are read by the
+        officer who walks up to the wall or sits at the front desk.
+        """
+        detail = max(8, round(px * DETAIL_RATIO))
         base = QFont(self.font())
-        base.setPixelSize(max(8, round(px)))
+        base.setPixelSize(detail)
         self.setFont(base)
         big = QFont(base)
-        big.setPixelSize(max(10, round(px * 1.4)))
+        big.setPixelSize(max(10, round(px)))
         big.setBold(True)
         self.title.setFont(big)
         self.clock.setFont(big)
+        badge = QFont(base)
+        badge.setBold(True)
+        self.mode_badge.setFont(badge)
+        banner = QFont(base)
+        banner.setPixelSize(max(8, math.ceil(px / BANNER_TEXT_FACTOR)))
+        self.banner.setFont(banner)
+        self.banner.set_compact(True)
         for panel in self.panels:
             panel.apply_text_size(px)
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from cockpit.app.board import board_rows
 from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
 from cockpit.app.runway_spec import Panel, PanelKind, RunwayError, RunwaySpec
-from cockpit.app.runway_view import RunwayView, alarm_rows, pinned_alarms, screen_window_flags
+from cockpit.app.runway_view import DETAIL_RATIO, RunwayView, alarm_rows, pinned_alarms, screen_window_flags
 from cockpit.app.wall_layout import (
     Assignment,
     ScreenInfo,
@@ -387,24 +387,27 @@ class Wall(QObject):
         if self.layout.size_for_distance:
             px = need_px * self.text_scale
             view.apply_text_size(px)
+            detail_px = px * DETAIL_RATIO
         else:
             px = view.fontInfo().pixelSize() * self.text_scale
             if self.text_scale != 1.0:
                 view.apply_text_size(px)
+            detail_px = px
         have_mm = text_height_mm(self.layout, px, screen.height)
+        detail_mm = text_height_mm(self.layout, detail_px, screen.height)
         need_mm = self.layout.reading_distance_m * 1000 / 200
         self.readability = tr(
-            'Wall text is {have:.0f} mm high on a {diag:g}" panel; from {dist:g} m it needs {need:.0f} mm'
+            'Wall type on a {diag:g}" panel: key elements {have:.0f} mm, details {detail:.0f} mm; '
+            "from {dist:g} m text needs {need:.0f} mm"
         ).format(
             have=have_mm,
+            detail=detail_mm,
             diag=self.layout.panel_diagonal_in,
             dist=self.layout.reading_distance_m,
             need=need_mm,
         )
         if have_mm + 0.5 < need_mm:
-            self.readability += tr(
-                " (too small for that distance: the runways are not yet designed for larger type)"
-            )
+            self.readability += tr(" (too small for that distance: raise font_scale in the wall layout)")
         self.console.readability.setText(self.readability)
 
     def show(self, full_screen: bool = True) -> None:

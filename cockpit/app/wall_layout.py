@@ -81,10 +81,11 @@ class WallLayout(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     """How far the officers sit from the wall."""
     panel_diagonal_in: float = 55.0
     """The diagonal of one 16:9 panel, in inches."""
-    size_for_distance: bool = False
-    """Size every screen's text to be legible from ``reading_distance_m`` (distance / 200). The
-    built-in runways are not yet designed for text that large, so it is off by default and the
-    console reports the shortfall instead."""
+    size_for_distance: bool = True
+    """Size every screen's type for ``reading_distance_m``: key elements (titles, pinned alarms,
+    tile values, the dispatch button, district names and red-event labels) distance / 200 high,
+    details half that (docs/architecture.md, "Wall type"). False keeps desk-sized text, e.g. for a
+    small wall seen from a few metres."""
 
 
 class LayoutError(ValueError):

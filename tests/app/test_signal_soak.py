@@ -12,8 +12,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 EMITS = 120_000
+TEST_RUNWAYS = Path(__file__).parent / "runways"
+"""A runway with the events list and dispatch panel the emits go through (tests/app/runways)."""
 
 CHILD = textwrap.dedent(
     f"""
@@ -26,7 +29,9 @@ CHILD = textwrap.dedent(
     from cockpit.protocol.messages import Event
 
     from cockpit.app.wall_layout import virtual_screens
-    c = Cockpit(["ws://127.0.0.1:9"], Identity("soak", "op", "operator"))
+    from pathlib import Path
+    runways = Path({str(TEST_RUNWAYS)!r})
+    c = Cockpit(["ws://127.0.0.1:9"], Identity("soak", "op", "operator"), runways_dir=runways)
     c.wall.place(virtual_screens(5))
     view = c.wall.views["overview"]
     events = view.events_panel.view

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 import qasync
@@ -26,6 +27,8 @@ from widgets.status_bar import LinkLevel
 from widgets.vital_tile import TileLevel
 
 IDENTITY = Identity("test-wall", "officer-7", "operator", token="t0ken")
+TEST_RUNWAYS = Path(__file__).parent / "runways"
+"""One runway with an unfiltered events list, tiles and dispatch, under the overview's id."""
 
 
 def run_on_qt_loop(app: QApplication, body: Callable[[], Awaitable[None]]) -> None:
@@ -56,7 +59,7 @@ def dispose(c: Cockpit) -> None:
 
 @pytest.fixture
 def cockpit(qapp: QApplication, backend_url: str) -> Iterator[Cockpit]:
-    c = Cockpit([backend_url], IDENTITY)
+    c = Cockpit([backend_url], IDENTITY, runways_dir=TEST_RUNWAYS)
     c.wall.place(virtual_screens(5, 1600, 900))
     c.wall.show(full_screen=False)
     yield c
@@ -184,7 +187,7 @@ def test_acknowledge_from_the_list_stops_the_flashing(qapp: QApplication, cockpi
 
 
 def test_offline_backend_is_shown_down_and_tiles_never_look_live(qapp: QApplication) -> None:
-    c = Cockpit(["ws://127.0.0.1:9"], IDENTITY)
+    c = Cockpit(["ws://127.0.0.1:9"], IDENTITY, runways_dir=TEST_RUNWAYS)
     c.wall.place(virtual_screens(5, 1600, 900))
 
     async def body() -> None:
