@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ingest, latency, map_pan, protocol_ingest, startup
+from bench import gateway, ingest, latency, map_pan, protocol_ingest, record, replay, startup
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
@@ -17,6 +17,9 @@ SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "map": map_pan.run,
     "startup": startup.run,
     "latency": latency.run,  # also reports the "dispatch" suite's metrics
+    "gateway": gateway.run,  # needs nats-server (scripts/setup --test)
+    "record": record.run,
+    "replay": replay.run,
 }
 
 

@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets import theme
@@ -43,6 +43,12 @@ _LINE_FACTOR = 1.9
 """Line height in font heights: room for a bold icon readable from 10 m."""
 _COMPACT_LINE_FACTOR = 1.45
 """Compact lines (a wall whose type is already sized for the distance) need less air."""
+
+
+_RENDERED: dict[tuple[object, ...], QImage] = {}
+"""What a banner showed (flash phase, size, font, lines, …) → its painting; see ``paintEvent``."""
+_RENDERED_MAX = 8
+"""A wall's banners show one or two looks at a time (both flash phases); a few sizes and fonts more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,7 @@ class AlarmBannerWidget(QWidget):
         self._flood = False
         self._flood_count = 0
         self._flood_window_min = 10
+        self._flood_groups = ""
         self._collapse_when_empty = False
         self._external_flash = False
         self._flash_lit = False
@@ -125,27 +132,36 @@ class AlarmBannerWidget(QWidget):
         self._max_pinned = max_pinned
         self._changed()
 
-    def set_flood(self, active: bool, count: int, window_min: int = 10) -> None:
+    def set_flood(self, active: bool, count: int, window_min: int = 10, groups: str = "") -> None:
         """Show or hide the alarm-flood notice (the application decides what a flood is).
 
         Args:
             active: Whether a flood is on.
             count: Alarms raised within the window.
             window_min: The window in minutes, shown in the notice.
+            groups: The flood's largest groups in words ("Waterlogging ×5 Jiangbei · …"); empty
+                says only that the list groups them.
 
         Raises:
             InvalidBannerSettingError: ``count`` is negative or ``window_min`` below 1.
         """
         if count < 0 or window_min < 1:
             raise InvalidBannerSettingError(f"bad flood count {count} or window {window_min} min")
+        if (active, count, window_min, groups) == (
+            self._flood, self._flood_count, self._flood_window_min, self._flood_groups
+        ):
+            return  # set twice a second by the wall; unchanged is not repainted
         self._flood = active
         self._flood_count = count
         self._flood_window_min = window_min
+        self._flood_groups = groups
         self._changed()
 
     def set_collapse_when_empty(self, collapse: bool) -> None:
         """Collapse to zero height when nothing is pinned and no flood is on (default: False,
         the banner then shows a calm "No unacknowledged high-severity alarms" line)."""
+        if collapse == self._collapse_when_empty:
+            return  # the wall sets this twice a second; an unchanged banner is not repainted
         self._collapse_when_empty = collapse
         self._changed()
 
@@ -190,6 +206,10 @@ class AlarmBannerWidget(QWidget):
         """Return the flood notice, or ``""`` when no flood is on."""
         if not self._flood:
             return ""
+        if self._flood_groups:
+            return QCoreApplication.translate(
+                "AlarmBannerWidget", "ALARM FLOOD: {n} alarms in {m} min — {groups}"
+            ).format(n=self._flood_count, m=self._flood_window_min, groups=self._flood_groups)
         return QCoreApplication.translate(
             "AlarmBannerWidget", "ALARM FLOOD: {n} alarms in {m} min — grouped"
         ).format(n=self._flood_count, m=self._flood_window_min)
@@ -322,7 +342,51 @@ class AlarmBannerWidget(QWidget):
     # -- painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Every screen's banner repaints on each flash phase, and wall-sized text is past Qt's
+        # glyph cache (drawn as paths, ~0.1 ms a string): each look is painted once into a image,
+        # shared by the banners that show the same (every screen of a wall does), and copied from
+        # it until anything the banner shows changes.
+        if self.width() <= 0 or self.height() <= 0:
+            return
+        dpr = self.devicePixelRatioF()
+        shown = (
+            self._flash_lit,
+            self.width(),
+            self.height(),
+            dpr,
+            self.font().key(),
+            tuple(self._shown()),
+            len(self._rows),
+            self._flood,
+            self._flood_count,
+            self._flood_window_min,
+            self._compact,
+            self._collapse_when_empty,
+            self._max_pinned,
+        )
+        image = _RENDERED.get(shown)
+        if image is None:
+            # A QImage, not a QPixmap: it may outlive the application (module state) harmlessly.
+            image = QImage(
+                round(self.width() * dpr), round(self.height() * dpr), QImage.Format.Format_ARGB32_Premultiplied
+            )
+            image.setDevicePixelRatio(dpr)
+            painter = QPainter(image)
+            self._paint(painter)
+            painter.end()
+            if len(_RENDERED) >= _RENDERED_MAX:
+                del _RENDERED[next(iter(_RENDERED))]  # the oldest look
+            _RENDERED[shown] = image
         p = QPainter(self)
+        p.drawImage(0, 0, image)
+        p.end()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            _RENDERED.clear()  # the texts are translated when painted
+        super().changeEvent(event)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = QRectF(self.rect())
         p.fillRect(rect, QColor(theme.BG_WINDOW))
@@ -348,7 +412,6 @@ class AlarmBannerWidget(QWidget):
             p.drawRoundedRect(box.adjusted(1, 1, -1, -1), fh * 0.2, fh * 0.2)
             p.setFont(theme.scaled_font(base, 1.1, bold=True))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, more)
-        p.end()
 
     def _paint_alarm_line(self, p: QPainter, rect: QRectF, row: AlarmRow, fh: float) -> None:
         display = display_of(row)

@@ -439,7 +439,10 @@ class MapView(QWidget):
         bad = {k: v for k, v in ratings.items() if v not in RATING_COLOURS}
         if bad:
             raise InvalidMapDataError(f"area ratings must be 1..5, got {bad}")
-        self._ratings = {str(k): int(v) for k, v in ratings.items()}
+        new = {str(k): int(v) for k, v in ratings.items()}
+        if new == self._ratings:
+            return  # a re-render costs ~20-50 ms; the wall sets the same ratings twice a second
+        self._ratings = new
         self._invalidate()
 
     def area_ratings(self) -> dict[str, int]:
@@ -975,8 +978,16 @@ class MapView(QWidget):
         if not len(lon) == len(lat) == len(levels) == len(labels):
             raise InvalidMapDataError("set_dots needs lon, lat, levels and labels of one length")
         x, y = project(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
-        self._dots = list(zip(x.tolist(), y.tolist(), [int(v) for v in levels], list(labels), strict=True))
-        self.update()
+        dots = list(zip(x.tolist(), y.tolist(), [int(v) for v in levels], list(labels), strict=True))
+        # Labels show only on warning and alarm dots: a new value on a normal dot changes nothing
+        # on screen, so it costs no repaint.
+        changed = len(dots) != len(self._dots) or any(
+            new[:3] != old[:3] or (new[2] > 0 and new[3] != old[3])
+            for new, old in zip(dots, self._dots, strict=True)
+        )
+        self._dots = dots
+        if changed:
+            self.update()
 
     def dots(self) -> list[tuple[int, str]]:
         """(level, label) of each dot, for tests."""

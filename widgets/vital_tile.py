@@ -133,6 +133,9 @@ class VitalSignTile(QWidget):
         self._stale = False
         self._thresholds = Thresholds()
         self._history: npt.NDArray[np.float64] = np.empty(0, dtype=np.float64)
+        self._history_version = 0
+        self._spark: tuple[tuple[float, ...], QPolygonF | None, float, float] | None = None
+        """(history version and place, the line, its value range): see _paint_sparkline."""
         self._level = TileLevel.NO_DATA
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -171,11 +174,15 @@ class VitalSignTile(QWidget):
             age_s: Seconds since the reading was taken; shown when stale.
             stale: Whether the reading is no longer live (the caller decides).
         """
+        shown = (self.value_text(), self._level, self.status_text())
         self._value = value
         self._age_s = max(0.0, age_s)
         self._stale = stale
         self._reclassify()
-        self.update()
+        # Repaint only what changed on screen (a value's digits, its state, a stale age): wall
+        # type is drawn as paths, and readings repeat more often than they change.
+        if (self.value_text(), self._level, self.status_text()) != shown:
+            self.update()
 
     def set_thresholds(
         self,
@@ -202,6 +209,7 @@ class VitalSignTile(QWidget):
             values: One-dimensional sequence of numbers; copied.
         """
         self._history = np.array(values, dtype=np.float64).ravel()
+        self._history_version += 1
         self.update()
 
     def level(self) -> TileLevel:
@@ -456,10 +464,43 @@ class VitalSignTile(QWidget):
         )
 
     def _paint_sparkline(self, p: QPainter, rect: QRectF, dim: bool, fh: float) -> None:
+        # The history changes once a second, the value up to four times: the line is built once
+        # per history and place (downsampling and the polygon were half of a tile's paint).
+        key = (self._history_version, rect.left(), rect.top(), rect.width(), rect.height())
+        if self._spark is None or self._spark[0] != key:
+            self._spark = (key, *self._sparkline(rect))
+        _, poly, lo, hi = self._spark
+        if poly is None:
+            return
+
+        def to_y(v: float) -> float:
+            return rect.bottom() - (v - lo) / (hi - lo) * rect.height()
+
+        # Limits inside the plotted range as faint dashed lines, for context.
+        t = self._thresholds
+        limit_pen = QPen(QColor(theme.TEXT_DISABLED), max(1.0, fh * 0.05), Qt.PenStyle.DashLine)
+        p.setPen(limit_pen)
+        for limit in (t.warn, t.alarm, t.low_warn, t.low_alarm):
+            if limit is not None and lo < limit < hi:
+                y = to_y(limit)
+                p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+        line = QColor(theme.STALE if dim else theme.TEXT_DIM)
+        p.setPen(QPen(line, max(1.5, fh * 0.1)))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPolyline(poly)
+        last = poly.last()
+        r = max(2.0, fh * 0.15)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(theme.STALE if dim else theme.TEXT))
+        p.drawEllipse(last, r, r)
+
+    def _sparkline(self, rect: QRectF) -> tuple[QPolygonF | None, float, float]:
+        """The history as a polyline in ``rect`` and the value range it spans; None: too few points."""
         data = self._history
         finite = np.isfinite(data)
         if np.count_nonzero(finite) < 2:
-            return
+            return None, 0.0, 1.0
         xs = np.nonzero(finite)[0].astype(np.float64)
         ys = data[finite]
         n_px = max(2, int(rect.width()))
@@ -476,28 +517,6 @@ class VitalSignTile(QWidget):
         margin = (hi - lo) * 0.08
         lo, hi = lo - margin, hi + margin
         span_x = float(data.size - 1) or 1.0
-
-        def to_y(v: float) -> float:
-            return rect.bottom() - (v - lo) / (hi - lo) * rect.height()
-
-        # Limits inside the plotted range as faint dashed lines, for context.
-        t = self._thresholds
-        limit_pen = QPen(QColor(theme.TEXT_DISABLED), max(1.0, fh * 0.05), Qt.PenStyle.DashLine)
-        p.setPen(limit_pen)
-        for limit in (t.warn, t.alarm, t.low_warn, t.low_alarm):
-            if limit is not None and lo < limit < hi:
-                y = to_y(limit)
-                p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-
         px = rect.left() + xs / span_x * rect.width()
         py = rect.bottom() - (ys - lo) / (hi - lo) * rect.height()
-        poly = QPolygonF([QPointF(float(x), float(y)) for x, y in zip(px, py, strict=True)])
-        line = QColor(theme.STALE if dim else theme.TEXT_DIM)
-        p.setPen(QPen(line, max(1.5, fh * 0.1)))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPolyline(poly)
-        last = poly.last()
-        r = max(2.0, fh * 0.15)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(theme.STALE if dim else theme.TEXT))
-        p.drawEllipse(last, r, r)
+        return QPolygonF([QPointF(x, y) for x, y in zip(px.tolist(), py.tolist(), strict=True)]), lo, hi

@@ -51,6 +51,16 @@ class Tracked:
     issued_at: float = field(default_factory=time.time)
 
 
+_PHASE_OF = {
+    CommandState.QUEUED: Phase.QUEUED,
+    CommandState.HELD: Phase.HELD,
+    CommandState.SENT: Phase.SENT,
+    CommandState.NO_RESPONSE: Phase.NO_RESPONSE,
+    CommandState.EXPIRED: Phase.EXPIRED,
+    CommandState.DISCARDED: Phase.DISCARDED,
+}
+
+
 class CommandTracker:
     """Every command this cockpit sent, by id, newest last."""
 
@@ -66,17 +76,14 @@ class CommandTracker:
         for ev in events:
             if isinstance(ev, CommandProgress):
                 t = self.commands.get(ev.command.id)
-                if t is None or not t.phase.pending:
+                if t is None:
+                    # A command restored from the outbox on disk (issued before a restart): it is
+                    # tracked like any other, and shown as still queued.
+                    t = self.commands[ev.command.id] = Tracked(ev.command, Phase.QUEUED)
+                if not t.phase.pending:
                     continue
                 t.tries = ev.tries
-                if ev.state is CommandState.QUEUED:
-                    t.phase = Phase.QUEUED
-                elif ev.state is CommandState.SENT:
-                    t.phase = Phase.SENT
-                elif ev.state is CommandState.NO_RESPONSE:
-                    t.phase = Phase.NO_RESPONSE
-                elif ev.state is CommandState.EXPIRED:
-                    t.phase = Phase.EXPIRED
+                t.phase = _PHASE_OF.get(ev.state, t.phase)
                 changed = True
             elif isinstance(ev, CommandAcked):
                 t = self.commands.get(ev.ack.id)

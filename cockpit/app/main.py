@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="backend websocket URL; repeat for failover",
     )
     p.add_argument(
+        "--site",
+        type=Path,
+        metavar="FILE",
+        help="site file (default: /etc/cockpit/site.toml if it exists, else the demo defaults)",
+    )
+    p.add_argument("--ca-file", type=Path, metavar="FILE", help="PEM CA bundle for wss:// (default: the site's)")
+    p.add_argument(
         "--allow-insecure",
         action="store_true",
         help="allow plain ws:// to a machine other than this one (the token travels in clear)",
@@ -69,6 +76,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot", type=Path, metavar="DIR", help="write one PNG per wall window to DIR on exit"
     )
     p.add_argument("--quit-after", type=float, metavar="SECONDS", help="exit after this many seconds")
+    p.add_argument(
+        "--drill",
+        type=Path,
+        metavar="SCRIPT",
+        help="run a drill (assets/drills/*.yaml) on its own sandbox backend, never a live one",
+    )
+    p.add_argument(
+        "--report", type=Path, metavar="DIR", help="where drill reports go (default: the user data folder)"
+    )
+    rec = p.add_mutually_exclusive_group()
+    rec.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="record every received frame into DIR (default: on, in the user data folder's recordings)",
+    )
+    rec.add_argument("--no-record", action="store_true", help="do not record this session")
+    p.add_argument(
+        "--retention-days", type=float, default=30.0, help="delete recordings older than this (default: %(default)s)"
+    )
+    p.add_argument(
+        "--disk-budget-gb",
+        type=float,
+        default=20.0,
+        help="delete the oldest recordings beyond this size (default: %(default)s)",
+    )
+    p.add_argument(
+        "--replay", type=Path, metavar="PATH", help="replay a recording (a .mcap file or a folder of them)"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     return p
 
@@ -103,7 +139,23 @@ def pick_language(requested: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["audit"]:  # no Qt: checks audit files on a server without a display
+        from cockpit.audit.cli import main as audit_main
+
+        return audit_main(argv[1:])
+    if argv[:1] == ["doctor"]:
+        from cockpit.app.doctor import main as doctor_main
+
+        return doctor_main(argv[1:])
+    from cockpit.config import SiteError
+    from cockpit.config.cli import parse_with_site
+
+    try:  # the site file's values are the defaults; the command line overrides them
+        args = parse_with_site(build_parser(), argv)
+    except SiteError as exc:  # before any window opens: the file must be fixed first
+        print(f"cockpit: the site file cannot be used:\n{exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -119,11 +171,36 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"cockpit: --backend: {exc}", file=sys.stderr)
             return 2
+    if args.ca_file is not None:
+        from cockpit.config import tls_context
+
+        try:
+            tls_context(args.ca_file)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            print(f"cockpit: --ca-file {args.ca_file}: not a readable PEM CA bundle: {exc}", file=sys.stderr)
+            return 2
     if args.screens is not None and not 1 <= args.screens <= 16:
         print("cockpit: --screens takes 1 to 16", file=sys.stderr)
         return 2
     if args.runways is not None and not args.runways.is_dir():
         print(f"cockpit: --runways {args.runways} is not a folder", file=sys.stderr)
+        return 2
+    if args.drill is not None:
+        from cockpit.record.drill_script import DrillScriptError, load_drill
+
+        if args.replay is not None:
+            print("cockpit: --drill and --replay cannot be combined", file=sys.stderr)
+            return 2
+        try:
+            load_drill(args.drill)
+        except DrillScriptError as exc:
+            print(f"cockpit: --drill: {exc}", file=sys.stderr)
+            return 2
+    if args.replay is not None and not args.replay.exists():
+        print(f"cockpit: --replay {args.replay}: no such file or folder", file=sys.stderr)
+        return 2
+    if args.retention_days <= 0 or args.disk_budget_gb <= 0:
+        print("cockpit: --retention-days and --disk-budget-gb must be positive", file=sys.stderr)
         return 2
     if args.quit_after is not None and args.quit_after <= 0:
         print("cockpit: --quit-after must be positive", file=sys.stderr)

@@ -21,7 +21,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cockpit.app.board import action_text, describe, dispatch_state_text
 from cockpit.app.commands import CRITICAL_KINDS, CommandTracker, Tracked
@@ -131,14 +139,24 @@ class CommandSender:
     on_sent: list[Callable[[], None]] = field(default_factory=list)
     role: str = "operator"
     """The operator's role; a viewer's wall shows commands disabled, with the reason."""
+    blocked: str = ""
+    """Why no command can be sent at all (a replay), in words; empty when commands go out."""
+    before_send: list[Callable[[Command], None]] = field(default_factory=list)
+    """Called with each command before it goes to the feed (the audit log records it)."""
+    confirm_held: Callable[[str], bool] | None = None
+    """Send a command the feed held back because it waited too long offline (the officer confirmed)."""
+    discard_held: Callable[[str], bool] | None = None
+    """Drop such a held command (the officer decided against it)."""
 
     @property
     def may_command(self) -> bool:
         """Whether the role may change anything at all."""
-        return bool(rights(self.role).may)
+        return not self.blocked and bool(rights(self.role).may)
 
     def why_not(self, kind: str) -> str:
         """Why this operator may not send ``kind``, in words; "" when they may (roles table)."""
+        if self.blocked:
+            return self.blocked
         if may(self.role, kind):
             return ""
         allowed = [role_name(r.role) for r in ROLES.values() if kind in r.may]
@@ -151,6 +169,8 @@ class CommandSender:
             "command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id
         )
         self.tracker.submitted(command)
+        for record in self.before_send:
+            record(command)
         self.send(command)
         for callback in self.on_sent:
             callback()
@@ -457,6 +477,11 @@ class TrendPanel(PanelBase):
         self.plot.showGrid(x=False, y=True, alpha=0.15)
         self.plot.addLegend(offset=(10, -10), labelTextSize="12pt")  # bottom left, clear of the limits
         self.plot.getAxis("bottom").setLabel(tr("seconds ago"))
+        # Each new point repaints the plot, and the axes replayed their tick labels each time (wall
+        # type, drawn as paths: the costliest paint left on the wall). Qt keeps them as pixmaps
+        # instead, redrawn only when the ticks change.
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.legend_px = 16
         self._limits: list[tuple[float | None, float | None, float | None, float | None]] = []
         self.rows: list[int] = []
@@ -644,6 +669,48 @@ def dot_level(info: SensorInfo, v: float) -> int:
     return _DOT_LEVEL.get(classify(v, False, limits), 0)
 
 
+@dataclass(frozen=True, slots=True)
+class _DotRows:
+    """A map panel's sensor rows with their positions, limits (NaN: none) and decimals, as arrays."""
+
+    rows: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    warn: np.ndarray
+    alarm: np.ndarray
+    low_warn: np.ndarray
+    low_alarm: np.ndarray
+    decimals: np.ndarray
+
+    @classmethod
+    def empty(cls) -> _DotRows:
+        return cls.of([], [])
+
+    @classmethod
+    def of(cls, rows: Sequence[int], infos: Sequence[SensorInfo]) -> _DotRows:
+        nan = float("nan")
+        limits: list[list[float]] = []
+        for row in rows:
+            i = infos[row]
+            given = (i.warn, i.alarm, i.low_warn, i.low_alarm)
+            try:
+                Thresholds(*given)
+            except ValueError:  # a bad catalog entry: show the value, claim no level (as dot_level)
+                given = (None, None, None, None)
+            limits.append([nan if x is None else float(x) for x in given])
+        lim = np.array(limits, dtype=np.float64).reshape(len(rows), 4)
+        return cls(
+            np.array(rows, dtype=np.int64),
+            np.array([infos[r].lon for r in rows], dtype=np.float64),
+            np.array([infos[r].lat for r in rows], dtype=np.float64),
+            lim[:, 0],
+            lim[:, 1],
+            lim[:, 2],
+            lim[:, 3],
+            np.array([DECIMALS.get(infos[r].kind, 1) for r in rows], dtype=np.int64),
+        )
+
+
 class MapPanel(PanelBase):
     """A map of the runway's layers, its events as flashing markers and the backend's overlays."""
 
@@ -678,6 +745,12 @@ class MapPanel(PanelBase):
         """Markers up to this severity carry their event's name."""
         self._overlay_ids: set[str] = set()
         self._markers_dirty = True
+        # Derived from the sensor catalog, kept until it changes (SensorTable.generation): the
+        # selector's rows and their limits for the dots, the rating sensors. Matching names over
+        # thousands of sensors every second cost whole frames under load (bench/latency.py).
+        self._catalog_key: tuple[int, int] = (0, -1)
+        self._dots = _DotRows.empty()
+        self._rating_rows: list[tuple[str, int]] = []
         self.map.marker_clicked.connect(self._on_map_marker_clicked)
 
     def apply_text_size(self, px: float) -> None:
@@ -719,10 +792,10 @@ class MapPanel(PanelBase):
         if self.spec.sensors is not None and frame.sample:
             self._update_sensor_points(frame, situation)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog) and frame.slow:
+            self._bind_catalog(situation)
+            table = situation.sensors
             ratings = {
-                info.district: round(float(situation.sensors.values[row]))
-                for row, info in enumerate(situation.sensors.infos)
-                if info.kind == "rating" and int(situation.sensors.ts[row])
+                district: round(float(table.values[row])) for district, row in self._rating_rows if int(table.ts[row])
             }
             self.map.set_area_ratings({k: min(5, max(1, v)) for k, v in ratings.items()})
 
@@ -742,27 +815,41 @@ class MapPanel(PanelBase):
                 log.warning("overlay %s not drawn: %s", oid, exc)
         self._overlay_ids = set(wanted)
 
+    def _bind_catalog(self, situation: Situation) -> None:
+        """Re-derive what the panel takes from the sensor catalog, if the catalog changed."""
+        table = situation.sensors
+        key = (id(table), table.generation)
+        if key == self._catalog_key:
+            return
+        self._catalog_key = key
+        infos = table.infos
+        rows = sensors_matching(situation, self.spec.sensors)[:300] if self.spec.sensors is not None else []
+        self._dots = _DotRows.of(rows, infos)
+        self._rating_rows = [(info.district, row) for row, info in enumerate(infos) if info.kind == "rating"]
+
     def _update_sensor_points(self, frame: Frame, situation: Situation) -> None:
         """The panel's sensors as dots: grey when normal or stale, yellow with its value on a
         warning, red with its value on an alarm. Painted above the map, so a refresh costs a
         repaint, never a re-render of the map."""
-        table = situation.sensors
-        lon: list[float] = []
-        lat: list[float] = []
-        levels: list[int] = []
-        labels: list[str] = []
-        for row in sensors_matching(situation, self.spec.sensors)[:300]:
-            info = table.infos[row]
-            if not int(table.ts[row]):
-                continue
-            v = float(table.values[row])
-            stale = not frame.live or frame.server_now_ms > int(table.stale_at[row])
-            level = 0 if stale else dot_level(info, v)
-            lon.append(info.lon)
-            lat.append(info.lat)
-            levels.append(level)
-            labels.append(f"{v:.{DECIMALS.get(info.kind, 1)}f}")
-        self.map.set_dots(lon, lat, levels, labels)
+        self._bind_catalog(situation)
+        table, d = situation.sensors, self._dots
+        if not len(d.rows):
+            self.map.set_dots([], [], [], [])
+            return
+        # The same rule as dot_level (widgets.vital_tile.classify), for all rows at once: NaN limits
+        # (none, or a refused catalog entry) and NaN values compare False, i.e. level 0.
+        sampled = table.ts[d.rows] != 0
+        rows = d.rows[sampled]
+        v = table.values[rows].astype(np.float64)
+        alarm = (v >= d.alarm[sampled]) | (v <= d.low_alarm[sampled])
+        warning = (v >= d.warn[sampled]) | (v <= d.low_warn[sampled])
+        level = np.where(alarm, 2, np.where(warning, 1, 0))
+        if not frame.live:
+            level[:] = 0
+        else:
+            level[frame.server_now_ms > table.stale_at[rows]] = 0
+        labels = [f"{x:.{n}f}" for x, n in zip(v.tolist(), d.decimals[sampled].tolist(), strict=True)]
+        self.map.set_dots(d.lon[sampled].tolist(), d.lat[sampled].tolist(), level.tolist(), labels)
 
     def _on_map_marker_clicked(self, event_id: str) -> None:
         self.selection.select(event_id)
@@ -882,6 +969,9 @@ class DispatchPanelPresenter(PanelBase):
                 who = unit_label(unit) if unit is not None else d.unit_id
                 add(f"cancel:{d.command_id}", CommandKind.CANCEL, tr("Call off {unit}").format(unit=who),
                     critical=True, busy=tracker.cancel_pending(d.command_id))
+        if ev.shelved_until:
+            add("unshelve", CommandKind.UNSHELVE, tr("Unshelve"),
+                busy=tracker.pending_for_event(ev.id, CommandKind.UNSHELVE))
         if ev.state is EventState.RESOLVED:
             add("close", CommandKind.CLOSE, tr("Close event"),
                 busy=tracker.pending_for_event(ev.id, CommandKind.CLOSE))
@@ -928,6 +1018,7 @@ class DispatchPanelPresenter(PanelBase):
             "hand_down": CommandKind.HAND_DOWN,
             "cancel": CommandKind.CANCEL,
             "close": CommandKind.CLOSE,
+            "unshelve": CommandKind.UNSHELVE,
         }[action]
         if self.sender.why_not(kind):
             return

@@ -8,17 +8,25 @@ import logging
 import sys
 from pathlib import Path
 
+import platformdirs
 import qasync
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
+from cockpit.app.drill_mode import DrillSession, drill_session
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.wall import screen_info
 from cockpit.app.wall_layout import LayoutError, load_layout, virtual_screens
 from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit
+from cockpit.config import tls_context
 from cockpit.feed import Identity
+from cockpit.record import RecordingError
+from cockpit.record.drill import DrillSandboxError
+from cockpit.record.drill_script import DrillScriptError
+from cockpit.record.reader import Recording
+from cockpit.record.recorder import Retention
 from widgets.theme import apply_theme
 
 log = logging.getLogger("cockpit")
@@ -63,6 +71,11 @@ def save_screenshots(windows: list[tuple[str, QWidget]], folder: Path) -> list[P
     return written
 
 
+def default_recording_dir() -> Path:
+    """Where recordings go unless told otherwise (the site file's ``recording.dir`` will say)."""
+    return platformdirs.user_data_path("cockpit", appauthor=False) / "recordings"
+
+
 def run(args: argparse.Namespace, lang: str) -> int:
     app = QApplication.instance() or QApplication(["cockpit"])
     assert isinstance(app, QApplication)
@@ -79,7 +92,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     embedded: EmbeddedBackend | None = None
     urls = list(args.backend)
-    if args.demo or not urls:
+    if args.drill is None and args.replay is None and (args.demo or not urls):
         embedded = EmbeddedBackend(seed=args.seed, rate=args.rate)
         try:
             urls = [embedded.start()]
@@ -92,7 +105,33 @@ def run(args: argparse.Namespace, lang: str) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(loop_exception_handler)
     identity = Identity(default_client_id(), args.operator, args.role)
-    cockpit = Cockpit(urls, identity, lang, args.runways or RUNWAYS_DIR, layout, args.allow_insecure)
+    drill: DrillSession | None = None
+    if args.drill is not None:  # wired to the drill's own sandbox alone: args.backend is never used
+        try:
+            drill = drill_session(args, identity, lang, layout)
+        except (DrillScriptError, DrillSandboxError) as exc:
+            log.critical("%s", exc)
+            return 1
+        cockpit = drill.cockpit
+    else:
+        tls = tls_context(args.ca_file) if any(u.startswith("wss:") for u in urls) else None
+        try:
+            replay = Recording(args.replay) if args.replay is not None else None
+        except RecordingError as exc:
+            print(f"cockpit: --replay: {exc}", file=sys.stderr)
+            return 2
+        cockpit = Cockpit(
+            urls or ["ws://127.0.0.1:1"],  # a replay has no backend; the URL is never dialled
+            identity,
+            lang,
+            args.runways or RUNWAYS_DIR,
+            layout,
+            args.allow_insecure,
+            tls,
+            record_dir=None if args.no_record or replay is not None else (args.record or default_recording_dir()),
+            retention=Retention(args.retention_days, int(args.disk_budget_gb * 1024**3)),
+            replay=replay,
+        )
     wall = cockpit.wall
     wall.text_scale = args.scale
     if embedded is not None:
@@ -118,6 +157,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
                 shots += [(rid, wall.views[rid]) for rid in wall.assignment.on_screen]
             wall.console.tabs.setCurrentIndex(0)  # the console as it opens: the wall's assignment
             shots.append(("console", wall.console))
+            if drill is not None:
+                shots.append(("trainer", drill.trainer))
             written = save_screenshots(shots, args.screenshot)
             for path in written:
                 print(f"cockpit: wrote {path}", flush=True)
@@ -128,15 +169,18 @@ def run(args: argparse.Namespace, lang: str) -> int:
     # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(done.set)
-    wall.console.resize(1280, 800)
+    wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
     wall.show(full_screen=not (args.windowed or args.screenshot is not None or args.screens is not None))
+    if drill is not None:
+        drill.trainer.resize(1100, 800)
+        drill.trainer.show()
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
 
     async def main() -> None:
-        cockpit.start()
+        (drill or cockpit).start()
         await done.wait()
-        await cockpit.stop()
+        await (drill or cockpit).stop()
 
     with loop:
         loop.run_until_complete(main())

@@ -30,6 +30,8 @@ from widgets.alarm_list import AlarmRow
 from widgets.severity import Severity as WidgetSeverity
 from widgets.status_bar import ConnectionStatusWidget
 
+SLA_STYLE = "background: #e0342b; color: #ffffff; font-weight: bold; padding: 2px 10px; border-radius: 4px;"
+"""The SLA badge: the alarm red, white bold text (the words say what is late)."""
 DETAIL_RATIO = 0.5
 """Details are half the key elements' height: 20 mm, legible from 4 m, when the keys read from 8 m."""
 BANNER_TEXT_FACTOR = 1.1
@@ -104,6 +106,12 @@ class RunwayView(QWidget):
         outer.setContentsMargins(16, 10, 16, 14)
         outer.setSpacing(8)
 
+        self.mode_marking = QLabel()
+        self.mode_marking.setObjectName("modeMarking")
+        self.mode_marking.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mode_marking.setStyleSheet(MODE_MARKING_STYLE)
+        self.mode_marking.setVisible(False)
+
         top = QHBoxLayout()
         self.title = QLabel(spec.title_in(lang))
         self.title.setObjectName("wallTitle")
@@ -111,15 +119,26 @@ class RunwayView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.title.setFont(font)
+        self.mode_marking.setFont(font)
         top.addWidget(self.title)
         # The link status shares the title's row: every line of height is worth a larger panel.
         self.status = ConnectionStatusWidget()
         top.addSpacing(24)
         top.addWidget(self.status, 1)
+        top.addWidget(self.mode_marking, 2)  # in the header row: the panels keep their height
         self.mode_badge = QLabel()
         self.mode_badge.setObjectName("modeBadge")
         self.mode_badge.setVisible(False)
         top.addWidget(self.mode_badge)
+        self.sla = QLabel()
+        self.sla.setObjectName("slaBadge")
+        self.sla.setStyleSheet(SLA_STYLE)
+        self.sla.setVisible(False)
+        top.addWidget(self.sla)
+        # The header never widens the window past its screen: these give way (the title and the
+        # clock do not).
+        for label in (self.status, self.sla, self.mode_marking):
+            label.setMinimumWidth(1)
         self.clock = QLabel()
         self.clock.setFont(font)
         top.addWidget(self.clock)
@@ -196,10 +215,10 @@ class RunwayView(QWidget):
         """Size the wall's type for its reading distance (docs/architecture.md, "Wall type").
 
         ``px`` is the height that reads from the back of the room (distance / 200). Key elements
-        get it in full: the title and clock, the pinned alarms, the tile values, the dispatch
-        button and the map's district names and severe-event labels. Details (captions, column
-        headers, the status line, list rows) get :data:`DETAIL_RATIO` of it: they are read by the
-        officer who walks up to the wall or sits at the front desk.
+        get it in full: the title and clock, the mode marking, the pinned alarms, the tile values,
+        the dispatch button and the map's district names and severe-event labels. Details
+        (captions, column headers, the status line, list rows) get :data:`DETAIL_RATIO` of it:
+        they are read by the officer who walks up to the wall or sits at the front desk.
         """
         detail = max(8, round(px * DETAIL_RATIO))
         base = QFont(self.font())
@@ -210,9 +229,11 @@ class RunwayView(QWidget):
         big.setBold(True)
         self.title.setFont(big)
         self.clock.setFont(big)
+        self.mode_marking.setFont(big)
         badge = QFont(base)
         badge.setBold(True)
         self.mode_badge.setFont(badge)
+        self.sla.setFont(badge)
         banner = QFont(base)
         banner.setPixelSize(max(8, math.ceil(px / BANNER_TEXT_FACTOR)))
         self.banner.setFont(banner)
@@ -220,10 +241,32 @@ class RunwayView(QWidget):
         for panel in self.panels:
             panel.apply_text_size(px)
 
+    def set_sla(self, text: str) -> None:
+        """The wall-wide SLA escalation (red, beside the clock); empty hides it."""
+        if text != self.sla.text():
+            self.sla.setText(text)
+        self.sla.setVisible(bool(text))
+
+    def set_mode_marking(self, text: str) -> None:
+        """A band in the header saying this is not the live city (REPLAY, DRILL, with details); empty
+        hides it. Unlike :meth:`set_mode` it cannot be overlooked from across the room."""
+        if text != self.mode_marking.text():
+            self.mode_marking.setText(text)
+            # Never clipped: the status line gives way to it, not the other way round.
+            self.mode_marking.setMinimumWidth(self.mode_marking.sizeHint().width() if text else 1)
+        self.mode_marking.setVisible(bool(text))
+
     def set_mode(self, text: str) -> None:
         """An unmistakable marking such as DEMO, REPLAY or DRILL; empty hides it."""
         self.mode_badge.setText(text)
         self.mode_badge.setVisible(bool(text))
+
+
+MODE_MARKING_STYLE = (
+    "QLabel#modeMarking { background: #b0127a; color: white; font-weight: bold; padding: 6px; "
+    "border: 3px solid white; letter-spacing: 2px; }"
+)
+"""Magenta: no severity, link or theme colour uses it, so the band never reads as an alarm."""
 
 
 def pinned_alarms(situation: Situation) -> list[AlarmRow]:
@@ -232,6 +275,8 @@ def pinned_alarms(situation: Situation) -> list[AlarmRow]:
     for e in situation.open_events():
         if e.state is not EventState.NEW or int(e.severity) not in PINNED_SEVERITIES:
             continue
+        if e.shelved_until or e.suppressed or e.out_of_service:
+            continue  # deliberately out of the officer's attention: listed on the console, not pinned
         rows.append(
             AlarmRow(
                 id=e.id,
@@ -259,6 +304,11 @@ def alarm_rows(situation: Situation, operator: str) -> list[AlarmRow]:
                 message=event_type_name(e.type, e.title),
                 active=e.active,
                 acknowledged=e.state is not EventState.NEW,
+                shelved=bool(e.shelved_until),
+                suppressed=bool(e.suppressed),
+                out_of_service=bool(e.out_of_service),
+                acked_by=e.acked_by,
+                occurrence=e.occurrence,
             )
         )
     return rows

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,9 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from cockpit.app.board import board_rows
+from cockpit.app.names import district_name, event_type_name
 from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
+from cockpit.app.plans_ui import (
+    PlanPresenter,
+    builtin_plans,
+    builtin_sla,
+    duration_text,
+    plan_title,
+)
 from cockpit.app.runway_spec import Panel, PanelKind, RunwayError, RunwaySpec
-from cockpit.app.runway_view import DETAIL_RATIO, RunwayView, alarm_rows, pinned_alarms, screen_window_flags
+from cockpit.app.runway_view import (
+    DETAIL_RATIO,
+    MODE_MARKING_STYLE,
+    RunwayView,
+    pinned_alarms,
+    screen_window_flags,
+)
 from cockpit.app.wall_layout import (
     Assignment,
     ScreenInfo,
@@ -40,9 +54,14 @@ from cockpit.app.wall_layout import (
 )
 from cockpit.feed import ConnectionState
 from cockpit.model import Situation
+from cockpit.model.alarms import AlarmBoard, AlarmKpis, AlarmView, ConsoleScope, FloodState
+from cockpit.model.sla import breached, sla_timers
 from cockpit.protocol.messages import Command, CommandKind
-from widgets.alarm_list import AlarmListView
+from widgets.alarm_list import AlarmListView, AlarmRow
 from widgets.dispatch_board import DispatchBoard
+from widgets.plan_view import PlanView
+from widgets.severity import Severity as WidgetSeverity
+from widgets.shelve_form import ShelveForm
 from widgets.status_bar import ConnectionStatusWidget, LinkLevel
 
 log = logging.getLogger(__name__)
@@ -103,6 +122,53 @@ class SpanWindow(QMainWindow):
             view.show()
 
 
+def alarm_row(view: AlarmView) -> AlarmRow:
+    """One alarm of the board as the list widget draws it (ISA-18.2 flags, the seen occurrence)."""
+    e, a = view.record, view.alarm
+    return AlarmRow(
+        id=e.id,
+        severity=WidgetSeverity(int(e.severity)),
+        time_text=time.strftime("%H:%M:%S", time.localtime(e.time_ms / 1000)),
+        source=district_name(e.district),
+        message=event_type_name(e.type, e.title),
+        active=a.active,
+        acknowledged=a.acknowledged,
+        shelved=view.display.value == "shelved",
+        suppressed=bool(a.suppressed),
+        out_of_service=bool(a.out_of_service),
+        acked_by=a.acked_by,
+        occurrence=a.occurrence,
+    )
+
+
+def flood_detail(flood: FloodState, groups: int = 3) -> str:
+    """The flood's largest groups, e.g. "Waterlogging ×5 Jiangbei · Traffic jam ×3 Yuzhong"."""
+    return " · ".join(
+        f"{event_type_name(g.type, g.type)} ×{g.count} {district_name(g.district)}" for g in flood.groups[:groups]
+    )
+
+
+def kpi_text(k: AlarmKpis, flood: FloodState) -> str:
+    """The console's alarm KPIs in words (EEMUA 191 figures in brackets)."""
+    lines = [
+        tr("Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)").format(
+            n10=k.rate_10min, nh=k.rate_hour
+        ),
+        tr("Time in flood: {pct:.1f} % of the last 24 h").format(pct=k.time_in_flood_pct),
+        tr("Flood now: {state}").format(
+            state=tr("yes, {n} alarms in 10 min: {groups}").format(n=flood.count, groups=flood_detail(flood))
+            if flood.flooding
+            else tr("no")
+        ),
+        tr("Top bad actors: {list}").format(
+            list=", ".join(f"{src} ({n})" for src, n in k.bad_actors[:5]) or tr("none")
+        ),
+        tr("Chattering: {list}").format(list=", ".join(f"{tag} ({n}/min)" for tag, n in k.chattering[:5]) or tr("none")),
+        tr("Stale (active and unacknowledged over 24 h): {n}").format(n=len(k.stale)),
+    ]
+    return "\n".join(lines)
+
+
 class ConsoleWindow(QMainWindow):
     """The operator console: which runway is on which screen, and the runways with no screen."""
 
@@ -136,14 +202,32 @@ class ConsoleWindow(QMainWindow):
         self.dispatch = DispatchPanelPresenter(
             Panel(kind=PanelKind.DISPATCH, at=(0, 0, 1, 1)), lang, self.selection, sender
         )
-        right_layout.addWidget(self.dispatch.widget, 1)
+        right_layout.addWidget(self.dispatch.widget, 2)
         self.board = DispatchBoard()
         right_layout.addWidget(self.board, 2)
         self.board.cancel_requested.connect(self._on_board_cancel_requested)
+        self.board.send_held_requested.connect(self._on_board_send_held_requested)
+        self.board.discard_held_requested.connect(self._on_board_discard_held_requested)
         self._board_dirty = True
         self.alarms.selection_changed.connect(self._on_alarms_selection_changed)
         self.alarms.acknowledge_requested.connect(self._on_alarms_acknowledge_requested)
         self.alarms.shelve_requested.connect(self._on_alarms_shelve_requested)
+        self.shelve_form = ShelveForm()
+        self.shelve_form.set_choices(
+            [tr("Sensor under maintenance"), tr("Known fault, repair ordered"), tr("Nuisance: chattering")],
+            [
+                (tr("until it clears"), 0),
+                (tr("15 min"), 15),
+                (tr("1 h"), 60),
+                (tr("4 h"), 240),
+                (tr("8 h"), 480),
+            ],
+        )
+        self.shelve_form.setVisible(False)
+        self._shelving = ""
+        self.shelve_form.shelve_requested.connect(self._on_shelve_form_shelve_requested)
+        self.shelve_form.cancelled.connect(self._on_shelve_form_cancelled)
+        right_layout.addWidget(self.shelve_form)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         right_layout.addWidget(self.notice)
@@ -151,6 +235,10 @@ class ConsoleWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.plan_view = PlanView()
+        self.plans = PlanPresenter(self.plan_view, self.selection, sender, lang, operator="")
+        layout.addWidget(self.plan_view, 3)
+        self.dispatch.plan_titles = lambda plan_type: plan_title(builtin_plans(), plan_type, lang)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([tr("Runway"), tr("Screen"), tr("Geometry")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -165,6 +253,16 @@ class ConsoleWindow(QMainWindow):
         self.problems.setWordWrap(True)
         layout.addWidget(self.problems)
         self.tabs.addTab(host, tr("Wall"))
+        self.scope = ConsoleScope("console", levels=frozenset({"district", "city"}))
+        """Which alarms this console is annunciated: a city or district centre leaves the street
+        centres' reports to them (the site configuration sets the district and level)."""
+        self.alarm_board: AlarmBoard | None = None
+        self.flood = FloodState(False, 0)
+        self.kpis_view = QLabel()
+        self.kpis_view.setObjectName("alarmKpis")
+        self.kpis_view.setWordWrap(True)
+        self.kpis_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(self.kpis_view, tr("Alarm KPIs"))
         self.views: dict[str, RunwayView] = {}
 
     def show_assignment(self, titles: dict[str, str], assignment: Assignment, screens: int) -> None:
@@ -184,15 +282,29 @@ class ConsoleWindow(QMainWindow):
 
     def update_frame(self, frame: Frame, situation: Situation, operator: str) -> None:
         self.situation = situation
+        self.plans.operator = operator
         self.dispatch.update(frame, situation)
+        self.plans.update(frame, situation)
         ch = frame.changes
         if self._board_dirty or ch.dispatches or ch.replaced or (frame.slow and ch.events):
             self._board_dirty = False
             self.board.set_rows(board_rows(self.command_sender.tracker, situation))
-        if ch.events or ch.replaced:
-            self.alarms.set_rows(alarm_rows(situation, operator))
+        board = self.alarm_board
+        if board is None or board.events is not situation.events:
+            board = self.alarm_board = AlarmBoard(situation.events, [self.scope])
+        now = frame.server_now_ms
+        # A snapshot replaced the events: every id is news to the board (occurrences it has counted
+        # are not counted twice).
+        board.update(situation.events.keys() if ch.replaced else ch.events, now)
+        if ch.events or ch.replaced or frame.slow:
+            views = board.rows(now)
+            if ch.events or ch.replaced or [v.record.id for v in views] != self.alarms.alarm_ids():
+                self.alarms.set_rows([alarm_row(v) for v in views])
             if self.selection.event_id is None and situation.open_events():
                 self.selection.select(situation.open_events()[0].id)
+        if frame.slow:
+            self.flood = board.flood()
+            self.kpis_view.setText(kpi_text(board.kpis(), self.flood))
 
     def _on_alarms_selection_changed(self, event_id: str) -> None:
         if event_id:
@@ -215,6 +327,16 @@ class ConsoleWindow(QMainWindow):
             )
         )
 
+    def _on_board_send_held_requested(self, command_id: str) -> None:
+        confirm = self.command_sender.confirm_held
+        if confirm is not None and confirm(command_id):
+            self._board_dirty = True
+
+    def _on_board_discard_held_requested(self, command_id: str) -> None:
+        discard = self.command_sender.discard_held
+        if discard is not None and discard(command_id):
+            self._board_dirty = True
+
     def _on_board_cancel_requested(self, command_id: str) -> None:
         situation = self.situation
         tracked = self.command_sender.tracker.commands.get(command_id)
@@ -230,10 +352,49 @@ class ConsoleWindow(QMainWindow):
         )
 
     def _on_alarms_shelve_requested(self, event_id: str) -> None:
-        # Shelving (with permission, reason and expiry) comes with the alarm model; until then say
-        # so instead of a button that silently does nothing.
-        log.info("shelve of %s asked for; not available yet", event_id)
-        self.notice.setText(tr("Shelving is not available yet: the alarm stays on the wall."))
+        situation = self.situation
+        ev = situation.events.get(event_id) if situation is not None else None
+        if ev is None:
+            return
+        self._shelving = event_id
+        target = tr("Shelve: {event} · {district}").format(
+            event=event_type_name(ev.type, ev.title), district=district_name(ev.district)
+        )
+        why = self.command_sender.why_not(CommandKind.SHELVE)
+        self.shelve_form.open_for(target, allowed=not why, why_not=why)
+        self.shelve_form.setVisible(True)
+
+    def _on_shelve_form_shelve_requested(self, reason: str, minutes: int) -> None:
+        event_id, self._shelving = self._shelving, ""
+        self.shelve_form.setVisible(False)
+        if not event_id or self.command_sender.why_not(CommandKind.SHELVE):
+            return
+        until = 0
+        if minutes and self.situation is not None:
+            until = self.situation.server_now(time.time_ns() // 1_000_000) + minutes * 60_000
+        self.command_sender(
+            Command(id=new_command_id(), kind=CommandKind.SHELVE, event_id=event_id, note=reason, until=until)
+        )
+
+    def _on_shelve_form_cancelled(self) -> None:
+        self._shelving = ""
+        self.shelve_form.setVisible(False)
+
+    def set_mode_marking(self, text: str) -> None:
+        """The same band as the wall's screens, above the console's tabs."""
+        band = self.menuWidget()
+        if not isinstance(band, QLabel):
+            band = QLabel()
+            band.setObjectName("modeMarking")
+            band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            band.setStyleSheet(MODE_MARKING_STYLE)
+            font = band.font()
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            font.setBold(True)
+            band.setFont(font)
+            self.setMenuWidget(band)
+        band.setText(text)
+        band.setVisible(bool(text))
 
     def show_problems(self, problems: Sequence[str]) -> None:
         self.problems.setText("\n".join(problems))
@@ -280,6 +441,9 @@ class Wall(QObject):
         self.situation = situation
         self.link = link
         self.views = {r.id: RunwayView(r, lang, sender, risk_points) for r in runways}
+        for view in self.views.values():
+            if view.dispatch_panel is not None:
+                view.dispatch_panel.plan_titles = lambda plan_type: plan_title(builtin_plans(), plan_type, lang)
         self.order = [r.id for r in runways]
         self.windows: dict[str, ScreenWindow] = {}
         self.span: SpanWindow | None = None
@@ -483,16 +647,35 @@ class Wall(QObject):
         frame = Frame(changes, state is ConnectionState.LIVE, server_now, sample, slow)
         pinned = pinned_alarms(self.situation) if slow else []
         age = (server_now - self.newest_ts) / 1000 if self.newest_ts else None
+        sla = self._sla_text(server_now) if slow else ""
+        flood = self.console.flood
+        groups = flood_detail(flood) if slow and flood.flooding else ""
         for view in self.views.values():
             view.update_frame(frame, self.situation, pinned)
             if slow:
                 view.status.set_status(label, level, age, detail)
+                view.set_sla(sla)
+                # During a flood the wall keeps one pinned line and says what the flood is made of.
+                view.banner.set_flood(flood.flooding, flood.count, 10, groups)
+                view.banner.set_max_pinned(1 if flood.flooding else 2)
         self.console.update_frame(frame, self.situation, self.operator)
         if frame.live and changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")
         if slow:
             self.console.status.set_status(label, level, age, detail)
+
+    def _sla_text(self, server_now: int) -> str:
+        """The wall-wide SLA escalation, e.g. "SLA ✕3 · Water-main burst +4 min" (three timers late,
+        the worst by four minutes; the console's plan view says which step); "" when nothing is late.
+        Breaches escalate on every screen, never only in a list."""
+        late = breached(sla_timers(self.situation.events, self.situation.timeline, builtin_sla(), server_now))
+        if not late:
+            return ""
+        worst = late[0]
+        ev = self.situation.events.get(worst.event_id)
+        what = event_type_name(ev.type, ev.title) if ev is not None else worst.event_id
+        return tr("SLA ✕{n} · {event} +{over}").format(n=len(late), event=what, over=duration_text(worst.over_ms))
 
     def _on_flash_timer_timeout(self) -> None:
         self._flash = not self._flash
@@ -502,3 +685,9 @@ class Wall(QObject):
     def set_mode(self, text: str) -> None:
         for view in self.views.values():
             view.set_mode(text)
+
+    def set_mode_marking(self, text: str) -> None:
+        """Mark every screen and the console as not the live city (REPLAY, DRILL, …); "" removes it."""
+        for view in self.views.values():
+            view.set_mode_marking(text)
+        self.console.set_mode_marking(text)

@@ -7,6 +7,7 @@ flows back as widget signals → panels → command sender → feed outbox.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Sequence
 from functools import cache
@@ -18,11 +19,17 @@ from PySide6.QtCore import QCoreApplication
 from cockpit.app.commands import CommandTracker
 from cockpit.app.names import counters_text
 from cockpit.app.panels import CommandSender
+from cockpit.app.replay_ui import attach_replay_controls, recording_text
 from cockpit.app.runway_spec import load_runways, runway_files
 from cockpit.app.wall import Wall
 from cockpit.app.wall_layout import WallLayout, load_layout
 from cockpit.feed import ConnectionState, FeedClient, FeedEvent, Identity
 from cockpit.model import Situation
+from cockpit.protocol.messages import Welcome
+from cockpit.record.reader import Recording
+from cockpit.record.recorder import Recorder, Retention
+from cockpit.record.replay import ReplaySource
+from cockpit.record.snapshot import StateMirror, StateSnapshot, take_snapshot
 from widgets.geo import synthetic_risk_points
 from widgets.status_bar import LinkLevel
 
@@ -72,6 +79,9 @@ class Cockpit:
         lang: Language of runway titles.
         runways_dir: Folder of runway files.
         layout: Wall layout; the default puts the five built-in runways on the first screens.
+        record_dir: Record every received frame into this folder (docs/recording.md); None: do not.
+        retention: How long recordings are kept.
+        replay: Play this recording instead of a live feed; commands are disabled.
     """
 
     def __init__(
@@ -82,11 +92,39 @@ class Cockpit:
         runways_dir: Path = RUNWAYS_DIR,
         layout: WallLayout | None = None,
         allow_insecure: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+        record_dir: Path | None = None,
+        retention: Retention | None = None,
+        replay: Recording | None = None,
     ) -> None:
         self.situation = Situation()
         self.tracker = CommandTracker()
-        self.feed = FeedClient(urls, identity, self._on_feed_events, allow_insecure=allow_insecure)
+        self.mirror = StateMirror()
+        self.recorder: Recorder | None = None
+        self.record_error = ""
+        self.replay: ReplaySource | None = None
+        self.feed: FeedClient | ReplaySource
+        if replay is not None:
+            self.replay = ReplaySource(replay, self._on_feed_events, on_clock=self._on_replay_clock)
+            self.feed = self.replay
+        else:
+            if record_dir is not None:
+                try:
+                    self.recorder = Recorder(record_dir, retention=retention, state=self._recording_state)
+                except OSError as exc:  # the wall runs on, and says it is not recording
+                    self.record_error = tr("cannot record into {dir}: {error}").format(dir=record_dir, error=exc)
+                    log.error("%s", self.record_error)
+            self.feed = FeedClient(
+                urls,
+                identity,
+                self._on_feed_events,
+                allow_insecure=allow_insecure,
+                ssl_context=ssl_context,
+                tap=self.recorder.tap if self.recorder is not None else None,
+            )
         self.sender = CommandSender(self.tracker, self.feed.send_command, role=identity.role)
+        if self.replay is not None:
+            self.sender.blocked = tr("replay: nothing is sent")
         loaded = load_runways(runway_files(runways_dir))
         for error in loaded.errors:
             log.error("runway refused: %s", error)
@@ -101,6 +139,8 @@ class Cockpit:
             demo_risk_points,
         )
         self.wall.operator = identity.operator
+        if self.replay is not None:
+            self.replay_controls = attach_replay_controls(self.wall, self.replay)
 
     def _link(self) -> tuple[ConnectionState, str, LinkLevel, str]:
         feed = self.feed
@@ -118,12 +158,35 @@ class Cockpit:
             at = time.strftime("%H:%M:%S", time.localtime(feed.epoch_changed_at / 1000))
             notice = tr("backend restarted without its state at {time}; events reloaded").format(time=at)
             detail = f"{notice} · {detail}"
+        recording = self._recording_text()
+        if recording:  # first, so it is never the part that gets elided
+            detail = f"{recording} · {detail}"
         return feed.state, state_label(feed.state), LINK_LEVEL[feed.state], detail
+
+    def _recording_text(self) -> str:
+        if self.replay is not None:
+            return ""  # the REPLAY band says what this is
+        if self.recorder is None:
+            return f"⚠ {self.record_error}" if self.record_error else tr("○ not recording")
+        return recording_text(self.recorder.status)
+
+    def _recording_state(self, welcome: Welcome | None, wall_ms: int) -> StateSnapshot | None:
+        """The model's state for a recording snapshot; only when every stream is live (consistent)."""
+        if not isinstance(self.feed, FeedClient) or self.feed.state is not ConnectionState.LIVE:
+            return None
+        return take_snapshot(
+            self.mirror, self.situation.sensors, self.feed.cursors, welcome, wall_ms, self.situation.clock_offset_ms
+        )
+
+    def _on_replay_clock(self, offset_ms: int) -> None:
+        self.situation.clock_offset_ms = offset_ms
 
     def _on_feed_events(self, events: list[FeedEvent]) -> None:
         # Per feed frame, not per message: the model applies batches; the wall paints on its own
         # frame timer.
         self.situation.apply(events)
+        if self.recorder is not None:
+            self.mirror.apply(events)
         if self.tracker.apply(events):
             self.wall.commands_changed()
 
@@ -135,3 +198,5 @@ class Cockpit:
     async def stop(self) -> None:
         self.wall.stop()
         await self.feed.stop()
+        if self.recorder is not None:
+            self.recorder.close()  # finish the open segment: nothing to recover next time

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 import msgspec
 import numpy as np
 
+from cockpit.backend.plans_engine import PlanRefused, PlansEngine
 from cockpit.backend.streams import Hub, matches
+from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
+from cockpit.model.plans import PlanLibrary, load_builtin_plans
+from cockpit.model.roles import refusal as role_refusal
 from cockpit.protocol.messages import (
     AckResult,
     Command,
@@ -31,7 +35,9 @@ from cockpit.protocol.messages import (
     EventState,
     Filter,
     Geometry,
+    Level,
     Overlay,
+    Plan,
     Role,
     SensorBatch,
     SensorCatalog,
@@ -123,8 +129,37 @@ BACKGROUND_EVENTS = (
     ("illegal_parking", "traffic", "Illegal parking blocks lane", 4),
 )
 
+WIDE_EFFECT_TYPES = frozenset(etype for etype, _, _ in EVENT_OF_KIND.values())
+"""Sensor-raised event types: at severity 1–2 they affect a whole area and start at district level."""
+
+LEVELS: tuple[Level, ...] = (Level.STREET, Level.DISTRICT, Level.CITY)
+"""Centre levels from the bottom up: ``escalate`` moves an event one step right, ``hand_down`` left."""
+
+AGENCY_UNITS: dict[str, str] = {
+    "power_crew": "Power repair crew",
+    "telecom_crew": "Telecom repair crew",
+    "ambulance": "Ambulance",
+}
+"""Units of the agencies plans call on besides the responders (power, telecom, 120)."""
+
+PIPE_MAINS_MM: dict[str, float] = {"nanan": 400.0, "yuzhong": 600.0, "jiangbei": 300.0, "shapingba": 800.0}
+"""Diameter of each district's main that the pressure sensors watch: Nan'an's burst main is DN400."""
+
 OVERLAY_PERIOD_S = 5.0
 """Overlays (fire spread, inundation, closures, affected area) are recomputed this often."""
+
+OUT_OF_SERVICE: dict[str, str] = {
+    "yuzhong-rain_gauge-001": "maintenance: rain gauge recalibration, work order WO-2291",
+    "jiangbei-congestion-001": "maintenance: induction loops replaced on the interchange",
+}
+"""Demo sensors out of service: their alarms still fire, listed grey and counted (§7.5)."""
+
+FLOODED_STATION: tuple[str, ...] = ("jiangbei-rain_gauge-001",)
+"""Sensors at the Jiangbei underpass station; when the underpass floods they are flooded out."""
+STATION_FLOODED_STORM = 0.6
+"""Storm phase above which the underpass is flooded (the inundation overlay shows) and the
+station's alarms are suppressed by design: the water-level alarm already covers the underpass."""
+STATION_FLOODED_REASON = "station flooded out (Jiangbei underpass): consequential alarm suppressed by design"
 
 # Simulated seconds from dispatch to each next state (compressed so a demo shows the whole loop).
 DISPATCH_TIMELINE: tuple[tuple[DispatchState, float], ...] = (
@@ -161,6 +196,8 @@ class CityState:
     dispatches: dict[str, Dispatch] = field(default_factory=dict)
     overlays: dict[str, Overlay] = field(default_factory=dict)
     """Active overlays only."""
+    plans: dict[str, Plan] = field(default_factory=dict)
+    """Plan instances, closed ones too (§5.6)."""
 
 
 class City:
@@ -173,6 +210,7 @@ class City:
         sensors_per_kind: Sensors of each kind per district (at least).
         event_rate: Background events per simulated minute.
         tick_hz: Sensor batches per simulated second.
+        plans: The emergency plans it recommends and runs (default: ``assets/plans``).
     """
 
     def __init__(
@@ -184,6 +222,7 @@ class City:
         sensors_per_kind: int = 12,
         event_rate: float = 6.0,
         tick_hz: float = 10.0,
+        plans: PlanLibrary | None = None,
     ) -> None:
         self.hub = hub
         self.seed = seed
@@ -200,7 +239,21 @@ class City:
         self._acks: dict[str, CommandAck] = {}
         self.applied = 0
         """Commands applied (first copies only): a duplicate never adds to it."""
+        # Drill injects (cockpit/backend/injects.py) act through these three; all empty when live.
+        self.silent_units: set[str] = set()
+        """Units that do not respond: sent their dispatches, they never acknowledge or move."""
+        self.sensor_faults: dict[int, float] = {}
+        """Failed sensors by row: NaN goes silent (stale), any other value is read instead."""
+        self.weather: dict[str, float] = {}
+        """Set by a drill: a scenario phase (``storm``) or the value of an indicator kind."""
         self._open_alarm: dict[int, str] = {}  # sensor id → event id while its alarm stands
+        self._alarm_event: dict[int, str] = {}  # sensor id → its alarm's event: a re-fire reuses it
+        self._timed_shelves: set[str] = set()  # events with a timed shelf, checked for expiry
+        self._suppressed: dict[str, str] = {}  # sensor name → why its alarms are suppressed now
+        self.out_of_service = dict(OUT_OF_SERVICE)
+        """Sensor name → why it is out of service (its alarms are listed grey, §7.5)."""
+        self.max_shelve_ms = MAX_SHELVE_MS
+        """The longest timed shelf granted (``shelve_too_long`` beyond it, §7.5)."""
         self._cursor = 0
         self._next_tick = 0.0
         self._next_event = self._draw_event_gap()
@@ -208,6 +261,10 @@ class City:
         self._street_work: list[tuple[float, str, EventState]] = []
         self._make_sensors(sensors_per_kind)
         self._make_units()
+        # Plans draw from their own generators, so the city's own random sequence stays as it was.
+        self._plan_rng = random.Random(f"plans/{seed}")
+        self.plans = PlansEngine(plans if plans is not None else load_builtin_plans(), self, seed)
+        self._make_agency_units()
 
     # ------------------------------------------------------------------------------ set-up
 
@@ -344,7 +401,9 @@ class City:
             self.now = self._next_tick
             self._tick_sensors()
             self._tick_jobs()
+            self.plans.tick()
             self._tick_street_work()
+            self._tick_alarms()
             if self.now >= self._next_overlay:
                 self._tick_overlays()
                 self._next_overlay += OVERLAY_PERIOD_S
@@ -359,7 +418,7 @@ class City:
 
     def scenario(self, t: float) -> dict[str, float]:
         """The scenario clock's phases at simulated second ``t``, each 0..1 (docs/demo.md)."""
-        return {
+        phases = {
             "storm": max(0.0, math.sin(2 * math.pi * t / 600.0)),  # a storm every 10 minutes
             "burst": 1.0 if 160.0 < t % 900.0 < 420.0 else 0.0,  # a main bursts every 15 minutes
             "repair": min(1.0, max(0.0, (t % 900.0 - 180.0) / 240.0)) if 180.0 < t % 900.0 < 420.0 else 0.0,
@@ -369,6 +428,8 @@ class City:
             if 90.0 < t % 1200.0 < 240.0
             else 0.0,
         }
+        phases.update((k, v) for k, v in self.weather.items() if k in phases)  # a drill's weather
+        return phases
 
     def _scenario_offset(self, t: float) -> np.ndarray:
         """Slow scenario drift: a storm over Jiangbei, a burst in Nan'an, a jam, a fire."""
@@ -389,6 +450,10 @@ class City:
             d = self._district_of[i]
             bad = (d == "jiangbei" and ph["storm"] > 0.7) or (d == "nanan" and ph["burst"] > 0)
             off[i] = self._rating_base[d] + (2.0 if bad else 0.0) - self._base[i]
+        for kind, value in self.weather.items():  # a drill's weather: the indicators read it
+            if kind in _KIND:
+                sel = np.array(self._kind_of) == kind
+                off[sel] = value - self._base[sel]
         return off
 
     def _tick_sensors(self) -> None:
@@ -400,6 +465,10 @@ class City:
             self._offset = self._scenario_offset(self.now)
         noise = self._np.standard_normal(len(idx)) * self._noise[idx]
         vals = (self._base[idx] + self._offset[idx] + noise).astype(np.float32)
+        if self.sensor_faults:  # a drill's failed sensors go silent or read their fault
+            idx, vals = _apply_faults(self.sensor_faults, idx, vals)
+            if not len(idx):
+                return
         self.values[idx] = vals
         # Sample times are wall-clock, like every other ts, whatever the simulation's speed, so
         # staleness (ts + ttl) means the same on every backend.
@@ -425,14 +494,7 @@ class City:
         open_now = self._alarm_open[idx]
         for j in np.flatnonzero(over & ~open_now).tolist():
             i, v = int(idx[j]), float(vals[j])
-            info = self.sensors[i]
-            etype, theme, title = EVENT_OF_KIND[info.kind]
-            sev = 1 if info.kind in ("pipe_pressure", "fire_terminal") else 2
-            ev = self._new_event(
-                etype, theme, f"{title}: {info.name} {v:.2f} {info.unit}".rstrip(), sev, info.district
-            )
-            self._put_event(_replace_event(ev, lon=info.lon, lat=info.lat, source=info.name))
-            self._open_alarm[info.id] = ev.id
+            self._raise_alarm(self.sensors[i], v)
             self._alarm_open[i] = True
         # Hysteresis: an alarm stands until the value is back under its warning level. Returned
         # to normal, an unacknowledged event stays new (and on the wall) until someone acknowledges.
@@ -447,6 +509,74 @@ class City:
                 self._put_event(_replace_event(ev2, state=EventState.RESOLVED, active=False))
             elif ev2.state in (EventState.NEW, EventState.DISPATCHED):
                 self._put_event(_replace_event(ev2, active=False))
+
+    def _raise_alarm(self, info: SensorInfo, value: float) -> None:
+        """``info`` crossed its alarm limit: the next occurrence of its alarm (§7.5).
+
+        A sensor's alarm is one event for as long as that event is not closed: firing again makes
+        a new occurrence of it (unacknowledged again, ``time`` of this firing, a shelf it has stays).
+        Once closed, the event is history and the sensor's next alarm is a new event.
+        """
+        etype, theme, title = EVENT_OF_KIND[info.kind]
+        text = f"{title}: {info.name} {value:.2f} {info.unit}".rstrip()
+        flags = {
+            "suppressed": self._suppressed.get(info.name, ""),
+            "out_of_service": self.out_of_service.get(info.name, ""),
+        }
+        prev = self.state.events.get(self._alarm_event.get(info.id, ""))
+        if prev is not None and prev.state != EventState.CLOSED:
+            alarm = Alarm.of_event(_replace_event(prev, active=False)).fire()
+            ev = _replace_event(
+                prev,
+                **{**alarm.wire_fields(), **flags},
+                state=EventState.NEW,
+                active=True,
+                time=self.ms(),
+                title=text,
+            )
+            ev = _replace_event(ev, recommended=self._recommend(ev))
+        else:
+            sev = 1 if info.kind in ("pipe_pressure", "fire_terminal") else 2
+            ev = self._new_event(etype, theme, text, sev, info.district)
+            ev = _replace_event(ev, lon=info.lon, lat=info.lat, source=info.name, **flags)
+            self._alarm_event[info.id] = ev.id
+        self._put_event(ev)
+        self._open_alarm[info.id] = ev.id
+
+    def _tick_alarms(self) -> None:
+        """Ended timed shelves re-annunciate; the flooded-out station's alarms are suppressed by
+        design while the underpass is flooded (§7.5, docs/demo.md)."""
+        now = self.hub.now_ms()
+        for eid in sorted(self._timed_shelves):
+            ev = self.state.events[eid]
+            alarm = Alarm.of_event(ev)
+            ended = alarm.expire(now)
+            if ended is not alarm:  # published again with shelved_until 0: shown again
+                self._put_event(_replace_event(ev, **ended.wire_fields()))
+        flooded = self.scenario(self.now)["storm"] > STATION_FLOODED_STORM
+        reason = STATION_FLOODED_REASON if flooded else ""
+        for name in FLOODED_STATION:
+            if self._suppressed.get(name, "") != reason:
+                self._suppressed[name] = reason
+                self._flag_sensor_alarm(name, suppressed=reason)
+
+    def set_out_of_service(self, sensor_name: str, reason: str) -> None:
+        """Take a sensor out of service for ``reason`` (``""``: back in service); its alarm, if it
+        has one open, is republished with the flag (§7.5)."""
+        if reason:
+            self.out_of_service[sensor_name] = reason
+        else:
+            self.out_of_service.pop(sensor_name, None)
+        self._flag_sensor_alarm(sensor_name, out_of_service=reason)
+
+    def _flag_sensor_alarm(self, sensor_name: str, **flags: str) -> None:
+        ev = self.state.events.get(self._alarm_event.get(self._sensor(sensor_name).id, ""))
+        if (
+            ev is not None
+            and ev.state != EventState.CLOSED
+            and any(getattr(ev, k) != v for k, v in flags.items())
+        ):
+            self._put_event(_replace_event(ev, **flags))
 
     def _background_event(self) -> None:
         etype, theme, title, sev = self._rng.choice(BACKGROUND_EVENTS)
@@ -463,10 +593,17 @@ class City:
         while self._street_work and self._street_work[0][0] <= self.now:
             _, eid, target = self._street_work.pop(0)
             ev = self.state.events.get(eid)
-            if ev is None or any(j.event_id == eid for j in self._jobs.values()):
+            if ev is None or any(j.event_id == eid for j in self._jobs.values()) or self.plans.has_open(eid):
                 continue
             if target == EventState.ACKNOWLEDGED and ev.state == EventState.NEW:
-                self._put_event(_replace_event(ev, state=EventState.ACKNOWLEDGED))
+                self._put_event(
+                    _replace_event(
+                        ev,
+                        state=EventState.ACKNOWLEDGED,
+                        acked_by="street centre",
+                        acked_at=self.hub.now_ms(),
+                    )
+                )
             elif target == EventState.CLOSED and ev.state in (EventState.ACKNOWLEDGED, EventState.RESOLVED):
                 self._put_event(_replace_event(ev, state=EventState.CLOSED))
 
@@ -490,7 +627,13 @@ class City:
             title=title,
             theme=theme,
         )
-        return _replace_event(ev, recommended=self._recommend(ev))
+        ev = _replace_event(
+            ev,
+            recommended=self._recommend(ev),
+            level=self._initial_level(etype, severity),
+            attrs=self._event_attrs(etype, district),
+        )
+        return _replace_event(ev, plans=self.plans.recommend(ev))
 
     def _recommend(self, ev: Event) -> list[str]:
         kinds = UNIT_KINDS.get(ev.theme, ("grid_worker",))
@@ -643,13 +786,16 @@ class City:
         seq = self.hub.logs[stream].seq
         out: list[DataMessage] = []
         if stream == Stream.EVENTS:
-            out.extend(e for e in self.state.events.values() if matches(f, e.district, e.theme))
+            out.extend(e for e in self.state.events.values() if matches(f, e.district, e.theme, (e.level,)))
         elif stream == Stream.DISPATCH:
             out.extend(u for u in self.state.units.values() if matches(f, u.district, ""))
             for d in self.state.dispatches.values():
                 ev = self.state.events.get(d.event_id)
                 if matches(f, ev.district if ev else "", ""):
                     out.append(d)
+            out.extend(
+                p for p in self.state.plans.values() if matches(f, self._district_of_event(p.event_id), "")
+            )
         elif stream == Stream.OVERLAYS:
             out.extend(o for o in self.state.overlays.values() if matches(f, o.district, o.theme))
         elif stream == Stream.SENSORS:
@@ -682,8 +828,12 @@ class City:
 
     # ------------------------------------------------------------------------------ commands
 
-    def handle_command(self, command: Command, role: str) -> CommandAck:
-        """Apply a command once; a repeated id gets ``duplicate`` and changes nothing (§7.3)."""
+    def handle_command(self, command: Command, role: str, operator: str = "") -> CommandAck:
+        """Apply a command once; a repeated id gets ``duplicate`` and changes nothing (§7.3).
+
+        ``operator`` is who sent it (the connection's hello): recorded as ``acked_by`` and
+        ``shelved_by`` (§7.5).
+        """
         first = self._acks.get(command.id)
         if first is not None:
             return CommandAck(
@@ -693,7 +843,7 @@ class City:
                 detail="this command id was already handled",
                 original=first.result,
             )
-        ack = self._apply(command, role)
+        ack = self._apply(command, role, operator)
         self._acks[command.id] = ack
         self.applied += 1
         return ack
@@ -701,9 +851,10 @@ class City:
     def _reject(self, command: Command, reason: str, detail: str) -> CommandAck:
         return CommandAck(id=command.id, result=AckResult.REJECTED, reason=reason, detail=detail)
 
-    def _apply(self, c: Command, role: str) -> CommandAck:
-        if role not in (Role.OPERATOR, Role.SUPERVISOR, Role.TRAINER):
-            return self._reject(c, "forbidden", f"role {role!r} may not send commands")
+    def _apply(self, c: Command, role: str, operator: str = "") -> CommandAck:
+        why = role_refusal(role, c.kind)
+        if why and (c.kind in set(CommandKind) or role not in (Role.OPERATOR, Role.SUPERVISOR, Role.TRAINER)):
+            return self._reject(c, "forbidden", why)  # the roles table (cockpit/model/roles.py)
         ev = self.state.events.get(c.event_id)
         if c.epoch and c.epoch != self.hub.epoch:
             return self._reject(
@@ -717,18 +868,23 @@ class City:
                 return self._reject(c, "unknown_command", f"no dispatch {c.ref!r} is in progress")
             self._finish_job(job, DispatchState.CANCELLED, "cancelled by operator")
             return CommandAck(id=c.id, result=AckResult.ACCEPTED)
+        if c.kind in (CommandKind.APPROVE_PLAN, CommandKind.CLOSE_PLAN):
+            return self._plan_command(c, operator)
         if ev is None:
             return self._reject(c, "unknown_event", f"no event {c.event_id!r}")
         if ev.state == EventState.CLOSED:
             return self._reject(c, "event_closed", f"event {ev.id} is closed")
-        if c.kind == CommandKind.ACKNOWLEDGE:
-            if ev.state == EventState.NEW:
-                state = EventState.ACKNOWLEDGED if ev.active else EventState.RESOLVED
-                self._put_event(_replace_event(ev, state=state))
-            return CommandAck(id=c.id, result=AckResult.ACCEPTED)
+        if c.kind in (CommandKind.ACKNOWLEDGE, CommandKind.SHELVE, CommandKind.UNSHELVE):
+            return self._alarm_command(c, ev, role, operator)
+        if c.kind in (CommandKind.ESCALATE, CommandKind.HAND_DOWN):
+            return self._move_level(c, ev)
+        if c.kind == CommandKind.ACTIVATE_PLAN:
+            return self._plan_command(c, operator, ev)
         if c.kind == CommandKind.CLOSE:
             if any(j.event_id == ev.id for j in self._jobs.values()):
                 return self._reject(c, "dispatch_open", "a dispatch for this event is still open")
+            if self.plans.has_open(ev.id):
+                return self._reject(c, "plan_open", f"a plan for {ev.id} is still open; close it first")
             self._put_event(_replace_event(ev, state=EventState.CLOSED))
             return CommandAck(id=c.id, result=AckResult.ACCEPTED)
         if c.kind == CommandKind.DISPATCH:
@@ -746,12 +902,33 @@ class City:
             return CommandAck(id=c.id, result=AckResult.ACCEPTED)
         return self._reject(c, "unknown_kind", f"unknown command kind {c.kind!r}")
 
+    def _alarm_command(self, c: Command, ev: Event, role: str, operator: str) -> CommandAck:
+        """Acknowledge an occurrence, shelve or unshelve, by the model's state machine (§7.5)."""
+        alarm, now, who = Alarm.of_event(ev), self.hub.now_ms(), operator or role
+        if c.kind == CommandKind.ACKNOWLEDGE:
+            result = alarm.acknowledge(c.occurrence, who, now)
+        elif c.kind == CommandKind.SHELVE:
+            result = alarm.shelve(role, who, c.note, c.until, now, self.max_shelve_ms)
+        else:
+            result = alarm.unshelve(role, now)
+        if isinstance(result, Refusal):
+            return self._reject(c, result.reason, f"{ev.id}: {result.detail}")
+        changes = result.wire_fields()
+        if c.kind == CommandKind.ACKNOWLEDGE and ev.state == EventState.NEW:
+            if any(j.event_id == ev.id for j in self._jobs.values()):
+                changes["state"] = EventState.DISPATCHED  # re-fired while a unit is on its way
+            else:
+                changes["state"] = EventState.ACKNOWLEDGED if ev.active else EventState.RESOLVED
+        if any(getattr(ev, k) != v for k, v in changes.items()):
+            self._put_event(_replace_event(ev, **changes))
+        return CommandAck(id=c.id, result=AckResult.ACCEPTED)
+
     def _tick_jobs(self) -> None:
         for job in list(self._jobs.values()):
             while job.step < len(DISPATCH_TIMELINE):
                 state, after = DISPATCH_TIMELINE[job.step]
-                if self.now - job.started < after:
-                    break
+                if self.now - job.started < after or (job.step and job.unit_id in self.silent_units):
+                    break  # a silent unit (drill inject) is sent the job but never answers
                 job.step += 1
                 if state == DispatchState.COMPLETED:
                     self._finish_job(job, state, "")
@@ -776,10 +953,120 @@ class City:
             # The last unit was called off: the event is open again, waiting for a dispatch.
             self._put_event(_replace_event(ev, state=EventState.ACKNOWLEDGED))
 
+    # ------------------------------------------------------------------------------ plans and levels
+
+    def _make_agency_units(self) -> None:
+        """Two units of each agency kind plans call on, per district (positions from the plans'
+        generator, so the responders and events of a seed are the same as without them)."""
+        for d in DISTRICTS:
+            for kind, name in AGENCY_UNITS.items():
+                for i in range(2):
+                    unit = Unit(
+                        stream=Stream.DISPATCH,
+                        seq=0,
+                        prev=0,
+                        ts=0,
+                        id=f"{d.code}-{kind}-{i + 1}",
+                        name=f"{name} {i + 1}",
+                        kind=kind,
+                        district=d.code,
+                        status=UnitStatus.AVAILABLE,
+                        lon=round(d.lon + self._plan_rng.uniform(-0.02, 0.02), 5),
+                        lat=round(d.lat + self._plan_rng.uniform(-0.02, 0.02), 5),
+                    )
+                    self._put_unit(unit)
+
+    @staticmethod
+    def _initial_level(etype: str, severity: int) -> str:
+        """Street by default; a severe (1–2) event of wide effect starts at the district centre."""
+        return Level.DISTRICT if severity <= 2 and etype in WIDE_EFFECT_TYPES else Level.STREET
+
+    def _event_attrs(self, etype: str, district: str) -> dict[str, str | float]:
+        """The facts plans select on (docs/plans.md): the burst main's diameter, blocked lanes, …"""
+        if etype == "pipe_burst":
+            return {"pipe_diameter_mm": PIPE_MAINS_MM[district], "pipe_material": "ductile iron"}
+        if etype == "traffic_accident":
+            return {"lanes_blocked": float(self._plan_rng.choice((0, 1, 1, 2)))}
+        if etype == "waterlogging":
+            return {"site": "underpass"}
+        if etype == "fire":
+            return {"site": "forest park"}
+        return {}
+
+    def _district_of_event(self, event_id: str) -> str:
+        ev = self.state.events.get(event_id)
+        return ev.district if ev is not None else ""
+
+    def _move_level(self, c: Command, ev: Event) -> CommandAck:
+        """Escalate one level up or hand down one level; refused at either end (§7.6)."""
+        at = LEVELS.index(Level(ev.level)) if ev.level in set(Level) else 0
+        to = at + (1 if c.kind == CommandKind.ESCALATE else -1)
+        if to >= len(LEVELS):
+            return self._reject(c, "top_level", f"{ev.id} is already held by the city centre, the top level")
+        if to < 0:
+            return self._reject(
+                c, "bottom_level", f"{ev.id} is already held by a street centre, the lowest level"
+            )
+        moved = _replace_event(ev, level=LEVELS[to])
+        self._put_event(_replace_event(moved, plans=self.plans.recommend(moved)), left=ev.level)
+        return CommandAck(id=c.id, result=AckResult.ACCEPTED)
+
+    def _plan_command(self, c: Command, operator: str, ev: Event | None = None) -> CommandAck:
+        """Activate, approve or close a plan (§7.7); the engine says why when it will not."""
+        try:
+            if ev is not None:
+                self.plans.activate(ev, c.ref, operator)
+            elif c.kind == CommandKind.APPROVE_PLAN:
+                self.plans.approve(c.ref, operator)
+            else:
+                self.plans.close(c.ref, operator)
+        except PlanRefused as refused:
+            return self._reject(c, refused.reason, refused.detail)
+        return CommandAck(id=c.id, result=AckResult.ACCEPTED)
+
+    # The plans engine's view of the city (cockpit/backend/plans_engine.py, PlanHost).
+
+    def plan_units(self) -> dict[str, Unit]:
+        return self.state.units
+
+    def put_plan_unit(self, unit: Unit) -> None:
+        self._put_unit(unit)
+
+    def put_plan(self, plan: Plan, district: str) -> None:
+        self.state.plans[plan.id] = self.hub.publish(Stream.DISPATCH, plan, district, "")
+
+    def plan_dispatched(self, event_id: str) -> None:
+        """A plan's first task went out: the event counts as dispatched."""
+        ev = self.state.events.get(event_id)
+        if ev is not None and ev.state in (EventState.NEW, EventState.ACKNOWLEDGED):
+            self._put_event(_replace_event(ev, state=EventState.DISPATCHED))
+
+    def plan_closed(self, event_id: str) -> None:
+        """A plan was closed with its mandatory tasks done: the event is resolved (unless closed)."""
+        ev = self.state.events.get(event_id)
+        if ev is not None and ev.state not in (EventState.RESOLVED, EventState.CLOSED):
+            self._put_event(_replace_event(ev, state=EventState.RESOLVED))
+
     # ------------------------------------------------------------------------------ publishing
 
-    def _put_event(self, ev: Event) -> None:
-        self.state.events[ev.id] = self.hub.publish(Stream.EVENTS, ev, ev.district, ev.theme)
+    def _put_event(self, ev: Event, left: str = "") -> None:
+        """Publish ``ev``; ``left`` is the level it was just moved from, so that centres watching
+        that level get this message too (§4.1)."""
+        ev = self._settle_alarm(ev)
+        levels = (ev.level, left) if left else (ev.level,)
+        self.state.events[ev.id] = self.hub.publish(Stream.EVENTS, ev, ev.district, ev.theme, levels)
+
+    def _settle_alarm(self, ev: Event) -> Event:
+        """The alarm rules that hold whichever path changed the event (§7.5): a one-shot shelf
+        ends when the alarm clears (or the event is resolved or closed); timed shelves are
+        indexed for :meth:`_tick_alarms`."""
+        if ev.shelved_until == ONE_SHOT and not Alarm.of_event(ev).active:
+            ev = _replace_event(ev, shelved_until=0, shelved_by="", shelve_reason="")
+        if ev.shelved_until > 0:
+            self._timed_shelves.add(ev.id)
+        else:
+            self._timed_shelves.discard(ev.id)
+        return ev
 
     def _put_unit(self, unit: Unit) -> None:
         self.state.units[unit.id] = self.hub.publish(Stream.DISPATCH, unit, unit.district, "")
@@ -800,6 +1087,19 @@ class City:
         )
         district = ev.district if ev is not None else ""
         self.state.dispatches[job.command_id] = self.hub.publish(Stream.DISPATCH, d, district, "")
+
+
+def _apply_faults(
+    faults: dict[int, float], idx: np.ndarray, vals: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The tick's sensor rows and values with failed sensors dropped (NaN) or reading their fault."""
+    hit = np.flatnonzero(np.isin(idx, np.fromiter(faults, dtype=np.int64, count=len(faults))))
+    if not len(hit):
+        return idx, vals
+    vals = vals.copy()
+    vals[hit] = [faults[int(i)] for i in idx[hit]]  # only the failed few: no per-value loop
+    keep = ~np.isnan(vals)
+    return idx[keep], vals[keep]
 
 
 def _ellipse(lon: float, lat: float, rx: float, ry: float, angle_deg: float, n: int = 24) -> Geometry:

@@ -28,11 +28,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epoch", default=None, help="stream epoch (default: a new random one)")
     p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
     p.add_argument("--events-per-min", type=float, default=6.0, help="background events per minute")
+    p.add_argument("--nats", default="", help="publish into NATS JetStream at these URL(s) for cockpit-gateway")
     return p
 
 
 async def run(args: argparse.Namespace) -> None:
     city = City(Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min)
+    if args.nats:  # city → NATS; cockpit-gateway serves the cockpits (docs/operations.md)
+        from cockpit.backend.nats_bridge import run_bridge
+
+        stopping = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
+        await run_bridge(city, args.nats.split(","), args.speed, stopping)
+        return
     backend = DemoBackend(city, heartbeat_ms=args.heartbeat_ms, speed=args.speed)
     await backend.start(args.host, args.port)
     print(f"cockpit-backend: serving {backend.url} (epoch {backend.epoch}, seed {args.seed})", flush=True)

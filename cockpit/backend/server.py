@@ -18,6 +18,7 @@ import msgspec
 import websockets
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from cockpit.backend.audit import AuditInbox
 from cockpit.backend.city import City
 from cockpit.backend.streams import Hub, matches
 from cockpit.protocol.messages import (
@@ -35,6 +36,7 @@ from cockpit.protocol.messages import (
     Welcome,
 )
 from cockpit.protocol.session import (
+    AuditReceived,
     ClientProblem,
     CommandReceived,
     HelloReceived,
@@ -49,7 +51,18 @@ CLOSE_OVERRUN = 4001
 CLOSE_REFUSED = 4003
 """Close code after a ``refused`` message (§3.3)."""
 
-CAPABILITIES = ["batch", "resume", "snapshot", "filters", "commands.dispatch", "commands.acknowledge"]
+CAPABILITIES = [
+    "batch",
+    "resume",
+    "snapshot",
+    "filters",
+    "commands.dispatch",
+    "commands.acknowledge",
+    "commands.shelve",  # shelve and unshelve alarms (§7.5)
+    "commands.levels",  # escalate and hand down (§7.6)
+    "commands.plans",  # activate, approve and close plans (§7.7)
+    "audit",  # keeps the cockpits' audit records (§7.8)
+]
 
 
 def now_ms() -> int:
@@ -68,6 +81,8 @@ class _Client:
     ws: ServerConnection
     session: ServerSession
     role: str = ""
+    operator: str = ""
+    """Who sits at this connection's console (from the hello): recorded as ``acked_by`` etc."""
     subs: dict[str, _Sub] = field(default_factory=dict)
     last_tx: float = 0.0
 
@@ -101,6 +116,8 @@ class DemoBackend:
         self.running = True  # the simulation advances while True
         self.stalled = False  # test hook: send nothing, not even heartbeats, while True
         self.clients: set[_Client] = set()
+        self.audit = AuditInbox()
+        """Audit records received from cockpits, once each, and the commands refused as forbidden."""
         self.port = 0
         self._server: Server | None = None
         self._sim_task: asyncio.Task[None] | None = None
@@ -198,6 +215,7 @@ class DemoBackend:
         for event in client.session.events_received():
             if isinstance(event, HelloReceived):
                 client.role = event.hello.role
+                client.operator = event.hello.operator
                 client.session.send(
                     Welcome(
                         v=PROTOCOL_VERSION,
@@ -213,7 +231,12 @@ class DemoBackend:
                 for sub in event.subscriptions:
                     self._subscribe(client, sub)
             elif isinstance(event, CommandReceived):
-                client.session.send(self.city.handle_command(event.command, client.role))
+                ack = self.city.handle_command(event.command, client.role, client.operator)
+                if ack.result == "rejected" and ack.reason == "forbidden":
+                    self.audit.refused(event.command, ack, client.operator, client.role)
+                client.session.send(ack)
+            elif isinstance(event, AuditReceived):
+                client.session.send(self.audit.receive(event.record))
             elif isinstance(event, ClientProblem):
                 log.warning("client frame dropped: %s: %s", event.problem.value, event.detail)
 
@@ -286,7 +309,7 @@ class DemoBackend:
                 return False
             out: list[DataMessage] = []
             for entry in stream_log.since(sub.scanned):
-                if matches(sub.filter, entry.district, entry.theme):
+                if matches(sub.filter, entry.district, entry.theme, entry.levels):
                     # prev chains the messages this client gets, skipping those its filter drops.
                     out.append(msgspec.structs.replace(entry.message, prev=sub.prev))
                     sub.prev = entry.seq

@@ -31,16 +31,23 @@ class Entry:
     district: str
     theme: str
     message: DataMessage
+    levels: tuple[str, ...] = ()
+    """For events: the level that holds it and, on the message that moved it, the level it left."""
 
 
-def matches(f: Filter, district: str, theme: str) -> bool:
+def matches(f: Filter, district: str, theme: str, levels: tuple[str, ...] = ()) -> bool:
     """Whether a message with these keys passes a subscription filter (§4.1).
 
-    An empty key (a unit has no theme) passes every filter on that key.
+    An empty key (a unit has no theme, a dispatch no level) passes every filter on that key. An
+    event's level key holds its level and, on the message that escalated or handed it down, the
+    level it came from: a centre that watched the event gets the message that takes it away, and so
+    never keeps showing it as its own (§4.1, §7.6).
     """
     if f.districts and district and district not in f.districts:
         return False
-    return not (f.themes and theme and theme not in f.themes)
+    if f.themes and theme and theme not in f.themes:
+        return False
+    return not (f.levels and levels and not any(level in f.levels for level in levels))
 
 
 class StreamLog:
@@ -58,9 +65,9 @@ class StreamLog:
         """The oldest seq still held (``seq + 1`` when the log is empty)."""
         return self._first if self._entries else self.seq + 1
 
-    def append(self, district: str, theme: str, message: DataMessage) -> Entry:
+    def append(self, district: str, theme: str, message: DataMessage, levels: tuple[str, ...] = ()) -> Entry:
         self.seq += 1
-        entry = Entry(self.seq, district, theme, message)
+        entry = Entry(self.seq, district, theme, message, levels)
         self._entries.append(entry)
         if len(self._entries) > 2 * self.capacity:
             drop = len(self._entries) - self.capacity
@@ -99,11 +106,11 @@ class Hub:
         self._clock = clock or (lambda: time.time_ns() // 1_000_000)
         self._waiters: set[asyncio.Event] = set()
 
-    def publish(self, stream: str, message: M, district: str, theme: str) -> M:
+    def publish(self, stream: str, message: M, district: str, theme: str, levels: tuple[str, ...] = ()) -> M:
         """Number ``message`` on ``stream`` and keep it; returns it as published."""
         log = self.logs[stream]
         stamped = msgspec.structs.replace(message, seq=log.seq + 1, prev=0, ts=self._clock())
-        log.append(district, theme, stamped)
+        log.append(district, theme, stamped, levels)
         self._wake()
         return stamped
 

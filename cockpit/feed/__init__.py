@@ -12,8 +12,10 @@ from cockpit.feed.client import (
     FeedClient,
     FeedEvent,
     Identity,
+    OutboxProblem,
     StateChanged,
 )
+from cockpit.feed.outbox import default_outbox_path
 
 __all__ = [
     "Backoff",
@@ -23,5 +25,7 @@ __all__ = [
     "FeedClient",
     "FeedEvent",
     "Identity",
+    "OutboxProblem",
     "StateChanged",
+    "default_outbox_path",
 ]

@@ -1,8 +1,9 @@
 """The live feed: an asyncio websocket client driving a sans-I/O :class:`ClientSession`.
 
 It connects, subscribes, resumes after every drop with jittered exponential backoff, keeps an outbox
-of commands until each is answered, and hands every protocol event to one ``sink`` callable, once per
-received frame. It runs on whatever loop it is started on: in the app, the Qt loop through qasync.
+of commands until each is answered (on disk, :mod:`cockpit.feed.outbox`, so a restarted cockpit sends
+them; one that waited too long is held for the officer to confirm), delivers audit records at least
+once (§7.8), and hands every protocol event to one ``sink`` callable, once per received frame. It runs on whatever loop it is started on: in the app, the Qt loop through qasync.
 """
 
 from __future__ import annotations
@@ -13,17 +14,22 @@ import enum
 import ipaddress
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import msgspec
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
+from cockpit.audit.files import SyncPolicy
+from cockpit.feed.outbox import Outbox
 from cockpit.protocol.codec import Problem
 from cockpit.protocol.events import (
+    AuditAcked,
     CommandAcked,
     Connected,
     FrameProblem,
@@ -32,7 +38,7 @@ from cockpit.protocol.events import (
     SessionEvent,
     StreamUnavailable,
 )
-from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Command, Filter, Stream
+from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Audit, Command, Filter, Stream
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
 
 log = logging.getLogger(__name__)
@@ -63,6 +69,11 @@ class CommandState(enum.Enum):
     """No answer after every try (§7.4)."""
     EXPIRED = "expired"
     """Not sent: the backend came back in another epoch, so the command's target may be gone."""
+    HELD = "held"
+    """Not sent: it waited in the outbox longer than ``reconfirm_after_s``. It goes out only after
+    :meth:`FeedClient.confirm`; :meth:`FeedClient.discard` drops it. Later commands wait behind it."""
+    DISCARDED = "discarded"
+    """Not sent: the officer discarded it when asked to confirm it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +106,15 @@ class StateChanged:
     detail: str
 
 
-FeedEvent = SessionEvent | CommandProgress | StateChanged
+@dataclass(frozen=True, slots=True)
+class OutboxProblem:
+    """A feed-level event: the outbox file was damaged or cannot be written (the detail says what was
+    kept and where the bad file's copy is). The app must show it: commands may be affected."""
+
+    detail: str
+
+
+FeedEvent = SessionEvent | CommandProgress | StateChanged | OutboxProblem
 
 
 def check_url(url: str, allow_insecure: bool = False) -> None:
@@ -143,6 +162,8 @@ class _Pending:
     tries: int = 0
     sent_at: float = 0.0
     state: CommandState = CommandState.QUEUED
+    queued_at: float = 0.0
+    """Unix time the command was issued or last confirmed: its age decides whether it is held."""
 
 
 class FeedClient:
@@ -161,6 +182,16 @@ class FeedClient:
         reconnect_after_stale_s: Close and reconnect a connection silent for this long (it stays
             open through shorter stalls, which recover by themselves).
         allow_insecure: Allow plain ``ws://`` to a host that is not loopback.
+        ssl_context: How ``wss://`` backends are verified (the site's CA bundle,
+            :func:`cockpit.config.tls_context`); ``None``: the system's CAs.
+        tap: Called with every received frame's raw bytes and the wall-clock ms it arrived, before
+            the protocol core sees it (the recorder, cockpit/record). It must be cheap.
+        outbox_path: Keep unanswered commands and undelivered audit records in this file
+            (:mod:`cockpit.feed.outbox`; the app passes :func:`~cockpit.feed.outbox.default_outbox_path`),
+            so a new feed on the same file sends them after a restart. ``None``: memory only.
+        outbox_sync: When outbox writes are forced to disk.
+        reconfirm_after_s: A queued command older than this is not sent when the link comes back
+            but reported ``HELD`` until :meth:`confirm` or :meth:`discard`; ``None``: never held.
 
     Raises:
         ValueError: a URL is not ws:// or wss://, or is plain ws:// to another machine without
@@ -180,6 +211,11 @@ class FeedClient:
         handshake_timeout_s: float = 5.0,
         reconnect_after_stale_s: float = 15.0,
         allow_insecure: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+        tap: Callable[[bytes, int], None] | None = None,
+        outbox_path: Path | None = None,
+        outbox_sync: SyncPolicy = SyncPolicy.BACKGROUND,
+        reconfirm_after_s: float | None = 120.0,
     ) -> None:
         if not urls:
             raise ValueError("at least one backend URL is needed")
@@ -194,6 +230,8 @@ class FeedClient:
         self.command_tries = command_tries
         self.handshake_timeout_s = handshake_timeout_s
         self.reconnect_after_stale_s = reconnect_after_stale_s
+        self.ssl_context = ssl_context
+        self.tap = tap
         self.cursors = Cursors()
         self.counters = Counters()
         self.state = ConnectionState.OFFLINE
@@ -205,7 +243,19 @@ class FeedClient:
         """Wall-clock ms when the backend was last found in a new epoch (it lost its state)."""
         self._session: ClientSession | None = None
         self._ws: ClientConnection | None = None
+        self.reconfirm_after_s = reconfirm_after_s
         self._outbox: dict[str, _Pending] = {}
+        self._queue: dict[str, _Pending] = {}  # the QUEUED and HELD ones, in the order issued
+        self._audits: dict[tuple[str, int], Audit] = {}
+        self._audits_sent: set[tuple[str, int]] = set()  # on the current connection
+        self._audits_capable = False  # the backend's welcome offered "audit" (§7.8)
+        self._store = Outbox(outbox_path, outbox_sync)
+        restored = self._store.load()
+        for command, at in restored.commands:  # in the order they were issued
+            self._outbox[command.id] = self._queue[command.id] = _Pending(command, queued_at=at)
+        for record in restored.audits:
+            self._audits[(record.chain, record.seq)] = record
+        self._restored = bool(restored.commands)
         self._task: asyncio.Task[None] | None = None
         self._url_index = 0
         self._abandoned = ""  # why we dropped the current connection ourselves, if we did
@@ -213,7 +263,17 @@ class FeedClient:
     # ---------------------------------------------------------------------------- control
 
     def start(self) -> None:
-        """Start connecting on the running loop."""
+        """Start connecting on the running loop.
+
+        The first start reports what the outbox file held: each restored command as ``QUEUED``,
+        and each problem with the file as an :class:`OutboxProblem`.
+        """
+        if self._restored or self._store.problems:
+            events: list[FeedEvent] = [OutboxProblem(p) for p in self._store.problems]
+            events += [CommandProgress(p.command, CommandState.QUEUED, 0) for p in self._outbox.values()]
+            self._restored = False
+            self._store.problems.clear()
+            self._emit(events)
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="feed")
 
@@ -235,15 +295,82 @@ class FeedClient:
             return
         if not command.epoch:
             command = msgspec.structs.replace(command, epoch=self.cursors.get(Stream.EVENTS).epoch)
-        pending = _Pending(command)
-        self._outbox[command.id] = pending
-        if not self._try_send(pending):
+        pending = _Pending(command, queued_at=time.time())
+        self._outbox[command.id] = self._queue[command.id] = pending
+        self._store.add_command(command, pending.queued_at)
+        self._release_queue()
+        if pending.state is CommandState.QUEUED:
             self._emit([CommandProgress(command, CommandState.QUEUED, 0)])
+        self._report_store_problems()
+
+    def confirm(self, command_id: str) -> bool:
+        """The officer confirmed a ``HELD`` command: send it now (or when the link is up).
+
+        Its age counts from now. Returns False if ``command_id`` is not held (answered, discarded).
+        """
+        pending = self._outbox.get(command_id)
+        if pending is None or pending.state is not CommandState.HELD:
+            return False
+        pending.state = CommandState.QUEUED
+        pending.queued_at = time.time()
+        self._store.confirm_command(command_id, pending.queued_at)
+        self._release_queue()
+        if pending.state is CommandState.QUEUED:
+            self._emit([CommandProgress(pending.command, CommandState.QUEUED, pending.tries)])
+        self._report_store_problems()
+        return True
+
+    def discard(self, command_id: str) -> bool:
+        """The officer discarded a ``HELD`` command: it is never sent; the ones behind it go on.
+
+        Returns False if ``command_id`` is not held.
+        """
+        pending = self._outbox.get(command_id)
+        if pending is None or pending.state is not CommandState.HELD:
+            return False
+        del self._outbox[command_id]
+        del self._queue[command_id]
+        self._store.remove_command(command_id)
+        self._emit([CommandProgress(pending.command, CommandState.DISCARDED, pending.tries)])
+        self._release_queue()
+        self._report_store_problems()
+        return True
+
+    def send_audit(self, record: Audit) -> None:
+        """Deliver an audit record at least once (§7.8): kept in the outbox until the backend has it.
+
+        A record already queued (same chain and seq) is not queued again.
+        """
+        key = (record.chain, record.seq)
+        if key in self._audits:
+            return
+        self._audits[key] = record
+        self._store.add_audit(record)
+        self._send_audits()
+        self._report_store_problems()
+
+    def audit_high_water(self, chain: str) -> int:
+        """The highest seq of audit chain ``chain`` ever queued for the backend (0: none)."""
+        return self._store.high_water(chain)
+
+    @property
+    def audit_backlog(self) -> int:
+        """Audit records the backend has not acknowledged yet."""
+        return len(self._audits)
+
+    def close_outbox(self) -> None:
+        """Flush the outbox file and close it (after :meth:`stop`, when the cockpit quits)."""
+        self._store.close()
 
     @property
     def outbox(self) -> list[Command]:
-        """Commands not yet answered."""
+        """Commands not yet answered (held ones included)."""
         return [p.command for p in self._outbox.values()]
+
+    def command_state(self, command_id: str) -> CommandState | None:
+        """Where a command in the outbox is; ``None`` if it is not (or no longer) there."""
+        pending = self._outbox.get(command_id)
+        return pending.state if pending is not None else None
 
     # ---------------------------------------------------------------------------- internals
 
@@ -277,6 +404,9 @@ class FeedClient:
                 raise
             except websockets.ConnectionClosed as exc:
                 self._on_closed(exc)
+            except ssl.SSLCertVerificationError as exc:
+                why = f"TLS: the backend's certificate is not trusted ({exc.verify_message})"
+                self._set_state(ConnectionState.OFFLINE, f"{self.url}: {why}; check the site's CA bundle")
             except (OSError, websockets.InvalidHandshake, websockets.InvalidURI, TimeoutError) as exc:
                 self._set_state(ConnectionState.OFFLINE, f"{self.url}: {exc or type(exc).__name__}")
             except Exception as exc:  # keep the feed alive whatever happens; log it loudly
@@ -305,9 +435,11 @@ class FeedClient:
             self._session.close()
         self._session = None
         self._ws = None
+        self._audits_sent.clear()
         for p in self._outbox.values():
             if p.state is CommandState.SENT:
                 p.state = CommandState.QUEUED
+        self._queue = {cid: p for cid, p in self._outbox.items() if p.state is not CommandState.SENT}
 
     async def _connect_once(self) -> None:
         self.url = self.urls[self._url_index]
@@ -327,6 +459,7 @@ class FeedClient:
             compression=None,  # deflate cut batched throughput fourfold here
             max_size=DEFAULT_MAX_FRAME_BYTES * TRANSPORT_SIZE_FACTOR,
             proxy=None,
+            ssl=self.ssl_context if self.url.startswith("wss:") else None,
             open_timeout=5,
             ping_interval=None,  # protocol heartbeats do this job (§6)
             close_timeout=1,
@@ -339,7 +472,13 @@ class FeedClient:
                 async for data in ws:
                     now = self._wall_ms()
                     self.last_rx_wall_ms = now
-                    session.receive_data(data if isinstance(data, bytes) else data.encode(), now)
+                    frame = data if isinstance(data, bytes) else data.encode()
+                    if self.tap is not None:
+                        try:
+                            self.tap(frame, now)
+                        except Exception:  # a recorder bug must not cost the live feed
+                            log.exception("feed tap failed")
+                    session.receive_data(frame, now)
                     self._process(session.events_received())
                     await self._flush()
                     if session.state is SessionState.CLOSED:
@@ -397,6 +536,8 @@ class FeedClient:
                 for cid, p in list(self._outbox.items()):  # resend unanswered: same ids, one effect
                     if p.command.epoch and epoch_now and p.command.epoch != epoch_now:
                         del self._outbox[cid]
+                        self._queue.pop(cid, None)
+                        self._store.remove_command(cid)
                         out.append(CommandProgress(p.command, CommandState.EXPIRED, p.tries))
                         log.warning(
                             "command %s (%s event %s) not sent: the backend is now in epoch %s, not %s",
@@ -406,10 +547,17 @@ class FeedClient:
                             epoch_now,
                             p.command.epoch,
                         )
-                    else:
-                        # A send that a dropped connection cut short was no fair try: resend it
-                        # without counting. Only a full timeout on a live link counts (§7.4).
-                        self._try_send(p, out, count=p.tries == 0)
+                # A send that a dropped connection cut short was no fair try: it is resent
+                # without counting. Only a full timeout on a live link counts (§7.4).
+                self._release_queue(out)
+                self._audits_capable = "audit" in ev.welcome.capabilities
+                if self._audits and not self._audits_capable:
+                    log.warning(
+                        "feed: %s does not take audit records; %d kept for one that does",
+                        self.url,
+                        len(self._audits),
+                    )
+                self._send_audits()
             elif isinstance(ev, HandshakeRefused):
                 self._set_state(ConnectionState.OFFLINE, f"refused: {ev.code}: {ev.detail}")
                 self.backoff.attempt = max(self.backoff.attempt, 5)
@@ -418,12 +566,19 @@ class FeedClient:
             elif isinstance(ev, CommandAcked):
                 pending = self._outbox.pop(ev.ack.id, None)
                 if pending is not None:
+                    self._queue.pop(ev.ack.id, None)
+                    self._store.remove_command(ev.ack.id)
                     out.append(CommandProgress(pending.command, CommandState.ANSWERED, pending.tries))
+            elif isinstance(ev, AuditAcked):
+                key = (ev.ack.chain, ev.ack.seq)
+                if self._audits.pop(key, None) is not None:
+                    self._store.remove_audit(*key)
             elif isinstance(ev, StreamUnavailable):
                 log.warning("feed: %s does not offer the %s stream", self.url, ev.stream)
             elif isinstance(ev, FrameProblem):
                 log.warning("feed: dropped %s: %s", ev.problem.value, ev.detail)
         self._emit(out)
+        self._report_store_problems()
         self._update_state()
 
     def _update_state(self) -> None:
@@ -444,6 +599,7 @@ class FeedClient:
         if session is None or session.state is not SessionState.OPEN:
             return False
         session.send_command(pending.command)
+        self._queue.pop(pending.command.id, None)
         if count:
             pending.tries += 1
         pending.sent_at = time.monotonic()
@@ -457,6 +613,56 @@ class FeedClient:
             out.append(event)
         return True
 
+    def _release_queue(self, out: list[FeedEvent] | None = None) -> None:
+        """Send queued commands in order, stopping at one that must be confirmed again first.
+
+        A queued command older than ``reconfirm_after_s`` becomes ``HELD`` instead of going out, and
+        the commands behind it wait too: a later command may depend on it (a cancel on its dispatch).
+        """
+        session = self._session
+        if session is None or session.state is not SessionState.OPEN:
+            return
+        now = time.time()
+        for p in list(self._queue.values()):
+            if p.state is CommandState.HELD:
+                return
+            if p.state is not CommandState.QUEUED:
+                continue
+            if self.reconfirm_after_s is not None and now - p.queued_at > self.reconfirm_after_s:
+                p.state = CommandState.HELD
+                event = CommandProgress(p.command, CommandState.HELD, p.tries)
+                if out is None:
+                    self._emit([event])
+                else:
+                    out.append(event)
+                log.warning(
+                    "command %s (%s) held: it waited %.0f s, over the %g s limit; it needs confirming",
+                    p.command.id,
+                    p.command.kind,
+                    now - p.queued_at,
+                    self.reconfirm_after_s,
+                )
+                return
+            self._try_send(p, out, count=p.tries == 0)
+
+    def _send_audits(self) -> None:
+        """Put every audit record the backend has not acknowledged on the current connection, once."""
+        session = self._session
+        if session is None or session.state is not SessionState.OPEN or not self._audits_capable:
+            return
+        fresh = [key for key in self._audits if key not in self._audits_sent]
+        for key in fresh:
+            session.send_audit(self._audits[key])
+            self._audits_sent.add(key)
+        if fresh and self._ws is not None:
+            asyncio.get_running_loop().create_task(self._flush())
+
+    def _report_store_problems(self) -> None:
+        if self._store.problems:
+            problems = [OutboxProblem(p) for p in self._store.problems]
+            self._store.problems.clear()
+            self._emit(list(problems))
+
     def _retry_commands(self) -> None:
         now = time.monotonic()
         for cid, p in list(self._outbox.items()):
@@ -464,6 +670,7 @@ class FeedClient:
                 continue
             if p.tries >= self.command_tries:
                 del self._outbox[cid]
+                self._store.remove_command(cid)
                 self._emit([CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries)])
             else:
                 self._try_send(p)

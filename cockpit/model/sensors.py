@@ -30,18 +30,23 @@ class SensorTable:
         self._row_by_id: dict[int, int] = {}
         self.unknown_values = 0
         """Values received for ids not in the catalog (counted, dropped)."""
+        self.generation = 0
+        """Bumped whenever the catalog changes: views cache what they derive from it until then."""
 
     def __len__(self) -> int:
         return len(self.infos)
 
     def clear(self) -> None:
+        generation = self.generation
         self.__init__()  # type: ignore[misc]
+        self.generation = generation + 1
 
     def row(self, sensor_id: int) -> int | None:
         return self._row_by_id.get(sensor_id)
 
     def add_catalog(self, infos: Iterable[SensorInfo]) -> None:
         """Add or update sensor descriptions."""
+        self.generation += 1
         new: list[SensorInfo] = []
         for info in infos:
             if not 0 <= info.id < _MAX_DENSE_ID:
@@ -61,7 +66,8 @@ class SensorTable:
         self.ts = _grow(self.ts, n, 0)
         self.stale_at = _grow(self.stale_at, n, 0)
         self.dirty = _grow(self.dirty, n, False)
-        top = max(i.id for i in new) + 1
+        # One spare slot past the largest id stays -1: apply_batch clips out-of-range ids onto it.
+        top = max(i.id for i in new) + 2
         if top > len(self._row_of_id):
             self._row_of_id = _grow(self._row_of_id, max(top, 2 * len(self._row_of_id)), -1)
         for info in new:
@@ -76,12 +82,12 @@ class SensorTable:
         val_arr = np.frombuffer(values, dtype="<f4")
         if not len(id_arr):
             return 0
-        if int(id_arr.max()) < len(self._row_of_id):  # the usual case: one gather, one check
-            rows = self._row_of_id[id_arr]
-        else:
-            rows = np.full(len(id_arr), -1, dtype=np.int64)
-            in_range = id_arr < len(self._row_of_id)
-            rows[in_range] = self._row_of_id[id_arr[in_range]]
+        if not len(self._row_of_id):
+            self.unknown_values += len(id_arr)
+            return 0
+        # One gather and one check per batch: ids past the table clip onto its last slot, which is
+        # always -1 (add_catalog keeps it spare), so they count as unknown like any other.
+        rows = self._row_of_id.take(id_arr, mode="clip")
         if int(rows.min()) < 0:
             known = rows >= 0
             self.unknown_values += int((~known).sum())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from cockpit.model.sensors import SensorTable
+from cockpit.model.sla import Timeline
 from cockpit.protocol.events import (
     Connected,
     DataReceived,
@@ -293,6 +294,8 @@ class Situation:
         self.dispatches: dict[str, DispatchRecord] = {}
         self.plans: dict[str, PlanRecord] = {}
         self.overlays: dict[str, OverlayRecord] = {}
+        self.timeline = Timeline()
+        """When each event was raised, acknowledged, dispatched and reached: for SLA timers."""
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
         self.sensors = SensorTable()
         self.clock_offset_ms = 0
@@ -343,6 +346,7 @@ class Situation:
             ch.updates += 1
             if isinstance(m, Event):
                 self.events[m.id] = EventRecord.from_message(m)
+                self.timeline.on_event(m)
                 ch.events.add(m.id)
                 self._open = None
             elif isinstance(m, Unit):
@@ -350,9 +354,11 @@ class Situation:
                 ch.units.add(m.id)
             elif isinstance(m, Dispatch):
                 self.dispatches[m.command_id] = DispatchRecord.from_message(m)
+                self.timeline.on_dispatch(m)
                 ch.dispatches.add(m.command_id)
             elif isinstance(m, Plan):
                 self.plans[m.id] = PlanRecord.from_message(m)
+                self.timeline.on_plan(m)
                 ch.plans.add(m.id)
             elif isinstance(m, SensorCatalog):
                 self.sensors.add_catalog(m.sensors)

@@ -72,8 +72,10 @@ class _Decoder(Generic[M]):
             )
         try:
             return Decoded(messages=self._frame.decode(data))
-        except msgspec.DecodeError:
-            pass  # fall through to the per-message path to find out what is wrong
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            # msgspec raises UnicodeDecodeError, not DecodeError, for a string that is not UTF-8
+            # (found by fuzzing, tests/fuzz): fall through to find out what is wrong.
+            pass
         return self._decode_slowly(data)
 
     def _decode_slowly(self, data: bytes) -> Decoded[M]:
@@ -92,6 +94,8 @@ class _Decoder(Generic[M]):
                 continue
             except msgspec.DecodeError as exc:
                 error = str(exc)
+            except UnicodeDecodeError as exc:
+                error = f"a string is not valid UTF-8: {exc}"
             tag = self._tag_of(raw)
             if isinstance(tag, str) and tag not in self._known:
                 out.issues.append(DecodeIssue(Problem.UNKNOWN_TYPE, f"unknown message type {tag!r}", i, tag))
@@ -103,7 +107,7 @@ class _Decoder(Generic[M]):
     def _tag_of(self, raw: msgspec.Raw) -> Any:
         try:
             return self._tag.decode(raw).t
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, UnicodeDecodeError):
             return None
 
 

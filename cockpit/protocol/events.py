@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from cockpit.protocol.codec import Problem
-from cockpit.protocol.messages import CommandAck, DataMessage, Welcome
+from cockpit.protocol.messages import AuditAck, CommandAck, DataMessage, Welcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,13 @@ class CommandAcked:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditAcked:
+    """The server holds an audit record we sent (§7.8)."""
+
+    ack: AuditAck
+
+
+@dataclass(frozen=True, slots=True)
 class FrameProblem:
     """A frame, or a message in it, was dropped (§2.3). The connection goes on."""
 
@@ -117,6 +124,7 @@ SessionEvent = (
     | DataReceived
     | GapDetected
     | CommandAcked
+    | AuditAcked
     | FrameProblem
     | LivenessChanged
 )

@@ -233,8 +233,12 @@ class SnapshotEnd(msgspec.Struct, tag="snapshot_end", tag_field="t", kw_only=Tru
 # Data (§5). Every data message carries stream, seq, prev and ts (§5.0).
 
 
-class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True):
-    """An event on the ``events`` stream; a later message with the same id replaces it (§5.1)."""
+class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True, omit_defaults=True):
+    """An event on the ``events`` stream; a later message with the same id replaces it (§5.1).
+
+    Fields that have their default are left out on the wire (most alarm fields most of the time),
+    so an event costs no more for the fields it does not use.
+    """
 
     stream: str
     seq: int
@@ -458,6 +462,32 @@ class CommandAck(msgspec.Struct, tag="command_ack", tag_field="t", kw_only=True)
     """For ``duplicate``: the result the first copy of this id got."""
 
 
+class Audit(msgspec.Struct, tag="audit", tag_field="t", kw_only=True):
+    """Client → server: one record of the cockpit's hash-chained audit log, sent at least once (§7.8).
+
+    ``chain`` and ``seq`` identify it: a copy the server already holds is acknowledged and ignored.
+    ``hash`` is the record's SHA-256 as in the local file, so the server can check it arrived intact.
+    """
+
+    chain: str
+    seq: int
+    time: str
+    operator: str
+    role: str
+    centre: str = ""
+    action: str
+    details: dict[str, Any] = {}
+    prev: str
+    hash: str
+
+
+class AuditAck(msgspec.Struct, tag="audit_ack", tag_field="t", kw_only=True):
+    """Server → client: the server holds audit record ``chain``/``seq`` (§7.8)."""
+
+    chain: str
+    seq: int
+
+
 DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
@@ -476,10 +506,11 @@ ServerMessage = (
     | Overlay
     | Heartbeat
     | CommandAck
+    | AuditAck
 )
 """Everything a server may send."""
 
-ClientMessage = Hello | Subscribe | Command | Heartbeat
+ClientMessage = Hello | Subscribe | Command | Heartbeat | Audit
 """Everything a client may send."""
 
 DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay)

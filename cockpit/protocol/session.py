@@ -30,6 +30,7 @@ from cockpit.protocol.codec import (
     encode_frames,
 )
 from cockpit.protocol.events import (
+    AuditAcked,
     CommandAcked,
     Connected,
     DataReceived,
@@ -48,6 +49,8 @@ from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
+    Audit,
+    AuditAck,
     ClientMessage,
     Command,
     CommandAck,
@@ -228,6 +231,16 @@ class ClientSession:
             raise RuntimeError("commands can only be sent on an open session")
         self._outgoing.append(command)
 
+    def send_audit(self, record: Audit) -> None:
+        """Queue an audit record for sending (§7.8). Then send :meth:`data_to_send`.
+
+        Raises:
+            RuntimeError: the session is not open; keep the record for the next connection.
+        """
+        if self.state is not SessionState.OPEN:
+            raise RuntimeError("audit records can only be sent on an open session")
+        self._outgoing.append(record)
+
     def tick(self, now_ms: int) -> None:
         """Let time pass: queue a heartbeat if one is due and notice silence (§6)."""
         if self.state is SessionState.OPEN and now_ms - self._last_tx >= self.heartbeat_ms:
@@ -321,6 +334,8 @@ class ClientSession:
             self._on_snapshot_end(message)
         elif isinstance(message, CommandAck):
             self._events.append(CommandAcked(message))
+        elif isinstance(message, AuditAck):
+            self._events.append(AuditAcked(message))
 
     def _on_welcome(self, welcome: Welcome, now_ms: int) -> None:
         if self.state is not SessionState.HANDSHAKE:
@@ -499,6 +514,13 @@ class CommandReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditReceived:
+    """A client sent an audit record; keep it (once per chain and seq) and answer with an AuditAck."""
+
+    record: Audit
+
+
+@dataclass(frozen=True, slots=True)
 class ClientProblem:
     """A client frame or message was dropped."""
 
@@ -506,7 +528,7 @@ class ClientProblem:
     detail: str
 
 
-ServerEvent = HelloReceived | SubscribeReceived | CommandReceived | ClientProblem
+ServerEvent = HelloReceived | SubscribeReceived | CommandReceived | AuditReceived | ClientProblem
 
 
 class ServerSession:
@@ -557,6 +579,8 @@ class ServerSession:
                 self._events.append(SubscribeReceived(tuple(message.streams)))
             elif isinstance(message, Command):
                 self._events.append(CommandReceived(message))
+            elif isinstance(message, Audit):
+                self._events.append(AuditReceived(message))
 
     def events_received(self) -> list[ServerEvent]:
         events, self._events = self._events, []

@@ -212,7 +212,7 @@ def generate() -> str:
     w(f"at seq {pos.seq} in one frame: {len(items)} events, `count` {len(items)}. Inside the snapshot each")
     w("event carries the seq it was last published with and `prev` 0; neither is checked (§4.3). After")
     w(f"`snapshot_end` the client's position for `events` is (`{pos.epoch}`, {pos.seq}).")
-    cleared = [m for m in items if m["state"] == "new" and not m["active"]]
+    cleared = [m for m in items if m["state"] == "new" and not m.get("active", True)]
     for m in cleared[:1]:
         w(f"Event `{m['id']}` ({m['type']}) has returned to normal but nobody has acknowledged it yet:")
         w("it is still `new`, with `active: false` (§5.1).")

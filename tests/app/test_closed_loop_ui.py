@@ -125,12 +125,18 @@ def test_call_off_a_unit_from_the_board_needs_one_confirmation(
             lambda: cockpit.feed.state is ConnectionState.LIVE and dispatchable_new_event(cockpit) is not None,
             what="a new event with an available unit",
         )
-        eid = dispatchable_new_event(cockpit)
-        assert eid is not None
-        console.selection.select(eid)
-        console.dispatch.refresh()
         button = console.dispatch.panel.findChild(QPushButton, "dispatchButton")
         assert button is not None
+
+        def ready() -> bool:  # the city moves on: pick an event whose unit is free right now
+            eid = dispatchable_new_event(cockpit)
+            if eid is None:
+                return False
+            console.selection.select(eid)
+            console.dispatch.refresh()
+            return button.isEnabled()
+
+        await wait_until(ready, what="a dispatch button ready to send")
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         cid = next(t.command.id for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.DISPATCH)
         await wait_until(lambda: console.board.row_of(cid) is not None and console.board.row_of(cid).can_cancel)  # type: ignore[union-attr]

@@ -1,0 +1,495 @@
+"""``cockpit doctor [--site FILE]``: is this machine ready to run the centre's wall?
+
+It checks what an installer cannot see by looking: the site file, the screens and how the wall
+layout lands on them, the fonts (Chinese needs Noto Sans CJK SC), OpenGL, every backend (a real
+protocol handshake over the real transport, TLS verified with the site's CA bundle), the clock
+against the backend's, and room for recordings. Each finding is ``ok``, ``warn`` or ``fail`` with
+a fix; the exit status is 1 if anything failed, so scripts and installers can act on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import enum
+import os
+import shutil
+import socket
+import ssl
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import websockets
+from websockets.asyncio.client import connect
+
+from cockpit.config import SiteConfig, SiteError, tls_context
+from cockpit.config.cli import resolve_site
+from cockpit.config.site import DEFAULT_SITE_PATH, is_loopback
+from cockpit.protocol.events import Connected, HandshakeRefused
+from cockpit.protocol.session import ClientSession
+
+FONT_FAMILY = "Noto Sans CJK SC"
+"""The wall's font (also ``cockpit.app.main.FONT_FAMILY``; not imported, to keep Qt out of main)."""
+SKEW_WARN_MS = 2_000
+SKEW_FAIL_MS = 30_000
+CERT_WARN_DAYS = 30
+MIN_FREE_BYTES = 1 << 30
+GB = 1_000_000_000
+
+
+class Status(enum.Enum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One line of the doctor's report."""
+
+    check: str
+    status: Status
+    message: str
+    fix: str = ""
+
+
+# ------------------------------------------------------------------------------------------ site
+
+
+def check_site(requested: Path | None, default: Path = DEFAULT_SITE_PATH) -> tuple[Finding, SiteConfig | None]:
+    """The site file validates (the same rules as at start)."""
+    try:
+        site = resolve_site(requested, default)
+    except SiteError as exc:
+        fix = "correct the keys named above (docs/operations.md lists every key)"
+        return Finding("site", Status.FAIL, "the site file cannot be used:\n" + str(exc), fix), None
+    if site.path is None:
+        return (
+            Finding(
+                "site",
+                Status.WARN,
+                f"no site file ({default} does not exist): using the built-in demo defaults",
+                f"install the centre's site file as {default}, or pass --site FILE",
+            ),
+            site,
+        )
+    backends = f"{len(site.backend_urls)} backend URL(s)" if site.backend_urls else "the demo city"
+    return (
+        Finding(
+            "site", Status.OK, f"{site.path}: {site.level.value} centre {site.district} ({site.name}), {backends}"
+        ),
+        site,
+    )
+
+
+# ------------------------------------------------------------------------------------------ Qt
+
+
+def prepare_display() -> Finding | None:
+    """Fall back to the offscreen platform without a display, and say so."""
+    if sys.platform == "win32" or os.environ.get("QT_QPA_PLATFORM"):
+        if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            return Finding(
+                "display",
+                Status.WARN,
+                "QT_QPA_PLATFORM=offscreen: the screens below are Qt's virtual ones, not the wall's",
+                "run cockpit doctor in the wall's desktop session to check its screens",
+            )
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return Finding(
+        "display",
+        Status.WARN,
+        "no display (DISPLAY is not set): checked on Qt's offscreen platform",
+        "run cockpit doctor in the wall's desktop session to check its screens",
+    )
+
+
+def check_screens(site: SiteConfig | None) -> list[Finding]:
+    """Each screen with its geometry, and how the site's wall layout lands on them."""
+    from PySide6.QtGui import QGuiApplication
+
+    from cockpit.app.wall import screen_info
+    from cockpit.app.wall_layout import LayoutError, assign, load_layout
+    from cockpit.app.wiring import DEFAULT_LAYOUT
+
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    screens = [screen_info(s) for s in app.screens()]
+    ratios = [s.devicePixelRatio() for s in app.screens()]
+    if not screens:
+        return [Finding("screens", Status.FAIL, "no screen found", "connect the wall's displays")]
+    described = "; ".join(
+        f"{s.name or '?'} {s.width}×{s.height} at ({s.x},{s.y}) ×{r:g}"
+        + (f" [{s.manufacturer} {s.model} {s.serial}]".replace("  ", " ") if s.manufacturer or s.model else "")
+        for s, r in zip(screens, ratios, strict=True)
+    )
+    out = [Finding("screens", Status.OK, f"{len(screens)} screen(s): {described}")]
+    layout_path = (site.layout if site else None) or DEFAULT_LAYOUT
+    try:
+        layout = load_layout(layout_path)
+    except LayoutError as exc:
+        return [*out, Finding("layout", Status.FAIL, str(exc), "correct the wall-layout file (wall.layout)")]
+    if layout.spanning:
+        biggest = max(screens, key=lambda s: s.width * s.height)
+        msg = f"{layout_path}: one spanning window on {biggest.name} {biggest.width}×{biggest.height}"
+        return [*out, Finding("layout", Status.OK, msg)]
+    runways = [e.runway for e in layout.screens]
+    placed = assign(layout, screens, runways)
+    missing_pins = [
+        e.runway
+        for e in layout.screens
+        if not e.match.empty and not (e.runway in placed.on_screen and e.match.accepts(placed.on_screen[e.runway]))
+    ]
+    if missing_pins:
+        out.append(
+            Finding(
+                "layout",
+                Status.WARN,
+                f"{layout_path}: no connected screen matches the panel pinned for {', '.join(missing_pins)}",
+                "check the cables and the name/manufacturer/model/serial in the layout "
+                "(this report lists what the system sees)",
+            )
+        )
+    if placed.on_console:
+        out.append(
+            Finding(
+                "layout",
+                Status.WARN,
+                f"{layout_path}: {len(runways)} runways, {len(screens)} screen(s): "
+                f"{', '.join(placed.on_console)} will be tabs in the console",
+                "connect more displays, or put fewer runways in the wall layout",
+            )
+        )
+    elif not missing_pins:
+        out.append(Finding("layout", Status.OK, f"{layout_path}: every runway has a screen"))
+    return out
+
+
+def check_fonts() -> Finding:
+    """The wall's CJK font is installed and covers Simplified Chinese."""
+    from PySide6.QtGui import QFontDatabase
+
+    if FONT_FAMILY not in QFontDatabase.families():
+        return Finding(
+            "fonts",
+            Status.FAIL,
+            f"{FONT_FAMILY} is not installed: Chinese text would fall back to other glyph shapes or boxes",
+            "Debian: apt install fonts-noto-cjk; Windows: install Noto Sans CJK SC for all users",
+        )
+    if QFontDatabase.WritingSystem.SimplifiedChinese not in QFontDatabase.writingSystems(FONT_FAMILY):
+        return Finding(
+            "fonts",
+            Status.FAIL,
+            f"{FONT_FAMILY} is installed but has no Simplified Chinese glyphs",
+            "reinstall fonts-noto-cjk",
+        )
+    return Finding("fonts", Status.OK, f"{FONT_FAMILY} with Simplified Chinese")
+
+
+def check_opengl() -> Finding:
+    """Whether OpenGL is there, and whether it is a GPU or software rendering."""
+    from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+
+    fix = "install the GPU's driver (Mesa or the vendor's); the wall draws with the CPU meanwhile"
+    context = QOpenGLContext()
+    surface = QOffscreenSurface()
+    surface.create()
+    if not context.create() or not context.makeCurrent(surface):
+        return Finding("opengl", Status.WARN, "no OpenGL on this platform", fix)
+    try:
+        renderer = str(context.functions().glGetString(0x1F01))  # GL_RENDERER
+        version = str(context.functions().glGetString(0x1F02))  # GL_VERSION
+    finally:
+        context.doneCurrent()
+    if any(soft in renderer.lower() for soft in ("llvmpipe", "softpipe", "software")):
+        return Finding("opengl", Status.WARN, f"software rendering: {renderer}, OpenGL {version}", fix)
+    return Finding("opengl", Status.OK, f"{renderer}, OpenGL {version}")
+
+
+# ------------------------------------------------------------------------------------------ backends
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What one handshake with one backend found."""
+
+    url: str
+    ok: bool
+    message: str
+    fix: str = ""
+    skew_ms: int | None = None
+    cert_days_left: float | None = None
+
+
+async def probe_backend(url: str, context: ssl.SSLContext | None, timeout_s: float = 3.0) -> Probe:
+    """Open a websocket to ``url`` (TLS verified by ``context``) and do the protocol handshake."""
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _handshake(url, context, started)
+    except TimeoutError:
+        return Probe(url, False, f"no answer within {timeout_s:g} s", "check the network route and firewall")
+    except ssl.SSLCertVerificationError as exc:
+        return Probe(
+            url,
+            False,
+            f"TLS: the backend's certificate is not trusted ({exc.verify_message})",
+            "backend.ca_file must hold the CA that signed the backend's certificate, and the URL's host "
+            "must be a name in that certificate",
+        )
+    except ssl.SSLError as exc:
+        return Probe(url, False, f"TLS handshake failed: {exc.reason or exc}", "is the backend serving wss:// here?")
+    except ConnectionRefusedError:
+        return Probe(url, False, "connection refused", "is the backend running and listening on this port?")
+    except socket.gaierror as exc:
+        return Probe(url, False, f"host name not found ({exc.strerror})", "check DNS, or use the IP address")
+    except websockets.InvalidHandshake as exc:
+        return Probe(url, False, f"not a websocket endpoint: {exc}", "check the URL's host, port and path")
+    except websockets.ConnectionClosed as exc:
+        return Probe(url, False, f"closed during the handshake: {exc}", "look at the backend's log")
+    except OSError as exc:
+        return Probe(url, False, f"cannot connect: {exc.strerror or exc}", "check the network route and firewall")
+
+
+async def _handshake(url: str, context: ssl.SSLContext | None, started: float) -> Probe:
+    secure = url.startswith("wss:")
+    async with connect(
+        url, ssl=context if secure else None, proxy=None, compression=None, open_timeout=None, close_timeout=1
+    ) as ws:
+        session = ClientSession(
+            client_id=f"doctor-{socket.gethostname()}",
+            operator="cockpit-doctor",
+            role="viewer",
+            token="",
+            subscriptions={},
+        )
+        session.start(_now_ms())
+        for frame in session.data_to_send(_now_ms()):
+            await ws.send(frame)
+        tls, days_left = _tls_summary(ws.transport.get_extra_info("ssl_object")) if secure else ("", None)
+        while True:
+            data = await ws.recv()
+            session.receive_data(data if isinstance(data, bytes) else data.encode(), _now_ms())
+            for event in session.events_received():
+                took = (time.monotonic() - started) * 1000
+                if isinstance(event, Connected):
+                    w = event.welcome
+                    return Probe(
+                        url,
+                        True,
+                        f"protocol v{w.v} handshake with {w.server_id} in {took:.0f} ms{tls}",
+                        skew_ms=event.clock_offset_ms,
+                        cert_days_left=days_left,
+                    )
+                if isinstance(event, HandshakeRefused):
+                    return Probe(
+                        url,
+                        False,
+                        f"reachable{tls}, but it refused the handshake: {event.code} {event.detail}".rstrip(),
+                        "look at the backend's log; a version refusal needs a matching cockpit",
+                    )
+
+
+def _tls_summary(ssl_object: ssl.SSLObject | None) -> tuple[str, float | None]:
+    if ssl_object is None:
+        return "", None
+    cert = ssl_object.getpeercert() or {}
+    rdns: Any = cert.get("subject", ())
+    subject = next((v for rdn in rdns for k, v in rdn if k == "commonName"), "")
+    days_left = None
+    not_after = cert.get("notAfter")
+    if isinstance(not_after, str):
+        days_left = (ssl.cert_time_to_seconds(not_after) - time.time()) / 86400
+    return f", {ssl_object.version()}, certificate for {subject or '?'} verified", days_left
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def skew_finding(skew_ms: int, against: str) -> Finding:
+    """Judge the clock offset against the server's (the wall computes data ages from it)."""
+    fix = (
+        "synchronise this machine's clock (timedatectl set-ntp true, or chrony with the centre's "
+        "NTP server); data ages on the wall depend on it"
+    )
+    text = f"this machine's clock is {abs(skew_ms) / 1000:.1f} s {'behind' if skew_ms > 0 else 'ahead of'} {against}"
+    if abs(skew_ms) >= SKEW_FAIL_MS:
+        return Finding("clock", Status.FAIL, text, fix)
+    if abs(skew_ms) >= SKEW_WARN_MS:
+        return Finding("clock", Status.WARN, text, fix)
+    return Finding("clock", Status.OK, f"agrees with {against} within {abs(skew_ms)} ms")
+
+
+async def check_backends(site: SiteConfig, timeout_s: float = 3.0) -> list[Finding]:
+    """Handshake with every backend URL; with none configured, with the embedded demo city."""
+    if site.is_demo:
+        return await _check_demo(timeout_s)
+    try:
+        context = tls_context(site.ca_file) if any(u.startswith("wss:") for u in site.backend_urls) else None
+    except (OSError, ValueError) as exc:
+        return [Finding("backend", Status.FAIL, f"cannot load the CA bundle {site.ca_file}: {exc}")]
+    probes = await asyncio.gather(*(probe_backend(u, context, timeout_s) for u in site.backend_urls))
+    reachable = [p for p in probes if p.ok]
+    out: list[Finding] = []
+    for p in probes:
+        if p.ok:
+            out.append(Finding("backend", Status.OK, f"{p.url}: {p.message}"))
+            host = p.url.split("://", 1)[1].split("/")[0].rsplit(":", 1)[0]
+            if p.url.startswith("ws:") and not is_loopback(host):
+                out.append(
+                    Finding(
+                        "tls",
+                        Status.WARN,
+                        f"{p.url}: plain ws:// (backend.allow_insecure): the operator's token travels in clear",
+                        "serve the backend over wss:// and set backend.ca_file",
+                    )
+                )
+            if p.cert_days_left is not None and p.cert_days_left < CERT_WARN_DAYS:
+                out.append(
+                    Finding(
+                        "tls",
+                        Status.WARN,
+                        f"{p.url}: the certificate expires in {p.cert_days_left:.0f} days",
+                        "renew the backend's certificate",
+                    )
+                )
+        else:
+            # One dead URL among live ones only weakens failover; all dead means no wall.
+            status = Status.WARN if reachable else Status.FAIL
+            extra = " (failover to it would not work)" if reachable else ""
+            out.append(Finding("backend", status, f"{p.url}: {p.message}{extra}", p.fix))
+    if reachable and reachable[0].skew_ms is not None:
+        out.append(skew_finding(reachable[0].skew_ms, reachable[0].url))
+    elif not reachable:
+        out.append(Finding("clock", Status.WARN, "not checked: no backend answered", "fix the backend first"))
+    return out
+
+
+async def _check_demo(timeout_s: float) -> list[Finding]:
+    from cockpit.backend.city import City
+    from cockpit.backend.server import DemoBackend
+    from cockpit.backend.streams import Hub
+
+    backend = DemoBackend(City(Hub(), seed=1, rate=50, sensors_per_kind=1))
+    await backend.start()
+    try:
+        p = await probe_backend(backend.url, None, timeout_s)
+    finally:
+        await backend.stop()
+    if not p.ok:
+        return [Finding("backend", Status.FAIL, f"the embedded demo city: {p.message}", p.fix)]
+    fix = "set backend.urls in the site file to the district backend's wss:// URLs"
+    return [
+        Finding("backend", Status.WARN, f"no backend configured: the embedded demo city answers ({p.message})", fix),
+        skew_finding(p.skew_ms or 0, "the demo city on this machine"),
+    ]
+
+
+# ------------------------------------------------------------------------------------------ disk
+
+
+def check_disk(site: SiteConfig) -> Finding:
+    """The recording folder can be written and its disk has room for the budget."""
+    folder = site.recording_dir
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing != folder and not os.access(existing, os.W_OK):
+        return Finding(
+            "disk",
+            Status.FAIL,
+            f"recording folder {folder} does not exist and cannot be created",
+            f"create it for the cockpit's users: install -d -m 2775 -g cockpit {folder}",
+        )
+    if existing == folder and not os.access(folder, os.W_OK | os.X_OK):
+        return Finding(
+            "disk",
+            Status.FAIL,
+            f"recording folder {folder} is not writable for this user",
+            f"add the user to the folder's group (on Debian: adduser $USER cockpit) or fix {folder}'s mode",
+        )
+    usage = shutil.disk_usage(existing)
+    used = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else 0
+    budget = site.disk_budget_gb * GB
+    msg = (
+        f"{folder}: {usage.free / GB:.1f} GB free, recordings use {used / GB:.1f} GB of a "
+        f"{site.disk_budget_gb:g} GB budget, kept {site.retention_days} days"
+    )
+    if usage.free < MIN_FREE_BYTES:
+        return Finding("disk", Status.FAIL, msg, "free disk space, or move recording.dir to a larger disk")
+    if usage.free + used < budget:
+        return Finding(
+            "disk",
+            Status.WARN,
+            msg + ": the budget does not fit, so retention will delete recordings sooner",
+            "lower recording.disk_budget_gb or move recording.dir to a larger disk",
+        )
+    return Finding("disk", Status.OK, msg)
+
+
+# ------------------------------------------------------------------------------------------ run
+
+
+def run_checks(requested: Path | None, default: Path = DEFAULT_SITE_PATH, timeout_s: float = 3.0) -> list[Finding]:
+    """Every check, in the order an installer fixes things."""
+    site_finding, site = check_site(requested, default)
+    findings = [site_finding]
+    display = prepare_display()
+    if display is not None:
+        findings.append(display)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["cockpit-doctor"])
+    findings += _guarded("screens", lambda: check_screens(site))
+    findings += _guarded("fonts", lambda: [check_fonts()])
+    findings += _guarded("opengl", lambda: [check_opengl()])
+    if site is not None:
+        findings += _guarded("backend", lambda: asyncio.run(check_backends(site, timeout_s)))
+        findings += _guarded("disk", lambda: [check_disk(site)])
+    del app
+    return findings
+
+
+def _guarded(check: str, run: Callable[[], list[Finding]]) -> list[Finding]:
+    """A check that breaks (a damaged installation) is a failed check, not a dead doctor."""
+    try:
+        return run()
+    except Exception as exc:
+        detail = "".join(traceback.format_exception_only(exc)).strip()
+        return [Finding(check, Status.FAIL, f"the check itself failed: {detail}", "reinstall the cockpit package")]
+
+
+def report(findings: Sequence[Finding], out: TextIO) -> int:
+    """Print the findings; return the exit status (1 if any failed)."""
+    width = max(len(f.check) for f in findings)
+    for f in findings:
+        lines = f.message.splitlines() or [""]
+        print(f"{f.status.value:<5} {f.check:<{width}}  {lines[0]}", file=out)
+        for line in lines[1:]:
+            print(f"{'':<5} {'':<{width}}    {line}", file=out)
+        if f.fix and f.status is not Status.OK:
+            print(f"{'':<5} {'':<{width}}  fix: {f.fix}", file=out)
+    counts = {s: sum(f.status is s for f in findings) for s in Status}
+    print(f"{counts[Status.OK]} ok, {counts[Status.WARN]} warn, {counts[Status.FAIL]} fail", file=out)
+    return 1 if counts[Status.FAIL] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="cockpit doctor", description="Check this machine for the cockpit.")
+    p.add_argument("--site", type=Path, metavar="FILE", help=f"site file (default: {DEFAULT_SITE_PATH})")
+    p.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for each backend (default: 3)")
+    args = p.parse_args(argv)
+    if not 0 < args.timeout <= 60:
+        print("cockpit doctor: --timeout takes 0 to 60 seconds", file=sys.stderr)
+        return 2
+    print(f"cockpit doctor on {socket.gethostname()}", flush=True)
+    return report(run_checks(args.site, timeout_s=args.timeout), sys.stdout)

@@ -1,0 +1,180 @@
+"""Replay at the console: play/pause, speed, step, loop, the timeline; the REPLAY band on every screen.
+
+Also the recording status text the wall shows while live ("● REC 12 MB").
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cockpit.app.wall import Wall
+from cockpit.record.recorder import RecorderStatus
+from cockpit.record.replay import SPEEDS, PlayState, ReplaySource
+from widgets.timeline import TimelineWidget
+
+MARKING_MS = 250
+"""How often the REPLAY band and the timeline follow playback."""
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Replay", text)
+
+
+def recording_text(status: RecorderStatus) -> str:
+    """The recording status for the status lines: recording and how much, or why not."""
+    if status.error:
+        return tr("⚠ RECORDING STOPPED: {error}").format(error=status.error)
+    if not status.recording:
+        return tr("● REC starting")
+    mb = status.bytes / 1e6
+    return tr("● REC {mb} MB").format(mb=f"{mb:.1f}" if mb < 10 else f"{mb:.0f}")
+
+
+def screen_marking(source: ReplaySource) -> str:
+    """The REPLAY marking on the wall's screens: the replayed time, short enough for any header (the
+    speed and pause state are at the console; the wall's clock beside it keeps the real time)."""
+    at = time.strftime("%H:%M:%S", time.localtime(source.position_ns / 1e9))
+    return tr("REPLAY {at}").format(at=at)
+
+
+def marking_text(source: ReplaySource) -> str:
+    """What the REPLAY band says: that it is a replay, of when, how fast, and whether paused."""
+    at = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(source.position_ns / 1e9))
+    state = {
+        PlayState.PLAYING: tr("playing ×{speed:g}").format(speed=source.speed),
+        PlayState.PAUSED: tr("paused"),
+        PlayState.ENDED: tr("end of recording"),
+    }[source.play_state]
+    return tr("REPLAY · {at} · {state} · not live").format(at=at, state=state)
+
+
+class ReplayControlsPanel(QWidget):
+    """The trainer's replay controls; it sets the source's state and reads it back for display."""
+
+    def __init__(self, source: ReplaySource) -> None:
+        super().__init__()
+        self.setObjectName("replayControls")
+        self.source = source
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        row = QHBoxLayout()
+        self.play_button = QPushButton()
+        self.play_button.clicked.connect(self._on_play_button_clicked)
+        row.addWidget(self.play_button)
+        self.step_button = QPushButton(tr("Step"))
+        self.step_button.setToolTip(tr("Pause and play exactly the next recorded frame"))
+        self.step_button.clicked.connect(self._on_step_button_clicked)
+        row.addWidget(self.step_button)
+        row.addWidget(QLabel(tr("Speed")))
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"×{s:g}", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.currentIndexChanged.connect(self._on_speed_current_index_changed)
+        row.addWidget(self.speed)
+        self.loop_button = QPushButton(tr("Clear loop"))
+        self.loop_button.setToolTip(tr("Drag across the timeline to loop a stretch"))
+        self.loop_button.clicked.connect(self._on_loop_button_clicked)
+        row.addWidget(self.loop_button)
+        self.position = QLabel()
+        row.addWidget(self.position, 1)
+        layout.addLayout(row)
+        self.timeline = TimelineWidget()
+        rec = source.recording
+        density = rec.density()
+        self.timeline.set_range(rec.start_ns / 1e6, rec.end_ns / 1e6)
+        self.timeline.set_density(density.bucket_ms, density.events)
+        self.timeline.set_alarms([(float(ms), level) for ms, level, _id in density.alarms])
+        self.timeline.seek_requested.connect(self._on_timeline_seek_requested)
+        self.timeline.selection_changed.connect(self._on_timeline_selection_changed)
+        layout.addWidget(self.timeline)
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setStyleSheet("color: #ff6b5e; font-weight: bold;")
+        self.problems.setWordWrap(True)
+        layout.addWidget(self.problems)
+        self.refresh()
+
+    def refresh(self) -> None:
+        src = self.source
+        playing = src.play_state is PlayState.PLAYING
+        self.play_button.setText(tr("Pause") if playing else tr("Play"))
+        self.loop_button.setEnabled(src.loop is not None)
+        self.timeline.set_position(src.position_ns / 1e6)
+        at = time.strftime("%H:%M:%S", time.localtime(src.position_ns / 1e9))
+        lag = tr(" (cannot keep up at this speed)") if src.lagging else ""
+        self.position.setText(f"{at}{lag}")
+        problems = src.recording.problems
+        self.problems.setText("\n".join(problems[-5:]))
+        self.problems.setVisible(bool(problems))
+
+    def _on_play_button_clicked(self) -> None:
+        if self.source.play_state is PlayState.PLAYING:
+            self.source.pause()
+        else:
+            self.source.play()
+        self.refresh()
+
+    def _on_step_button_clicked(self) -> None:
+        self.source.step()
+        self.refresh()
+
+    def _on_speed_current_index_changed(self, index: int) -> None:
+        self.source.set_speed(float(self.speed.itemData(index)))
+        self.refresh()
+
+    def _on_loop_button_clicked(self) -> None:
+        self.source.clear_loop()
+        self.timeline.clear_selection()
+        self.refresh()
+
+    def _on_timeline_seek_requested(self, ms: float) -> None:
+        self.source.seek(int(ms * 1e6))
+        self.refresh()
+
+    def _on_timeline_selection_changed(self, start_ms: float, end_ms: float) -> None:
+        try:
+            self.source.set_loop(int(start_ms * 1e6), int(end_ms * 1e6))
+        except ValueError:
+            self.timeline.clear_selection()
+        self.refresh()
+
+
+class ReplayControls(QObject):
+    """Puts the controls on the console and keeps the REPLAY band on every screen up to date."""
+
+    def __init__(self, wall: Wall, source: ReplaySource) -> None:
+        super().__init__(wall.console)
+        self.wall = wall
+        self.source = source
+        self.panel = ReplayControlsPanel(source)
+        self.dock = QDockWidget(tr("Replay"), wall.console)
+        self.dock.setObjectName("replayDock")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.dock.setWidget(self.panel)
+        wall.console.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.timer = QTimer(self)
+        self.timer.setInterval(MARKING_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.timer.start()
+        self._on_timer_timeout()
+
+    def _on_timer_timeout(self) -> None:
+        self.wall.set_mode_marking(screen_marking(self.source))
+        self.wall.console.set_mode_marking(marking_text(self.source))
+        self.panel.refresh()
+
+
+def attach_replay_controls(wall: Wall, source: ReplaySource) -> ReplayControls:
+    return ReplayControls(wall, source)

@@ -1,0 +1,96 @@
+"""``cockpit-gateway --nats URL --port P``: serve cockpits from NATS JetStream (docs/operations.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from cockpit.backend.gateway.layout import Retention
+from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cockpit-gateway",
+        description="Serve protocol v1 cockpits from NATS JetStream; run several behind a load balancer.",
+    )
+    p.add_argument("--nats", required=True, help="NATS URL(s), comma-separated (a cluster's seed servers)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8766, help="port (0 picks a free one; default: %(default)s)")
+    p.add_argument("--server-id", default="", help="name in the welcome (default: gateway-PORT)")
+    p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
+    p.add_argument("--ring", type=int, default=100_000, help="messages per stream kept in memory for resume")
+    p.add_argument("--max-lag", type=int, default=20_000,
+                   help="events/dispatch/overlays messages a client may lag before it is closed (4001)")
+    p.add_argument("--coalesce-after", type=int, default=2_000,
+                   help="sensor messages a client may lag before its sensors are coalesced to latest values")
+    p.add_argument("--district", action="append", default=[], metavar="OPERATOR=D1,D2",
+                   help="restrict an operator to districts (repeat); others see the whole city")
+    p.add_argument("--replicas", type=int, default=1, help="JetStream replicas when creating streams")
+    return p
+
+
+def parse_access(grants: list[str]) -> Access:
+    """``OPERATOR=D1,D2`` grants as an :class:`Access`.
+
+    Raises:
+        ValueError: a grant without ``=`` or without districts.
+    """
+    districts: dict[str, tuple[str, ...]] = {}
+    for grant in grants:
+        operator, sep, names = grant.partition("=")
+        ds = tuple(d.strip() for d in names.split(",") if d.strip())
+        if not sep or not operator or not ds:
+            raise ValueError(f"--district {grant!r}: expected OPERATOR=DISTRICT[,DISTRICT…]")
+        districts[operator] = ds
+    return Access(districts)
+
+
+async def run(args: argparse.Namespace, access: Access) -> None:
+    config = GatewayConfig(
+        nats_urls=[u.strip() for u in args.nats.split(",") if u.strip()],
+        server_id=args.server_id or f"gateway-{args.port}",
+        heartbeat_ms=args.heartbeat_ms,
+        ring=args.ring,
+        max_lag=args.max_lag,
+        coalesce_after=args.coalesce_after,
+        access=access,
+        retention=Retention(replicas=args.replicas),
+    )
+    gateway = Gateway(config)
+    await gateway.start(args.host, args.port)
+    print(f"cockpit-gateway: serving ws://{args.host}:{gateway.port} from {args.nats}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await gateway.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.heartbeat_ms < 50 or args.ring < 1 or args.max_lag < 1 or args.coalesce_after < 1:
+        print("cockpit-gateway: --heartbeat-ms must be >= 50; --ring, --max-lag, --coalesce-after >= 1",
+              file=sys.stderr)
+        return 2
+    try:
+        access = parse_access(args.district)
+    except ValueError as exc:
+        print(f"cockpit-gateway: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(run(args, access))
+    except OSError as exc:
+        print(f"cockpit-gateway: cannot listen on {args.host}:{args.port} or reach {args.nats}: {exc}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""What a gateway holds in memory, all derived from JetStream: a ring of recent messages per stream
+(for resume and fan-out) and the latest state (for snapshots, §4.3).
+
+Both are fed by the same call, :meth:`StreamView.apply`, in stream order, so a snapshot taken at
+the view's ``seq`` and the ring's messages after it join with no gap and no overlap.
+
+The views also serialise themselves to and from the KV bucket of latest values
+(:data:`~cockpit.backend.gateway.layout.LATEST_BUCKET`), which lets a gateway start without
+replaying the whole history: a publisher writes the keys, then ``watermark.<stream>``; a gateway
+reads the watermark first, then the keys, then tails the stream after the watermark, newest seq
+winning per entity.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from cockpit.backend.gateway.layout import stamp
+from cockpit.backend.streams import matches
+from cockpit.protocol.messages import (
+    DataMessage,
+    Dispatch,
+    Event,
+    Filter,
+    Overlay,
+    SensorBatch,
+    SensorCatalog,
+    SensorInfo,
+    Stream,
+    Unit,
+)
+
+_DECODE = msgspec.msgpack.Decoder(DataMessage)  # type: ignore[arg-type]
+
+
+class _Batch(msgspec.Struct, tag="sensor_batch", tag_field="t"):
+    """The fields of a ``sensor_batch`` the sensor view needs; other keys are skipped undecoded."""
+
+    ts: int
+    ttl_ms: int
+    ids: bytes
+    values: bytes
+
+
+_BATCH = msgspec.msgpack.Decoder(_Batch)
+_ENCODER = msgspec.msgpack.Encoder()
+_KEY_OK = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_CATALOG = 2000
+MAX_BATCH = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One message of a stream as the gateway fans it out.
+
+    ``wire`` is the message stamped with its ``seq`` and ``prev`` = the previous seq of the stream:
+    what every unfiltered subscriber gets, so it is encoded once for all of them.
+    """
+
+    seq: int
+    district: str
+    theme: str
+    body: bytes
+    prev: int
+    wire: bytes
+    levels: tuple[str, ...] = ()
+    """For events, the centre levels it is for (filter key, §4.1): from the ``Cockpit-Levels`` header."""
+
+
+class Ring:
+    """The newest ``capacity`` (to twice that) items of one stream."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self.items: list[Item] = []
+        self.seq = 0
+
+    @property
+    def first_seq(self) -> int:
+        """The oldest seq held, or ``seq + 1`` when empty."""
+        return self.items[0].seq if self.items else self.seq + 1
+
+    def append(self, item: Item) -> None:
+        self.items.append(item)
+        self.seq = item.seq
+        if len(self.items) > 2 * self.capacity:
+            del self.items[: len(self.items) - self.capacity]
+
+    def holds_after(self, seq: int) -> bool:
+        """Whether every item after ``seq`` (up to the newest) is held."""
+        return seq <= self.seq and (seq >= self.seq or self.first_seq <= seq + 1 or not self.items)
+
+    def since(self, seq: int) -> list[Item]:
+        """Items with a greater seq, oldest first (seqs may have holes: purged or filtered)."""
+        items = self.items
+        if not items or seq >= items[-1].seq:
+            return []
+        lo, hi = 0, len(items)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if items[mid].seq <= seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        return items[lo:]
+
+
+def kv_key(*parts: str) -> str:
+    """A KV key from parts; a part that is not a plain token is hashed."""
+    return ".".join(p if _KEY_OK.match(p) else "h" + hashlib.sha1(p.encode()).hexdigest()[:20] for p in parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _values_key(district: str, theme: str) -> str:
+    return kv_key(Stream.SENSORS, "values", district or "_", theme or "_")
+
+
+class StreamView:
+    """The latest state of one stream, at :attr:`seq`."""
+
+    def __init__(self, stream: str) -> None:
+        self.stream = stream
+        self.seq = 0
+        self.dirty: set[str] = set()
+        """KV keys changed since :meth:`take_dirty` (for the publisher that writes the bucket)."""
+
+    def apply(self, seq: int, district: str, theme: str, wire: bytes) -> None:
+        raise NotImplementedError
+
+    def snapshot(self, f: Filter) -> list[DataMessage]:
+        raise NotImplementedError
+
+    def kv_entries(self, keys: Iterable[str]) -> dict[str, bytes | None]:
+        """The values of ``keys`` for the KV bucket (``None``: delete the key)."""
+        raise NotImplementedError
+
+    def load(self, key: str, value: bytes) -> None:
+        """Merge one KV entry; a newer seq already held wins."""
+        raise NotImplementedError
+
+    def take_dirty(self) -> set[str]:
+        dirty, self.dirty = self.dirty, set()
+        return dirty
+
+
+def _entity_key(stream: str, msg: DataMessage) -> str:
+    if isinstance(msg, Unit):
+        return kv_key(stream, "unit", msg.id)
+    if isinstance(msg, Dispatch):
+        return kv_key(stream, "dispatch", msg.command_id)
+    if isinstance(msg, Event | Overlay):
+        return kv_key(stream, msg.id)
+    return kv_key(stream, type(msg).__name__.lower(), str(getattr(msg, "id", "")))
+
+
+class EntityView(StreamView):
+    """Events, dispatch (units, dispatches, plans) or overlays: the latest message of each entity."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.entities: dict[str, tuple[str, str, DataMessage]] = {}
+
+    def apply(self, seq: int, district: str, theme: str, wire: bytes) -> None:
+        self.seq = max(self.seq, seq)
+        self._put(district, theme, _DECODE.decode(wire))
+
+    def _put(self, district: str, theme: str, msg: DataMessage) -> None:
+        key = _entity_key(self.stream, msg)
+        held = self.entities.get(key)
+        if held is not None and held[2].seq >= msg.seq:
+            return
+        self.dirty.add(key)
+        if isinstance(msg, Overlay) and not msg.active:
+            self.entities.pop(key, None)  # removed overlays are not in a snapshot (§5.5)
+            return
+        self.entities[key] = (district, theme, msg)
+
+    def snapshot(self, f: Filter) -> list[DataMessage]:
+        out = [
+            msgspec.structs.replace(m, prev=0)
+            for d, t, m in self.entities.values()
+            if matches(f, d, t, (m.level,) if isinstance(m, Event) else ())
+        ]
+        if self.stream == Stream.DISPATCH:  # units first, then dispatches (§4.3)
+            out.sort(key=lambda m: (not isinstance(m, Unit), not isinstance(m, Dispatch)))
+        return out
+
+    def kv_entries(self, keys: Iterable[str]) -> dict[str, bytes | None]:
+        out: dict[str, bytes | None] = {}
+        for key in keys:
+            held = self.entities.get(key)
+            out[key] = None if held is None else _ENCODER.encode([held[0], held[1], _ENCODER.encode(held[2])])
+        return out
+
+    def load(self, key: str, value: bytes) -> None:
+        district, theme, wire = msgspec.msgpack.decode(value)
+        msg = _DECODE.decode(wire)
+        self._put(district, theme, msg)
+        self.dirty.discard(key)
+
+
+class SensorView(StreamView):
+    """Sensor descriptions and the latest value of every sensor, in numpy columns by sensor id."""
+
+    def __init__(self) -> None:
+        super().__init__(Stream.SENSORS)
+        self.catalogs: dict[str, tuple[str, str, SensorCatalog]] = {}
+        self.info: dict[int, tuple[SensorInfo, str, str, int]] = {}  # id → (info, district, theme, seq)
+        self.values = np.zeros(0, dtype="<f4")
+        self.ts = np.zeros(0, dtype=np.int64)
+        self.ttl = np.zeros(0, dtype=np.int64)
+        self.vseq = np.zeros(0, dtype=np.int64)  # seq of the batch that set each value; 0 = none
+        self.last_ts = 0
+
+    def _grow(self, top: int) -> None:
+        n = len(self.values)
+        if top < n:
+            return
+        size = max(top + 1, 2 * n, 1024)
+        for name in ("values", "ts", "ttl", "vseq"):
+            old = getattr(self, name)
+            new = np.zeros(size, dtype=old.dtype)
+            new[:n] = old
+            setattr(self, name, new)
+
+    def apply(self, seq: int, district: str, theme: str, wire: bytes) -> None:
+        self.seq = max(self.seq, seq)
+        try:  # the high-rate message first, decoded into just what is needed
+            batch = _BATCH.decode(wire)
+        except msgspec.ValidationError:
+            msg = _DECODE.decode(wire)
+            if isinstance(msg, SensorCatalog):
+                self._put_catalog(district, theme, msg)
+            return
+        if len(batch.ids) % 4 or len(batch.ids) != len(batch.values):
+            return
+        ids = np.frombuffer(batch.ids, dtype="<u4")
+        if len(ids) and int(ids.max()) >= len(self.values):
+            self._grow(int(ids.max()))
+        # The tail applies in seq order, so a later batch simply wins (no per-value seq check).
+        self.values[ids] = np.frombuffer(batch.values, dtype="<f4")
+        self.ts[ids] = batch.ts
+        self.ttl[ids] = batch.ttl_ms
+        self.vseq[ids] = seq
+        self.last_ts = max(self.last_ts, batch.ts)
+        self.dirty.add(_values_key(district, theme))
+
+    def _put_catalog(self, district: str, theme: str, msg: SensorCatalog) -> None:
+        first = min((s.id for s in msg.sensors), default=0)
+        key = kv_key(Stream.SENSORS, "catalog", district or "_", theme or "_", str(first))
+        held = self.catalogs.get(key)
+        if held is not None and held[2].seq >= msg.seq:
+            return
+        self.catalogs[key] = (district, theme, msg)
+        self.dirty.add(key)
+        for s in msg.sensors:
+            self.info[s.id] = (s, district, theme, msg.seq)
+
+    def _put_values(
+        self, ids: np.ndarray, vals: np.ndarray, ts: np.ndarray, ttl: np.ndarray, seqs: np.ndarray
+    ) -> None:
+        if not len(ids):
+            return
+        self._grow(int(ids.max()))
+        newer = seqs >= self.vseq[ids]
+        ids = ids[newer]
+        self.values[ids] = vals[newer]
+        self.ts[ids] = ts[newer]
+        self.ttl[ids] = ttl[newer]
+        self.vseq[ids] = seqs[newer]
+
+    def _ids_in(self, f: Filter) -> np.ndarray:
+        keep = [i for i, (_, d, t, _) in self.info.items() if matches(f, d, t)]
+        return np.array(sorted(keep), dtype=np.int64)
+
+    def snapshot(self, f: Filter) -> list[DataMessage]:
+        """Catalogs of every sensor in the filter, then their latest values grouped by ts and ttl."""
+        seq = self.seq
+        keep = self._ids_in(f)
+        out: list[DataMessage] = []
+        for lo in range(0, len(keep), MAX_CATALOG):
+            infos = [self.info[int(i)][0] for i in keep[lo : lo + MAX_CATALOG]]
+            out.append(SensorCatalog(stream=Stream.SENSORS, seq=seq, prev=0, ts=self.last_ts, sensors=infos))
+        for batch in self._batches(keep, 0):
+            out.append(msgspec.structs.replace(batch, seq=seq))
+        return out
+
+    def catch_up(self, f: Filter, after: int) -> list[DataMessage]:
+        """Everything a subscriber at ``after`` lacks, coalesced: the catalogs and latest values that
+        changed since, each value once, in increasing seq with ``prev`` left to the caller.
+
+        This is the sensor lane's backpressure: a slow client gets the latest value of each sensor,
+        not every value it missed.
+        """
+        keep = self._ids_in(f)
+        msgs: list[DataMessage] = []
+        for district, theme, cat in self.catalogs.values():
+            if cat.seq > after and matches(f, district, theme):
+                msgs.append(cat)
+        msgs.extend(self._batches(keep, after))
+        msgs.sort(key=lambda m: m.seq)
+        return msgs
+
+    def _batches(self, keep: np.ndarray, after: int) -> list[SensorBatch]:
+        if not len(keep):
+            return []
+        keep = keep[keep < len(self.vseq)]
+        sel = keep[self.vseq[keep] > after]
+        if not len(sel):
+            return []
+        ts, ttl = self.ts[sel], self.ttl[sel]
+        order = np.lexsort((ttl, ts))
+        sel, ts, ttl = sel[order], ts[order], ttl[order]
+        change = np.flatnonzero((np.diff(ts) != 0) | (np.diff(ttl) != 0)) + 1
+        out: list[SensorBatch] = []
+        for part in np.split(np.arange(len(sel)), change):
+            for lo in range(0, len(part), MAX_BATCH):
+                chunk = sel[part[lo : lo + MAX_BATCH]]
+                out.append(
+                    SensorBatch(
+                        stream=Stream.SENSORS,
+                        seq=int(self.vseq[chunk].max()),  # one batch's (ts, ttl) is one group
+                        prev=0,
+                        ts=int(self.ts[chunk[0]]),
+                        ttl_ms=int(self.ttl[chunk[0]]),
+                        ids=chunk.astype("<u4").tobytes(),
+                        values=self.values[chunk].tobytes(),
+                    )
+                )
+        return out
+
+    def kv_entries(self, keys: Iterable[str]) -> dict[str, bytes | None]:
+        out: dict[str, bytes | None] = {}
+        wanted = set(keys)
+        for key in wanted:
+            if key in self.catalogs:
+                d, t, cat = self.catalogs[key]
+                out[key] = _ENCODER.encode([d, t, _ENCODER.encode(cat)])
+        groups: dict[str, list[int]] = {}
+        for sid, (_, d, t, _) in self.info.items():
+            key = _values_key(d, t)
+            if key in wanted and sid < len(self.vseq) and self.vseq[sid] > 0:
+                groups.setdefault(key, []).append(sid)
+        for key, sids in groups.items():
+            ids = np.array(sids, dtype=np.int64)
+            out[key] = _ENCODER.encode(
+                {
+                    "ids": ids.astype("<u4").tobytes(),
+                    "values": self.values[ids].tobytes(),
+                    "ts": self.ts[ids].astype("<i8").tobytes(),
+                    "ttl": self.ttl[ids].astype("<i8").tobytes(),
+                    "seq": self.vseq[ids].astype("<i8").tobytes(),
+                }
+            )
+        return out
+
+    def load(self, key: str, value: bytes) -> None:
+        decoded: Any = msgspec.msgpack.decode(value)
+        if isinstance(decoded, list):
+            district, theme, wire = decoded
+            cat = _DECODE.decode(wire)
+            if isinstance(cat, SensorCatalog):
+                self._put_catalog(district, theme, cat)
+        else:
+            self._put_values(
+                np.frombuffer(decoded["ids"], dtype="<u4").astype(np.int64),
+                np.frombuffer(decoded["values"], dtype="<f4"),
+                np.frombuffer(decoded["ts"], dtype="<i8"),
+                np.frombuffer(decoded["ttl"], dtype="<i8"),
+                np.frombuffer(decoded["seq"], dtype="<i8"),
+            )
+        self.dirty.discard(key)
+
+
+def make_view(stream: str) -> StreamView:
+    return SensorView() if stream == Stream.SENSORS else EntityView(stream)
+
+
+def item_of(seq: int, district: str, theme: str, body: bytes, prev: int, levels: tuple[str, ...] = ()) -> Item:
+    return Item(seq, district, theme, body, prev, stamp(body, seq, prev), levels)
+
+
+def wire_of(msg: DataMessage) -> bytes:
+    return _ENCODER.encode(msg)

@@ -1,0 +1,141 @@
+"""Periodic state snapshots: the situation at one instant as protocol data messages.
+
+A seek rebuilds the model from the nearest snapshot before the target and replays only the frames
+after it, never from the start. A snapshot holds each stream's state as the data messages a
+protocol snapshot would carry (§4.3), the stream positions the live session had reached, and the
+welcome of the connection, so the replay's session can take the following frames as the live one
+did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import msgspec
+import numpy as np
+
+from cockpit.model.sensors import SensorTable
+from cockpit.protocol.events import DataReceived, SnapshotReceived
+from cockpit.protocol.messages import (
+    DataMessage,
+    Dispatch,
+    Overlay,
+    SensorBatch,
+    SensorCatalog,
+    Stream,
+    Welcome,
+)
+from cockpit.protocol.session import Cursors
+
+SNAPSHOT_VERSION = 1
+
+
+class StateSnapshot(msgspec.Struct, kw_only=True):
+    """One ``/cockpit/state`` message (docs/recording.md)."""
+
+    v: int = SNAPSHOT_VERSION
+    wall_ms: int
+    clock_offset_ms: int = 0
+    welcome: Welcome | None = None
+    cursors: dict[str, tuple[str, int]]
+    """Stream → (epoch, last seq applied)."""
+    streams: dict[str, list[DataMessage]]
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(StateSnapshot)
+
+
+def encode_snapshot(snapshot: StateSnapshot) -> bytes:
+    return _ENCODER.encode(snapshot)
+
+
+def decode_snapshot(data: bytes) -> StateSnapshot:
+    """Raises:
+    msgspec.DecodeError: the data is not a state snapshot.
+    """
+    return _DECODER.decode(data)
+
+
+class StateMirror:
+    """The newest message of every event, unit, dispatch, plan and overlay, as the model saw them.
+
+    The app gives it the same feed events as the model (per frame; only the few keyed messages cost
+    a dict write, sensor batches are skipped). Keeping the messages themselves, not the model's
+    records, means a snapshot carries every field the backend sent, including ones this version of
+    the model does not use.
+    """
+
+    def __init__(self) -> None:
+        self.keyed: dict[str, dict[str, DataMessage]] = {s.value: {} for s in Stream}
+        self.catalogs: list[SensorCatalog] = []
+
+    def apply(self, events: Iterable[object]) -> None:
+        for ev in events:
+            if isinstance(ev, DataReceived):
+                self._take(ev.messages)
+            elif isinstance(ev, SnapshotReceived):
+                if ev.stream == Stream.SENSORS:
+                    self.catalogs.clear()
+                self.keyed.setdefault(ev.stream, {}).clear()
+                self._take(ev.messages)
+
+    def _take(self, messages: Iterable[DataMessage]) -> None:
+        for m in messages:
+            if isinstance(m, SensorBatch):
+                continue
+            if isinstance(m, SensorCatalog):
+                self.catalogs.append(m)
+                continue
+            key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
+            table = self.keyed.setdefault(m.stream, {})
+            if isinstance(m, Overlay) and not m.active:
+                table.pop(key, None)
+            else:
+                table[key] = m
+
+
+def take_snapshot(
+    mirror: StateMirror,
+    sensors: SensorTable,
+    cursors: Cursors,
+    welcome: Welcome | None,
+    wall_ms: int,
+    clock_offset_ms: int = 0,
+) -> StateSnapshot:
+    """The state as it stands, with the stream positions it was built from."""
+    streams: dict[str, list[DataMessage]] = {s: list(t.values()) for s, t in mirror.keyed.items()}
+    sn = streams.setdefault(Stream.SENSORS.value, [])
+    sn.extend(mirror.catalogs)
+    seq = cursors.get(Stream.SENSORS).seq
+    seen = np.flatnonzero(sensors.ts != 0)
+    if len(seen):
+        # One batch per distinct (sample time, time to live): every value keeps its age after a seek.
+        id_arr = np.asarray([info.id for info in sensors.infos], dtype="<u4")
+        keys = np.stack([sensors.ts[seen], (sensors.stale_at - sensors.ts)[seen]], axis=1)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        for k, (ts, ttl_ms) in enumerate(uniq):
+            pick = seen[inverse == k]
+            sn.append(
+                SensorBatch(
+                    stream=Stream.SENSORS, seq=seq, prev=0, ts=int(ts), ttl_ms=int(ttl_ms),
+                    ids=id_arr[pick].tobytes(), values=sensors.values[pick].astype("<f4").tobytes(),
+                )
+            )  # fmt: skip
+    return StateSnapshot(
+        wall_ms=wall_ms,
+        clock_offset_ms=clock_offset_ms,
+        welcome=welcome,
+        cursors={s: (p.epoch, p.seq) for s, p in cursors.positions.items()},
+        streams=streams,
+    )
+
+
+def snapshot_events(snapshot: StateSnapshot) -> list[SnapshotReceived]:
+    """The snapshot as the protocol events that replace every stream's state in the model."""
+    out = []
+    for stream in Stream:
+        epoch, seq = snapshot.cursors.get(stream.value, ("", 0))
+        out.append(SnapshotReceived(stream.value, epoch, seq, tuple(snapshot.streams.get(stream.value, []))))
+    return out
