@@ -129,6 +129,8 @@ class AlarmBannerWidget(QWidget):
         """
         if max_pinned < 1:
             raise InvalidBannerSettingError(f"max_pinned must be at least 1, got {max_pinned}")
+        if max_pinned == self._max_pinned:
+            return  # set twice a second by the wall; unchanged is not repainted
         self._max_pinned = max_pinned
         self._changed()
 
@@ -343,9 +345,9 @@ class AlarmBannerWidget(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # Every screen's banner repaints on each flash phase, and wall-sized text is past Qt's
-        # glyph cache (drawn as paths, ~0.1 ms a string): each look is painted once into a image,
+        # glyph cache (drawn as paths, ~0.1 ms a string): each look is painted once into an image,
         # shared by the banners that show the same (every screen of a wall does), and copied from
-        # it until anything the banner shows changes.
+        # it until anything the banner shows changes. Whatever _paint reads belongs in `shown`.
         if self.width() <= 0 or self.height() <= 0:
             return
         dpr = self.devicePixelRatioF()
@@ -360,6 +362,7 @@ class AlarmBannerWidget(QWidget):
             self._flood,
             self._flood_count,
             self._flood_window_min,
+            self._flood_groups,
             self._compact,
             self._collapse_when_empty,
             self._max_pinned,

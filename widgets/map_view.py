@@ -290,6 +290,8 @@ class MapView(QWidget):
         self._basemap_visible = True
         self._tiles: OrderedDict[tuple[int, int, int], QImage | None] = OrderedDict()
         self._dots: list[tuple[float, float, int, str]] = []
+        self._live_version = 0  # bumped when the markers or the dots as shown change
+        self._live: dict[bool, tuple[tuple[object, ...], QImage]] = {}  # see _live_layer
         self._marker_label_scale = 1.0
         self._static_labels: list[QRectF] = []  # the cached map's labels, world pixels
         self._markers: list[MapMarker] = []
@@ -558,8 +560,12 @@ class MapView(QWidget):
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})
             raise InvalidMapDataError(f"duplicate marker ids: {dup}")
-        self._markers = sorted(markers, key=lambda m: (m.acknowledged is False, -int(m.severity)))
+        ordered = sorted(markers, key=lambda m: (m.acknowledged is False, -int(m.severity)))
+        if ordered == self._markers:
+            return  # the panel sets its markers on any event change, most elsewhere in the city
+        self._markers = ordered
         self._marker_xy = [project_point(m.lon, m.lat) for m in self._markers]
+        self._live_version += 1
         if any(not m.acknowledged for m in self._markers):
             if not self._flash_timer.isActive():
                 self._flash_lit = True  # a new alarm is visible at once
@@ -634,9 +640,41 @@ class MapView(QWidget):
         p = QPainter(self)
         src = QRect(ix - self._cache_origin.x(), iy - self._cache_origin.y(), self.width(), self.height())
         p.drawImage(QPoint(0, 0), cache, src)
+        if self._dots or self._markers:
+            p.drawImage(QPoint(0, 0), self._live_layer(ix, iy))
+        p.end()
+
+    def _live_layer(self, ix: int, iy: int) -> QImage:
+        """The dots and markers, painted once per flash phase and view into a transparent image.
+
+        The markers flash on every map at 1 Hz; redrawing every icon, label outline and dot for
+        each phase cost a few milliseconds a map, for two images that alternate. Whatever the
+        painting reads belongs in ``shown``.
+        """
+        shown = (
+            self._flash_lit,
+            ix,
+            iy,
+            self._zoom,
+            self.width(),
+            self.height(),
+            self._live_version,
+            self._render_count,  # the cached map's own labels, which marker labels avoid
+            self._cache_zoom == self._zoom,
+            self._marker_label_scale,
+            self.font().key(),
+        )
+        layer = self._live.get(self._flash_lit)
+        if layer is not None and layer[0] == shown:
+            return layer[1]
+        image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
         self._paint_dots(p, ix, iy)
         self._paint_markers(p, ix, iy)
         p.end()
+        self._live[self._flash_lit] = (shown, image)
+        return image
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # A bigger viewport needs a bigger cache; a smaller one can keep the old cache.
@@ -987,6 +1025,7 @@ class MapView(QWidget):
         )
         self._dots = dots
         if changed:
+            self._live_version += 1
             self.update()
 
     def dots(self) -> list[tuple[int, str]]:

@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--report", type=Path, metavar="DIR", help="where drill reports go (default: the user data folder)"
     )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the audit log and the command outbox are kept (default: the user data folder)",
+    )
     rec = p.add_mutually_exclusive_group()
     rec.add_argument(
         "--record",

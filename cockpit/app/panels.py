@@ -917,8 +917,10 @@ class DispatchPanelPresenter(PanelBase):
             return
         uid = self._recommended_unit(situation, ev)
         event_text = f"{event_type_name(ev.type, ev.title)} · {district_name(ev.district)}"
-        if ev.source and not self.on_wall:
-            event_text = f"{event_text} · {ev.source}"
+        if not self.on_wall:  # the desk has room for where it came from and who holds it
+            if ev.source:
+                event_text = f"{event_text} · {ev.source}"
+            event_text = f"{event_text} · {tr('held by the {level}').format(level=level_name(ev.level))}"
         unit_text = unit_label(situation.units[uid]) if uid else ""
         if uid and any(not d.state.is_final for d in situation.dispatches_for(ev.id)):
             unit_text = tr("another unit: {unit}").format(unit=unit_text)  # a deliberate second unit

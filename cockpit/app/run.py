@@ -22,6 +22,8 @@ from cockpit.app.wall_layout import LayoutError, load_layout, virtual_screens
 from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit
 from cockpit.config import tls_context
 from cockpit.feed import Identity
+from cockpit.model.alarms import ConsoleScope
+from cockpit.protocol.messages import Filter, Stream
 from cockpit.record import RecordingError
 from cockpit.record.drill import DrillSandboxError
 from cockpit.record.drill_script import DrillScriptError
@@ -30,6 +32,39 @@ from cockpit.record.recorder import Retention
 from widgets.theme import apply_theme
 
 log = logging.getLogger("cockpit")
+
+
+def console_scope(level: str, district: str) -> ConsoleScope:
+    """Which alarms the console is annunciated, by the centre the site file says this is: a city
+    centre the district- and city-level events everywhere, a district centre those of its district,
+    a street centre its district's street-level events (docs/protocol.md §4.1)."""
+    if level == "city":
+        return ConsoleScope("console", levels=frozenset({"district", "city"}))
+    districts = frozenset({district}) if district else frozenset()
+    if level == "district":
+        return ConsoleScope("console", districts=districts, levels=frozenset({"district", "city"}))
+    return ConsoleScope("console", districts=districts, levels=frozenset({"street"}))
+
+
+def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
+    """What the centre subscribes to (docs/protocol.md §4.1): a city centre everything; a district
+    centre its district; a street centre its district's street-level events."""
+    if level == "city" or not district:
+        return None
+    area = Filter(districts=[district])
+    events = area if level == "district" else Filter(districts=[district], levels=["street"])
+    return {
+        Stream.EVENTS.value: events,
+        Stream.SENSORS.value: area,
+        Stream.DISPATCH.value: area,
+        Stream.OVERLAYS.value: area,
+    }
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    """Where this cockpit keeps its audit log and its outbox (``--data-dir``, else the user data
+    folder, e.g. ``~/.local/share/cockpit``)."""
+    return Path(args.data_dir) if args.data_dir else platformdirs.user_data_path("cockpit", appauthor=False)
 
 
 def load_translators(app: QApplication, lang: str) -> list[QTranslator]:
@@ -131,7 +166,12 @@ def run(args: argparse.Namespace, lang: str) -> int:
             record_dir=None if args.no_record or replay is not None else (args.record or default_recording_dir()),
             retention=Retention(args.retention_days, int(args.disk_budget_gb * 1024**3)),
             replay=replay,
+            audit_path=None if replay is not None else data_dir(args) / "audit.jsonl",
+            outbox_path=None if replay is not None else data_dir(args) / "outbox.jsonl",
+            centre=f"{args.site_config.name} ({args.site_config.level.value}, {args.site_config.district})",
+            subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
         )
+        cockpit.wall.console.scope = console_scope(args.site_config.level.value, args.site_config.district)
     wall = cockpit.wall
     wall.text_scale = args.scale
     if embedded is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QCoreApplication
 
+from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.commands import CommandTracker
 from cockpit.app.names import counters_text
 from cockpit.app.panels import CommandSender
@@ -23,13 +24,17 @@ from cockpit.app.replay_ui import attach_replay_controls, recording_text
 from cockpit.app.runway_spec import load_runways, runway_files
 from cockpit.app.wall import Wall
 from cockpit.app.wall_layout import WallLayout, load_layout
-from cockpit.feed import ConnectionState, FeedClient, FeedEvent, Identity
+from cockpit.audit.chain import AuditAction
+from cockpit.audit.forward import forward_to
+from cockpit.audit.log import Actor, AuditError, AuditLog, action_for_command, command_details
+from cockpit.feed import ConnectionState, FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.model import Situation
-from cockpit.protocol.messages import Welcome
+from cockpit.protocol.messages import Command, Filter, Welcome
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, Retention
 from cockpit.record.replay import ReplaySource
 from cockpit.record.snapshot import StateMirror, StateSnapshot, take_snapshot
+from widgets.audit_view import AuditView
 from widgets.geo import synthetic_risk_points
 from widgets.status_bar import LinkLevel
 
@@ -82,6 +87,11 @@ class Cockpit:
         record_dir: Record every received frame into this folder (docs/recording.md); None: do not.
         retention: How long recordings are kept.
         replay: Play this recording instead of a live feed; commands are disabled.
+        audit_path: The hash-chained audit log of every operator action (docs/architecture.md,
+            "Audit log"); None: none (tests).
+        outbox_path: Keep unanswered commands here across restarts; None: in memory only.
+        centre: Which centre this cockpit is, for the audit trail.
+        subscriptions: Stream name → filter for this centre (docs/protocol.md §4.1); None: all.
     """
 
     def __init__(
@@ -96,8 +106,22 @@ class Cockpit:
         record_dir: Path | None = None,
         retention: Retention | None = None,
         replay: Recording | None = None,
+        audit_path: Path | None = None,
+        outbox_path: Path | None = None,
+        centre: str = "",
+        subscriptions: dict[str, Filter] | None = None,
     ) -> None:
         self.situation = Situation()
+        self.problems: list[str] = []
+        """Things the officer must know that are not about the city: shown on the console in red."""
+        self.audit: AuditLog | None = None
+        if audit_path is not None:
+            try:
+                self.audit = AuditLog(audit_path, Actor(identity.operator, identity.role, centre))
+                self.problems += self.audit.problems
+            except AuditError as exc:  # the wall runs on; the officer is told actions are not audited
+                self.problems.append(tr("audit log not written: {error}").format(error=exc))
+                log.error("audit log: %s", exc)
         self.tracker = CommandTracker()
         self.mirror = StateMirror()
         self.recorder: Recorder | None = None
@@ -121,8 +145,17 @@ class Cockpit:
                 allow_insecure=allow_insecure,
                 ssl_context=ssl_context,
                 tap=self.recorder.tap if self.recorder is not None else None,
+                outbox_path=outbox_path,
+                subscriptions=subscriptions,
             )
         self.sender = CommandSender(self.tracker, self.feed.send_command, role=identity.role)
+        if isinstance(self.feed, FeedClient):
+            self.sender.confirm_held = self._confirm_held
+            self.sender.discard_held = self._discard_held
+            if self.audit is not None:
+                self.sender.before_send.append(self._audit_command)
+                self.audit.login(self.audit.actor, client_id=identity.client_id)
+                forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
         if self.replay is not None:
             self.sender.blocked = tr("replay: nothing is sent")
         loaded = load_runways(runway_files(runways_dir))
@@ -139,6 +172,12 @@ class Cockpit:
             demo_risk_points,
         )
         self.wall.operator = identity.operator
+        self.audit_view = AuditView()
+        self.audit_presenter = AuditPresenter(
+            self.audit_view, self.audit, next((p for p in self.problems if "audit" in p), "")
+        )
+        self.wall.console.tabs.addTab(self.audit_view, tr("Audit trail"))
+        self._show_problems()
         if self.replay is not None:
             self.replay_controls = attach_replay_controls(self.wall, self.replay)
 
@@ -181,10 +220,46 @@ class Cockpit:
     def _on_replay_clock(self, offset_ms: int) -> None:
         self.situation.clock_offset_ms = offset_ms
 
+    # ------------------------------------------------------------------------------ audit, outbox
+
+    def _audit(self, action: str, details: dict[str, object]) -> None:
+        if self.audit is None:
+            return
+        try:
+            self.audit.record(action, details)
+        except AuditError as exc:  # a full disk must not stop a dispatch; it must be seen
+            problem = tr("audit log not written: {error}").format(error=exc)
+            if problem not in self.problems:
+                self.problems.append(problem)
+                self._show_problems()
+            log.error("audit: %s", exc)
+
+    def _audit_command(self, command: Command) -> None:
+        self._audit(action_for_command(command), command_details(command))
+
+    def _confirm_held(self, command_id: str) -> bool:
+        if not isinstance(self.feed, FeedClient) or not self.feed.confirm(command_id):
+            return False
+        self._audit(AuditAction.COMMAND_CONFIRMED, {"command_id": command_id})
+        return True
+
+    def _discard_held(self, command_id: str) -> bool:
+        if not isinstance(self.feed, FeedClient) or not self.feed.discard(command_id):
+            return False
+        self._audit(AuditAction.COMMAND_DISCARDED, {"command_id": command_id})
+        return True
+
+    def _show_problems(self) -> None:
+        self.wall.console.show_problems([*self.wall.problems, *self.problems])
+
     def _on_feed_events(self, events: list[FeedEvent]) -> None:
         # Per feed frame, not per message: the model applies batches; the wall paints on its own
         # frame timer.
         self.situation.apply(events)
+        outbox = [e.detail for e in events if isinstance(e, OutboxProblem)]
+        if outbox:
+            self.problems += [tr("outbox: {detail}").format(detail=d) for d in outbox]
+            self._show_problems()
         if self.recorder is not None:
             self.mirror.apply(events)
         if self.tracker.apply(events):
@@ -200,3 +275,7 @@ class Cockpit:
         await self.feed.stop()
         if self.recorder is not None:
             self.recorder.close()  # finish the open segment: nothing to recover next time
+        if isinstance(self.feed, FeedClient):
+            self.feed.close_outbox()
+        if self.audit is not None:
+            self.audit.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,6 +18,7 @@ from cockpit.app.commands import Phase
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.wall_layout import virtual_screens
 from cockpit.app.wiring import Cockpit
+from cockpit.audit.chain import verify_file
 from cockpit.feed import ConnectionState, Identity
 from cockpit.protocol.messages import CommandKind, DispatchState, EventState, UnitStatus
 from tests.app.test_wall import dispose, run_on_qt_loop
@@ -35,8 +37,14 @@ def fast_backend() -> Iterator[str]:
 
 
 @pytest.fixture
-def cockpit(qapp: QApplication, fast_backend: str) -> Iterator[Cockpit]:
-    c = Cockpit([fast_backend], Identity("test-loop", "officer-9", "operator"))
+def cockpit(qapp: QApplication, fast_backend: str, tmp_path: Path) -> Iterator[Cockpit]:
+    c = Cockpit(
+        [fast_backend],
+        Identity("test-loop", "officer-9", "operator"),
+        audit_path=tmp_path / "audit.jsonl",
+        outbox_path=tmp_path / "outbox.jsonl",
+        centre="test centre",
+    )
     c.wall.place(virtual_screens(2, 1600, 900))
     c.wall.show(full_screen=False)
     yield c
@@ -109,7 +117,23 @@ def test_click_alarm_acknowledge_dispatch_and_see_the_unit_on_scene(
         assert row_on_board is not None and row_on_board.level is BoardLevel.PENDING and row_on_board.can_cancel
         unit = cockpit.situation.units[sent[0].command.unit_id]
         assert unit.status is UnitStatus.ON_SCENE and unit.event_id == eid
+
+        # The console's audit tab shows the actions and verifies the chain off the GUI thread.
+        shown = [(r.action, r.operator) for r in cockpit.audit_view.rows()]
+        assert ("Acknowledge", "officer-9") in shown and ("Dispatch", "officer-9") in shown
+        qtbot.mouseClick(cockpit.audit_view.verify_button(), Qt.MouseButton.LeftButton)
+        await wait_until(lambda: "Chain intact" in cockpit.audit_view.verdict_text(), what="chain verified")
         await cockpit.stop()
+
+        # Every action is on the hash-chained audit trail, in order, and the chain verifies.
+        assert cockpit.audit is not None
+        report = verify_file(cockpit.audit.path)
+        assert report.ok, report.broken
+        actions = [(r.action, r.details.get("event_id")) for r in report.records]
+        assert actions[0][0] == "login"
+        assert ("acknowledge", eid) in actions and ("dispatch", eid) in actions
+        assert actions.index(("acknowledge", eid)) < actions.index(("dispatch", eid))
+        assert all(r.operator == "officer-9" for r in report.records)
 
     run_on_qt_loop(qapp, body)
 

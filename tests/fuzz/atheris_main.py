@@ -17,7 +17,7 @@ import atheris  # type: ignore[import-untyped]
 
 # The parsers too: coverage inside PyYAML is what leads libFuzzer into odd YAML.
 with atheris.instrument_imports(include=["cockpit", "yaml", "tomllib", "mcap"]):
-    import cockpit.record.reader  # noqa: F401  (instrumented: imported lazily by the targets)
+    import cockpit.record.reader
     import cockpit.record.recorder  # noqa: F401
     from cockpit.protocol.codec import encode_frame
     from cockpit.protocol.messages import CommandAck, Event, Heartbeat, SensorBatch

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -250,3 +252,18 @@ def test_restart_loop_keeps_port_epoch_and_state_and_the_feed_resumes() -> None:
             await restarts.backend.stop()
 
     asyncio.run(main())
+
+
+def test_command_line_proxy_runs_takes_commands_and_quits() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cockpit.backend.faultproxy", "--listen", "0", "--target", "ws://127.0.0.1:9"],
+        input="stall\ndelay 0.1 down\nbogus\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("fault proxy: connect the cockpit to ws://127.0.0.1:")
+    assert "stalled=True" in lines[1] and "delay up/down=0/0.1 s" in lines[2]
+    assert lines[3] == "error: unknown command 'bogus'; type help"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import json
 import os
 import random
@@ -49,10 +50,12 @@ class FrameGaps:
     def __call__(self) -> None:
         self.ticks.append(time.monotonic())
 
-    def figures(self) -> dict[str, float]:
-        gaps = sorted(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
+    def figures(self, since: int = 0, until: int | None = None) -> dict[str, float]:
+        """Gap figures over ticks ``since`` .. ``until`` (indices into :attr:`ticks`)."""
+        ticks = self.ticks[since:until]
+        gaps = sorted(b - a for a, b in itertools.pairwise(ticks))
         return {
-            "frames": len(self.ticks),
+            "frames": len(ticks),
             "largest_gap_ms": round(1000 * gaps[-1], 1),
             "p99_gap_ms": round(1000 * gaps[int(0.99 * (len(gaps) - 1))], 1),
             "median_gap_ms": round(1000 * gaps[len(gaps) // 2], 1),
@@ -75,9 +78,14 @@ def backend_thread() -> Iterator[LoopThread]:
     lt.close()
 
 
-def run_wall(app: QApplication, url: str, body: Callable[[Cockpit, SeqSink], Awaitable[None]]) -> FrameGaps:
+def run_wall(
+    app: QApplication,
+    url: str,
+    body: Callable[[Cockpit, SeqSink], Awaitable[None]],
+    gaps: FrameGaps | None = None,
+) -> FrameGaps:
     """Run ``body`` with a live wall on ``url``; returns the measured frame ticks."""
-    gaps = FrameGaps()
+    gaps = gaps if gaps is not None else FrameGaps()
 
     async def main() -> None:
         c = Cockpit([url], IDENTITY)
@@ -170,8 +178,14 @@ def test_hundred_backend_restarts_lose_and_duplicate_nothing(
 
     restarts = asyncio.run_coroutine_threadsafe(start(), lt.loop).result(10)
     outcome: dict[str, object] = {}
+    gaps = FrameGaps()
 
     async def body(c: Cockpit, sink: SeqSink) -> None:
+        # A baseline first: the same wall and stream for 5 s without faults.
+        await flowing(c, 10, "live before the restarts", lt)
+        outcome["baseline_from"] = len(gaps.ticks)
+        await asyncio.sleep(5.0)
+        outcome["baseline_to"] = len(gaps.ticks)
         t0 = time.monotonic()
         for _ in range(FAULTS):
             await flowing(c, rng.randint(0, 60), "stream live between restarts", lt)
@@ -182,10 +196,12 @@ def test_hundred_backend_restarts_lose_and_duplicate_nothing(
         outcome["reconnects"] = c.feed.counters.reconnects
         assert c.feed.counters.reconnects >= FAULTS
 
-    gaps = run_wall(qapp, restarts.backend.url, body)
+    run_wall(qapp, restarts.backend.url, body, gaps)
     asyncio.run_coroutine_threadsafe(restarts.backend.stop(), lt.loop).result(10)
     assert restarts.restarts == FAULTS
-    report("restarts", {"restarts": FAULTS, **outcome, **gaps.figures()})
+    since, until = int(outcome.pop("baseline_from")), int(outcome.pop("baseline_to"))  # type: ignore[call-overload]
+    baseline = {f"baseline_{k}": v for k, v in gaps.figures(since, until).items()}
+    report("restarts", {"restarts": FAULTS, **outcome, **gaps.figures(until), **baseline})
 
 
 @pytest.mark.slow

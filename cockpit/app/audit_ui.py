@@ -1,0 +1,91 @@
+"""The console's audit tab: the trail of this cockpit's operator actions, live, and the chain
+checked on demand off the GUI thread (a long trail takes seconds to verify)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from cockpit.app.board import kind_text
+from cockpit.audit.chain import AuditRecord, ChainReport, verify_file
+from cockpit.audit.log import AuditError, AuditLog
+from widgets.audit_view import AuditRow, AuditView
+
+log = logging.getLogger(__name__)
+
+BACKLOG = 200
+"""Records read back from the file when the tab opens."""
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Audit", text)
+
+
+def audit_row(r: AuditRecord) -> AuditRow:
+    details = ", ".join(f"{k}={v}" for k, v in r.details.items() if v not in ("", None, 0, False))
+    return AuditRow(r.seq, r.time.replace("T", " ")[:19], r.operator, r.role, kind_text(r.action), details)
+
+
+def verdict_text(report: ChainReport) -> tuple[str, bool]:
+    if report.broken is None:
+        return tr("Chain intact: {n} records, header to last line").format(n=len(report.records)), True
+    b = report.broken
+    return tr("CHAIN BROKEN at line {line} ({kind}): {reason}").format(
+        line=b.line, kind=b.kind.value, reason=b.reason
+    ), False
+
+
+class AuditPresenter(QObject):
+    """Keeps an :class:`AuditView` on an :class:`AuditLog` (or says there is none)."""
+
+    _verified = Signal(str, bool)
+
+    def __init__(self, view: AuditView, audit: AuditLog | None, problem: str = "") -> None:
+        super().__init__(view)
+        self.view = view
+        self.audit = audit
+        self._verified.connect(self._on_verified)
+        view.verify_requested.connect(self._on_view_verify_requested)
+        if audit is None:
+            view.set_source(problem or tr("No audit log in this mode (replay or test)"))
+            view.verify_button().setEnabled(False)
+            return
+        view.set_source(tr("Audit log: {path}").format(path=audit.path))
+        try:
+            view.add_rows([audit_row(r) for r in audit.records_after(max(0, audit.seq - BACKLOG))])
+        except AuditError as exc:
+            view.set_verdict(str(exc), ok=False)
+        audit.add_listener(self._on_record)
+
+    def _on_record(self, record: AuditRecord) -> None:
+        self.view.add_rows([audit_row(record)])
+
+    def _on_view_verify_requested(self) -> None:
+        if self.audit is None:
+            return
+        path = self.audit.path
+        self.view.set_verifying(True)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a plain Qt test): verify here
+            self._finish(path)
+            return
+        loop.run_in_executor(None, self._finish, path)
+
+    def _finish(self, path: Path) -> None:
+        try:
+            text, ok = verdict_text(verify_file(path))
+        except OSError as exc:
+            text, ok = tr("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc), False
+        log.info("audit verify %s: %s", path, text)
+        self._verified.emit(text, ok)  # queued to the GUI thread when called from the executor
+
+    def _on_verified(self, text: str, ok: bool) -> None:
+        self.view.set_verifying(False)
+        self.view.set_verdict(text, ok)
+
+
+__all__ = ["AuditPresenter", "audit_row", "verdict_text"]
