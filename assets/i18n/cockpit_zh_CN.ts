@@ -4,19 +4,34 @@
 <context>
     <name>AlarmBannerWidget</name>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="184"/>
+        <location filename="../../widgets/alarm_banner.py" line="205"/>
         <source>+{n} more</source>
         <translation>另有 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="190"/>
+        <location filename="../../widgets/alarm_banner.py" line="212"/>
+        <source>ALARM FLOOD: {n} alarms in {m} min — {groups}</source>
+        <translation>告警泛滥：{m} 分钟内 {n} 条 — {groups}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="215"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — grouped</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条，已分组</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="235"/>
+        <location filename="../../widgets/alarm_banner.py" line="273"/>
         <source>No unacknowledged high-severity alarms</source>
         <translation>无未确认的高等级告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="279"/>
+        <source>NEW</source>
+        <translation>新告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="280"/>
+        <source>CLEARED</source>
+        <translation>已恢复</translation>
     </message>
 </context>
 <context>
@@ -199,61 +214,404 @@
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="34"/>
+        <source>Chain intact: {n} records, header to last line</source>
+        <translation>审计链完整：共 {n} 条记录，从文件头到最后一行</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="36"/>
+        <source>CHAIN BROKEN at line {line} ({kind}): {reason}</source>
+        <translation>审计链在第 {line} 行断裂（{kind}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
+        <source>No audit log in this mode (replay or test)</source>
+        <translation>此模式（回放或测试）下无审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="56"/>
+        <source>Audit log: {path}</source>
+        <translation>审计日志：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
+        <source>cannot read {path}: {error}</source>
+        <translation>无法读取 {path}：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="121"/>
+        <source>Verifying the chain…</source>
+        <translation>正在校验审计链…</translation>
+    </message>
+</context>
+<context>
+    <name>Board</name>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="32"/>
+        <source>Dispatch</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="33"/>
+        <source>Cancel</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="34"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="35"/>
+        <source>Close event</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="36"/>
+        <source>Shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="37"/>
+        <source>Unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="38"/>
+        <source>Escalate</source>
+        <translation>升级上报</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="39"/>
+        <source>Hand down</source>
+        <translation>下派</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="40"/>
+        <source>Activate plan</source>
+        <translation>启动预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="41"/>
+        <source>Approve plan</source>
+        <translation>批准预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="42"/>
+        <source>Close plan</source>
+        <translation>关闭预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="50"/>
+        <source>dispatch units</source>
+        <translation>调度力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="51"/>
+        <source>call off units</source>
+        <translation>撤回力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="52"/>
+        <source>acknowledge alarms</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="53"/>
+        <source>close events</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="54"/>
+        <source>shelve alarms</source>
+        <translation>搁置告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="55"/>
+        <source>unshelve alarms</source>
+        <translation>取消搁置告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="56"/>
+        <source>escalate events</source>
+        <translation>升级上报事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="57"/>
+        <source>hand events down</source>
+        <translation>下派事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="58"/>
+        <source>activate plans</source>
+        <translation>启动预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="59"/>
+        <source>approve plans</source>
+        <translation>批准预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="60"/>
+        <source>close plans</source>
+        <translation>关闭预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="67"/>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="68"/>
+        <source>Dispatched</source>
+        <translation>已调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="69"/>
+        <source>Unit acknowledged</source>
+        <translation>力量已确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="70"/>
+        <source>En route</source>
+        <translation>赶赴途中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="71"/>
+        <source>On scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="72"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="73"/>
+        <source>Failed</source>
+        <translation>执行失败</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="74"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="81"/>
+        <source>your role may not do this</source>
+        <translation>当前角色无此权限</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="82"/>
+        <source>the event no longer exists</source>
+        <translation>事件已不存在</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="83"/>
+        <source>the event is closed</source>
+        <translation>事件已结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="84"/>
+        <source>the unit is unknown</source>
+        <translation>未知力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="85"/>
+        <source>the unit is busy</source>
+        <translation>该力量正在执行任务</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="86"/>
+        <source>a dispatch is still open</source>
+        <translation>仍有调度未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="87"/>
+        <source>the backend restarted</source>
+        <translation>后台已重启</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="88"/>
+        <source>nothing to cancel: the dispatch has ended</source>
+        <translation>无可撤回：调度已结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="89"/>
+        <source>the alarm fired again since; look at it again</source>
+        <translation>告警此后再次触发，请重新查看</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="90"/>
+        <source>a reason is required</source>
+        <translation>须填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="91"/>
+        <source>longer than the longest shelf allowed</source>
+        <translation>超过允许的最长搁置时长</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="92"/>
+        <source>mandatory tasks are still open</source>
+        <translation>仍有必办任务未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="93"/>
+        <source>a second person must approve</source>
+        <translation>须由另一人批准</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="94"/>
+        <source>already at the city centre</source>
+        <translation>已在市级中心</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="95"/>
+        <source>already at street level</source>
+        <translation>已在街道级</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="111"/>
+        <source>queued, not sent: link down; sends when it is back</source>
+        <translation>已排队，未发送：链路中断，恢复后发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="114"/>
+        <source>held: waited too long offline; send anyway or discard</source>
+        <translation>已暂扣：离线等待过久，可仍然发送或丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="117"/>
+        <source>sent, waiting for answer (try {n})</source>
+        <translation>已发送，等待回应（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="119"/>
+        <source>no response after {n} tries</source>
+        <translation>{n} 次尝试均无响应</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="122"/>
+        <source>not sent: the backend restarted; check the event again</source>
+        <translation>未发送：后台已重启，请重新核实事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="125"/>
+        <source>discarded, not sent</source>
+        <translation>已丢弃，未发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="128"/>
+        <source>rejected: {reason}</source>
+        <translation>被拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/board.py" line="131"/>
+        <source>accepted</source>
+        <translation>已受理</translation>
+    </message>
+</context>
+<context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="99"/>
+        <location filename="../../cockpit/app/run.py" line="178"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="43"/>
+        <location filename="../../cockpit/app/wiring.py" line="55"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="44"/>
+        <location filename="../../cockpit/app/wiring.py" line="56"/>
         <source>Resynchronising</source>
         <translation>正在重新同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="45"/>
+        <location filename="../../cockpit/app/wiring.py" line="57"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="46"/>
+        <location filename="../../cockpit/app/wiring.py" line="58"/>
         <source>Stale: no data</source>
         <translation>数据过期：无新数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="47"/>
+        <location filename="../../cockpit/app/wiring.py" line="59"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="110"/>
+        <location filename="../../cockpit/app/wiring.py" line="123"/>
+        <location filename="../../cockpit/app/wiring.py" line="231"/>
+        <source>audit log not written: {error}</source>
+        <translation>审计日志未写入：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="139"/>
+        <source>cannot record into {dir}: {error}</source>
+        <translation>无法录制到 {dir}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="160"/>
+        <source>replay: nothing is sent</source>
+        <translation>回放中：不发送任何指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="179"/>
+        <source>Audit trail</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="189"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="111"/>
+        <location filename="../../cockpit/app/wiring.py" line="190"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="112"/>
+        <location filename="../../cockpit/app/wiring.py" line="191"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="113"/>
+        <location filename="../../cockpit/app/wiring.py" line="192"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="119"/>
+        <location filename="../../cockpit/app/wiring.py" line="198"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="209"/>
+        <source>○ not recording</source>
+        <translation>○ 未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="261"/>
+        <source>outbox: {detail}</source>
+        <translation>发件箱：{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmButton</name>
+    <message>
+        <location filename="../../widgets/confirm_button.py" line="83"/>
+        <source>Confirm: {action}?</source>
+        <translation>确定{action}？</translation>
     </message>
 </context>
 <context>
@@ -288,22 +646,22 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="60"/>
+        <location filename="../../widgets/dispatch_button.py" line="89"/>
         <source>Selected event</source>
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="99"/>
+        <location filename="../../widgets/dispatch_button.py" line="140"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="102"/>
+        <location filename="../../widgets/dispatch_button.py" line="143"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="104"/>
+        <location filename="../../widgets/dispatch_button.py" line="145"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -493,7 +851,7 @@
     </message>
     <message>
         <location filename="../../cockpit/app/names.py" line="35"/>
-        <location filename="../../cockpit/app/names.py" line="66"/>
+        <location filename="../../cockpit/app/names.py" line="79"/>
         <source>Signal plan changed</source>
         <translation>信号配时已调整</translation>
     </message>
@@ -554,66 +912,101 @@
     </message>
     <message>
         <location filename="../../cockpit/app/names.py" line="51"/>
+        <source>street centre</source>
+        <translation>街道中心</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="52"/>
+        <source>district centre</source>
+        <translation>区级中心</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="53"/>
+        <source>city centre</source>
+        <translation>市级中心</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="58"/>
+        <source>viewer</source>
+        <translation>观察员</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="59"/>
+        <source>duty officer</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="60"/>
+        <source>supervisor</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="61"/>
+        <source>trainer</source>
+        <translation>导调员</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/names.py" line="64"/>
         <source>Drainage crew</source>
         <translation>排水抢险队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="52"/>
+        <location filename="../../cockpit/app/names.py" line="65"/>
         <source>Traffic police</source>
         <translation>交警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="53"/>
+        <location filename="../../cockpit/app/names.py" line="66"/>
         <source>Fire engine</source>
         <translation>消防车</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="54"/>
+        <location filename="../../cockpit/app/names.py" line="67"/>
         <source>Forest fire crew</source>
         <translation>森林消防队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="55"/>
+        <location filename="../../cockpit/app/names.py" line="68"/>
         <source>Water repair crew</source>
         <translation>供水抢修队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="56"/>
+        <location filename="../../cockpit/app/names.py" line="69"/>
         <source>Enforcement team</source>
         <translation>执法队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="57"/>
+        <location filename="../../cockpit/app/names.py" line="70"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="62"/>
+        <location filename="../../cockpit/app/names.py" line="75"/>
         <source>Projected fire spread</source>
         <translation>预测火势蔓延</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="63"/>
+        <location filename="../../cockpit/app/names.py" line="76"/>
         <source>Inundation area</source>
         <translation>淹没范围</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="64"/>
+        <location filename="../../cockpit/app/names.py" line="77"/>
         <source>Road closed</source>
         <translation>道路封闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="65"/>
+        <location filename="../../cockpit/app/names.py" line="78"/>
         <source>Affected area</source>
         <translation>影响范围</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="96"/>
+        <location filename="../../cockpit/app/names.py" line="117"/>
         <source>{kind} {number} ({district})</source>
         <translation>{district}{kind} {number}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="110"/>
+        <location filename="../../cockpit/app/names.py" line="131"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -621,200 +1014,404 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="69"/>
+        <location filename="../../cockpit/app/panels.py" line="90"/>
         <source>New</source>
-        <translation>新建</translation>
+        <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="70"/>
+        <location filename="../../cockpit/app/panels.py" line="91"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="71"/>
-        <location filename="../../cockpit/app/panels.py" line="80"/>
+        <location filename="../../cockpit/app/panels.py" line="92"/>
         <source>Dispatched</source>
         <translation>已调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="72"/>
+        <location filename="../../cockpit/app/panels.py" line="93"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="73"/>
+        <location filename="../../cockpit/app/panels.py" line="94"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="79"/>
-        <source>Accepted</source>
-        <translation>已受理</translation>
+        <location filename="../../cockpit/app/panels.py" line="163"/>
+        <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
+        <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="81"/>
-        <source>Unit acknowledged</source>
-        <translation>力量已确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="82"/>
-        <source>En route</source>
-        <translation>赶赴途中</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="83"/>
-        <source>On scene</source>
-        <translation>已到场</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="84"/>
-        <source>Completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="85"/>
-        <source>Failed</source>
-        <translation>执行失败</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="86"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="93"/>
-        <source>your role may not do this</source>
-        <translation>当前角色无此权限</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="94"/>
-        <source>the event no longer exists</source>
-        <translation>事件已不存在</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="95"/>
-        <source>the event is closed</source>
-        <translation>事件已结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="96"/>
-        <source>the unit is unknown</source>
-        <translation>未知力量</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="97"/>
-        <source>the unit is busy</source>
-        <translation>该力量正在执行任务</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="98"/>
-        <source>a dispatch is still open</source>
-        <translation>仍有调度未完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="99"/>
-        <source>the backend restarted</source>
-        <translation>后台已重启</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="248"/>
+        <location filename="../../cockpit/app/panels.py" line="277"/>
         <source>Live events</source>
         <translation>实时事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="277"/>
+        <location filename="../../cockpit/app/panels.py" line="306"/>
         <source>{title} ({n} open)</source>
         <translation>{title}（{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="281"/>
+        <location filename="../../cockpit/app/panels.py" line="310"/>
         <source>{title} as of {time}: link down, not live ({n} open)</source>
         <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="286"/>
+        <location filename="../../cockpit/app/panels.py" line="315"/>
         <source>{title}: no data yet, link down</source>
         <translation>{title}：尚无数据，链路中断</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="300"/>
+        <location filename="../../cockpit/app/panels.py" line="329"/>
         <source>Cleared, unacknowledged</source>
         <translation>已恢复，未确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="380"/>
+        <location filename="../../cockpit/app/panels.py" line="424"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="435"/>
+        <location filename="../../cockpit/app/panels.py" line="479"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="514"/>
+        <location filename="../../cockpit/app/panels.py" line="563"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="515"/>
+        <location filename="../../cockpit/app/panels.py" line="564"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="516"/>
+        <location filename="../../cockpit/app/panels.py" line="565"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="517"/>
+        <location filename="../../cockpit/app/panels.py" line="566"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="784"/>
+        <location filename="../../cockpit/app/panels.py" line="923"/>
+        <source>held by the {level}</source>
+        <translation>由{level}负责</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="926"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="791"/>
-        <source>Your role ({role}) may not dispatch</source>
-        <translation>当前角色（{role}）无调度权限</translation>
+        <location filename="../../cockpit/app/panels.py" line="949"/>
+        <source>waiting for the answer to the last one</source>
+        <translation>正在等待上一条指令的回应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="810"/>
+        <location filename="../../cockpit/app/panels.py" line="953"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="959"/>
+        <source>Activate plan: {plan}</source>
+        <translation>启动预案：{plan}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="963"/>
+        <source>Escalate to {level}</source>
+        <translation>升级上报至{level}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="966"/>
+        <source>Hand down to {level}</source>
+        <translation>下派至{level}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="972"/>
+        <source>Call off {unit}</source>
+        <translation>撤回 {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="975"/>
+        <source>Unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="978"/>
+        <source>Close event</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels.py" line="992"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="814"/>
-        <source>{unit}: queued, link down; sends when it is back</source>
-        <translation>{unit}：链路中断，已排队，恢复后发送</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="818"/>
-        <source>{unit}: sent, waiting for answer (try {n})</source>
-        <translation>{unit}：已发送，等待回应（第 {n} 次）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="822"/>
-        <source>{unit}: no response after {n} tries</source>
-        <translation>{unit}：{n} 次尝试均无响应</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="824"/>
-        <source>{unit}: not sent, the backend restarted; check the event again</source>
-        <translation>{unit}：未发送，后台已重启，请重新核实事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="828"/>
-        <source>{unit}: rejected ({reason})</source>
-        <translation>{unit}：被拒绝（{reason}）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="834"/>
+        <location filename="../../cockpit/app/panels.py" line="1006"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
+    </message>
+</context>
+<context>
+    <name>PlanView</name>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="139"/>
+        <source>No SLA timer running</source>
+        <translation>无进行中的时限计时</translation>
+    </message>
+</context>
+<context>
+    <name>Plans</name>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="56"/>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="59"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="60"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="65"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="66"/>
+        <source>Dispatch</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="67"/>
+        <source>On scene</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="73"/>
+        <source>pending</source>
+        <translation>待办</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="74"/>
+        <source>dispatched</source>
+        <translation>已派发</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="75"/>
+        <source>in progress</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="76"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="77"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="78"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="84"/>
+        <source>awaiting a second approval</source>
+        <translation>待另一人批准</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="85"/>
+        <source>active</source>
+        <translation>执行中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="86"/>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="160"/>
+        <source>{phase}: {over} late (target {target})</source>
+        <translation>{phase}：超时 {over}（时限 {target}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="164"/>
+        <source>{phase}: done, {over} late</source>
+        <translation>{phase}：已完成，超时 {over}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="166"/>
+        <source>{phase}: done in time</source>
+        <translation>{phase}：按时完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="168"/>
+        <source>{phase}: {left} left of {target}</source>
+        <translation>{phase}：剩余 {left}（时限 {target}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="175"/>
+        <source>{plan} · {state} · activated by {who} at {time}</source>
+        <translation>{plan} · {state} · {who} 于 {time} 启动</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="182"/>
+        <source>approved by {who}</source>
+        <translation>由 {who} 批准</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="185"/>
+        <source>{done} of {n} tasks done, {open} mandatory open</source>
+        <translation>任务完成 {done}/{n}，必办未完成 {open}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="201"/>
+        <source>done at {time}</source>
+        <translation>{time} 完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="205"/>
+        <source>starts on approval</source>
+        <translation>批准后开始</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="207"/>
+        <source>{over} late</source>
+        <translation>超时 {over}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="209"/>
+        <source>in {left}</source>
+        <translation>剩余 {left}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="236"/>
+        <source>you activated it: a second person must approve</source>
+        <translation>由您启动：须由另一人批准</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="238"/>
+        <location filename="../../cockpit/app/plans_ui.py" line="245"/>
+        <source>waiting for the answer to the last one</source>
+        <translation>正在等待上一条指令的回应</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="239"/>
+        <source>Approve plan</source>
+        <translation>批准预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="243"/>
+        <source>{n} mandatory tasks still open</source>
+        <translation>仍有 {n} 项必办任务未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/plans_ui.py" line="246"/>
+        <source>Close plan</source>
+        <translation>关闭预案</translation>
+    </message>
+</context>
+<context>
+    <name>Replay</name>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="37"/>
+        <source>⚠ RECORDING STOPPED: {error}</source>
+        <translation>⚠ 录制已停止：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="39"/>
+        <source>● REC starting</source>
+        <translation>● 录制启动中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="41"/>
+        <source>● REC {mb} MB</source>
+        <translation>● 录制 {mb} MB</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="48"/>
+        <source>REPLAY {at}</source>
+        <translation>回放 {at}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="55"/>
+        <source>playing ×{speed:g}</source>
+        <translation>播放 ×{speed:g}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="56"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="57"/>
+        <source>end of recording</source>
+        <translation>录像结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="59"/>
+        <source>REPLAY · {at} · {state} · not live</source>
+        <translation>回放 · {at} · {state} · 非实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="75"/>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="76"/>
+        <source>Pause and play exactly the next recorded frame</source>
+        <translation>暂停并只播放下一录制帧</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="79"/>
+        <source>Speed</source>
+        <translation>倍速</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="86"/>
+        <source>Clear loop</source>
+        <translation>取消循环</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="87"/>
+        <source>Drag across the timeline to loop a stretch</source>
+        <translation>在时间轴上拖选一段以循环播放</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="112"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="112"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="116"/>
+        <source> (cannot keep up at this speed)</source>
+        <translation>（此倍速下跟不上）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="162"/>
+        <source>Replay</source>
+        <translation>回放</translation>
     </message>
 </context>
 <context>
@@ -841,6 +1438,223 @@
     </message>
 </context>
 <context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../widgets/timeline.py" line="46"/>
+        <source>Click to jump there; drag to select a stretch to loop</source>
+        <translation>单击跳转到该处；拖选一段以循环播放</translation>
+    </message>
+</context>
+<context>
+    <name>Trainer</name>
+    <message>
+        <location filename="../../cockpit/app/drill_mode.py" line="128"/>
+        <source>DRILL · sandbox, no real units</source>
+        <translation>演练 · 沙盒，不调度真实力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/drill_mode.py" line="202"/>
+        <source>The report could not be written to {folder}: {error}</source>
+        <translation>报告无法写入 {folder}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="54"/>
+        <source>New event</source>
+        <translation>新事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="55"/>
+        <source>Sensor fails (goes stale)</source>
+        <translation>传感器失效（数据过期）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="56"/>
+        <source>Sensor reads a fault (zero)</source>
+        <translation>传感器读数故障（归零）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="57"/>
+        <source>Weather change</source>
+        <translation>天气变化</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="58"/>
+        <source>Unit does not respond</source>
+        <translation>力量无响应</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="64"/>
+        <source>Heavy rain (storm 1.2)</source>
+        <translation>暴雨（强度 1.2）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="65"/>
+        <source>Rain stops (storm 0)</source>
+        <translation>雨停（强度 0）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="66"/>
+        <source>Gale (wind 18 m/s)</source>
+        <translation>大风（风速 18 m/s）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="67"/>
+        <source>Heat (40 °C)</source>
+        <translation>高温（40 °C）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="103"/>
+        <source>Cockpit · trainer console (DRILL)</source>
+        <translation>驾驶舱 · 导调控制台（演练）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="110"/>
+        <source>DRILL</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="117"/>
+        <source>Drill</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="122"/>
+        <source>Drill script</source>
+        <translation>演练脚本</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="124"/>
+        <source>Start from the beginning</source>
+        <translation>从头开始</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="127"/>
+        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="135"/>
+        <source>Inject by hand</source>
+        <translation>手动注入</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="149"/>
+        <source>level </source>
+        <translation>等级 </translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="151"/>
+        <source>Inject now</source>
+        <translation>立即注入</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="156"/>
+        <source>Trainees&apos; actions</source>
+        <translation>学员操作</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <source>Operator</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <source>Command</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="167"/>
+        <source>Injects</source>
+        <translation>注入记录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="188"/>
+        <source>DRILL · {title}</source>
+        <translation>演练 · {title}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="205"/>
+        <source>finished</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="207"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="209"/>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="211"/>
+        <source>Drill clock {t} of {end} · {state}</source>
+        <translation>演练时钟 {t} / {end} · {state}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="222"/>
+        <source>{events} events measured · {met} of {total} targets met so far · {actions} actions</source>
+        <translation>已评估 {events} 起事件 · 目前达标 {met}/{total} · 操作 {actions} 次</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="232"/>
+        <source>Report: {events} events, {met} of {total} targets met, {actions} actions. Written to {where}</source>
+        <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="250"/>
+        <source>by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="250"/>
+        <source>script</source>
+        <translation>脚本</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
+        <source>FAILED: {error}</source>
+        <translation>失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="294"/>
+        <source>Pick a target for the inject first.</source>
+        <translation>请先选择注入对象。</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/trainer.py" line="316"/>
+        <source>Report from the trainer ({theme}, {district})</source>
+        <translation>导调员上报（{theme}，{district}）</translation>
+    </message>
+</context>
+<context>
     <name>VitalSignTile</name>
     <message>
         <location filename="../../widgets/vital_tile.py" line="90"/>
@@ -859,32 +1673,32 @@
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="206"/>
+        <location filename="../../widgets/vital_tile.py" line="228"/>
         <source>LOW ALARM</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="207"/>
+        <location filename="../../widgets/vital_tile.py" line="229"/>
         <source>HIGH ALARM</source>
         <translation>高值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="210"/>
+        <location filename="../../widgets/vital_tile.py" line="232"/>
         <source>LOW WARNING</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="211"/>
+        <location filename="../../widgets/vital_tile.py" line="233"/>
         <source>HIGH WARNING</source>
         <translation>高值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="213"/>
+        <location filename="../../widgets/vital_tile.py" line="235"/>
         <source>STALE {age}</source>
         <translation>数据过期 {age}</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="217"/>
+        <location filename="../../widgets/vital_tile.py" line="239"/>
         <source>NO DATA</source>
         <translation>无数据</translation>
     </message>
@@ -892,74 +1706,170 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="110"/>
+        <location filename="../../cockpit/app/wall.py" line="154"/>
+        <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
+        <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="157"/>
+        <source>Time in flood: {pct:.1f} % of the last 24 h</source>
+        <translation>告警泛滥时长：占近 24 小时的 {pct:.1f} %</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="158"/>
+        <source>Flood now: {state}</source>
+        <translation>当前告警泛滥：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="159"/>
+        <source>yes, {n} alarms in 10 min: {groups}</source>
+        <translation>是，10 分钟内 {n} 条：{groups}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="161"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="163"/>
+        <source>Top bad actors: {list}</source>
+        <translation>高频告警源：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="164"/>
+        <location filename="../../cockpit/app/wall.py" line="166"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="166"/>
+        <source>Chattering: {list}</source>
+        <translation>抖动告警：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="167"/>
+        <source>Stale (active and unacknowledged over 24 h): {n}</source>
+        <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="178"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="128"/>
+        <location filename="../../cockpit/app/wall.py" line="197"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="148"/>
+        <location filename="../../cockpit/app/wall.py" line="217"/>
+        <source>Sensor under maintenance</source>
+        <translation>传感器检修中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="217"/>
+        <source>Known fault, repair ordered</source>
+        <translation>已知故障，已报修</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="217"/>
+        <source>Nuisance: chattering</source>
+        <translation>干扰告警：频繁抖动</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="219"/>
+        <source>until it clears</source>
+        <translation>直至恢复</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="220"/>
+        <source>15 min</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="221"/>
+        <source>1 h</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="222"/>
+        <source>4 h</source>
+        <translation>4 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="223"/>
+        <source>8 h</source>
+        <translation>8 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="243"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="148"/>
+        <location filename="../../cockpit/app/wall.py" line="243"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="148"/>
+        <location filename="../../cockpit/app/wall.py" line="243"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="160"/>
+        <location filename="../../cockpit/app/wall.py" line="255"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="167"/>
+        <location filename="../../cockpit/app/wall.py" line="265"/>
+        <source>Alarm KPIs</source>
+        <translation>告警指标</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="272"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="173"/>
+        <location filename="../../cockpit/app/wall.py" line="278"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="201"/>
-        <source>Shelving is not available yet: the alarm stays on the wall.</source>
-        <translation>暂不支持搁置：告警仍保留在大屏上。</translation>
+        <location filename="../../cockpit/app/wall.py" line="360"/>
+        <source>Shelve: {event} · {district}</source>
+        <translation>搁置：{event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="264"/>
+        <location filename="../../cockpit/app/wall.py" line="463"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="266"/>
+        <location filename="../../cockpit/app/wall.py" line="465"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="268"/>
+        <location filename="../../cockpit/app/wall.py" line="467"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="361"/>
-        <source>Wall text is {have:.0f} mm high on a {diag:g}&quot; panel; from {dist:g} m it needs {need:.0f} mm</source>
-        <translation>大屏文字高 {have:.0f} 毫米（{diag:g} 英寸屏）；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
+        <location filename="../../cockpit/app/wall.py" line="563"/>
+        <source>Wall type on a {diag:g}&quot; panel: key elements {have:.0f} mm, details {detail:.0f} mm; from {dist:g} m text needs {need:.0f} mm</source>
+        <translation>大屏文字（{diag:g} 英寸屏）：关键元素 {have:.0f} 毫米，细节 {detail:.0f} 毫米；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="370"/>
-        <source> (too small for that distance: the runways are not yet designed for larger type)</source>
-        <translation>（在该距离下偏小：现有跑道尚未按更大字号设计）</translation>
+        <location filename="../../cockpit/app/wall.py" line="574"/>
+        <source> (too small for that distance: raise font_scale in the wall layout)</source>
+        <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="681"/>
+        <source>SLA ✕{n} · {event} +{over}</source>
+        <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
 </context>
 </TS>

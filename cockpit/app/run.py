@@ -195,14 +195,21 @@ def run(args: argparse.Namespace, lang: str) -> int:
             if wall.span is not None:  # spanning: the whole display, and each runway's cell
                 shots.append(("wall", wall.span))
                 shots += [(rid, wall.views[rid]) for rid in wall.assignment.on_screen]
+            written_console: list[Path] = []
+            for rid in wall.assignment.on_console:  # a runway with no screen: its console tab
+                view = wall.views[rid]
+                wall.console.tabs.setCurrentWidget(view)
+                QCoreApplication.processEvents()
+                written_console += save_screenshots([(f"console-{rid}", wall.console)], args.screenshot)
             wall.console.tabs.setCurrentIndex(0)  # the console as it opens: the wall's assignment
+            QCoreApplication.processEvents()
             shots.append(("console", wall.console))
             if drill is not None:
                 shots.append(("trainer", drill.trainer))
-            written = save_screenshots(shots, args.screenshot)
+            written = written_console + save_screenshots(shots, args.screenshot)
             for path in written:
                 print(f"cockpit: wrote {path}", flush=True)
-            if len(written) != len(shots):
+            if len(written) != len(shots) + len(wall.assignment.on_console):
                 exit_code = 1
         done.set()
 

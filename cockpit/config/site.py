@@ -96,9 +96,9 @@ def demo_site() -> SiteConfig:
     """The defaults used when no site file exists: the demo city, recordings in the user's data dir."""
     return SiteConfig(
         path=None,
-        district="demo",
-        level=Level.DISTRICT,
-        name="Demo centre",
+        district="",
+        level=Level.CITY,
+        name="Demo city centre",
         backend_urls=(),
         ca_file=None,
         allow_insecure=False,

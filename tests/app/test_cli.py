@@ -27,7 +27,16 @@ def test_demo_screenshot_writes_one_png_per_wall_window_and_exits_0(tmp_path: Pa
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     pngs = sorted(tmp_path.glob("*.png"))
-    assert [p.name for p in pngs] == ["console.png", "overview.png"]  # one screen, and the console
+    # One screen, the console, and the console's tab of each runway that has no screen.
+    assert [p.name for p in pngs] == [
+        "console-flood.png",
+        "console-forest_fire.png",
+        "console-traffic.png",
+        "console-water_supply.png",
+        "console.png",
+        "overview.png",
+    ]
+    assert "cockpit: first live frame at " in proc.stdout, "the demo's data must reach the wall"
     image = QImage(str(tmp_path / "overview.png"))
     assert (image.width(), image.height()) == (1920, 1080)
     # Not a blank frame: a painted wall has many distinct colours.
@@ -56,7 +65,7 @@ def test_four_virtual_screens_get_a_runway_each_and_the_fifth_goes_to_the_consol
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
-    assert names == ["console", "flood", "forest_fire", "overview", "traffic"]
+    assert names == ["console", "console-water_supply", "flood", "forest_fire", "overview", "traffic"]
     assert "water_supply" in proc.stderr  # logged as placed in the console
     assert "cockpit: first live frame at " in proc.stdout  # what the startup benchmark reads
 
