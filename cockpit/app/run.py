@@ -178,8 +178,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
         wall.set_mode(QCoreApplication.translate("Cockpit", "DEMO"))
     if args.screens is not None:
         screens = virtual_screens(args.screens)
-    elif args.screenshot is not None:
-        screens = virtual_screens(1)
+    elif args.screenshot is not None and len(app.screens()) < 2:
+        screens = virtual_screens(1)  # a headless platform's one small screen: a 1920×1080 instead
     else:
         screens = [screen_info(s) for s in app.screens()]
         wall.watch_screens(app)
