@@ -52,7 +52,8 @@ def _nats_server(store: Path) -> tuple[subprocess.Popen[bytes], str]:
     port, monitor = _free_port(), _free_port()
     proc = subprocess.Popen(
         [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-m", str(monitor), "-sd", str(store)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -82,9 +83,19 @@ async def _prefill(url: str, n: int) -> None:
     nc = await nats.connect(url)
     js = nc.jetstream()
     await ensure_layout(js)
-    infos = [SensorInfo(id=i, name=f"yuzhong-road_speed-{i:04d}", kind="road_speed", unit="km/h",
-                        district="yuzhong", lon=106.57, lat=29.55, theme="traffic")
-             for i in range(1, 100 * VALUES_PER_BATCH + 1)]
+    infos = [
+        SensorInfo(
+            id=i,
+            name=f"yuzhong-road_speed-{i:04d}",
+            kind="road_speed",
+            unit="km/h",
+            district="yuzhong",
+            lon=106.57,
+            lat=29.55,
+            theme="traffic",
+        )
+        for i in range(1, 100 * VALUES_PER_BATCH + 1)
+    ]
     catalog = SensorCatalog(stream=Stream.SENSORS, seq=0, prev=0, ts=0, sensors=infos)
     subject = data_subject(Stream.SENSORS, "yuzhong", "traffic")
     await js.publish(subject, body_of(catalog))
@@ -111,8 +122,13 @@ async def _consume(url: str, n: int) -> float:
             done.set()
 
     t0 = time.perf_counter()
-    sub = await js.subscribe("cockpit.sensors.>", ordered_consumer=True, cb=cb,
-                             deliver_policy=DeliverPolicy.ALL, pending_msgs_limit=1_000_000)
+    sub = await js.subscribe(
+        "cockpit.sensors.>",
+        ordered_consumer=True,
+        cb=cb,
+        deliver_policy=DeliverPolicy.ALL,
+        pending_msgs_limit=1_000_000,
+    )
     await asyncio.wait_for(done.wait(), 120)
     elapsed = time.perf_counter() - t0
     await sub.unsubscribe()
@@ -202,8 +218,9 @@ async def _resume_once(gw_url: str, back: int) -> float:
     from cockpit.protocol.session import ClientSession, Cursors, Position
 
     # Learn the head and epoch first (what a wall that was connected would know).
-    probe = ClientSession(client_id="p", operator="p", role="viewer", token="",
-                          subscriptions={"sensors": Filter()})
+    probe = ClientSession(
+        client_id="p", operator="p", role="viewer", token="", subscriptions={"sensors": Filter()}
+    )
     async with connect(gw_url, compression=None, max_size=1 << 22, ping_interval=None, proxy=None) as ws:
         probe.start(0)
         for f in probe.data_to_send(0):
@@ -217,8 +234,14 @@ async def _resume_once(gw_url: str, back: int) -> float:
     pos = probe.cursors.get("sensors")
     head = pos.seq
     cursors = Cursors({"sensors": Position(pos.epoch, max(1, head - back))})
-    session = ClientSession(client_id="r", operator="r", role="viewer", token="",
-                            subscriptions={"sensors": Filter()}, cursors=cursors)
+    session = ClientSession(
+        client_id="r",
+        operator="r",
+        role="viewer",
+        token="",
+        subscriptions={"sensors": Filter()},
+        cursors=cursors,
+    )
     t0 = time.perf_counter()
     async with connect(gw_url, compression=None, max_size=1 << 22, ping_interval=None, proxy=None) as ws:
         session.start(0)
@@ -239,8 +262,20 @@ async def _resume_once(gw_url: str, back: int) -> float:
 def _gateway(nats_url: str, *extra: str) -> tuple[subprocess.Popen[str], str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cockpit.backend.gateway.main", "--nats", nats_url, "--port", str(port), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "cockpit.backend.gateway.main",
+            "--nats",
+            nats_url,
+            "--port",
+            str(port),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()

@@ -1162,11 +1162,59 @@ def _to_polygon(arr: npt.NDArray[np.float64], scale: float, ox: int, oy: int) ->
 
 
 def _halo_text(p: QPainter, baseline_left: QPointF, text: str, font: QFont) -> None:
-    """Draw ``text`` in light grey with a dark outline so it reads over any fill."""
+    """Draw ``text`` in light grey with a dark outline so it reads over any fill.
+
+    Stroking the outline of wall-sized text cost 1-3 ms a label, and a map re-render (a resize, a
+    zoom) drew every district name again: each label is drawn once into an image, kept by text
+    and font, and copied at the nearest whole pixel.
+    """
+    dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+    if not p.transform().isIdentity():  # scaled or rotated: an image would blur; draw the path
+        _draw_halo_text(p, baseline_left, text, font)
+        return
+    key = (text, font.key(), dpr)
+    hit = _HALO_IMAGES.get(key)
+    if hit is None:
+        path = QPainterPath()
+        path.addText(QPointF(0.0, 0.0), font, text)
+        m = _halo_width(font)
+        box = path.boundingRect().adjusted(-m, -m, m, m)
+        left, top = math.floor(box.left()), math.floor(box.top())
+        image = QImage(
+            max(1, math.ceil((box.right() - left) * dpr)),
+            max(1, math.ceil((box.bottom() - top) * dpr)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(dpr)
+        image.fill(Qt.GlobalColor.transparent)
+        q = QPainter(image)
+        _draw_halo_text(q, QPointF(-left, -top), text, font)
+        q.end()
+        hit = (image, QPoint(left, top))
+        if len(_HALO_IMAGES) >= _HALO_IMAGES_MAX:
+            _HALO_IMAGES.popitem(last=False)
+    else:
+        _HALO_IMAGES.move_to_end(key)
+    _HALO_IMAGES[key] = hit
+    image, offset = hit
+    p.drawImage(QPoint(round(baseline_left.x()) + offset.x(), round(baseline_left.y()) + offset.y()), image)
+
+
+_HALO_IMAGES: OrderedDict[tuple[str, str, float], tuple[QImage, QPoint]] = OrderedDict()
+"""(text, font, device pixel ratio) → the label drawn with its halo, and where its corner sits."""
+_HALO_IMAGES_MAX = 512
+"""Mostly sensor values beside warning dots (small); a few kilobytes each."""
+
+
+def _halo_width(font: QFont) -> float:
+    px = font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * 96.0 / 72.0
+    return max(3.0, px * 0.26)
+
+
+def _draw_halo_text(p: QPainter, baseline_left: QPointF, text: str, font: QFont) -> None:
     path = QPainterPath()
     path.addText(baseline_left, font, text)
-    px = font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * 96.0 / 72.0
-    halo = QPen(_HALO, max(3.0, px * 0.26))
+    halo = QPen(_HALO, _halo_width(font))
     halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     p.save()
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

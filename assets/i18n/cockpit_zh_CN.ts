@@ -1069,92 +1069,92 @@
         <translation>已恢复，未确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="424"/>
+        <location filename="../../cockpit/app/panels.py" line="428"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="479"/>
+        <location filename="../../cockpit/app/panels.py" line="496"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="563"/>
+        <location filename="../../cockpit/app/panels.py" line="583"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="564"/>
+        <location filename="../../cockpit/app/panels.py" line="584"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="565"/>
+        <location filename="../../cockpit/app/panels.py" line="585"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="566"/>
+        <location filename="../../cockpit/app/panels.py" line="586"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="923"/>
+        <location filename="../../cockpit/app/panels.py" line="943"/>
         <source>held by the {level}</source>
         <translation>由{level}负责</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="926"/>
+        <location filename="../../cockpit/app/panels.py" line="946"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="949"/>
+        <location filename="../../cockpit/app/panels.py" line="969"/>
         <source>waiting for the answer to the last one</source>
         <translation>正在等待上一条指令的回应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="953"/>
+        <location filename="../../cockpit/app/panels.py" line="973"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="959"/>
+        <location filename="../../cockpit/app/panels.py" line="979"/>
         <source>Activate plan: {plan}</source>
         <translation>启动预案：{plan}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="963"/>
+        <location filename="../../cockpit/app/panels.py" line="983"/>
         <source>Escalate to {level}</source>
         <translation>升级上报至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="966"/>
+        <location filename="../../cockpit/app/panels.py" line="986"/>
         <source>Hand down to {level}</source>
         <translation>下派至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="972"/>
+        <location filename="../../cockpit/app/panels.py" line="992"/>
         <source>Call off {unit}</source>
         <translation>撤回 {unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="975"/>
+        <location filename="../../cockpit/app/panels.py" line="995"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="978"/>
+        <location filename="../../cockpit/app/panels.py" line="998"/>
         <source>Close event</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="992"/>
+        <location filename="../../cockpit/app/panels.py" line="1012"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1006"/>
+        <location filename="../../cockpit/app/panels.py" line="1026"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>

@@ -363,6 +363,8 @@ class _Tile:
     widget: VitalSignTile
     row: int | None = None
     history: deque[float] = field(default_factory=lambda: deque(maxlen=HISTORY_POINTS))
+    history_shown: bool = True
+    """False while the sparkline lacks the newest points (see sample_tiles)."""
 
 
 class TilesPanel(PanelBase):
@@ -392,6 +394,8 @@ class TilesPanel(PanelBase):
         ch = frame.changes
         if ch.catalog:
             self._bind(situation)
+        if frame.sample:
+            sample_tiles(self.tiles, situation, frame)
         now = time.monotonic()
         # Four times a second is as fast as a number can be read from across the room; repainting
         # every tile on every frame under load cost whole frames (bench/latency.py).
@@ -444,9 +448,22 @@ def update_tiles(tiles: Sequence[_Tile], situation: Situation, frame: Frame) -> 
         age = max(0.0, (frame.server_now_ms - ts) / 1000)
         stale = not frame.live or frame.server_now_ms > int(table.stale_at[t.row])
         t.widget.set_reading(value, age, stale)
-        if frame.sample and not stale:
-            t.history.append(value)
+        if not t.history_shown:
+            t.history_shown = True
             t.widget.set_history(np.fromiter(t.history, dtype=np.float64))
+
+
+def sample_tiles(tiles: Sequence[_Tile], situation: Situation, frame: Frame) -> None:
+    """Once a second each live value becomes a point of its tile's sparkline. The point is painted
+    with the tile's next refresh: on its own, the sample frame (which also moves every trend) was
+    one of the longest frames on the wall (bench/latency.py)."""
+    table = situation.sensors
+    for t in tiles:
+        if t.row is None or t.row >= len(table) or int(table.ts[t.row]) == 0:
+            continue
+        if frame.live and frame.server_now_ms <= int(table.stale_at[t.row]):
+            t.history.append(float(table.values[t.row]))
+            t.history_shown = False
 
 
 class IndicatorPanel(TilesPanel):
@@ -481,7 +498,7 @@ class TrendPanel(PanelBase):
         # type, drawn as paths: the costliest paint left on the wall). Qt keeps them as pixmaps
         # instead, redrawn only when the ticks change.
         for side in ("left", "bottom"):
-            self.plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            pass  # TEMP self.plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.legend_px = 16
         self._limits: list[tuple[float | None, float | None, float | None, float | None]] = []
         self.rows: list[int] = []
@@ -504,12 +521,15 @@ class TrendPanel(PanelBase):
         legend = self.plot.plotItem.legend
         if legend is None:
             return
+        cached = QGraphicsItem.CacheMode.DeviceCoordinateCache  # text laid out once, as for the axes
         for _, label in legend.items:
             label.setText(label.text, size=f"{self.legend_px}px")
+            pass  # TEMP label.item.setCacheMode(cached)
         font = QFont(self.widget.font())
         font.setPixelSize(self.legend_px)
         for line in self.lines:
             line.label.setFont(font)
+            pass  # TEMP line.label.textItem.setCacheMode(cached)
 
     def update(self, frame: Frame, situation: Situation) -> None:
         if frame.changes.catalog:

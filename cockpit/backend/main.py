@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epoch", default=None, help="stream epoch (default: a new random one)")
     p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
     p.add_argument("--events-per-min", type=float, default=6.0, help="background events per minute")
-    p.add_argument("--nats", default="", help="publish into NATS JetStream at these URL(s) for cockpit-gateway")
+    p.add_argument("--nats", default="", help="publish into NATS JetStream (URLs, comma-separated)")
     return p
 
 

@@ -28,6 +28,7 @@ from cockpit.backend.city import City
 from cockpit.backend.gateway.jetstream import ensure_layout, epochs, stream_configs
 from cockpit.backend.gateway.layout import ACKS_BUCKET, LATEST_BUCKET, Retention, body_of, sensor_batch_body
 from cockpit.backend.gateway.publisher import RETRYABLE, CommandProcessor, NatsPublisher
+from cockpit.backend.gateway.server import cancel
 from cockpit.protocol.messages import Command, CommandAck, SensorBatch
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,9 @@ class NatsBridge:
 
     async def start(self) -> None:
         self.nc = await nats.connect(
-            servers=self.nats_urls, max_reconnect_attempts=-1, reconnect_time_wait=0.25,
+            servers=self.nats_urls,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.25,
             error_cb=self._on_error,
         )
         js = self.nc.jetstream(timeout=5.0)
@@ -96,13 +99,13 @@ class NatsBridge:
         ]
         for task in self._tasks:
             task.add_done_callback(self._on_task_done)
-        log.info("city publishing into NATS %s (events epoch %s)", ",".join(self.nats_urls), self.city.hub.epoch)
+        log.info(
+            "city publishing into NATS %s (events epoch %s)", ",".join(self.nats_urls), self.city.hub.epoch
+        )
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel(task)
         self._tasks.clear()
         if self.nc is not None:
             with contextlib.suppress(*RETRYABLE):
@@ -140,7 +143,8 @@ class NatsBridge:
         try:
             while True:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(waiter.wait(), 0.05)
+                    async with asyncio.timeout(0.05):
+                        await waiter.wait()
                 waiter.clear()
                 for name, stream_log in self.city.hub.logs.items():
                     if not stream_log.can_resume_after(self._scanned[name]):
@@ -175,7 +179,9 @@ async def run_bridge(city: City, nats_urls: list[str], speed: float, stop: async
     """Run the bridge until ``stop`` is set."""
     bridge = NatsBridge(city, nats_urls, speed=speed)
     await bridge.start()
-    print(f"cockpit-backend: city publishing into NATS {','.join(nats_urls)} "
-          f"(events epoch {city.hub.epoch})", flush=True)
+    print(
+        f"cockpit-backend: city publishing into NATS {','.join(nats_urls)} (events epoch {city.hub.epoch})",
+        flush=True,
+    )
     await stop.wait()
     await bridge.stop()

@@ -52,7 +52,16 @@ def test_drill_screenshots_show_the_drill_band_and_the_report_is_written(tmp_pat
         timeout=180,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert sorted(p.stem for p in shots.glob("*.png")) == ["console", "forest_fire", "overview", "trainer"]
+    pngs = sorted(p.stem for p in shots.glob("*.png"))
+    assert pngs == [
+        "console",
+        "console-flood",
+        "console-traffic",
+        "console-water_supply",
+        "forest_fire",
+        "overview",
+        "trainer",
+    ]
     for name in ("overview", "forest_fire", "console"):
         image = QImage(str(shots / f"{name}.png"))
         assert band_pixels(image) > 500, f"{name}.png has no DRILL band"

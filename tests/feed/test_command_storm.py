@@ -8,15 +8,19 @@ import time
 
 import pytest
 
+from cockpit.app.board import board_rows
+from cockpit.app.commands import CommandTracker, Phase
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.feed import Backoff, CommandProgress, CommandState, ConnectionState, FeedClient, Identity
 from cockpit.feed.client import FeedEvent
+from cockpit.model import Situation
 from cockpit.protocol.events import CommandAcked
 from cockpit.protocol.ids import uuid7
 from cockpit.protocol.messages import AckResult, Command, CommandKind
 from tests.helpers import wait_until
+from widgets.dispatch_board import BoardLevel
 
 COMMANDS = 10_000
 DISCONNECTS = 50
@@ -31,8 +35,10 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
         await backend.start()
         acks: dict[str, list[str]] = {}
         final: dict[str, CommandState] = {}
+        tracker = CommandTracker()  # what the console's dispatch board shows
 
         def sink(events: list[FeedEvent]) -> None:
+            tracker.apply(events)
             for ev in events:
                 if isinstance(ev, CommandAcked):
                     acks.setdefault(ev.ack.id, []).append(ev.ack.result)
@@ -56,9 +62,9 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
             for i in range(COMMANDS):
                 cid = uuid7(int(time.time() * 1000))
                 ids.append(cid)
-                feed.send_command(
-                    Command(id=cid, kind=CommandKind.ACKNOWLEDGE, event_id=rng.choice(event_ids))
-                )
+                command = Command(id=cid, kind=CommandKind.ACKNOWLEDGE, event_id=rng.choice(event_ids))
+                tracker.submitted(command)
+                feed.send_command(command)
                 if i % 100 == 99:
                     await asyncio.sleep(0.01)
 
@@ -84,6 +90,11 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
         resent = [cid for cid, results in acks.items() if AckResult.DUPLICATE in results]
         assert resent, "some acks were lost and their commands resent"
         assert all(city._acks[c].result == AckResult.ACCEPTED for c in resent)
+        # Visibly: every row of the board is in a final state, none still "sent" or "queued".
+        board = {row.id: row for row in board_rows(tracker, Situation()) if row.id in set(ids)}
+        assert not any(t.phase.pending for t in tracker.commands.values())
+        assert {t.phase for t in tracker.commands.values()} == {Phase.ACCEPTED}
+        assert all(row.level is BoardLevel.DONE for row in board.values())
         await feed.stop()
         await backend.stop()
 

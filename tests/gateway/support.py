@@ -65,10 +65,19 @@ async def start_bridge(nats_url: str, city: City | None = None, speed: float = 4
     return bridge
 
 
-def make_feed(urls: list[str], rec: Recorder, operator: str = "officer-1", role: str = "operator",
-              client_id: str = "wall-1") -> FeedClient:
-    return FeedClient(urls, Identity(client_id, operator, role, token="s3cret"), rec,
-                      backoff=Backoff(base_s=0.05, cap_s=0.3))
+def make_feed(
+    urls: list[str],
+    rec: Recorder,
+    operator: str = "officer-1",
+    role: str = "operator",
+    client_id: str = "wall-1",
+) -> FeedClient:
+    return FeedClient(
+        urls,
+        Identity(client_id, operator, role, token="s3cret"),
+        rec,
+        backoff=Backoff(base_s=0.05, cap_s=0.3),
+    )
 
 
 class GatewayProcess:
@@ -76,8 +85,18 @@ class GatewayProcess:
 
     def __init__(self, nats_url: str, *extra: str) -> None:
         self.port = free_port()
-        self.args = [sys.executable, "-m", "cockpit.backend.gateway.main", "--nats", nats_url,
-                     "--port", str(self.port), "--heartbeat-ms", "300", *extra]
+        self.args = [
+            sys.executable,
+            "-m",
+            "cockpit.backend.gateway.main",
+            "--nats",
+            nats_url,
+            "--port",
+            str(self.port),
+            "--heartbeat-ms",
+            "300",
+            *extra,
+        ]
         self.proc: subprocess.Popen[str] | None = None
 
     @property
@@ -85,8 +104,14 @@ class GatewayProcess:
         return f"ws://127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        self.proc = subprocess.Popen(self.args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.proc = subprocess.Popen(
+            self.args,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         assert self.proc.stdout is not None
         line = await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), 30 * TIME_SCALE)
         assert "serving" in line, f"gateway did not start: {line!r}"

@@ -15,14 +15,14 @@ import websockets
 from nats.js import JetStreamContext
 from websockets.asyncio.client import ClientConnection, connect
 
-from cockpit.backend.gateway.layout import body_of, sensor_batch_body
+from cockpit.backend.gateway.layout import DATA_STREAMS, body_of, sensor_batch_body
 from cockpit.backend.gateway.publisher import NatsPublisher
 from cockpit.backend.gateway.server import CLOSE_OVERRUN, Gateway, GatewayConfig
 from cockpit.feed import ConnectionState, FeedClient
 from cockpit.model import Situation
-from cockpit.protocol.events import DataReceived, SnapshotReceived
+from cockpit.protocol.events import DataReceived, SnapshotReceived, StreamSynced
 from cockpit.protocol.messages import Event, Filter, SensorCatalog, SensorInfo, Stream
-from cockpit.protocol.session import ClientSession, Cursors
+from cockpit.protocol.session import ClientSession, Cursors, Position
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import Recorder, make_feed, stream_heads
 from tests.helpers import wait_until
@@ -37,11 +37,18 @@ class SlowWall:
     def __init__(self, url: str, streams: list[str], cursors: Cursors | None = None) -> None:
         self.url = url
         self.cursors = cursors or Cursors()
-        self.session = ClientSession(client_id="slow-wall", operator="o", role="operator", token="",
-                                     subscriptions={s: Filter() for s in streams}, cursors=self.cursors)
+        self.session = ClientSession(
+            client_id="slow-wall",
+            operator="o",
+            role="operator",
+            token="",
+            subscriptions={s: Filter() for s in streams},
+            cursors=self.cursors,
+        )
         self.model = Situation()
         self.seqs: list[int] = []
         self.data_messages = 0
+        self.synced: list[StreamSynced] = []
         self.ws: ClientConnection | None = None
 
     async def open(self) -> None:
@@ -49,8 +56,15 @@ class SlowWall:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         host, port = self.url.removeprefix("ws://").split(":")
         await asyncio.to_thread(sock.connect, (host, int(port)))
-        self.ws = await connect(self.url, sock=sock, max_queue=1, compression=None, max_size=1 << 22,
-                                ping_interval=None, proxy=None)
+        self.ws = await connect(
+            self.url,
+            sock=sock,
+            max_queue=1,
+            compression=None,
+            max_size=1 << 22,
+            ping_interval=None,
+            proxy=None,
+        )
         self.session.start(_ms())
         await self._flush()
 
@@ -67,6 +81,8 @@ class SlowWall:
                 self.seqs.extend(m.seq for m in ev.messages)
             elif isinstance(ev, SnapshotReceived):
                 self.seqs = [ev.seq]
+            elif isinstance(ev, StreamSynced):
+                self.synced.append(ev)
         await self._flush()
 
     async def read_until(self, cond: object, what: str) -> None:
@@ -87,7 +103,9 @@ def _ms() -> int:
 
 
 @asynccontextmanager
-async def setup(nats_url: str, **config: int) -> AsyncIterator[tuple[Gateway, JetStreamContext, NatsPublisher]]:
+async def setup(
+    nats_url: str, **config: int
+) -> AsyncIterator[tuple[Gateway, JetStreamContext, NatsPublisher]]:
     gw = Gateway(GatewayConfig([nats_url], heartbeat_ms=300, **config))  # type: ignore[arg-type]
     await gw.start()
     nc = await nats.connect(nats_url)
@@ -102,16 +120,29 @@ async def setup(nats_url: str, **config: int) -> AsyncIterator[tuple[Gateway, Je
 def test_slow_wall_gets_latest_sensor_values_and_does_not_slow_a_fast_one(nats_server: NatsServer) -> None:
     async def body() -> None:
         async with setup(nats_server.url, coalesce_after=20) as (gw, _, pub):
-            infos = [SensorInfo(id=i, name=f"jiangbei-water_level-{i:04d}", kind="water_level", unit="m",
-                                district="jiangbei", lon=106.57, lat=29.6, theme="flood", warn=3.0, alarm=3.5)
-                     for i in range(1, SENSORS + 1)]
+            infos = [
+                SensorInfo(
+                    id=i,
+                    name=f"jiangbei-water_level-{i:04d}",
+                    kind="water_level",
+                    unit="m",
+                    district="jiangbei",
+                    lon=106.57,
+                    lat=29.6,
+                    theme="flood",
+                    warn=3.0,
+                    alarm=3.5,
+                )
+                for i in range(1, SENSORS + 1)
+            ]
             catalog = SensorCatalog(stream=Stream.SENSORS, seq=0, prev=0, ts=_ms(), sensors=infos)
             await pub.publish(Stream.SENSORS, "jiangbei", "flood", body_of(catalog), 0)
             await wait_until(lambda: gw.tails[Stream.SENSORS].view.seq >= 1, what="gateway has the catalog")
 
             rec = Recorder()
-            fast = FeedClient([gw.url], make_feed([gw.url], rec).identity, rec,
-                              subscriptions={Stream.SENSORS: Filter()})
+            fast = FeedClient(
+                [gw.url], make_feed([gw.url], rec).identity, rec, subscriptions={Stream.SENSORS: Filter()}
+            )
             slow = SlowWall(gw.url, [Stream.SENSORS])
             fast.start()
             await slow.open()
@@ -122,11 +153,15 @@ def test_slow_wall_gets_latest_sensor_values_and_does_not_slow_a_fast_one(nats_s
             batches = 300  # 40 kB each: far more than the slow wall's socket buffers take
             for k in range(batches):
                 values = np.full(SENSORS, float(k), dtype="<f4").tobytes()
-                await pub.publish(Stream.SENSORS, "jiangbei", "flood", sensor_batch_body(_ms(), 60_000, ids, values),
-                                  k + 1)
+                await pub.publish(
+                    Stream.SENSORS, "jiangbei", "flood", sensor_batch_body(_ms(), 60_000, ids, values), k + 1
+                )
             head = (await stream_heads(nats_server.url))[Stream.SENSORS]
-            await wait_until(lambda: fast.cursors.get(Stream.SENSORS).seq == head, timeout=30,
-                             what="the fast wall got everything while the slow one read nothing")
+            await wait_until(
+                lambda: fast.cursors.get(Stream.SENSORS).seq == head,
+                timeout=30,
+                what="the fast wall got everything while the slow one read nothing",
+            )
             assert rec.seqs[Stream.SENSORS] == list(range(rec.seqs[Stream.SENSORS][0], head + 1))
 
             await slow.read_until(lambda: slow.cursors.get(Stream.SENSORS).seq == head, "slow wall caught up")
@@ -141,9 +176,22 @@ def test_slow_wall_gets_latest_sensor_values_and_does_not_slow_a_fast_one(nats_s
 
 
 def _event(i: int) -> Event:
-    return Event(stream=Stream.EVENTS, seq=0, prev=0, ts=_ms(), id=f"T-{i:06d}", type="waterlogging", severity=3,
-                 time=_ms(), lon=106.57, lat=29.6, district="jiangbei", state="new", theme="flood",
-                 title=f"Water over the kerb at gauge {i}: " + "x" * 4000)
+    return Event(
+        stream=Stream.EVENTS,
+        seq=0,
+        prev=0,
+        ts=_ms(),
+        id=f"T-{i:06d}",
+        type="waterlogging",
+        severity=3,
+        time=_ms(),
+        lon=106.57,
+        lat=29.6,
+        district="jiangbei",
+        state="new",
+        theme="flood",
+        title=f"Water over the kerb at gauge {i}: " + "x" * 4000,
+    )
 
 
 def test_wall_too_far_behind_on_events_is_closed_and_resumes_from_jetstream(nats_server: NatsServer) -> None:
@@ -170,15 +218,46 @@ def test_wall_too_far_behind_on_events_is_closed_and_resumes_from_jetstream(nats
             assert got[-1] < head, "the wall was really behind"
 
             rec = Recorder()
-            feed = FeedClient([gw.url], make_feed([gw.url], rec).identity, rec,
-                              subscriptions={Stream.EVENTS: Filter()})
+            feed = FeedClient(
+                [gw.url], make_feed([gw.url], rec).identity, rec, subscriptions={Stream.EVENTS: Filter()}
+            )
             feed.cursors = slow.cursors  # the same wall, reconnecting from where it was
             feed.start()
-            await wait_until(lambda: feed.cursors.get(Stream.EVENTS).seq == head, timeout=30, what="caught up")
+            await wait_until(
+                lambda: feed.cursors.get(Stream.EVENTS).seq == head, timeout=30, what="caught up"
+            )
             assert not rec.snapshots, "it resumed; no snapshot"
             assert gw.stats.resumed_jetstream >= 1, "the ring was too short: JetStream replayed the gap"
             assert got + rec.seqs[Stream.EVENTS] == list(range(0, head + 1)), "each event exactly once"
             assert len(rec.model.events) == head - got[-1]
             await feed.stop()
+
+    asyncio.run(body())
+
+
+def test_a_position_jetstream_no_longer_holds_gets_an_honest_snapshot(nats_server: NatsServer) -> None:
+    async def body() -> None:
+        async with setup(nats_server.url, ring=5) as (gw, js, pub):
+            for n in range(1, 31):
+                await pub.publish(Stream.EVENTS, "jiangbei", "flood", body_of(_event(n)), n)
+            await wait_until(lambda: gw.tails[Stream.EVENTS].view.seq == 30, what="gateway has all 30")
+            await js.purge_stream(DATA_STREAMS[Stream.EVENTS], keep=10)  # retention dropped 1..20
+            await wait_until(lambda: gw.tails[Stream.EVENTS].js_first == 21, what="gateway saw the purge")
+            epoch = gw.epochs[Stream.EVENTS]
+
+            held = SlowWall(gw.url, [Stream.EVENTS], Cursors({Stream.EVENTS: Position(epoch, 22)}))
+            await held.open()
+            await held.read_until(lambda: Stream.EVENTS in held.session.live_streams, "resumed")
+            assert [s.mode for s in held.synced] == ["resume"], "22 is still in JetStream: resumed"
+            await held.read_until(lambda: held.cursors.get(Stream.EVENTS).seq == 30, "caught up")
+            assert held.seqs == list(range(23, 31))
+
+            gone = SlowWall(gw.url, [Stream.EVENTS], Cursors({Stream.EVENTS: Position(epoch, 3)}))
+            await gone.open()
+            await gone.read_until(lambda: Stream.EVENTS in gone.session.live_streams, "synced")
+            (synced,) = gone.synced
+            assert synced.mode == "snapshot" and "no longer held (oldest 21); cannot resume" in synced.reason
+            assert len(gone.model.events) == 30, "the snapshot is the whole state, from the gateway's view"
+            assert gone.session.counters.gaps == 0
 
     asyncio.run(body())

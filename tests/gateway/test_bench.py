@@ -10,6 +10,13 @@ from bench import gateway
 @pytest.mark.slow
 def test_gateway_bench_reports_every_metric() -> None:
     result = gateway.run(quick=True)["gateway"]
-    assert set(result) == {"nats_consume_msgs_per_s", "publish_msgs_per_s", "fanout_msgs_per_s", "fanout_clients",
-                           "resume_ms", "resume_jetstream_ms", "disk_bytes_per_msg"}
+    assert set(result) == {
+        "nats_consume_msgs_per_s",
+        "publish_msgs_per_s",
+        "fanout_msgs_per_s",
+        "fanout_clients",
+        "resume_ms",
+        "resume_jetstream_ms",
+        "disk_bytes_per_msg",
+    }
     assert all(v > 0 for v in result.values())

@@ -22,8 +22,10 @@ from tests.helpers import city_digest, wait_until
 
 @asynccontextmanager
 async def gateways(nats_url: str, n: int = 1, access: Access | None = None) -> AsyncIterator[list[Gateway]]:
-    gws = [Gateway(GatewayConfig([nats_url], server_id=f"gw-{i}", heartbeat_ms=300, access=access or Access()))
-           for i in range(n)]
+    gws = [
+        Gateway(GatewayConfig([nats_url], server_id=f"gw-{i}", heartbeat_ms=300, access=access or Access()))
+        for i in range(n)
+    ]
     for gw in gws:
         await gw.start()
     try:
@@ -47,10 +49,17 @@ async def live(feed: FeedClient) -> None:
 
 
 def dispatch_for(bridge: NatsBridge, district: str | None = None) -> Command:
-    ev = next(e for e in bridge.city.state.events.values()
-              if e.recommended and e.state == "new" and (district is None or e.district == district))
-    return Command(id=uuid7(int(time.time() * 1000)), kind=CommandKind.DISPATCH, event_id=ev.id,
-                   unit_id=ev.recommended[0])
+    ev = next(
+        e
+        for e in bridge.city.state.events.values()
+        if e.recommended and e.state == "new" and (district is None or e.district == district)
+    )
+    return Command(
+        id=uuid7(int(time.time() * 1000)),
+        kind=CommandKind.DISPATCH,
+        event_id=ev.id,
+        unit_id=ev.recommended[0],
+    )
 
 
 def test_a_command_resent_through_another_gateway_is_applied_once(nats_server: NatsServer) -> None:
@@ -62,8 +71,9 @@ def test_a_command_resent_through_another_gateway_is_applied_once(nats_server: N
             try:
                 await live(feed_a)
                 await live(feed_b)
-                await wait_until(lambda: any(e.recommended and e.state == "new"
-                                             for e in bridge.city.state.events.values()))
+                await wait_until(
+                    lambda: any(e.recommended and e.state == "new" for e in bridge.city.state.events.values())
+                )
                 bridge.running = False  # hold the city still: the unit stays free for the test
                 cmd = dispatch_for(bridge)
                 feed_a.send_command(cmd)
@@ -100,8 +110,9 @@ def test_a_viewer_command_is_refused_and_never_reaches_the_city(nats_server: Nat
             feed = make_feed([gw.url], rec, operator="visitor", role="viewer")
             try:
                 await live(feed)
-                await wait_until(lambda: any(e.recommended and e.state == "new"
-                                             for e in bridge.city.state.events.values()))
+                await wait_until(
+                    lambda: any(e.recommended and e.state == "new" for e in bridge.city.state.events.values())
+                )
                 feed.send_command(dispatch_for(bridge))
                 await wait_until(lambda: bool(rec.acks), what="an answer")
                 assert rec.acks[0].result == AckResult.REJECTED and rec.acks[0].reason == "forbidden"
@@ -125,9 +136,16 @@ def test_a_district_operator_sees_and_commands_only_its_district(nats_server: Na
                 await live(feed)
                 city = bridge.city
                 await wait_until(
-                    lambda: {"jiangbei", "yuzhong"} <= {e.district for e in city.state.events.values()
-                                                          if e.recommended and e.state == "new"},
-                    timeout=30, what="new events in jiangbei and yuzhong",
+                    lambda: (
+                        {"jiangbei", "yuzhong"}
+                        <= {
+                            e.district
+                            for e in city.state.events.values()
+                            if e.recommended and e.state == "new"
+                        }
+                    ),
+                    timeout=30,
+                    what="new events in jiangbei and yuzhong",
                 )
                 bridge.running = False
 
@@ -135,8 +153,10 @@ def test_a_district_operator_sees_and_commands_only_its_district(nats_server: Na
                     return {k: e.state for k, e in city.state.events.items() if e.district == "jiangbei"}
 
                 await wait_until(lambda: bridge.caught_up, what="the bridge published everything")
-                await wait_until(lambda: {k: e.state.value for k, e in rec.model.events.items()} == jiangbei(),
-                                 what="the model holds exactly the jiangbei events")
+                await wait_until(
+                    lambda: {k: e.state.value for k, e in rec.model.events.items()} == jiangbei(),
+                    what="the model holds exactly the jiangbei events",
+                )
                 assert {u.district for u in rec.model.units.values()} == {"jiangbei"}
                 elsewhere = dispatch_for(bridge, "yuzhong")
                 feed.send_command(elsewhere)
@@ -157,8 +177,10 @@ def test_a_district_operator_sees_and_commands_only_its_district(nats_server: Na
 def test_a_gateway_started_late_loads_latest_values_from_the_bucket(nats_server: NatsServer) -> None:
     async def body() -> None:
         bridge = await start_bridge(nats_server.url)
-        await wait_until(lambda: bridge.publisher is not None and bridge.publisher.published > 300,
-                         what="the city has published")
+        await wait_until(
+            lambda: bridge.publisher is not None and bridge.publisher.published > 300,
+            what="the city has published",
+        )
         await asyncio.sleep(2.5)  # at least two checkpoints into the KV bucket
         async with gateways(nats_server.url) as (gw,):
             assert gw.stats.kv_entries > 0, "started from the bucket, not from the first message"

@@ -28,16 +28,32 @@ def test_gateway_command_line_refuses_bad_options(capsys: pytest.CaptureFixture[
     assert "expected OPERATOR=DISTRICT" in capsys.readouterr().err
     assert gateway_main(["--nats", "nats://127.0.0.1:1", "--heartbeat-ms", "10"]) == 2
     assert parse_access(["a=jiangbei, yuzhong", "b=nanan"]).districts == {
-        "a": ("jiangbei", "yuzhong"), "b": ("nanan",)}
+        "a": ("jiangbei", "yuzhong"),
+        "b": ("nanan",),
+    }
 
 
 @pytest.mark.slow
 def test_city_to_nats_to_gateway_to_wall_through_the_real_commands(nats_server: NatsServer) -> None:
     async def body() -> None:
         city = subprocess.Popen(
-            [sys.executable, "-m", "cockpit.backend.main", "--nats", nats_server.url, "--rate", "600",
-             "--speed", "4", "--events-per-min", "240"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            [
+                sys.executable,
+                "-m",
+                "cockpit.backend.main",
+                "--nats",
+                nats_server.url,
+                "--rate",
+                "600",
+                "--speed",
+                "4",
+                "--events-per-min",
+                "240",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         gw = GatewayProcess(nats_server.url)
@@ -50,13 +66,20 @@ def test_city_to_nats_to_gateway_to_wall_through_the_real_commands(nats_server: 
             await gw.start()
             feed.start()
             await wait_until(lambda: feed.state is ConnectionState.LIVE, timeout=20, what="live")
-            await wait_until(lambda: any(e.recommended and e.state.value == "new" for e in rec.model.events.values()),
-                             timeout=30, what="a new event with a recommended unit")
+            await wait_until(
+                lambda: any(e.recommended and e.state.value == "new" for e in rec.model.events.values()),
+                timeout=30,
+                what="a new event with a recommended unit",
+            )
             source = City(Hub(), seed=1, rate=600, event_rate=240)  # what cockpit-backend runs
             assert set(rec.model.units) == set(source.state.units) and rec.model.sensors.digest()
             ev = next(e for e in rec.model.events.values() if e.recommended and e.state.value == "new")
-            cmd = Command(id=uuid7(int(time.time() * 1000)), kind=CommandKind.DISPATCH, event_id=ev.id,
-                          unit_id=ev.recommended[0])
+            cmd = Command(
+                id=uuid7(int(time.time() * 1000)),
+                kind=CommandKind.DISPATCH,
+                event_id=ev.id,
+                unit_id=ev.recommended[0],
+            )
             feed.send_command(cmd)
             await wait_until(lambda: bool(rec.acks), what="the city's answer")
             assert rec.acks[0].result in (AckResult.ACCEPTED, AckResult.REJECTED)  # the unit may be taken

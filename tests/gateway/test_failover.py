@@ -34,13 +34,21 @@ def test_three_cockpits_fail_over_to_a_second_gateway_when_one_is_killed(nats_se
         try:
             for f in feeds:
                 f.start()
-            await wait_until(lambda: all(f.state is ConnectionState.LIVE for f in feeds), what="all live on A")
+            await wait_until(
+                lambda: all(f.state is ConnectionState.LIVE for f in feeds), what="all live on A"
+            )
             assert all(f.url == gw_a.url for f in feeds)
             city = bridge.city
-            await wait_until(lambda: any(e.recommended and e.state == "new" for e in city.state.events.values()))
+            await wait_until(
+                lambda: any(e.recommended and e.state == "new" for e in city.state.events.values())
+            )
             ev = next(e for e in city.state.events.values() if e.recommended and e.state == "new")
-            cmd = Command(id=uuid7(int(time.time() * 1000)), kind=CommandKind.DISPATCH, event_id=ev.id,
-                          unit_id=ev.recommended[0])
+            cmd = Command(
+                id=uuid7(int(time.time() * 1000)),
+                kind=CommandKind.DISPATCH,
+                event_id=ev.id,
+                unit_id=ev.recommended[0],
+            )
             feeds[0].send_command(cmd)
             await wait_until(lambda: bool(recs[0].acks), what="the dispatch's ack")
             assert recs[0].acks[0].result == AckResult.ACCEPTED
@@ -49,7 +57,8 @@ def test_three_cockpits_fail_over_to_a_second_gateway_when_one_is_killed(nats_se
             gw_a.kill()  # SIGKILL: the connections just die
             await wait_until(
                 lambda: all(f.url == gw_b.url and f.state is ConnectionState.LIVE for f in feeds),
-                timeout=20, what="all three live on gateway B",
+                timeout=20,
+                what="all three live on gateway B",
             )
             await asyncio.sleep(1.5)  # the city goes on; B serves it
             heads = await settle(bridge, feeds, nats_server.url)
@@ -89,8 +98,11 @@ def test_a_nats_server_restart_is_survived_without_loss(nats_server: NatsServer)
             await asyncio.sleep(1.0)  # the city goes on; the bridge holds its messages
             await asyncio.to_thread(nats_server.start)
 
-            await wait_until(lambda: feed.cursors.get("sensors").seq > before["sensors"] + 50, timeout=30,
-                             what="data flowing again after the restart")
+            await wait_until(
+                lambda: feed.cursors.get("sensors").seq > before["sensors"] + 50,
+                timeout=30,
+                what="data flowing again after the restart",
+            )
             heads = await settle(bridge, [feed], nats_server.url)
             assert {s: p.epoch for s, p in feed.cursors.positions.items()} == epochs
             assert len(rec.snapshots) == 4, "same store, same epochs: nothing had to be snapshotted again"

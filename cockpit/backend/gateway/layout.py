@@ -138,8 +138,14 @@ def body_of(message: DataMessage) -> bytes:
 def sensor_batch_body(ts: int, ttl_ms: int, ids: bytes, values: bytes) -> bytes:
     """The payload of a ``sensor_batch``, built directly: it is the high-rate message."""
     return _ENCODER.encode(
-        {"t": "sensor_batch", "stream": Stream.SENSORS.value, "ts": ts, "ttl_ms": ttl_ms, "ids": ids,
-         "values": values}
+        {
+            "t": "sensor_batch",
+            "stream": Stream.SENSORS.value,
+            "ts": ts,
+            "ttl_ms": ttl_ms,
+            "ids": ids,
+            "values": values,
+        }
     )
 
 

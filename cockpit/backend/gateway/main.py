@@ -23,12 +23,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--server-id", default="", help="name in the welcome (default: gateway-PORT)")
     p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
     p.add_argument("--ring", type=int, default=100_000, help="messages per stream kept in memory for resume")
-    p.add_argument("--max-lag", type=int, default=20_000,
-                   help="events/dispatch/overlays messages a client may lag before it is closed (4001)")
-    p.add_argument("--coalesce-after", type=int, default=2_000,
-                   help="sensor messages a client may lag before its sensors are coalesced to latest values")
-    p.add_argument("--district", action="append", default=[], metavar="OPERATOR=D1,D2",
-                   help="restrict an operator to districts (repeat); others see the whole city")
+    p.add_argument(
+        "--max-lag",
+        type=int,
+        default=20_000,
+        help="events/dispatch/overlays messages a client may lag before it is closed (4001)",
+    )
+    p.add_argument(
+        "--coalesce-after",
+        type=int,
+        default=2_000,
+        help="sensor messages a client may lag before its sensors are coalesced to latest values",
+    )
+    p.add_argument(
+        "--district",
+        action="append",
+        default=[],
+        metavar="OPERATOR=D1,D2",
+        help="restrict an operator to districts (repeat); others see the whole city",
+    )
     p.add_argument("--replicas", type=int, default=1, help="JetStream replicas when creating streams")
     return p
 
@@ -74,8 +87,10 @@ async def run(args: argparse.Namespace, access: Access) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.heartbeat_ms < 50 or args.ring < 1 or args.max_lag < 1 or args.coalesce_after < 1:
-        print("cockpit-gateway: --heartbeat-ms must be >= 50; --ring, --max-lag, --coalesce-after >= 1",
-              file=sys.stderr)
+        print(
+            "cockpit-gateway: --heartbeat-ms must be >= 50; --ring, --max-lag, --coalesce-after >= 1",
+            file=sys.stderr,
+        )
         return 2
     try:
         access = parse_access(args.district)
@@ -86,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         asyncio.run(run(args, access))
     except OSError as exc:
-        print(f"cockpit-gateway: cannot listen on {args.host}:{args.port} or reach {args.nats}: {exc}",
-              file=sys.stderr)
+        print(
+            f"cockpit-gateway: cannot listen on {args.host}:{args.port} or reach {args.nats}: {exc}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -113,6 +113,16 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+async def cancel(task: asyncio.Task[None]) -> None:
+    """Cancel ``task`` and wait for it to end, cancelling again if a library swallowed the first
+    cancellation (Python 3.11's ``wait_for``, used inside nats-py, can)."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.5)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("task %s failed", task.get_name(), exc_info=task.exception())
+
+
 def stream_seq(msg: Msg) -> int:
     """A JetStream message's stream sequence, read straight from its reply subject (the common
     ``$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`` form) when it can be:
@@ -225,11 +235,17 @@ class _Tail:
     async def start(self) -> None:
         """(Re)start the ordered consumer right after what the view holds."""
         await self.stop()
-        config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=self.view.seq + 1)
+        config = ConsumerConfig(
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=self.view.seq + 1
+        )
         js = self.gateway.js
         self.sub = await js.subscribe(
-            f"{PREFIX}.{self.stream}.>", stream=self.name, ordered_consumer=True, config=config,
-            cb=self._on_msg, idle_heartbeat=1.0,
+            f"{PREFIX}.{self.stream}.>",
+            stream=self.name,
+            ordered_consumer=True,
+            config=config,
+            cb=self._on_msg,
+            idle_heartbeat=1.0,
         )
         self.progress_at = time.monotonic()
 
@@ -308,8 +324,13 @@ class Gateway:
             await tail.start()
         await self._catch_up(5.0)
         self._server = await serve(
-            self._serve, host, port, compression=None, max_size=self.config.max_frame_bytes,
-            ping_interval=None, close_timeout=5,
+            self._serve,
+            host,
+            port,
+            compression=None,
+            max_size=self.config.max_frame_bytes,
+            ping_interval=None,
+            close_timeout=5,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._tasks.append(asyncio.create_task(self._watch()))
@@ -317,9 +338,7 @@ class Gateway:
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel(task)
         self._tasks.clear()
         if self._server is not None:
             self._server.close()
@@ -360,10 +379,16 @@ class Gateway:
                             self.stats.kv_entries += 1
             info = await self.js.stream_info(tail.name)
             if info.state.messages and info.state.first_seq > mark + 1:
-                log.warning("%s: messages %d to %d expired before the bucket held them", tail.name,
-                            mark + 1, info.state.first_seq - 1)
+                log.warning(
+                    "%s: messages %d to %d expired before the bucket held them",
+                    tail.name,
+                    mark + 1,
+                    info.state.first_seq - 1,
+                )
             # The bucket holds everything up to the watermark; the stream holds what follows.
-            tail.view.seq = max(mark, info.state.first_seq - 1) if info.state.messages else info.state.last_seq
+            tail.view.seq = (
+                max(mark, info.state.first_seq - 1) if info.state.messages else info.state.last_seq
+            )
             tail.ring.seq = tail.view.seq
             log.info("%s: latest values loaded up to seq %d", tail.name, tail.view.seq)
 
@@ -386,15 +411,23 @@ class Gateway:
                     if now_epochs[stream] != self.epochs.get(stream):
                         await self._new_epoch(stream, now_epochs[stream])
                     elif tail.js_last > tail.view.seq and time.monotonic() - tail.progress_at > 3.0:
-                        log.warning("%s: tail stalled at %d of %d; restarting it", tail.name, tail.view.seq,
-                                    tail.js_last)
+                        log.warning(
+                            "%s: tail stalled at %d of %d; restarting it",
+                            tail.name,
+                            tail.view.seq,
+                            tail.js_last,
+                        )
                         await tail.start()
             except RETRYABLE as exc:
                 log.warning("gateway watch: %s", exc or type(exc).__name__)
 
     async def _new_epoch(self, stream: str, epoch: str) -> None:
-        log.warning("%s was created anew: epoch %s → %s; clients take snapshots",
-                    DATA_STREAMS[stream], self.epochs.get(stream), epoch)
+        log.warning(
+            "%s was created anew: epoch %s → %s; clients take snapshots",
+            DATA_STREAMS[stream],
+            self.epochs.get(stream),
+            epoch,
+        )
         self.epochs[stream] = epoch
         tail = _Tail(self, stream, self.config.ring)
         await self.tails[stream].stop()
@@ -475,9 +508,7 @@ class Gateway:
         except websockets.ConnectionClosed:
             pass
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
-                await sender
+            await cancel(sender)
             self.clients.discard(client)
             self.stats.clients = len(self.clients)
 
@@ -548,7 +579,12 @@ class Gateway:
         self._snapshot(client, name, f, unfiltered, reason)
 
     def _resume(
-        self, client: _Client, name: str, f: Filter, unfiltered: bool, seq: int,
+        self,
+        client: _Client,
+        name: str,
+        f: Filter,
+        unfiltered: bool,
+        seq: int,
         replayed: list[tuple[int, str, str, bytes, tuple[str, ...]]],
     ) -> None:
         epoch = self.epochs[name]
@@ -575,7 +611,9 @@ class Gateway:
         client.subs[name] = _Sub(f, unfiltered, seq, seq)
         self.stats.snapshots += 1
 
-    async def _replay(self, tail: _Tail, after: int) -> list[tuple[int, str, str, bytes, tuple[str, ...]]] | None:
+    async def _replay(
+        self, tail: _Tail, after: int
+    ) -> list[tuple[int, str, str, bytes, tuple[str, ...]]] | None:
         """Messages after ``after`` from a temporary ordered consumer, until the ring holds the rest."""
         out: list[tuple[int, str, str, bytes, tuple[str, ...]]] = []
         last = after
@@ -602,7 +640,8 @@ class Gateway:
             return None
         try:
             if not tail.ring.holds_after(last):
-                await asyncio.wait_for(done.wait(), 10.0)
+                async with asyncio.timeout(10.0):
+                    await done.wait()
         except TimeoutError:
             log.warning("resume of %s from JetStream stalled at %d", tail.name, last)
             return None
@@ -616,11 +655,17 @@ class Gateway:
     # ------------------------------------------------------------------------------- sending
 
     async def _send_loop(self, client: _Client) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed):  # the reader sees it too and cleans up
+            await self._send_forever(client)
+
+    async def _send_forever(self, client: _Client) -> None:
         beat = self.config.heartbeat_ms / 1000.0
         limit = self.config.max_frame_bytes
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(client.wake.wait(), beat / 4)
+                async with asyncio.timeout(beat / 4):
+                    await client.wake.wait()
             client.wake.clear()
             frames, client.frames = client.frames, []
             out, client.out = client.out, []
@@ -648,7 +693,9 @@ class Gateway:
             if sub.scanned >= ring.seq:
                 continue
             behind = ring.seq - sub.scanned
-            if name == Stream.SENSORS and (behind > self.config.coalesce_after or not ring.holds_after(sub.scanned)):
+            if name == Stream.SENSORS and (
+                behind > self.config.coalesce_after or not ring.holds_after(sub.scanned)
+            ):
                 assert isinstance(tail.view, SensorView)
                 for m in tail.view.catch_up(sub.filter, sub.scanned):
                     out.append(_ENCODER.encode(msgspec.structs.replace(m, prev=sub.prev)))
@@ -693,6 +740,7 @@ class Gateway:
     def _check(self, client: _Client, cmd: Command) -> CommandAck | None:
         """Refuse here what must never reach the city: a viewer's command, another district's, or
         one issued in an epoch that is gone (§7.1, §7.2)."""
+
         def reject(reason: str, detail: str) -> CommandAck:
             self.stats.refused_commands += 1
             return CommandAck(id=cmd.id, result=AckResult.REJECTED, reason=reason, detail=detail)
@@ -712,24 +760,40 @@ class Gateway:
         in time; the client sends again with the same id, which changes nothing)."""
         fut: asyncio.Future[CommandAck] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(cmd.id, []).append(fut)
-        env = CommandEnvelope(command=cmd, role=client.role, operator=client.operator,
-                              client_id=client.session.hello.client_id if client.session.hello else "")
+        env = CommandEnvelope(
+            command=cmd,
+            role=client.role,
+            operator=client.operator,
+            client_id=client.session.hello.client_id if client.session.hello else "",
+        )
         try:
             pub = await self.js.publish(
-                command_subject(self._district_of(cmd)), msgspec.msgpack.encode(env),
-                headers={"Nats-Msg-Id": cmd.id}, stream=COMMANDS_STREAM, timeout=2.0,
+                command_subject(self._district_of(cmd)),
+                msgspec.msgpack.encode(env),
+                headers={"Nats-Msg-Id": cmd.id},
+                stream=COMMANDS_STREAM,
+                timeout=2.0,
             )
             if pub.duplicate:
                 self.stats.duplicates += 1
                 first = await self._first_ack(cmd.id, fut)
                 if first is None:
                     return None
-                return CommandAck(id=cmd.id, result=AckResult.DUPLICATE, reason=first.reason,
-                                  detail="this command id was already handled", original=first.result)
-            return await asyncio.wait_for(fut, self.config.command_timeout_s)
+                return CommandAck(
+                    id=cmd.id,
+                    result=AckResult.DUPLICATE,
+                    reason=first.reason,
+                    detail="this command id was already handled",
+                    original=first.result,
+                )
+            async with asyncio.timeout(self.config.command_timeout_s):
+                return await fut
         except (*RETRYABLE, TimeoutError) as exc:
-            log.warning("command %s: no result yet (%s); the client will send it again", cmd.id,
-                        exc or type(exc).__name__)
+            log.warning(
+                "command %s: no result yet (%s); the client will send it again",
+                cmd.id,
+                exc or type(exc).__name__,
+            )
             return None
         finally:
             waiting = self._waiting.get(cmd.id, [])
@@ -747,4 +811,5 @@ class Gateway:
         except nats.js.errors.KeyNotFoundError:
             pass
         # The first copy is still being applied: its result is announced to every gateway.
-        return await asyncio.wait_for(fut, self.config.command_timeout_s)
+        async with asyncio.timeout(self.config.command_timeout_s):
+            return await fut

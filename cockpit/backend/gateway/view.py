@@ -322,12 +322,13 @@ class SensorView(StreamView):
         change = np.flatnonzero((np.diff(ts) != 0) | (np.diff(ttl) != 0)) + 1
         out: list[SensorBatch] = []
         for part in np.split(np.arange(len(sel)), change):
-            for lo in range(0, len(part), MAX_BATCH):
-                chunk = sel[part[lo : lo + MAX_BATCH]]
+            group = sel[part]
+            group = group[np.argsort(self.vseq[group], kind="stable")]
+            for chunk in _chunks(group, self.vseq[group]):
                 out.append(
                     SensorBatch(
                         stream=Stream.SENSORS,
-                        seq=int(self.vseq[chunk].max()),  # one batch's (ts, ttl) is one group
+                        seq=int(self.vseq[chunk[-1]]),  # the newest value in it
                         prev=0,
                         ts=int(self.ts[chunk[0]]),
                         ttl_ms=int(self.ttl[chunk[0]]),
@@ -370,21 +371,41 @@ class SensorView(StreamView):
             if isinstance(cat, SensorCatalog):
                 self._put_catalog(district, theme, cat)
         else:
+            ts = np.frombuffer(decoded["ts"], dtype="<i8")
             self._put_values(
                 np.frombuffer(decoded["ids"], dtype="<u4").astype(np.int64),
                 np.frombuffer(decoded["values"], dtype="<f4"),
-                np.frombuffer(decoded["ts"], dtype="<i8"),
+                ts,
                 np.frombuffer(decoded["ttl"], dtype="<i8"),
                 np.frombuffer(decoded["seq"], dtype="<i8"),
             )
+            if len(ts):
+                self.last_ts = max(self.last_ts, int(ts.max()))
         self.dirty.discard(key)
+
+
+def _chunks(ids: np.ndarray, seqs: np.ndarray) -> list[np.ndarray]:
+    """Split ``ids`` (sorted by ``seqs``) into batches of at most about :data:`MAX_BATCH`, cutting only
+    where the seq changes: each batch's seq is its newest value's, and a catch-up's batches must have
+    strictly increasing seqs (§5.0). One seq's values stay together (they came in one batch)."""
+    runs = [0, *(np.flatnonzero(np.diff(seqs)) + 1).tolist(), len(ids)]
+    out: list[np.ndarray] = []
+    start = 0
+    for k in range(1, len(runs)):
+        if runs[k] - start > MAX_BATCH and runs[k - 1] > start:
+            out.append(ids[start : runs[k - 1]])
+            start = runs[k - 1]
+    out.append(ids[start:])
+    return out
 
 
 def make_view(stream: str) -> StreamView:
     return SensorView() if stream == Stream.SENSORS else EntityView(stream)
 
 
-def item_of(seq: int, district: str, theme: str, body: bytes, prev: int, levels: tuple[str, ...] = ()) -> Item:
+def item_of(
+    seq: int, district: str, theme: str, body: bytes, prev: int, levels: tuple[str, ...] = ()
+) -> Item:
     return Item(seq, district, theme, body, prev, stamp(body, seq, prev), levels)
 
 

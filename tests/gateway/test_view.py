@@ -1,0 +1,161 @@
+"""The gateway's pure parts, bytes in and out: payload stamping, the ring, the views and their KV form."""
+
+from __future__ import annotations
+
+import msgspec
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cockpit.backend.gateway import view as view_module
+from cockpit.backend.gateway.layout import (
+    LayoutError,
+    body_of,
+    data_subject,
+    frames_of,
+    parse_data_subject,
+    sensor_batch_body,
+    stamp,
+)
+from cockpit.backend.gateway.view import EntityView, Ring, SensorView, item_of
+from cockpit.protocol.codec import decode_server_frame
+from cockpit.protocol.messages import (
+    Event,
+    Filter,
+    Geometry,
+    Overlay,
+    SensorBatch,
+    SensorCatalog,
+    SensorInfo,
+    Stream,
+)
+
+_KEYS = st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, max_size=8).filter(
+    lambda k: k not in ("seq", "prev")
+)
+
+
+@given(
+    st.dictionaries(_KEYS, st.integers(-5, 10**12) | st.text(max_size=20), max_size=40),
+    st.integers(0, 2**63 - 1),
+    st.integers(0, 2**63 - 1),
+)
+def test_stamp_adds_seq_and_prev_to_any_map(fields: dict[str, object], seq: int, prev: int) -> None:
+    stamped = msgspec.msgpack.decode(stamp(msgspec.msgpack.encode(fields), seq, prev))
+    assert stamped == {**fields, "seq": seq, "prev": prev}
+
+
+def test_stamp_refuses_a_payload_that_is_not_a_map() -> None:
+    with pytest.raises(ValueError, match="not a MessagePack map"):
+        stamp(msgspec.msgpack.encode([1, 2]), 1, 0)
+
+
+def _event(i: int, district: str = "jiangbei", state: str = "new") -> Event:
+    return Event(
+        stream=Stream.EVENTS,
+        seq=0,
+        prev=0,
+        ts=1,
+        id=f"E-{i}",
+        type="fire",
+        severity=1,
+        time=1,
+        lon=1.0,
+        lat=2.0,
+        district=district,
+        state=state,
+        theme="fire",
+    )
+
+
+def test_a_stamped_payload_is_a_protocol_message_and_frames_split_under_the_limit() -> None:
+    wires = [stamp(body_of(_event(i)), i, i - 1) for i in range(1, 200)]
+    frames = frames_of(wires, 4096)
+    assert len(frames) > 1 and all(len(f) <= 4096 for f in frames)
+    decoded = [m for f in frames for m in decode_server_frame(f, 4096).messages]
+    assert [(m.seq, m.prev) for m in decoded] == [(i, i - 1) for i in range(1, 200)]  # type: ignore[union-attr]
+
+
+def test_subjects_carry_district_and_theme_and_refuse_bad_tokens() -> None:
+    assert data_subject("events", "jiangbei", "") == "cockpit.events.jiangbei._"
+    assert parse_data_subject("cockpit.events.jiangbei._") == ("events", "jiangbei", "")
+    with pytest.raises(LayoutError, match="subject token"):
+        data_subject("events", "jiang.bei", "flood")
+
+
+def test_ring_keeps_the_newest_and_knows_what_it_can_resume() -> None:
+    ring = Ring(3)
+    for seq in range(1, 8):
+        ring.append(item_of(seq, "d", "t", body_of(_event(seq)), seq - 1))
+    assert ring.first_seq == 5 and ring.seq == 7
+    assert ring.holds_after(4) and not ring.holds_after(3) and not ring.holds_after(8)
+    assert [i.seq for i in ring.since(5)] == [6, 7]
+
+
+def test_entity_view_snapshot_filters_and_drops_removed_overlays() -> None:
+    events = EntityView(Stream.EVENTS)
+    for seq, (i, d) in enumerate([(1, "jiangbei"), (2, "yuzhong"), (1, "jiangbei")], start=1):
+        ev = _event(i, d, state="new" if seq < 3 else "acknowledged")
+        events.apply(seq, d, "fire", stamp(body_of(ev), seq, 0))
+    snap = events.snapshot(Filter(districts=["jiangbei"]))
+    assert [(e.id, e.state, e.seq, e.prev) for e in snap] == [("E-1", "acknowledged", 3, 0)]  # type: ignore[union-attr]
+
+    overlays = EntityView(Stream.OVERLAYS)
+    geo = Geometry(type="Point", coordinates=[1.0, 2.0])
+    for seq, active in ((1, True), (2, False)):
+        o = Overlay(
+            stream=Stream.OVERLAYS, seq=0, prev=0, ts=1, id="o", kind="k", active=active, geometry=geo
+        )
+        overlays.apply(seq, "", "", stamp(body_of(o), seq, 0))
+    assert overlays.snapshot(Filter()) == []
+
+
+def _sensor_view(n: int) -> SensorView:
+    v = SensorView()
+    infos = [
+        SensorInfo(id=i, name=f"s{i}", kind="k", unit="m", district="d", lon=1, lat=2)
+        for i in range(1, n + 1)
+    ]
+    cat = SensorCatalog(stream=Stream.SENSORS, seq=0, prev=0, ts=1, sensors=infos)
+    v.apply(1, "d", "t", stamp(body_of(cat), 1, 0))
+    return v
+
+
+def test_sensor_catch_up_is_latest_values_in_increasing_seq(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(view_module, "MAX_BATCH", 4)
+    v = _sensor_view(10)
+    ids = np.arange(1, 11, dtype="<u4")
+    for seq in range(2, 8):  # each batch sets a sliding half of the sensors, all with one ts
+        part = ids[(seq % 2) * 5 : (seq % 2) * 5 + 5]
+        values = np.full(len(part), float(seq), dtype="<f4")
+        v.apply(seq, "d", "t", stamp(sensor_batch_body(100, 5000, part.tobytes(), values.tobytes()), seq, 0))
+    out = v.catch_up(Filter(), 1)
+    seqs = [m.seq for m in out]
+    assert seqs == sorted(set(seqs)), "strictly increasing, so the client takes every one"
+    latest: dict[int, float] = {}
+    for m in out:
+        assert isinstance(m, SensorBatch)
+        latest.update(
+            zip(np.frombuffer(m.ids, "<u4").tolist(), np.frombuffer(m.values, "<f4").tolist(), strict=True)
+        )
+    assert latest == {i: 7.0 if i > 5 else 6.0 for i in range(1, 11)}
+    assert v.catch_up(Filter(), 7) == []
+
+
+def test_views_survive_a_round_trip_through_their_kv_form() -> None:
+    v = _sensor_view(6)
+    ids = np.arange(1, 7, dtype="<u4")
+    v.apply(
+        2,
+        "d",
+        "t",
+        stamp(sensor_batch_body(100, 5000, ids.tobytes(), (ids * 1.5).astype("<f4").tobytes()), 2, 0),
+    )
+    entries = v.kv_entries(v.take_dirty())
+    copy = SensorView()
+    for key, value in entries.items():
+        assert value is not None
+        copy.load(key, value)
+    copy.seq = v.seq
+    assert copy.snapshot(Filter()) == v.snapshot(Filter())
