@@ -270,7 +270,8 @@ def _flags_text(row: AlarmRow) -> str:
     if row.out_of_service:
         parts.append(QCoreApplication.translate("AlarmListView", "out of service"))
     parts.append(QCoreApplication.translate("AlarmListView", "occurrence {n}").format(n=row.occurrence))
-    return ", ".join(parts)
+    # The list separator is the language's own (Chinese uses "、" or "，", not ", ").
+    return QCoreApplication.translate("AlarmListView", ", ").join(parts)
 
 
 def _blend(top: QColor, bottom: QColor, alpha: float) -> QColor:

@@ -51,25 +51,24 @@ class AuditView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = QCoreApplication.translate
         self._path = QLabel(self)
         self._path.setObjectName("auditPath")
         self._path.setWordWrap(True)
         self._verdict = QLabel(self)
         self._verdict.setObjectName("auditVerdict")
         self._verdict.setWordWrap(True)
-        self._verify = QPushButton(t("AuditView", "Verify the chain"), self)
+        self._verify = QPushButton(QCoreApplication.translate("AuditView", "Verify the chain"), self)
         self._verify.setObjectName("auditVerify")
         self._table = QTableWidget(0, 6, self)
         self._table.setObjectName("auditTable")
         self._table.setHorizontalHeaderLabels(
             [
-                t("AuditView", "#"),
-                t("AuditView", "Time"),
-                t("AuditView", "Operator"),
-                t("AuditView", "Role"),
-                t("AuditView", "Action"),
-                t("AuditView", "Details"),
+                QCoreApplication.translate("AuditView", "#"),
+                QCoreApplication.translate("AuditView", "Time"),
+                QCoreApplication.translate("AuditView", "Operator"),
+                QCoreApplication.translate("AuditView", "Role"),
+                QCoreApplication.translate("AuditView", "Action"),
+                QCoreApplication.translate("AuditView", "Details"),
             ]
         )
         self._table.verticalHeader().hide()

@@ -107,9 +107,8 @@ class DispatchBoard(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = QCoreApplication.translate
         self._rows: list[BoardRow] = []
-        self._title = QLabel(t("DispatchBoard", "Dispatch board"), self)
+        self._title = QLabel(QCoreApplication.translate("DispatchBoard", "Dispatch board"), self)
         self._title.setObjectName("sectionTitle")
         self._summary = QLabel(self)
         self._summary.setObjectName("boardSummary")
@@ -117,11 +116,11 @@ class DispatchBoard(QWidget):
         self._table.setObjectName("boardTable")
         self._table.setHorizontalHeaderLabels(
             [
-                t("DispatchBoard", "Time"),
-                t("DispatchBoard", "Action"),
-                t("DispatchBoard", "Event"),
-                t("DispatchBoard", "Unit / plan"),
-                t("DispatchBoard", "State"),
+                QCoreApplication.translate("DispatchBoard", "Time"),
+                QCoreApplication.translate("DispatchBoard", "Action"),
+                QCoreApplication.translate("DispatchBoard", "Event"),
+                QCoreApplication.translate("DispatchBoard", "Unit / plan"),
+                QCoreApplication.translate("DispatchBoard", "State"),
             ]
         )
         self._table.verticalHeader().hide()
@@ -133,11 +132,13 @@ class DispatchBoard(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(_Column.EVENT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(_Column.STATE, QHeaderView.ResizeMode.Stretch)
-        self._cancel = ConfirmButton(t("DispatchBoard", "Cancel dispatch"), critical=True, parent=self)
+        self._cancel = ConfirmButton(
+            QCoreApplication.translate("DispatchBoard", "Cancel dispatch"), critical=True, parent=self
+        )
         self._cancel.setObjectName("boardCancel")
-        self._send_held = QPushButton(t("DispatchBoard", "Send anyway"), self)
+        self._send_held = QPushButton(QCoreApplication.translate("DispatchBoard", "Send anyway"), self)
         self._send_held.setObjectName("boardSendHeld")
-        self._discard_held = QPushButton(t("DispatchBoard", "Discard"), self)
+        self._discard_held = QPushButton(QCoreApplication.translate("DispatchBoard", "Discard"), self)
         self._discard_held.setObjectName("boardDiscardHeld")
         actions = QHBoxLayout()
         actions.setContentsMargins(0, 0, 0, 0)
@@ -223,15 +224,16 @@ class DispatchBoard(QWidget):
         held = row is not None and row.level is BoardLevel.HELD
         self._send_held.setVisible(held)
         self._discard_held.setVisible(held)
-        t = QCoreApplication.translate
         running = sum(r.level is BoardLevel.PENDING for r in self._rows)
         failed = sum(r.level is BoardLevel.FAILED for r in self._rows)
         held_n = sum(r.level is BoardLevel.HELD for r in self._rows)
-        parts = [t("DispatchBoard", "{n} running").format(n=running)]
+        parts = [QCoreApplication.translate("DispatchBoard", "{n} running").format(n=running)]
         if failed:
-            parts.append(t("DispatchBoard", "{n} need attention").format(n=failed))
+            parts.append(QCoreApplication.translate("DispatchBoard", "{n} need attention").format(n=failed))
         if held_n:
-            parts.append(t("DispatchBoard", "{n} held: confirm or discard").format(n=held_n))
+            parts.append(
+                QCoreApplication.translate("DispatchBoard", "{n} held: confirm or discard").format(n=held_n)
+            )
         self._summary.setText(" · ".join(parts))
 
     # -- slots --------------------------------------------------------------------------------

@@ -85,8 +85,7 @@ class PlanView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = QCoreApplication.translate
-        self._title = QLabel(t("PlanView", "Plan and SLA"), self)
+        self._title = QLabel(QCoreApplication.translate("PlanView", "Plan and SLA"), self)
         self._title.setObjectName("sectionTitle")
         self._timers = QLabel(self)
         self._timers.setObjectName("planTimers")
@@ -97,7 +96,12 @@ class PlanView(QWidget):
         self._table = QTableWidget(0, 4, self)
         self._table.setObjectName("planTasks")
         self._table.setHorizontalHeaderLabels(
-            [t("PlanView", "Task"), t("PlanView", "Owner"), t("PlanView", "State"), t("PlanView", "Due")]
+            [
+                QCoreApplication.translate("PlanView", "Task"),
+                QCoreApplication.translate("PlanView", "Owner"),
+                QCoreApplication.translate("PlanView", "State"),
+                QCoreApplication.translate("PlanView", "Due"),
+            ]
         )
         self._table.verticalHeader().hide()
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -156,8 +160,9 @@ class PlanView(QWidget):
 
         An empty header means the event has no plan: the table hides and the header says so.
         """
-        t = QCoreApplication.translate
-        self._header.setText(header or t("PlanView", "No plan running for this event"))
+        self._header.setText(
+            header or QCoreApplication.translate("PlanView", "No plan running for this event")
+        )
         self._table.setVisible(bool(header))
         self._filler.setVisible(not header)
         rows = list(rows)
@@ -166,7 +171,9 @@ class PlanView(QWidget):
             self._table.setRowCount(len(rows))
             for r, row in enumerate(rows):
                 title = (
-                    row.title if row.mandatory else t("PlanView", "{task} (optional)").format(task=row.title)
+                    row.title
+                    if row.mandatory
+                    else QCoreApplication.translate("PlanView", "{task} (optional)").format(task=row.title)
                 )
                 for c, text in enumerate((title, row.owner, row.state, row.due)):
                     item = self._table.item(r, c)

@@ -32,7 +32,6 @@ class ShelveForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = QCoreApplication.translate
         self._target = QLabel(self)
         self._target.setObjectName("shelveTarget")
         self._target.setWordWrap(True)
@@ -42,12 +41,12 @@ class ShelveForm(QWidget):
         self._reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         edit = self._reason.lineEdit()
         if edit is not None:  # always, for an editable combo box
-            edit.setPlaceholderText(t("ShelveForm", "Reason (required)"))
+            edit.setPlaceholderText(QCoreApplication.translate("ShelveForm", "Reason (required)"))
         self._duration = QComboBox(self)
         self._duration.setObjectName("shelveDuration")
-        self._ok = QPushButton(t("ShelveForm", "Shelve"), self)
+        self._ok = QPushButton(QCoreApplication.translate("ShelveForm", "Shelve"), self)
         self._ok.setObjectName("shelveOk")
-        self._cancel = QPushButton(t("ShelveForm", "Cancel"), self)
+        self._cancel = QPushButton(QCoreApplication.translate("ShelveForm", "Cancel"), self)
         self._cancel.setObjectName("shelveCancel")
         self._why_not = QLabel(self)
         self._why_not.setObjectName("shelveWhyNot")
@@ -67,7 +66,7 @@ class ShelveForm(QWidget):
         self._reason.editTextChanged.connect(self._update)
         self._ok.clicked.connect(self._on_ok_clicked)
         self._cancel.clicked.connect(self._on_cancel_clicked)
-        self.set_choices([], [(t("ShelveForm", "until it clears"), 0)])
+        self.set_choices([], [(QCoreApplication.translate("ShelveForm", "until it clears"), 0)])
         self.open_for("", allowed=False)
 
     # -- public API ---------------------------------------------------------------------------

@@ -108,7 +108,7 @@
     </message>
     <message>
         <location filename="../../widgets/alarm_list.py" line="222"/>
-        <location filename="../../widgets/alarm_list.py" line="673"/>
+        <location filename="../../widgets/alarm_list.py" line="674"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
@@ -193,22 +193,27 @@
         <translation>第 {n} 次触发</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="697"/>
+        <location filename="../../widgets/alarm_list.py" line="274"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="698"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="699"/>
+        <location filename="../../widgets/alarm_list.py" line="700"/>
         <source>Shelve</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="881"/>
+        <location filename="../../widgets/alarm_list.py" line="882"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="886"/>
+        <location filename="../../widgets/alarm_list.py" line="887"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
@@ -244,7 +249,42 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../widgets/audit_view.py" line="121"/>
+        <location filename="../../widgets/audit_view.py" line="60"/>
+        <source>Verify the chain</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="66"/>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="67"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="68"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="69"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="70"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="71"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_view.py" line="120"/>
         <source>Verifying the chain…</source>
         <translation>正在校验审计链…</translation>
     </message>
@@ -550,18 +590,18 @@
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="123"/>
+        <location filename="../../cockpit/app/wiring.py" line="124"/>
         <location filename="../../cockpit/app/wiring.py" line="231"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="139"/>
+        <location filename="../../cockpit/app/wiring.py" line="141"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="160"/>
+        <location filename="../../cockpit/app/wiring.py" line="162"/>
         <source>replay: nothing is sent</source>
         <translation>回放中：不发送任何指令</translation>
     </message>
@@ -641,6 +681,69 @@
         <location filename="../../widgets/status_bar.py" line="81"/>
         <source>data {age} old</source>
         <translation>数据延迟 {age}</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchBoard</name>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="111"/>
+        <source>Dispatch board</source>
+        <translation>调度看板</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="119"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="120"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="121"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="122"/>
+        <source>Unit / plan</source>
+        <translation>力量 / 预案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="123"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="136"/>
+        <source>Cancel dispatch</source>
+        <translation>撤回调度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="139"/>
+        <source>Send anyway</source>
+        <translation>仍然发送</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="141"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="230"/>
+        <source>{n} running</source>
+        <translation>进行中 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="232"/>
+        <source>{n} need attention</source>
+        <translation>需处理 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="235"/>
+        <source>{n} held: confirm or discard</source>
+        <translation>暂扣 {n} 条：请确认发送或放弃</translation>
     </message>
 </context>
 <context>
@@ -1162,9 +1265,44 @@
 <context>
     <name>PlanView</name>
     <message>
-        <location filename="../../widgets/plan_view.py" line="139"/>
+        <location filename="../../widgets/plan_view.py" line="88"/>
+        <source>Plan and SLA</source>
+        <translation>预案与时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="100"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="101"/>
+        <source>Owner</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="102"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="103"/>
+        <source>Due</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="143"/>
         <source>No SLA timer running</source>
         <translation>无进行中的时限计时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="164"/>
+        <source>No plan running for this event</source>
+        <translation>该事件暂无运行中的预案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_view.py" line="176"/>
+        <source>{task} (optional)</source>
+        <translation>{task}（可选）</translation>
     </message>
 </context>
 <context>
@@ -1438,6 +1576,29 @@
     </message>
 </context>
 <context>
+    <name>ShelveForm</name>
+    <message>
+        <location filename="../../widgets/shelve_form.py" line="44"/>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/shelve_form.py" line="47"/>
+        <source>Shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/shelve_form.py" line="49"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/shelve_form.py" line="69"/>
+        <source>until it clears</source>
+        <translation>至告警恢复</translation>
+    </message>
+</context>
+<context>
     <name>TimelineWidget</name>
     <message>
         <location filename="../../widgets/timeline.py" line="46"/>
@@ -1705,6 +1866,11 @@
 </context>
 <context>
     <name>Wall</name>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="112"/>
+        <source>Cockpit · wall</source>
+        <translation>驾驶舱 · 大屏</translation>
+    </message>
     <message>
         <location filename="../../cockpit/app/wall.py" line="154"/>
         <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>

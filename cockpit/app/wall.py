@@ -109,7 +109,7 @@ class SpanWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__(None, screen_window_flags())
         self.setObjectName("span")
-        self.setWindowTitle("cockpit wall")
+        self.setWindowTitle(tr("Cockpit · wall"))
         self.host = QWidget()
         self.setCentralWidget(self.host)
 

@@ -115,12 +115,14 @@ class Cockpit:
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
         self.audit: AuditLog | None = None
+        audit_problem = ""
         if audit_path is not None:
             try:
                 self.audit = AuditLog(audit_path, Actor(identity.operator, identity.role, centre))
                 self.problems += self.audit.problems
             except AuditError as exc:  # the wall runs on; the officer is told actions are not audited
-                self.problems.append(tr("audit log not written: {error}").format(error=exc))
+                audit_problem = tr("audit log not written: {error}").format(error=exc)
+                self.problems.append(audit_problem)
                 log.error("audit log: %s", exc)
         self.tracker = CommandTracker()
         self.mirror = StateMirror()
@@ -173,9 +175,7 @@ class Cockpit:
         )
         self.wall.operator = identity.operator
         self.audit_view = AuditView()
-        self.audit_presenter = AuditPresenter(
-            self.audit_view, self.audit, next((p for p in self.problems if "audit" in p), "")
-        )
+        self.audit_presenter = AuditPresenter(self.audit_view, self.audit, audit_problem)
         self.wall.console.tabs.addTab(self.audit_view, tr("Audit trail"))
         self._show_problems()
         if self.replay is not None:
