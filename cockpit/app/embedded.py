@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
+import time
 
 from cockpit.backend.city import City
+from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
+from cockpit.protocol.tokens import Claims, issue
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +30,16 @@ class EmbeddedBackend:
         seed: Simulation seed.
         rate: Sensor updates per second.
         speed: Simulated seconds per real second.
+
+        tokens: Check tokens like a real backend, with a secret made for this run alone; the
+            cockpit gets its operator's token from :meth:`issue`, so the demo needs no setup
+            (docs/operations.md). Off: trust the hello (tests that dial it with their own clients).
     """
 
-    def __init__(self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0) -> None:
-        self.seed, self.rate, self.speed = seed, rate, speed
+    def __init__(self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0, tokens: bool = False) -> None:
+        self.seed, self.rate, self.speed, self.tokens = seed, rate, speed, tokens
         self.url = ""
+        self.secret = secrets.token_hex(32).encode("ascii")
         self.error: BaseException | None = None
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -47,6 +56,11 @@ class EmbeddedBackend:
         if not self._ready.wait(timeout) or self.error is not None or not self.url:
             raise RuntimeError(f"embedded demo backend did not start: {self.error!r}")
         return self.url
+
+    def issue(self, operator: str, role: str, hours: float = 24.0) -> str:
+        """A token for ``operator`` in ``role``, signed with this run's secret."""
+        now = int(time.time())
+        return issue(self.secret, Claims(operator, role, (), now, now + int(hours * 3600)))
 
     def stop(self) -> None:
         if self._loop is not None and self._stop is not None:
@@ -68,7 +82,7 @@ class EmbeddedBackend:
         # Start the scenario clock some minutes in, so the first screen already tells a story.
         city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
         city.advance(PREWARM_S)
-        backend = DemoBackend(city, speed=self.speed)
+        backend = DemoBackend(city, speed=self.speed, secret=self.secret if self.tokens else None, limits=Limits())
         await backend.start()
         self.url = backend.url
         self._ready.set()

@@ -8,6 +8,7 @@ call on its :class:`Selection` or through the :class:`CommandSender` it was give
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
 import time
 from collections import deque
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGridLayout,
@@ -492,14 +493,22 @@ class TrendPanel(PanelBase):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.showGrid(x=False, y=True, alpha=0.15)
-        self.plot.addLegend(offset=(10, -10), labelTextSize="12pt")  # bottom left, clear of the limits
+        # The series are named above the plot, not in a legend over it: on a low wall panel a
+        # legend inside the plot covers the very curves it names.
+        self.legend = QLabel()
+        self.legend.setObjectName("trendLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         self.plot.getAxis("bottom").setLabel(tr("seconds ago"))
         # Each new point repaints the plot, and the axes replayed their tick labels each time (wall
         # type, drawn as paths: the costliest paint left on the wall). Qt keeps them as pixmaps
         # instead, redrawn only when the ticks change.
         for side in ("left", "bottom"):
-            pass  # TEMP self.plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.legend_px = 16
+        layout = self.widget.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(1, self.legend)
         self._limits: list[tuple[float | None, float | None, float | None, float | None]] = []
         self.rows: list[int] = []
         self.curves: list[Any] = []
@@ -518,18 +527,12 @@ class TrendPanel(PanelBase):
         self._relabel()
 
     def _relabel(self) -> None:
-        legend = self.plot.plotItem.legend
-        if legend is None:
-            return
         cached = QGraphicsItem.CacheMode.DeviceCoordinateCache  # text laid out once, as for the axes
-        for _, label in legend.items:
-            label.setText(label.text, size=f"{self.legend_px}px")
-            pass  # TEMP label.item.setCacheMode(cached)
         font = QFont(self.widget.font())
         font.setPixelSize(self.legend_px)
         for line in self.lines:
             line.label.setFont(font)
-            pass  # TEMP line.label.textItem.setCacheMode(cached)
+            line.label.textItem.setCacheMode(cached)
 
     def update(self, frame: Frame, situation: Situation) -> None:
         if frame.changes.catalog:
@@ -568,22 +571,24 @@ class TrendPanel(PanelBase):
         self.rows = rows
         self.curves, self.lines, self.history, self.times = [], [], [], []
         drawn_limits: set[float] = set()
+        names = []
         for i, row in enumerate(rows):
             info = situation.sensors.infos[row]
             pen = pg.mkPen(TREND_COLOURS[i], width=3)
-            curve = self.plot.plot(
-                [], [], pen=pen, name=sensor_title(info) + (f" ({info.unit})" if info.unit else "")
-            )
+            name = sensor_title(info) + (f" ({info.unit})" if info.unit else "")
+            names.append(f'<span style="color:{TREND_COLOURS[i]}">━━ {html.escape(name)}</span>')
+            curve = self.plot.plot([], [], pen=pen)
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             self.curves.append(curve)
             self.history.append(deque(maxlen=HISTORY_POINTS))
             self.times.append(deque(maxlen=HISTORY_POINTS))
-            for limit, colour, label in (
-                (info.warn, theme.SEVERITY_YELLOW, tr("warning")),
-                (info.alarm, theme.SEVERITY_RED, tr("alarm")),
-                (info.low_warn, theme.SEVERITY_YELLOW, tr("low warning")),
-                (info.low_alarm, theme.SEVERITY_RED, tr("low alarm")),
+            for limit, colour, label, anchor in (
+                # High limits label below their line, low ones above: never clipped by the plot's edge.
+                (info.warn, theme.SEVERITY_YELLOW, tr("warning"), (1, 0)),
+                (info.alarm, theme.SEVERITY_RED, tr("alarm"), (1, 0)),
+                (info.low_warn, theme.SEVERITY_YELLOW, tr("low warning"), (1, 1)),
+                (info.low_alarm, theme.SEVERITY_RED, tr("low alarm"), (1, 1)),
             ):
                 if limit is None or limit in drawn_limits:
                     continue
@@ -593,10 +598,16 @@ class TrendPanel(PanelBase):
                     angle=0,
                     pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine),
                     label=f"{label} {limit:g}",
-                    labelOpts={"position": 0.97, "color": colour, "anchors": [(1, 1), (1, 1)]},
+                    labelOpts={
+                        "position": 0.97,
+                        "color": colour,
+                        "anchors": [anchor, anchor],
+                        "fill": pg.mkBrush(QColor(theme.BG_PANEL)),  # readable over the curves
+                    },
                 )
                 self.plot.addItem(line)
                 self.lines.append(line)
+        self.legend.setText("&nbsp;&nbsp; ".join(names))
         self.plot.setXRange(-TREND_WINDOW_S, 0, padding=0.02)
         self._relabel()
 

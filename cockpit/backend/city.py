@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import msgspec
@@ -647,6 +648,60 @@ class City:
             )
         )
         return [u.id for u in free[:3]]
+
+    # ------------------------------------------------------------------------------ a recorded start
+
+    def load_situation(
+        self,
+        *,
+        clock: float,
+        events: Iterable[Event],
+        units: Iterable[Unit],
+        dispatches: Iterable[Dispatch],
+        overlays: Iterable[Overlay],
+        sensors: Mapping[str, tuple[float, int]],
+    ) -> list[str]:
+        """Start, at scenario second ``clock``, from a situation recorded elsewhere (a drill that
+        starts from a recording, cockpit/record/drill_start.py), instead of simulating up to it.
+
+        Open events keep their states, levels and alarm flags (a standing alarm is not raised
+        again); dispatches in progress go on from their recorded step. ``sensors`` maps a sensor
+        name to its latest (value, sample ms); the simulation takes the values over from its next
+        pass. Returns the sensor names this city does not have: they are left out.
+        """
+        self.now = self._next_tick = self._next_overlay = clock
+        self._next_event = clock + self._draw_event_gap()
+        self.state.events.clear()
+        rows = {info.name: row for row, info in enumerate(self.sensors)}
+        unknown = [name for name in sensors if name not in rows]
+        for name, (value, ts) in sensors.items():
+            if name in rows:
+                self.values[rows[name]], self.value_ts[rows[name]] = value, ts
+        for unit in units:
+            self._put_unit(unit)
+        steps = [state for state, _ in DISPATCH_TIMELINE]
+        for d in dispatches:
+            if not DispatchState(d.state).is_final and d.unit_id in self.state.units:
+                step = steps.index(DispatchState(d.state)) + 1 if d.state in steps else 0
+                after = DISPATCH_TIMELINE[step - 1][1] if step else 0.0
+                job = _Job(d.command_id, d.event_id, d.unit_id, clock - after, step)
+                self._jobs[d.command_id] = job
+                self._put_dispatch(job, DispatchState(d.state), d.reason)
+        for ev in events:
+            self._put_event(ev)
+            number = ev.id.rpartition("-")[2]
+            self._event_counter = max(self._event_counter, int(number) if number.isdigit() else 0)
+            row = rows.get(ev.source)
+            if row is not None:
+                sid = self.sensors[row].id
+                self._alarm_event[sid] = ev.id
+                if ev.active:
+                    self._alarm_open[row], self._open_alarm[sid] = True, ev.id
+        for overlay in overlays:
+            self.state.overlays[overlay.id] = self.hub.publish(
+                Stream.OVERLAYS, overlay, overlay.district, overlay.theme
+            )
+        return unknown
 
     # ------------------------------------------------------------------------------ overlays
 

@@ -7,10 +7,13 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from cockpit.backend.city import City
+from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
+from cockpit.config.tokens import TokenFileError, read_secret_file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epoch", default=None, help="stream epoch (default: a new random one)")
     p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
     p.add_argument("--events-per-min", type=float, default=6.0, help="background events per minute")
+    p.add_argument(
+        "--secret-file",
+        type=Path,
+        metavar="FILE",
+        help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
+    )
     p.add_argument("--nats", default="", help="publish into NATS JetStream (URLs, comma-separated)")
     return p
 
@@ -42,7 +51,10 @@ async def run(args: argparse.Namespace) -> None:
             asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
         await run_bridge(city, args.nats.split(","), args.speed, stopping)
         return
-    backend = DemoBackend(city, heartbeat_ms=args.heartbeat_ms, speed=args.speed)
+    secret = read_secret_file(args.secret_file) if args.secret_file else None
+    backend = DemoBackend(
+        city, heartbeat_ms=args.heartbeat_ms, speed=args.speed, secret=secret, limits=Limits()
+    )
     await backend.start(args.host, args.port)
     print(f"cockpit-backend: serving {backend.url} (epoch {backend.epoch}, seed {args.seed})", flush=True)
     stop = asyncio.Event()
@@ -61,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(run(args))
+    except TokenFileError as exc:
+        print(f"cockpit-backend: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"cockpit-backend: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -20,6 +20,17 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 from cockpit.backend.audit import AuditInbox
 from cockpit.backend.city import City
+from cockpit.backend.fairness import (
+    CLOSE_FLOOD,
+    CLOSE_TOO_MANY,
+    TOO_MANY_CONNECTIONS,
+    Admission,
+    Limits,
+    Meter,
+    TokenError,
+    address_of,
+    identify,
+)
 from cockpit.backend.streams import Hub, matches
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
@@ -85,6 +96,9 @@ class _Client:
     """Who sits at this connection's console (from the hello): recorded as ``acked_by`` etc."""
     subs: dict[str, _Sub] = field(default_factory=dict)
     last_tx: float = 0.0
+    districts: tuple[str, ...] = ()
+    """The districts the token allows (empty: the whole city); subscriptions are narrowed to them."""
+    counted_operator: str = ""
 
 
 class DemoBackend:
@@ -96,6 +110,9 @@ class DemoBackend:
         speed: Simulated seconds per real second.
         max_frame_bytes: Largest frame in either direction.
         server_id: Announced in the welcome.
+        secret: The site secret: hellos must carry a token it signed, and the token's operator, role
+            and districts are used (docs/protocol.md §3.1). None: trust the hello (tests, old demos).
+        limits: Per-client flood limits (:mod:`cockpit.backend.fairness`); None: no limits.
     """
 
     def __init__(
@@ -106,6 +123,8 @@ class DemoBackend:
         speed: float = 1.0,
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         server_id: str = "demo-backend",
+        secret: bytes | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.city = city
         self.hub: Hub = city.hub
@@ -118,6 +137,11 @@ class DemoBackend:
         self.clients: set[_Client] = set()
         self.audit = AuditInbox()
         """Audit records received from cockpits, once each, and the commands refused as forbidden."""
+        self.secret = secret
+        self.limits = limits
+        self.admission = Admission(limits or Limits())
+        self.refusals: list[str] = []
+        """Handshake refusal and flood close codes, in order (for tests and the log)."""
         self.port = 0
         self._server: Server | None = None
         self._sim_task: asyncio.Task[None] | None = None
@@ -189,11 +213,30 @@ class DemoBackend:
     # ---------------------------------------------------------------------------- connections
 
     async def _serve(self, ws: ServerConnection) -> None:
+        address = address_of(ws.remote_address)
+        if self.limits is not None and not self.admission.enter_address(address):
+            self.refusals.append("too_many_from_address")
+            await ws.close(CLOSE_TOO_MANY, "too many connections from this address")
+            return
+        try:
+            await self._serve_admitted(ws)
+        finally:
+            if self.limits is not None:
+                self.admission.leave_address(address)
+
+    async def _serve_admitted(self, ws: ServerConnection) -> None:
         client = _Client(ws, ServerSession(self.max_frame_bytes))
+        meter = Meter(self.limits) if self.limits is not None else None
         self.clients.add(client)
         sender = asyncio.create_task(self._send_loop(client))
         try:
             async for data in ws:
+                flood = meter.admit(len(data)) if meter is not None else ""
+                if flood:
+                    self.refusals.append("flood")
+                    log.warning("closing %s (%s): %s", client.operator or "a client", CLOSE_FLOOD, flood)
+                    await ws.close(CLOSE_FLOOD, flood)
+                    break
                 if isinstance(data, str):
                     client.session.receive_data(data.encode())
                 else:
@@ -203,6 +246,7 @@ class DemoBackend:
                 if client.session.closed:
                     await ws.close(CLOSE_REFUSED, "refused")
                     break
+                await asyncio.sleep(0)  # a client whose frames are all buffered must not hog the loop
         except websockets.ConnectionClosed:
             pass
         finally:
@@ -210,12 +254,14 @@ class DemoBackend:
             with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
                 await sender
             self.clients.discard(client)
+            if client.counted_operator:
+                self.admission.leave_operator(client.counted_operator)
 
     def _handle(self, client: _Client) -> None:
         for event in client.session.events_received():
             if isinstance(event, HelloReceived):
-                client.role = event.hello.role
-                client.operator = event.hello.operator
+                if not self._admit(client, event):
+                    return
                 client.session.send(
                     Welcome(
                         v=PROTOCOL_VERSION,
@@ -240,7 +286,34 @@ class DemoBackend:
             elif isinstance(event, ClientProblem):
                 log.warning("client frame dropped: %s: %s", event.problem.value, event.detail)
 
+    def _admit(self, client: _Client, event: HelloReceived) -> bool:
+        """Take who the client is from its token (or its hello, without a secret); refuse if the
+        token does not hold or the operator has too many connections (docs/protocol.md §3.3)."""
+        try:
+            claims = identify(event.hello, self.secret)
+        except TokenError as exc:
+            self.refusals.append(exc.code)
+            log.warning("refused a hello from %s: %s", address_of(client.ws.remote_address), exc)
+            client.session.refuse(exc.code, exc.detail)
+            return False
+        if self.limits is not None:
+            if not self.admission.enter_operator(claims.operator):
+                self.refusals.append(TOO_MANY_CONNECTIONS)
+                client.session.refuse(
+                    TOO_MANY_CONNECTIONS,
+                    f"{claims.operator} already has {self.limits.connections_per_operator} connections",
+                )
+                return False
+            client.counted_operator = claims.operator
+        client.role, client.operator, client.districts = claims.role, claims.operator, claims.districts
+        return True
+
     def _subscribe(self, client: _Client, sub: Subscription) -> None:
+        if client.districts:  # the token's districts bound what the client may see
+            wanted = [d for d in (sub.filter.districts or client.districts) if d in client.districts]
+            sub = msgspec.structs.replace(
+                sub, filter=msgspec.structs.replace(sub.filter, districts=wanted or ["~none~"])
+            )
         stream_log = self.hub.logs[sub.stream]
         if sub.epoch == self.hub.epoch and stream_log.can_resume_after(sub.seq):
             client.subs[sub.stream] = _Sub(sub.filter, sub.seq, sub.seq)

@@ -236,6 +236,8 @@ class FeedClient:
         self.counters = Counters()
         self.state = ConnectionState.OFFLINE
         self.detail = "not started"
+        self.refused = ""
+        """``code: detail`` of the last handshake refusal (§3.3), until a welcome: why it is offline."""
         self.url = self.urls[0]
         self.last_rx_wall_ms = 0
         self.clock_offset_ms = 0
@@ -524,6 +526,7 @@ class FeedClient:
         for ev in events:
             out.append(ev)
             if isinstance(ev, Connected):
+                self.refused = ""
                 self.backoff.reset()
                 old = self.cursors.get(Stream.EVENTS).epoch
                 new = ev.welcome.epochs.get(Stream.EVENTS, "")
@@ -559,6 +562,7 @@ class FeedClient:
                     )
                 self._send_audits()
             elif isinstance(ev, HandshakeRefused):
+                self.refused = f"{ev.code}: {ev.detail}"
                 self._set_state(ConnectionState.OFFLINE, f"refused: {ev.code}: {ev.detail}")
                 self.backoff.attempt = max(self.backoff.attempt, 5)
             elif isinstance(ev, GapDetected):

@@ -1,7 +1,7 @@
 """Drill scripts: a trainer's exercise as a file in ``assets/drills/*.yaml`` (docs/operations.md, Drills).
 
 A script says where the drill starts (a synthetic scenario of the demo city: seed, scenario clock,
-speed) and what the trainer throws at the duty officers, and when: a new event, a sensor failure, a
+speed; or the situation at an instant of a recording) and what the trainer throws at the duty officers, and when: a new event, a sensor failure, a
 weather change, a unit that does not respond. It also sets the response targets the drill report
 measures against.
 
@@ -13,6 +13,7 @@ No Qt here: the trainer console and the sandbox both use these specs.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 from pathlib import Path
@@ -22,6 +23,8 @@ import msgspec
 import yaml
 
 from cockpit.backend.city import DISTRICTS, SENSOR_KINDS, UNIT_KINDS
+from cockpit.record import RecordingError
+from cockpit.record.drill_start import RecordingInstantError, open_at, parse_instant
 
 _DISTRICT_CODES = tuple(d.code for d in DISTRICTS)
 _SENSOR_KINDS = tuple(k.kind for k in SENSOR_KINDS)
@@ -77,11 +80,24 @@ class ScenarioStart(msgspec.Struct, forbid_unknown_fields=True):
     """Background events (grid workers, 12345 hotline) per simulated minute; 0 for none."""
 
 
+class RecordingStart(ScenarioStart, forbid_unknown_fields=True, kw_only=True):
+    """Start on the situation recorded at one instant of a recording (cockpit/record/drill_start.py).
+
+    The sandbox city takes that situation and simulates on from scenario second ``clock``.
+    """
+
+    path: str
+    """A segment file or a folder of segments, relative to the script or absolute; once loaded,
+    the absolute path."""
+    at: float | str
+    """Seconds or ``[HH:]MM:SS`` from the recording's start, or an ISO time."""
+
+
 class Start(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Where the drill starts: exactly one of ``scenario`` or ``recording``."""
 
     scenario: ScenarioStart | None = None
-    recording: str | None = None
+    recording: RecordingStart | None = None
 
 
 class _InjectBase(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
@@ -183,9 +199,10 @@ class DrillScript(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
 
     @property
     def scenario(self) -> ScenarioStart:
-        """The scenario start (loading refuses a script without one)."""
-        assert self.start.scenario is not None
-        return self.start.scenario
+        """Seed, scenario clock, speed and rates of the sandbox city (of either start)."""
+        sc = self.start.scenario or self.start.recording
+        assert sc is not None  # loading refuses a script without a start
+        return sc
 
 
 class DrillScriptError(ValueError):
@@ -289,23 +306,24 @@ def _check(script: DrillScript) -> list[tuple[str, str]]:
     start = script.start
     if (start.scenario is None) == (start.recording is None):
         problems.append(("$.start", "start needs exactly one of 'scenario' or 'recording'"))
-    elif start.recording is not None:
-        problems.append(
-            (
-                "$.start.recording",
-                "starting a drill from a recording is not available yet; start from a 'scenario'",
-            )
-        )
-    elif start.scenario is not None:
-        sc = start.scenario
+    else:
+        at = "$.start.scenario" if start.scenario is not None else "$.start.recording"
+        sc = script.scenario
+        if start.recording is not None:
+            if not start.recording.path.strip():
+                problems.append((f"{at}.path", "path must name a recording file or folder"))
+            try:
+                parse_instant(start.recording.at)
+            except ValueError as exc:
+                problems.append((f"{at}.at", str(exc)))
         if sc.clock < 0:
-            problems.append(("$.start.scenario.clock", f"clock {sc.clock:g} s must not be negative"))
+            problems.append((f"{at}.clock", f"clock {sc.clock:g} s must not be negative"))
         if not 0 < sc.speed <= MAX_SPEED:
-            problems.append(("$.start.scenario.speed", f"speed {sc.speed:g} is outside (0, {MAX_SPEED:g}]"))
+            problems.append((f"{at}.speed", f"speed {sc.speed:g} is outside (0, {MAX_SPEED:g}]"))
         if sc.rate <= 0:
-            problems.append(("$.start.scenario.rate", f"rate {sc.rate:g} must be positive"))
+            problems.append((f"{at}.rate", f"rate {sc.rate:g} must be positive"))
         if sc.events_per_min < 0:
-            problems.append(("$.start.scenario.events_per_min", "events_per_min must not be negative"))
+            problems.append((f"{at}.events_per_min", "events_per_min must not be negative"))
     if script.duration <= 0:
         problems.append(("$.duration", f"duration {script.duration:g} s must be positive"))
     if not 1 <= script.report_severity <= 4:
@@ -328,11 +346,15 @@ def _check(script: DrillScript) -> list[tuple[str, str]]:
     return problems
 
 
-def load_drill(path: Path) -> DrillScript:
+def load_drill(path: Path, *, open_recording: bool = True) -> DrillScript:
     """Load and validate one drill script.
 
+    A recording start's path is made absolute (it is relative to the script) and, with
+    ``open_recording``, the recording is opened to check the drill can start at its instant.
+
     Raises:
-        DrillScriptError: the file cannot be read, is not YAML, or does not describe a valid drill.
+        DrillScriptError: the file cannot be read, is not YAML, or does not describe a valid drill;
+            or its recording is missing, unreadable, or has no state snapshot before the instant.
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -350,6 +372,7 @@ def load_drill(path: Path) -> DrillScript:
         raise DrillScriptError(path, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise DrillScriptError(path, 1, "a drill script must be a mapping with id, title, start and duration")
+    _times_as_text(data)
     try:
         script = msgspec.convert(data, DrillScript)
     except msgspec.ValidationError as exc:
@@ -364,9 +387,34 @@ def load_drill(path: Path) -> DrillScript:
     if problems:
         where, reason = problems[0]
         raise DrillScriptError(path, _line_of(node, where), reason)
+    if script.start.recording is not None:
+        _check_recording(path, node, script.start.recording, open_recording)
     script.targets = script.targets.merged(DEFAULT_TARGETS)  # a target left out keeps its default
     script.injects.sort(key=lambda inj: inj.at)  # stable: equal times keep the file's order
     return script
+
+
+def _times_as_text(data: dict[str, Any]) -> None:
+    """YAML reads an unquoted ``at: 2026-06-18T14:05:00`` as a datetime: take it as its ISO text."""
+    start = data.get("start")
+    recording = start.get("recording") if isinstance(start, dict) else None
+    if isinstance(recording, dict) and isinstance(recording.get("at"), datetime.date):
+        recording["at"] = recording["at"].isoformat()
+
+
+def _check_recording(path: Path, node: yaml.Node | None, start: RecordingStart, open_it: bool) -> None:
+    """Make the recording's path absolute and, with ``open_it``, check the drill can start in it."""
+    recording = Path(start.path).expanduser()
+    start.path = str(recording if recording.is_absolute() else (path.parent / recording).resolve())
+    if not open_it:
+        return
+    try:
+        opened, _ = open_at(Path(start.path), parse_instant(start.at))
+    except RecordingInstantError as exc:
+        raise DrillScriptError(path, _line_of(node, "$.start.recording.at"), f"recording {exc}") from exc
+    except RecordingError as exc:
+        raise DrillScriptError(path, _line_of(node, "$.start.recording.path"), f"recording {exc}") from exc
+    opened.close()
 
 
 def drill_files(folder: Path) -> list[Path]:

@@ -7,9 +7,11 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from cockpit.backend.gateway.layout import Retention
 from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
+from cockpit.config.tokens import TokenFileError, read_secret_file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPERATOR=D1,D2",
         help="restrict an operator to districts (repeat); others see the whole city",
     )
+    p.add_argument(
+        "--secret-file",
+        type=Path,
+        metavar="FILE",
+        help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
+    )
     p.add_argument("--replicas", type=int, default=1, help="JetStream replicas when creating streams")
     return p
 
@@ -62,7 +70,7 @@ def parse_access(grants: list[str]) -> Access:
     return Access(districts)
 
 
-async def run(args: argparse.Namespace, access: Access) -> None:
+async def run(args: argparse.Namespace, access: Access, secret: bytes | None = None) -> None:
     config = GatewayConfig(
         nats_urls=[u.strip() for u in args.nats.split(",") if u.strip()],
         server_id=args.server_id or f"gateway-{args.port}",
@@ -72,6 +80,7 @@ async def run(args: argparse.Namespace, access: Access) -> None:
         coalesce_after=args.coalesce_after,
         access=access,
         retention=Retention(replicas=args.replicas),
+        secret=secret,
     )
     gateway = Gateway(config)
     await gateway.start(args.host, args.port)
@@ -94,12 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         access = parse_access(args.district)
-    except ValueError as exc:
+        secret = read_secret_file(args.secret_file) if args.secret_file else None
+    except (ValueError, TokenFileError) as exc:
         print(f"cockpit-gateway: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(run(args, access))
+        asyncio.run(run(args, access, secret))
     except OSError as exc:
         print(
             f"cockpit-gateway: cannot listen on {args.host}:{args.port} or reach {args.nats}: {exc}",

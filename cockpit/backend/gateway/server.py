@@ -40,6 +40,17 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from cockpit.backend.fairness import (
+    CLOSE_FLOOD,
+    CLOSE_TOO_MANY,
+    TOO_MANY_CONNECTIONS,
+    Admission,
+    Limits,
+    Meter,
+    TokenError,
+    address_of,
+    identify,
+)
 from cockpit.backend.gateway.jetstream import acks_bucket, ensure_layout, epochs, latest_bucket
 from cockpit.backend.gateway.layout import (
     ACKS_SUBJECT,
@@ -176,6 +187,11 @@ class GatewayConfig:
     command_timeout_s: float = 2.5
     access: Access = field(default_factory=Access)
     retention: Retention = field(default_factory=Retention)
+    secret: bytes | None = None
+    """The site secret (``--secret-file``): hellos must carry a token it signed, whose operator, role
+    and districts are used (docs/protocol.md §3.1). None: trust the hello."""
+    limits: Limits | None = field(default_factory=Limits)
+    """Per-client flood limits (:mod:`cockpit.backend.fairness`); None: none."""
 
 
 @dataclass(slots=True)
@@ -191,6 +207,9 @@ class GatewayStats:
     commands: int = 0
     duplicates: int = 0
     refused_commands: int = 0
+    refused_hellos: int = 0
+    floods: int = 0
+    """Connections closed with 4008 or 4029 (docs/protocol.md §3.3)."""
     kv_entries: int = 0
     """Latest values loaded from the KV bucket at start."""
 
@@ -216,6 +235,9 @@ class _Client:
     out: list[bytes] = field(default_factory=list)  # encoded messages, sent before lane data
     last_tx: float = 0.0
     shed: bool = False
+    access: Access | None = None
+    """The token's districts, when it names any; else the gateway's ``--district`` grants."""
+    counted_operator: str = ""
 
 
 class _Tail:
@@ -292,6 +314,7 @@ class Gateway:
         self._tasks: list[asyncio.Task[None]] = []
         self._waiting: dict[str, list[asyncio.Future[CommandAck]]] = {}
         self._wake_pending = False
+        self.admission = Admission(config.limits or Limits())
 
     @property
     def js(self) -> JetStreamContext:
@@ -490,19 +513,39 @@ class Gateway:
     # ------------------------------------------------------------------------------- clients
 
     async def _serve(self, ws: ServerConnection) -> None:
+        address = address_of(ws.remote_address)
+        if self.config.limits is not None and not self.admission.enter_address(address):
+            self.stats.floods += 1
+            await ws.close(CLOSE_TOO_MANY, "too many connections from this address")
+            return
+        try:
+            await self._serve_admitted(ws)
+        finally:
+            if self.config.limits is not None:
+                self.admission.leave_address(address)
+
+    async def _serve_admitted(self, ws: ServerConnection) -> None:
         client = _Client(ws, ServerSession(self.config.max_frame_bytes))
+        meter = Meter(self.config.limits) if self.config.limits is not None else None
         self.clients.add(client)
         self.stats.connections += 1
         self.stats.clients = len(self.clients)
         sender = asyncio.create_task(self._send_loop(client))
         try:
             async for data in ws:
+                flood = meter.admit(len(data)) if meter is not None else ""
+                if flood:
+                    self.stats.floods += 1
+                    log.warning("closing %s (%s): %s", client.operator or "a client", CLOSE_FLOOD, flood)
+                    await ws.close(CLOSE_FLOOD, flood)
+                    break
                 client.session.receive_data(data if isinstance(data, bytes) else data.encode())
                 await self._handle(client)
                 client.frames.extend(client.session.data_to_send())
                 client.wake.set()
                 if client.session.closed:
                     break
+                await asyncio.sleep(0)  # a client whose frames are all buffered must not hog the loop
             if client.session.closed:
                 await sender  # it sends the refusal, then closes with 4003
         except websockets.ConnectionClosed:
@@ -511,11 +554,14 @@ class Gateway:
             await cancel(sender)
             self.clients.discard(client)
             self.stats.clients = len(self.clients)
+            if client.counted_operator:
+                self.admission.leave_operator(client.counted_operator)
 
     async def _handle(self, client: _Client) -> None:
         for event in client.session.events_received():
             if isinstance(event, HelloReceived):
-                client.role, client.operator = event.hello.role, event.hello.operator
+                if not self._admit(client, event):
+                    return
                 self._queue(
                     client,
                     Welcome(
@@ -538,6 +584,31 @@ class Gateway:
             elif isinstance(event, ClientProblem):
                 log.warning("client frame dropped: %s: %s", event.problem.value, event.detail)
 
+    def _admit(self, client: _Client, event: HelloReceived) -> bool:
+        """Who the client is comes from its token (docs/protocol.md §3.1); refuse a bad token or an
+        operator over its connection limit (§3.3)."""
+        try:
+            claims = identify(event.hello, self.config.secret)
+        except TokenError as exc:
+            self.stats.refused_hellos += 1
+            log.warning("refused a hello from %s: %s", address_of(client.ws.remote_address), exc)
+            client.session.refuse(exc.code, exc.detail)
+            return False
+        limits = self.config.limits
+        if limits is not None:
+            if not self.admission.enter_operator(claims.operator):
+                self.stats.refused_hellos += 1
+                client.session.refuse(
+                    TOO_MANY_CONNECTIONS,
+                    f"{claims.operator} already has {limits.connections_per_operator} connections",
+                )
+                return False
+            client.counted_operator = claims.operator
+        client.role, client.operator = claims.role, claims.operator
+        if claims.districts:
+            client.access = Access({claims.operator: claims.districts})
+        return True
+
     def _queue(self, client: _Client, *messages: msgspec.Struct) -> None:
         client.out.extend(_ENCODER.encode(m) for m in messages)
         client.wake.set()
@@ -546,7 +617,7 @@ class Gateway:
         name = sub.stream
         client.subs.pop(name, None)  # the old subscription sends nothing more (§4.1)
         tail = self.tails[name]
-        f = self.config.access.restrict(client.operator, sub.filter)
+        f = (client.access or self.config.access).restrict(client.operator, sub.filter)
         unfiltered = not f.districts and not f.themes and not f.levels
         epoch = self.epochs[name]
         reason = ""
@@ -751,7 +822,7 @@ class Gateway:
         if cmd.epoch and cmd.epoch != events_epoch:
             return reject("stale_epoch", f"issued in epoch {cmd.epoch}; this backend is in {events_epoch}")
         district = self._district_of(cmd)
-        if not self.config.access.allows(client.operator, district):
+        if not (client.access or self.config.access).allows(client.operator, district):
             return reject("forbidden", f"{client.operator} may not act in district {district}")
         return None
 
