@@ -1093,6 +1093,7 @@ class MapView(QWidget):
         bounds = QRectF(-size * 2, -size * 2, self.width() + size * 4, self.height() + size * 4)
         groups = self._groups()
         labelled: list[tuple[QPointF, str]] = []
+        icons: list[QRectF] = []
         for top, members in groups:  # bottom first: the most severe end up on top
             m = self._markers[top]
             x, y = self._marker_xy[top]
@@ -1109,6 +1110,7 @@ class MapView(QWidget):
                 p.drawEllipse(c, size * 0.75, size * 0.75)  # a ring, not a disc that buries neighbours
             icon = QRectF(c.x() - size / 2, c.y() - size / 2, size, size)
             paint_severity_icon(p, icon, m.severity)
+            icons.append(icon)
             if len(members) > 1:
                 text = f"+{len(members) - 1}"
                 bw, bh = bfm.horizontalAdvance(text) + bfm.height() * 0.5, bfm.height()
@@ -1129,16 +1131,18 @@ class MapView(QWidget):
         area = QRectF(0, 0, self.width(), self.height())
         for c, label in reversed(labelled):
             w, h = fm.horizontalAdvance(label), fm.height()
-            for box in (
+            boxes = (
                 QRectF(c.x() + size * 0.7, c.y() - h / 2, w, h),
                 QRectF(c.x() - size * 0.7 - w, c.y() - h / 2, w, h),
                 QRectF(c.x() - w / 2, c.y() - size * 0.6 - h, w, h),
                 QRectF(c.x() - w / 2, c.y() + size * 0.6, w, h),
-            ):
-                if area.contains(box) and not any(box.intersects(r) for r in placed):
-                    placed.append(box.adjusted(-6, -3, 6, 3))
-                    _halo_text(p, QPointF(box.left(), box.top() + fm.ascent()), label, font)
-                    break
+            )
+            free = [b for b in boxes if area.contains(b) and not any(b.intersects(r) for r in placed)]
+            # Best where it also hides no other event's icon; else where it covers no other label.
+            clear = [b for b in free if not any(b.intersects(r) for r in icons)]
+            for box in (clear or free)[:1]:
+                placed.append(box.adjusted(-6, -3, 6, 3))
+                _halo_text(p, QPointF(box.left(), box.top() + fm.ascent()), label, font)
 
     def _marker_damage(self) -> QRegion:
         s = world_size(self._zoom)

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--operator", default=os.environ.get("USER", "operator"), help="operator name for the audit trail"
     )
     p.add_argument("--role", default="operator", choices=["viewer", "operator", "supervisor", "trainer"])
+    p.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="the operator's token (default: the site's auth.token_file, else a login dialog asks)",
+    )
     p.add_argument("--scale", type=float, default=1.0, help="wall font scale (default: %(default)s)")
     p.add_argument("--seed", type=int, default=1, help="demo city seed")
     p.add_argument("--rate", type=float, default=2000.0, help="demo sensor updates per second")
@@ -150,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.audit.cli import main as audit_main
 
         return audit_main(argv[1:])
+    if argv[:1] == ["token"]:  # no Qt: issue operator tokens offline (docs/operations.md)
+        from cockpit.config.tokens import main as token_main
+
+        return token_main(argv[1:])
     if argv[:1] == ["doctor"]:
         from cockpit.app.doctor import main as doctor_main
 

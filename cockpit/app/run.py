@@ -16,11 +16,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from cockpit.app.drill_mode import DrillSession, drill_session
 from cockpit.app.embedded import EmbeddedBackend
+from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.wall import screen_info
 from cockpit.app.wall_layout import LayoutError, load_layout, virtual_screens
 from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit
 from cockpit.config import tls_context
+from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
 from cockpit.model.alarms import ConsoleScope
 from cockpit.protocol.messages import Filter, Stream
@@ -128,7 +130,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     embedded: EmbeddedBackend | None = None
     urls = list(args.backend)
     if args.drill is None and args.replay is None and (args.demo or not urls):
-        embedded = EmbeddedBackend(seed=args.seed, rate=args.rate)
+        embedded = EmbeddedBackend(seed=args.seed, rate=args.rate, tokens=True)
         try:
             urls = [embedded.start()]
         except RuntimeError as exc:
@@ -139,7 +141,14 @@ def run(args: argparse.Namespace, lang: str) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(loop_exception_handler)
-    identity = Identity(default_client_id(), args.operator, args.role)
+    try:  # who sits here comes from the token (docs/operations.md, "Operators and tokens")
+        token = login_token(args, embedded)
+    except TokenFileError as exc:
+        print(f"cockpit: the operator token cannot be used: {exc}", file=sys.stderr)
+        if embedded is not None:
+            embedded.stop()
+        return 2
+    identity: Identity = identity_for(default_client_id(), args.operator, args.role, token)
     drill: DrillSession | None = None
     if args.drill is not None:  # wired to the drill's own sandbox alone: args.backend is never used
         try:

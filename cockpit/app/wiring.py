@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication
 
 from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.commands import CommandTracker
+from cockpit.app.login import refusal_words
 from cockpit.app.names import counters_text
 from cockpit.app.panels import CommandSender
 from cockpit.app.replay_ui import attach_replay_controls, recording_text
@@ -30,6 +31,7 @@ from cockpit.audit.log import Actor, AuditError, AuditLog, action_for_command, c
 from cockpit.feed import ConnectionState, FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.model import Situation
 from cockpit.protocol.messages import Command, Filter, Welcome
+from cockpit.protocol.tokens import fingerprint
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, Retention
 from cockpit.record.replay import ReplaySource
@@ -114,6 +116,7 @@ class Cockpit:
         self.situation = Situation()
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
+        self._refused = ""  # the backend's refusal now among the problems (docs/protocol.md §3.3)
         self.audit: AuditLog | None = None
         audit_problem = ""
         if audit_path is not None:
@@ -156,7 +159,9 @@ class Cockpit:
             self.sender.discard_held = self._discard_held
             if self.audit is not None:
                 self.sender.before_send.append(self._audit_command)
-                self.audit.login(self.audit.actor, client_id=identity.client_id)
+                # The operator and role are the token's (app/login.py); the token itself never is written.
+                token_id = {"token_id": fingerprint(identity.token)} if identity.token else {}
+                self.audit.login(self.audit.actor, client_id=identity.client_id, **token_id)
                 forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
         if self.replay is not None:
             self.sender.blocked = tr("replay: nothing is sent")
@@ -193,6 +198,9 @@ class Cockpit:
         }.get(feed.state)
         if why is not None:  # the technical reason is in the log; the wall says it in words
             detail = f"{why.format(url=feed.url, s=f'{silent:.0f}')} · {detail}"
+        if isinstance(feed, FeedClient) and feed.refused and feed.state is not ConnectionState.LIVE:
+            refused = tr("refused by {url}").format(url=feed.url)
+            detail = f"{refused}: {refusal_words(feed.refused)} · {counters_text(feed.counters)}"
         if feed.epoch_changed_at and time.time_ns() // 1_000_000 - feed.epoch_changed_at < 300_000:
             at = time.strftime("%H:%M:%S", time.localtime(feed.epoch_changed_at / 1000))
             notice = tr("backend restarted without its state at {time}; events reloaded").format(time=at)
@@ -249,6 +257,18 @@ class Cockpit:
         self._audit(AuditAction.COMMAND_DISCARDED, {"command_id": command_id})
         return True
 
+    def _show_refusal(self, refused: str) -> None:
+        """Put the backend's refusal on the console in words (a bad token needs the officer to log in
+        again), replacing the previous one; a welcome clears it."""
+        if self._refused:
+            old = refusal_words(self._refused)
+            self.problems = [p for p in self.problems if p != old]
+        self._refused = refused
+        if refused:
+            self.problems.append(refusal_words(refused))
+            log.error("backend refused this cockpit: %s", refused)
+        self._show_problems()
+
     def _show_problems(self) -> None:
         self.wall.console.show_problems([*self.wall.problems, *self.problems])
 
@@ -256,6 +276,8 @@ class Cockpit:
         # Per feed frame, not per message: the model applies batches; the wall paints on its own
         # frame timer.
         self.situation.apply(events)
+        if isinstance(self.feed, FeedClient) and self.feed.refused != self._refused:
+            self._show_refusal(self.feed.refused)
         outbox = [e.detail for e in events if isinstance(e, OutboxProblem)]
         if outbox:
             self.problems += [tr("outbox: {detail}").format(detail=d) for d in outbox]

@@ -63,4 +63,6 @@ def apply_site(args: argparse.Namespace, site: SiteConfig) -> None:
         args.layout = site.layout
     if args.ca_file is None:
         args.ca_file = site.ca_file
+    if getattr(args, "token_file", None) is None:
+        args.token_file = site.token_file
     args.site_config = site

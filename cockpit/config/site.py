@@ -81,6 +81,9 @@ class SiteConfig:
     recording_dir: Path
     retention_days: int
     disk_budget_gb: float
+    token_file: Path | None = None
+    """The operator's token as the site's SSO leaves it (``auth.token_file``); ``None``: the login
+    dialog asks (docs/operations.md, "Operators and tokens")."""
 
     @property
     def is_demo(self) -> bool:
@@ -251,6 +254,7 @@ FIELDS: tuple[Field, ...] = (
         "a number of GB",
         default=50.0,
     ),
+    Field("auth.token_file", _path, "the path of the operator's token file (written by the site's SSO)"),
 )
 _BY_KEY = {f.key: f for f in FIELDS}
 TABLES = tuple(dict.fromkeys(f.key.split(".")[0] for f in FIELDS))
@@ -414,6 +418,7 @@ def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
         recording_dir=recording_dir,
         retention_days=v["recording.retention_days"],
         disk_budget_gb=v["recording.disk_budget_gb"],
+        token_file=where(v["auth.token_file"]),
     )
 
 

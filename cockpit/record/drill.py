@@ -1,6 +1,7 @@
 """A drill's sandbox: its own demo backend, the injects on their schedule, and the drill's log.
 
-A drill never touches real units. :class:`DrillSandbox` starts a private demo city on a daemon thread
+A drill never touches real units. :class:`DrillSandbox` starts a private demo city (simulated up to
+the script's scenario second, or seeded with the situation at an instant of a recording) on a daemon thread
 with its own asyncio loop, listening on a free loopback port of this machine, exactly like the
 embedded demo backend (cockpit/app/embedded.py). The drill's cockpit builds its feed from
 :meth:`DrillSandbox.feed_urls` alone, which refuses any other URL: a live backend's URL (from
@@ -23,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from cockpit.backend import injects
@@ -36,11 +38,13 @@ from cockpit.record.drill_script import (
     EventInject,
     FailureMode,
     Inject,
+    RecordingStart,
     SensorFailureInject,
     UnitSilentInject,
     WeatherInject,
     inject_kind,
 )
+from cockpit.record.drill_start import parse_instant, recorded_situation
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +93,12 @@ class DrillDirector:
         for ev in city.state.events.values():  # open at the start: they appear at 0 s
             if ev.state != "closed":
                 self._seen(ev, 0.0)
+
+    def note(self, text: str) -> None:
+        """Something the trainer should know about the drill (logged, and kept in the drill's log)."""
+        log.warning("drill %s: %s", self.script.id, text)
+        with self._lock:
+            self._log.notes.append(text)
 
     @property
     def t(self) -> float:
@@ -205,11 +215,45 @@ class DrillDirector:
             self._log.events.append(seen)
 
 
+def _start_from_recording(city: City, start: RecordingStart) -> list[str]:
+    """Seed ``city`` with the situation at the start's instant; returns the notes for the trainer.
+
+    Raises:
+        RecordingError: the recording cannot give that situation (the message names file and why).
+    """
+    situation = recorded_situation(Path(start.path), parse_instant(start.at), city.hub.now_ms())
+    unknown = city.load_situation(
+        clock=start.clock,
+        events=situation.events,
+        units=situation.units,
+        dispatches=situation.dispatches,
+        overlays=situation.overlays,
+        sensors=situation.sensors,
+    )
+    notes = [f"recording {start.path}: {problem}" for problem in situation.problems]
+    if unknown:
+        shown = ", ".join(sorted(unknown)[:10]) + (", …" if len(unknown) > 10 else "")
+        notes.append(
+            f"{len(unknown)} recorded sensors are not in the drill's city and were left out: {shown}"
+        )
+    log.info(
+        "drill: started from %s at %s: %d open events, %d units, %d overlays, %d sensor values",
+        start.path,
+        start.at,
+        len(situation.events),
+        len(situation.units),
+        len(situation.overlays),
+        len(situation.sensors) - len(unknown),
+    )
+    return notes
+
+
 class DrillSandbox:
     """The drill's private demo backend on a daemon thread, with its director.
 
     Args:
-        script: The drill (its ``start.scenario`` sets seed, clock, speed and rate).
+        script: The drill (its start sets seed, clock, speed and rate; a ``start.recording``
+            also the situation the city starts from, cockpit/record/drill_start.py).
         port: Loopback port; 0 picks a free one. A restart reuses the port, so the cockpit's feed
             simply reconnects (and reloads, the new sandbox being in a new epoch).
     """
@@ -332,10 +376,14 @@ class DrillSandbox:
         city = SandboxCity(Hub(), seed=sc.seed, rate=sc.rate, event_rate=sc.events_per_min)
         # The scenario clock starts at the script's second, so the drill opens on that situation.
         city.time_origin_ms = now_ms() - int(sc.clock * 1000)
-        if sc.clock > 0:
+        recorded = self.script.start.recording
+        notes = _start_from_recording(city, recorded) if recorded is not None else []
+        if recorded is None and sc.clock > 0:
             city.advance(sc.clock)
         backend = DemoBackend(city, speed=sc.speed, server_id=SERVER_ID)
         director = DrillDirector(city, backend, self.script)
+        for text in notes:
+            director.note(text)
         city.director = director
         self._backend, self.director = backend, director
         await backend.start("127.0.0.1", self.port)

@@ -94,6 +94,8 @@ class DrillLog:
     end_t: float = 0.0
     """Drill seconds run so far (the end, once finished)."""
     finished: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What the trainer should know about the drill's start (e.g. what a recording could not give)."""
 
     def copy(self) -> DrillLog:
         return DrillLog(
@@ -104,6 +106,7 @@ class DrillLog:
             list(self.injects),
             self.end_t,
             self.finished,
+            list(self.notes),
         )
 
 

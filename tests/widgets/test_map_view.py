@@ -581,3 +581,18 @@ def test_dots_repaint_without_re_rendering_the_map(qtbot: QtBot) -> None:
     assert view.dots() == [(2, "9.9")]
     with pytest.raises(InvalidMapDataError):
         view.set_dots([1.0], [2.0, 3.0], [0], ["x"])
+
+
+def test_markers_closer_than_an_icon_merge_into_the_most_severe_with_a_count(view: MapView) -> None:
+    view.set_markers(
+        [
+            MapMarker("a", 106.550, 29.560, Severity.YELLOW),
+            MapMarker("b", 106.5501, 29.5601, Severity.RED, "Fire"),
+            MapMarker("c", 106.5502, 29.5600, Severity.BLUE),
+            MapMarker("far", 106.65, 29.50, Severity.ORANGE),
+        ]
+    )
+    groups = {m.id: n for m, n in view.marker_groups()}
+    assert groups == {"b": 3, "far": 1}, "the red one stands for the heap, with +2"
+    view.zoom_by(8, QPointF(view.width() / 2, view.height() / 2))  # far enough in, they part
+    assert len(view.marker_groups()) == 4
