@@ -135,7 +135,8 @@ class DrillSession(QObject):
             paths.insert(0, current)
         for path in paths:
             try:
-                title = load_drill(path).title_in(self.lang)
+                # A missing recording is named when the drill is started, not while listing.
+                title = load_drill(path, open_recording=False).title_in(self.lang)
             except DrillScriptError as exc:
                 log.error("drill refused: %s", exc)
                 continue

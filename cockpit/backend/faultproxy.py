@@ -311,6 +311,7 @@ class FaultProxy:
         if parts.hostname is None or parts.port is None:
             raise ValueError(f"target {target!r} needs a host and a port, like ws://127.0.0.1:8765")
         self.target_host, self.target_port = parts.hostname, parts.port
+        self.scheme = "wss" if parts.scheme == "wss" else "ws"
         self.listen_host, self.port = listen_host, listen_port
         self.frame_aware = parts.scheme != "wss" if frame_aware is None else frame_aware
         self.faults = _Faults()
@@ -324,8 +325,9 @@ class FaultProxy:
 
     @property
     def url(self) -> str:
-        """The URL the cockpit should use instead of the backend's (plain ws)."""
-        return f"ws://{self.listen_host}:{self.port}"
+        """The URL the cockpit should use instead of the backend's (TLS passes through: the
+        cockpit still speaks ``wss`` to a ``wss`` backend, through the proxy)."""
+        return f"{self.scheme}://{self.listen_host}:{self.port}"
 
     @property
     def live_links(self) -> list[Link]:

@@ -380,6 +380,8 @@ def load_drill(path: Path, *, open_recording: bool = True) -> DrillScript:
         where = where.rstrip("`")
         if where.endswith(".kind") and reason.startswith("Invalid value"):
             reason += f"; an inject kind is one of: {', '.join(INJECT_KINDS)}"
+        elif where == "$.start.recording" and reason.startswith("Expected"):
+            reason += "; a recording start is a mapping: path, at (and seed, clock, speed, rate…)"
         elif where.endswith(".mode"):
             reason += f"; a failure mode is one of: {', '.join(m.value for m in FailureMode)}"
         raise DrillScriptError(path, _line_of(node, where or "$", reason), reason) from exc

@@ -60,12 +60,13 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_every_shipped_drill_loads_and_covers_every_inject_kind() -> None:
     files = drill_files(DRILLS)
-    assert {p.stem for p in files} >= {"flood", "water_main", "joint_enforcement"}
+    assert {p.stem for p in files} >= {"flood", "water_main", "joint_enforcement", "underpass_recorded"}
     kinds = set()
     for path in files:
-        script = load_drill(path)
+        script = load_drill(path, open_recording=False)  # recordings are not shipped
         assert script.id == path.stem
-        assert script.start.scenario is not None and script.injects
+        assert (script.start.scenario is not None) != (script.start.recording is not None)
+        assert script.injects
         assert [i.at for i in script.injects] == sorted(i.at for i in script.injects)
         kinds |= {inject_kind(i) for i in script.injects}
     assert kinds == {"event", "sensor_failure", "weather", "unit_silent"}
@@ -121,12 +122,15 @@ def test_a_broken_script_is_refused_with_file_line_and_reason(
     assert str(err).startswith(f"{path}:{line}: ")
 
 
-def test_start_from_a_recording_is_refused_with_the_reason(tmp_path: Path) -> None:
+def test_a_recording_start_needs_a_path_and_an_instant_and_is_one_start_only(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("  scenario: {seed: 2, clock: 30, speed: 2}", "  recording: /x.mcap"))
     with pytest.raises(DrillScriptError) as info:
         load_drill(path)
-    assert info.value.line == 4 and "from a recording is not available yet" in info.value.reason
-    both = GOOD.replace("  scenario:", "  recording: /x.mcap\n  scenario:")
+    assert info.value.line == 4 and "a recording start is a mapping: path, at" in info.value.reason
+    no_at = GOOD.replace("  scenario: {seed: 2, clock: 30, speed: 2}", "  recording: {path: /x.mcap}")
+    with pytest.raises(DrillScriptError, match="missing required field `at`"):
+        load_drill(write(tmp_path, no_at))
+    both = GOOD.replace("  scenario:", "  recording: {path: /x.mcap, at: 0}\n  scenario:")
     with pytest.raises(DrillScriptError, match="exactly one of 'scenario' or 'recording'"):
         load_drill(write(tmp_path, both))
 
