@@ -159,9 +159,9 @@ class Cockpit:
             self.sender.discard_held = self._discard_held
             if self.audit is not None:
                 self.sender.before_send.append(self._audit_command)
-                # The operator and role are the token's (app/login.py); the token itself never is written.
-                token_id = {"token_id": fingerprint(identity.token)} if identity.token else {}
-                self.audit.login(self.audit.actor, client_id=identity.client_id, **token_id)
+                # The operator and role are the token's (app/login.py); of the token, only its fingerprint.
+                login = {"login_fingerprint": fingerprint(identity.token)} if identity.token else {}
+                self.audit.login(self.audit.actor, client_id=identity.client_id, **login)
                 forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
         if self.replay is not None:
             self.sender.blocked = tr("replay: nothing is sent")

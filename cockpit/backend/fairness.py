@@ -40,8 +40,10 @@ class Limits:
     bytes_per_s: float = 1_048_576.0
     bytes_burst: float = 8_388_608.0
     """At least the largest frame (4 MiB), so one legitimate large frame always passes."""
-    connections_per_address: int = 64
-    connections_per_operator: int = 16
+    connections_per_address: int = 256
+    """Generous: a centre behind one NAT address runs many walls and consoles."""
+    connections_per_operator: int = 64
+    """Generous: a wall's displays may share one operator's token."""
 
 
 @dataclass(slots=True)

@@ -168,6 +168,8 @@ class DrillReport:
     rows: list[EventRow]
     actions: list[TraineeAction]
     injects: list[InjectFired]
+    notes: list[str] = field(default_factory=list)
+    """What the trainer should know about the drill's start (from :attr:`DrillLog.notes`)."""
 
     def targets_met(self) -> tuple[int, int]:
         """(met, measured) over every measure that has a target."""
@@ -240,6 +242,7 @@ def compute_report(log: DrillLog) -> DrillReport:
         rows=rows,
         actions=sorted(log.actions, key=lambda a: a.t),
         injects=sorted(log.injects, key=lambda f: f.t),
+        notes=list(log.notes),
     )
 
 
@@ -283,6 +286,7 @@ def to_markdown(report: DrillReport) -> str:
         f"{'finished' if report.finished else 'stopped'} after {report.end_t:.0f} s of drill time",
         f"- {len(report.rows)} events measured; {met} of {total} targets met",
         f"- {len(report.actions)} trainee actions; {len(report.injects)} injects",
+        *(f"- Note: {_md(note)}" for note in report.notes),
         "",
         "## Response per event",
         "",
@@ -421,6 +425,7 @@ def to_html(report: DrillReport, inline_svg: bool = True) -> str:
         f"<title>Drill report: {esc(report.title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Drill report: {esc(report.title)}</h1>",
         f"<p>{esc(report.summary())}. Started {started}.</p>",
+        *(f"<p>Note: {esc(note)}</p>" for note in report.notes),
         "<h2>Response per event</h2>",
         "<p>Times count from the event's appearance, in drill seconds; a tick marks each target "
         "(green met, red missed).</p>",

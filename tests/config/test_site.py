@@ -128,7 +128,7 @@ def test_unknown_keys_are_errors_with_the_nearest_known_key() -> None:
 
 def test_unknown_key_far_from_any_lists_the_known_ones() -> None:
     [error] = errors_of("zzz = 1\n" + CENTRE)
-    assert error == "site.toml: zzz = 1: unknown key (known: centre, backend, wall, recording)"
+    assert error == "site.toml: zzz = 1: unknown key (known: centre, backend, wall, recording, auth)"
     [error] = errors_of(CENTRE + "zzz = 1\n")
     assert error == "site.toml: centre.zzz = 1: unknown key (known: centre.district, centre.level, centre.name)"
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from cockpit.backend.city import City
@@ -27,15 +28,16 @@ from cockpit.protocol.messages import (
     CommandKind,
     Dispatch,
     DispatchState,
-    Event,
     EventState,
     Geometry,
     Overlay,
     Stream,
+    Unit,
     UnitStatus,
     Welcome,
 )
 from cockpit.record.drill import DrillSandbox, DrillSandboxError
+from cockpit.record.drill_report import compute_report, to_markdown
 from cockpit.record.drill_script import DrillScriptError, load_drill
 from cockpit.record.drill_start import parse_instant
 from cockpit.record.reader import Recording
@@ -167,7 +169,16 @@ def alarm_view(ev: object) -> tuple[object, ...]:
     """What must carry over of an event: its state, level and alarm flags."""
     return tuple(
         getattr(ev, f)
-        for f in ("state", "level", "severity", "type", "source", "occurrence", "suppressed", "out_of_service")
+        for f in (
+            "state",
+            "level",
+            "severity",
+            "type",
+            "source",
+            "occurrence",
+            "suppressed",
+            "out_of_service",
+        )
     )
 
 
@@ -209,12 +220,11 @@ def test_the_sandbox_starts_on_the_recorded_situation_and_takes_injects_and_comm
         seen = {names[i]: v for i, v in model.sensors.digest().items()}
         same = [n for n, v in seen.items() if live.get(n) == v]
         # All but the city's first ticks (speed 0.01: at most two ticks of 60 sensors) are as recorded.
-        assert len(same) >= len(seen) - 120 and len(seen) > 500
+        assert len(same) >= len(seen) - 120 and len(seen) > 200
         # The injected event is new on top of the recorded ones (its id after theirs).
         assert injected not in expected and model.events[injected].state is EventState.NEW
         alarm = next(e for e in expected.values() if e.source and e.state == EventState.NEW)
-        cmd = await trainee.command_at(CommandKind.ACKNOWLEDGE, alarm.id, occurrence=alarm.occurrence)
-        assert cmd == AckResult.ACCEPTED
+        assert await trainee.command(CommandKind.ACKNOWLEDGE, alarm.id) == AckResult.ACCEPTED
         unit = model.events[injected].recommended[0]
         assert await trainee.command(CommandKind.DISPATCH, injected, unit) == AckResult.ACCEPTED
         await wait_until(lambda: model.events[alarm.id].state is not EventState.NEW, what="acknowledged")
@@ -225,6 +235,8 @@ def test_the_sandbox_starts_on_the_recorded_situation_and_takes_injects_and_comm
     asyncio.run(body())
     actions = sandbox.snapshot().actions
     assert [(a.kind, a.result) for a in actions] == [("acknowledge", "accepted"), ("dispatch", "accepted")]
+    md = to_markdown(compute_report(sandbox.snapshot()))
+    assert "- Note: 40 recorded sensors are not in the drill's city and were left out: " in md
 
 
 # ------------------------------------------------------------------------------ bad recordings
@@ -274,7 +286,7 @@ def test_a_sandbox_whose_recording_went_away_does_not_start_and_says_why(
     for f in copy.iterdir():
         f.unlink()
     box = DrillSandbox(script)
-    with pytest.raises(DrillSandboxError, match="no .mcap files in this folder"):
+    with pytest.raises(DrillSandboxError, match=r"no \.mcap files in this folder"):
         box.start()
     box.stop()
 
@@ -307,7 +319,10 @@ def test_instants_are_seconds_clock_times_from_the_start_or_iso_times(tmp_path: 
     # Unquoted in YAML: 00:12:30 reads as 750 (sexagesimal), an ISO time as a datetime; both work.
     path = write_script(tmp_path, "rec", "x").with_name("unquoted.yaml")
     text = (tmp_path / "recorded.yaml").read_text(encoding="utf-8")
-    for at, want in (("00:12:30", 750.0), ("2026-06-18T14:05:00+08:00", parse_instant("2026-06-18T14:05:00+08:00"))):
+    for at, want in (
+        ("00:12:30", 750.0),
+        ("2026-06-18T14:05:00+08:00", parse_instant("2026-06-18T14:05:00+08:00")),
+    ):
         path.write_text(text.replace('at: "x"', f"at: {at}"), encoding="utf-8")
         start = load_drill(path, open_recording=False).start.recording
         assert start is not None and parse_instant(start.at) == want
@@ -321,7 +336,6 @@ def test_a_city_loads_a_recorded_situation_and_simulates_on_from_it() -> None:
     source = City(Hub(), seed=3, rate=300)
     source.advance(150.0)  # the storm: alarms with sensors, overlays
     alarm = next(e for e in source.state.events.values() if e.source and e.active)
-    closed = msgspec_replace(next(iter(source.state.events.values())), id="E03-999999", state=EventState.CLOSED)
     unit = source.state.units["jiangbei-drainage_crew-1"]
     en_route = Dispatch(
         stream=Stream.DISPATCH, seq=0, prev=0, ts=0, command_id="c-1", event_id=alarm.id,
@@ -334,7 +348,7 @@ def test_a_city_loads_a_recorded_situation_and_simulates_on_from_it() -> None:
     city = City(Hub(), seed=4, rate=300)
     unknown = city.load_situation(
         clock=150.0,
-        events=[alarm, closed],
+        events=[alarm],
         units=[msgspec_replace(unit, status=UnitStatus.EN_ROUTE, event_id=alarm.id)],
         dispatches=[en_route],
         overlays=[overlay],
@@ -342,7 +356,7 @@ def test_a_city_loads_a_recorded_situation_and_simulates_on_from_it() -> None:
     )
     assert unknown == ["atlantis-water_level-001"]
     assert city.now == 150.0
-    assert city.state.events[alarm.id].state == alarm.state and "E03-999999" in city.state.events
+    assert city.state.events[alarm.id].state == alarm.state
     assert city.state.units[unit.id].status == UnitStatus.EN_ROUTE
     assert city.state.overlays["cordon"].label == "" and city.hub.logs[Stream.OVERLAYS].seq >= 1
     row = next(i for i, s in enumerate(city.sensors) if s.name == "jiangbei-water_level-001")
@@ -359,7 +373,5 @@ def test_a_city_loads_a_recorded_situation_and_simulates_on_from_it() -> None:
     assert city.state.units[unit.id].status == UnitStatus.AVAILABLE
 
 
-def msgspec_replace(ev: Event | object, **changes: object) -> Event:
-    import msgspec
-
-    return msgspec.structs.replace(ev, **changes)  # type: ignore[type-var,return-value]
+def msgspec_replace(unit: Unit, **changes: object) -> Unit:
+    return msgspec.structs.replace(unit, **changes)

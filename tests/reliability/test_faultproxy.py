@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,11 +20,13 @@ from hypothesis import strategies as st
 from cockpit.backend.faultproxy import Direction, FaultProxy, FrameSplitter, apply_command
 from cockpit.backend.restart_loop import RestartLoop
 from cockpit.backend.server import DemoBackend
+from cockpit.config.tls import tls_context
 from cockpit.feed import Backoff, ConnectionState, FeedClient
 from cockpit.model import Situation
 from cockpit.protocol.messages import Stream
 from tests.helpers import city_digest, wait_until
 from tests.reliability.harness import IDENTITY, SeqSink, caught_up, make_backend, make_city
+from tests.tls import TlsFront, make_pki
 
 Body = Callable[[DemoBackend, FaultProxy, FeedClient, SeqSink], Awaitable[None]]
 
@@ -267,3 +270,47 @@ def test_command_line_proxy_runs_takes_commands_and_quits() -> None:
     assert lines[0].startswith("fault proxy: connect the cockpit to ws://127.0.0.1:")
     assert "stalled=True" in lines[1] and "delay up/down=0/0.1 s" in lines[2]
     assert lines[3] == "error: unknown command 'bogus'; type help"
+
+
+def test_wss_passes_through_opaque_and_byte_level_faults_still_work(tmp_path: Path) -> None:
+    async def main() -> None:
+        pki = make_pki(tmp_path)
+        backend = make_backend(make_city(seed=14), heartbeat_ms=200)
+        await backend.start()
+        front = TlsFront(pki, backend.port)
+        await front.start()
+        proxy = FaultProxy(front.url("127.0.0.1"))
+        await proxy.start()
+        assert proxy.url.startswith("wss://") and not proxy.frame_aware
+        model = Situation()
+        sink = SeqSink(model.apply)
+        feed = FeedClient(
+            [proxy.url],
+            IDENTITY,
+            sink,
+            backoff=Backoff(base_s=0.05, cap_s=0.3),
+            ssl_context=tls_context(pki.ca),
+        )
+        feed.start()
+        try:
+            await wait_until(messages_flowing(feed), what="live over TLS through the proxy")
+            with pytest.raises(RuntimeError, match="frame-level faults need a plain ws:// target"):
+                proxy.swap_next_frames()
+            proxy.stall()
+            await wait_until(lambda: feed.state is ConnectionState.STALE, what="stale over TLS")
+            proxy.resume()
+            await wait_until(messages_flowing(feed), what="live again on the same TLS connection")
+            assert proxy.cut() == 1
+            await wait_until(lambda: feed.counters.reconnects >= 1, what="reconnect after the cut")
+            await wait_until(messages_flowing(feed), what="live over a new TLS connection")
+            backend.running = False
+            await wait_until(lambda: caught_up(feed, backend), what="caught up")
+            sink.assert_exactly_once(backend)
+            assert model.digest() == city_digest(backend.city)
+        finally:
+            await feed.stop()
+            await proxy.stop()
+            await front.stop()
+            await backend.stop()
+
+    asyncio.run(main())

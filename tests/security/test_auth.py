@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import msgspec
 import pytest
@@ -39,10 +41,11 @@ async def raw_hello(url: str, tok: str) -> tuple[Refused, int | None]:
         return refused, ws.close_code
 
 
-def dispatch(backend_events: dict[str, object]) -> Command:
-    ev = next(e for e in backend_events.values() if getattr(e, "recommended", None) and e.state == "new")  # type: ignore[attr-defined]
+def dispatch(events: Mapping[str, Any]) -> Command:
+    """A dispatch of the first new event's recommended unit, as a duty officer would send it."""
+    ev = next(e for e in events.values() if e.recommended and e.state == "new")
     return Command(id=uuid7(int(time.time() * 1000)), kind=CommandKind.DISPATCH, event_id=ev.id,
-                   unit_id=ev.recommended[0])  # type: ignore[attr-defined]  # fmt: skip
+                   unit_id=ev.recommended[0])  # fmt: skip
 
 
 async def answered(feed: FeedClient, sink: Sink, cmd: Command) -> str:
