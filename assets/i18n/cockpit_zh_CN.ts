@@ -560,88 +560,93 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="178"/>
+        <location filename="../../cockpit/app/run.py" line="187"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="55"/>
+        <location filename="../../cockpit/app/wiring.py" line="57"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="56"/>
+        <location filename="../../cockpit/app/wiring.py" line="58"/>
         <source>Resynchronising</source>
         <translation>正在重新同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="57"/>
+        <location filename="../../cockpit/app/wiring.py" line="59"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="58"/>
+        <location filename="../../cockpit/app/wiring.py" line="60"/>
         <source>Stale: no data</source>
         <translation>数据过期：无新数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="59"/>
+        <location filename="../../cockpit/app/wiring.py" line="61"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="124"/>
-        <location filename="../../cockpit/app/wiring.py" line="231"/>
+        <location filename="../../cockpit/app/wiring.py" line="127"/>
+        <location filename="../../cockpit/app/wiring.py" line="239"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="141"/>
+        <location filename="../../cockpit/app/wiring.py" line="144"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="162"/>
+        <location filename="../../cockpit/app/wiring.py" line="167"/>
         <source>replay: nothing is sent</source>
         <translation>回放中：不发送任何指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="179"/>
+        <location filename="../../cockpit/app/wiring.py" line="184"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="189"/>
+        <location filename="../../cockpit/app/wiring.py" line="194"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="190"/>
+        <location filename="../../cockpit/app/wiring.py" line="195"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="191"/>
+        <location filename="../../cockpit/app/wiring.py" line="196"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="192"/>
+        <location filename="../../cockpit/app/wiring.py" line="197"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="198"/>
+        <location filename="../../cockpit/app/wiring.py" line="202"/>
+        <source>refused by {url}</source>
+        <translation>被 {url} 拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="206"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="209"/>
+        <location filename="../../cockpit/app/wiring.py" line="217"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="261"/>
+        <location filename="../../cockpit/app/wiring.py" line="283"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
@@ -820,6 +825,75 @@
         <location filename="../../widgets/event_list.py" line="387"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
+    </message>
+</context>
+<context>
+    <name>Login</name>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="43"/>
+        <source>no operator token: log in with the token the site issued</source>
+        <translation>缺少操作员令牌：请用本中心签发的令牌登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="44"/>
+        <source>the operator token is not valid at this site: log in again</source>
+        <translation>操作员令牌在本中心无效：请重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="45"/>
+        <source>the operator token has expired: log in again</source>
+        <translation>操作员令牌已过期：请重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="46"/>
+        <source>this operator has too many connections open</source>
+        <translation>该操作员打开的连接过多</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="47"/>
+        <source>the backend speaks another protocol version</source>
+        <translation>后端协议版本不一致</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="50"/>
+        <source>refused by the backend: {reason}</source>
+        <translation>被后端拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="70"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="73"/>
+        <source>paste your operator token</source>
+        <translation>请粘贴您的操作员令牌</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="74"/>
+        <location filename="../../cockpit/app/login.py" line="95"/>
+        <source>The token says who you are and what you may do.</source>
+        <translation>令牌标明您的身份和可执行的操作。</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="80"/>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="101"/>
+        <source>Not an operator token: {reason}</source>
+        <translation>不是有效的操作员令牌：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="104"/>
+        <source>the whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="106"/>
+        <source>{operator}, {role}, for {districts}</source>
+        <translation>{operator}，{role}，负责{districts}</translation>
     </message>
 </context>
 <context>
@@ -1117,147 +1191,147 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="90"/>
+        <location filename="../../cockpit/app/panels.py" line="91"/>
         <source>New</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="91"/>
+        <location filename="../../cockpit/app/panels.py" line="92"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="92"/>
+        <location filename="../../cockpit/app/panels.py" line="93"/>
         <source>Dispatched</source>
         <translation>已调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="93"/>
+        <location filename="../../cockpit/app/panels.py" line="94"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="94"/>
+        <location filename="../../cockpit/app/panels.py" line="95"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="163"/>
+        <location filename="../../cockpit/app/panels.py" line="164"/>
         <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
         <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="277"/>
+        <location filename="../../cockpit/app/panels.py" line="278"/>
         <source>Live events</source>
         <translation>实时事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="306"/>
+        <location filename="../../cockpit/app/panels.py" line="307"/>
         <source>{title} ({n} open)</source>
         <translation>{title}（{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="310"/>
+        <location filename="../../cockpit/app/panels.py" line="311"/>
         <source>{title} as of {time}: link down, not live ({n} open)</source>
         <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="315"/>
+        <location filename="../../cockpit/app/panels.py" line="316"/>
         <source>{title}: no data yet, link down</source>
         <translation>{title}：尚无数据，链路中断</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="329"/>
+        <location filename="../../cockpit/app/panels.py" line="330"/>
         <source>Cleared, unacknowledged</source>
         <translation>已恢复，未确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="428"/>
+        <location filename="../../cockpit/app/panels.py" line="429"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="496"/>
+        <location filename="../../cockpit/app/panels.py" line="502"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="583"/>
+        <location filename="../../cockpit/app/panels.py" line="588"/>
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="584"/>
+        <location filename="../../cockpit/app/panels.py" line="589"/>
         <source>alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="585"/>
+        <location filename="../../cockpit/app/panels.py" line="590"/>
         <source>low warning</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="586"/>
+        <location filename="../../cockpit/app/panels.py" line="591"/>
         <source>low alarm</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="943"/>
+        <location filename="../../cockpit/app/panels.py" line="954"/>
         <source>held by the {level}</source>
         <translation>由{level}负责</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="946"/>
+        <location filename="../../cockpit/app/panels.py" line="957"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="969"/>
+        <location filename="../../cockpit/app/panels.py" line="980"/>
         <source>waiting for the answer to the last one</source>
         <translation>正在等待上一条指令的回应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="973"/>
+        <location filename="../../cockpit/app/panels.py" line="984"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="979"/>
+        <location filename="../../cockpit/app/panels.py" line="990"/>
         <source>Activate plan: {plan}</source>
         <translation>启动预案：{plan}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="983"/>
+        <location filename="../../cockpit/app/panels.py" line="994"/>
         <source>Escalate to {level}</source>
         <translation>升级上报至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="986"/>
+        <location filename="../../cockpit/app/panels.py" line="997"/>
         <source>Hand down to {level}</source>
         <translation>下派至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="992"/>
+        <location filename="../../cockpit/app/panels.py" line="1003"/>
         <source>Call off {unit}</source>
         <translation>撤回 {unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="995"/>
+        <location filename="../../cockpit/app/panels.py" line="1006"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="998"/>
+        <location filename="../../cockpit/app/panels.py" line="1009"/>
         <source>Close event</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1012"/>
+        <location filename="../../cockpit/app/panels.py" line="1023"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1026"/>
+        <location filename="../../cockpit/app/panels.py" line="1037"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
@@ -1614,7 +1688,7 @@
         <translation>演练 · 沙盒，不调度真实力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="202"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="203"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>

@@ -229,12 +229,15 @@ class Probe:
     cert_days_left: float | None = None
 
 
-async def probe_backend(url: str, context: ssl.SSLContext | None, timeout_s: float = 3.0) -> Probe:
-    """Open a websocket to ``url`` (TLS verified by ``context``) and do the protocol handshake."""
+async def probe_backend(
+    url: str, context: ssl.SSLContext | None, timeout_s: float = 3.0, token: str = ""
+) -> Probe:
+    """Open a websocket to ``url`` (TLS verified by ``context``) and do the protocol handshake, with
+    the site's operator token if it has one (a backend that checks tokens refuses a handshake without)."""
     started = time.monotonic()
     try:
         async with asyncio.timeout(timeout_s):
-            return await _handshake(url, context, started)
+            return await _handshake(url, context, started, token)
     except TimeoutError:
         return Probe(url, False, f"no answer within {timeout_s:g} s", "check the network route and firewall")
     except ssl.SSLCertVerificationError as exc:
@@ -259,7 +262,7 @@ async def probe_backend(url: str, context: ssl.SSLContext | None, timeout_s: flo
         return Probe(url, False, f"cannot connect: {exc.strerror or exc}", "check the network route and firewall")
 
 
-async def _handshake(url: str, context: ssl.SSLContext | None, started: float) -> Probe:
+async def _handshake(url: str, context: ssl.SSLContext | None, started: float, token: str = "") -> Probe:
     secure = url.startswith("wss:")
     async with connect(
         url, ssl=context if secure else None, proxy=None, compression=None, open_timeout=None, close_timeout=1
@@ -268,7 +271,7 @@ async def _handshake(url: str, context: ssl.SSLContext | None, started: float) -
             client_id=f"doctor-{socket.gethostname()}",
             operator="cockpit-doctor",
             role="viewer",
-            token="",
+            token=token,
             subscriptions={},
         )
         session.start(_now_ms())
@@ -290,11 +293,16 @@ async def _handshake(url: str, context: ssl.SSLContext | None, started: float) -
                         cert_days_left=days_left,
                     )
                 if isinstance(event, HandshakeRefused):
+                    hint = (
+                        "give the site an operator token (auth.token_file), issued with cockpit-token"
+                        if event.code.startswith("token_")
+                        else "look at the backend's log; a version refusal needs a matching cockpit"
+                    )
                     return Probe(
                         url,
                         False,
                         f"reachable{tls}, but it refused the handshake: {event.code} {event.detail}".rstrip(),
-                        "look at the backend's log; a version refusal needs a matching cockpit",
+                        hint,
                     )
 
 
@@ -337,7 +345,13 @@ async def check_backends(site: SiteConfig, timeout_s: float = 3.0) -> list[Findi
         context = tls_context(site.ca_file) if any(u.startswith("wss:") for u in site.backend_urls) else None
     except (OSError, ValueError) as exc:
         return [Finding("backend", Status.FAIL, f"cannot load the CA bundle {site.ca_file}: {exc}")]
-    probes = await asyncio.gather(*(probe_backend(u, context, timeout_s) for u in site.backend_urls))
+    token = ""
+    if site.token_file is not None:
+        try:
+            token = site.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            return [Finding("backend", Status.FAIL, f"cannot read the token file {site.token_file}: {exc}")]
+    probes = await asyncio.gather(*(probe_backend(u, context, timeout_s, token) for u in site.backend_urls))
     reachable = [p for p in probes if p.ok]
     out: list[Finding] = []
     for p in probes:

@@ -21,6 +21,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import time
 from dataclasses import dataclass
 from typing import Final
 
@@ -158,7 +159,8 @@ def verify(secret: bytes, token: str, now_s: int) -> Claims:
     if now_s >= claims.expires_at:
         raise TokenError(
             TOKEN_EXPIRED,
-            f"the token of {claims.operator} expired {now_s - claims.expires_at} s ago; ask for a new one",
+            f"the token of {claims.operator} expired at "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(claims.expires_at))}; ask for a new one",
         )
     return claims
 

@@ -153,6 +153,18 @@ def _site_loader() -> Callable[[Path], object] | None:
     return load
 
 
+def _drill_loader() -> Callable[[Path], object] | None:
+    load_drill = _import("cockpit.record.drill_script", "load_drill")
+    if load_drill is None:
+        return None
+
+    def load(path: Path) -> object:
+        # The script, not the recording it may name: seeds may point at a recording made elsewhere.
+        return load_drill(path, open_recording=False)  # type: ignore[operator]
+
+    return load
+
+
 def file_loaders() -> dict[str, FileLoader]:
     """Every file loader that exists in this tree, by name."""
     found: dict[str, FileLoader] = {}
@@ -171,7 +183,7 @@ def file_loaders() -> dict[str, FileLoader]:
         ("site", "cockpit.config.site", "", "SiteError", "packaging/*.toml", ".toml"),
     ]
     for name, module, func, error, seeds, suffix in specs:
-        load = _site_loader() if name == "site" else _import(module, func)
+        load = _site_loader() if name == "site" else _drill_loader() if name == "drill" else _import(module, func)
         err = _import(module, error)
         if load is None or not isinstance(err, type):
             continue

@@ -34,6 +34,8 @@ def site_backend(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def cockpit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -82,3 +84,17 @@ def test_a_site_token_file_logs_the_operator_in_and_an_expired_one_is_refused_in
     missing = cockpit(tmp_path, "--backend", url, "--token-file", str(tmp_path / "none"))
     assert missing.returncode == 2 and "the operator token cannot be used" in missing.stderr
     assert str(tmp_path / "none") in missing.stderr
+
+
+def test_servers_refuse_to_start_on_a_bad_secret_file_and_say_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cockpit.backend.gateway.main import main as gateway_main
+    from cockpit.backend.main import main as backend_main
+
+    short = tmp_path / "short.secret"
+    short.write_text("abc\n")
+    assert gateway_main(["--nats", "nats://127.0.0.1:1", "--secret-file", str(short)]) == 2
+    assert f"{short}: the site secret has 3 bytes" in capsys.readouterr().err
+    assert backend_main(["--port", "0", "--secret-file", str(tmp_path / "none")]) == 2
+    assert f"{tmp_path / 'none'}: cannot read the site secret" in capsys.readouterr().err
