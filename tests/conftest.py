@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,3 +18,25 @@ os.environ.setdefault("LANG", "C.UTF-8")
 
 TIME_SCALE = float(os.environ.get("COCKPIT_TEST_TIME_SCALE", "1"))
 """Multiply waits by this on slow machines; the suite never asserts on speed."""
+
+
+import gc  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_on_the_main_thread() -> Iterator[None]:
+    """After each test, delete what Qt was asked to delete and collect Python's cyclic garbage here,
+    on the main thread. Otherwise a later test's backend thread (the embedded demo city, a drill
+    sandbox) may be the one whose allocation triggers the collection, and a PySide object destroyed
+    on that thread crashes the process (seen: a drill test, then the translation tests' translator,
+    then the wall tests)."""
+    yield
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
