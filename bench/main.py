@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import gateway, ingest, latency, map_pan, protocol_ingest, record, replay, startup
+from bench import gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
@@ -20,6 +20,7 @@ SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "gateway": gateway.run,  # needs nats-server (scripts/setup --test)
     "record": record.run,
     "replay": replay.run,
+    "memory": memory.run,  # the accelerated 24 h soak (bench/soak.py); --quick: 2 M messages
 }
 
 

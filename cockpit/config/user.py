@@ -46,7 +46,7 @@ def load_user_settings(path: Path | None = None) -> UserSettings:
         return UserSettings()
     try:
         return msgspec.json.decode(data, type=UserSettings)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         log.warning("user settings %s are damaged (%s): using defaults", path, exc)
         return UserSettings()
 

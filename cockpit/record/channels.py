@@ -83,7 +83,7 @@ def split_frame(frame: bytes) -> list[Run]:
     try:
         raws = _RAW_FRAME.decode(frame)
         heads = [_HEAD.decode(r) for r in raws]
-    except (msgspec.DecodeError, TypeError):
+    except (msgspec.DecodeError, TypeError, UnicodeDecodeError):  # a string that is not UTF-8
         return [Run(CONTROL_TOPIC, frame)]
     runs: list[Run] = []
     start = 0
@@ -115,7 +115,7 @@ def join_runs(runs: list[bytes]) -> bytes:
     for run in runs:
         try:
             items.extend(bytes(r) for r in _RAW_FRAME.decode(run))
-        except (msgspec.DecodeError, TypeError):
+        except (msgspec.DecodeError, TypeError, UnicodeDecodeError):  # a string that is not UTF-8
             return b"".join(runs)  # a damaged frame stays damaged: the session reports it
     return array_header(len(items)) + b"".join(items)
 
@@ -124,7 +124,7 @@ def message_types(run: bytes) -> list[str]:
     """The ``t`` of every message in a run; empty if it does not decode."""
     try:
         return [h.t for h in _HEADS.decode(run)]
-    except (msgspec.DecodeError, TypeError):
+    except (msgspec.DecodeError, TypeError, UnicodeDecodeError):  # a string that is not UTF-8
         return []
 
 
@@ -132,7 +132,7 @@ def event_heads(run: bytes) -> list[EventHead]:
     """The routing fields of the events in an ``/feed/events`` run; empty if it does not decode."""
     try:
         return [h for h in _EVENT_HEADS.decode(run) if h.t == "event"]
-    except (msgspec.DecodeError, TypeError):
+    except (msgspec.DecodeError, TypeError, UnicodeDecodeError):  # a string that is not UTF-8
         return []
 
 

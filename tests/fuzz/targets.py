@@ -183,7 +183,13 @@ def file_loaders() -> dict[str, FileLoader]:
         ("site", "cockpit.config.site", "", "SiteError", "packaging/*.toml", ".toml"),
     ]
     for name, module, func, error, seeds, suffix in specs:
-        load = _site_loader() if name == "site" else _drill_loader() if name == "drill" else _import(module, func)
+        load = (
+            _site_loader()
+            if name == "site"
+            else _drill_loader()
+            if name == "drill"
+            else _import(module, func)
+        )
         err = _import(module, error)
         if load is None or not isinstance(err, type):
             continue

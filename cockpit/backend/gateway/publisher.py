@@ -149,7 +149,7 @@ class CommandProcessor:
             for msg in msgs:
                 try:
                     env = decoder.decode(msg.data)
-                except msgspec.DecodeError as exc:
+                except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                     log.error("undecodable command on %s dropped: %s", msg.subject, exc)
                     await msg.ack()
                     continue

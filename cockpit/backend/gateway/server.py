@@ -473,7 +473,7 @@ class Gateway:
     async def _on_ack(self, msg: Msg) -> None:
         try:
             ack = _ACK.decode(msg.data)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, UnicodeDecodeError):
             log.error("undecodable command result on %s", msg.subject)
             return
         for fut in self._waiting.pop(ack.id, []):
