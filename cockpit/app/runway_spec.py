@@ -19,6 +19,8 @@ from typing import Any
 import msgspec
 import yaml
 
+from cockpit.model.yaml_lines import line_of as _line_of
+
 
 class PanelKind(enum.StrEnum):
     """What a panel shows."""
@@ -92,39 +94,7 @@ class RunwayError(ValueError):
         super().__init__(f"{where}: {reason}")
 
 
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
-
-
-_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
-
-
-def _line_of(node: yaml.Node | None, path: str, reason: str = "") -> int | None:
-    """The 1-based line of the YAML node at a msgspec error path like ``$.panels[2].at``.
-
-    For an unknown field, the line of that field's key inside the object.
-    """
-    if node is None:
-        return None
-    unknown = _UNKNOWN_FIELD.search(reason)
-    if unknown:
-        path = f"{path}.{unknown.group(1)}"
-    line = node.start_mark.line + 1
-    for m in _PATH_PART.finditer(path.removeprefix("$")):
-        key, index = m.group(1), m.group(2)
-        child: yaml.Node | None = None
-        if key is not None and isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == key:
-                    child = v
-                    break
-        elif index is not None and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
-            child = node.value[int(index)]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
 
 
 def _check(spec: RunwaySpec) -> list[tuple[str, str]]:

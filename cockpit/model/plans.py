@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 import msgspec
 import yaml
 
+from cockpit.model.yaml_lines import line_of
 from cockpit.protocol.messages import Level
 
 AGENCIES: Final[dict[str, tuple[str, str]]] = {
@@ -255,38 +256,6 @@ def parse_duration(text: str) -> int:
     if total <= 0:
         raise ValueError(f"duration {text!r} must be longer than zero")
     return total
-
-
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
-
-
-def line_of(node: yaml.Node | None, path: str, reason: str = "") -> int | None:
-    """The 1-based line of the YAML node at a msgspec error path like ``$.tasks[2].owner``.
-
-    For an unknown field, the line of that field's key.
-    """
-    if node is None:
-        return None
-    unknown = _UNKNOWN_FIELD.search(reason)
-    if unknown:
-        path = f"{path}.{unknown.group(1)}"
-    line = node.start_mark.line + 1
-    for m in _PATH_PART.finditer(path.removeprefix("$")):
-        key, index = m.group(1), m.group(2)
-        child: yaml.Node | None = None
-        if key is not None and isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == key:
-                    child = v
-                    break
-        elif index is not None and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
-            child = node.value[int(index)]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
 
 
 S = TypeVar("S", bound=msgspec.Struct)

@@ -30,7 +30,8 @@ from typing import Final, Protocol
 
 import msgspec
 
-from cockpit.model.plans import PlanError, line_of, load_yaml_struct, parse_duration
+from cockpit.model.plans import PlanError, load_yaml_struct, parse_duration
+from cockpit.model.yaml_lines import line_of
 from cockpit.protocol.messages import Dispatch, DispatchState, Event, EventState, Plan
 
 

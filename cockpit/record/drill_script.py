@@ -23,6 +23,7 @@ import msgspec
 import yaml
 
 from cockpit.backend.city import DISTRICTS, SENSOR_KINDS, UNIT_KINDS
+from cockpit.model.yaml_lines import line_of as _line_of
 from cockpit.record import RecordingError
 from cockpit.record.drill_start import RecordingInstantError, open_at, parse_instant
 
@@ -212,37 +213,6 @@ class DrillScriptError(ValueError):
         self.path, self.line, self.reason = path, line, reason
         where = f"{path}:{line}" if line is not None else str(path)
         super().__init__(f"{where}: {reason}")
-
-
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
-
-
-def _line_of(node: yaml.Node | None, path: str, reason: str = "") -> int | None:
-    """The 1-based line of the YAML node at a msgspec error path like ``$.injects[2].at``.
-
-    For an unknown field, the line of that field's key.
-    """
-    if node is None:
-        return None
-    unknown = _UNKNOWN_FIELD.search(reason)
-    if unknown:
-        path = f"{path}.{unknown.group(1)}"
-    line = node.start_mark.line + 1
-    for m in _PATH_PART.finditer(path.removeprefix("$")):
-        key, index = m.group(1), m.group(2)
-        child: yaml.Node | None = None
-        if key is not None and isinstance(node, yaml.MappingNode):
-            child = next(
-                (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None
-            )
-        elif index is not None and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
-            child = node.value[int(index)]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
 
 
 def _check_inject(i: int, inj: Inject, duration: float) -> list[tuple[str, str]]:
