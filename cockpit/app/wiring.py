@@ -206,8 +206,11 @@ class Cockpit:
             notice = tr("backend restarted without its state at {time}; events reloaded").format(time=at)
             detail = f"{notice} · {detail}"
         recording = self._recording_text()
-        if recording:  # first, so it is never the part that gets elided
+        if recording and feed.state is ConnectionState.LIVE:  # first, so it is never elided
             detail = f"{recording} · {detail}"
+        elif recording:  # the link's trouble comes first; recording status right after it
+            head, sep, rest = detail.partition(" · ")
+            detail = f"{head} · {recording}{sep}{rest}"
         return feed.state, state_label(feed.state), LINK_LEVEL[feed.state], detail
 
     def _recording_text(self) -> str:
