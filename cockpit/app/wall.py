@@ -672,7 +672,10 @@ class Wall(QObject):
         """The wall-wide SLA escalation, e.g. "SLA ✕3 · Water-main burst +4 min" (three timers late,
         the worst by four minutes; the console's plan view says which step); "" when nothing is late.
         Breaches escalate on every screen, never only in a list."""
-        late = breached(sla_timers(self.situation.events, self.situation.timeline, builtin_sla(), server_now))
+        # Only open events can be late (a timer stops once its event is resolved or closed): a long
+        # shift's thousands of finished events are not walked twice a second on the GUI thread.
+        open_events = {e.id: e for e in self.situation.open_events()}
+        late = breached(sla_timers(open_events, self.situation.timeline, builtin_sla(), server_now))
         if not late:
             return ""
         worst = late[0]

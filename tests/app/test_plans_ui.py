@@ -142,3 +142,20 @@ def test_sla_timers_escalate_in_words(qtbot: QtBot) -> None:
     text = p.view.timers_text()
     assert "Acknowledge:" in text and "late" in text
     assert "color:" in text  # coloured as well as worded
+
+
+def test_the_wall_escalates_a_late_open_event_and_forgets_it_once_resolved(qapp: object) -> None:
+    from cockpit.app.wiring import Cockpit
+    from cockpit.feed import Identity
+    from tests.app.test_wall import dispose
+
+    c = Cockpit(["ws://127.0.0.1:9"], Identity("t", "o", "operator"))
+    try:
+        feed = Feed()
+        feed.situation = c.situation
+        feed.apply(feed.event("late", severity=1, type="fire", age_s=3600))
+        assert c.wall._sla_text(NOW).startswith("SLA ✕1 · Fire alarm +")
+        feed.apply(feed.event("late", severity=1, type="fire", age_s=3600, state="resolved"))
+        assert c.wall._sla_text(NOW) == "", "a resolved event is late no more"
+    finally:
+        dispose(c)
