@@ -16,7 +16,7 @@ from cockpit.backend.city import City
 from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
-from cockpit.protocol.tokens import Claims, issue
+from cockpit.protocol.tokens import Claims, issue, new_token_id
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class EmbeddedBackend:
     def issue(self, operator: str, role: str, hours: float = 24.0) -> str:
         """A token for ``operator`` in ``role``, signed with this run's secret."""
         now = int(time.time())
-        return issue(self.secret, Claims(operator, role, (), now, now + int(hours * 3600)))
+        return issue(self.secret, Claims(operator, role, (), now, now + int(hours * 3600), new_token_id()))
 
     def stop(self) -> None:
         if self._loop is not None and self._stop is not None:

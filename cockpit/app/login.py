@@ -27,7 +27,15 @@ from PySide6.QtWidgets import (
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.config.tokens import read_token_file
 from cockpit.feed import Identity
-from cockpit.protocol.tokens import TOKEN_EXPIRED, TOKEN_INVALID, TOKEN_MISSING, TokenError, fingerprint, peek
+from cockpit.protocol.tokens import (
+    TOKEN_EXPIRED,
+    TOKEN_INVALID,
+    TOKEN_MISSING,
+    TOKEN_REVOKED,
+    TokenError,
+    fingerprint,
+    peek,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,7 @@ def refusal_words(refused: str) -> str:
         TOKEN_MISSING: tr("no operator token: log in with the token the site issued"),
         TOKEN_INVALID: tr("the operator token is not valid at this site: log in again"),
         TOKEN_EXPIRED: tr("the operator token has expired: log in again"),
+        TOKEN_REVOKED: tr("the operator token has been revoked: ask the site for a new one"),
         "too_many_connections": tr("this operator has too many connections open"),
         "version": tr("the backend speaks another protocol version"),
     }.get(code)

@@ -13,6 +13,7 @@ from cockpit.backend.city import City
 from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
+from cockpit.config.revocation import RevocationError, RevocationFile
 from cockpit.config.tokens import TokenFileError, read_secret_file
 
 
@@ -37,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
     )
+    p.add_argument(
+        "--revoked-file",
+        type=Path,
+        metavar="FILE",
+        help="token revocation list, re-read when it changes (cockpit-token revoke; needs --secret-file)",
+    )
     p.add_argument("--nats", default="", help="publish into NATS JetStream (URLs, comma-separated)")
     return p
 
@@ -52,8 +59,14 @@ async def run(args: argparse.Namespace) -> None:
         await run_bridge(city, args.nats.split(","), args.speed, stopping)
         return
     secret = read_secret_file(args.secret_file) if args.secret_file else None
+    revocations = RevocationFile(args.revoked_file) if args.revoked_file else None
     backend = DemoBackend(
-        city, heartbeat_ms=args.heartbeat_ms, speed=args.speed, secret=secret, limits=Limits()
+        city,
+        heartbeat_ms=args.heartbeat_ms,
+        speed=args.speed,
+        secret=secret,
+        limits=Limits(),
+        revocations=revocations,
     )
     await backend.start(args.host, args.port)
     print(f"cockpit-backend: serving {backend.url} (epoch {backend.epoch}, seed {args.seed})", flush=True)
@@ -70,10 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.rate <= 0 or args.speed <= 0 or args.heartbeat_ms < 50:
         print("cockpit-backend: --rate and --speed must be > 0 and --heartbeat-ms >= 50", file=sys.stderr)
         return 2
+    if args.revoked_file and not args.secret_file:
+        print(
+            "cockpit-backend: --revoked-file needs --secret-file (no token is checked without)",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(run(args))
-    except TokenFileError as exc:
+    except (TokenFileError, RevocationError) as exc:
         print(f"cockpit-backend: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

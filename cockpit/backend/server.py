@@ -32,10 +32,15 @@ from cockpit.backend.fairness import (
     identify,
 )
 from cockpit.backend.streams import Hub, matches
+from cockpit.config.revocation import RevocationFile, refusal_detail
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
+    AckResult,
+    Command,
+    CommandAck,
+    CommandKind,
     DataMessage,
     Filter,
     Heartbeat,
@@ -54,6 +59,7 @@ from cockpit.protocol.session import (
     ServerSession,
     SubscribeReceived,
 )
+from cockpit.protocol.tokens import TOKEN_REVOKED, Claims
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +103,10 @@ class _Client:
     subs: dict[str, _Sub] = field(default_factory=dict)
     last_tx: float = 0.0
     districts: tuple[str, ...] = ()
-    """The districts the token allows (empty: the whole city); subscriptions are narrowed to them."""
+    """The districts the token allows (empty: the whole city); subscriptions and commands keep to them."""
     counted_operator: str = ""
+    claims: Claims | None = None
+    """The token's claims (with a secret): re-checked when the revocation list changes."""
 
 
 class DemoBackend:
@@ -113,6 +121,8 @@ class DemoBackend:
         secret: The site secret: hellos must carry a token it signed, and the token's operator, role
             and districts are used (docs/protocol.md §3.1). None: trust the hello (tests, old demos).
         limits: Per-client flood limits (:mod:`cockpit.backend.fairness`); None: no limits.
+        revocations: The token revocation list (``--revoked-file``): a revoked token is refused at
+            the hello with ``token_revoked``, and a session whose token becomes revoked is closed.
     """
 
     def __init__(
@@ -125,6 +135,7 @@ class DemoBackend:
         server_id: str = "demo-backend",
         secret: bytes | None = None,
         limits: Limits | None = None,
+        revocations: RevocationFile | None = None,
     ) -> None:
         self.city = city
         self.hub: Hub = city.hub
@@ -142,9 +153,13 @@ class DemoBackend:
         self.admission = Admission(limits or Limits())
         self.refusals: list[str] = []
         """Handshake refusal and flood close codes, in order (for tests and the log)."""
+        self.revocations = revocations
         self.port = 0
         self._server: Server | None = None
         self._sim_task: asyncio.Task[None] | None = None
+        self._revocation_task: asyncio.Task[None] | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+        """Revoked sessions being closed (a slow client must not hold up the next check)."""
 
     @property
     def epoch(self) -> str:
@@ -164,14 +179,18 @@ class DemoBackend:
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._sim_task = asyncio.create_task(self._simulate())
+        if self.revocations is not None:
+            self._revocation_task = asyncio.create_task(self._follow_revocations(self.revocations))
         log.info("demo backend on ws://%s:%d epoch %s", host, self.port, self.epoch)
 
     async def stop(self, abort: bool = False) -> None:
         """Stop serving. ``abort`` drops connections without a closing handshake, like a crash."""
-        if self._sim_task is not None:
-            self._sim_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sim_task
+        for task in (self._sim_task, self._revocation_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._revocation_task = None
         if self._server is None:
             return
         self._server.close(close_connections=not abort)
@@ -277,7 +296,9 @@ class DemoBackend:
                 for sub in event.subscriptions:
                     self._subscribe(client, sub)
             elif isinstance(event, CommandReceived):
-                ack = self.city.handle_command(event.command, client.role, client.operator)
+                ack = self._outside_districts(client, event.command) or self.city.handle_command(
+                    event.command, client.role, client.operator
+                )
                 if ack.result == "rejected" and ack.reason == "forbidden":
                     self.audit.refused(event.command, ack, client.operator, client.role)
                 client.session.send(ack)
@@ -291,11 +312,15 @@ class DemoBackend:
         token does not hold or the operator has too many connections (docs/protocol.md §3.3)."""
         try:
             claims = identify(event.hello, self.secret)
+            revoked = self._revoked(claims)
+            if revoked:
+                raise TokenError(TOKEN_REVOKED, revoked)
         except TokenError as exc:
             self.refusals.append(exc.code)
             log.warning("refused a hello from %s: %s", address_of(client.ws.remote_address), exc)
             client.session.refuse(exc.code, exc.detail)
             return False
+        client.claims = claims if self.secret is not None else None
         if self.limits is not None:
             if not self.admission.enter_operator(claims.operator):
                 self.refusals.append(TOO_MANY_CONNECTIONS)
@@ -307,6 +332,77 @@ class DemoBackend:
             client.counted_operator = claims.operator
         client.role, client.operator, client.districts = claims.role, claims.operator, claims.districts
         return True
+
+    def _revoked(self, claims: Claims) -> str:
+        """Why ``claims``' token is revoked (the refusal's detail); ``""`` if it is not. Looks at the
+        list file first (one stat), so a hello always meets the newest list."""
+        if self.revocations is None or self.secret is None:
+            return ""
+        self.revocations.refresh()
+        revocation = self.revocations.revoking(claims)
+        return "" if revocation is None else refusal_detail(claims, revocation)
+
+    async def _follow_revocations(self, revocations: RevocationFile) -> None:
+        """Every few seconds: re-read a changed revocation list and close the sessions it revokes."""
+        seen = revocations.version
+        while True:
+            await asyncio.sleep(revocations.check_every_s)
+            revocations.refresh()
+            if revocations.version != seen:
+                seen = revocations.version
+                for client in list(self.clients):
+                    closing = asyncio.create_task(self._close_if_revoked(client))
+                    self._closing.add(closing)
+                    closing.add_done_callback(self._closing.discard)
+
+    async def _close_if_revoked(self, client: _Client) -> None:
+        """Refuse (§3.3, ``token_revoked``) and close a welcomed session whose token is revoked now."""
+        if client.claims is None or client.session.closed:
+            return
+        why = self._revoked(client.claims)
+        if not why:
+            return
+        self.refusals.append(TOKEN_REVOKED)
+        log.warning(
+            "closing the session of %s (%s) at %s: %s",
+            client.claims.operator,
+            client.claims.role,
+            address_of(client.ws.remote_address),
+            why,
+        )
+        client.session.refuse(TOKEN_REVOKED, why)
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await self._flush(client)
+            await client.ws.close(CLOSE_REFUSED, "refused")
+
+    def _outside_districts(self, client: _Client, command: Command) -> CommandAck | None:
+        """Reject (``forbidden``, as the gateway does) a command on a district the token does not
+        name; None if the token covers the whole city or the command's district."""
+        if not client.districts:
+            return None
+        district = self._district_of(command)
+        if not district or district in client.districts:
+            return None
+        return CommandAck(
+            id=command.id,
+            result=AckResult.REJECTED,
+            reason="forbidden",
+            detail=f"{client.operator} may not act in district {district}",
+        )
+
+    def _district_of(self, command: Command) -> str:
+        """The district a command acts in: its event's, found through the dispatch (``cancel``) or
+        the plan (``approve_plan``, ``close_plan``) it names; ``""`` if unknown (the city rejects it)."""
+        state = self.city.state
+        event_id = command.event_id
+        if command.kind == CommandKind.CANCEL:
+            dispatch = state.dispatches.get(command.ref)
+            event_id = dispatch.event_id if dispatch is not None else ""
+        elif command.kind in (CommandKind.APPROVE_PLAN, CommandKind.CLOSE_PLAN):
+            plan = state.plans.get(command.ref)
+            event_id = plan.event_id if plan is not None else ""
+        event = state.events.get(event_id) if event_id else None
+        return event.district if event is not None else ""
 
     def _subscribe(self, client: _Client, sub: Subscription) -> None:
         if client.districts:  # the token's districts bound what the client may see

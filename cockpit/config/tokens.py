@@ -2,9 +2,14 @@
 
 ``cockpit-token secret FILE`` writes a new site secret (64 hex digits, mode 0600);
 ``cockpit-token issue --secret-file FILE --operator NAME --role ROLE [--district D]... [--hours H]``
-prints a token. The gateway and the demo backend verify tokens with the same secret file
-(``--secret-file``); a cockpit reads its operator's token from the site's SSO token file
-(``auth.token_file`` in site.toml, or ``--token-file``). See docs/operations.md, "Operators and tokens".
+prints a token (with a random id, ``jti``, printed to stderr, to revoke that one token later). The
+gateway and the demo backend verify tokens with the same secret file (``--secret-file``); a cockpit
+reads its operator's token from the site's SSO token file (``auth.token_file`` in site.toml, or
+``--token-file``). See docs/operations.md, "Operators and tokens".
+
+``cockpit-token revoke --list FILE (--token-file F | --id ID | --operator NAME [--before TIME])``
+adds a line to the revocation list that servers follow (``--revoked-file``;
+:mod:`cockpit.config.revocation`); ``cockpit-token revoked --list FILE`` shows it.
 
 File errors name the file and what is expected, and never quote the secret or the token.
 """
@@ -18,8 +23,26 @@ import sys
 import time
 from pathlib import Path
 
+from cockpit.config.revocation import (
+    Revocation,
+    RevocationError,
+    RevocationList,
+    append,
+    parse_time,
+    read_list,
+    utc_text,
+)
 from cockpit.protocol.messages import Role
-from cockpit.protocol.tokens import Claims, TokenError, check_secret, issue, peek
+from cockpit.protocol.tokens import (
+    TOKEN_ID,
+    Claims,
+    TokenError,
+    check_secret,
+    fingerprint,
+    issue,
+    new_token_id,
+    peek,
+)
 
 DEFAULT_HOURS = 12.0
 """A token lasts one long shift unless told otherwise."""
@@ -82,7 +105,9 @@ def write_secret_file(path: Path) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cockpit-token", description="Site secrets and operator tokens, offline.")
+    p = argparse.ArgumentParser(
+        prog="cockpit-token", description="Site secrets and operator tokens, offline."
+    )
     sub = p.add_subparsers(dest="action", required=True)
     s = sub.add_parser("secret", help="write a new site secret file (0600)")
     s.add_argument("file", type=Path)
@@ -95,7 +120,78 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--hours", type=float, default=DEFAULT_HOURS, help="valid for (default: %(default)s)")
     i.add_argument("--out", type=Path, metavar="FILE", help="write the token to FILE (0600), not stdout")
+    r = sub.add_parser("revoke", help="add a token, or an operator's tokens, to a revocation list")
+    r.add_argument(
+        "--list", type=Path, required=True, metavar="FILE", help="the revocation list (made if missing)"
+    )
+    which = r.add_mutually_exclusive_group(required=True)
+    which.add_argument("--token-file", type=Path, metavar="F", help="revoke the token in F")
+    which.add_argument("--id", metavar="ID", help="revoke the token with this id (as issue printed it)")
+    which.add_argument(
+        "--operator", metavar="NAME", help="revoke this operator's tokens issued before --before"
+    )
+    r.add_argument(
+        "--before", metavar="TIME", help="with --operator: e.g. 2026-11-22T23:40:00Z (default: now)"
+    )
+    r.add_argument("--reason", default="", help="why, kept as the line's comment")
+    v = sub.add_parser("revoked", help="show a revocation list")
+    v.add_argument("--list", type=Path, required=True, metavar="FILE")
     return p
+
+
+def revocation_of(args: argparse.Namespace, now: int) -> tuple[Revocation, str]:
+    """The revocation ``cockpit-token revoke`` adds, and a line saying what it does.
+
+    Raises:
+        TokenFileError: the token file cannot be used, the id is malformed, or --before is misused.
+        ValueError: --before is not a time.
+    """
+    note = f"revoked {utc_text(now)}" + (f": {args.reason}" if args.reason else "")
+    if args.before is not None and args.operator is None:
+        raise TokenFileError("--before goes with --operator")
+    if args.id is not None:
+        if not TOKEN_ID.fullmatch(args.id):
+            raise TokenFileError(f"--id {args.id!r}: a token id is 1 to 64 letters, digits, '-' or '_'")
+        return Revocation(0, token_id=args.id, note=note), f"token id {args.id}"
+    if args.operator is not None:
+        if not args.operator.strip():
+            raise TokenFileError("--operator needs a name")
+        before = now if args.before is None else parse_time(args.before)
+        revocation = Revocation(0, operator=args.operator, before=before, note=note)
+        return revocation, revocation.describe()
+    token = read_token_file(args.token_file)
+    claims = peek(token)
+    held = f"{claims.operator} ({claims.role}), token {fingerprint(token)}, expires {utc_text(claims.expires_at)}"
+    if claims.token_id:
+        return Revocation(
+            0, token_id=claims.token_id, note=f"{note}; {held}"
+        ), f"token id {claims.token_id}, {held}"
+    # A token issued before tokens had ids: only its operator and issue time can name it.
+    revocation = Revocation(0, operator=claims.operator, before=claims.issued_at + 1, note=f"{note}; {held}")
+    older = f"the token has no id: {claims.operator}'s older tokens go too"
+    return revocation, f"{revocation.describe()} ({older})"
+
+
+def show(path: Path, revocations: RevocationList) -> None:
+    """Print the list, one revocation a line, with the file's line numbers."""
+    print(f"{path}: {len(revocations)} revocation(s)")
+    for r in revocations.entries:
+        print(f"  line {r.line}: {r.describe()}" + (f"  # {r.note}" if r.note else ""))
+
+
+def revoke_main(args: argparse.Namespace) -> int:
+    """``revoke`` and ``revoked``: errors name the file (and line); a token is never printed."""
+    try:
+        if args.action == "revoked":
+            show(args.list, read_list(args.list))
+            return 0
+        revocation, what = revocation_of(args, int(time.time()))
+        revocations = append(args.list, revocation)
+    except (TokenFileError, RevocationError, ValueError) as exc:
+        print(f"cockpit-token: {exc}", file=sys.stderr)
+        return 2
+    print(f"cockpit-token: {args.list}: revoked {what}; {len(revocations)} revocation(s) listed", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,17 +201,24 @@ def main(argv: list[str] | None = None) -> int:
             write_secret_file(args.file)
             print(f"cockpit-token: wrote a new site secret to {args.file}", file=sys.stderr)
             return 0
+        if args.action in ("revoke", "revoked"):
+            return revoke_main(args)
         secret = read_secret_file(args.secret_file)
         if args.hours <= 0:
             raise TokenFileError("--hours must be > 0")
         now = int(time.time())
-        token = issue(
-            secret,
-            Claims(args.operator, args.role, tuple(args.district), now, now + int(args.hours * 3600)),
+        claims = Claims(
+            args.operator, args.role, tuple(args.district), now, now + int(args.hours * 3600), new_token_id()
         )
+        token = issue(secret, claims)
     except (TokenFileError, ValueError) as exc:
         print(f"cockpit-token: {exc}", file=sys.stderr)
         return 2
+    print(
+        f"cockpit-token: token id {claims.token_id} for {claims.operator} ({claims.role}), "
+        f"expires {utc_text(claims.expires_at)}",
+        file=sys.stderr,
+    )
     if args.out is None:
         print(token)
         return 0

@@ -1,13 +1,16 @@
 """Operator tokens: who an operator is, signed by the site (docs/protocol.md §3.1, docs/operations.md).
 
 A city runs offline, so a token is checked with nothing but the site secret: it is an HMAC-SHA256
-signature over the claims (operator, role, districts, issue and expiry time), in the form
+signature over the claims (operator, role, districts, issue and expiry time, and a random token id),
+in the form
 
     ck1.<base64url(JSON claims)>.<base64url(HMAC-SHA256(secret, "ck1." + claims part))>
 
 Backends and gateways take the operator, role and districts FROM THE TOKEN, never from what the
 hello claims: a client that says ``supervisor`` with a viewer's token is a viewer. A missing,
-malformed, forged or expired token is refused at the handshake with one of :data:`REFUSAL_CODES`.
+malformed, forged or expired token is refused at the handshake with one of :data:`REFUSAL_CODES`;
+so is a revoked one (:mod:`cockpit.config.revocation`: by its id, or by operator and issue time, for
+tokens issued before they had ids).
 
 The client cannot check a signature (it has no secret) but may :func:`peek` at the claims, to show
 and audit who logged in. Pure functions, no I/O: reading secret and token files is
@@ -21,6 +24,8 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Final
@@ -35,7 +40,8 @@ MIN_SECRET_BYTES: Final = 32
 TOKEN_MISSING: Final = "token_missing"
 TOKEN_INVALID: Final = "token_invalid"
 TOKEN_EXPIRED: Final = "token_expired"
-REFUSAL_CODES: Final = (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED)
+TOKEN_REVOKED: Final = "token_revoked"
+REFUSAL_CODES: Final = (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED)
 """The ``refused`` codes (§3.3) a server that checks tokens sends."""
 
 
@@ -60,6 +66,18 @@ class Claims:
     """Unix seconds."""
     expires_at: int = 0
     """Unix seconds; the token is refused from this second on."""
+    token_id: str = ""
+    """The token's own name (``jti``), to revoke this one token and not its operator; ``""`` in tokens
+    issued before tokens had ids (those are revoked by operator and issue time)."""
+
+
+TOKEN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What a token id may be: short, and safe to write in a revocation list and a log."""
+
+
+def new_token_id() -> str:
+    """A random token id: 64 bits, 16 hex digits (``cockpit-token issue`` gives every token one)."""
+    return secrets.token_hex(8)
 
 
 def _b64(data: bytes) -> str:
@@ -93,13 +111,17 @@ def issue(secret: bytes, claims: Claims) -> str:
         raise ValueError(f"role {claims.role!r} is not one of {', '.join(r.value for r in Role)}")
     if claims.expires_at <= claims.issued_at:
         raise ValueError("a token must expire after it is issued")
-    body = {
+    if claims.token_id and not TOKEN_ID.fullmatch(claims.token_id):
+        raise ValueError("a token id is 1 to 64 letters, digits, '-' or '_'")
+    body: dict[str, object] = {
         "op": claims.operator,
         "role": claims.role,
         "districts": list(claims.districts),
         "iat": claims.issued_at,
         "exp": claims.expires_at,
     }
+    if claims.token_id:
+        body["jti"] = claims.token_id
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     signed = f"{PREFIX}.{payload}"
     return f"{signed}.{_signature(secret, signed)}"
@@ -113,14 +135,16 @@ def _claims_of(payload: str) -> Claims:
     if not isinstance(body, dict):
         raise TokenError(TOKEN_INVALID, "the token's claims are not an object")
     op, role, districts = body.get("op"), body.get("role"), body.get("districts", [])
-    iat, exp = body.get("iat", 0), body.get("exp")
+    iat, exp, jti = body.get("iat", 0), body.get("exp"), body.get("jti", "")
     if not isinstance(op, str) or not op or not isinstance(role, str):
         raise TokenError(TOKEN_INVALID, "the token names no operator or role")
     if not isinstance(districts, list) or not all(isinstance(d, str) for d in districts):
         raise TokenError(TOKEN_INVALID, "the token's districts are not a list of names")
     if not isinstance(iat, int) or not isinstance(exp, int):
         raise TokenError(TOKEN_INVALID, "the token's times are not whole seconds")
-    return Claims(op, role, tuple(districts), iat, exp)
+    if not isinstance(jti, str) or (jti and not TOKEN_ID.fullmatch(jti)):
+        raise TokenError(TOKEN_INVALID, "the token's id is not a token id")
+    return Claims(op, role, tuple(districts), iat, exp, jti)
 
 
 def _parts(token: str) -> tuple[str, str, str]:

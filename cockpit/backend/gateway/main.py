@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cockpit.backend.gateway.layout import Retention
 from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
+from cockpit.config.revocation import RevocationFile
 from cockpit.config.tokens import TokenFileError, read_secret_file
 
 
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
     )
+    p.add_argument(
+        "--revoked-file",
+        type=Path,
+        metavar="FILE",
+        help="token revocation list, re-read when it changes (cockpit-token revoke; needs --secret-file)",
+    )
     p.add_argument("--replicas", type=int, default=1, help="JetStream replicas when creating streams")
     return p
 
@@ -70,7 +77,12 @@ def parse_access(grants: list[str]) -> Access:
     return Access(districts)
 
 
-async def run(args: argparse.Namespace, access: Access, secret: bytes | None = None) -> None:
+async def run(
+    args: argparse.Namespace,
+    access: Access,
+    secret: bytes | None = None,
+    revocations: RevocationFile | None = None,
+) -> None:
     config = GatewayConfig(
         nats_urls=[u.strip() for u in args.nats.split(",") if u.strip()],
         server_id=args.server_id or f"gateway-{args.port}",
@@ -81,6 +93,7 @@ async def run(args: argparse.Namespace, access: Access, secret: bytes | None = N
         access=access,
         retention=Retention(replicas=args.replicas),
         secret=secret,
+        revocations=revocations,
     )
     gateway = Gateway(config)
     await gateway.start(args.host, args.port)
@@ -104,12 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         access = parse_access(args.district)
         secret = read_secret_file(args.secret_file) if args.secret_file else None
+        if args.revoked_file and secret is None:
+            raise ValueError("--revoked-file needs --secret-file (no token is checked without)")
+        revocations = RevocationFile(args.revoked_file) if args.revoked_file else None
     except (ValueError, TokenFileError) as exc:
         print(f"cockpit-gateway: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(run(args, access, secret))
+        asyncio.run(run(args, access, secret, revocations))
     except OSError as exc:
         print(
             f"cockpit-gateway: cannot listen on {args.host}:{args.port} or reach {args.nats}: {exc}",

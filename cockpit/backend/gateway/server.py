@@ -67,6 +67,7 @@ from cockpit.backend.gateway.layout import (
 from cockpit.backend.gateway.publisher import RETRYABLE, CommandEnvelope
 from cockpit.backend.gateway.view import EntityView, Ring, SensorView, StreamView, item_of, kv_key, make_view
 from cockpit.backend.streams import matches
+from cockpit.config.revocation import RevocationFile, refusal_detail
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
@@ -94,6 +95,7 @@ from cockpit.protocol.session import (
     ServerSession,
     SubscribeReceived,
 )
+from cockpit.protocol.tokens import TOKEN_REVOKED, Claims
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +194,9 @@ class GatewayConfig:
     and districts are used (docs/protocol.md §3.1). None: trust the hello."""
     limits: Limits | None = field(default_factory=Limits)
     """Per-client flood limits (:mod:`cockpit.backend.fairness`); None: none."""
+    revocations: RevocationFile | None = None
+    """The token revocation list (``--revoked-file``): revoked tokens are refused with
+    ``token_revoked``, and sessions whose token becomes revoked are closed within seconds."""
 
 
 @dataclass(slots=True)
@@ -208,6 +213,8 @@ class GatewayStats:
     duplicates: int = 0
     refused_commands: int = 0
     refused_hellos: int = 0
+    revoked_sessions: int = 0
+    """Welcomed sessions closed because their token was revoked."""
     floods: int = 0
     """Connections closed with 4008 or 4029 (docs/protocol.md §3.3)."""
     kv_entries: int = 0
@@ -238,6 +245,8 @@ class _Client:
     access: Access | None = None
     """The token's districts, when it names any; else the gateway's ``--district`` grants."""
     counted_operator: str = ""
+    claims: Claims | None = None
+    """The token's claims (with a secret): re-checked when the revocation list changes."""
 
 
 class _Tail:
@@ -357,6 +366,8 @@ class Gateway:
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._tasks.append(asyncio.create_task(self._watch()))
+        if self.config.revocations is not None:
+            self._tasks.append(asyncio.create_task(self._follow_revocations(self.config.revocations)))
         log.info("gateway %s on ws://%s:%d", self.config.server_id, host, self.port)
 
     async def stop(self) -> None:
@@ -589,6 +600,9 @@ class Gateway:
         operator over its connection limit (§3.3)."""
         try:
             claims = identify(event.hello, self.config.secret)
+            revoked = self._revoked(claims)
+            if revoked:
+                raise TokenError(TOKEN_REVOKED, revoked)
         except TokenError as exc:
             self.stats.refused_hellos += 1
             log.warning("refused a hello from %s: %s", address_of(client.ws.remote_address), exc)
@@ -605,9 +619,40 @@ class Gateway:
                 return False
             client.counted_operator = claims.operator
         client.role, client.operator = claims.role, claims.operator
+        client.claims = claims if self.config.secret is not None else None
         if claims.districts:
             client.access = Access({claims.operator: claims.districts})
         return True
+
+    def _revoked(self, claims: Claims) -> str:
+        """Why ``claims``' token is revoked (the refusal's detail); ``""`` if it is not. Looks at the
+        list file first (one stat), so a hello always meets the newest list."""
+        revocations = self.config.revocations
+        if revocations is None or self.config.secret is None:
+            return ""
+        revocations.refresh()
+        revocation = revocations.revoking(claims)
+        return "" if revocation is None else refusal_detail(claims, revocation)
+
+    async def _follow_revocations(self, revocations: RevocationFile) -> None:
+        """Every few seconds: re-read a changed revocation list and close the sessions it revokes."""
+        seen = revocations.version
+        while True:
+            await asyncio.sleep(revocations.check_every_s)
+            revocations.refresh()
+            if revocations.version == seen:
+                continue
+            seen = revocations.version
+            for client in list(self.clients):
+                why = self._revoked(client.claims) if client.claims and not client.session.closed else ""
+                if why:
+                    self.stats.revoked_sessions += 1
+                    log.warning("closing the session of %s (%s): %s", client.operator, client.role, why)
+                    # The sender sends the refusal, nothing after it, then closes with 4003.
+                    client.session.refuse(TOKEN_REVOKED, why)
+                    client.shed, client.out = True, []
+                    client.frames.extend(client.session.data_to_send())
+                    client.wake.set()
 
     def _queue(self, client: _Client, *messages: msgspec.Struct) -> None:
         client.out.extend(_ENCODER.encode(m) for m in messages)
