@@ -3,11 +3,17 @@
 A feed at a million updates a second leaves no time for a dict write per value (shared/performance.md:
 2.9 M/s with a Python loop, 27 M/s with numpy). Values are kept in numpy arrays indexed by a row per
 sensor; a dense id → row table turns a batch of ids into rows in one step.
+
+The feed writes far more often than the wall reads (thousands of batches a second against one
+frame in 16 ms), so a write does as little as it can: the values, and a stamp saying which write
+touched each row. Sample times, stale times and dirty flags are derived from the stamps when they
+are read (:meth:`_settle`), once per frame rather than once per batch: two scatters a write
+instead of four (docs/benchmarks.md, "ingest").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -15,6 +21,8 @@ from cockpit.protocol.messages import SensorInfo
 
 _MAX_DENSE_ID = 1 << 26
 """Ids up to this use the dense lookup table (256 MiB at most); larger ids are refused and counted."""
+_MAX_PENDING_WRITES = 256
+"""Writes kept unsettled at most: a table nobody reads (a headless model) still stays bounded."""
 
 
 class SensorTable:
@@ -23,9 +31,15 @@ class SensorTable:
     def __init__(self) -> None:
         self.infos: list[SensorInfo] = []
         self.values = np.zeros(0, dtype=np.float32)
-        self.ts = np.zeros(0, dtype=np.int64)  # server ms of the sample, 0 = never
-        self.stale_at = np.zeros(0, dtype=np.int64)  # server ms after which the value is stale
-        self.dirty = np.zeros(0, dtype=bool)
+        self._ts = np.zeros(0, dtype=np.int64)  # server ms of the sample, 0 = never
+        self._stale_at = np.zeros(0, dtype=np.int64)  # server ms after which the value is stale
+        self._dirty = np.zeros(0, dtype=bool)
+        self._stamp = np.zeros(0, dtype=np.int64)
+        """Per row, the number of the last write that touched it (0: none since the table began)."""
+        self._settled = 0
+        """Writes up to this number are reflected in ``_ts``, ``_stale_at`` and ``_dirty``."""
+        self._pending: list[tuple[int, int]] = []
+        """(ts, ttl_ms) of writes ``_settled + 1`` … in order."""
         self._row_of_id = np.full(0, -1, dtype=np.int64)
         self._row_by_id: dict[int, int] = {}
         self.unknown_values = 0
@@ -35,6 +49,20 @@ class SensorTable:
 
     def __len__(self) -> int:
         return len(self.infos)
+
+    @property
+    def ts(self) -> np.ndarray:
+        """Per row, the server ms of the latest sample; 0 = never received."""
+        if self._pending:
+            self._settle()
+        return self._ts
+
+    @property
+    def stale_at(self) -> np.ndarray:
+        """Per row, the server ms after which the latest value is stale."""
+        if self._pending:
+            self._settle()
+        return self._stale_at
 
     def clear(self) -> None:
         generation = self.generation
@@ -60,12 +88,14 @@ class SensorTable:
                 self.infos[row] = info
         if not new:
             return
+        self._settle()
         self.infos.extend(new)
         n = len(self.infos)
         self.values = _grow(self.values, n, np.nan)
-        self.ts = _grow(self.ts, n, 0)
-        self.stale_at = _grow(self.stale_at, n, 0)
-        self.dirty = _grow(self.dirty, n, False)
+        self._ts = _grow(self._ts, n, 0)
+        self._stale_at = _grow(self._stale_at, n, 0)
+        self._dirty = _grow(self._dirty, n, False)
+        self._stamp = _grow(self._stamp, n, 0)
         # One spare slot past the largest id stays -1: apply_batch clips out-of-range ids onto it.
         top = max(i.id for i in new) + 2
         if top > len(self._row_of_id):
@@ -75,17 +105,35 @@ class SensorTable:
 
     def apply_batch(self, ids: bytes, values: bytes, ts: int, ttl_ms: int) -> int:
         """Write one columnar batch (§5.2); returns how many values were applied."""
-        if len(ids) % 4 or len(ids) != len(values):
-            self.unknown_values += len(ids) // 4  # unequal columns: nothing here can be trusted
+        return self.apply_batches([ids], [values], ts, ttl_ms)
+
+    def apply_batches(self, ids: Sequence[bytes], values: Sequence[bytes], ts: int, ttl_ms: int) -> int:
+        """Write batches that share a sample time and ttl (one frame's, typically) in one step.
+
+        Where a sensor appears more than once, the later value wins (numpy assigns in order along
+        one axis). A batch whose columns do not match is dropped whole and counted as unknown.
+
+        Returns:
+            How many values were applied.
+        """
+        good_ids: list[bytes] = []
+        good_values: list[bytes] = []
+        for i, v in zip(ids, values, strict=True):
+            if len(i) % 4 or len(i) != len(v):
+                self.unknown_values += len(i) // 4  # unequal columns: nothing here can be trusted
+            elif i:
+                good_ids.append(i)
+                good_values.append(v)
+        if not good_ids:
             return 0
-        id_arr = np.frombuffer(ids, dtype="<u4")
-        val_arr = np.frombuffer(values, dtype="<f4")
-        if not len(id_arr):
-            return 0
+        id_arr = np.frombuffer(good_ids[0] if len(good_ids) == 1 else b"".join(good_ids), dtype="<u4")
+        val_arr = np.frombuffer(
+            good_values[0] if len(good_values) == 1 else b"".join(good_values), dtype="<f4"
+        )
         if not len(self._row_of_id):
             self.unknown_values += len(id_arr)
             return 0
-        # One gather and one check per batch: ids past the table clip onto its last slot, which is
+        # One gather and one check per write: ids past the table clip onto its last slot, which is
         # always -1 (add_catalog keeps it spare), so they count as unknown like any other.
         rows = self._row_of_id.take(id_arr, mode="clip")
         if int(rows.min()) < 0:
@@ -93,15 +141,30 @@ class SensorTable:
             self.unknown_values += int((~known).sum())
             rows, val_arr = rows[known], val_arr[known]
         self.values[rows] = val_arr
-        self.ts[rows] = ts
-        self.stale_at[rows] = ts + ttl_ms
-        self.dirty[rows] = True
+        self._pending.append((ts, ttl_ms))
+        self._stamp[rows] = self._settled + len(self._pending)
+        if len(self._pending) >= _MAX_PENDING_WRITES:
+            self._settle()
         return len(rows)
+
+    def _settle(self) -> None:
+        """Bring sample times, stale times and dirty flags up to date with the writes since last time."""
+        if not self._pending:
+            return
+        rows = np.flatnonzero(self._stamp > self._settled)
+        write = self._stamp[rows] - (self._settled + 1)
+        pending = np.array(self._pending, dtype=np.int64)
+        self._ts[rows] = pending[write, 0]
+        self._stale_at[rows] = pending[write, 0] + pending[write, 1]
+        self._dirty[rows] = True
+        self._settled += len(self._pending)
+        self._pending.clear()
 
     def take_dirty(self) -> np.ndarray:
         """Rows written since the last call."""
-        rows = np.flatnonzero(self.dirty)
-        self.dirty[rows] = False
+        self._settle()
+        rows = np.flatnonzero(self._dirty)
+        self._dirty[rows] = False
         return rows
 
     def stale_mask(self, server_now_ms: int) -> np.ndarray:
@@ -111,7 +174,8 @@ class SensorTable:
 
     def digest(self) -> dict[int, float]:
         """Sensor id → latest value, for tests."""
-        return {info.id: float(self.values[row]) for row, info in enumerate(self.infos) if self.ts[row] != 0}
+        ts = self.ts
+        return {info.id: float(self.values[row]) for row, info in enumerate(self.infos) if ts[row] != 0}
 
 
 def _grow(arr: np.ndarray, n: int, fill: object) -> np.ndarray:

@@ -336,13 +336,26 @@ class Situation:
 
     def _apply_messages(self, messages: Iterable[DataMessage]) -> None:
         ch = self._changes
+        # Consecutive sensor batches with the same sample time and ttl (a frame's, typically) are
+        # written in one step: per-batch numpy calls were the largest cost of a flooded feed.
+        ids: list[bytes] = []
+        values: list[bytes] = []
+        group = (0, 0)
         for m in messages:
             if m.ts > ch.newest_ts:
                 ch.newest_ts = m.ts
             if isinstance(m, SensorBatch):
-                ch.updates += self.sensors.apply_batch(m.ids, m.values, m.ts, m.ttl_ms)
+                if ids and (m.ts, m.ttl_ms) != group:
+                    ch.updates += self.sensors.apply_batches(ids, values, *group)
+                    ids, values = [], []
+                group = (m.ts, m.ttl_ms)
+                ids.append(m.ids)
+                values.append(m.values)
                 ch.sensors = True
                 continue
+            if ids:  # in order: a catalog after a batch must not be applied before it
+                ch.updates += self.sensors.apply_batches(ids, values, *group)
+                ids, values = [], []
             ch.updates += 1
             if isinstance(m, Event):
                 self.events[m.id] = EventRecord.from_message(m)
@@ -369,6 +382,8 @@ class Situation:
                 else:
                     self.overlays.pop(m.id, None)
                 ch.overlays.add(m.id)
+        if ids:
+            ch.updates += self.sensors.apply_batches(ids, values, *group)
 
     # ------------------------------------------------------------------------------ output
 

@@ -109,3 +109,63 @@ def test_open_events_follow_every_change_and_snapshot() -> None:
     assert [e.id for e in s.open_events()] == ["b"]
     s.apply([SnapshotReceived("events", "e2", 9, (ev("c", 4),))])
     assert [e.id for e in s.open_events()] == ["c"]
+
+
+def test_a_frame_of_batches_is_written_in_order_with_each_batch_times() -> None:
+    """Batches are grouped per sample time: the later value wins, each row keeps its own batch's
+    time and ttl, and a catalog between two batches is applied between them."""
+    s = Situation()
+    s.apply([DataReceived((catalog(1, 2, 3),))])
+    late = SensorBatch(
+        stream="sensors",
+        seq=9,
+        prev=8,
+        ts=700,
+        ttl_ms=50,
+        ids=np.array([2], "<u4").tobytes(),
+        values=np.array([7.0], "<f4").tobytes(),
+    )
+    s.apply(
+        [
+            DataReceived(
+                (
+                    batch([1, 2], [1.0, 2.0], ts=500),
+                    batch([2, 3], [5.0, 6.0], ts=500),  # same group: 2 is overwritten by the later one
+                    catalog(4),
+                    batch([4], [8.0], ts=500),  # only known after the catalog above
+                    late,
+                )
+            )
+        ]
+    )
+    t = s.sensors
+    assert t.digest() == {1: 1.0, 2: 7.0, 3: 6.0, 4: 8.0} and t.unknown_values == 0
+    assert t.ts.tolist() == [500, 700, 500, 500]
+    assert t.stale_at.tolist() == [600, 750, 600, 600]
+    assert sorted(t.take_dirty().tolist()) == [0, 1, 2, 3]
+
+
+def test_a_batch_with_unequal_columns_is_dropped_alone_and_counted() -> None:
+    s = Situation()
+    s.apply([DataReceived((catalog(1, 2),))])
+    bad = SensorBatch(
+        stream="sensors",
+        seq=5,
+        prev=4,
+        ts=500,
+        ttl_ms=100,
+        ids=np.array([1, 2], "<u4").tobytes(),
+        values=np.array([9.0], "<f4").tobytes(),
+    )
+    s.apply([DataReceived((bad, batch([2], [3.0], ts=500)))])
+    assert s.sensors.digest() == {2: 3.0} and s.sensors.unknown_values == 2
+
+
+def test_an_unread_table_stays_bounded() -> None:
+    """Nobody reads a headless model's times: pending writes are settled before they pile up."""
+    s = Situation()
+    s.apply([DataReceived((catalog(1),))])
+    for k in range(1, 2000):
+        s.apply([DataReceived((batch([1], [float(k)], ts=1000 + k),))])
+        assert len(s.sensors._pending) < 300
+    assert s.sensors.ts.tolist() == [2999] and s.sensors.digest() == {1: 1999.0}
