@@ -249,6 +249,43 @@ class _Label:
     """Place the label's bottom edge at ``anchor`` (point symbols) instead of centring it."""
 
 
+class RenderPacer:
+    """Spreads the cache re-renders of maps that share it over successive frames.
+
+    A wall shows a map on each of five screens. When their content changes together (area ratings,
+    overlays after a reconnect), each map re-rendered its cached picture in the same frame: ~5 ms a
+    map on an idle machine, up to 60 ms under load, so that frame was late by all of them together.
+    Maps sharing a pacer re-render at most one per ``interval_s``; the others keep showing their
+    previous picture for a frame or two, never longer than ``max_delay_s``. A change of view (zoom,
+    a pan past the cached margin, a resize) is never held back: it would show the wrong place.
+
+    Args:
+        interval_s: Least time between the end of one map's re-render and the start of another's.
+        max_delay_s: A content change is shown within this time, whatever the other maps do.
+    """
+
+    def __init__(self, interval_s: float = 0.012, max_delay_s: float = 0.25) -> None:
+        self.interval_s = interval_s
+        self.max_delay_s = max_delay_s
+        self._last_render_end = -math.inf
+        self.deferred = 0
+        """Re-renders put off to a later frame (for tests and benchmarks)."""
+
+    def may_render(self, now: float, dirty_since: float) -> bool:
+        """Whether a map whose content changed at ``dirty_since`` may re-render at ``now``."""
+        return now - self._last_render_end >= self.interval_s or now - dirty_since >= self.max_delay_s
+
+    def wait_s(self, now: float, dirty_since: float) -> float:
+        """How long until a map held back at ``now`` may re-render."""
+        return max(
+            0.0,
+            min(self.interval_s - (now - self._last_render_end), self.max_delay_s - (now - dirty_since)),
+        )
+
+    def rendered(self, now: float) -> None:
+        self._last_render_end = now
+
+
 class MapView(QWidget):
     """Offline map: pan by dragging, zoom with the wheel about the cursor, click markers.
 
@@ -300,6 +337,9 @@ class MapView(QWidget):
         self._cache_zoom = math.nan
         self._cache_origin = QPoint(0, 0)  # world pixel at the cache's top-left corner
         self._cache_dirty = True
+        self._dirty_since = 0.0  # monotonic time of the first content change not yet rendered
+        self._pacer: RenderPacer | None = None
+        self._retry_pending = False
         self._render_count = 0
         self._last_render_ms = 0.0
         self._press_pos: QPointF | None = None
@@ -756,25 +796,49 @@ class MapView(QWidget):
         return round(self.width() * self._margin), round(self.height() * self._margin)
 
     def _invalidate(self) -> None:
+        if not self._cache_dirty:
+            self._dirty_since = time.monotonic()
         self._cache_dirty = True
+        self.update()
+
+    def set_render_pacer(self, pacer: RenderPacer | None) -> None:
+        """Share ``pacer`` with the other maps on the wall so their re-renders fall in different
+        frames (see :class:`RenderPacer`); None: re-render whenever the content changes."""
+        self._pacer = pacer
+
+    def _retry_render(self) -> None:
+        self._retry_pending = False
         self.update()
 
     # -- internals: the static cache --------------------------------------------------------------
 
     def _ensure_cache(self, ix: int, iy: int) -> None:
         c = self._cache
-        if (
+        covers = (
             c is not None
-            and not self._cache_dirty
             and self._cache_zoom == self._zoom
             and self._cache_origin.x() <= ix
             and self._cache_origin.y() <= iy
             and ix + self.width() <= self._cache_origin.x() + c.width()
             and iy + self.height() <= self._cache_origin.y() + c.height()
-        ):
+        )
+        if covers and not self._cache_dirty:
+            return
+        pacer = self._pacer
+        now = time.monotonic()
+        if covers and pacer is not None and not pacer.may_render(now, self._dirty_since):
+            # Another map re-rendered in this frame: show the previous picture once more.
+            pacer.deferred += 1
+            if not self._retry_pending:
+                self._retry_pending = True
+                QTimer.singleShot(
+                    max(1, round(pacer.wait_s(now, self._dirty_since) * 1000)), self, self._retry_render
+                )
             return
         mx, my = self._margin_px()
         self._render_cache(ix - mx, iy - my, self.width() + 2 * mx, self.height() + 2 * my)
+        if pacer is not None:
+            pacer.rendered(time.monotonic())
 
     def _render_cache(self, ox: int, oy: int, w: int, h: int) -> None:
         t0 = time.perf_counter()

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 
 from cockpit.app.board import board_rows
 from cockpit.app.names import district_name, event_type_name
-from cockpit.app.panels import CommandSender, DispatchPanelPresenter, Frame, Selection, new_command_id
+from cockpit.app.panels import (
+    CommandSender,
+    DispatchPanelPresenter,
+    Frame,
+    MapPanel,
+    Selection,
+    new_command_id,
+)
 from cockpit.app.plans_ui import (
     PlanPresenter,
     builtin_plans,
@@ -59,6 +66,7 @@ from cockpit.model.sla import breached, sla_timers
 from cockpit.protocol.messages import Command, CommandKind
 from widgets.alarm_list import AlarmListView, AlarmRow
 from widgets.dispatch_board import DispatchBoard
+from widgets.map_view import RenderPacer
 from widgets.plan_view import PlanView
 from widgets.severity import Severity as WidgetSeverity
 from widgets.shelve_form import ShelveForm
@@ -441,6 +449,13 @@ class Wall(QObject):
         self.situation = situation
         self.link = link
         self.views = {r.id: RunwayView(r, lang, sender, risk_points) for r in runways}
+        # One pacer for every map on the wall: when their content changes together, they re-render
+        # in successive frames instead of all in one late frame (widgets/map_view.py, RenderPacer).
+        self.map_pacer = RenderPacer()
+        for view in self.views.values():
+            for panel in view.panels:
+                if isinstance(panel, MapPanel):
+                    panel.map.set_render_pacer(self.map_pacer)
         for view in self.views.values():
             if view.dispatch_panel is not None:
                 view.dispatch_panel.plan_titles = lambda plan_type: plan_title(builtin_plans(), plan_type, lang)

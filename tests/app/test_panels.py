@@ -327,8 +327,8 @@ def test_events_panel_acknowledge_sends_an_acknowledge_command(
 
     # A real double-click on a row acknowledges that row's event.
     panel.widget.resize(900, 500)
-    panel.widget.show()
-    qtbot.waitExposed(panel.widget)
+    with qtbot.waitExposed(panel.widget):  # a context manager: it waits for the show inside
+        panel.widget.show()
     table = panel.view.findChild(QTableView, "eventTable")
     r = panel.view.event_ids().index("g-cleared")
     pos = table.visualRect(table.model().index(r, EventColumn.TITLE)).center()

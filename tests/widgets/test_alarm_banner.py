@@ -109,8 +109,8 @@ def test_lit_phase_paints_the_severity_colour(banner: AlarmBannerWidget, qtbot: 
     banner.set_external_flash(True)
     banner.set_pinned([alarm("a", sev=Severity.BLUE)])
     banner.resize(1600, banner.sizeHint().height())
-    banner.show()
-    qtbot.waitExposed(banner)
+    with qtbot.waitExposed(banner):  # a context manager: it waits for the show inside
+        banner.show()
 
     def centre_colour() -> QColor:
         img = banner.grab().toImage()
@@ -126,8 +126,8 @@ def test_lit_phase_paints_the_severity_colour(banner: AlarmBannerWidget, qtbot: 
 def test_click_reports_alarm_id(banner: AlarmBannerWidget, qtbot: QtBot) -> None:
     banner.set_pinned([alarm("a"), alarm("b")])
     banner.resize(1600, banner.sizeHint().height())
-    banner.show()
-    qtbot.waitExposed(banner)
+    with qtbot.waitExposed(banner):  # a context manager: it waits for the show inside
+        banner.show()
     y = round(banner.height() * 0.75)  # second of two lines
     with qtbot.waitSignal(banner.alarm_clicked, timeout=1000) as blocker:
         qtbot.mouseClick(banner, Qt.MouseButton.LeftButton, pos=QPoint(200, y))

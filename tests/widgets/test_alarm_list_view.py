@@ -243,8 +243,8 @@ def test_summary_follows_updates(view: AlarmListView) -> None:
 
 def test_double_click_requests_ack_with_id_and_occurrence(view: AlarmListView, qtbot: QtBot) -> None:
     view.set_rows([alarm("a", acked=True), alarm("b", occurrence=7)])
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):  # a context manager: it waits for the show inside
+        view.show()
     table = table_of(view)
     pos = table.visualRect(table.model().index(1, 3)).center()
     with qtbot.waitSignal(view.acknowledge_requested, timeout=1000) as blocker:

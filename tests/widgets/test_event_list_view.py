@@ -98,8 +98,8 @@ def test_removing_the_selected_event_reports_empty_selection(view: EventListView
 
 def test_user_click_reports_selected_id(view: EventListView, qtbot: QtBot) -> None:
     view.set_rows([row("a"), row("b")])
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):  # a context manager: it waits for the show inside
+        view.show()
     table = table_of(view)
     pos = table.visualRect(table.model().index(1, 2)).center()
     with qtbot.waitSignal(view.selection_changed, timeout=1000) as blocker:
@@ -117,8 +117,8 @@ def test_select_unknown_event_changes_nothing(view: EventListView) -> None:
 
 def test_double_click_requests_acknowledge_with_id(view: EventListView, qtbot: QtBot) -> None:
     view.set_rows([row("a", acked=True), row("b", acked=False)])
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):  # a context manager: it waits for the show inside
+        view.show()
     table = table_of(view)
     pos = table.visualRect(table.model().index(1, 2)).center()
     with qtbot.waitSignal(view.acknowledge_requested, timeout=1000) as blocker:

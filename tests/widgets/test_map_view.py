@@ -41,6 +41,7 @@ from widgets.map_view import (
     LayerStyle,
     MapMarker,
     MapView,
+    RenderPacer,
     rating_text,
 )
 from widgets.severity import Severity
@@ -53,8 +54,8 @@ def view(qtbot: QtBot) -> MapView:
     w = MapView()
     qtbot.addWidget(w)
     w.resize(W, H)
-    w.show()
-    qtbot.waitExposed(w)
+    with qtbot.waitExposed(w):  # a context manager: it waits for the show inside
+        w.show()
     w.set_view(106.55, 29.55, 12.0)
     return w
 
@@ -292,9 +293,8 @@ def test_small_pan_blits_the_cache_without_rerendering(view: MapView) -> None:
     fresh.set_risk_points(lon, lat, level)
     v = view.view()
     fresh.set_view(v.center_lon, v.center_lat, v.zoom)
-    diff = np.frombuffer(panned.constBits(), np.uint8) != np.frombuffer(
-        fresh.grab().toImage().constBits(), np.uint8
-    )
+    fresh_image = fresh.grab().toImage()  # kept: constBits() points into it (a temporary segfaulted)
+    diff = np.frombuffer(panned.constBits(), np.uint8) != np.frombuffer(fresh_image.constBits(), np.uint8)
     assert diff.mean() < 0.002  # sub-pixel rounding of a few points at most
     fresh.deleteLater()
 
@@ -596,3 +596,45 @@ def test_markers_closer_than_an_icon_merge_into_the_most_severe_with_a_count(vie
     assert groups == {"b": 3, "far": 1}, "the red one stands for the heap, with +2"
     view.zoom_by(8, QPointF(view.width() / 2, view.height() / 2))  # far enough in, they part
     assert len(view.marker_groups()) == 4
+
+
+def test_maps_sharing_a_pacer_re_render_in_different_frames(qtbot: QtBot) -> None:
+    """Two maps whose content changes together: the first re-renders at once, the second shows its
+    previous picture and re-renders on a later pass; a change of view is never held back."""
+    pacer = RenderPacer(interval_s=10.0, max_delay_s=0.2)  # nothing but the delay cap releases it
+    maps = []
+    for _ in range(2):
+        m = MapView()
+        qtbot.addWidget(m)
+        m.resize(W, H)
+        with qtbot.waitExposed(m):
+            m.show()
+        m.set_render_pacer(pacer)
+        m.repaint()  # the first picture is never held back
+        maps.append(m)
+    a, b = maps
+    before = image(b)
+    for m in maps:
+        m.set_area_ratings({})  # unchanged: no re-render at all
+    counts = [m.render_count for m in maps]
+    lon, lat, level = synthetic_risk_points(20_000, seed=3)
+    for m in maps:
+        m.set_risk_points(lon, lat, level)
+    a.repaint()
+    b.repaint()
+    assert a.render_count == counts[0] + 1
+    assert b.render_count == counts[1] and pacer.deferred >= 1
+    assert image(b) == before  # the previous picture, not a half-made one
+    qtbot.waitUntil(lambda: b.render_count == counts[1] + 1, timeout=5000)
+    assert image(b) != before
+    b.zoom_by(0.5)  # a new view renders now, pacer or not
+    b.repaint()
+    assert b.render_count == counts[1] + 2
+
+
+def test_a_map_without_a_pacer_re_renders_at_once(view: MapView) -> None:
+    view.repaint()
+    n = view.render_count
+    view.set_risk_points(*synthetic_risk_points(1000, seed=2))
+    view.repaint()
+    assert view.render_count == n + 1
