@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from collections.abc import Callable
@@ -32,6 +33,14 @@ def _fmt(v: float) -> str:
     return f"{v:.3f}"
 
 
+def _qt_platform() -> str:
+    """Where the wall painted: the suites default to offscreen unless QT_QPA_PLATFORM says otherwise
+    (``xcb`` under Xvfb, with its display)."""
+    name = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    display = os.environ.get("DISPLAY", "")
+    return f"{name} (DISPLAY {display})" if name.startswith("xcb") and display else name
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="cockpit-bench", description="Cockpit benchmarks (run by hand).")
     p.add_argument("suites", nargs="*", metavar="SUITE", help=f"suites: {', '.join(SUITES)} (default: all)")
@@ -46,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         results.update(SUITES[name](args.quick))
     print(
         f"cockpit-bench on {platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}{' (quick)' if args.quick else ''}"
+        f"{platform.machine()}{' (quick)' if args.quick else ''}; Qt platform: {_qt_platform()}"
     )
     for suite, metrics in results.items():
         print(f"\n[{suite}]")

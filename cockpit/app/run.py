@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -232,6 +233,12 @@ def run(args: argparse.Namespace, lang: str) -> int:
         drill.trainer.show()
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
+
+    # The ~160,000 objects built so far (modules, widgets, map layers, the demo city) live as long
+    # as the process. Frozen, a full garbage collection, which stops every thread (the GUI thread
+    # included), no longer walks them: 44-71 ms of CPU before, 5 ms after (docs/reliability.md).
+    gc.collect()
+    gc.freeze()
 
     async def main() -> None:
         (drill or cockpit).start()
