@@ -91,6 +91,7 @@ class AlarmBannerWidget(QWidget):
         self._flood_window_min = 10
         self._flood_groups = ""
         self._collapse_when_empty = False
+        self._reserved_lines = 0
         self._external_flash = False
         self._flash_lit = False
         self._flash_timer = QTimer(self)
@@ -158,6 +159,20 @@ class AlarmBannerWidget(QWidget):
         self._flood_window_min = window_min
         self._flood_groups = groups
         self._changed()
+
+    def set_reserved_lines(self, lines: int) -> None:
+        """Keep room for ``lines`` lines whatever is shown, so the layout under the banner never
+        moves: on a video wall, panels jumping as alarms come and go lose the officer's eye (and
+        every map on the wall re-rendered at its new size in the same frame). 0: fit the lines shown.
+
+        Raises:
+            InvalidBannerSettingError: ``lines`` is negative.
+        """
+        if lines < 0:
+            raise InvalidBannerSettingError(f"reserved lines must not be negative, got {lines}")
+        if lines != self._reserved_lines:
+            self._reserved_lines = lines
+            self._changed()
 
     def set_collapse_when_empty(self, collapse: bool) -> None:
         """Collapse to zero height when nothing is pinned and no flood is on (default: False,
@@ -263,7 +278,7 @@ class AlarmBannerWidget(QWidget):
         if self.is_collapsed():
             return 0
         # The calm line stays during a flood of low-severity alarms: it is still true and useful.
-        return int(self._flood) + max(1, len(self._shown()))
+        return max(self._reserved_lines, int(self._flood) + max(1, len(self._shown())))
 
     def _margin(self) -> float:
         return 0.0 if self.is_collapsed() else max(2.0, QFontMetricsF(self.font()).height() * 0.15)

@@ -146,6 +146,9 @@ class RunwayView(QWidget):
 
         self.banner = AlarmBannerWidget(max_pinned=2)
         self.banner.set_collapse_when_empty(False)
+        # Room for the most the wall shows (two pinned lines, or the flood line and one): the
+        # panels below never move as alarms come and go.
+        self.banner.set_reserved_lines(2)
         self.banner.set_external_flash(True)
         outer.addWidget(self.banner)
 
@@ -195,11 +198,15 @@ class RunwayView(QWidget):
         for panel in self.panels:
             panel.update(frame, situation)
         if frame.slow:
-            self.clock.setText(time.strftime("%H:%M:%S"))
             # "No unacknowledged alarms" is a claim about the city: with the link down it cannot
             # be made, so an empty banner folds away instead of showing an all-clear.
             self.banner.set_collapse_when_empty(not frame.live)
             self.banner.set_pinned(pinned)
+
+    def set_clock(self, text: str) -> None:
+        """Show the time; a label is only touched when its second turns."""
+        if self.clock.text() != text:
+            self.clock.setText(text)
 
     def set_flash_phase(self, lit: bool) -> None:
         self.banner.set_flash_phase(lit)

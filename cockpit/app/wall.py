@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cockpit.app.board import board_rows
+from cockpit.app.cadence import Cadence
 from cockpit.app.names import district_name, event_type_name
 from cockpit.app.panels import (
     CommandSender,
@@ -75,6 +76,8 @@ from widgets.status_bar import ConnectionStatusWidget, LinkLevel
 log = logging.getLogger(__name__)
 
 FRAME_MS = 16
+CONSOLE = "\0console"
+"""The console's name in the wall's cadence (runway ids cannot hold a NUL)."""
 """The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""
 FLASH_MS = 500
 """All banners flash in step: one phase every 500 ms (1 Hz, under the 3 Hz limit)."""
@@ -488,8 +491,8 @@ class Wall(QObject):
         self.frames = 0
         self.newest_ts = 0
         self._flash = False
-        self._last_slow = 0.0
-        self._last_sample = 0.0
+        # Each screen's twice- and once-a-second work in a frame of its own (cockpit/app/cadence.py).
+        self.cadence = Cadence([*self.views, CONSOLE], time.monotonic())
         self.timer = QTimer(self.console)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.frame)
@@ -619,6 +622,7 @@ class Wall(QObject):
     # --------------------------------------------------------------------------- per frame
 
     def start(self) -> None:
+        self.cadence = Cadence([*self.views, CONSOLE], time.monotonic())
         self.timer.start()
         self.flash_timer.start()
 
@@ -651,36 +655,34 @@ class Wall(QObject):
         changes = self.situation.take_changes()
         self.newest_ts = max(self.newest_ts, changes.newest_ts)
         now = time.monotonic()
-        slow = now - self._last_slow >= 0.5
-        # Halfway between slow frames, never on one: each costs ~5 ms of updates and repaints on a
-        # wall, and together they made the longest frames under load (bench/latency.py). Still
-        # once a second, on every screen in the same frame.
-        sample = not slow and now - self._last_slow >= 0.25 and now - self._last_sample >= 1.0
-        if slow:
-            self._last_slow = now
-        if sample:
-            self._last_sample = now
+        due = self.cadence.due(now)
+        any_slow = any(d.slow for d in due.values())
         state, label, level, detail = self.link()
+        live = state is ConnectionState.LIVE
         server_now = self.situation.server_now(time.time_ns() // 1_000_000)
-        frame = Frame(changes, state is ConnectionState.LIVE, server_now, sample, slow)
-        pinned = pinned_alarms(self.situation) if slow else []
+        pinned = pinned_alarms(self.situation) if any_slow else []
         age = (server_now - self.newest_ts) / 1000 if self.newest_ts else None
-        sla = self._sla_text(server_now) if slow else ""
+        sla = self._sla_text(server_now) if any_slow else ""
         flood = self.console.flood
-        groups = flood_detail(flood) if slow and flood.flooding else ""
-        for view in self.views.values():
-            view.update_frame(frame, self.situation, pinned)
-            if slow:
+        groups = flood_detail(flood) if any_slow and flood.flooding else ""
+        clock = time.strftime("%H:%M:%S")  # every screen's clock turns in the same frame
+        for rid, view in self.views.items():
+            d = due[rid]
+            view.update_frame(Frame(changes, live, server_now, d.sample, d.slow), self.situation, pinned)
+            view.set_clock(clock)
+            if d.slow:
                 view.status.set_status(label, level, age, detail)
                 view.set_sla(sla)
                 # During a flood the wall keeps one pinned line and says what the flood is made of.
                 view.banner.set_flood(flood.flooding, flood.count, 10, groups)
                 view.banner.set_max_pinned(1 if flood.flooding else 2)
+        d = due[CONSOLE]
+        frame = Frame(changes, live, server_now, d.sample, d.slow)
         self.console.update_frame(frame, self.situation, self.operator)
         if frame.live and changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")
-        if slow:
+        if d.slow:
             self.console.status.set_status(label, level, age, detail)
 
     def _sla_text(self, server_now: int) -> str:

@@ -140,3 +140,20 @@ def test_invalid_settings_are_rejected(qtbot: QtBot, banner: AlarmBannerWidget) 
     with pytest.raises(DuplicateAlarmIdError):
         banner.set_pinned([alarm("a"), alarm("a")])
     assert banner.pinned_ids() == []
+
+
+def test_reserved_lines_keep_the_height_whatever_is_shown(banner: AlarmBannerWidget) -> None:
+    banner.set_max_pinned(2)
+    banner.set_reserved_lines(2)
+    heights = set()
+    for pinned, flood in (([], False), ([alarm("a")], False), ([alarm("a"), alarm("b")], False), ([], True)):
+        banner.set_pinned(pinned)
+        banner.set_max_pinned(1 if flood else 2)
+        banner.set_flood(flood, 12 if flood else 0)
+        heights.add(banner.sizeHint().height())
+    assert len(heights) == 1
+    banner.set_reserved_lines(0)
+    banner.set_flood(False, 0)
+    assert banner.sizeHint().height() < heights.pop()  # one calm line fits in less
+    with pytest.raises(InvalidBannerSettingError):
+        banner.set_reserved_lines(-1)
