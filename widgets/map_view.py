@@ -327,8 +327,10 @@ class MapView(QWidget):
         self._basemap_visible = True
         self._tiles: OrderedDict[tuple[int, int, int], QImage | None] = OrderedDict()
         self._dots: list[tuple[float, float, int, str]] = []
-        self._live_version = 0  # bumped when the markers or the dots as shown change
+        self._live_version = 0  # bumped when the markers as shown change
+        self._dots_version = 0  # bumped when the dots as shown change
         self._live: dict[bool, tuple[tuple[object, ...], QImage]] = {}  # see _live_layer
+        self._dots_image: tuple[tuple[object, ...], QImage] | None = None  # see _dots_layer
         self._marker_label_scale = 1.0
         self._static_labels: list[QRectF] = []  # the cached map's labels, world pixels
         self._markers: list[MapMarker] = []
@@ -680,16 +682,35 @@ class MapView(QWidget):
         p = QPainter(self)
         src = QRect(ix - self._cache_origin.x(), iy - self._cache_origin.y(), self.width(), self.height())
         p.drawImage(QPoint(0, 0), cache, src)
-        if self._dots or self._markers:
+        if self._dots:
+            p.drawImage(QPoint(0, 0), self._dots_layer(ix, iy))
+        if self._markers:
             p.drawImage(QPoint(0, 0), self._live_layer(ix, iy))
         p.end()
 
-    def _live_layer(self, ix: int, iy: int) -> QImage:
-        """The dots and markers, painted once per flash phase and view into a transparent image.
+    def _dots_layer(self, ix: int, iy: int) -> QImage:
+        """The sensor dots, painted into a transparent image once per change of dots or view.
 
-        The markers flash on every map at 1 Hz; redrawing every icon, label outline and dot for
-        each phase cost a few milliseconds a map, for two images that alternate. Whatever the
-        painting reads belongs in ``shown``.
+        Apart from the markers: the dots change once a second, the markers' flash twice, and
+        painting both whenever either changed cost 5-12 ms a map (the markers' labels are halo text).
+        """
+        shown = (ix, iy, self._zoom, self.width(), self.height(), self._dots_version, self.font().key())
+        if self._dots_image is not None and self._dots_image[0] == shown:
+            return self._dots_image[1]
+        image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
+        self._paint_dots(p, ix, iy)
+        p.end()
+        self._dots_image = (shown, image)
+        return image
+
+    def _live_layer(self, ix: int, iy: int) -> QImage:
+        """The markers, painted once per flash phase and view into a transparent image.
+
+        The markers flash on every map at 1 Hz; redrawing every icon and label outline for each
+        phase cost a few milliseconds a map, for two images that alternate. Whatever the painting
+        reads belongs in ``shown``.
         """
         shown = (
             self._flash_lit,
@@ -710,7 +731,6 @@ class MapView(QWidget):
         image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         p = QPainter(image)
-        self._paint_dots(p, ix, iy)
         self._paint_markers(p, ix, iy)
         p.end()
         self._live[self._flash_lit] = (shown, image)
@@ -1089,7 +1109,7 @@ class MapView(QWidget):
         )
         self._dots = dots
         if changed:
-            self._live_version += 1
+            self._dots_version += 1
             self.update()
 
     def dots(self) -> list[tuple[int, str]]:

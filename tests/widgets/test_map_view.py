@@ -638,3 +638,22 @@ def test_a_map_without_a_pacer_re_renders_at_once(view: MapView) -> None:
     view.set_risk_points(*synthetic_risk_points(1000, seed=2))
     view.repaint()
     assert view.render_count == n + 1
+
+
+def test_new_dots_do_not_repaint_the_markers_and_a_flash_does_not_repaint_the_dots(qtbot: QtBot) -> None:
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.set_view(106.55, 29.55, 12)
+    view.set_markers([MapMarker("e1", 106.56, 29.56, Severity.RED, "Fire", False)])
+    view.set_dots([106.55], [29.55], [2], ["9.9"])
+    view.grab()
+    markers, dots = view._live[view.flash_phase][1], view._dots_layer(*view._viewport_origin())
+    view.set_dots([106.55], [29.55], [2], ["10.4"])  # a new value: the dots change, the markers do not
+    with_new_value = view.grab().toImage()
+    assert view._live[view.flash_phase][1] is markers
+    assert view._dots_layer(*view._viewport_origin()) is not dots
+    dots = view._dots_layer(*view._viewport_origin())
+    view._on_flash_timer_timeout()  # the flash timer's next phase
+    assert view.grab().toImage() != with_new_value  # the marker flashed
+    assert view._dots_layer(*view._viewport_origin()) is dots
