@@ -4,32 +4,32 @@
 <context>
     <name>AlarmBannerWidget</name>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="205"/>
+        <location filename="../../widgets/alarm_banner.py" line="220"/>
         <source>+{n} more</source>
         <translation>另有 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="212"/>
+        <location filename="../../widgets/alarm_banner.py" line="227"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — {groups}</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条 — {groups}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="215"/>
+        <location filename="../../widgets/alarm_banner.py" line="230"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — grouped</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条，已分组</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="273"/>
+        <location filename="../../widgets/alarm_banner.py" line="288"/>
         <source>No unacknowledged high-severity alarms</source>
         <translation>无未确认的高等级告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="279"/>
+        <location filename="../../widgets/alarm_banner.py" line="294"/>
         <source>NEW</source>
         <translation>新告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="280"/>
+        <location filename="../../widgets/alarm_banner.py" line="295"/>
         <source>CLEARED</source>
         <translation>已恢复</translation>
     </message>
@@ -560,7 +560,7 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="187"/>
+        <location filename="../../cockpit/app/run.py" line="188"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
@@ -591,7 +591,7 @@
     </message>
     <message>
         <location filename="../../cockpit/app/wiring.py" line="127"/>
-        <location filename="../../cockpit/app/wiring.py" line="239"/>
+        <location filename="../../cockpit/app/wiring.py" line="242"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
@@ -641,12 +641,12 @@
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="217"/>
+        <location filename="../../cockpit/app/wiring.py" line="220"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="283"/>
+        <location filename="../../cockpit/app/wiring.py" line="286"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
@@ -830,68 +830,73 @@
 <context>
     <name>Login</name>
     <message>
-        <location filename="../../cockpit/app/login.py" line="43"/>
+        <location filename="../../cockpit/app/login.py" line="51"/>
         <source>no operator token: log in with the token the site issued</source>
         <translation>缺少操作员令牌：请用本中心签发的令牌登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="44"/>
+        <location filename="../../cockpit/app/login.py" line="52"/>
         <source>the operator token is not valid at this site: log in again</source>
         <translation>操作员令牌在本中心无效：请重新登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="45"/>
+        <location filename="../../cockpit/app/login.py" line="53"/>
         <source>the operator token has expired: log in again</source>
         <translation>操作员令牌已过期：请重新登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="46"/>
+        <location filename="../../cockpit/app/login.py" line="54"/>
+        <source>the operator token has been revoked: ask the site for a new one</source>
+        <translation>操作员令牌已被吊销：请向本站申请新令牌</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/login.py" line="55"/>
         <source>this operator has too many connections open</source>
         <translation>该操作员打开的连接过多</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="47"/>
+        <location filename="../../cockpit/app/login.py" line="56"/>
         <source>the backend speaks another protocol version</source>
         <translation>后端协议版本不一致</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="50"/>
+        <location filename="../../cockpit/app/login.py" line="59"/>
         <source>refused by the backend: {reason}</source>
         <translation>被后端拒绝：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="70"/>
+        <location filename="../../cockpit/app/login.py" line="79"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="73"/>
+        <location filename="../../cockpit/app/login.py" line="82"/>
         <source>paste your operator token</source>
         <translation>请粘贴您的操作员令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="74"/>
-        <location filename="../../cockpit/app/login.py" line="95"/>
+        <location filename="../../cockpit/app/login.py" line="83"/>
+        <location filename="../../cockpit/app/login.py" line="104"/>
         <source>The token says who you are and what you may do.</source>
         <translation>令牌标明您的身份和可执行的操作。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="80"/>
+        <location filename="../../cockpit/app/login.py" line="89"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="101"/>
+        <location filename="../../cockpit/app/login.py" line="110"/>
         <source>Not an operator token: {reason}</source>
         <translation>不是有效的操作员令牌：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="104"/>
+        <location filename="../../cockpit/app/login.py" line="113"/>
         <source>the whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="106"/>
+        <location filename="../../cockpit/app/login.py" line="115"/>
         <source>{operator}, {role}, for {districts}</source>
         <translation>{operator}，{role}，负责{districts}</translation>
     </message>
@@ -1276,62 +1281,62 @@
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="954"/>
+        <location filename="../../cockpit/app/panels.py" line="956"/>
         <source>held by the {level}</source>
         <translation>由{level}负责</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="957"/>
+        <location filename="../../cockpit/app/panels.py" line="959"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="980"/>
+        <location filename="../../cockpit/app/panels.py" line="982"/>
         <source>waiting for the answer to the last one</source>
         <translation>正在等待上一条指令的回应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="984"/>
+        <location filename="../../cockpit/app/panels.py" line="986"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="990"/>
+        <location filename="../../cockpit/app/panels.py" line="992"/>
         <source>Activate plan: {plan}</source>
         <translation>启动预案：{plan}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="994"/>
+        <location filename="../../cockpit/app/panels.py" line="996"/>
         <source>Escalate to {level}</source>
         <translation>升级上报至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="997"/>
+        <location filename="../../cockpit/app/panels.py" line="999"/>
         <source>Hand down to {level}</source>
         <translation>下派至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1003"/>
+        <location filename="../../cockpit/app/panels.py" line="1005"/>
         <source>Call off {unit}</source>
         <translation>撤回 {unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1006"/>
+        <location filename="../../cockpit/app/panels.py" line="1008"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1009"/>
+        <location filename="../../cockpit/app/panels.py" line="1011"/>
         <source>Close event</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1023"/>
+        <location filename="../../cockpit/app/panels.py" line="1025"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="1037"/>
+        <location filename="../../cockpit/app/panels.py" line="1039"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
@@ -1941,173 +1946,173 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="112"/>
+        <location filename="../../cockpit/app/wall.py" line="123"/>
         <source>Cockpit · wall</source>
         <translation>驾驶舱 · 大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="154"/>
+        <location filename="../../cockpit/app/wall.py" line="165"/>
         <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
         <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="157"/>
+        <location filename="../../cockpit/app/wall.py" line="168"/>
         <source>Time in flood: {pct:.1f} % of the last 24 h</source>
         <translation>告警泛滥时长：占近 24 小时的 {pct:.1f} %</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="158"/>
+        <location filename="../../cockpit/app/wall.py" line="169"/>
         <source>Flood now: {state}</source>
         <translation>当前告警泛滥：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="159"/>
+        <location filename="../../cockpit/app/wall.py" line="170"/>
         <source>yes, {n} alarms in 10 min: {groups}</source>
         <translation>是，10 分钟内 {n} 条：{groups}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="161"/>
+        <location filename="../../cockpit/app/wall.py" line="172"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="163"/>
+        <location filename="../../cockpit/app/wall.py" line="174"/>
         <source>Top bad actors: {list}</source>
         <translation>高频告警源：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="164"/>
-        <location filename="../../cockpit/app/wall.py" line="166"/>
+        <location filename="../../cockpit/app/wall.py" line="175"/>
+        <location filename="../../cockpit/app/wall.py" line="177"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="166"/>
+        <location filename="../../cockpit/app/wall.py" line="177"/>
         <source>Chattering: {list}</source>
         <translation>抖动告警：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="167"/>
+        <location filename="../../cockpit/app/wall.py" line="178"/>
         <source>Stale (active and unacknowledged over 24 h): {n}</source>
         <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="178"/>
+        <location filename="../../cockpit/app/wall.py" line="189"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="197"/>
+        <location filename="../../cockpit/app/wall.py" line="208"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="217"/>
+        <location filename="../../cockpit/app/wall.py" line="228"/>
         <source>Sensor under maintenance</source>
         <translation>传感器检修中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="217"/>
+        <location filename="../../cockpit/app/wall.py" line="228"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="217"/>
+        <location filename="../../cockpit/app/wall.py" line="228"/>
         <source>Nuisance: chattering</source>
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="219"/>
+        <location filename="../../cockpit/app/wall.py" line="230"/>
         <source>until it clears</source>
         <translation>直至恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="220"/>
+        <location filename="../../cockpit/app/wall.py" line="231"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="221"/>
+        <location filename="../../cockpit/app/wall.py" line="232"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="222"/>
+        <location filename="../../cockpit/app/wall.py" line="233"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="223"/>
+        <location filename="../../cockpit/app/wall.py" line="234"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="243"/>
+        <location filename="../../cockpit/app/wall.py" line="254"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="243"/>
+        <location filename="../../cockpit/app/wall.py" line="254"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="243"/>
+        <location filename="../../cockpit/app/wall.py" line="254"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="255"/>
+        <location filename="../../cockpit/app/wall.py" line="266"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="265"/>
+        <location filename="../../cockpit/app/wall.py" line="276"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="272"/>
+        <location filename="../../cockpit/app/wall.py" line="283"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="278"/>
+        <location filename="../../cockpit/app/wall.py" line="289"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="360"/>
+        <location filename="../../cockpit/app/wall.py" line="371"/>
         <source>Shelve: {event} · {district}</source>
         <translation>搁置：{event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="463"/>
+        <location filename="../../cockpit/app/wall.py" line="481"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="465"/>
+        <location filename="../../cockpit/app/wall.py" line="483"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="467"/>
+        <location filename="../../cockpit/app/wall.py" line="485"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="563"/>
+        <location filename="../../cockpit/app/wall.py" line="581"/>
         <source>Wall type on a {diag:g}&quot; panel: key elements {have:.0f} mm, details {detail:.0f} mm; from {dist:g} m text needs {need:.0f} mm</source>
         <translation>大屏文字（{diag:g} 英寸屏）：关键元素 {have:.0f} 毫米，细节 {detail:.0f} 毫米；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="574"/>
+        <location filename="../../cockpit/app/wall.py" line="592"/>
         <source> (too small for that distance: raise font_scale in the wall layout)</source>
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="681"/>
+        <location filename="../../cockpit/app/wall.py" line="701"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
