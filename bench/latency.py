@@ -47,7 +47,7 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
     from PySide6.QtWidgets import QApplication
 
     from cockpit.app.wall_layout import virtual_screens
-    from cockpit.app.wiring import Cockpit
+    from cockpit.app.wiring import Cockpit, freeze_startup_heap
     from cockpit.feed import ConnectionState, Identity
     from cockpit.protocol.events import CommandAcked
     from cockpit.protocol.ids import uuid7
@@ -61,6 +61,7 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
     cockpit = Cockpit([url], Identity("bench", "bench", "operator"))
     cockpit.wall.place(virtual_screens(5))
     cockpit.wall.show(full_screen=False)
+    freeze_startup_heap()  # as cockpit/app/run.py does before the wall goes live
     ticks: list[float] = []
     lags: list[float] = []
     sent: dict[str, float] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.wall import screen_info
 from cockpit.app.wall_layout import LayoutError, load_layout, virtual_screens
-from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit
+from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit, freeze_startup_heap
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
@@ -234,11 +233,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
 
-    # The ~160,000 objects built so far (modules, widgets, map layers, the demo city) live as long
-    # as the process. Frozen, a full garbage collection, which stops every thread (the GUI thread
-    # included), no longer walks them: 44-71 ms of CPU before, 5 ms after (docs/reliability.md).
-    gc.collect()
-    gc.freeze()
+    freeze_startup_heap()
 
     async def main() -> None:
         (drill or cockpit).start()
