@@ -42,6 +42,9 @@ class SensorTable:
         """(ts, ttl_ms) of writes ``_settled + 1`` … in order."""
         self._row_of_id = np.full(0, -1, dtype=np.int64)
         self._row_by_id: dict[int, int] = {}
+        self._dense_base: int | None = None
+        """Set when row = id - base for every sensor (a catalog of consecutive ids in order, as
+        backends usually number them): rows are then computed, not looked up."""
         self.unknown_values = 0
         """Values received for ids not in the catalog (counted, dropped)."""
         self.generation = 0
@@ -102,6 +105,9 @@ class SensorTable:
             self._row_of_id = _grow(self._row_of_id, max(top, 2 * len(self._row_of_id)), -1)
         for info in new:
             self._row_of_id[info.id] = self._row_by_id[info.id]
+        first = self.infos[0].id
+        dense = all(info.id == first + row for row, info in enumerate(self.infos))
+        self._dense_base = first if dense else None
 
     def apply_batch(self, ids: bytes, values: bytes, ts: int, ttl_ms: int) -> int:
         """Write one columnar batch (§5.2); returns how many values were applied."""
@@ -133,10 +139,8 @@ class SensorTable:
         if not len(self._row_of_id):
             self.unknown_values += len(id_arr)
             return 0
-        # One gather and one check per write: ids past the table clip onto its last slot, which is
-        # always -1 (add_catalog keeps it spare), so they count as unknown like any other.
-        rows = self._row_of_id.take(id_arr, mode="clip")
-        if int(rows.min()) < 0:
+        rows, all_known = self._rows_of(id_arr.astype(np.intp))  # intp: take and scatter want it
+        if not all_known:
             known = rows >= 0
             self.unknown_values += int((~known).sum())
             rows, val_arr = rows[known], val_arr[known]
@@ -146,6 +150,19 @@ class SensorTable:
         if len(self._pending) >= _MAX_PENDING_WRITES:
             self._settle()
         return len(rows)
+
+    def _rows_of(self, ids: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Rows of ``ids`` (intp; modified in place), -1 where unknown, and whether all are known."""
+        base = self._dense_base
+        if base is not None:
+            rows: np.ndarray = np.subtract(ids, base, out=ids)
+            if int(rows.min()) >= 0 and int(rows.max()) < len(self.infos):
+                return rows, True
+            ids += base  # an unknown id among them: look every one up
+        # One gather and one check: ids past the table clip onto its last slot, which is always -1
+        # (add_catalog keeps it spare), so they count as unknown like any other.
+        rows = self._row_of_id.take(ids, mode="clip")
+        return rows, int(rows.min()) >= 0
 
     def _settle(self) -> None:
         """Bring sample times, stale times and dirty flags up to date with the writes since last time."""

@@ -169,3 +169,15 @@ def test_an_unread_table_stays_bounded() -> None:
         s.apply([DataReceived((batch([1], [float(k)], ts=1000 + k),))])
         assert len(s.sensors._pending) < 300
     assert s.sensors.ts.tolist() == [2999] and s.sensors.digest() == {1: 1999.0}
+
+
+def test_rows_are_right_for_consecutive_ids_with_unknown_ones_and_for_an_unordered_catalog() -> None:
+    """Consecutive ids in order compute their rows; any unknown id, or a catalog out of order,
+    looks every row up. Both give the same values."""
+    for ids in ((1, 2, 3), (3, 1, 2)):
+        s = Situation()
+        s.apply([DataReceived((catalog(*ids),))])
+        s.apply([DataReceived((batch([2, 9, 0, 3], [2.0, 9.0, 0.5, 3.0], ts=500),))])
+        assert s.sensors.digest() == {2: 2.0, 3: 3.0} and s.sensors.unknown_values == 2
+        s.apply([DataReceived((batch([1, 3], [1.0, 3.5], ts=600, seq=3),))])
+        assert s.sensors.digest() == {1: 1.0, 2: 2.0, 3: 3.5} and s.sensors.unknown_values == 2
