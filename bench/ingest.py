@@ -154,10 +154,12 @@ def _start_server() -> tuple[Any, Any, int]:
 async def _ceiling(url: str, seconds: float) -> float:
     import websockets
 
+    from cockpit.feed.client import set_read_chunk
     from cockpit.protocol.codec import decode_server_frame, encode_frame
     from cockpit.protocol.messages import Filter, Hello, SensorBatch, Subscribe, Subscription
 
     async with websockets.connect(url, compression=None, max_size=1 << 22, proxy=None) as ws:
+        set_read_chunk(ws.transport)  # the same socket reads as the app's feed: a fair ceiling
         await ws.send(encode_frame([Hello(v=1, client_id="c", operator="o", role="viewer")]))
         await ws.recv()
         await ws.send(encode_frame([Subscribe(streams=[Subscription(stream="sensors", filter=Filter())])]))
