@@ -160,32 +160,52 @@ class DispatchBoard(QWidget):
     # -- public API ---------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[BoardRow]) -> None:
-        """Show ``rows`` in the given order; the selection (by id) survives."""
-        if list(rows) == self._rows:
+        """Show ``rows`` in the given order; the selection (by id) survives.
+
+        Only rows that changed are written. The board holds up to a shift's 200 commands and
+        changed on every acknowledgement; rewriting every cell (three calls into Qt each) took
+        7 % of the GUI thread under load. New commands on top shift the table's rows in Qt.
+        """
+        new = list(rows)
+        if new == self._rows:
             return
         selected = self.selected_id()
-        self._rows = list(rows)
         table = self._table
         table.blockSignals(True)
         try:
-            table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                cells = (row.time_text, row.action, row.event, row.target, row.state)
-                for c, text in enumerate(cells):
-                    item = table.item(r, c)
-                    if item is None:
-                        item = QTableWidgetItem()
-                        table.setItem(r, c, item)
-                    item.setText(text)
-                    item.setData(Qt.ItemDataRole.UserRole, row.id)
-                    colour = _COLOURS[row.level] if c == _Column.STATE else theme.TEXT
-                    item.setForeground(QColor(colour))
+            before: list[BoardRow | None]
+            added = _added_on_top([r.id for r in self._rows], [r.id for r in new])
+            if added is None:  # reordered: write every row
+                table.setRowCount(len(new))
+                before = [None] * len(new)
+            else:
+                for _ in range(added):
+                    table.insertRow(0)
+                table.setRowCount(len(new))  # the oldest fall off the end
+                before = [None] * added + list(self._rows[: len(new) - added])
+            for r, (row, old) in enumerate(zip(new, before, strict=True)):
+                if row != old:
+                    self._write_row(r, row)
+            self._rows = new
             table.clearSelection()
             if selected is not None:
                 self.select(selected)
         finally:
             table.blockSignals(False)
         self._update_actions()
+
+    def _write_row(self, r: int, row: BoardRow) -> None:
+        table = self._table
+        cells = (row.time_text, row.action, row.event, row.target, row.state)
+        for c, text in enumerate(cells):
+            item = table.item(r, c)
+            if item is None:
+                item = QTableWidgetItem()
+                table.setItem(r, c, item)
+            item.setText(text)
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            colour = _COLOURS[row.level] if c == _Column.STATE else theme.TEXT
+            item.setForeground(QColor(colour))
 
     def rows(self) -> list[BoardRow]:
         return list(self._rows)
@@ -252,3 +272,15 @@ class DispatchBoard(QWidget):
         row = self._selected_row()
         if row is not None and row.level is BoardLevel.HELD:
             self.discard_held_requested.emit(row.id)
+
+
+def _added_on_top(old: list[str], new: list[str]) -> int | None:
+    """How many rows ``new`` has on top of ``old`` (ids), when it is ``old`` with rows added above
+    and the oldest dropped below; None if the rows were reordered otherwise."""
+    if not old:
+        return len(new)
+    try:
+        k = new.index(old[0])
+    except ValueError:
+        return None
+    return k if new[k:] == old[: len(new) - k] else None

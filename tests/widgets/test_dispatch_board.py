@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -66,3 +68,43 @@ def test_held_command_offers_send_and_discard(qtbot: QtBot) -> None:
     with qtbot.waitSignal(b.discard_held_requested, timeout=1000) as sig:
         qtbot.mouseClick(b._discard_held, Qt.MouseButton.LeftButton)
     assert sig.args == ["c1"]
+
+
+def shown(b: DispatchBoard) -> list[tuple[str, ...]]:
+    t = b._table
+    return [
+        (*tuple(t.item(r, c).text() for c in range(5)), t.item(r, 0).data(Qt.ItemDataRole.UserRole))
+        for r in range(t.rowCount())
+    ]
+
+
+def expected(rs: list[BoardRow]) -> list[tuple[str, ...]]:
+    return [(r.time_text, r.action, r.event, r.target, r.state, r.id) for r in rs]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 9)), min_size=1, max_size=25))
+def test_the_table_always_shows_exactly_the_rows_whatever_changes(
+    qtbot: QtBot, steps: list[tuple[int, int]]
+) -> None:
+    """Rows written only where they changed (new ones on top, the oldest dropped, states changing,
+    reorders) still leave every cell equal to the rows given."""
+    b = DispatchBoard()
+    qtbot.addWidget(b)
+    board: list[BoardRow] = []
+    serial = 0
+    for op, n in steps:
+        if op == 0:  # new commands on top, at most 6 kept
+            for _ in range(n % 3 + 1):
+                serial += 1
+                board.insert(0, BoardRow(f"c{serial}", "14:00:00", "Dispatch", f"E{serial}", "T", "Queued", BoardLevel.PENDING))
+            board = board[:6]
+        elif op == 1 and board:  # one state changes
+            i = n % len(board)
+            board[i] = BoardRow(board[i].id, "14:00:00", "Dispatch", board[i].event, "T", f"state {n}", BoardLevel.DONE)
+        elif op == 2:  # reordered
+            board = board[::-1]
+        else:  # one dropped from the middle
+            board = [r for k, r in enumerate(board) if k != n % max(1, len(board))]
+        b.set_rows(board)
+        assert shown(b) == expected(board)
