@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
@@ -34,7 +35,7 @@ def test_every_screen_is_slow_twice_and_samples_once_a_second_never_together() -
 def test_each_screen_keeps_its_half_second() -> None:
     c = Cadence(NAMES, start=0.0)
     times = [now for now, due in frames(c, 0.0, 5.0) if due["traffic"][0]]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert all(abs(g - SLOW_S) <= FRAME_S for g in gaps), gaps
 
 
