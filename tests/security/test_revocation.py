@@ -344,7 +344,8 @@ def test_the_demo_backend_closes_a_session_whose_token_is_revoked_and_the_wall_s
             # It comes back, and is refused at the hello from then on; the other operator stays.
             await wait_until(lambda: backend.refusals.count(TOKEN_REVOKED) >= 3, what="refused again")
             assert feed.state is not ConnectionState.LIVE and other.state is ConnectionState.LIVE
-            assert {c.operator for c in backend.clients} == {"wang.fang"}
+            # A connection of the revoked wall may be mid-handshake (no operator yet): never admitted.
+            assert {c.operator for c in backend.clients if c.operator} == {"wang.fang"}
             await feed.stop()
             await other.stop()
 
