@@ -193,10 +193,14 @@ class DemoBackend:
         self._revocation_task = None
         if self._server is None:
             return
-        self._server.close(close_connections=not abort)
         if abort:
-            for client in list(self.clients):
-                client.ws.transport.abort()
+            # Stop listening now: close() below only schedules it, and a handshake finishing before
+            # that task runs opened a connection nobody aborted, which wait_closed() then waited for
+            # forever (issue 8). From here on websockets answers handshakes with 503.
+            self._server.server.close()
+            for ws in self._server.connections | {client.ws for client in self.clients}:
+                ws.transport.abort()
+        self._server.close(close_connections=not abort)
         await self._server.wait_closed()
         self._server = None
 

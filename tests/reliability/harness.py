@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import array
 import asyncio
+import faulthandler
+import fcntl
+import termios
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+import websockets
 
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
@@ -95,3 +101,60 @@ class LoopThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
         self.loop.close()
+
+
+async def _backend_side(url: str, backend: DemoBackend | None) -> str:
+    """On the backend's loop: does a plain asyncio client handshake, and does the loop watch its
+    listening socket (in its selector, and in the kernel's epoll set)?"""
+    try:
+        async with websockets.connect(url, open_timeout=3, proxy=None, compression=None):
+            probe = "a plain asyncio client's handshake succeeds"
+    except Exception as exc:
+        probe = f"a plain asyncio client fails too: {exc!r}"
+    server = backend._server if backend is not None else None
+    if server is None:
+        return probe
+    selector: Any = getattr(asyncio.get_running_loop(), "_selector", None)
+    listening = [sock.fileno() for sock in server.sockets]
+    watched = [fd for fd in listening if selector is not None and fd in selector.get_map()]
+    in_kernel: object = "?"
+    if selector is not None and hasattr(selector, "_selector"):
+        try:
+            with open(f"/proc/self/fdinfo/{selector._selector.fileno()}") as info:
+                tfds = {int(line.split()[1]) for line in info if line.startswith("tfd:")}
+            in_kernel = [fd for fd in listening if fd in tfds]
+        except OSError as exc:
+            in_kernel = repr(exc)
+    return f"{probe}; backend listening on fds {listening}, in its selector {watched}, in epoll {in_kernel}"
+
+
+async def where_stuck(lt: LoopThread, url: str, backend: DemoBackend | None = None) -> str:
+    """Tell a stuck client loop from a stuck backend, for a failure message.
+
+    A backend loop that does not answer at all is reported as such (with every thread's stack on
+    stderr) instead of hanging the test in the diagnosis.
+    """
+    try:
+        return await asyncio.wait_for(lt.run(_backend_side(url, backend)), 10)
+    except TimeoutError:
+        faulthandler.dump_traceback(all_threads=True)
+        return "the backend's loop does not answer within 10 s: its thread is blocked (stacks on stderr)"
+
+
+def qasync_sockets() -> str:
+    """On a qasync loop: every fd it watches, whether Qt's notifier for it is enabled, and how many
+    bytes wait unread in it. An enabled read notifier over unread bytes through a whole handshake
+    timeout means the loop is not woken for that socket (a client-side hang, not the backend's)."""
+    loop: Any = asyncio.get_running_loop()
+    watched: list[str] = []
+    for kind in ("read", "write"):
+        for fd, notifier in (getattr(loop, f"_{kind}_notifiers", None) or {}).items():
+            unread = array.array("i", [0])
+            try:
+                fcntl.ioctl(fd, termios.FIONREAD, unread)
+                waiting = f"{unread[0]} bytes unread"
+            except OSError as exc:
+                waiting = exc.strerror or repr(exc)
+            state = "enabled" if notifier.isEnabled() else "disabled"
+            watched.append(f"{kind} fd {fd} {state}, {waiting}")
+    return "qasync watches " + ("; ".join(watched) if watched else "nothing")

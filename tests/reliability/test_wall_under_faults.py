@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 import qasync
-import websockets
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
@@ -36,7 +35,16 @@ from cockpit.backend.server import DemoBackend
 from cockpit.feed import Backoff, ConnectionState, FeedClient
 from cockpit.protocol.messages import Stream
 from tests.helpers import city_digest, wait_until
-from tests.reliability.harness import IDENTITY, LoopThread, SeqSink, caught_up, make_backend, make_city
+from tests.reliability.harness import (
+    IDENTITY,
+    LoopThread,
+    SeqSink,
+    caught_up,
+    make_backend,
+    make_city,
+    qasync_sockets,
+    where_stuck,
+)
 
 FAULTS = int(os.environ.get("COCKPIT_FAULTS", "100"))
 
@@ -116,17 +124,12 @@ def run_wall(
     return gaps
 
 
-async def probe(url: str) -> str:
-    """Does the backend answer a websocket handshake from a plain asyncio loop right now?"""
-    try:
-        async with websockets.connect(url, open_timeout=3, proxy=None, compression=None):
-            return "a plain asyncio client's handshake succeeds"
-    except Exception as exc:
-        return f"a plain asyncio client fails too: {exc!r}"
-
-
 async def flowing(
-    c: Cockpit, more: int = 10, what: str = "stream live", lt: LoopThread | None = None
+    c: Cockpit,
+    more: int = 10,
+    what: str = "stream live",
+    lt: LoopThread | None = None,
+    backend: Callable[[], DemoBackend] | None = None,
 ) -> None:
     """Wait until the wall's feed is live and ``more`` messages came; say where it is stuck if not."""
     start = c.feed.counters.messages
@@ -139,10 +142,14 @@ async def flowing(
     except AssertionError:
         sink = c.feed.sink
         recent = sink.states[-6:] if isinstance(sink, SeqSink) else []
-        probed = await lt.run(probe(c.feed.url)) if lt is not None else ""
+        probed = (
+            await where_stuck(lt, c.feed.url, backend() if backend is not None else None)
+            if lt is not None
+            else ""
+        )
         raise AssertionError(
             f"{what}: feed {c.feed.state.value}, {c.feed.detail}, {c.feed.counters}, recent states {recent}; "
-            f"{probed}"
+            f"{probed}; {qasync_sockets()}"
         ) from None
 
 
@@ -182,15 +189,15 @@ def test_hundred_backend_restarts_lose_and_duplicate_nothing(
 
     async def body(c: Cockpit, sink: SeqSink) -> None:
         # A baseline first: the same wall and stream for 5 s without faults.
-        await flowing(c, 10, "live before the restarts", lt)
+        await flowing(c, 10, "live before the restarts", lt, lambda: restarts.backend)
         outcome["baseline_from"] = len(gaps.ticks)
         await asyncio.sleep(5.0)
         outcome["baseline_to"] = len(gaps.ticks)
         t0 = time.monotonic()
         for _ in range(FAULTS):
-            await flowing(c, rng.randint(0, 60), "stream live between restarts", lt)
+            await flowing(c, rng.randint(0, 60), "stream live between restarts", lt, lambda: restarts.backend)
             await lt.run(restarts.restart(down_s=rng.choice([0.0, 0.0, 0.05, 0.2])))
-        await flowing(c, 10, "live after the last restart")
+        await flowing(c, 10, "live after the last restart", lt, lambda: restarts.backend)
         outcome["seconds"] = round(time.monotonic() - t0, 1)
         outcome["messages_applied_once"] = await settle_and_check(lt, c, sink, restarts.backend)
         outcome["reconnects"] = c.feed.counters.reconnects
