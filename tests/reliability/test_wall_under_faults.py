@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from cockpit.app.wall_layout import virtual_screens
-from cockpit.app.wiring import Cockpit
+from cockpit.app.wiring import Cockpit, freeze_startup_heap
 from cockpit.backend.faultproxy import FaultProxy
 from cockpit.backend.restart_loop import RestartLoop
 from cockpit.backend.server import DemoBackend
@@ -103,6 +103,7 @@ def run_wall(
         c.feed.sink = sink
         c.wall.place(virtual_screens(5, 1600, 900))
         c.wall.show(full_screen=False)
+        freeze_startup_heap()  # as cockpit/app/run.py does before the wall goes live
         c.wall.timer.timeout.connect(gaps)
         try:
             c.start()
@@ -112,6 +113,7 @@ def run_wall(
             await c.stop()
             c.wall.close()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            gc.unfreeze()  # the next test's objects are its own
             gc.collect()
 
     loop = qasync.QEventLoop(app)
