@@ -322,6 +322,9 @@ class MapView(QWidget):
         self._risk_x = np.empty(0, dtype=np.float64)
         self._risk_y = np.empty(0, dtype=np.float64)
         self._risk_bounds: list[tuple[int, int, int]] = []  # (level, start, stop) into the sorted arrays
+        self._risk_version = 0  # bumped by set_risk_points
+        self._risk_pixels: tuple[tuple[object, ...], list[tuple[np.uint32, np.ndarray]]] | None = None
+        """Where the risk points fall in the cache image for one view: (key, [(colour, pixel indices)])."""
         self._basemap: MBTilesReader | None = None
         self._basemap_opacity = 0.6
         self._basemap_visible = True
@@ -556,6 +559,8 @@ class MapView(QWidget):
         sorted_lev = lev[keep][order]
         self._risk_x, self._risk_y = x, y
         self._risk_bounds = []
+        self._risk_version += 1
+        self._risk_pixels = None
         for lv in range(len(RISK_LEVEL_COLOURS)):
             start, stop = np.searchsorted(sorted_lev, [lv, lv + 1])
             if stop > start:
@@ -992,21 +997,36 @@ class MapView(QWidget):
                     p.drawEllipse(QPointF(px * scale - ox, py * scale - oy), r, r)
 
     def _draw_risk_points(self, img: QImage, scale: float, ox: int, oy: int) -> None:
-        """Write the points straight into the image's pixels (no QPainter may be active on it)."""
+        """Write the points straight into the image's pixels (no QPainter may be active on it).
+
+        Where the points fall is kept for the view: a re-render for new content (ratings, an
+        overlay) at the same place writes the same pixels again (~1 ms for 330,000 points) instead
+        of projecting every point again (~10 ms, most of a wall map's re-render).
+        """
         w, h = img.width(), img.height()
         stride = img.bytesPerLine() // 4
-        buf = np.frombuffer(img.bits(), dtype=np.uint32).reshape(h, stride)
+        buf = np.frombuffer(img.bits(), dtype=np.uint32)
         dot = 1 if self._zoom < 14 else (2 if self._zoom < 16 else 3)
+        key = (self._risk_version, self._zoom, ox, oy, w, h, stride, dot)
+        if self._risk_pixels is None or self._risk_pixels[0] != key:
+            self._risk_pixels = (key, self._risk_pixel_indices(scale, ox, oy, w, h, stride, dot))
+        for colour, pixels in self._risk_pixels[1]:
+            buf[pixels] = colour
+
+    def _risk_pixel_indices(
+        self, scale: float, ox: int, oy: int, w: int, h: int, stride: int, dot: int
+    ) -> list[tuple[np.uint32, np.ndarray]]:
+        """Per risk level, its colour and the indices of the image pixels its points cover."""
+        out: list[tuple[np.uint32, np.ndarray]] = []
         for lv, start, stop in self._risk_bounds:
             colour = np.uint32(0xFF000000 | QColor(RISK_LEVEL_COLOURS[lv]).rgb())
             x = self._risk_x[start:stop] * scale - ox
             y = self._risk_y[start:stop] * scale - oy
             inside = (x >= 0) & (y >= 0) & (x <= w - dot) & (y <= h - dot)
-            xi = x[inside].astype(np.intp)
-            yi = y[inside].astype(np.intp)
-            for ddy in range(dot):
-                for ddx in range(dot):
-                    buf[yi + ddy, xi + ddx] = colour
+            first = y[inside].astype(np.intp) * stride + x[inside].astype(np.intp)
+            offsets = [ddy * stride + ddx for ddy in range(dot) for ddx in range(dot)]
+            out.append((colour, np.concatenate([first + off for off in offsets]) if dot > 1 else first))
+        return out
 
     def _draw_labels(self, p: QPainter, scale: float, ox: int, oy: int, view: QRectF) -> None:
         labels: list[_Label] = []

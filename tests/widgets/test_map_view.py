@@ -657,3 +657,37 @@ def test_new_dots_do_not_repaint_the_markers_and_a_flash_does_not_repaint_the_do
     view._on_flash_timer_timeout()  # the flash timer's next phase
     assert view.grab().toImage() != with_new_value  # the marker flashed
     assert view._dots_layer(*view._viewport_origin()) is dots
+
+
+def test_a_content_re_render_reuses_the_risk_pixels_and_draws_what_a_fresh_map_draws(view: MapView) -> None:
+    """Ratings change the cached map, not where the points fall: the re-render writes the kept
+    pixels, and the picture equals a fresh map's; new points or a new zoom are placed again."""
+    lon, lat, level = synthetic_risk_points(30_000, seed=4)
+    view.set_risk_points(lon, lat, level)
+    view.add_geojson_layer(
+        "d",
+        {"type": "FeatureCollection", "features": [square(106.5, 29.5, 106.6, 29.6, code="A")]},
+        LayerStyle(fill="#203040"),
+    )
+    view.repaint()
+    kept = view._risk_pixels
+    view.set_area_ratings({"A": 4})
+    after = image(view)
+    assert view._risk_pixels is kept
+    fresh = MapView()
+    fresh.resize(W, H)
+    fresh.set_risk_points(lon, lat, level)
+    fresh.add_geojson_layer(
+        "d",
+        {"type": "FeatureCollection", "features": [square(106.5, 29.5, 106.6, 29.6, code="A")]},
+        LayerStyle(fill="#203040"),
+    )
+    fresh.set_area_ratings({"A": 4})
+    v = view.view()
+    fresh.set_view(v.center_lon, v.center_lat, v.zoom)
+    fresh_image = fresh.grab().toImage()
+    assert after == fresh_image
+    view.set_risk_points(lon[:100], lat[:100], level[:100])
+    view.repaint()
+    assert view._risk_pixels is not kept
+    fresh.deleteLater()
