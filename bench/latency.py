@@ -3,7 +3,8 @@
 ``cockpit-backend --rate 50000`` runs in its own process; the real cockpit (offscreen, five runway
 screens, qasync on the GUI thread) takes its feed. Measured in the app, on one wall clock:
 
-- ``frame_p99_ms``: intervals between the wall's frame-timer ticks;
+- ``frame_p99_ms``: intervals between the wall's frame-timer ticks; ``timer_floor_p99_ms`` is the same
+  for a bare 16 ms QTimer on the same loop in the same run, before the wall starts: the machine's floor;
 - ``feed_to_pixel_p99_ms``: for each frame that applied new data, the wall-clock time at that frame's
   update minus the newest server ``ts`` it applied (the backend stamps ``ts`` when it publishes);
   the repaint Qt then does is not included;
@@ -44,8 +45,10 @@ def _start_backend() -> tuple[subprocess.Popen[str], str]:
 def run(quick: bool = False) -> dict[str, dict[str, float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from cockpit.app.wall import FRAME_MS
     from cockpit.app.wall_layout import virtual_screens
     from cockpit.app.wiring import Cockpit, freeze_startup_heap
     from cockpit.feed import ConnectionState, Identity
@@ -88,7 +91,20 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
 
     cockpit.feed.sink = sink
 
+    floor: list[float] = []
+
+    async def timer_floor() -> None:
+        """The machine's own floor, in the same run: a bare 16 ms QTimer on the same loop, the wall
+        built but not started and the backend already streaming (to nobody)."""
+        bare = QTimer()
+        bare.setInterval(FRAME_MS)
+        bare.timeout.connect(lambda: floor.append(time.perf_counter()))
+        bare.start()
+        await asyncio.sleep(seconds / 3)
+        bare.stop()
+
     async def body() -> None:
+        await timer_floor()
         cockpit.start()
         while not (cockpit.feed.state is ConnectionState.LIVE and cockpit.situation.events):
             await asyncio.sleep(0.05)
@@ -121,6 +137,7 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
             "frame_max_gap_ms": float(gaps.max()),
             "feed_to_pixel_p99_ms": float(np.percentile(lags, 99)),
             "feed_to_pixel_p50_ms": float(np.percentile(lags, 50)),
+            "timer_floor_p99_ms": float(np.percentile(np.diff(np.array(floor)) * 1000, 99)),
         },
         "dispatch": {
             "click_to_ack_p99_ms": float(np.percentile(click, 99)),
