@@ -690,7 +690,9 @@ class MapView(QWidget):
         if self._dots:
             p.drawImage(QPoint(0, 0), self._dots_layer(ix, iy))
         if self._markers:
-            p.drawImage(QPoint(0, 0), self._live_layer(ix, iy))
+            if self._flash_lit:
+                p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=True))
+            p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=False))
         p.end()
 
     def _dots_layer(self, ix: int, iy: int) -> QImage:
@@ -710,15 +712,16 @@ class MapView(QWidget):
         self._dots_image = (shown, image)
         return image
 
-    def _live_layer(self, ix: int, iy: int) -> QImage:
-        """The markers, painted once per flash phase and view into a transparent image.
+    def _live_layer(self, ix: int, iy: int, *, halos: bool) -> QImage:
+        """The markers (icons, badges, labels), or their flash halos, painted into a transparent
+        image once per change of markers or view.
 
-        The markers flash on every map at 1 Hz; redrawing every icon and label outline for each
-        phase cost a few milliseconds a map, for two images that alternate. Whatever the painting
-        reads belongs in ``shown``.
+        The markers flash on every map at 1 Hz. Only the halos flash: the lit phase draws the halo
+        image under the same markers image, so a change of markers paints the icons and their
+        halo-text labels once (~5 ms on the overview), not once for each phase. Whatever the
+        painting reads belongs in ``shown``.
         """
         shown = (
-            self._flash_lit,
             ix,
             iy,
             self._zoom,
@@ -730,15 +733,18 @@ class MapView(QWidget):
             self._marker_label_scale,
             self.font().key(),
         )
-        layer = self._live.get(self._flash_lit)
+        layer = self._live.get(halos)
         if layer is not None and layer[0] == shown:
             return layer[1]
         image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         p = QPainter(image)
-        self._paint_markers(p, ix, iy)
+        if halos:
+            self._paint_halos(p, ix, iy)
+        else:
+            self._paint_markers(p, ix, iy)
         p.end()
-        self._live[self._flash_lit] = (shown, image)
+        self._live[halos] = (shown, image)
         return image
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -1184,6 +1190,26 @@ class MapView(QWidget):
                 groups.append((k, [k], cx, cy))
         return [(top, members) for top, members, _, _ in reversed(groups)]
 
+    def _paint_halos(self, p: QPainter, ix: int, iy: int) -> None:
+        """The flash halo of every group with an unacknowledged marker (drawn under the icons)."""
+        s = world_size(self._zoom)
+        size = self._marker_size()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        bounds = QRectF(-size * 2, -size * 2, self.width() + size * 4, self.height() + size * 4)
+        for top, members in self._groups():
+            if all(self._markers[k].acknowledged for k in members):
+                continue
+            x, y = self._marker_xy[top]
+            c = QPointF(x * s - ix, y * s - iy)
+            if not bounds.contains(c):
+                continue
+            halo = severity_color(self._markers[top].severity)
+            ring = QPen(halo, max(3.0, size / 10.0))
+            halo.setAlphaF(0.25)
+            p.setPen(ring)
+            p.setBrush(halo)
+            p.drawEllipse(c, size * 0.75, size * 0.75)  # a ring, not a disc that buries neighbours
+
     def _paint_markers(self, p: QPainter, ix: int, iy: int) -> None:
         if not self._markers:
             return
@@ -1204,14 +1230,6 @@ class MapView(QWidget):
             c = QPointF(x * s - ix, y * s - iy)
             if not bounds.contains(c):
                 continue
-            unacked = any(not self._markers[k].acknowledged for k in members)
-            if self._flash_lit and unacked:
-                halo = severity_color(m.severity)
-                ring = QPen(halo, max(3.0, size / 10.0))
-                halo.setAlphaF(0.25)
-                p.setPen(ring)
-                p.setBrush(halo)
-                p.drawEllipse(c, size * 0.75, size * 0.75)  # a ring, not a disc that buries neighbours
             icon = QRectF(c.x() - size / 2, c.y() - size / 2, size, size)
             paint_severity_icon(p, icon, m.severity)
             icons.append(icon)

@@ -648,10 +648,10 @@ def test_new_dots_do_not_repaint_the_markers_and_a_flash_does_not_repaint_the_do
     view.set_markers([MapMarker("e1", 106.56, 29.56, Severity.RED, "Fire", False)])
     view.set_dots([106.55], [29.55], [2], ["9.9"])
     view.grab()
-    markers, dots = view._live[view.flash_phase][1], view._dots_layer(*view._viewport_origin())
+    markers, dots = view._live[False][1], view._dots_layer(*view._viewport_origin())  # icons, dots
     view.set_dots([106.55], [29.55], [2], ["10.4"])  # a new value: the dots change, the markers do not
     with_new_value = view.grab().toImage()
-    assert view._live[view.flash_phase][1] is markers
+    assert view._live[False][1] is markers
     assert view._dots_layer(*view._viewport_origin()) is not dots
     dots = view._dots_layer(*view._viewport_origin())
     view._on_flash_timer_timeout()  # the flash timer's next phase
@@ -691,3 +691,21 @@ def test_a_content_re_render_reuses_the_risk_pixels_and_draws_what_a_fresh_map_d
     view.repaint()
     assert view._risk_pixels is not kept
     fresh.deleteLater()
+
+
+def test_a_flash_phase_repaints_neither_the_icons_nor_their_labels(qtbot: QtBot) -> None:
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.set_view(106.55, 29.55, 12)
+    view.set_markers([MapMarker("e1", 106.56, 29.56, Severity.RED, "Fire", False)])
+    lit = view.flash_phase
+    first = view.grab().toImage()
+    icons = view._live[False][1]
+    view._on_flash_timer_timeout()
+    second = view.grab().toImage()
+    view._on_flash_timer_timeout()
+    third = view.grab().toImage()
+    assert view._live[False][1] is icons  # painted once for both phases
+    assert first != second and third == first  # the halo comes and goes, nothing else changes
+    assert lit == view.flash_phase
