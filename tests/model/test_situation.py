@@ -181,3 +181,20 @@ def test_rows_are_right_for_consecutive_ids_with_unknown_ones_and_for_an_unorder
         assert s.sensors.digest() == {2: 2.0, 3: 3.0} and s.sensors.unknown_values == 2
         s.apply([DataReceived((batch([1, 3], [1.0, 3.5], ts=600, seq=3),))])
         assert s.sensors.digest() == {1: 1.0, 2: 2.0, 3: 3.5} and s.sensors.unknown_values == 2
+
+
+def test_write_stamps_start_again_from_zero_before_they_overflow() -> None:
+    """A wall runs for weeks: the 32-bit write stamps are set back to 0 once settled past 2**31,
+    and times, stale times and dirty flags stay right across it."""
+    from cockpit.model import sensors as sensors_module
+
+    s = Situation()
+    s.apply([DataReceived((catalog(1, 2),))])
+    t = s.sensors
+    t._settled = sensors_module._REBASE_AT - 1  # as after two billion writes
+    s.apply([DataReceived((batch([1], [1.5], ts=500),))])
+    assert t.ts.tolist() == [500, 0] and t._settled == 0 and not t._stamp.any()
+    assert t.take_dirty().tolist() == [0]
+    s.apply([DataReceived((batch([2], [2.5], ts=700, seq=3),))])
+    assert t.ts.tolist() == [500, 700] and t.stale_at.tolist() == [600, 800]
+    assert t.take_dirty().tolist() == [1] and t.digest() == {1: 1.5, 2: 2.5}
