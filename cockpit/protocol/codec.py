@@ -97,8 +97,10 @@ class _Decoder(Generic[M]):
             except UnicodeDecodeError as exc:
                 error = f"a string is not valid UTF-8: {exc}"
             tag = self._tag_of(raw)
-            if isinstance(tag, str) and tag not in self._known:
+            if isinstance(tag, str) and tag and tag not in self._known:
                 out.issues.append(DecodeIssue(Problem.UNKNOWN_TYPE, f"unknown message type {tag!r}", i, tag))
+            elif tag == "":  # not a type nobody knows: no type at all
+                out.issues.append(DecodeIssue(Problem.MALFORMED_MESSAGE, "the message type 't' is empty", i, ""))
             else:
                 type_name = tag if isinstance(tag, str) else ""
                 out.issues.append(DecodeIssue(Problem.MALFORMED_MESSAGE, error, i, type_name))
