@@ -7,14 +7,13 @@ import asyncio
 import logging
 import signal
 import sys
-from pathlib import Path
 
 from cockpit.backend.city import City
 from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
-from cockpit.config.revocation import RevocationError, RevocationFile
-from cockpit.config.tokens import TokenFileError, read_secret_file
+from cockpit.config.revocation import RevocationFile
+from cockpit.config.tokens import add_server_token_arguments, read_server_token_arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,23 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epoch", default=None, help="stream epoch (default: a new random one)")
     p.add_argument("--heartbeat-ms", type=int, default=1000, help="heartbeat interval (default: %(default)s)")
     p.add_argument("--events-per-min", type=float, default=6.0, help="background events per minute")
-    p.add_argument(
-        "--secret-file",
-        type=Path,
-        metavar="FILE",
-        help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
-    )
-    p.add_argument(
-        "--revoked-file",
-        type=Path,
-        metavar="FILE",
-        help="token revocation list, re-read when it changes (cockpit-token revoke; needs --secret-file)",
-    )
+    add_server_token_arguments(p)
     p.add_argument("--nats", default="", help="publish into NATS JetStream (URLs, comma-separated)")
     return p
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(
+    args: argparse.Namespace, secret: bytes | None = None, revocations: RevocationFile | None = None
+) -> None:
     city = City(Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min)
     if args.nats:  # city → NATS; cockpit-gateway serves the cockpits (docs/operations.md)
         from cockpit.backend.nats_bridge import run_bridge
@@ -58,8 +48,6 @@ async def run(args: argparse.Namespace) -> None:
             asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
         await run_bridge(city, args.nats.split(","), args.speed, stopping)
         return
-    secret = read_secret_file(args.secret_file) if args.secret_file else None
-    revocations = RevocationFile(args.revoked_file) if args.revoked_file else None
     backend = DemoBackend(
         city,
         heartbeat_ms=args.heartbeat_ms,
@@ -83,18 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.rate <= 0 or args.speed <= 0 or args.heartbeat_ms < 50:
         print("cockpit-backend: --rate and --speed must be > 0 and --heartbeat-ms >= 50", file=sys.stderr)
         return 2
-    if args.revoked_file and not args.secret_file:
-        print(
-            "cockpit-backend: --revoked-file needs --secret-file (no token is checked without)",
-            file=sys.stderr,
-        )
+    try:
+        secret, revocations = read_server_token_arguments(args)
+    except ValueError as exc:  # the secret or revocation file, named with what is wrong
+        print(f"cockpit-backend: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(run(args))
-    except (TokenFileError, RevocationError) as exc:
-        print(f"cockpit-backend: {exc}", file=sys.stderr)
-        return 2
+        asyncio.run(run(args, secret, revocations))
     except OSError as exc:
         print(f"cockpit-backend: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ from pathlib import Path
 from cockpit.config.revocation import (
     Revocation,
     RevocationError,
+    RevocationFile,
     RevocationList,
     append,
     parse_time,
@@ -102,6 +103,36 @@ def write_secret_file(path: Path) -> None:
         raise TokenFileError(f"{path}: cannot write: {exc.strerror}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(secrets.token_hex(32) + "\n")
+
+
+def add_server_token_arguments(p: argparse.ArgumentParser) -> None:
+    """``--secret-file`` and ``--revoked-file``, as the demo backend and the gateway both take them."""
+    p.add_argument(
+        "--secret-file",
+        type=Path,
+        metavar="FILE",
+        help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
+    )
+    p.add_argument(
+        "--revoked-file",
+        type=Path,
+        metavar="FILE",
+        help="token revocation list, re-read when it changes (cockpit-token revoke; needs --secret-file)",
+    )
+
+
+def read_server_token_arguments(args: argparse.Namespace) -> tuple[bytes | None, RevocationFile | None]:
+    """The site secret and the followed revocation list those options name (None: not given).
+
+    Raises:
+        ValueError: ``--revoked-file`` without ``--secret-file``; an unusable secret file
+            (:class:`TokenFileError`); a missing or malformed list (``RevocationError``, file:line).
+    """
+    if args.revoked_file and not args.secret_file:
+        raise ValueError("--revoked-file needs --secret-file (no token is checked without)")
+    secret = read_secret_file(args.secret_file) if args.secret_file else None
+    revocations = RevocationFile(args.revoked_file) if args.revoked_file else None
+    return secret, revocations
 
 
 def build_parser() -> argparse.ArgumentParser:

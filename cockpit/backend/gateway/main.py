@@ -7,12 +7,11 @@ import asyncio
 import logging
 import signal
 import sys
-from pathlib import Path
 
 from cockpit.backend.gateway.layout import Retention
 from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
 from cockpit.config.revocation import RevocationFile
-from cockpit.config.tokens import TokenFileError, read_secret_file
+from cockpit.config.tokens import add_server_token_arguments, read_server_token_arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,18 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPERATOR=D1,D2",
         help="restrict an operator to districts (repeat); others see the whole city",
     )
-    p.add_argument(
-        "--secret-file",
-        type=Path,
-        metavar="FILE",
-        help="site secret: refuse hellos without a token it signed (cockpit-token; docs/operations.md)",
-    )
-    p.add_argument(
-        "--revoked-file",
-        type=Path,
-        metavar="FILE",
-        help="token revocation list, re-read when it changes (cockpit-token revoke; needs --secret-file)",
-    )
+    add_server_token_arguments(p)
     p.add_argument("--replicas", type=int, default=1, help="JetStream replicas when creating streams")
     return p
 
@@ -116,11 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         access = parse_access(args.district)
-        secret = read_secret_file(args.secret_file) if args.secret_file else None
-        if args.revoked_file and secret is None:
-            raise ValueError("--revoked-file needs --secret-file (no token is checked without)")
-        revocations = RevocationFile(args.revoked_file) if args.revoked_file else None
-    except (ValueError, TokenFileError) as exc:
+        secret, revocations = read_server_token_arguments(args)
+    except ValueError as exc:  # TokenFileError and RevocationError are ValueErrors too
         print(f"cockpit-gateway: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
