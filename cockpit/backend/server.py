@@ -32,7 +32,7 @@ from cockpit.backend.fairness import (
     identify,
 )
 from cockpit.backend.streams import Hub, matches
-from cockpit.config.revocation import RevocationFile, refusal_detail
+from cockpit.config.revocation import RevocationFile
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
@@ -342,22 +342,15 @@ class DemoBackend:
         list file first (one stat), so a hello always meets the newest list."""
         if self.revocations is None or self.secret is None:
             return ""
-        self.revocations.refresh()
-        revocation = self.revocations.revoking(claims)
-        return "" if revocation is None else refusal_detail(claims, revocation)
+        return self.revocations.why_revoked(claims)
 
     async def _follow_revocations(self, revocations: RevocationFile) -> None:
         """Every few seconds: re-read a changed revocation list and close the sessions it revokes."""
-        seen = revocations.version
-        while True:
-            await asyncio.sleep(revocations.check_every_s)
-            revocations.refresh()
-            if revocations.version != seen:
-                seen = revocations.version
-                for client in list(self.clients):
-                    closing = asyncio.create_task(self._close_if_revoked(client))
-                    self._closing.add(closing)
-                    closing.add_done_callback(self._closing.discard)
+        async for _ in revocations.changes():
+            for client in list(self.clients):
+                closing = asyncio.create_task(self._close_if_revoked(client))
+                self._closing.add(closing)
+                closing.add_done_callback(self._closing.discard)
 
     async def _close_if_revoked(self, client: _Client) -> None:
         """Refuse (§3.3, ``token_revoked``) and close a welcomed session whose token is revoked now."""

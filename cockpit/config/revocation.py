@@ -20,12 +20,14 @@ runs, the server keeps the last good list and logs the error until the file is f
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import os
 import re
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -306,3 +308,21 @@ class RevocationFile:
     def revoking(self, claims: Claims) -> Revocation | None:
         """The revocation in force that voids ``claims``' token, if any."""
         return self.current.revoking(claims)
+
+    def why_revoked(self, claims: Claims) -> str:
+        """Why ``claims``' token is revoked now (a refusal's detail), ``""`` if it is not. Looks
+        at the file first (one stat), so a hello always meets the newest list."""
+        self.refresh()
+        revocation = self.revoking(claims)
+        return "" if revocation is None else refusal_detail(claims, revocation)
+
+    async def changes(self) -> AsyncIterator[None]:
+        """Yields each time a changed list comes in force (checked every ``check_every_s``): the
+        servers re-check their open sessions then."""
+        seen = self.version
+        while True:
+            await asyncio.sleep(self.check_every_s)
+            self.refresh()
+            if self.version != seen:
+                seen = self.version
+                yield

@@ -67,7 +67,7 @@ from cockpit.backend.gateway.layout import (
 from cockpit.backend.gateway.publisher import RETRYABLE, CommandEnvelope
 from cockpit.backend.gateway.view import EntityView, Ring, SensorView, StreamView, item_of, kv_key, make_view
 from cockpit.backend.streams import matches
-from cockpit.config.revocation import RevocationFile, refusal_detail
+from cockpit.config.revocation import RevocationFile
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
@@ -630,19 +630,11 @@ class Gateway:
         revocations = self.config.revocations
         if revocations is None or self.config.secret is None:
             return ""
-        revocations.refresh()
-        revocation = revocations.revoking(claims)
-        return "" if revocation is None else refusal_detail(claims, revocation)
+        return revocations.why_revoked(claims)
 
     async def _follow_revocations(self, revocations: RevocationFile) -> None:
         """Every few seconds: re-read a changed revocation list and close the sessions it revokes."""
-        seen = revocations.version
-        while True:
-            await asyncio.sleep(revocations.check_every_s)
-            revocations.refresh()
-            if revocations.version == seen:
-                continue
-            seen = revocations.version
+        async for _ in revocations.changes():
             for client in list(self.clients):
                 why = self._revoked(client.claims) if client.claims and not client.session.closed else ""
                 if why:
