@@ -222,7 +222,11 @@ def summary_of(counts: dict[AlarmDisplay, int]) -> str:
         return QCoreApplication.translate("AlarmListView", "No alarms")
     # No-break spaces inside a part: a wrapped summary breaks only between parts.
     parts = [_summary_part(d, counts[d]).replace(" ", "\u00a0") for d in _SUMMARY_ORDER if counts.get(d, 0)]
-    head = QCoreApplication.translate("AlarmListView", "{n} alarms:").format(n=total)
+    head = (
+        QCoreApplication.translate("AlarmListView", "1 alarm:")
+        if total == 1
+        else QCoreApplication.translate("AlarmListView", "{n} alarms:").format(n=total)
+    )
     return head + " " + " · ".join(parts)
 
 
@@ -665,13 +669,16 @@ class AlarmListView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = _AlarmTableModel(self)
+        self._not_current = ""  # set_not_current
 
         self._summary = QLabel(self)
         self._summary.setObjectName("alarmSummary")
         self._summary.setTextFormat(Qt.TextFormat.PlainText)
         self._summary.setWordWrap(True)
 
-        self._table = AckTableView(lambda: QCoreApplication.translate("AlarmListView", "No alarms"), self)
+        self._table = AckTableView(
+            lambda: self._not_current or QCoreApplication.translate("AlarmListView", "No alarms"), self
+        )
         self._table.setObjectName("alarmTable")
         self._table.setModel(self._model)
         self._table.setItemDelegate(_AlarmRowDelegate(self._table))
@@ -868,8 +875,25 @@ class AlarmListView(QWidget):
             self._flash_timer.stop()
             self._model.set_flash_lit(False)
 
+    def set_not_current(self, reason: str) -> None:
+        """Say the list may be incomplete (e.g. the link is down), or ``""`` once it is current.
+
+        An empty list then reads ``reason``, not "No alarms": an all-clear nobody can make while
+        no data arrives. Rows already shown stay, with ``reason`` after the summary.
+        """
+        if reason != self._not_current:
+            self._not_current = reason
+            self._update_summary()
+            self._table.viewport().update()
+
     def _update_summary(self) -> None:
-        self._summary.setText(summary_of(self._model.counts()))
+        counts = self._model.counts()
+        if self._not_current and not sum(counts.values()):
+            self._summary.setText(self._not_current)
+        elif self._not_current:
+            self._summary.setText(f"{summary_of(counts)} · {self._not_current}")
+        else:
+            self._summary.setText(summary_of(counts))
 
     def _selected_row(self) -> AlarmRow | None:
         alarm_id = self.selected_alarm_id()

@@ -108,112 +108,117 @@
     </message>
     <message>
         <location filename="../../widgets/alarm_list.py" line="222"/>
-        <location filename="../../widgets/alarm_list.py" line="674"/>
+        <location filename="../../widgets/alarm_list.py" line="680"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="225"/>
+        <location filename="../../widgets/alarm_list.py" line="226"/>
+        <source>1 alarm:</source>
+        <translation>共 1 条告警：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="228"/>
         <source>{n} alarms:</source>
         <translation>共 {n} 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="242"/>
+        <location filename="../../widgets/alarm_list.py" line="246"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="244"/>
+        <location filename="../../widgets/alarm_list.py" line="248"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="246"/>
+        <location filename="../../widgets/alarm_list.py" line="250"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="248"/>
+        <location filename="../../widgets/alarm_list.py" line="252"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="250"/>
+        <location filename="../../widgets/alarm_list.py" line="254"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="251"/>
+        <location filename="../../widgets/alarm_list.py" line="255"/>
         <source>Ack by</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="257"/>
+        <location filename="../../widgets/alarm_list.py" line="261"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="259"/>
+        <location filename="../../widgets/alarm_list.py" line="263"/>
         <source>returned to normal</source>
         <translation>已恢复正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="260"/>
+        <location filename="../../widgets/alarm_list.py" line="264"/>
         <source>acknowledged by {who}</source>
         <translation>由 {who} 确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="262"/>
+        <location filename="../../widgets/alarm_list.py" line="266"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="264"/>
+        <location filename="../../widgets/alarm_list.py" line="268"/>
         <source>unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="267"/>
+        <location filename="../../widgets/alarm_list.py" line="271"/>
         <source>shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="269"/>
+        <location filename="../../widgets/alarm_list.py" line="273"/>
         <source>suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="271"/>
+        <location filename="../../widgets/alarm_list.py" line="275"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="272"/>
+        <location filename="../../widgets/alarm_list.py" line="276"/>
         <source>occurrence {n}</source>
         <translation>第 {n} 次触发</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="274"/>
+        <location filename="../../widgets/alarm_list.py" line="278"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="698"/>
+        <location filename="../../widgets/alarm_list.py" line="705"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="700"/>
+        <location filename="../../widgets/alarm_list.py" line="707"/>
         <source>Shelve</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="882"/>
+        <location filename="../../widgets/alarm_list.py" line="906"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="887"/>
+        <location filename="../../widgets/alarm_list.py" line="911"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
@@ -560,93 +565,93 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="188"/>
+        <location filename="../../cockpit/app/run.py" line="187"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="57"/>
+        <location filename="../../cockpit/app/wiring.py" line="58"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="58"/>
+        <location filename="../../cockpit/app/wiring.py" line="59"/>
         <source>Resynchronising</source>
         <translation>正在重新同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="59"/>
+        <location filename="../../cockpit/app/wiring.py" line="60"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="60"/>
+        <location filename="../../cockpit/app/wiring.py" line="61"/>
         <source>Stale: no data</source>
         <translation>数据过期：无新数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="61"/>
+        <location filename="../../cockpit/app/wiring.py" line="62"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="127"/>
-        <location filename="../../cockpit/app/wiring.py" line="242"/>
+        <location filename="../../cockpit/app/wiring.py" line="140"/>
+        <location filename="../../cockpit/app/wiring.py" line="255"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="144"/>
+        <location filename="../../cockpit/app/wiring.py" line="157"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="167"/>
+        <location filename="../../cockpit/app/wiring.py" line="180"/>
         <source>replay: nothing is sent</source>
         <translation>回放中：不发送任何指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="184"/>
+        <location filename="../../cockpit/app/wiring.py" line="197"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="194"/>
+        <location filename="../../cockpit/app/wiring.py" line="207"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="195"/>
+        <location filename="../../cockpit/app/wiring.py" line="208"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="196"/>
+        <location filename="../../cockpit/app/wiring.py" line="209"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="197"/>
+        <location filename="../../cockpit/app/wiring.py" line="210"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="202"/>
+        <location filename="../../cockpit/app/wiring.py" line="215"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="206"/>
+        <location filename="../../cockpit/app/wiring.py" line="219"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="220"/>
+        <location filename="../../cockpit/app/wiring.py" line="233"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="286"/>
+        <location filename="../../cockpit/app/wiring.py" line="299"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
@@ -736,17 +741,17 @@
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="230"/>
+        <location filename="../../widgets/dispatch_board.py" line="250"/>
         <source>{n} running</source>
         <translation>进行中 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="232"/>
+        <location filename="../../widgets/dispatch_board.py" line="252"/>
         <source>{n} need attention</source>
         <translation>需处理 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="235"/>
+        <location filename="../../widgets/dispatch_board.py" line="255"/>
         <source>{n} held: confirm or discard</source>
         <translation>暂扣 {n} 条：请确认发送或放弃</translation>
     </message>
@@ -2082,37 +2087,42 @@
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="371"/>
+        <location filename="../../cockpit/app/wall.py" line="317"/>
+        <source>No data: the link is down, alarms may be missing</source>
+        <translation>无数据：链路中断，告警可能不全</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="372"/>
         <source>Shelve: {event} · {district}</source>
         <translation>搁置：{event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="481"/>
+        <location filename="../../cockpit/app/wall.py" line="482"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="483"/>
+        <location filename="../../cockpit/app/wall.py" line="484"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="485"/>
+        <location filename="../../cockpit/app/wall.py" line="486"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="581"/>
+        <location filename="../../cockpit/app/wall.py" line="582"/>
         <source>Wall type on a {diag:g}&quot; panel: key elements {have:.0f} mm, details {detail:.0f} mm; from {dist:g} m text needs {need:.0f} mm</source>
         <translation>大屏文字（{diag:g} 英寸屏）：关键元素 {have:.0f} 毫米，细节 {detail:.0f} 毫米；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="592"/>
+        <location filename="../../cockpit/app/wall.py" line="593"/>
         <source> (too small for that distance: raise font_scale in the wall layout)</source>
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="701"/>
+        <location filename="../../cockpit/app/wall.py" line="702"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>

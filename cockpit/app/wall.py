@@ -314,6 +314,7 @@ class ConsoleWindow(QMainWindow):
             if self.selection.event_id is None and situation.open_events():
                 self.selection.select(situation.open_events()[0].id)
         if frame.slow:
+            self.alarms.set_not_current("" if frame.live else tr("No data: the link is down, alarms may be missing"))
             self.flood = board.flood()
             self.kpis_view.setText(kpi_text(board.kpis(), self.flood))
 

@@ -364,3 +364,15 @@ def test_changed_row_updates_display(view: AlarmListView) -> None:
     view.set_rows([dataclasses.replace(row, active=False)])
     assert view.display_of_row("a") is AlarmDisplay.UNACKED_CLEARED
     assert not view.is_flashing()
+
+
+def test_a_list_that_is_not_current_never_reads_as_an_all_clear(view: AlarmListView) -> None:
+    """With the link down an empty list says why, not "No alarms"; rows shown stay, marked."""
+    view.set_rows([])
+    assert view._summary.text() == "No alarms"
+    view.set_not_current("No data: the link is down")
+    assert view._summary.text() == "No data: the link is down"
+    view.set_rows([alarm("a")])
+    assert view._summary.text().startswith("1 alarm:") and view._summary.text().endswith("the link is down")
+    view.set_not_current("")
+    assert "link" not in view._summary.text()
