@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cockpit.app.board import board_rows
-from cockpit.app.cadence import Cadence
+from cockpit.app.cadence import SLOW_S, Cadence
 from cockpit.app.names import district_name, event_type_name
 from cockpit.app.panels import (
     CommandSender,
@@ -494,6 +494,11 @@ class Wall(QObject):
         self._flash = False
         # Each screen's twice- and once-a-second work in a frame of its own (cockpit/app/cadence.py).
         self.cadence = Cadence([*self.views, CONSOLE], time.monotonic())
+        # What every screen shows alike on its slow moments (pinned alarms, SLA badge, flood
+        # groups): worked out once per change or half second, not once per screen's slot.
+        self._shared: tuple[list[AlarmRow], str, str] = ([], "", "")
+        self._shared_at = -SLOW_S
+        self._shared_dirty = True
         self.timer = QTimer(self.console)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.frame)
@@ -661,11 +666,18 @@ class Wall(QObject):
         state, label, level, detail = self.link()
         live = state is ConnectionState.LIVE
         server_now = self.situation.server_now(time.time_ns() // 1_000_000)
-        pinned = pinned_alarms(self.situation) if any_slow else []
+        self._shared_dirty |= bool(changes.events or changes.replaced or changes.plans or changes.dispatches)
+        if any_slow and (self._shared_dirty or now - self._shared_at >= SLOW_S):
+            flood = self.console.flood
+            self._shared = (
+                pinned_alarms(self.situation),
+                self._sla_text(server_now),
+                flood_detail(flood) if flood.flooding else "",
+            )
+            self._shared_at, self._shared_dirty = now, False
+        pinned, sla, groups = self._shared
         age = (server_now - self.newest_ts) / 1000 if self.newest_ts else None
-        sla = self._sla_text(server_now) if any_slow else ""
         flood = self.console.flood
-        groups = flood_detail(flood) if any_slow and flood.flooding else ""
         clock = time.strftime("%H:%M:%S")  # every screen's clock turns in the same frame
         for rid, view in self.views.items():
             d = due[rid]
