@@ -182,19 +182,19 @@ def _app(url: str, seconds: float) -> dict[str, float]:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from cockpit.app.wall_layout import virtual_screens
     from cockpit.app.wiring import Cockpit, freeze_startup_heap
     from cockpit.feed import ConnectionState, Identity
+    from cockpit.present.wall_layout import virtual_screens
 
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     cockpit = Cockpit([url], Identity("bench", "bench", "viewer"))
-    cockpit.wall.place(virtual_screens(5))
+    cockpit.place(virtual_screens(5))
     cockpit.wall.show(full_screen=False)
     freeze_startup_heap()  # as cockpit/app/run.py does before the wall goes live
     ticks: list[float] = []
-    cockpit.wall.timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    cockpit.frame_timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
 
     async def body() -> dict[str, float]:
         cockpit.start()

@@ -49,9 +49,9 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
     from PySide6.QtWidgets import QApplication
 
     from cockpit.app.wall import FRAME_MS
-    from cockpit.app.wall_layout import virtual_screens
     from cockpit.app.wiring import Cockpit, freeze_startup_heap
     from cockpit.feed import ConnectionState, Identity
+    from cockpit.present.wall_layout import virtual_screens
     from cockpit.protocol.events import CommandAcked
     from cockpit.protocol.ids import uuid7
     from cockpit.protocol.messages import Command, CommandKind
@@ -62,24 +62,24 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     cockpit = Cockpit([url], Identity("bench", "bench", "operator"))
-    cockpit.wall.place(virtual_screens(5))
+    cockpit.place(virtual_screens(5))
     cockpit.wall.show(full_screen=False)
     freeze_startup_heap()  # as cockpit/app/run.py does before the wall goes live
     ticks: list[float] = []
     lags: list[float] = []
     sent: dict[str, float] = {}
     answered: dict[str, float] = {}
-    original_frame = cockpit.wall.frame
+    original_frame = cockpit.frame
 
     def frame() -> None:
         ticks.append(time.perf_counter())
-        before = cockpit.wall.newest_ts
+        before = cockpit.presenter.newest_ts
         original_frame()
-        if cockpit.wall.newest_ts > before:
-            lags.append(time.time() * 1000 - cockpit.wall.newest_ts)
+        if cockpit.presenter.newest_ts > before:
+            lags.append(time.time() * 1000 - cockpit.presenter.newest_ts)
 
-    cockpit.wall.timer.timeout.disconnect()
-    cockpit.wall.timer.timeout.connect(frame)
+    cockpit.frame_timer.timeout.disconnect()
+    cockpit.frame_timer.timeout.connect(frame)
     original_sink = cockpit.feed.sink
 
     def sink(events: list[object]) -> None:
@@ -116,7 +116,7 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
             event_id = next(iter(cockpit.situation.events))
             cid = uuid7(int(time.time() * 1000))
             sent[cid] = time.perf_counter()
-            cockpit.sender(Command(id=cid, kind=CommandKind.ACKNOWLEDGE, event_id=event_id))
+            cockpit.send(Command(id=cid, kind=CommandKind.ACKNOWLEDGE, event_id=event_id))
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.0)
         await cockpit.stop()

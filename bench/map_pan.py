@@ -52,7 +52,7 @@ def add_demo_layers(view: MapView, *, all_layers: bool = True) -> None:
         view: The map.
         all_layers: False adds only districts and pipelines (the benchmark's set).
     """
-    from cockpit.app.panels import LAYER_STYLES  # the same styles the runways use
+    from cockpit.app.panels.map import LAYER_STYLES  # the same styles the runways use
 
     names = list(LAYER_STYLES) if all_layers else ["districts", "pipelines"]
     for name in names:

@@ -47,9 +47,9 @@ def _measure(directory: Path, quick: bool) -> dict[str, float]:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from cockpit.app.wall_layout import virtual_screens
     from cockpit.app.wiring import Cockpit
     from cockpit.feed import Identity
+    from cockpit.present.wall_layout import virtual_screens
     from cockpit.record.reader import Recording
 
     app = QApplication.instance() or QApplication([])
@@ -58,7 +58,7 @@ def _measure(directory: Path, quick: bool) -> dict[str, float]:
     recording = Recording(directory)
     cockpit = Cockpit(["ws://127.0.0.1:1"], Identity("bench", "bench", "viewer"), replay=recording)
     wall = cockpit.wall
-    wall.place(virtual_screens(5))
+    cockpit.place(virtual_screens(5))
     wall.show(full_screen=False)
     source = cockpit.replay
     assert source is not None
@@ -69,13 +69,13 @@ def _measure(directory: Path, quick: bool) -> dict[str, float]:
         target = rng.randint(recording.start_ns, recording.end_ns)
         t0, c0 = time.perf_counter(), time.process_time()
         source.seek(target)
-        wall.frame()
+        cockpit.frame()
         for window in wall.windows.values():
             window.repaint()
         seeks.append((time.perf_counter() - t0) * 1000)
         seek_cpu.append((time.process_time() - c0) * 1000)
     ticks: list[float] = []
-    wall.timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    cockpit.frame_timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     lagging = [0, 0]
     cpu = [0.0]
 

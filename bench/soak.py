@@ -207,22 +207,26 @@ def run_cockpit(url: str, messages: int, emits: int, screens: int, sample_s: flo
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
-    from cockpit.app.wall_layout import virtual_screens
     from cockpit.app.wiring import Cockpit
     from cockpit.feed import Identity
+    from cockpit.present.wall_layout import virtual_screens
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     c = Cockpit([url], Identity("soak", "soak-operator", "operator"))
-    c.wall.place(virtual_screens(screens))
+    c.place(virtual_screens(screens))
     c.wall.show(full_screen=False)
+    from cockpit.app.panels import DispatchPanelView, EventsPanelView
+    from cockpit.present.runway_spec import PanelKind
+
     # The first runway with an event list, and the first with a dispatch panel.
-    events_panel = next(v.events_panel for v in c.wall.views.values() if v.events_panel)
-    runway = next(v for v in c.wall.views.values() if v.dispatch_panel)
-    assert runway.dispatch_panel is not None
-    events_view, selection = events_panel.view, runway.selection
-    dispatch = runway.dispatch_panel.panel.dispatch_requested
-    flash = c.wall.flash_timer.timeout
+    events_panel = next(p for v in c.wall.views.values() if isinstance(p := v.panel(PanelKind.EVENTS), EventsPanelView))
+    runway = next(v for v in c.wall.views.values() if isinstance(v.panel(PanelKind.DISPATCH), DispatchPanelView))
+    dispatch_view = runway.panel(PanelKind.DISPATCH)
+    assert isinstance(dispatch_view, DispatchPanelView)
+    events_view, banner = events_panel.list, runway.banner
+    dispatch = dispatch_view.panel.dispatch_requested
+    flash = c.flash_timer.timeout
     t0 = time.monotonic()
     emitted = 0
 
@@ -233,7 +237,7 @@ def run_cockpit(url: str, messages: int, emits: int, screens: int, sample_s: flo
             "messages": counters.messages,
             "emits": emitted,
             "rss_mb": round(rss_mb(), 1),
-            "frames": c.wall.frames,
+            "frames": c.frames,
             "reconnects": counters.reconnects,
             "gaps": counters.gaps,
             "malformed": counters.malformed,
@@ -259,7 +263,7 @@ def run_cockpit(url: str, messages: int, emits: int, screens: int, sample_s: flo
             while emitted < due and burst < 4000:
                 eid = ids[burst % len(ids)] if ids else ""
                 events_view.selection_changed.emit(eid)  # a str through a slot
-                selection.changed.emit(eid)  # the runway's shared selection
+                banner.alarm_clicked.emit(eid)  # a choice, through the shared selection
                 dispatch.emit()  # no arguments; no recommended unit, so no command
                 flash.emit()  # the flash timer's tick, to every runway
                 emitted += 4

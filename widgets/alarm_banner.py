@@ -94,6 +94,7 @@ class AlarmBannerWidget(QWidget):
         self._reserved_lines = 0
         self._external_flash = False
         self._flash_lit = False
+        self._not_current = ""
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(FLASH_INTERVAL_MS)
         self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
@@ -159,6 +160,18 @@ class AlarmBannerWidget(QWidget):
         self._flood_window_min = window_min
         self._flood_groups = groups
         self._changed()
+
+    def set_not_current(self, note: str) -> None:
+        """Mark the pinned alarms as not current (``note``: "as of 14:03:22 · not live"), or current
+        again with "". Not current: the lines are grey, nothing flashes, and the calm line says the
+        note instead of claiming all is well."""
+        if note != self._not_current:
+            self._not_current = note
+            self._update_flash_timer()
+            self._changed()
+
+    def not_current(self) -> str:
+        return self._not_current
 
     def set_reserved_lines(self, lines: int) -> None:
         """Keep room for ``lines`` lines whatever is shown, so the layout under the banner never
@@ -272,6 +285,8 @@ class AlarmBannerWidget(QWidget):
         return self._rows[: self._max_pinned]
 
     def _has_flashing(self) -> bool:
+        if self._not_current:
+            return False  # nothing old flashes as if it were happening now
         return any(display_of(row) is AlarmDisplay.UNACKED_ACTIVE for row in self._shown())
 
     def _line_count(self) -> int:
@@ -381,6 +396,7 @@ class AlarmBannerWidget(QWidget):
             self._compact,
             self._collapse_when_empty,
             self._max_pinned,
+            self._not_current,
         )
         image = _RENDERED.get(shown)
         if image is None:
@@ -433,8 +449,8 @@ class AlarmBannerWidget(QWidget):
 
     def _paint_alarm_line(self, p: QPainter, rect: QRectF, row: AlarmRow, fh: float) -> None:
         display = display_of(row)
-        colour = severity_color(row.severity)
-        lit = self._flash_lit and display is AlarmDisplay.UNACKED_ACTIVE
+        colour = QColor(theme.STALE) if self._not_current else severity_color(row.severity)
+        lit = self._flash_lit and display is AlarmDisplay.UNACKED_ACTIVE and not self._not_current
         inner = rect.adjusted(0, fh * 0.08, 0, -fh * 0.08)
         bw = max(2.0, fh * 0.14)
         if lit:
@@ -559,7 +575,7 @@ class AlarmBannerWidget(QWidget):
         # A calm tick, in the muted "OK" colour.
         side = inner.height() * 0.5
         tick = QRectF(inner.left() + fh * 0.5, inner.center().y() - side / 2, side, side)
-        pen = QPen(QColor(theme.OK), max(2.0, fh * 0.12))
+        pen = QPen(QColor(theme.STALE if self._not_current else theme.OK), max(2.0, fh * 0.12))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         p.setPen(pen)
         p.drawPolyline(
@@ -576,7 +592,9 @@ class AlarmBannerWidget(QWidget):
         p.drawText(
             text_rect,
             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-            QFontMetricsF(font).elidedText(self._calm_text(), Qt.TextElideMode.ElideRight, text_rect.width()),
+            QFontMetricsF(font).elidedText(
+                self._not_current or self._calm_text(), Qt.TextElideMode.ElideRight, text_rect.width()
+            ),
         )
 
     # -- events -------------------------------------------------------------------------------

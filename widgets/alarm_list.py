@@ -28,7 +28,6 @@ import enum
 import itertools
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from PySide6.QtCore import (
@@ -66,13 +65,15 @@ from widgets import theme
 from widgets._table import AckTableView, runs
 from widgets.errors import DuplicateAlarmIdError
 from widgets.severity import (
-    Severity,
     paint_severity_icon,
     severity_color,
     severity_name,
     severity_shape,
     severity_text_color,
 )
+from widgets.values import AlarmDisplay as AlarmDisplay
+from widgets.values import AlarmRow as AlarmRow
+from widgets.values import Severity
 
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
@@ -88,81 +89,13 @@ _MAX_DIFF_BLOCKS = 64
 """Above this many separate insert/remove blocks a model reset is cheaper for the view."""
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmRow:
-    """One alarm as the list shows it; all text is already formatted and translated.
-
-    Attributes:
-        id: Unique, stable alarm id; selection follows it across updates.
-        severity: Warning level.
-        time_text: Time of the current occurrence, e.g. ``"14:03:27"``.
-        source: Where it comes from, e.g. ``"Pump station 4"``.
-        message: What is wrong.
-        active: True while the condition is present; False once it returned to normal.
-        acknowledged: True once an operator acknowledged this occurrence.
-        shelved: An operator temporarily shelved it.
-        suppressed: Suppressed by design (logic), e.g. during a planned outage.
-        out_of_service: Taken out of service (maintenance).
-        acked_by: Who acknowledged it; ``""`` if nobody has.
-        occurrence: Which firing of the alarm this is; an acknowledgement refers to one
-            occurrence, so a stale acknowledgement of an earlier firing can be rejected.
-    """
-
-    id: str
-    severity: Severity
-    time_text: str
-    source: str
-    message: str
-    active: bool
-    acknowledged: bool
-    shelved: bool = False
-    suppressed: bool = False
-    out_of_service: bool = False
-    acked_by: str = ""
-    occurrence: int = 1
-
-
-class AlarmDisplay(enum.Enum):
-    """How a row is drawn; derived from the row's flags by ``display_of``."""
-
-    UNACKED_ACTIVE = "unacked_active"
-    """Active and unacknowledged: flashes."""
-    ACKED_ACTIVE = "acked_active"
-    """Active and acknowledged: steady."""
-    UNACKED_CLEARED = "unacked_cleared"
-    """Returned to normal but not acknowledged: hollow icon, dashed outline, "RTN"."""
-    ACKED_CLEARED = "acked_cleared"
-    """Returned to normal and acknowledged: muted (callers usually drop such rows)."""
-    SHELVED = "shelved"
-    SUPPRESSED = "suppressed"
-    OUT_OF_SERVICE = "out_of_service"
-
-
 GREY_DISPLAYS = frozenset({AlarmDisplay.SHELVED, AlarmDisplay.SUPPRESSED, AlarmDisplay.OUT_OF_SERVICE})
 """Displays drawn grey: the alarm is deliberately out of the operator's attention."""
 
 
 def display_of(row: AlarmRow) -> AlarmDisplay:
-    """Return how ``row`` is drawn.
-
-    Out of service wins over suppressed, which wins over shelved; each of them wins over the
-    active/acknowledged combination (which stays visible in the tooltip and the row panel).
-
-    Args:
-        row: The alarm.
-
-    Returns:
-        The display state.
-    """
-    if row.out_of_service:
-        return AlarmDisplay.OUT_OF_SERVICE
-    if row.suppressed:
-        return AlarmDisplay.SUPPRESSED
-    if row.shelved:
-        return AlarmDisplay.SHELVED
-    if row.active:
-        return AlarmDisplay.ACKED_ACTIVE if row.acknowledged else AlarmDisplay.UNACKED_ACTIVE
-    return AlarmDisplay.ACKED_CLEARED if row.acknowledged else AlarmDisplay.UNACKED_CLEARED
+    """How ``row`` is drawn: what its owner says (the cockpit's model decides it, ISA-18.2)."""
+    return row.display
 
 
 def display_text(display: AlarmDisplay) -> str:
@@ -656,6 +589,8 @@ class AlarmListView(QWidget):
     Signals:
         selection_changed(str): The selected alarm id changed (by the user, by ``select_alarm``
             or because ``set_rows`` removed it); ``""`` when nothing is selected.
+        row_clicked(str): The user clicked this alarm's row (even the one already selected: a
+            click is a choice).
         acknowledge_requested(str, int): The user asked to acknowledge an unacknowledged alarm:
             its id and the occurrence shown when they asked (double-click, Space, Ack button).
             The owner should ignore the request if the alarm has fired again since.
@@ -663,6 +598,7 @@ class AlarmListView(QWidget):
     """
 
     selection_changed = Signal(str)
+    row_clicked = Signal(str)
     acknowledge_requested = Signal(str, int)
     shelve_requested = Signal(str)
 
@@ -670,6 +606,8 @@ class AlarmListView(QWidget):
         super().__init__(parent)
         self._model = _AlarmTableModel(self)
         self._not_current = ""  # set_not_current
+        self._ack_why_not = ""  # set_permissions
+        self._shelve_why_not = ""
 
         self._summary = QLabel(self)
         self._summary.setObjectName("alarmSummary")
@@ -727,6 +665,7 @@ class AlarmListView(QWidget):
         self._last_selected: str | None = None
         self._table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self._table.doubleClicked.connect(self._on_table_double_clicked)
+        self._table.clicked.connect(self._on_table_clicked)
         self._table.ack_key_pressed.connect(self._on_table_ack_key_pressed)
         self._ack_button.clicked.connect(self._on_ack_button_clicked)
         self._shelve_button.clicked.connect(self._on_shelve_button_clicked)
@@ -916,12 +855,33 @@ class AlarmListView(QWidget):
                 flags=_flags_text(row),
             )
         )
-        self._ack_button.setEnabled(not row.acknowledged)
-        self._shelve_button.setEnabled(not row.shelved)
+        if row.note:
+            self._detail.setText(f"{self._detail.text()} · {row.note}")
+        self._ack_button.setEnabled(not row.acknowledged and not self._ack_why_not)
+        self._shelve_button.setEnabled(not row.shelved and not self._shelve_why_not)
+
+    def set_permissions(self, acknowledge_why_not: str, shelve_why_not: str) -> None:
+        """Why the officer may not acknowledge or shelve now ("" when they may). A reason disables
+        the button (and the double-click and key that acknowledge) and becomes its tooltip: a
+        button is never enabled for an action that cannot succeed."""
+        if (acknowledge_why_not, shelve_why_not) == (self._ack_why_not, self._shelve_why_not):
+            return
+        self._ack_why_not, self._shelve_why_not = acknowledge_why_not, shelve_why_not
+        self._ack_button.setToolTip(acknowledge_why_not)
+        self._shelve_button.setToolTip(shelve_why_not)
+        self._update_panel()
+
+    def acknowledge_enabled(self) -> bool:
+        """Whether the Acknowledge button can be clicked now."""
+        return self._ack_button.isEnabled()
+
+    def shelve_enabled(self) -> bool:
+        """Whether the Shelve button can be clicked now."""
+        return self._shelve_button.isEnabled()
 
     def _request_ack(self, r: int) -> None:
         row = self._model.row_at(r)
-        if not row.acknowledged:
+        if not row.acknowledged and not self._ack_why_not:
             self.acknowledge_requested.emit(row.id, row.occurrence)
 
     def _apply_metrics(self) -> None:
@@ -960,6 +920,10 @@ class AlarmListView(QWidget):
             self._sync_selection()
             self._update_panel()
 
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.row_clicked.emit(self._model.row_at(index.row()).id)
+
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self._request_ack(index.row())
@@ -975,7 +939,7 @@ class AlarmListView(QWidget):
 
     def _on_shelve_button_clicked(self) -> None:
         row = self._selected_row()
-        if row is not None and not row.shelved:
+        if row is not None and not row.shelved and not self._shelve_why_not:
             self.shelve_requested.emit(row.id)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -7,7 +7,6 @@ Translation context: ``AuditView``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -23,21 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import theme
+from widgets.values import AuditRow as AuditRow
 
 MAX_ROWS = 1000
 """The viewer keeps this many newest records; the file keeps them all."""
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """One recorded action, in words."""
-
-    seq: int
-    time_text: str
-    operator: str
-    role: str
-    action: str
-    details: str
 
 
 class AuditView(QWidget):

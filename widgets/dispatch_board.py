@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
@@ -33,55 +32,18 @@ from PySide6.QtWidgets import (
 
 from widgets import theme
 from widgets.confirm_button import ConfirmButton
-
-
-class BoardLevel(enum.Enum):
-    """How a row's state is coloured."""
-
-    PENDING = "pending"
-    """On its way: queued, sent, accepted, the unit moving."""
-    DONE = "done"
-    """Finished well: completed."""
-    FAILED = "failed"
-    """Needs the officer: rejected, no response, failed, expired."""
-    ENDED = "ended"
-    """Ended without effect by intent: cancelled."""
-    HELD = "held"
-    """Held back: it waited too long offline; the officer must confirm or discard it."""
-
+from widgets.values import BoardRow as BoardRow
+from widgets.values import Tone as Tone
 
 _COLOURS = {
-    BoardLevel.PENDING: theme.TEXT,
-    BoardLevel.DONE: theme.OK,
-    BoardLevel.FAILED: theme.ALARM,
-    BoardLevel.ENDED: theme.TEXT_DIM,
-    BoardLevel.HELD: theme.WARNING,
+    Tone.IDLE: theme.TEXT_DIM,
+    Tone.PENDING: theme.TEXT,
+    Tone.DONE: theme.OK,
+    Tone.UNKNOWN: theme.WARNING,
+    Tone.FAILED: theme.ALARM,
+    Tone.ENDED: theme.TEXT_DIM,
+    Tone.HELD: theme.WARNING,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class BoardRow:
-    """One command on the board.
-
-    Attributes:
-        id: The command id.
-        time_text: When it was issued, e.g. "14:02:11".
-        action: What it is, e.g. "Dispatch", "Acknowledge".
-        event: The event, in words.
-        target: The unit or plan, in words ("" if none).
-        state: Where it is now, in words (always set: the colour is never the only cue).
-        level: Colours the state.
-        can_cancel: A cancel would make sense now (a running dispatch).
-    """
-
-    id: str
-    time_text: str
-    action: str
-    event: str
-    target: str
-    state: str
-    level: BoardLevel
-    can_cancel: bool = False
 
 
 class _Column(enum.IntEnum):
@@ -99,11 +61,13 @@ class DispatchBoard(QWidget):
         cancel_requested(str): cancel the dispatch command with this id (after the confirmation).
         send_held_requested(str): send this held command after all.
         discard_held_requested(str): drop this held command without sending it.
+        stop_requested(str): stop sending this unanswered command (its outcome stays unknown).
     """
 
     cancel_requested = Signal(str)
     send_held_requested = Signal(str)
     discard_held_requested = Signal(str)
+    stop_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,11 +104,21 @@ class DispatchBoard(QWidget):
         self._send_held.setObjectName("boardSendHeld")
         self._discard_held = QPushButton(QCoreApplication.translate("DispatchBoard", "Discard"), self)
         self._discard_held.setObjectName("boardDiscardHeld")
+        self._stop = ConfirmButton(
+            QCoreApplication.translate("DispatchBoard", "Stop sending"), critical=True, parent=self
+        )
+        self._stop.setObjectName("boardStop")
+        self._stop.setToolTip(
+            QCoreApplication.translate(
+                "DispatchBoard", "The backend has not answered; it may still have acted. Stop sending it again?"
+            )
+        )
         actions = QHBoxLayout()
         actions.setContentsMargins(0, 0, 0, 0)
         actions.addWidget(self._summary, 1)
         actions.addWidget(self._send_held)
         actions.addWidget(self._discard_held)
+        actions.addWidget(self._stop)
         actions.addWidget(self._cancel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +129,7 @@ class DispatchBoard(QWidget):
         self._cancel.triggered.connect(self._on_cancel_triggered)
         self._send_held.clicked.connect(self._on_send_held_clicked)
         self._discard_held.clicked.connect(self._on_discard_held_clicked)
+        self._stop.triggered.connect(self._on_stop_triggered)
         self._update_actions()
 
     # -- public API ---------------------------------------------------------------------------
@@ -204,7 +179,7 @@ class DispatchBoard(QWidget):
                 table.setItem(r, c, item)
             item.setText(text)
             item.setData(Qt.ItemDataRole.UserRole, row.id)
-            colour = _COLOURS[row.level] if c == _Column.STATE else theme.TEXT
+            colour = _COLOURS[row.tone] if c == _Column.STATE else theme.TEXT
             item.setForeground(QColor(colour))
 
     def rows(self) -> list[BoardRow]:
@@ -241,13 +216,19 @@ class DispatchBoard(QWidget):
     def _update_actions(self) -> None:
         row = self._selected_row()
         self._cancel.setEnabled(row is not None and row.can_cancel)
-        held = row is not None and row.level is BoardLevel.HELD
+        held = row is not None and row.tone is Tone.HELD
         self._send_held.setVisible(held)
         self._discard_held.setVisible(held)
-        running = sum(r.level is BoardLevel.PENDING for r in self._rows)
-        failed = sum(r.level is BoardLevel.FAILED for r in self._rows)
-        held_n = sum(r.level is BoardLevel.HELD for r in self._rows)
+        self._stop.setVisible(row is not None and row.can_stop)
+        running = sum(r.tone is Tone.PENDING for r in self._rows)
+        failed = sum(r.tone is Tone.FAILED for r in self._rows)
+        held_n = sum(r.tone is Tone.HELD for r in self._rows)
+        unknown = sum(r.tone is Tone.UNKNOWN for r in self._rows)
         parts = [QCoreApplication.translate("DispatchBoard", "{n} running").format(n=running)]
+        if unknown:
+            parts.append(
+                QCoreApplication.translate("DispatchBoard", "{n} unanswered: do not repeat them").format(n=unknown)
+            )
         if failed:
             parts.append(QCoreApplication.translate("DispatchBoard", "{n} need attention").format(n=failed))
         if held_n:
@@ -265,12 +246,17 @@ class DispatchBoard(QWidget):
 
     def _on_send_held_clicked(self) -> None:
         row = self._selected_row()
-        if row is not None and row.level is BoardLevel.HELD:
+        if row is not None and row.tone is Tone.HELD:
             self.send_held_requested.emit(row.id)
+
+    def _on_stop_triggered(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.can_stop:
+            self.stop_requested.emit(row.id)
 
     def _on_discard_held_clicked(self) -> None:
         row = self._selected_row()
-        if row is not None and row.level is BoardLevel.HELD:
+        if row is not None and row.tone is Tone.HELD:
             self.discard_held_requested.emit(row.id)
 
 

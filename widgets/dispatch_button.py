@@ -5,68 +5,41 @@ Translation context: ``DispatchPanel``.
 
 from __future__ import annotations
 
-import enum
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from widgets import theme
-from widgets.confirm_button import ConfirmButton
+from widgets.confirm_button import SETTLE_MS, ConfirmButton
+from widgets.values import PanelAction as PanelAction
+from widgets.values import Tone as Tone
 
+CLICK_GUARD_MS = 1500
+"""After a click the send button stays locked until the owner shows the new target state, or this long."""
+ACTIONS_SETTLE_MS = 600
+"""A changed set of action buttons appears after this long without further change."""
 
-class CommandLevel(enum.Enum):
-    """State of the last dispatch command; colours the state line."""
-
-    IDLE = "idle"
-    """Nothing sent yet; dim text."""
-    PENDING = "pending"
-    """Sent, waiting for the outcome; the button stays locked."""
-    OK = "ok"
-    """Confirmed; muted green."""
-    FAILED = "failed"
-    """Rejected or timed out; red label, white bold text."""
-
-
-_STATE_STYLE: dict[CommandLevel, str] = {
-    CommandLevel.IDLE: f"color: {theme.TEXT_DIM}; background: transparent;",
-    CommandLevel.PENDING: f"color: {theme.TEXT}; background: transparent; font-weight: bold;",
-    CommandLevel.OK: f"color: {theme.OK}; background: transparent; font-weight: bold;",
-    CommandLevel.FAILED: (
-        f"color: #ffffff; background: {theme.ALARM}; font-weight: bold; border-radius: 4px;"
-    ),
+_STATE_STYLE: dict[Tone, str] = {
+    Tone.IDLE: f"color: {theme.TEXT_DIM}; background: transparent;",
+    Tone.PENDING: f"color: {theme.TEXT}; background: transparent; font-weight: bold;",
+    Tone.DONE: f"color: {theme.OK}; background: transparent; font-weight: bold;",
+    Tone.UNKNOWN: f"color: #000000; background: {theme.WARNING}; font-weight: bold; border-radius: 4px;",
+    Tone.FAILED: f"color: #ffffff; background: {theme.ALARM}; font-weight: bold; border-radius: 4px;",
+    Tone.ENDED: f"color: {theme.TEXT_DIM}; background: transparent;",
+    Tone.HELD: f"color: #000000; background: {theme.WARNING}; font-weight: bold; border-radius: 4px;",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PanelAction:
-    """One more thing the officer can do with the selected event, besides the main dispatch.
-
-    Attributes:
-        key: Identifies the action in ``action_requested``.
-        text: The button's text, e.g. "Activate plan: water-main burst (14 tasks)".
-        enabled: Whether it can be done now.
-        reason: Why not, when disabled; shown under the buttons (a disabled button is never
-            left unexplained).
-        critical: Needs one confirmation click (see ``ConfirmButton``).
-    """
-
-    key: str
-    text: str
-    enabled: bool = True
-    reason: str = ""
-    critical: bool = False
 
 
 class DispatchPanel(QWidget):
     """Shows what will be sent where, and sends it with one click.
 
-    The button is locked from the moment it is clicked (so a double-click or a slow reply
-    cannot dispatch twice) until the owner reports an outcome with ``set_command_state`` at a
-    level other than PENDING, or calls ``set_busy(False)``. It is also disabled while
-    ``set_target(..., enabled=False)``.
+    The button is locked for :data:`CLICK_GUARD_MS` from the moment it is clicked, and a click within
+    :data:`SETTLE_MS` of its text changing does nothing: a double click, or a click aimed at what the
+    button said a moment ago, never sends twice or sends something else. Otherwise the owner
+    decides with ``set_target(..., enabled)`` (a command on its way keeps it disabled).
 
     Below the main button, ``set_actions`` shows further actions (acknowledge, activate a plan,
     escalate, …), critical ones with one confirmation.
@@ -82,9 +55,11 @@ class DispatchPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._target_enabled = False
+        self._placeholder = ""
+        self._text_changed_at = 0.0
         self._button_px = 0
         self._busy = False
-        self._level = CommandLevel.IDLE
+        self._level = Tone.IDLE
 
         self._heading = QLabel(QCoreApplication.translate("DispatchPanel", "Selected event"), self)
         self._heading.setObjectName("dispatchHeading")
@@ -103,9 +78,20 @@ class DispatchPanel(QWidget):
         self._state.setTextFormat(Qt.TextFormat.PlainText)
 
         self._actions: list[PanelAction] = []
+        self._pending_actions: list[PanelAction] = []
         self._action_buttons: dict[str, ConfirmButton] = {}
         self._action_grid = QGridLayout()
         self._action_grid.setContentsMargins(0, 0, 0, 0)
+        self._action_grid.setColumnStretch(0, 1)
+        self._action_grid.setColumnStretch(1, 1)
+        self._guard = QTimer(self)
+        self._guard.setSingleShot(True)
+        self._guard.setInterval(CLICK_GUARD_MS)
+        self._guard.timeout.connect(self._on_guard_timeout)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(ACTIONS_SETTLE_MS)
+        self._settle.timeout.connect(self._on_settle_timeout)
         self._why_not = QLabel(self)
         self._why_not.setObjectName("dispatchWhyNot")
         self._why_not.setWordWrap(True)
@@ -124,7 +110,7 @@ class DispatchPanel(QWidget):
         self._button.clicked.connect(self._on_button_clicked)
         self._apply_metrics()
         self.set_target("", "", False)
-        self.set_command_state("", CommandLevel.IDLE)
+        self.set_command_state("", Tone.IDLE)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -137,48 +123,78 @@ class DispatchPanel(QWidget):
             enabled: Whether dispatching is allowed now (the owner decides, e.g. False without
                 a recommendation or without a connection).
         """
-        self._event.setText(event_text or QCoreApplication.translate("DispatchPanel", "No event selected"))
+        self._event.setText(event_text or self._placeholder or QCoreApplication.translate("DispatchPanel", "No event selected"))
         self._event.setStyleSheet(f"color: {theme.TEXT if event_text else theme.TEXT_DIM};")
         if unit_text:
             text = QCoreApplication.translate("DispatchPanel", "Send {unit} →").format(unit=unit_text)
         else:
             text = QCoreApplication.translate("DispatchPanel", "No unit recommended")
-        self._button.setText(text)
+        if text != self._button.text():
+            self._text_changed_at = time.monotonic()  # a click now was aimed at what was there before
+            self._button.setText(text)
         self._fit_button_text()
         self._target_enabled = enabled
         self._update_button()
 
-    def set_command_state(self, text: str, level: CommandLevel) -> None:
-        """Show the state of the last command; any level but PENDING unlocks the button.
+    def set_placeholder(self, text: str) -> None:
+        """What the event line says when there is no target, e.g. "No open forest-fire events"."""
+        self._placeholder = text
+
+    def event_text(self) -> str:
+        """The event line as shown."""
+        return self._event.text()
+
+    def set_command_state(self, text: str, level: Tone) -> None:
+        """Show the state of the last command, in words and colour (the words carry the meaning).
 
         Args:
             text: State text, already translated, e.g. "Sent, awaiting confirmation".
-            level: Decides the colour; PENDING locks, other levels unlock the button.
+            level: Decides the colour.
         """
         self._level = level
         self._state.setText(text)
         self._state.setVisible(bool(text))
         self._state.setStyleSheet(_STATE_STYLE[level] + " padding: 4px;")
-        self._busy = level is CommandLevel.PENDING
         self._update_button()
 
     def set_actions(self, actions: Sequence[PanelAction]) -> None:
-        """Show these actions under the main button, two to a row, in the given order."""
+        """Show these actions under the main button, two to a row, in the given order.
+
+        Buttons never move under the pointer: while the same actions stay, each keeps its place and
+        only its text and state change. A different set of actions replaces the buttons only after
+        :data:`ACTIONS_SETTLE_MS` without further change; until then the old buttons stay where
+        they are, disabled, so a click aimed at them cannot land on a newcomer.
+        """
         actions = list(actions)
-        if actions == self._actions:
+        if actions == self._actions and not self._settle.isActive():
             return
-        keys = [a.key for a in actions]
-        if keys != [a.key for a in self._actions]:
-            for button in self._action_buttons.values():
-                self._action_grid.removeWidget(button)
-                button.deleteLater()
-            self._action_buttons = {}
-            for i, a in enumerate(actions):
-                button = ConfirmButton(a.text, a.critical, self)
-                button.setObjectName(f"action-{a.key}")
-                button.triggered.connect(lambda key=a.key: self._on_action_triggered(key))
-                self._action_grid.addWidget(button, i // 2, i % 2)
-                self._action_buttons[a.key] = button
+        if [a.key for a in actions] == [a.key for a in self._actions] and not self._settle.isActive():
+            self._show_actions(actions)
+            return
+        self._pending_actions = actions
+        if not self._action_buttons:  # nothing there to be clicked by mistake: show them now
+            self._on_settle_timeout()
+            return
+        for button in self._action_buttons.values():
+            button.setEnabled(False)
+        self._settle.start()
+
+    def _on_settle_timeout(self) -> None:
+        actions = self._pending_actions
+        for button in self._action_buttons.values():
+            self._action_grid.removeWidget(button)
+            button.deleteLater()
+        self._action_buttons = {}
+        for i, a in enumerate(actions):
+            button = ConfirmButton(a.text, a.critical, self)
+            button.setObjectName(f"action-{a.key}")
+            button.triggered.connect(lambda key=a.key: self._on_action_triggered(key))
+            self._action_grid.addWidget(button, i // 2, i % 2)
+            self._action_buttons[a.key] = button
+        self._actions = []
+        self._show_actions(actions)
+
+    def _show_actions(self, actions: list[PanelAction]) -> None:
         for a in actions:
             button = self._action_buttons[a.key]
             button.set_action(a.text, a.critical)
@@ -219,7 +235,7 @@ class DispatchPanel(QWidget):
         """Return the button's text."""
         return self._button.text()
 
-    def command_level(self) -> CommandLevel:
+    def command_level(self) -> Tone:
         """Return the command level shown."""
         return self._level
 
@@ -288,7 +304,14 @@ class DispatchPanel(QWidget):
     def _on_button_clicked(self) -> None:
         if not self._target_enabled or self._busy:
             return
-        # Lock before emitting: a synchronous handler may already report the outcome.
+        if (time.monotonic() - self._text_changed_at) * 1000 < SETTLE_MS:
+            return
+        # Lock before emitting: the second half of a double click lands on a locked button.
         self._busy = True
         self._update_button()
+        self._guard.start()
         self.dispatch_requested.emit()
+
+    def _on_guard_timeout(self) -> None:
+        self._busy = False
+        self._update_button()

@@ -9,7 +9,6 @@ import enum
 import itertools
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from PySide6.QtCore import (
@@ -43,12 +42,13 @@ from widgets import theme
 from widgets._table import AckTableView, runs
 from widgets.errors import DuplicateEventIdError
 from widgets.severity import (
-    Severity,
     paint_severity_icon,
     severity_color,
     severity_name,
     severity_text_color,
 )
+from widgets.values import EventRow as EventRow
+from widgets.values import Severity as Severity
 
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase. Lit 500 ms, dark 500 ms: 1 flash per second, well under the
@@ -58,31 +58,6 @@ _MAX_DIFF_BLOCKS = 64
 """Above this many separate insert/remove blocks a model reset is cheaper for the view."""
 
 _ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    """One event as the list shows it; all text is already formatted and translated.
-
-    Attributes:
-        id: Unique, stable event id; selection follows it across updates.
-        severity: Warning level.
-        time_text: Time of the event, e.g. ``"14:03:27"``.
-        title: Short description.
-        district: District name.
-        state_text: Handling state, e.g. ``"Open"``.
-        acknowledged: False while nobody has acknowledged it; such rows flash.
-        dispatch_text: Units dispatched, e.g. ``"Fire Engine 3"``; may be empty.
-    """
-
-    id: str
-    severity: Severity
-    time_text: str
-    title: str
-    district: str
-    state_text: str
-    acknowledged: bool
-    dispatch_text: str
 
 
 class EventColumn(enum.IntEnum):
@@ -373,11 +348,14 @@ class EventListView(QWidget):
         selection_changed(str): The selected event id changed (by the user, by
             ``select_event`` or because ``set_rows`` removed the selected event); ``""`` when
             nothing is selected. Not emitted when the id stays the same.
+        row_clicked(str): The user clicked this event's row (even the one already selected: a
+            click is a choice).
         acknowledge_requested(str): The user asked to acknowledge this unacknowledged event.
             The list does not change by itself; the owner updates the row via ``set_rows``.
     """
 
     selection_changed = Signal(str)
+    row_clicked = Signal(str)
     acknowledge_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -417,6 +395,7 @@ class EventListView(QWidget):
         selection_model = self._table.selectionModel()
         selection_model.selectionChanged.connect(self._on_table_selection_changed)
         self._table.doubleClicked.connect(self._on_table_double_clicked)
+        self._table.clicked.connect(self._on_table_clicked)
         self._table.ack_key_pressed.connect(self._on_table_ack_key_pressed)
         self._apply_metrics()
 
@@ -567,6 +546,10 @@ class EventListView(QWidget):
     def _on_table_selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
         if not self._updating:
             self._sync_selection()
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.row_clicked.emit(self._model.row_at(index.row()).id)
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -74,7 +74,8 @@ from widgets.geo import (
     unproject_point,
     world_size,
 )
-from widgets.severity import Severity, paint_severity_icon, severity_color
+from widgets.severity import paint_severity_icon, severity_color
+from widgets.values import MapMarker as MapMarker
 
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
@@ -146,42 +147,6 @@ class MapViewport:
 
 GROUP_FACTOR = 1.0
 """Markers whose centres are closer than this many icon sizes are drawn as one icon with a count."""
-
-
-@dataclass(frozen=True, slots=True)
-class MapMarker:
-    """One event on the map.
-
-    Attributes:
-        id: Unique among the markers; emitted by ``MapView.marker_clicked``.
-        lon: Longitude in degrees (WGS 84).
-        lat: Latitude in degrees.
-        severity: Warning level (1 is the most severe); an int 1..4 is accepted.
-        label: Short text drawn beside the icon (already translated); may be empty.
-        acknowledged: False while nobody has acknowledged the event; such markers flash.
-
-    Raises:
-        InvalidMapDataError: ``severity`` is not 1..4 or a coordinate is not finite.
-    """
-
-    id: str
-    lon: float
-    lat: float
-    severity: Severity
-    label: str = ""
-    acknowledged: bool = False
-
-    def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "severity", Severity(self.severity))
-        except ValueError as exc:
-            raise InvalidMapDataError(
-                f"marker {self.id!r}: severity must be 1..4, got {self.severity!r}"
-            ) from exc
-        if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
-            raise InvalidMapDataError(
-                f"marker {self.id!r}: lon/lat must be finite, got {self.lon}, {self.lat}"
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +316,8 @@ class MapView(QWidget):
         self._last_drag_pos = QPointF()
         self._dragging = False
         self._flash_lit = False
+        self._not_current = ""
+        """Why the live layers are not current ("" when they are): drawn under a grey veil with it."""
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(FLASH_INTERVAL_MS)
         self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
@@ -613,7 +580,7 @@ class MapView(QWidget):
         self._markers = ordered
         self._marker_xy = [project_point(m.lon, m.lat) for m in self._markers]
         self._live_version += 1
-        if any(not m.acknowledged for m in self._markers):
+        if any(not m.acknowledged for m in self._markers) and not self._not_current:
             if not self._flash_timer.isActive():
                 self._flash_lit = True  # a new alarm is visible at once
                 self._flash_timer.start()
@@ -621,6 +588,25 @@ class MapView(QWidget):
             self._flash_timer.stop()
             self._flash_lit = False
         self.update()
+
+    def set_not_current(self, note: str) -> None:
+        """Mark what the map shows as not current (``note`` says since when, e.g. "as of 14:03:22 ·
+        not live"), or current again with "". Not current: events, dots and ratings lie under a grey
+        veil with the note on it, and nothing flashes. Old data never looks live."""
+        if note == self._not_current:
+            return
+        self._not_current = note
+        if note:
+            self._flash_timer.stop()
+            self._flash_lit = False
+        elif any(not m.acknowledged for m in self._markers):
+            self._flash_lit = True
+            self._flash_timer.start()
+        self.update()
+
+    def not_current(self) -> str:
+        """The note shown while the map is not current ("" when it is)."""
+        return self._not_current
 
     def markers(self) -> list[MapMarker]:
         """Return the markers in draw order (bottom first)."""
@@ -693,7 +679,26 @@ class MapView(QWidget):
             if self._flash_lit:
                 p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=True))
             p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=False))
+        if self._not_current:
+            self._paint_not_current(p)
         p.end()
+
+    def _paint_not_current(self, p: QPainter) -> None:
+        """A grey veil over everything (the ratings' and markers' colours fade to grey) and the note
+        in a framed box at the top left, in the map's own label size."""
+        veil = QColor(theme.BG_WINDOW)
+        veil.setAlphaF(0.62)
+        p.fillRect(self.rect(), veil)
+        font = theme.scaled_font(self.font(), 1.0, bold=True)
+        fm = QFontMetricsF(font)
+        pad = fm.height() * 0.4
+        box = QRectF(pad, pad, fm.horizontalAdvance(self._not_current) + 2 * pad, fm.height() + pad)
+        p.setPen(QPen(QColor(theme.STALE), 2, Qt.PenStyle.DashLine))
+        p.setBrush(QColor(theme.BG_PANEL))
+        p.drawRect(box)
+        p.setFont(font)
+        p.setPen(QColor(theme.TEXT))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, self._not_current)
 
     def _dots_layer(self, ix: int, iy: int) -> QImage:
         """The sensor dots, painted into a transparent image once per change of dots or view.

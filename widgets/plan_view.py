@@ -11,9 +11,7 @@ Translation context: ``PlanView``.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QColor
@@ -32,18 +30,10 @@ from PySide6.QtWidgets import (
 
 from widgets import theme
 from widgets.confirm_button import ConfirmButton
-from widgets.dispatch_button import PanelAction
-
-
-class Urgency(enum.Enum):
-    """How a task or a timer is coloured (the text always says it too)."""
-
-    CALM = "calm"
-    AT_RISK = "at_risk"
-    LATE = "late"
-    DONE = "done"
-    ENDED = "ended"
-
+from widgets.values import PanelAction as PanelAction
+from widgets.values import TaskRow as TaskRow
+from widgets.values import TimerLine as TimerLine
+from widgets.values import Urgency as Urgency
 
 _COLOURS = {
     Urgency.CALM: theme.TEXT,
@@ -52,26 +42,6 @@ _COLOURS = {
     Urgency.DONE: theme.OK,
     Urgency.ENDED: theme.TEXT_DIM,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class TaskRow:
-    """One task of the plan, in words."""
-
-    title: str
-    owner: str
-    state: str
-    due: str
-    urgency: Urgency
-    mandatory: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class TimerLine:
-    """One SLA timer in words, e.g. "Dispatch: 4 min late (target 5 min)"."""
-
-    text: str
-    urgency: Urgency
 
 
 class PlanView(QWidget):

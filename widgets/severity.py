@@ -17,22 +17,11 @@ Translation context: ``Severity``.
 
 from __future__ import annotations
 
-import enum
-
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
 from widgets import theme
-
-
-class Severity(enum.IntEnum):
-    """Warning level; 1 is the most severe."""
-
-    RED = 1
-    ORANGE = 2
-    YELLOW = 3
-    BLUE = 4
-
+from widgets.values import Severity as Severity
 
 _COLOURS: dict[Severity, str] = {
     Severity.RED: theme.SEVERITY_RED,

@@ -5,24 +5,12 @@ Translation context: ``ConnectionStatusWidget``.
 
 from __future__ import annotations
 
-import enum
-
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets import theme
-
-
-class LinkLevel(enum.Enum):
-    """Health of the data link; decides the colour and icon of the status."""
-
-    OK = "ok"
-    """Live; shown calm (muted green-grey circle, no fill)."""
-    DEGRADED = "degraded"
-    """Working but impaired (slow, reconnecting, dropping); orange triangle and label."""
-    DOWN = "down"
-    """No data arriving; red square and label."""
+from widgets.values import LinkLevel as LinkLevel
 
 
 def _format_age(age_s: float) -> str:
@@ -108,6 +96,8 @@ class ConnectionStatusWidget(QWidget):
             return QColor(theme.ALARM)
         if self._level is LinkLevel.DEGRADED:
             return QColor(theme.WARNING)
+        if self._level is LinkLevel.NOT_LIVE:
+            return QColor(theme.NOT_LIVE)
         return QColor(theme.OK)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -132,7 +122,7 @@ class ConnectionStatusWidget(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(accent)
             p.drawRoundedRect(pill, h * 0.2, h * 0.2)
-        on_pill = QColor("#ffffff" if self._level is LinkLevel.DOWN else theme.TEXT_ON_LIGHT)
+        on_pill = QColor("#ffffff" if self._level in (LinkLevel.DOWN, LinkLevel.NOT_LIVE) else theme.TEXT_ON_LIGHT)
 
         icon = QRectF(x, cy - icon_side / 2, icon_side, icon_side)
         path = QPainterPath()
@@ -151,6 +141,12 @@ class ConnectionStatusWidget(QWidget):
                 )
             )
             path.closeSubpath()
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(on_pill)
+        elif self._level is LinkLevel.NOT_LIVE:  # two bars: paused / played back, not live
+            bar = icon_side * 0.3
+            path.addRect(QRectF(icon.left() + bar * 0.2, icon.top(), bar, icon_side))
+            path.addRect(QRectF(icon.right() - bar * 1.2, icon.top(), bar, icon_side))
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(on_pill)
         else:

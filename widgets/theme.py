@@ -49,6 +49,8 @@ SEVERITY_BLUE = "#2f7fe0"
 OK = "#8fb39a"
 """Muted green-grey: healthy, deliberately unremarkable."""
 STALE = "#7d838a"
+NOT_LIVE = "#b0127a"
+"""Magenta: not the live city (replay, drill). No severity, link or theme colour uses it."""
 """Grey for values that are no longer live."""
 WARNING = SEVERITY_ORANGE
 ALARM = SEVERITY_RED

@@ -5,9 +5,7 @@ Translation context: ``VitalSignTile``.
 
 from __future__ import annotations
 
-import enum
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -16,73 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets import theme
-from widgets.errors import InvalidThresholdsError
-
-
-class TileLevel(enum.Enum):
-    """What the tile shows, in order of how it is decided (first match wins)."""
-
-    NO_DATA = "no_data"
-    """No reading yet, or the reading is None/NaN."""
-    STALE = "stale"
-    """The reading is no longer live; shown grey with its age whatever its value."""
-    ALARM = "alarm"
-    WARNING = "warning"
-    NORMAL = "normal"
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Optional limits; a reading at or beyond a limit is in that state.
-
-    Attributes:
-        warn: High warning limit.
-        alarm: High alarm limit.
-        low_warn: Low warning limit.
-        low_alarm: Low alarm limit.
-
-    Raises:
-        InvalidThresholdsError: A limit is NaN, or the given limits are not ordered
-            ``low_alarm <= low_warn < warn <= alarm``.
-    """
-
-    warn: float | None = None
-    alarm: float | None = None
-    low_warn: float | None = None
-    low_alarm: float | None = None
-
-    def __post_init__(self) -> None:
-        ordered = [v for v in (self.low_alarm, self.low_warn) if v is not None]
-        high = [v for v in (self.warn, self.alarm) if v is not None]
-        if any(math.isnan(v) for v in (*ordered, *high)):
-            raise InvalidThresholdsError(f"NaN threshold in {self!r}")
-        if ordered != sorted(ordered) or high != sorted(high):
-            raise InvalidThresholdsError(f"thresholds out of order: {self!r}")
-        if ordered and high and not max(ordered) < min(high):
-            raise InvalidThresholdsError(f"low limits must lie below high limits: {self!r}")
-
-
-def classify(value: float | None, stale: bool, thresholds: Thresholds) -> TileLevel:
-    """Return the level a tile shows for ``value``.
-
-    Args:
-        value: The reading, None if there is none.
-        stale: Whether the reading is no longer live.
-        thresholds: Limits; a value equal to a limit counts as beyond it.
-
-    Returns:
-        NO_DATA for None/NaN, else STALE if stale, else ALARM, WARNING or NORMAL.
-    """
-    if value is None or math.isnan(value):
-        return TileLevel.NO_DATA
-    if stale:
-        return TileLevel.STALE
-    t = thresholds
-    if (t.alarm is not None and value >= t.alarm) or (t.low_alarm is not None and value <= t.low_alarm):
-        return TileLevel.ALARM
-    if (t.warn is not None and value >= t.warn) or (t.low_warn is not None and value <= t.low_warn):
-        return TileLevel.WARNING
-    return TileLevel.NORMAL
+from widgets.values import TileLevel as TileLevel
 
 
 def _format_age(age_s: float) -> str:
@@ -130,8 +62,8 @@ class VitalSignTile(QWidget):
         self._decimals = decimals
         self._value: float | None = None
         self._age_s = 0.0
-        self._stale = False
-        self._thresholds = Thresholds()
+        self._low = False
+        self._limit_lines: tuple[float, ...] = ()
         self._history: npt.NDArray[np.float64] = np.empty(0, dtype=np.float64)
         self._history_version = 0
         self._spark: tuple[tuple[object, ...], QImage | None] | None = None
@@ -166,41 +98,31 @@ class VitalSignTile(QWidget):
             self._decimals = decimals
         self.update()
 
-    def set_reading(self, value: float | None, age_s: float, stale: bool) -> None:
-        """Show a new reading.
+    def set_reading(self, value: float | None, age_s: float, level: TileLevel, low: bool = False) -> None:
+        """Show a new reading and where it stands (the caller applies the threshold rule).
 
         Args:
             value: The measurement, or None if there is none.
             age_s: Seconds since the reading was taken; shown when stale.
-            stale: Whether the reading is no longer live (the caller decides).
+            level: What the reading means: NO_DATA (also forced for None/NaN), STALE (not live:
+                grey with its age whatever its value), ALARM, WARNING or NORMAL.
+            low: An ALARM or WARNING is against a low limit ("LOW ALARM").
         """
         shown = (self.value_text(), self._level, self.status_text())
         self._value = value
         self._age_s = max(0.0, age_s)
-        self._stale = stale
-        self._reclassify()
+        self._level = TileLevel.NO_DATA if value is None or math.isnan(value) else level
+        self._low = low
         # Repaint only what changed on screen (a value's digits, its state, a stale age): wall
         # type is drawn as paths, and readings repeat more often than they change.
         if (self.value_text(), self._level, self.status_text()) != shown:
             self.update()
 
-    def set_thresholds(
-        self,
-        warn: float | None,
-        alarm: float | None,
-        low_warn: float | None = None,
-        low_alarm: float | None = None,
-    ) -> None:
-        """Set the limits; None disables a limit.
-
-        Raises:
-            InvalidThresholdsError: The limits are not ordered
-                ``low_alarm <= low_warn < warn <= alarm`` (ignoring the ones that are None);
-                the previous limits stay in force.
-        """
-        self._thresholds = Thresholds(warn, alarm, low_warn, low_alarm)
-        self._reclassify()
-        self.update()
+    def set_limit_lines(self, limits: tuple[float, ...]) -> None:
+        """The sensor's limits, drawn faintly across the sparkline for context."""
+        if limits != self._limit_lines:
+            self._limit_lines = limits
+            self.update()
 
     def set_history(self, values: npt.ArrayLike) -> None:
         """Set the sparkline data, oldest first; NaN marks gaps and is skipped.
@@ -216,13 +138,9 @@ class VitalSignTile(QWidget):
         """Return the level currently shown."""
         return self._level
 
-    def thresholds(self) -> Thresholds:
-        """Return the limits in force."""
-        return self._thresholds
-
     def status_text(self) -> str:
         """Return the state label shown on the tile ("" when normal)."""
-        low = self._is_low()
+        low = self._low
         if self._level is TileLevel.ALARM:
             if low:
                 return QCoreApplication.translate("VitalSignTile", "LOW ALARM")
@@ -254,15 +172,6 @@ class VitalSignTile(QWidget):
         return QSize(round(h * 8), round(h * 5.5))
 
     # -- internals ----------------------------------------------------------------------------
-
-    def _reclassify(self) -> None:
-        self._level = classify(self._value, self._stale, self._thresholds)
-
-    def _is_low(self) -> bool:
-        t, v = self._thresholds, self._value
-        if v is None:
-            return False
-        return (t.low_alarm is not None and v <= t.low_alarm) or (t.low_warn is not None and v <= t.low_warn)
 
     def _accent(self) -> QColor | None:
         if self._level is TileLevel.ALARM:
@@ -468,7 +377,7 @@ class VitalSignTile(QWidget):
         # once per history into an image and copied from it. A thick antialiased line through 600
         # points costs 1-4 ms, most of a tile's paint once the history is full.
         dpr = self.devicePixelRatioF()
-        key = (self._history_version, rect.getRect(), dim, fh, dpr, self._thresholds)
+        key = (self._history_version, rect.getRect(), dim, fh, dpr, self._limit_lines)
         if self._spark is None or self._spark[0] != key:
             self._spark = (key, self._render_sparkline(rect, dim, fh, dpr))
         image = self._spark[1]
@@ -501,11 +410,10 @@ class VitalSignTile(QWidget):
             return rect.bottom() - (v - lo) / (hi - lo) * rect.height()
 
         # Limits inside the plotted range as faint dashed lines, for context.
-        t = self._thresholds
         limit_pen = QPen(QColor(theme.TEXT_DISABLED), max(1.0, fh * 0.05), Qt.PenStyle.DashLine)
         p.setPen(limit_pen)
-        for limit in (t.warn, t.alarm, t.low_warn, t.low_alarm):
-            if limit is not None and lo < limit < hi:
+        for limit in self._limit_lines:
+            if lo < limit < hi:
                 y = to_y(limit)
                 p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
 

@@ -4,32 +4,32 @@
 <context>
     <name>AlarmBannerWidget</name>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="220"/>
+        <location filename="../../widgets/alarm_banner.py" line="233"/>
         <source>+{n} more</source>
         <translation>另有 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="227"/>
+        <location filename="../../widgets/alarm_banner.py" line="240"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — {groups}</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条 — {groups}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="230"/>
+        <location filename="../../widgets/alarm_banner.py" line="243"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — grouped</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条，已分组</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="288"/>
+        <location filename="../../widgets/alarm_banner.py" line="303"/>
         <source>No unacknowledged high-severity alarms</source>
         <translation>无未确认的高等级告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="294"/>
+        <location filename="../../widgets/alarm_banner.py" line="309"/>
         <source>NEW</source>
         <translation>新告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="295"/>
+        <location filename="../../widgets/alarm_banner.py" line="310"/>
         <source>CLEARED</source>
         <translation>已恢复</translation>
     </message>
@@ -37,216 +37,269 @@
 <context>
     <name>AlarmListView</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="172"/>
+        <location filename="../../widgets/alarm_list.py" line="105"/>
         <source>UNACKNOWLEDGED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="174"/>
+        <location filename="../../widgets/alarm_list.py" line="107"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="176"/>
+        <location filename="../../widgets/alarm_list.py" line="109"/>
         <source>RTN – unacknowledged</source>
         <translation>已恢复 – 未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="178"/>
+        <location filename="../../widgets/alarm_list.py" line="111"/>
         <source>Cleared</source>
         <translation>已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="180"/>
+        <location filename="../../widgets/alarm_list.py" line="113"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="182"/>
+        <location filename="../../widgets/alarm_list.py" line="115"/>
         <source>Suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="183"/>
+        <location filename="../../widgets/alarm_list.py" line="116"/>
         <source>Out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="188"/>
+        <location filename="../../widgets/alarm_list.py" line="121"/>
         <source>{n} unacknowledged</source>
         <translation>{n} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="190"/>
+        <location filename="../../widgets/alarm_list.py" line="123"/>
         <source>{n} returned to normal, unacknowledged</source>
         <translation>{n} 条已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="194"/>
+        <location filename="../../widgets/alarm_list.py" line="127"/>
         <source>{n} acknowledged</source>
         <translation>{n} 条已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="129"/>
         <source>{n} cleared</source>
         <translation>{n} 条已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="198"/>
+        <location filename="../../widgets/alarm_list.py" line="131"/>
         <source>{n} shelved</source>
         <translation>{n} 条已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="200"/>
+        <location filename="../../widgets/alarm_list.py" line="133"/>
         <source>{n} suppressed</source>
         <translation>{n} 条已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="201"/>
+        <location filename="../../widgets/alarm_list.py" line="134"/>
         <source>{n} out of service</source>
         <translation>{n} 条停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="222"/>
-        <location filename="../../widgets/alarm_list.py" line="680"/>
+        <location filename="../../widgets/alarm_list.py" line="155"/>
+        <location filename="../../widgets/alarm_list.py" line="618"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="226"/>
+        <location filename="../../widgets/alarm_list.py" line="159"/>
         <source>1 alarm:</source>
         <translation>共 1 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="228"/>
+        <location filename="../../widgets/alarm_list.py" line="161"/>
         <source>{n} alarms:</source>
         <translation>共 {n} 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="246"/>
+        <location filename="../../widgets/alarm_list.py" line="179"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="248"/>
+        <location filename="../../widgets/alarm_list.py" line="181"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="250"/>
+        <location filename="../../widgets/alarm_list.py" line="183"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="252"/>
+        <location filename="../../widgets/alarm_list.py" line="185"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="254"/>
+        <location filename="../../widgets/alarm_list.py" line="187"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="255"/>
+        <location filename="../../widgets/alarm_list.py" line="188"/>
         <source>Ack by</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="261"/>
+        <location filename="../../widgets/alarm_list.py" line="194"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="263"/>
+        <location filename="../../widgets/alarm_list.py" line="196"/>
         <source>returned to normal</source>
         <translation>已恢复正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="264"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>acknowledged by {who}</source>
         <translation>由 {who} 确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="266"/>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="268"/>
+        <location filename="../../widgets/alarm_list.py" line="201"/>
         <source>unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="271"/>
+        <location filename="../../widgets/alarm_list.py" line="204"/>
         <source>shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="273"/>
+        <location filename="../../widgets/alarm_list.py" line="206"/>
         <source>suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="275"/>
+        <location filename="../../widgets/alarm_list.py" line="208"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="276"/>
+        <location filename="../../widgets/alarm_list.py" line="209"/>
         <source>occurrence {n}</source>
         <translation>第 {n} 次触发</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="278"/>
+        <location filename="../../widgets/alarm_list.py" line="211"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="705"/>
+        <location filename="../../widgets/alarm_list.py" line="643"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="707"/>
+        <location filename="../../widgets/alarm_list.py" line="645"/>
         <source>Shelve</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="906"/>
+        <location filename="../../widgets/alarm_list.py" line="845"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="911"/>
+        <location filename="../../widgets/alarm_list.py" line="850"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
 </context>
 <context>
+    <name>Alarms</name>
+    <message>
+        <location filename="../../cockpit/present/alarms.py" line="74"/>
+        <source>shelved until {time}</source>
+        <translation>搁置至 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/alarms.py" line="76"/>
+        <source>shelved until it clears</source>
+        <translation>搁置至恢复正常</translation>
+    </message>
+</context>
+<context>
     <name>Audit</name>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="34"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="41"/>
+        <source>login</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="42"/>
+        <source>drill started</source>
+        <translation>演练开始</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="43"/>
+        <source>drill ended</source>
+        <translation>演练结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="44"/>
+        <source>held command sent after all</source>
+        <translation>已确认发送被搁置的指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="45"/>
+        <source>held command discarded</source>
+        <translation>已放弃被搁置的指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="46"/>
+        <source>stopped sending an unanswered command</source>
+        <translation>已停止重发未应答的指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="47"/>
+        <source>audit log recovered</source>
+        <translation>审计日志已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
+        <source>audit log restarted</source>
+        <translation>审计日志已重新开始</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
         <source>Chain intact: {n} records, header to last line</source>
         <translation>审计链完整：共 {n} 条记录，从文件头到最后一行</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="36"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
         <source>CHAIN BROKEN at line {line} ({kind}): {reason}</source>
         <translation>审计链在第 {line} 行断裂（{kind}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="79"/>
         <source>No audit log in this mode (replay or test)</source>
         <translation>此模式（回放或测试）下无审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="56"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
         <source>Audit log: {path}</source>
         <translation>审计日志：{path}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="109"/>
         <source>cannot read {path}: {error}</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
@@ -254,312 +307,44 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../widgets/audit_view.py" line="60"/>
+        <location filename="../../widgets/audit_view.py" line="48"/>
         <source>Verify the chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="66"/>
+        <location filename="../../widgets/audit_view.py" line="54"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="67"/>
+        <location filename="../../widgets/audit_view.py" line="55"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="68"/>
+        <location filename="../../widgets/audit_view.py" line="56"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="69"/>
+        <location filename="../../widgets/audit_view.py" line="57"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="70"/>
+        <location filename="../../widgets/audit_view.py" line="58"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="71"/>
+        <location filename="../../widgets/audit_view.py" line="59"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_view.py" line="120"/>
+        <location filename="../../widgets/audit_view.py" line="108"/>
         <source>Verifying the chain…</source>
         <translation>正在校验审计链…</translation>
-    </message>
-</context>
-<context>
-    <name>Board</name>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="32"/>
-        <source>Dispatch</source>
-        <translation>调度</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="33"/>
-        <source>Cancel</source>
-        <translation>撤回</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="34"/>
-        <source>Acknowledge</source>
-        <translation>确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="35"/>
-        <source>Close event</source>
-        <translation>结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="36"/>
-        <source>Shelve</source>
-        <translation>搁置</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="37"/>
-        <source>Unshelve</source>
-        <translation>取消搁置</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="38"/>
-        <source>Escalate</source>
-        <translation>升级上报</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="39"/>
-        <source>Hand down</source>
-        <translation>下派</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="40"/>
-        <source>Activate plan</source>
-        <translation>启动预案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="41"/>
-        <source>Approve plan</source>
-        <translation>批准预案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="42"/>
-        <source>Close plan</source>
-        <translation>关闭预案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="50"/>
-        <source>dispatch units</source>
-        <translation>调度力量</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="51"/>
-        <source>call off units</source>
-        <translation>撤回力量</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="52"/>
-        <source>acknowledge alarms</source>
-        <translation>确认告警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="53"/>
-        <source>close events</source>
-        <translation>结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="54"/>
-        <source>shelve alarms</source>
-        <translation>搁置告警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="55"/>
-        <source>unshelve alarms</source>
-        <translation>取消搁置告警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="56"/>
-        <source>escalate events</source>
-        <translation>升级上报事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="57"/>
-        <source>hand events down</source>
-        <translation>下派事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="58"/>
-        <source>activate plans</source>
-        <translation>启动预案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="59"/>
-        <source>approve plans</source>
-        <translation>批准预案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="60"/>
-        <source>close plans</source>
-        <translation>关闭预案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="67"/>
-        <source>Accepted</source>
-        <translation>已受理</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="68"/>
-        <source>Dispatched</source>
-        <translation>已调度</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="69"/>
-        <source>Unit acknowledged</source>
-        <translation>力量已确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="70"/>
-        <source>En route</source>
-        <translation>赶赴途中</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="71"/>
-        <source>On scene</source>
-        <translation>已到场</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="72"/>
-        <source>Completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="73"/>
-        <source>Failed</source>
-        <translation>执行失败</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="74"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="81"/>
-        <source>your role may not do this</source>
-        <translation>当前角色无此权限</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="82"/>
-        <source>the event no longer exists</source>
-        <translation>事件已不存在</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="83"/>
-        <source>the event is closed</source>
-        <translation>事件已结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="84"/>
-        <source>the unit is unknown</source>
-        <translation>未知力量</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="85"/>
-        <source>the unit is busy</source>
-        <translation>该力量正在执行任务</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="86"/>
-        <source>a dispatch is still open</source>
-        <translation>仍有调度未完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="87"/>
-        <source>the backend restarted</source>
-        <translation>后台已重启</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="88"/>
-        <source>nothing to cancel: the dispatch has ended</source>
-        <translation>无可撤回：调度已结束</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="89"/>
-        <source>the alarm fired again since; look at it again</source>
-        <translation>告警此后再次触发，请重新查看</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="90"/>
-        <source>a reason is required</source>
-        <translation>须填写原因</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="91"/>
-        <source>longer than the longest shelf allowed</source>
-        <translation>超过允许的最长搁置时长</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="92"/>
-        <source>mandatory tasks are still open</source>
-        <translation>仍有必办任务未完成</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="93"/>
-        <source>a second person must approve</source>
-        <translation>须由另一人批准</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="94"/>
-        <source>already at the city centre</source>
-        <translation>已在市级中心</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="95"/>
-        <source>already at street level</source>
-        <translation>已在街道级</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="111"/>
-        <source>queued, not sent: link down; sends when it is back</source>
-        <translation>已排队，未发送：链路中断，恢复后发送</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="114"/>
-        <source>held: waited too long offline; send anyway or discard</source>
-        <translation>已暂扣：离线等待过久，可仍然发送或丢弃</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="117"/>
-        <source>sent, waiting for answer (try {n})</source>
-        <translation>已发送，等待回应（第 {n} 次）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="119"/>
-        <source>no response after {n} tries</source>
-        <translation>{n} 次尝试均无响应</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="122"/>
-        <source>not sent: the backend restarted; check the event again</source>
-        <translation>未发送：后台已重启，请重新核实事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="125"/>
-        <source>discarded, not sent</source>
-        <translation>已丢弃，未发送</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="128"/>
-        <source>rejected: {reason}</source>
-        <translation>被拒绝：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/board.py" line="131"/>
-        <source>accepted</source>
-        <translation>已受理</translation>
     </message>
 </context>
 <context>
@@ -570,188 +355,414 @@
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="58"/>
-        <source>Connecting</source>
-        <translation>正在连接</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="59"/>
-        <source>Resynchronising</source>
-        <translation>正在重新同步</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="60"/>
-        <source>Live</source>
-        <translation>实时</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="61"/>
-        <source>Stale: no data</source>
-        <translation>数据过期：无新数据</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="62"/>
-        <source>Offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="140"/>
-        <location filename="../../cockpit/app/wiring.py" line="255"/>
+        <location filename="../../cockpit/app/wiring.py" line="187"/>
+        <location filename="../../cockpit/app/wiring.py" line="501"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="157"/>
+        <location filename="../../cockpit/app/wiring.py" line="204"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="180"/>
-        <source>replay: nothing is sent</source>
-        <translation>回放中：不发送任何指令</translation>
+        <location filename="../../cockpit/app/wiring.py" line="239"/>
+        <source>its file was refused</source>
+        <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="197"/>
+        <location filename="../../cockpit/app/wiring.py" line="239"/>
+        <source>no runway file has that id</source>
+        <translation>没有该编号的跑道文件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="240"/>
+        <source>wall layout: runway {id} is not shown: {why}</source>
+        <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="266"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="207"/>
-        <source>connecting to {url}</source>
-        <translation>正在连接 {url}</translation>
+        <location filename="../../cockpit/app/wiring.py" line="469"/>
+        <source>outbox: {detail}</source>
+        <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="208"/>
-        <source>catching up with {url}</source>
-        <translation>正在与 {url} 同步</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="209"/>
-        <source>{url} silent for {s} s</source>
-        <translation>{url} 已 {s} 秒无数据</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="210"/>
-        <source>cannot reach {url}; retrying</source>
-        <translation>无法连接 {url}，正在重试</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="215"/>
-        <source>refused by {url}</source>
-        <translation>被 {url} 拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="219"/>
-        <source>backend restarted without its state at {time}; events reloaded</source>
-        <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wiring.py" line="233"/>
+        <location filename="../../cockpit/app/wiring.py" line="482"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
+</context>
+<context>
+    <name>Commands</name>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="299"/>
-        <source>outbox: {detail}</source>
-        <translation>发件箱：{detail}</translation>
+        <location filename="../../cockpit/present/commands.py" line="77"/>
+        <source>an emergency plan</source>
+        <translation>应急预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/commands.py" line="265"/>
+        <source>an event no longer shown</source>
+        <translation>已不在大屏上的事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/commands.py" line="275"/>
+        <source>a dispatch</source>
+        <translation>一项调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/commands.py" line="128"/>
+        <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
+        <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/commands.py" line="132"/>
+        <source>waiting for the answer to the last one</source>
+        <translation>正在等待上一条指令的回应</translation>
     </message>
 </context>
 <context>
     <name>ConfirmButton</name>
     <message>
-        <location filename="../../widgets/confirm_button.py" line="83"/>
-        <source>Confirm: {action}?</source>
-        <translation>确定{action}？</translation>
+        <location filename="../../widgets/confirm_button.py" line="118"/>
+        <location filename="../../widgets/confirm_button.py" line="159"/>
+        <source>Not confirmed: timed out</source>
+        <translation>未确认：已超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/confirm_button.py" line="137"/>
+        <source>Confirm: {action}? {n} s</source>
+        <translation>确认：{action}？{n} 秒</translation>
     </message>
 </context>
 <context>
     <name>ConnectionStatusWidget</name>
     <message>
-        <location filename="../../widgets/status_bar.py" line="30"/>
-        <location filename="../../widgets/status_bar.py" line="32"/>
+        <location filename="../../widgets/status_bar.py" line="18"/>
+        <location filename="../../widgets/status_bar.py" line="20"/>
         <source>{n} s</source>
         <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="34"/>
+        <location filename="../../widgets/status_bar.py" line="22"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="35"/>
+        <location filename="../../widgets/status_bar.py" line="23"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="80"/>
+        <location filename="../../widgets/status_bar.py" line="68"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="81"/>
+        <location filename="../../widgets/status_bar.py" line="69"/>
         <source>data {age} old</source>
         <translation>数据延迟 {age}</translation>
     </message>
 </context>
 <context>
+    <name>Console</name>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="52"/>
+        <source>Every open event</source>
+        <translation>全部未结事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="69"/>
+        <source>No data: the link is down, alarms may be missing</source>
+        <translation>无数据：链路中断，告警可能不全</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="112"/>
+        <source>Shelve: {event} · {district}</source>
+        <translation>搁置：{event} · {district}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="48"/>
+        <source>Cockpit · operator console</source>
+        <translation>驾驶舱 · 值班控制台</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="70"/>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="85"/>
+        <source>Sensor under maintenance</source>
+        <translation>传感器检修中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="85"/>
+        <source>Known fault, repair ordered</source>
+        <translation>已知故障，已报修</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="85"/>
+        <source>Nuisance: chattering</source>
+        <translation>干扰告警：频繁抖动</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="86"/>
+        <source>until it clears</source>
+        <translation>至告警恢复</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="86"/>
+        <source>15 min</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="86"/>
+        <source>1 h</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="86"/>
+        <source>4 h</source>
+        <translation>4 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="86"/>
+        <source>8 h</source>
+        <translation>8 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="102"/>
+        <source>Runway</source>
+        <translation>跑道</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="102"/>
+        <source>Screen</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="102"/>
+        <source>Geometry</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="114"/>
+        <source>Wall</source>
+        <translation>大屏</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="119"/>
+        <source>Alarm KPIs</source>
+        <translation>告警指标</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="149"/>
+        <source>console</source>
+        <translation>控制台</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="155"/>
+        <source>{placed} runways on {screens} screens; {console} in this console</source>
+        <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="87"/>
+        <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
+        <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="90"/>
+        <source>Time in flood: {pct:.1f} % of the {observed} watched</source>
+        <translation>告警泛滥时间：已监视 {observed} 中的 {pct:.1f} %</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="93"/>
+        <source>Flood now: {state}</source>
+        <translation>当前告警泛滥：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="94"/>
+        <source>yes, {n} alarms in 10 min: {groups}</source>
+        <translation>是，10 分钟内 {n} 条：{groups}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="96"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="98"/>
+        <source>Top bad actors: {list}</source>
+        <translation>高频告警源：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="99"/>
+        <location filename="../../cockpit/present/console.py" line="102"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="101"/>
+        <source>Chattering: {list}</source>
+        <translation>抖动告警：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="104"/>
+        <source>Stale (active and unacknowledged over 24 h): {n}</source>
+        <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
+    </message>
+</context>
+<context>
+    <name>Dispatch</name>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="106"/>
+        <source>The event is no longer on the wall</source>
+        <translation>该事件已不在大屏上</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="108"/>
+        <source>No open events</source>
+        <translation>没有未结事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="110"/>
+        <source>No open {runway} events</source>
+        <translation>没有未结的{runway}事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="122"/>
+        <source>held by the {level}</source>
+        <translation>由{level}负责</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="125"/>
+        <source>another unit: {unit}</source>
+        <translation>增派：{unit}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="133"/>
+        <source>{unit}: {state}</source>
+        <translation>{unit}：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="138"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="153"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="158"/>
+        <source>Activate plan: {plan}</source>
+        <translation>启动预案：{plan}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="161"/>
+        <source>Escalate to {level}</source>
+        <translation>升级上报至{level}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="163"/>
+        <source>Hand down to {level}</source>
+        <translation>下派至{level}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="168"/>
+        <source>Call off {unit}</source>
+        <translation>撤回 {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="170"/>
+        <source>Unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="172"/>
+        <source>Close event</source>
+        <translation>结案</translation>
+    </message>
+</context>
+<context>
     <name>DispatchBoard</name>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="111"/>
+        <location filename="../../widgets/dispatch_board.py" line="75"/>
         <source>Dispatch board</source>
         <translation>调度看板</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="119"/>
+        <location filename="../../widgets/dispatch_board.py" line="83"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="120"/>
+        <location filename="../../widgets/dispatch_board.py" line="84"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="121"/>
+        <location filename="../../widgets/dispatch_board.py" line="85"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="122"/>
+        <location filename="../../widgets/dispatch_board.py" line="86"/>
         <source>Unit / plan</source>
         <translation>力量 / 预案</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="123"/>
+        <location filename="../../widgets/dispatch_board.py" line="87"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="136"/>
+        <location filename="../../widgets/dispatch_board.py" line="100"/>
         <source>Cancel dispatch</source>
         <translation>撤回调度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="139"/>
+        <location filename="../../widgets/dispatch_board.py" line="103"/>
         <source>Send anyway</source>
         <translation>仍然发送</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="141"/>
+        <location filename="../../widgets/dispatch_board.py" line="105"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="250"/>
+        <location filename="../../widgets/dispatch_board.py" line="108"/>
+        <source>Stop sending</source>
+        <translation>停止重发</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="112"/>
+        <source>The backend has not answered; it may still have acted. Stop sending it again?</source>
+        <translation>后端尚未应答，指令可能已经生效。停止重发？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="227"/>
         <source>{n} running</source>
         <translation>进行中 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="252"/>
+        <location filename="../../widgets/dispatch_board.py" line="230"/>
+        <source>{n} unanswered: do not repeat them</source>
+        <translation>{n} 条未应答：请勿重复下达</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dispatch_board.py" line="233"/>
         <source>{n} need attention</source>
         <translation>需处理 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="255"/>
+        <location filename="../../widgets/dispatch_board.py" line="236"/>
         <source>{n} held: confirm or discard</source>
         <translation>暂扣 {n} 条：请确认发送或放弃</translation>
     </message>
@@ -759,22 +770,22 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="89"/>
+        <location filename="../../widgets/dispatch_button.py" line="64"/>
         <source>Selected event</source>
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="140"/>
+        <location filename="../../widgets/dispatch_button.py" line="126"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="143"/>
+        <location filename="../../widgets/dispatch_button.py" line="129"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="145"/>
+        <location filename="../../widgets/dispatch_button.py" line="131"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -782,126 +793,119 @@
 <context>
     <name>EventListView</name>
     <message>
-        <location filename="../../widgets/event_list.py" line="102"/>
+        <location filename="../../widgets/event_list.py" line="77"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="104"/>
+        <location filename="../../widgets/event_list.py" line="79"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="106"/>
+        <location filename="../../widgets/event_list.py" line="81"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="108"/>
+        <location filename="../../widgets/event_list.py" line="83"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="110"/>
+        <location filename="../../widgets/event_list.py" line="85"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="112"/>
+        <location filename="../../widgets/event_list.py" line="87"/>
         <source>Ack</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="113"/>
+        <location filename="../../widgets/event_list.py" line="88"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="118"/>
+        <location filename="../../widgets/event_list.py" line="93"/>
         <source>Ack&apos;d</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="119"/>
+        <location filename="../../widgets/event_list.py" line="94"/>
         <source>NEW</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="387"/>
+        <location filename="../../widgets/event_list.py" line="365"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
     </message>
 </context>
 <context>
+    <name>Events</name>
+    <message>
+        <location filename="../../cockpit/present/panels/events.py" line="45"/>
+        <source>Live events</source>
+        <translation>实时事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/events.py" line="89"/>
+        <source>Cleared, unacknowledged</source>
+        <translation>已恢复，未确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/events.py" line="74"/>
+        <source>{title} ({n} open)</source>
+        <translation>{title}（{n} 起未结）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/events.py" line="76"/>
+        <source>{title} {as_of}: not live ({n} open)</source>
+        <translation>{title} {as_of}：非实时（{n} 件未结）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/events.py" line="79"/>
+        <source>{title}: no data yet</source>
+        <translation>{title}：尚无数据</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
-        <location filename="../../cockpit/app/login.py" line="51"/>
-        <source>no operator token: log in with the token the site issued</source>
-        <translation>缺少操作员令牌：请用本中心签发的令牌登录</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="52"/>
-        <source>the operator token is not valid at this site: log in again</source>
-        <translation>操作员令牌在本中心无效：请重新登录</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="53"/>
-        <source>the operator token has expired: log in again</source>
-        <translation>操作员令牌已过期：请重新登录</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="54"/>
-        <source>the operator token has been revoked: ask the site for a new one</source>
-        <translation>操作员令牌已被吊销：请向本站申请新令牌</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="55"/>
-        <source>this operator has too many connections open</source>
-        <translation>该操作员打开的连接过多</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="56"/>
-        <source>the backend speaks another protocol version</source>
-        <translation>后端协议版本不一致</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="59"/>
-        <source>refused by the backend: {reason}</source>
-        <translation>被后端拒绝：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/login.py" line="79"/>
+        <location filename="../../cockpit/app/login.py" line="60"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="82"/>
+        <location filename="../../cockpit/app/login.py" line="63"/>
         <source>paste your operator token</source>
         <translation>请粘贴您的操作员令牌</translation>
     </message>
     <message>
+        <location filename="../../cockpit/app/login.py" line="64"/>
         <location filename="../../cockpit/app/login.py" line="83"/>
-        <location filename="../../cockpit/app/login.py" line="104"/>
         <source>The token says who you are and what you may do.</source>
         <translation>令牌标明您的身份和可执行的操作。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="89"/>
+        <location filename="../../cockpit/app/login.py" line="68"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="110"/>
+        <location filename="../../cockpit/app/login.py" line="89"/>
         <source>Not an operator token: {reason}</source>
         <translation>不是有效的操作员令牌：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="113"/>
+        <location filename="../../cockpit/app/login.py" line="92"/>
         <source>the whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="115"/>
+        <location filename="../../cockpit/app/login.py" line="94"/>
         <source>{operator}, {role}, for {districts}</source>
         <translation>{operator}，{role}，负责{districts}</translation>
     </message>
@@ -909,32 +913,32 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../widgets/map_view.py" line="124"/>
+        <location filename="../../widgets/map_view.py" line="125"/>
         <source>Green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="126"/>
+        <location filename="../../widgets/map_view.py" line="127"/>
         <source>Blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="128"/>
+        <location filename="../../widgets/map_view.py" line="129"/>
         <source>Yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="130"/>
+        <location filename="../../widgets/map_view.py" line="131"/>
         <source>Orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="132"/>
+        <location filename="../../widgets/map_view.py" line="133"/>
         <source>Red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="135"/>
+        <location filename="../../widgets/map_view.py" line="136"/>
         <source>{level} · {colour}</source>
         <translation>{level}级 · {colour}</translation>
     </message>
@@ -942,258 +946,258 @@
 <context>
     <name>Names</name>
     <message>
-        <location filename="../../cockpit/app/names.py" line="14"/>
+        <location filename="../../cockpit/present/names.py" line="15"/>
         <source>Yuzhong</source>
         <translation>渝中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="15"/>
+        <location filename="../../cockpit/present/names.py" line="16"/>
         <source>Jiangbei</source>
         <translation>江北</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="16"/>
+        <location filename="../../cockpit/present/names.py" line="17"/>
         <source>Nan&apos;an</source>
         <translation>南岸</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="17"/>
+        <location filename="../../cockpit/present/names.py" line="18"/>
         <source>Shapingba</source>
         <translation>沙坪坝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="20"/>
+        <location filename="../../cockpit/present/names.py" line="21"/>
         <source>Waterlogging</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="21"/>
+        <location filename="../../cockpit/present/names.py" line="22"/>
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="22"/>
+        <location filename="../../cockpit/present/names.py" line="23"/>
         <source>Traffic jam</source>
         <translation>交通拥堵</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="23"/>
+        <location filename="../../cockpit/present/names.py" line="24"/>
         <source>Water-main burst</source>
         <translation>供水爆管</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="24"/>
+        <location filename="../../cockpit/present/names.py" line="25"/>
         <source>Fire alarm</source>
         <translation>火警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="25"/>
+        <location filename="../../cockpit/present/names.py" line="26"/>
         <source>Noise complaint (12345)</source>
         <translation>噪声投诉（12345）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="26"/>
+        <location filename="../../cockpit/present/names.py" line="27"/>
         <source>River railing damaged</source>
         <translation>河道护栏损坏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="27"/>
+        <location filename="../../cockpit/present/names.py" line="28"/>
         <source>Waste truck shedding soil</source>
         <translation>渣土车抛洒</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="28"/>
+        <location filename="../../cockpit/present/names.py" line="29"/>
         <source>Traffic accident</source>
         <translation>交通事故</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="29"/>
+        <location filename="../../cockpit/present/names.py" line="30"/>
         <source>Illegal parking</source>
         <translation>违法停车</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="30"/>
+        <location filename="../../cockpit/present/names.py" line="31"/>
         <source>Congestion index over limit</source>
         <translation>拥堵指数超限</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="31"/>
+        <location filename="../../cockpit/present/names.py" line="32"/>
         <source>High temperature</source>
         <translation>高温</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="32"/>
+        <location filename="../../cockpit/present/names.py" line="33"/>
         <source>High wind</source>
         <translation>大风</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="33"/>
+        <location filename="../../cockpit/present/names.py" line="34"/>
         <source>Forest fire risk high</source>
         <translation>森林火险等级高</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="34"/>
+        <location filename="../../cockpit/present/names.py" line="35"/>
         <source>Road closed automatically</source>
         <translation>道路已自动封闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="35"/>
-        <location filename="../../cockpit/app/names.py" line="79"/>
+        <location filename="../../cockpit/present/names.py" line="36"/>
+        <location filename="../../cockpit/present/names.py" line="76"/>
         <source>Signal plan changed</source>
         <translation>信号配时已调整</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="38"/>
+        <location filename="../../cockpit/present/names.py" line="39"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="39"/>
+        <location filename="../../cockpit/present/names.py" line="40"/>
         <source>Rainfall</source>
         <translation>雨量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="40"/>
+        <location filename="../../cockpit/present/names.py" line="41"/>
         <source>Road speed</source>
         <translation>道路车速</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="41"/>
+        <location filename="../../cockpit/present/names.py" line="42"/>
         <source>Pipe pressure</source>
         <translation>管网压力</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="42"/>
+        <location filename="../../cockpit/present/names.py" line="43"/>
         <source>Fire terminal</source>
         <translation>消防终端</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="43"/>
+        <location filename="../../cockpit/present/names.py" line="44"/>
         <source>Congestion index</source>
         <translation>拥堵指数</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="44"/>
+        <location filename="../../cockpit/present/names.py" line="45"/>
         <source>Air temperature</source>
         <translation>气温</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="45"/>
+        <location filename="../../cockpit/present/names.py" line="46"/>
         <source>Wind speed</source>
         <translation>风速</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="46"/>
+        <location filename="../../cockpit/present/names.py" line="47"/>
         <source>Fire-risk level</source>
         <translation>火险等级</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="47"/>
+        <location filename="../../cockpit/present/names.py" line="48"/>
         <source>Repair progress</source>
         <translation>抢修进度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="48"/>
+        <location filename="../../cockpit/present/names.py" line="49"/>
         <source>Handling rating</source>
         <translation>处置评级</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="51"/>
+        <location filename="../../cockpit/present/names.py" line="52"/>
         <source>street centre</source>
         <translation>街道中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="52"/>
+        <location filename="../../cockpit/present/names.py" line="53"/>
         <source>district centre</source>
         <translation>区级中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="53"/>
+        <location filename="../../cockpit/present/names.py" line="54"/>
         <source>city centre</source>
         <translation>市级中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="58"/>
+        <location filename="../../cockpit/present/names.py" line="57"/>
         <source>viewer</source>
         <translation>观察员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="59"/>
+        <location filename="../../cockpit/present/names.py" line="58"/>
         <source>duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="60"/>
+        <location filename="../../cockpit/present/names.py" line="59"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="61"/>
+        <location filename="../../cockpit/present/names.py" line="60"/>
         <source>trainer</source>
         <translation>导调员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="64"/>
+        <location filename="../../cockpit/present/names.py" line="63"/>
         <source>Drainage crew</source>
         <translation>排水抢险队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="65"/>
+        <location filename="../../cockpit/present/names.py" line="64"/>
         <source>Traffic police</source>
         <translation>交警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="66"/>
+        <location filename="../../cockpit/present/names.py" line="65"/>
         <source>Fire engine</source>
         <translation>消防车</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="67"/>
+        <location filename="../../cockpit/present/names.py" line="66"/>
         <source>Forest fire crew</source>
         <translation>森林消防队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="68"/>
+        <location filename="../../cockpit/present/names.py" line="67"/>
         <source>Water repair crew</source>
         <translation>供水抢修队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="69"/>
+        <location filename="../../cockpit/present/names.py" line="68"/>
         <source>Enforcement team</source>
         <translation>执法队</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="70"/>
+        <location filename="../../cockpit/present/names.py" line="69"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="75"/>
+        <location filename="../../cockpit/present/names.py" line="72"/>
         <source>Projected fire spread</source>
         <translation>预测火势蔓延</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="76"/>
+        <location filename="../../cockpit/present/names.py" line="73"/>
         <source>Inundation area</source>
         <translation>淹没范围</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="77"/>
+        <location filename="../../cockpit/present/names.py" line="74"/>
         <source>Road closed</source>
         <translation>道路封闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="78"/>
+        <location filename="../../cockpit/present/names.py" line="75"/>
         <source>Affected area</source>
         <translation>影响范围</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="117"/>
+        <location filename="../../cockpit/present/names.py" line="139"/>
         <source>{kind} {number} ({district})</source>
         <translation>{district}{kind} {number}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/names.py" line="131"/>
+        <location filename="../../cockpit/present/names.py" line="144"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -1201,190 +1205,55 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="91"/>
-        <source>New</source>
-        <translation>待确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="92"/>
-        <source>Acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="93"/>
-        <source>Dispatched</source>
-        <translation>已调度</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="94"/>
-        <source>Resolved</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="95"/>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="164"/>
-        <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
-        <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="278"/>
-        <source>Live events</source>
-        <translation>实时事件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="307"/>
-        <source>{title} ({n} open)</source>
-        <translation>{title}（{n} 起未结）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="311"/>
-        <source>{title} as of {time}: link down, not live ({n} open)</source>
-        <translation>{title}（截至 {time}，链路中断，非实时，{n} 起未结）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="316"/>
-        <source>{title}: no data yet, link down</source>
-        <translation>{title}：尚无数据，链路中断</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="330"/>
-        <source>Cleared, unacknowledged</source>
-        <translation>已恢复，未确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="429"/>
-        <source>No sensor</source>
-        <translation>无传感器</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="502"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="42"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels.py" line="588"/>
-        <source>warning</source>
-        <translation>预警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="589"/>
-        <source>alarm</source>
-        <translation>告警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="590"/>
-        <source>low warning</source>
-        <translation>低值预警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="591"/>
-        <source>low alarm</source>
-        <translation>低值告警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="956"/>
-        <source>held by the {level}</source>
-        <translation>由{level}负责</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="959"/>
-        <source>another unit: {unit}</source>
-        <translation>增派：{unit}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="982"/>
-        <source>waiting for the answer to the last one</source>
-        <translation>正在等待上一条指令的回应</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="986"/>
-        <source>Acknowledge</source>
-        <translation>确认</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="992"/>
-        <source>Activate plan: {plan}</source>
-        <translation>启动预案：{plan}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="996"/>
-        <source>Escalate to {level}</source>
-        <translation>升级上报至{level}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="999"/>
-        <source>Hand down to {level}</source>
-        <translation>下派至{level}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="1005"/>
-        <source>Call off {unit}</source>
-        <translation>撤回 {unit}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="1008"/>
-        <source>Unshelve</source>
-        <translation>取消搁置</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="1011"/>
-        <source>Close event</source>
-        <translation>结案</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="1025"/>
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/panels.py" line="1039"/>
-        <source>{unit}: {state}</source>
-        <translation>{unit}：{state}</translation>
+        <location filename="../../cockpit/app/panels/__init__.py" line="44"/>
+        <source>not live</source>
+        <translation>非实时</translation>
     </message>
 </context>
 <context>
     <name>PlanView</name>
     <message>
-        <location filename="../../widgets/plan_view.py" line="88"/>
+        <location filename="../../widgets/plan_view.py" line="58"/>
         <source>Plan and SLA</source>
         <translation>预案与时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="100"/>
+        <location filename="../../widgets/plan_view.py" line="70"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="101"/>
+        <location filename="../../widgets/plan_view.py" line="71"/>
         <source>Owner</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="102"/>
+        <location filename="../../widgets/plan_view.py" line="72"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="103"/>
+        <location filename="../../widgets/plan_view.py" line="73"/>
         <source>Due</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="143"/>
+        <location filename="../../widgets/plan_view.py" line="113"/>
         <source>No SLA timer running</source>
         <translation>无进行中的时限计时</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="164"/>
+        <location filename="../../widgets/plan_view.py" line="134"/>
         <source>No plan running for this event</source>
         <translation>该事件暂无运行中的预案</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="176"/>
+        <location filename="../../widgets/plan_view.py" line="146"/>
         <source>{task} (optional)</source>
         <translation>{task}（可选）</translation>
     </message>
@@ -1392,158 +1261,137 @@
 <context>
     <name>Plans</name>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="56"/>
-        <source>{n} s</source>
-        <translation>{n} 秒</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="59"/>
-        <source>{n} min</source>
-        <translation>{n} 分钟</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="60"/>
-        <source>{h} h {m} min</source>
-        <translation>{h} 小时 {m} 分钟</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="65"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="107"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="66"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="108"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="67"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="109"/>
         <source>On scene</source>
-        <translation>到场</translation>
+        <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="73"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="115"/>
         <source>pending</source>
         <translation>待办</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="74"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="116"/>
         <source>dispatched</source>
         <translation>已派发</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="75"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="117"/>
         <source>in progress</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="76"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="118"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="77"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="119"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="78"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="120"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="84"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="126"/>
         <source>awaiting a second approval</source>
         <translation>待另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="85"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="127"/>
         <source>active</source>
-        <translation>执行中</translation>
+        <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="86"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="128"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="160"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="135"/>
         <source>{phase}: {over} late (target {target})</source>
         <translation>{phase}：超时 {over}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="164"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="137"/>
         <source>{phase}: done, {over} late</source>
         <translation>{phase}：已完成，超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="166"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="139"/>
         <source>{phase}: done in time</source>
         <translation>{phase}：按时完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="168"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="141"/>
         <source>{phase}: {left} left of {target}</source>
         <translation>{phase}：剩余 {left}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="175"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="147"/>
         <source>{plan} · {state} · activated by {who} at {time}</source>
         <translation>{plan} · {state} · {who} 于 {time} 启动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="182"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="154"/>
         <source>approved by {who}</source>
         <translation>由 {who} 批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="185"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="157"/>
         <source>{done} of {n} tasks done, {open} mandatory open</source>
         <translation>任务完成 {done}/{n}，必办未完成 {open}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="201"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="174"/>
         <source>done at {time}</source>
         <translation>{time} 完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="205"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="176"/>
         <source>starts on approval</source>
         <translation>批准后开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="207"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="178"/>
         <source>{over} late</source>
         <translation>超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="209"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="180"/>
         <source>in {left}</source>
         <translation>剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="236"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="198"/>
         <source>you activated it: a second person must approve</source>
         <translation>由您启动：须由另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="238"/>
-        <location filename="../../cockpit/app/plans_ui.py" line="245"/>
-        <source>waiting for the answer to the last one</source>
-        <translation>正在等待上一条指令的回应</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="239"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="199"/>
         <source>Approve plan</source>
         <translation>批准预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="243"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="203"/>
         <source>{n} mandatory tasks still open</source>
         <translation>仍有 {n} 项必办任务未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/plans_ui.py" line="246"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="204"/>
         <source>Close plan</source>
         <translation>关闭预案</translation>
     </message>
@@ -1591,47 +1439,47 @@
         <translation>回放 · {at} · {state} · 非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="75"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="74"/>
         <source>Step</source>
         <translation>单步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="76"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="75"/>
         <source>Pause and play exactly the next recorded frame</source>
         <translation>暂停并只播放下一录制帧</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="79"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="77"/>
         <source>Speed</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="86"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="83"/>
         <source>Clear loop</source>
         <translation>取消循环</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="87"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="84"/>
         <source>Drag across the timeline to loop a stretch</source>
         <translation>在时间轴上拖选一段以循环播放</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="112"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="106"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="112"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="106"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="116"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="110"/>
         <source> (cannot keep up at this speed)</source>
         <translation>（此倍速下跟不上）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="162"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="157"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
@@ -1639,22 +1487,22 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../widgets/severity.py" line="69"/>
+        <location filename="../../widgets/severity.py" line="58"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../widgets/severity.py" line="71"/>
+        <location filename="../../widgets/severity.py" line="60"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../widgets/severity.py" line="73"/>
+        <location filename="../../widgets/severity.py" line="62"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../widgets/severity.py" line="74"/>
+        <location filename="../../widgets/severity.py" line="63"/>
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
@@ -1683,6 +1531,14 @@
     </message>
 </context>
 <context>
+    <name>Tiles</name>
+    <message>
+        <location filename="../../cockpit/present/panels/tiles.py" line="129"/>
+        <source>No sensor</source>
+        <translation>无传感器</translation>
+    </message>
+</context>
+<context>
     <name>TimelineWidget</name>
     <message>
         <location filename="../../widgets/timeline.py" line="46"/>
@@ -1693,12 +1549,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="128"/>
-        <source>DRILL · sandbox, no real units</source>
-        <translation>演练 · 沙盒，不调度真实力量</translation>
+        <location filename="../../cockpit/app/drill_mode.py" line="134"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="231"/>
+        <source>DRILL PAUSED</source>
+        <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="203"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="134"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="231"/>
+        <source>DRILL · sandbox</source>
+        <translation>演练 · 沙盘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/drill_mode.py" line="216"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -1748,48 +1611,48 @@
         <translation>高温（40 °C）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="103"/>
+        <location filename="../../cockpit/app/trainer.py" line="106"/>
         <source>Cockpit · trainer console (DRILL)</source>
         <translation>驾驶舱 · 导调控制台（演练）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="110"/>
+        <location filename="../../cockpit/app/trainer.py" line="114"/>
         <source>DRILL</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="117"/>
+        <location filename="../../cockpit/app/trainer.py" line="121"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="122"/>
+        <location filename="../../cockpit/app/trainer.py" line="126"/>
         <source>Drill script</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="124"/>
+        <location filename="../../cockpit/app/trainer.py" line="128"/>
         <source>Start from the beginning</source>
         <translation>从头开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="127"/>
+        <location filename="../../cockpit/app/trainer.py" line="130"/>
         <location filename="../../cockpit/app/trainer.py" line="200"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="135"/>
+        <location filename="../../cockpit/app/trainer.py" line="137"/>
         <source>Inject by hand</source>
         <translation>手动注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="149"/>
+        <location filename="../../cockpit/app/trainer.py" line="150"/>
         <source>level </source>
         <translation>等级 </translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="151"/>
+        <location filename="../../cockpit/app/trainer.py" line="152"/>
         <source>Inject now</source>
         <translation>立即注入</translation>
     </message>
@@ -1874,76 +1737,99 @@
         <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="250"/>
+        <location filename="../../cockpit/app/trainer.py" line="251"/>
         <source>by hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="250"/>
+        <location filename="../../cockpit/app/trainer.py" line="251"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="255"/>
+        <location filename="../../cockpit/app/trainer.py" line="256"/>
         <source>FAILED: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="294"/>
+        <location filename="../../cockpit/app/trainer.py" line="295"/>
         <source>Pick a target for the inject first.</source>
         <translation>请先选择注入对象。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="316"/>
+        <location filename="../../cockpit/app/trainer.py" line="317"/>
         <source>Report from the trainer ({theme}, {district})</source>
         <translation>导调员上报（{theme}，{district}）</translation>
     </message>
 </context>
 <context>
+    <name>Trend</name>
+    <message>
+        <location filename="../../cockpit/present/panels/trend.py" line="93"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/trend.py" line="94"/>
+        <source>alarm {v}</source>
+        <translation>告警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/trend.py" line="95"/>
+        <source>low warning {v}</source>
+        <translation>低值预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/trend.py" line="96"/>
+        <source>low alarm {v}</source>
+        <translation>低值告警 {v}</translation>
+    </message>
+</context>
+<context>
     <name>VitalSignTile</name>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="90"/>
-        <location filename="../../widgets/vital_tile.py" line="92"/>
+        <location filename="../../widgets/vital_tile.py" line="22"/>
+        <location filename="../../widgets/vital_tile.py" line="24"/>
         <source>{n} s</source>
         <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="94"/>
+        <location filename="../../widgets/vital_tile.py" line="26"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="95"/>
+        <location filename="../../widgets/vital_tile.py" line="27"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="228"/>
+        <location filename="../../widgets/vital_tile.py" line="146"/>
         <source>LOW ALARM</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="229"/>
+        <location filename="../../widgets/vital_tile.py" line="147"/>
         <source>HIGH ALARM</source>
         <translation>高值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="232"/>
+        <location filename="../../widgets/vital_tile.py" line="150"/>
         <source>LOW WARNING</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="233"/>
+        <location filename="../../widgets/vital_tile.py" line="151"/>
         <source>HIGH WARNING</source>
         <translation>高值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="235"/>
+        <location filename="../../widgets/vital_tile.py" line="153"/>
         <source>STALE {age}</source>
         <translation>数据过期 {age}</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="239"/>
+        <location filename="../../widgets/vital_tile.py" line="157"/>
         <source>NO DATA</source>
         <translation>无数据</translation>
     </message>
@@ -1951,180 +1837,520 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="123"/>
+        <location filename="../../cockpit/present/wall.py" line="131"/>
+        <source>as of {time}</source>
+        <translation>截至 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="274"/>
+        <source>an event</source>
+        <translation>一个事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="275"/>
+        <source>SLA ✕{n} · {event} +{over}</source>
+        <translation>超时 ✕{n} · {event} +{over}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wall.py" line="73"/>
         <source>Cockpit · wall</source>
         <translation>驾驶舱 · 大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="165"/>
-        <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
-        <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="168"/>
-        <source>Time in flood: {pct:.1f} % of the last 24 h</source>
-        <translation>告警泛滥时长：占近 24 小时的 {pct:.1f} %</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="169"/>
-        <source>Flood now: {state}</source>
-        <translation>当前告警泛滥：{state}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="170"/>
-        <source>yes, {n} alarms in 10 min: {groups}</source>
-        <translation>是，10 分钟内 {n} 条：{groups}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="172"/>
-        <source>no</source>
-        <translation>否</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="174"/>
-        <source>Top bad actors: {list}</source>
-        <translation>高频告警源：{list}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="175"/>
-        <location filename="../../cockpit/app/wall.py" line="177"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="177"/>
-        <source>Chattering: {list}</source>
-        <translation>抖动告警：{list}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="178"/>
-        <source>Stale (active and unacknowledged over 24 h): {n}</source>
-        <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="189"/>
-        <source>Cockpit · operator console</source>
-        <translation>驾驶舱 · 值班控制台</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="208"/>
-        <source>Alarms</source>
-        <translation>告警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="228"/>
-        <source>Sensor under maintenance</source>
-        <translation>传感器检修中</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="228"/>
-        <source>Known fault, repair ordered</source>
-        <translation>已知故障，已报修</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="228"/>
-        <source>Nuisance: chattering</source>
-        <translation>干扰告警：频繁抖动</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="230"/>
-        <source>until it clears</source>
-        <translation>直至恢复</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="231"/>
-        <source>15 min</source>
-        <translation>15 分钟</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="232"/>
-        <source>1 h</source>
-        <translation>1 小时</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="233"/>
-        <source>4 h</source>
-        <translation>4 小时</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="234"/>
-        <source>8 h</source>
-        <translation>8 小时</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="254"/>
-        <source>Runway</source>
-        <translation>跑道</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="254"/>
-        <source>Screen</source>
-        <translation>屏幕</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="254"/>
-        <source>Geometry</source>
-        <translation>位置</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="266"/>
-        <source>Wall</source>
-        <translation>大屏</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="276"/>
-        <source>Alarm KPIs</source>
-        <translation>告警指标</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="283"/>
-        <source>console</source>
-        <translation>控制台</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="289"/>
-        <source>{placed} runways on {screens} screens; {console} in this console</source>
-        <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="317"/>
-        <source>No data: the link is down, alarms may be missing</source>
-        <translation>无数据：链路中断，告警可能不全</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="372"/>
-        <source>Shelve: {event} · {district}</source>
-        <translation>搁置：{event} · {district}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="482"/>
-        <source>its file was refused</source>
-        <translation>其文件被拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="484"/>
-        <source>no runway file has that id</source>
-        <translation>没有该编号的跑道文件</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="486"/>
-        <source>wall layout: runway {id} is not shown: {why}</source>
-        <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/app/wall.py" line="582"/>
+        <location filename="../../cockpit/app/wall.py" line="195"/>
         <source>Wall type on a {diag:g}&quot; panel: key elements {have:.0f} mm, details {detail:.0f} mm; from {dist:g} m text needs {need:.0f} mm</source>
         <translation>大屏文字（{diag:g} 英寸屏）：关键元素 {have:.0f} 毫米，细节 {detail:.0f} 毫米；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="593"/>
+        <location filename="../../cockpit/app/wall.py" line="206"/>
         <source> (too small for that distance: raise font_scale in the wall layout)</source>
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="702"/>
-        <source>SLA ✕{n} · {event} +{over}</source>
-        <translation>超时 ✕{n} · {event} +{over}</translation>
+        <location filename="../../cockpit/present/wall.py" line="190"/>
+        <source>Replay ended</source>
+        <translation>回放结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="192"/>
+        <source>Replay paused</source>
+        <translation>回放暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="194"/>
+        <source>Replay ×{speed:g}</source>
+        <translation>回放 ×{speed:g}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="195"/>
+        <source>recorded {time}; not live</source>
+        <translation>录制于 {time}；非实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="197"/>
+        <source>Drill paused</source>
+        <translation>演练暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="197"/>
+        <source>the drill clock stands still; not live</source>
+        <translation>演练时钟已停止；非实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="201"/>
+        <source>connecting to {url}</source>
+        <translation>正在连接 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="202"/>
+        <source>catching up with {url}</source>
+        <translation>正在与 {url} 同步</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="203"/>
+        <source>{url} silent for {s} s</source>
+        <translation>{url} 已 {s} 秒无数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="204"/>
+        <source>cannot reach {url}; retrying</source>
+        <translation>无法连接 {url}，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="210"/>
+        <source>refused by {url}</source>
+        <translation>被 {url} 拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="214"/>
+        <source>backend restarted without its state at {time}; events reloaded</source>
+        <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="223"/>
+        <source>Drill running</source>
+        <translation>演练进行中</translation>
+    </message>
+</context>
+<context>
+    <name>Words</name>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="36"/>
+        <source>Dispatch</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="37"/>
+        <source>Call off</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="38"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="39"/>
+        <source>Close event</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="40"/>
+        <source>Shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="41"/>
+        <source>Unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="42"/>
+        <source>Escalate</source>
+        <translation>升级上报</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="43"/>
+        <source>Hand down</source>
+        <translation>下派</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="44"/>
+        <source>Activate plan</source>
+        <translation>启动预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="45"/>
+        <source>Approve plan</source>
+        <translation>批准预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="46"/>
+        <source>Close plan</source>
+        <translation>关闭预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="54"/>
+        <source>dispatch units</source>
+        <translation>调度力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="55"/>
+        <source>call off units</source>
+        <translation>撤回力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="56"/>
+        <source>acknowledge alarms</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="57"/>
+        <source>close events</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="58"/>
+        <source>shelve alarms</source>
+        <translation>搁置告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="59"/>
+        <source>unshelve alarms</source>
+        <translation>取消搁置告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="60"/>
+        <source>escalate events</source>
+        <translation>升级上报事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="61"/>
+        <source>hand events down</source>
+        <translation>下派事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="62"/>
+        <source>activate plans</source>
+        <translation>启动预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="63"/>
+        <source>approve plans</source>
+        <translation>批准预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="64"/>
+        <source>close plans</source>
+        <translation>关闭预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="71"/>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="72"/>
+        <location filename="../../cockpit/present/words.py" line="86"/>
+        <source>Dispatched</source>
+        <translation>已调度</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="73"/>
+        <source>Unit acknowledged</source>
+        <translation>力量已确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="74"/>
+        <source>En route</source>
+        <translation>赶赴途中</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="75"/>
+        <source>On scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="76"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="77"/>
+        <source>Failed</source>
+        <translation>执行失败</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="78"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="84"/>
+        <source>New</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="85"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="87"/>
+        <source>Resolved</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="88"/>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="95"/>
+        <source>your role may not do this</source>
+        <translation>当前角色无此权限</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="96"/>
+        <source>the event no longer exists</source>
+        <translation>事件已不存在</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="97"/>
+        <source>the event is closed</source>
+        <translation>事件已结案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="98"/>
+        <source>the unit is unknown</source>
+        <translation>未知力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="99"/>
+        <source>the unit is busy</source>
+        <translation>该力量正在执行任务</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="100"/>
+        <source>a dispatch is still open</source>
+        <translation>仍有调度未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="101"/>
+        <source>the backend restarted</source>
+        <translation>后台已重启</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="102"/>
+        <source>nothing to call off: the dispatch has ended</source>
+        <translation>无可召回：该调度已结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="103"/>
+        <source>the backend does not know this action</source>
+        <translation>后端不识别此操作</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="104"/>
+        <source>the alarm fired again since; look at it again</source>
+        <translation>告警此后再次触发，请重新查看</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="105"/>
+        <source>a reason is required</source>
+        <translation>须填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="106"/>
+        <source>longer than the longest shelf allowed</source>
+        <translation>超过允许的最长搁置时长</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="107"/>
+        <source>mandatory tasks are still open</source>
+        <translation>仍有必办任务未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="108"/>
+        <source>a second person must approve</source>
+        <translation>须由另一人批准</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="109"/>
+        <source>already at the city centre</source>
+        <translation>已在市级中心</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="110"/>
+        <source>already at street level</source>
+        <translation>已在街道级</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="111"/>
+        <source>this plan already runs for the event</source>
+        <translation>该事件已在执行此预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="112"/>
+        <source>the plan is already closed</source>
+        <translation>该预案已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="113"/>
+        <source>the backend has no such plan</source>
+        <translation>后端没有此预案</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="114"/>
+        <source>the plan does not fit this event</source>
+        <translation>该预案不适用于此事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="115"/>
+        <source>the plan does not await approval</source>
+        <translation>该预案不在待审批状态</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="116"/>
+        <source>the backend could not read the command</source>
+        <translation>后端无法解析该指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="117"/>
+        <source>the event is outside your districts</source>
+        <translation>该事件不在您的辖区内</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="120"/>
+        <source>refused by the backend (code {code})</source>
+        <translation>被后端拒绝（代码 {code}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="128"/>
+        <source>no operator token: log in with the token the site issued</source>
+        <translation>缺少操作员令牌：请用本中心签发的令牌登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="129"/>
+        <source>the operator token is not valid at this site: log in again</source>
+        <translation>操作员令牌在本中心无效：请重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="130"/>
+        <source>the operator token has expired: log in again</source>
+        <translation>操作员令牌已过期：请重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="131"/>
+        <source>the operator token has been revoked: ask the site for a new one</source>
+        <translation>操作员令牌已被吊销：请向本站申请新令牌</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="132"/>
+        <source>this operator has too many connections open</source>
+        <translation>该操作员打开的连接过多</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="133"/>
+        <source>the backend speaks another protocol version</source>
+        <translation>后端协议版本不一致</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="136"/>
+        <source>refused by the backend: {reason}</source>
+        <translation>被后端拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="142"/>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="143"/>
+        <source>Resynchronising</source>
+        <translation>正在重新同步</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="144"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="145"/>
+        <source>Stale: no data</source>
+        <translation>数据过期：无新数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="146"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="153"/>
+        <source>queued, not sent: link down; sends when it is back</source>
+        <translation>已排队，未发送：链路中断，恢复后发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="155"/>
+        <source>held: waited too long offline; send anyway or discard</source>
+        <translation>已暂扣：离线等待过久，可仍然发送或丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="157"/>
+        <source>sent, waiting for the answer (try {n})</source>
+        <translation>已发送，等待应答（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="159"/>
+        <source>no answer after {n} tries: still sending; it may have worked, do not repeat it</source>
+        <translation>{n} 次无应答：仍在重发；指令可能已生效，请勿重复下达</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="161"/>
+        <source>stopped sending: outcome unknown; check with the backend</source>
+        <translation>已停止重发：结果未知；请向后端核实</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="164"/>
+        <source>not sent: this is a replay</source>
+        <translation>未发送：这是回放</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="165"/>
+        <source>not sent: the backend restarted; check the event again</source>
+        <translation>未发送：后台已重启，请重新核实事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="167"/>
+        <source>discarded, not sent</source>
+        <translation>已丢弃，未发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="169"/>
+        <source>rejected: {reason}</source>
+        <translation>被拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="170"/>
+        <location filename="../../cockpit/present/words.py" line="175"/>
+        <location filename="../../cockpit/present/words.py" line="175"/>
+        <source>accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="182"/>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="185"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="186"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
     </message>
 </context>
 </TS>

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from cockpit.app.board import kind_text
 from cockpit.audit.chain import AuditRecord, ChainReport, verify_file
 from cockpit.audit.log import AuditError, AuditLog
+from cockpit.present.names import Names
+from cockpit.present.words import Words
 from widgets.audit_view import AuditRow, AuditView
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,29 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Audit", text)
 
 
-def audit_row(r: AuditRecord) -> AuditRow:
+def qt_translate(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def audit_row(r: AuditRecord, words: Words, names: Names) -> AuditRow:
+    """One record in words: the action named, the role named (never a raw code), the details."""
     details = ", ".join(f"{k}={v}" for k, v in r.details.items() if v not in ("", None, 0, False))
-    return AuditRow(r.seq, r.time.replace("T", " ")[:19], r.operator, r.role, kind_text(r.action), details)
+    return AuditRow(r.seq, r.time.replace("T", " ")[:19], r.operator, names.role(r.role), action_text(r.action, words), details)
+
+
+def action_text(action: str, words: Words) -> str:
+    """An audit action in words: a command's kind as the board names it, the others here."""
+    named = {
+        "login": tr("login"),
+        "drill_start": tr("drill started"),
+        "drill_end": tr("drill ended"),
+        "command_confirmed": tr("held command sent after all"),
+        "command_discarded": tr("held command discarded"),
+        "command_abandoned": tr("stopped sending an unanswered command"),
+        "audit_recovered": tr("audit log recovered"),
+        "audit_restarted": tr("audit log restarted"),
+    }.get(action)
+    return named if named is not None else words.kind(action)
 
 
 def verdict_text(report: ChainReport) -> tuple[str, bool]:
@@ -39,31 +60,37 @@ def verdict_text(report: ChainReport) -> tuple[str, bool]:
 
 
 class AuditPresenter(QObject):
-    """Keeps an :class:`AuditView` on an :class:`AuditLog` (or says there is none)."""
+    """Keeps an :class:`AuditView` on an :class:`AuditLog` (or says there is none).
 
-    _verified = Signal(str, bool)
+    Signals:
+        verified(str, bool): the chain was checked (the verdict in words, intact); emitted from the
+            worker thread, delivered on the GUI thread (the wiring connects it to :meth:`show_verdict`).
+    """
+
+    verified = Signal(str, bool)
 
     def __init__(self, view: AuditView, audit: AuditLog | None, problem: str = "") -> None:
         super().__init__(view)
         self.view = view
         self.audit = audit
-        self._verified.connect(self._on_verified)
-        view.verify_requested.connect(self._on_view_verify_requested)
+        self.words = Words(qt_translate)
+        self.names = Names(qt_translate)
         if audit is None:
             view.set_source(problem or tr("No audit log in this mode (replay or test)"))
             view.verify_button().setEnabled(False)
             return
         view.set_source(tr("Audit log: {path}").format(path=audit.path))
         try:
-            view.add_rows([audit_row(r) for r in audit.records_after(max(0, audit.seq - BACKLOG))])
+            view.add_rows([audit_row(r, self.words, self.names) for r in audit.records_after(max(0, audit.seq - BACKLOG))])
         except AuditError as exc:
             view.set_verdict(str(exc), ok=False)
         audit.add_listener(self._on_record)
 
     def _on_record(self, record: AuditRecord) -> None:
-        self.view.add_rows([audit_row(record)])
+        self.view.add_rows([audit_row(record, self.words, self.names)])
 
-    def _on_view_verify_requested(self) -> None:
+    def verify(self) -> None:
+        """Check the chain off the GUI thread (a long trail takes seconds)."""
         if self.audit is None:
             return
         path = self.audit.path
@@ -81,9 +108,9 @@ class AuditPresenter(QObject):
         except OSError as exc:
             text, ok = tr("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc), False
         log.info("audit verify %s: %s", path, text)
-        self._verified.emit(text, ok)  # queued to the GUI thread when called from the executor
+        self.verified.emit(text, ok)  # queued to the GUI thread when called from the executor
 
-    def _on_verified(self, text: str, ok: bool) -> None:
+    def show_verdict(self, text: str, ok: bool) -> None:
         self.view.set_verifying(False)
         self.view.set_verdict(text, ok)
 

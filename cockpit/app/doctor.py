@@ -117,8 +117,8 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
     from PySide6.QtGui import QGuiApplication
 
     from cockpit.app.wall import screen_info
-    from cockpit.app.wall_layout import LayoutError, assign, load_layout
     from cockpit.app.wiring import DEFAULT_LAYOUT
+    from cockpit.present.wall_layout import LayoutError, assign, load_layout
 
     app = QGuiApplication.instance()
     assert isinstance(app, QGuiApplication)

@@ -20,9 +20,10 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from cockpit.app.drill_pdf import write_pdf
 from cockpit.app.trainer import TrainerWindow
-from cockpit.app.wall_layout import WallLayout
-from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit
+from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit, connect_drill
 from cockpit.feed import FeedClient, Identity
+from cockpit.present.frame import Mode, ModeKind
+from cockpit.present.wall_layout import WallLayout
 from cockpit.record.drill import DrillSandbox, DrillSandboxError
 from cockpit.record.drill_report import DrillReport, compute_report, write_report
 from cockpit.record.drill_script import (
@@ -114,18 +115,24 @@ class DrillSession(QObject):
         self._restarting = False
         self._restart_task: asyncio.Future[None] | None = None
         drills = self._drill_choices(drills_dir, script_path)
-        self.trainer = TrainerWindow(drills, self._sensor_names, self._unit_ids)
+        words = self.cockpit.ctx.words
+        self.trainer = TrainerWindow(
+            drills,
+            self._sensor_names,
+            self._unit_ids,
+            describe=self._describe,
+            kind_text=words.kind,
+            result_text=lambda result, reason: words.rejection(reason) if result == "rejected" else words.command_status_word(result),
+        )
         self.trainer.show_drill(self.script, script_path, lang)
-        self.trainer.start_requested.connect(self._on_trainer_start_requested)
-        self.trainer.pause_requested.connect(self._on_trainer_pause_requested)
-        self.trainer.inject_requested.connect(self._on_trainer_inject_requested)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        connect_drill(self)
 
     def _mark_screens(self) -> None:
-        """The DRILL band on every screen and the console (short: it must fit any screen's header)."""
-        self.cockpit.wall.set_mode_marking(tr("DRILL · sandbox, no real units"))
+        """The DRILL band on every screen and the console, and whether the drill's clock runs."""
+        marking = tr("DRILL PAUSED") if self.sandbox.paused else tr("DRILL · sandbox")
+        self.cockpit.set_mode(Mode(ModeKind.DRILL, paused=self.sandbox.paused), marking)
 
     def _drill_choices(self, folder: Path, current: Path) -> list[tuple[Path, str]]:
         """Every drill in ``folder`` that loads, by title; the current one first if it is elsewhere."""
@@ -145,6 +152,12 @@ class DrillSession(QObject):
 
     def _sensor_names(self) -> list[str]:
         return [info.name for info in self.cockpit.situation.sensors.infos]
+
+    def _describe(self, event_id: str, unit_id: str) -> tuple[str, str]:
+        """An event and a unit as the trainees' wall names them."""
+        situation, ctx = self.cockpit.situation, self.cockpit.ctx
+        unit = situation.units.get(unit_id)
+        return ctx.book.event_text(situation, event_id), (ctx.names.unit(unit) if unit is not None else unit_id)
 
     def _unit_ids(self) -> list[str]:
         return sorted(self.cockpit.situation.units)
@@ -168,7 +181,7 @@ class DrillSession(QObject):
         """Close and delete every window now, on the Qt thread (never left to a garbage collection
         that might run on another thread)."""
         self.timer.stop()
-        self.cockpit.wall.close()
+        self.cockpit.close()
         for view in self.cockpit.wall.views.values():  # also those never placed on a screen
             view.deleteLater()
         self.trainer.close()
@@ -209,17 +222,19 @@ class DrillSession(QObject):
 
     # --------------------------------------------------------------------------- the trainer's asks
 
-    def _on_trainer_pause_requested(self, paused: bool) -> None:
+    def pause(self, paused: bool) -> None:
+        """The trainer paused (or resumed) the drill: its clock, and what every screen says."""
         if paused:
             self.sandbox.pause()
         else:
             self.sandbox.resume()
+        self.cockpit.set_mode(Mode(ModeKind.DRILL, paused=paused), tr("DRILL PAUSED") if paused else tr("DRILL · sandbox"))
 
-    def _on_trainer_inject_requested(self, inject: object) -> None:
+    def inject(self, inject: object) -> None:
         if isinstance(inject, EventInject | SensorFailureInject | WeatherInject | UnitSilentInject):
             self.sandbox.inject(inject)
 
-    def _on_trainer_start_requested(self, path: str) -> None:
+    def start_drill(self, path: str) -> None:
         if self._restarting:
             return
         try:

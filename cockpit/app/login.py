@@ -25,13 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from cockpit.app.embedded import EmbeddedBackend
+from cockpit.app.wiring import connect_login
 from cockpit.config.tokens import read_token_file
 from cockpit.feed import Identity
 from cockpit.protocol.tokens import (
-    TOKEN_EXPIRED,
-    TOKEN_INVALID,
-    TOKEN_MISSING,
-    TOKEN_REVOKED,
     TokenError,
     fingerprint,
     peek,
@@ -42,22 +39,6 @@ log = logging.getLogger(__name__)
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Login", text)
-
-
-def refusal_words(refused: str) -> str:
-    """A backend's refusal (``code: detail``, §3.3) as the wall's status and console say it."""
-    code, _, detail = refused.partition(": ")
-    words = {
-        TOKEN_MISSING: tr("no operator token: log in with the token the site issued"),
-        TOKEN_INVALID: tr("the operator token is not valid at this site: log in again"),
-        TOKEN_EXPIRED: tr("the operator token has expired: log in again"),
-        TOKEN_REVOKED: tr("the operator token has been revoked: ask the site for a new one"),
-        "too_many_connections": tr("this operator has too many connections open"),
-        "version": tr("the backend speaks another protocol version"),
-    }.get(code)
-    if words is None:
-        return tr("refused by the backend: {reason}").format(reason=refused)
-    return f"{words} ({detail})" if detail else words
 
 
 def identity_for(client_id: str, operator: str, role: str, token: str) -> Identity:
@@ -83,22 +64,20 @@ class LoginDialog(QDialog):
         self.who = QLabel(tr("The token says who you are and what you may do."))
         self.who.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(tr("Token"), self.token_edit)
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.who)
         box.addWidget(self.buttons)
-        self.token_edit.textChanged.connect(self._show_whose)
-        self._show_whose("")
+        self.show_whose("")
 
     @property
     def token(self) -> str:
         return self.token_edit.text().strip()
 
-    def _show_whose(self, _text: str) -> None:
+    def show_whose(self, _text: str) -> None:
+        """Say whose token it is (or why it is none) as it is typed."""
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if not self.token:
             self.who.setText(tr("The token says who you are and what you may do."))
@@ -138,4 +117,5 @@ def login_token(args: argparse.Namespace, embedded: EmbeddedBackend | None) -> s
     if args.screenshot is not None or args.quit_after is not None:
         return ""  # headless: nobody to ask
     dialog = LoginDialog()
+    connect_login(dialog)
     return dialog.token if dialog.exec() == QDialog.DialogCode.Accepted else ""

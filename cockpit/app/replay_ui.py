@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from cockpit.app.wall import Wall
 from cockpit.record.recorder import RecorderStatus
 from cockpit.record.replay import SPEEDS, PlayState, ReplaySource
 from widgets.timeline import TimelineWidget
@@ -70,22 +70,18 @@ class ReplayControlsPanel(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         row = QHBoxLayout()
         self.play_button = QPushButton()
-        self.play_button.clicked.connect(self._on_play_button_clicked)
         row.addWidget(self.play_button)
         self.step_button = QPushButton(tr("Step"))
         self.step_button.setToolTip(tr("Pause and play exactly the next recorded frame"))
-        self.step_button.clicked.connect(self._on_step_button_clicked)
         row.addWidget(self.step_button)
         row.addWidget(QLabel(tr("Speed")))
         self.speed = QComboBox()
         for s in SPEEDS:
             self.speed.addItem(f"×{s:g}", s)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed.currentIndexChanged.connect(self._on_speed_current_index_changed)
         row.addWidget(self.speed)
         self.loop_button = QPushButton(tr("Clear loop"))
         self.loop_button.setToolTip(tr("Drag across the timeline to loop a stretch"))
-        self.loop_button.clicked.connect(self._on_loop_button_clicked)
         row.addWidget(self.loop_button)
         self.position = QLabel()
         row.addWidget(self.position, 1)
@@ -96,8 +92,6 @@ class ReplayControlsPanel(QWidget):
         self.timeline.set_range(rec.start_ns / 1e6, rec.end_ns / 1e6)
         self.timeline.set_density(density.bucket_ms, density.events)
         self.timeline.set_alarms([(float(ms), level) for ms, level, _id in density.alarms])
-        self.timeline.seek_requested.connect(self._on_timeline_seek_requested)
-        self.timeline.selection_changed.connect(self._on_timeline_selection_changed)
         layout.addWidget(self.timeline)
         self.problems = QLabel()
         self.problems.setObjectName("problems")
@@ -119,31 +113,31 @@ class ReplayControlsPanel(QWidget):
         self.problems.setText("\n".join(problems[-5:]))
         self.problems.setVisible(bool(problems))
 
-    def _on_play_button_clicked(self) -> None:
+    def toggle_play(self) -> None:
         if self.source.play_state is PlayState.PLAYING:
             self.source.pause()
         else:
             self.source.play()
         self.refresh()
 
-    def _on_step_button_clicked(self) -> None:
+    def step(self) -> None:
         self.source.step()
         self.refresh()
 
-    def _on_speed_current_index_changed(self, index: int) -> None:
+    def choose_speed(self, index: int) -> None:
         self.source.set_speed(float(self.speed.itemData(index)))
         self.refresh()
 
-    def _on_loop_button_clicked(self) -> None:
+    def clear_loop(self) -> None:
         self.source.clear_loop()
         self.timeline.clear_selection()
         self.refresh()
 
-    def _on_timeline_seek_requested(self, ms: float) -> None:
+    def seek(self, ms: float) -> None:
         self.source.seek(int(ms * 1e6))
         self.refresh()
 
-    def _on_timeline_selection_changed(self, start_ms: float, end_ms: float) -> None:
+    def set_loop(self, start_ms: float, end_ms: float) -> None:
         try:
             self.source.set_loop(int(start_ms * 1e6), int(end_ms * 1e6))
         except ValueError:
@@ -152,29 +146,22 @@ class ReplayControlsPanel(QWidget):
 
 
 class ReplayControls(QObject):
-    """Puts the controls on the console and keeps the REPLAY band on every screen up to date."""
+    """Puts the replay controls on the console and keeps the console's REPLAY band up to date (the
+    screens' bands come from the wall's state; the wiring connects the panel and the timer)."""
 
-    def __init__(self, wall: Wall, source: ReplaySource) -> None:
-        super().__init__(wall.console)
-        self.wall = wall
+    def __init__(self, console: QMainWindow, source: ReplaySource) -> None:
+        super().__init__(console)
+        self.console = console
         self.source = source
         self.panel = ReplayControlsPanel(source)
-        self.dock = QDockWidget(tr("Replay"), wall.console)
+        self.dock = QDockWidget(tr("Replay"), console)
         self.dock.setObjectName("replayDock")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         self.dock.setWidget(self.panel)
-        wall.console.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        console.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.timer = QTimer(self)
         self.timer.setInterval(MARKING_MS)
-        self.timer.timeout.connect(self._on_timer_timeout)
         self.timer.start()
-        self._on_timer_timeout()
 
-    def _on_timer_timeout(self) -> None:
-        self.wall.set_mode_marking(screen_marking(self.source))
-        self.wall.console.set_mode_marking(marking_text(self.source))
+    def refresh(self) -> None:
         self.panel.refresh()
-
-
-def attach_replay_controls(wall: Wall, source: ReplaySource) -> ReplayControls:
-    return ReplayControls(wall, source)

@@ -19,12 +19,12 @@ from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.wall import screen_info
-from cockpit.app.wall_layout import LayoutError, load_layout, virtual_screens
-from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit, freeze_startup_heap
+from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit, connect_app, freeze_startup_heap
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
 from cockpit.model.alarms import ConsoleScope
+from cockpit.present.wall_layout import LayoutError, load_layout, virtual_screens
 from cockpit.protocol.messages import Filter, Stream
 from cockpit.record import RecordingError
 from cockpit.record.drill import DrillSandboxError
@@ -179,8 +179,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
             outbox_path=None if replay is not None else data_dir(args) / "outbox.jsonl",
             centre=f"{args.site_config.name} ({args.site_config.level.value}, {args.site_config.district})",
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
+            console_scope=console_scope(args.site_config.level.value, args.site_config.district),
         )
-        cockpit.wall.console.scope = console_scope(args.site_config.level.value, args.site_config.district)
     wall = cockpit.wall
     wall.text_scale = args.scale
     if embedded is not None:
@@ -191,15 +191,15 @@ def run(args: argparse.Namespace, lang: str) -> int:
         screens = virtual_screens(1)  # a headless platform's one small screen: a 1920×1080 instead
     else:
         screens = [screen_info(s) for s in app.screens()]
-        wall.watch_screens(app)
-    wall.place(screens)
+        cockpit.connect_screens(app)
+    cockpit.place(screens)
     exit_code = 0
     done = asyncio.Event()
 
     def finish() -> None:
         nonlocal exit_code
         if args.screenshot is not None:
-            wall.frame()
+            cockpit.frame()
             shots: list[tuple[str, QWidget]] = [(rid, w) for rid, w in wall.windows.items()]
             if wall.span is not None:  # spanning: the whole display, and each runway's cell
                 shots.append(("wall", wall.span))
@@ -224,7 +224,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.
     app.setQuitOnLastWindowClosed(False)
-    app.lastWindowClosed.connect(done.set)
+    connect_app(app, done.set)
     wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
     wall.show(full_screen=not (args.windowed or args.screenshot is not None or args.screens is not None))
     if drill is not None:
@@ -242,8 +242,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     with loop:
         loop.run_until_complete(main())
-    if wall.first_live_frame_at:
-        print(f"cockpit: first live frame at {wall.first_live_frame_at:.3f}", flush=True)
+    if cockpit.first_live_frame_at:
+        print(f"cockpit: first live frame at {cockpit.first_live_frame_at:.3f}", flush=True)
     if embedded is not None:
         embedded.stop()
     del translators

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from cockpit.app.names import district_name, event_type_name
-from cockpit.app.panels import (
-    CommandSender,
-    DispatchPanelPresenter,
-    EventsPanel,
-    Frame,
-    PanelBase,
-    Selection,
-    TilesPanel,
-    build_panel,
-)
-from cockpit.app.runway_spec import PanelKind, RunwaySpec
-from cockpit.model import Situation
-from cockpit.protocol.messages import EventState
+from cockpit.app.panels import PanelView, build_view
+from cockpit.app.panels.map import RiskPoints
+from cockpit.present.frame import WallState
+from cockpit.present.runway import RunwayModel
+from cockpit.present.runway_spec import PanelKind
 from widgets.alarm_banner import AlarmBannerWidget
-from widgets.alarm_list import AlarmRow
-from widgets.severity import Severity as WidgetSeverity
 from widgets.status_bar import ConnectionStatusWidget
 
 SLA_STYLE = "background: #e0342b; color: #ffffff; font-weight: bold; padding: 2px 10px; border-radius: 4px;"
@@ -37,8 +23,6 @@ DETAIL_RATIO = 0.5
 BANNER_TEXT_FACTOR = 1.1
 """The banner draws its row text at 1.1–1.2 × its font (widgets/alarm_banner.py)."""
 
-PINNED_SEVERITIES = (1, 2)
-"""Unacknowledged events of these levels are pinned in the banner of every screen."""
 
 
 def tr(text: str) -> str:
@@ -85,23 +69,16 @@ class RunwayView(QWidget):
     """The content of one runway; a screen window or a console tab holds it.
 
     Args:
-        spec: The runway file.
-        lang: Language for titles from the file.
-        sender: Sends the operator's commands.
+        model: The runway's view-models.
         risk_points: Supplies the map's risk-point layer (lon, lat, level), if any map wants it.
     """
 
-    def __init__(
-        self,
-        spec: RunwaySpec,
-        lang: str,
-        sender: CommandSender,
-        risk_points: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
-    ) -> None:
+    def __init__(self, model: RunwayModel, risk_points: RiskPoints | None = None) -> None:
         super().__init__()
-        self.spec = spec
+        self.model = model
+        spec = self.spec = model.spec
+        lang = model.ctx.lang
         self.setObjectName(f"runway-{spec.id}")
-        self.selection = Selection()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 14)
         outer.setSpacing(8)
@@ -113,7 +90,7 @@ class RunwayView(QWidget):
         self.mode_marking.setVisible(False)
 
         top = QHBoxLayout()
-        self.title = QLabel(spec.title_in(lang))
+        self.title = QLabel(model.title)
         self.title.setObjectName("wallTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
@@ -153,55 +130,35 @@ class RunwayView(QWidget):
         outer.addWidget(self.banner)
 
         self.grid = PanelGrid(spec.grid.columns, spec.grid.rows, spacing=14)
-        self.panels: list[PanelBase] = []
-        for p in spec.panels:
-            panel = build_panel(p, lang, self.selection, sender, spec.center, risk_points)
-            self.grid.add(panel.widget, p.at)
-            self.panels.append(panel)
+        self.panels: list[PanelView] = []
+        for panel_model in model.panels:
+            view = build_view(panel_model, lang, spec.center, risk_points)
+            self.grid.add(view, panel_model.spec.at)
+            self.panels.append(view)
         outer.addWidget(self.grid, 1)
-        self.banner.alarm_clicked.connect(self.selection.select)
+        self._wall: WallState | None = None
 
-    # ----------------------------------------------------------------------------- access
-
-    def panel(self, kind: PanelKind) -> PanelBase | None:
+    def panel(self, kind: PanelKind) -> PanelView | None:
         """The first panel of a kind (tests and the console use this)."""
-        return next((p for p in self.panels if p.spec.kind is kind), None)
-
-    @property
-    def events_panel(self) -> EventsPanel | None:
-        p = self.panel(PanelKind.EVENTS)
-        return p if isinstance(p, EventsPanel) else None
-
-    @property
-    def dispatch_panel(self) -> DispatchPanelPresenter | None:
-        p = self.panel(PanelKind.DISPATCH)
-        return p if isinstance(p, DispatchPanelPresenter) else None
-
-    @property
-    def tiles_panel(self) -> TilesPanel | None:
-        p = self.panel(PanelKind.TILES)
-        return p if isinstance(p, TilesPanel) else None
+        return next((p for p in self.panels if p.model.spec.kind is kind), None)
 
     # ----------------------------------------------------------------------------- per frame
 
-    def update_frame(self, frame: Frame, situation: Situation, pinned: list[AlarmRow]) -> None:
-        if frame.changes.events or frame.changes.replaced:
-            selected = situation.events.get(self.selection.event_id or "")
-            if selected is None or not selected.open:
-                # Nobody chose: the wall works on the most severe open event of its theme (the
-                # banner's first, on the overview), so no dispatch panel stands empty.
-                theme = self.spec.theme
-                candidates = [e for e in situation.open_events() if not theme or e.theme == theme]
-                first = candidates[0].id if candidates else (pinned[0].id if pinned else None)
-                if first is not None:
-                    self.selection.select(first)
-        for panel in self.panels:
-            panel.update(frame, situation)
-        if frame.slow:
-            # "No unacknowledged alarms" is a claim about the city: with the link down it cannot
-            # be made, so an empty banner folds away instead of showing an all-clear.
-            self.banner.set_collapse_when_empty(not frame.live)
-            self.banner.set_pinned(pinned)
+    def show_wall(self, wall: WallState) -> None:
+        """The wall's shared state (on this screen's slow moments): status, SLA, banner, band."""
+        self._wall = wall
+        link = wall.link
+        self.status.set_status(link.label, link.level, link.age_s, link.detail)
+        self.set_sla(wall.sla)
+        current = wall.liveness.current
+        self.banner.set_not_current("" if current else wall.as_of or link.label)
+        # During a flood the wall keeps one pinned line and says what the flood is made of.
+        self.banner.set_flood(wall.flood.flooding, wall.flood.count, 10, wall.flood_groups)
+        self.banner.set_max_pinned(1 if wall.flood.flooding else 2)
+        self.banner.set_pinned(list(wall.pinned))
+        self.set_mode_marking(wall.marking)
+        for view in self.panels:
+            view.set_current(current, wall.as_of)
 
     def set_clock(self, text: str) -> None:
         """Show the time; a label is only touched when its second turns."""
@@ -211,21 +168,13 @@ class RunwayView(QWidget):
     def set_flash_phase(self, lit: bool) -> None:
         self.banner.set_flash_phase(lit)
 
-    def mark_commands_changed(self) -> None:
-        for panel in self.panels:
-            if isinstance(panel, EventsPanel):
-                panel.mark_dirty()
-            elif isinstance(panel, DispatchPanelPresenter):
-                panel.refresh()
-
     def apply_text_size(self, px: float) -> None:
         """Size the wall's type for its reading distance (docs/architecture.md, "Wall type").
 
         ``px`` is the height that reads from the back of the room (distance / 200). Key elements
         get it in full: the title and clock, the mode marking, the pinned alarms, the tile values,
         the dispatch button and the map's district names and severe-event labels. Details
-        (captions, column headers, the status line, list rows) get :data:`DETAIL_RATIO` of it:
-        they are read by the officer who walks up to the wall or sits at the front desk.
+        (captions, column headers, the status line, list rows) get :data:`DETAIL_RATIO` of it.
         """
         detail = max(8, round(px * DETAIL_RATIO))
         base = QFont(self.font())
@@ -256,7 +205,7 @@ class RunwayView(QWidget):
 
     def set_mode_marking(self, text: str) -> None:
         """A band in the header saying this is not the live city (REPLAY, DRILL, with details); empty
-        hides it. Unlike :meth:`set_mode` it cannot be overlooked from across the room."""
+        hides it. It cannot be overlooked from across the room."""
         if text != self.mode_marking.text():
             self.mode_marking.setText(text)
             # Never clipped: the status line gives way to it, not the other way round.
@@ -264,7 +213,7 @@ class RunwayView(QWidget):
         self.mode_marking.setVisible(bool(text))
 
     def set_mode(self, text: str) -> None:
-        """An unmistakable marking such as DEMO, REPLAY or DRILL; empty hides it."""
+        """An unmistakable marking such as DEMO; empty hides it."""
         self.mode_badge.setText(text)
         self.mode_badge.setVisible(bool(text))
 
@@ -274,51 +223,6 @@ MODE_MARKING_STYLE = (
     "border: 3px solid white; letter-spacing: 2px; }"
 )
 """Magenta: no severity, link or theme colour uses it, so the band never reads as an alarm."""
-
-
-def pinned_alarms(situation: Situation) -> list[AlarmRow]:
-    """Unacknowledged high-severity events, most severe and newest first, for every banner."""
-    rows = []
-    for e in situation.open_events():
-        if e.state is not EventState.NEW or int(e.severity) not in PINNED_SEVERITIES:
-            continue
-        if e.shelved_until or e.suppressed or e.out_of_service:
-            continue  # deliberately out of the officer's attention: listed on the console, not pinned
-        rows.append(
-            AlarmRow(
-                id=e.id,
-                severity=WidgetSeverity(int(e.severity)),
-                time_text=time.strftime("%H:%M:%S", time.localtime(e.time_ms / 1000)),
-                source=district_name(e.district),
-                message=event_type_name(e.type, e.title),
-                active=e.active,
-                acknowledged=False,
-            )
-        )
-    return rows
-
-
-def alarm_rows(situation: Situation, operator: str) -> list[AlarmRow]:
-    """Every open event as an alarm row (ISA-18.2 display states) for the console's list."""
-    rows = []
-    for e in situation.open_events():
-        rows.append(
-            AlarmRow(
-                id=e.id,
-                severity=WidgetSeverity(int(e.severity)),
-                time_text=time.strftime("%H:%M:%S", time.localtime(e.time_ms / 1000)),
-                source=district_name(e.district),
-                message=event_type_name(e.type, e.title),
-                active=e.active,
-                acknowledged=e.state is not EventState.NEW,
-                shelved=bool(e.shelved_until),
-                suppressed=bool(e.suppressed),
-                out_of_service=bool(e.out_of_service),
-                acked_by=e.acked_by,
-                occurrence=e.occurrence,
-            )
-        )
-    return rows
 
 
 def screen_window_flags() -> Qt.WindowType:

@@ -97,11 +97,15 @@ class TrainerWindow(QMainWindow):
         drills: Sequence[tuple[Path, str]],
         sensor_names: Callable[[], list[str]],
         unit_ids: Callable[[], list[str]],
+        describe: Callable[[str, str], tuple[str, str]] = lambda event_id, unit_id: (event_id, unit_id),
+        kind_text: Callable[[str], str] = lambda kind: kind,
+        result_text: Callable[[str, str], str] = lambda result, reason: f"{result} ({reason})" if reason else result,
     ) -> None:
         super().__init__()
         self.setObjectName("trainer")
         self.setWindowTitle(tr("Cockpit · trainer console (DRILL)"))
         self._sensor_names, self._unit_ids = sensor_names, unit_ids
+        self._describe, self._kind_text, self._result_text = describe, kind_text, result_text
         self._paused = False
         host = QWidget()
         self.setCentralWidget(host)
@@ -122,10 +126,8 @@ class TrainerWindow(QMainWindow):
         grid.addWidget(QLabel(tr("Drill script")), 0, 0)
         grid.addWidget(self.picker, 0, 1)
         self.start_button = QPushButton(tr("Start from the beginning"))
-        self.start_button.clicked.connect(self._on_start_button_clicked)
         grid.addWidget(self.start_button, 0, 2)
         self.pause_button = QPushButton(tr("Pause"))
-        self.pause_button.clicked.connect(self._on_pause_button_clicked)
         grid.addWidget(self.pause_button, 0, 3)
         self.state = QLabel()
         self.state.setObjectName("drillState")
@@ -137,7 +139,6 @@ class TrainerWindow(QMainWindow):
         self.kind = QComboBox()
         for key, name in kind_names().items():
             self.kind.addItem(name, key)
-        self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)
         row.addWidget(self.kind)
         self.target = QComboBox()
         self.target.setEditable(True)
@@ -149,7 +150,6 @@ class TrainerWindow(QMainWindow):
         self.severity.setPrefix(tr("level "))
         row.addWidget(self.severity)
         self.inject_button = QPushButton(tr("Inject now"))
-        self.inject_button.clicked.connect(self._on_inject_button_clicked)
         row.addWidget(self.inject_button)
         outer.addWidget(by_hand)
 
@@ -179,7 +179,7 @@ class TrainerWindow(QMainWindow):
         self.problem.setStyleSheet("color: #ff6b5e; font-weight: bold;")
         self.problem.setWordWrap(True)
         outer.addWidget(self.problem)
-        self._on_kind_current_index_changed(0)
+        self.kind_chosen(0)
 
     # ----------------------------------------------------------------------------- attributes down
 
@@ -240,33 +240,34 @@ class TrainerWindow(QMainWindow):
     def _add_action(self, a: TraineeAction) -> None:
         row = self.action_table.rowCount()
         self.action_table.insertRow(row)
-        result = a.result + (f" ({a.reason})" if a.reason else "")
-        for col, text in enumerate((clock_text(a.t), a.operator, a.kind, a.event_id, a.unit_id, result)):
+        # In words, as the officer saw them: never an event id, a unit id or a reason code.
+        event, unit = self._describe(a.event_id, a.unit_id)
+        result = self._result_text(a.result, a.reason)
+        for col, text in enumerate((clock_text(a.t), a.operator, self._kind_text(a.kind), event, unit, result)):
             self.action_table.setItem(row, col, QTableWidgetItem(text))
         self.action_table.scrollToBottom()
 
-    @staticmethod
-    def _inject_text(f: InjectFired) -> str:
+    def _inject_text(self, f: InjectFired) -> str:
         who = tr("by hand") if f.by_hand else tr("script")
         text = f"{clock_text(f.t)}  {f.label} ({who})"
         if f.event_id:
-            text += f" → {f.event_id}"
+            text += f" → {self._describe(f.event_id, '')[0]}"
         if f.error:
             text += "  " + tr("FAILED: {error}").format(error=f.error)
         return text
 
     # ----------------------------------------------------------------------------- messages up
 
-    def _on_start_button_clicked(self) -> None:
+    def start_clicked(self) -> None:
         path = self.picker.currentData()
         if path:
             self.start_requested.emit(str(path))
 
-    def _on_pause_button_clicked(self) -> None:
+    def pause_clicked(self) -> None:
         self.set_paused(not self._paused)
         self.pause_requested.emit(self._paused)
 
-    def _on_kind_current_index_changed(self, _index: int) -> None:
+    def kind_chosen(self, _index: int) -> None:
         """Offer the targets the chosen kind can act on."""
         kind = self.kind.currentData()
         self.target.clear()
@@ -286,9 +287,9 @@ class TrainerWindow(QMainWindow):
 
     def refresh_targets(self) -> None:
         """Re-read sensors and units (the wall may have learnt them since the window opened)."""
-        self._on_kind_current_index_changed(self.kind.currentIndex())
+        self.kind_chosen(self.kind.currentIndex())
 
-    def _on_inject_button_clicked(self) -> None:
+    def inject_clicked(self) -> None:
         inject = self.build_inject()
         if inject is None:
             self.show_problem(tr("Pick a target for the inject first."))

@@ -1,7 +1,10 @@
-"""Builds the cockpit and makes every signal connection in one place.
+"""The composition root: builds the cockpit and makes every signal connection, here and nowhere else.
 
-Data flows one way: feed → model → (once per frame) wall → runway panels → widgets. User intent
-flows back as widget signals → panels → command sender → feed outbox.
+Data flows one way: feed → model → (once per painted frame) the present layer's view-models → the
+widgets' setters. Intent flows back: a widget's signal → a view-model's intent method, which returns
+the command to send (or nothing) → :meth:`Cockpit.send` → the audit log and the feed. Every
+``.connect()`` of the application is in this module, so the whole signal graph reads in one place
+(:meth:`Cockpit._connect_signals` and the ``connect_*`` functions below).
 """
 
 from __future__ import annotations
@@ -10,36 +13,55 @@ import gc
 import logging
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
 
 from cockpit.app.audit_ui import AuditPresenter
-from cockpit.app.commands import CommandTracker
-from cockpit.app.login import refusal_words
-from cockpit.app.names import counters_text
-from cockpit.app.panels import CommandSender
-from cockpit.app.replay_ui import attach_replay_controls, recording_text
-from cockpit.app.runway_spec import load_runways, runway_files
+from cockpit.app.console import ConsoleWindow
+from cockpit.app.panels import DispatchPanelView, EventsPanelView, MapPanelView
+from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
+from cockpit.app.runway_view import RunwayView
 from cockpit.app.wall import Wall
-from cockpit.app.wall_layout import WallLayout, load_layout
 from cockpit.audit.chain import AuditAction
 from cockpit.audit.forward import forward_to
 from cockpit.audit.log import Actor, AuditError, AuditLog, action_for_command, command_details
-from cockpit.feed import ConnectionState, FeedClient, FeedEvent, Identity, OutboxProblem
+from cockpit.feed import FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.model import Situation
+from cockpit.model.alarms import ConsoleScope
+from cockpit.model.plans import PlanLibrary, load_builtin_plans
+from cockpit.model.sla import SlaTargets, load_sla_targets
+from cockpit.present.alarms import AlarmsPresenter
+from cockpit.present.commands import CommandBook
+from cockpit.present.console import ConsoleModel
+from cockpit.present.context import Context
+from cockpit.present.frame import Mode, ModeKind
+from cockpit.present.panels.plans import plan_title
+from cockpit.present.runway import RunwayModel
+from cockpit.present.runway_spec import load_runways, runway_files
+from cockpit.present.wall import WallPresenter
+from cockpit.present.wall_layout import WallLayout, load_layout
+from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.messages import Command, Filter, Welcome
+from cockpit.protocol.session import Counters, Cursors
 from cockpit.protocol.tokens import fingerprint
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, Retention
-from cockpit.record.replay import ReplaySource
+from cockpit.record.replay import PlayState, ReplaySource
 from cockpit.record.snapshot import StateMirror, StateSnapshot, take_snapshot
 from widgets.audit_view import AuditView
 from widgets.geo import synthetic_risk_points
-from widgets.status_bar import LinkLevel
+from widgets.map_view import RenderPacer
+
+if TYPE_CHECKING:
+    from cockpit.app.drill_mode import DrillSession
+    from cockpit.app.login import LoginDialog
+    from cockpit.app.trainer import TrainerWindow
 
 log = logging.getLogger(__name__)
 
@@ -47,29 +69,21 @@ ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 RUNWAYS_DIR = ASSETS / "runways"
 DEFAULT_LAYOUT = ASSETS / "walls" / "default.yaml"
 RISK_POINTS = 330_000
+FRAME_MS = 16
+"""The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""
+FLASH_MS = 500
+"""All banners flash in step: one phase every 500 ms (1 Hz, under the 3 Hz limit)."""
+CONSOLE = "\0console"
+"""The console's name in the wall's cadence (runway ids cannot hold a NUL)."""
+
+
+def qt_translate(context: str, text: str) -> str:
+    """The present layer's translator: Qt's catalogue for the installed language."""
+    return QCoreApplication.translate(context, text)
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Cockpit", text)
-
-
-def state_label(state: ConnectionState) -> str:
-    return {
-        ConnectionState.CONNECTING: tr("Connecting"),
-        ConnectionState.RESYNCING: tr("Resynchronising"),
-        ConnectionState.LIVE: tr("Live"),
-        ConnectionState.STALE: tr("Stale: no data"),
-        ConnectionState.OFFLINE: tr("Offline"),
-    }[state]
-
-
-LINK_LEVEL = {
-    ConnectionState.LIVE: LinkLevel.OK,
-    ConnectionState.RESYNCING: LinkLevel.DEGRADED,
-    ConnectionState.CONNECTING: LinkLevel.DEGRADED,
-    ConnectionState.STALE: LinkLevel.DOWN,
-    ConnectionState.OFFLINE: LinkLevel.DOWN,
-}
 
 
 def freeze_startup_heap() -> None:
@@ -90,8 +104,39 @@ def demo_risk_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return synthetic_risk_points(RISK_POINTS, seed=0)
 
 
+@cache
+def builtin_plans() -> PlanLibrary:
+    return load_builtin_plans()
+
+
+@cache
+def builtin_sla() -> SlaTargets:
+    return load_sla_targets()
+
+
+class Source(Protocol):
+    """What the cockpit needs of its data source: the live feed and a replay share it."""
+
+    state: ConnectionState
+    url: str
+    counters: Counters
+    cursors: Cursors
+    last_rx_wall_ms: int
+    epoch_changed_at: int
+    refused: str
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def send_command(self, command: Command) -> None: ...
+
+    @property
+    def outbox(self) -> list[Command]: ...
+
+
 class Cockpit:
-    """The whole cockpit: model, feed, runway wall, console and their connections.
+    """The whole cockpit: model, feed, presentation, wall, console and their connections.
 
     Args:
         urls: Backend websocket URLs.
@@ -107,6 +152,7 @@ class Cockpit:
         outbox_path: Keep unanswered commands here across restarts; None: in memory only.
         centre: Which centre this cockpit is, for the audit trail.
         subscriptions: Stream name → filter for this centre (docs/protocol.md §4.1); None: all.
+        console_scope: Which alarms the console is annunciated (the site's centre).
     """
 
     def __init__(
@@ -125,7 +171,9 @@ class Cockpit:
         outbox_path: Path | None = None,
         centre: str = "",
         subscriptions: dict[str, Filter] | None = None,
+        console_scope: ConsoleScope | None = None,
     ) -> None:
+        self.identity = identity
         self.situation = Situation()
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
@@ -140,15 +188,15 @@ class Cockpit:
                 audit_problem = tr("audit log not written: {error}").format(error=exc)
                 self.problems.append(audit_problem)
                 log.error("audit log: %s", exc)
-        self.tracker = CommandTracker()
         self.mirror = StateMirror()
         self.recorder: Recorder | None = None
         self.record_error = ""
         self.replay: ReplaySource | None = None
-        self.feed: FeedClient | ReplaySource
+        self.feed: FeedClient | None = None
+        self.source: Source
         if replay is not None:
             self.replay = ReplaySource(replay, self._on_feed_events, on_clock=self._on_replay_clock)
-            self.feed = self.replay
+            self.source = self.replay
         else:
             if record_dir is not None:
                 try:
@@ -166,65 +214,267 @@ class Cockpit:
                 outbox_path=outbox_path,
                 subscriptions=subscriptions,
             )
-        self.sender = CommandSender(self.tracker, self.feed.send_command, role=identity.role)
-        if isinstance(self.feed, FeedClient):
-            self.sender.confirm_held = self._confirm_held
-            self.sender.discard_held = self._discard_held
-            if self.audit is not None:
-                self.sender.before_send.append(self._audit_command)
-                # The operator and role are the token's (app/login.py); of the token, only its fingerprint.
-                login = {"login_fingerprint": fingerprint(identity.token)} if identity.token else {}
-                self.audit.login(self.audit.actor, client_id=identity.client_id, **login)
-                forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
-        if self.replay is not None:
-            self.sender.blocked = tr("replay: nothing is sent")
+            self.source = self.feed
+
+        # ---- the presentation layer (no Qt): one book, one selection, one wall state
+        blocked = qt_translate("Cockpit", "replay: nothing is sent") if replay is not None else ""
+        self.book = CommandBook(identity.role, qt_translate, blocked, self.situation)
+        self.ctx = Context(lang, qt_translate, self.book)
+        self.alarms = AlarmsPresenter(
+            console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})), self.book, qt_translate
+        )
+        self.console_model = ConsoleModel(self.ctx, self.alarms, identity.operator, builtin_plans(), builtin_sla())
+
+        def titled(plan_type: str) -> str:
+            return plan_title(builtin_plans(), plan_type, lang)
+
         loaded = load_runways(runway_files(runways_dir))
         for error in loaded.errors:
             log.error("runway refused: %s", error)
-        self.wall = Wall(
-            loaded.runways,
-            loaded.errors,
-            layout or load_layout(DEFAULT_LAYOUT),
+        self.runways = {r.id: RunwayModel(r, self.ctx, titled) for r in loaded.runways}
+        layout = layout or load_layout(DEFAULT_LAYOUT)
+        problems = [str(e) for e in loaded.errors]
+        refused = {e.path.stem for e in loaded.errors}
+        for entry in layout.screens:
+            if entry.runway not in self.runways:
+                why = tr("its file was refused") if entry.runway in refused else tr("no runway file has that id")
+                problem = tr("wall layout: runway {id} is not shown: {why}").format(id=entry.runway, why=why)
+                problems.append(problem)
+                log.error("%s", problem)
+        self.presenter = WallPresenter(
             self.situation,
-            self.sender,
-            self._link,
-            lang,
-            demo_risk_points,
+            self.source,
+            self.alarms,
+            [*self.runways, CONSOLE],
+            builtin_sla(),
+            qt_translate,
+            self._recording_text,
         )
-        self.wall.operator = identity.operator
+
+        # ---- the Qt shell: windows lay out and show states
+        views = {rid: RunwayView(model, demo_risk_points) for rid, model in self.runways.items()}
+        self.console = ConsoleWindow(self.console_model)
+        self.wall = Wall(views, self.console, layout, problems)
+        # One pacer for every map on the wall: when their content changes together, they re-render
+        # in successive frames instead of all in one late frame (widgets/map_view.py, RenderPacer).
+        self.map_pacer = RenderPacer()
+        for view in views.values():
+            for panel in view.panels:
+                if isinstance(panel, MapPanelView):
+                    panel.map.set_render_pacer(self.map_pacer)
         self.audit_view = AuditView()
         self.audit_presenter = AuditPresenter(self.audit_view, self.audit, audit_problem)
-        self.wall.console.tabs.addTab(self.audit_view, tr("Audit trail"))
-        self._show_problems()
+        self.console.tabs.addTab(self.audit_view, tr("Audit trail"))
+        self.frame_timer = QTimer(self.console)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.flash_timer = QTimer(self.console)
+        self.flash_timer.setInterval(FLASH_MS)
+        self.frames = 0
+        self.first_live_frame_at = 0.0
+        """Wall-clock time of the first frame that showed live sensor data (startup benchmark)."""
+        self._flash = False
+        self.replay_controls: ReplayControls | None = None
         if self.replay is not None:
-            self.replay_controls = attach_replay_controls(self.wall, self.replay)
+            self.replay_controls = ReplayControls(self.console, self.replay)
+        self._connect_signals()
 
-    def _link(self) -> tuple[ConnectionState, str, LinkLevel, str]:
-        feed = self.feed
-        detail = counters_text(feed.counters)
-        silent = (time.time_ns() // 1_000_000 - feed.last_rx_wall_ms) / 1000 if feed.last_rx_wall_ms else 0.0
-        why = {
-            ConnectionState.CONNECTING: tr("connecting to {url}"),
-            ConnectionState.RESYNCING: tr("catching up with {url}"),
-            ConnectionState.STALE: tr("{url} silent for {s} s"),
-            ConnectionState.OFFLINE: tr("cannot reach {url}; retrying"),
-        }.get(feed.state)
-        if why is not None:  # the technical reason is in the log; the wall says it in words
-            detail = f"{why.format(url=feed.url, s=f'{silent:.0f}')} · {detail}"
-        if isinstance(feed, FeedClient) and feed.refused and feed.state is not ConnectionState.LIVE:
-            refused = tr("refused by {url}").format(url=feed.url)
-            detail = f"{refused}: {refusal_words(feed.refused)} · {counters_text(feed.counters)}"
-        if feed.epoch_changed_at and time.time_ns() // 1_000_000 - feed.epoch_changed_at < 300_000:
-            at = time.strftime("%H:%M:%S", time.localtime(feed.epoch_changed_at / 1000))
-            notice = tr("backend restarted without its state at {time}; events reloaded").format(time=at)
-            detail = f"{notice} · {detail}"
-        recording = self._recording_text()
-        if recording and feed.state is ConnectionState.LIVE:  # first, so it is never elided
-            detail = f"{recording} · {detail}"
-        elif recording:  # the link's trouble comes first; recording status right after it
-            head, sep, rest = detail.partition(" · ")
-            detail = f"{head} · {recording}{sep}{rest}"
-        return feed.state, state_label(feed.state), LINK_LEVEL[feed.state], detail
+        if self.feed is not None and self.audit is not None:
+            # The operator and role are the token's (app/login.py); of the token, only its fingerprint.
+            login = {"login_fingerprint": fingerprint(identity.token)} if identity.token else {}
+            self.audit.login(self.audit.actor, client_id=identity.client_id, **login)
+            forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
+        self._show_problems()
+
+    # ------------------------------------------------------------------------------ the graph
+
+    def _connect_signals(self) -> None:
+        """Every connection of the cockpit's own windows, in one place."""
+        self.frame_timer.timeout.connect(self.frame)
+        self.flash_timer.timeout.connect(self._on_flash_timer_timeout)
+        situation = self.situation
+        for view in self.wall.views.values():
+            view.banner.alarm_clicked.connect(self.ctx.selection.choose)
+            for panel in view.panels:
+                self._connect_panel(panel)
+        console = self.console
+        self._connect_panel(console.events)
+        self._connect_panel(console.dispatch)
+        console.alarms.selection_changed.connect(self.ctx.selection.choose)
+        console.alarms.row_clicked.connect(self.ctx.selection.choose)
+        console.alarms.acknowledge_requested.connect(
+            lambda event_id, occurrence: self.send(self.alarms.acknowledge(event_id, occurrence))
+        )
+        console.alarms.shelve_requested.connect(self._on_alarms_shelve_requested)
+        console.shelve_form.shelve_requested.connect(self._on_shelve_form_shelve_requested)
+        console.shelve_form.cancelled.connect(console.close_shelve_form)
+        console.board.cancel_requested.connect(
+            lambda command_id: self.send(self.console_model.board.cancel(situation, command_id))
+        )
+        console.board.send_held_requested.connect(self._on_board_send_held_requested)
+        console.board.discard_held_requested.connect(self._on_board_discard_held_requested)
+        console.board.stop_requested.connect(self._on_board_stop_requested)
+        console.plan_view.action_requested.connect(lambda key: self.send(self.console_model.plans.act(key)))
+        self.audit_view.verify_requested.connect(self.audit_presenter.verify)
+        self.audit_presenter.verified.connect(self.audit_presenter.show_verdict)
+        if self.replay_controls is not None:
+            connect_replay_controls(self.replay_controls)
+
+    def _connect_panel(self, panel: object) -> None:
+        situation = self.situation
+        if isinstance(panel, EventsPanelView):
+            model = panel.model
+            panel.list.selection_changed.connect(model.choose)
+            panel.list.row_clicked.connect(model.choose)
+            panel.list.acknowledge_requested.connect(
+                lambda event_id, m=model: self.send(m.acknowledge(situation, event_id))
+            )
+        elif isinstance(panel, MapPanelView):
+            panel.map.marker_clicked.connect(panel.model.choose)
+        elif isinstance(panel, DispatchPanelView):
+            dispatch = panel.model
+            panel.panel.dispatch_requested.connect(lambda m=dispatch: self.send(m.dispatch(situation)))
+            panel.panel.action_requested.connect(lambda key, m=dispatch: self.send(m.act(situation, key)))
+
+    def connect_screens(self, app: QGuiApplication) -> None:
+        """Re-place runways when a screen is added or removed (hot-plug)."""
+        app.screenAdded.connect(self._on_app_screens_changed)
+        app.screenRemoved.connect(self._on_app_screens_changed)
+
+    def _on_app_screens_changed(self, _screen: QScreen) -> None:
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            # After Qt has finished with the screen: placing during its own signal is too early.
+            QTimer.singleShot(0, self.console, lambda: self.place_on(app.screens()))
+
+    def place_on(self, screens: Sequence[QScreen]) -> None:
+        self.wall.replace_on(screens)
+        self._placed()
+
+    def _placed(self) -> None:
+        """What the placement decides for the view-models (attributes down): a runway on a wall
+        screen gets the wall's short dispatch block and names only level-1 events on its maps; one
+        in a console tab gets the desk's."""
+        on_wall = self.wall.assignment.on_screen
+        for rid, model in self.runways.items():
+            for panel in model.panels:
+                if hasattr(panel, "on_wall"):
+                    panel.on_wall = rid in on_wall
+                if hasattr(panel, "label_severity"):
+                    panel.label_severity = 1 if rid in on_wall else 2
+
+    def place(self, screens: Sequence[object]) -> None:
+        """Place the runways on screen descriptors (:class:`~cockpit.present.wall_layout.ScreenInfo`)."""
+        self.wall.place(screens)  # type: ignore[arg-type]
+        self._placed()
+
+    # ------------------------------------------------------------------------------ per frame
+
+    def frame(self) -> None:
+        """One painted frame: the model's changes once, the wall's state once, every screen shown."""
+        self.frames += 1
+        self._sync_mode()
+        tick = self.presenter.frame(time.time_ns() // 1_000_000, time.monotonic())
+        situation = self.situation
+        clock = time.strftime("%H:%M:%S")  # every screen's clock turns in the same frame
+        for rid, view in self.wall.views.items():
+            frame = tick.frame_for(rid)
+            for panel in view.panels:
+                state = panel.model.update(situation, frame)
+                if state is not None or isinstance(panel, MapPanelView):
+                    panel.show_state(state)  # type: ignore[arg-type]
+            view.set_clock(clock)
+            if frame.slow:
+                view.show_wall(tick.wall)
+        frame = tick.frame_for(CONSOLE)
+        cm, console = self.console_model, self.console
+        alarms = cm.update_alarms(situation, frame)
+        if alarms is not None:
+            console.show_alarms(alarms)
+        events = cm.events.update(situation, frame)
+        if events is not None:
+            console.events.show_state(events)
+        dispatch = cm.dispatch.update(situation, frame)
+        if dispatch is not None:
+            console.dispatch.show_state(dispatch)
+        plan = cm.plans.update(situation, frame)
+        if plan is not None:
+            console.show_plan(plan)
+        rows = cm.board.update(situation, frame)
+        if rows is not None:
+            console.board.set_rows(rows)
+        if frame.slow:
+            console.show_wall(tick.wall)
+        if frame.current and tick.changes.sensors and not self.first_live_frame_at:
+            self.first_live_frame_at = time.time()
+            log.info("first live frame painted")
+
+    def _sync_mode(self) -> None:
+        replay = self.replay
+        if replay is not None:
+            self.presenter.mode = replay_mode(replay)
+            self.presenter.marking = screen_marking(replay)
+
+    def set_mode(self, mode: Mode, marking: str) -> None:
+        """A drill or replay says what it is (attributes down from its controller)."""
+        self.presenter.mode = mode
+        self.presenter.marking = marking
+
+    def _on_flash_timer_timeout(self) -> None:
+        self._flash = not self._flash
+        for view in self.wall.views.values():
+            view.set_flash_phase(self._flash)
+
+    # ------------------------------------------------------------------------------ intents
+
+    def send(self, command: Command | None) -> None:
+        """Send a command a view-model made (``None``: it decided nothing may go now)."""
+        if command is None:
+            return
+        log.info("command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id)
+        self._audit(action_for_command(command), command_details(command))
+        self.source.send_command(command)
+
+    def _on_alarms_shelve_requested(self, event_id: str) -> None:
+        target = self.console_model.shelve_target(self.situation, event_id)
+        if target:
+            self.console.open_shelve_form(event_id, target, self.alarms.why_not_shelve())
+
+    def _on_shelve_form_shelve_requested(self, reason: str, minutes: int) -> None:
+        event_id = self.console.close_shelve_form()
+        if event_id:
+            now = self.situation.server_now(time.time_ns() // 1_000_000)
+            self.send(self.alarms.shelve(event_id, reason, minutes, now))
+
+    def _on_board_send_held_requested(self, command_id: str) -> None:
+        if self.feed is not None and self.feed.confirm(command_id):
+            self._audit(AuditAction.COMMAND_CONFIRMED, {"command_id": command_id})
+
+    def _on_board_discard_held_requested(self, command_id: str) -> None:
+        if self.feed is not None and self.feed.discard(command_id):
+            self._audit(AuditAction.COMMAND_DISCARDED, {"command_id": command_id})
+
+    def _on_board_stop_requested(self, command_id: str) -> None:
+        if self.feed is not None and self.feed.abandon(command_id):
+            self._audit(AuditAction.COMMAND_ABANDONED, {"command_id": command_id})
+
+    # ------------------------------------------------------------------------------ feed
+
+    def _on_feed_events(self, events: list[FeedEvent]) -> None:
+        # Per feed frame, not per message: the model applies batches; the wall paints on its own
+        # frame timer.
+        self.situation.apply(events)
+        if self.feed is not None and self.feed.refused != self._refused:
+            self._show_refusal(self.feed.refused)
+        outbox = [e.detail for e in events if isinstance(e, OutboxProblem)]
+        if outbox:
+            self.problems += [tr("outbox: {detail}").format(detail=d) for d in outbox]
+            self._show_problems()
+        if self.recorder is not None:
+            self.mirror.apply(events)
+        self.book.apply(events)
+
+    def _on_replay_clock(self, offset_ms: int) -> None:
+        self.situation.clock_offset_ms = offset_ms
 
     def _recording_text(self) -> str:
         if self.replay is not None:
@@ -235,16 +485,13 @@ class Cockpit:
 
     def _recording_state(self, welcome: Welcome | None, wall_ms: int) -> StateSnapshot | None:
         """The model's state for a recording snapshot; only when every stream is live (consistent)."""
-        if not isinstance(self.feed, FeedClient) or self.feed.state is not ConnectionState.LIVE:
+        if self.feed is None or self.feed.state is not ConnectionState.LIVE:
             return None
         return take_snapshot(
             self.mirror, self.situation.sensors, self.feed.cursors, welcome, wall_ms, self.situation.clock_offset_ms
         )
 
-    def _on_replay_clock(self, offset_ms: int) -> None:
-        self.situation.clock_offset_ms = offset_ms
-
-    # ------------------------------------------------------------------------------ audit, outbox
+    # ------------------------------------------------------------------------------ audit, problems
 
     def _audit(self, action: str, details: dict[str, object]) -> None:
         if self.audit is None:
@@ -258,62 +505,97 @@ class Cockpit:
                 self._show_problems()
             log.error("audit: %s", exc)
 
-    def _audit_command(self, command: Command) -> None:
-        self._audit(action_for_command(command), command_details(command))
-
-    def _confirm_held(self, command_id: str) -> bool:
-        if not isinstance(self.feed, FeedClient) or not self.feed.confirm(command_id):
-            return False
-        self._audit(AuditAction.COMMAND_CONFIRMED, {"command_id": command_id})
-        return True
-
-    def _discard_held(self, command_id: str) -> bool:
-        if not isinstance(self.feed, FeedClient) or not self.feed.discard(command_id):
-            return False
-        self._audit(AuditAction.COMMAND_DISCARDED, {"command_id": command_id})
-        return True
-
     def _show_refusal(self, refused: str) -> None:
         """Put the backend's refusal on the console in words (a bad token needs the officer to log in
         again), replacing the previous one; a welcome clears it."""
+        words = self.ctx.words
         if self._refused:
-            old = refusal_words(self._refused)
+            old = words.refusal(self._refused)
             self.problems = [p for p in self.problems if p != old]
         self._refused = refused
         if refused:
-            self.problems.append(refusal_words(refused))
+            self.problems.append(words.refusal(refused))
             log.error("backend refused this cockpit: %s", refused)
         self._show_problems()
 
     def _show_problems(self) -> None:
-        self.wall.console.show_problems([*self.wall.problems, *self.problems])
+        self.console.show_problems([*self.wall.problems, *self.problems])
 
-    def _on_feed_events(self, events: list[FeedEvent]) -> None:
-        # Per feed frame, not per message: the model applies batches; the wall paints on its own
-        # frame timer.
-        self.situation.apply(events)
-        if isinstance(self.feed, FeedClient) and self.feed.refused != self._refused:
-            self._show_refusal(self.feed.refused)
-        outbox = [e.detail for e in events if isinstance(e, OutboxProblem)]
-        if outbox:
-            self.problems += [tr("outbox: {detail}").format(detail=d) for d in outbox]
-            self._show_problems()
-        if self.recorder is not None:
-            self.mirror.apply(events)
-        if self.tracker.apply(events):
-            self.wall.commands_changed()
+    # ------------------------------------------------------------------------------ life
 
     def start(self) -> None:
-        """Start the feed and the frame timers (on the running qasync loop)."""
-        self.feed.start()
-        self.wall.start()
+        """Start the source and the frame timers (on the running qasync loop)."""
+        self.source.start()
+        self.presenter.restart_cadence(time.monotonic())
+        self.frame_timer.start()
+        self.flash_timer.start()
 
     async def stop(self) -> None:
-        self.wall.stop()
-        await self.feed.stop()
+        self.frame_timer.stop()
+        self.flash_timer.stop()
+        await self.source.stop()
         if self.recorder is not None:
             self.recorder.close()  # finish the open segment: nothing to recover next time
-        if isinstance(self.feed, FeedClient):
+        if self.feed is not None:
             self.feed.close_outbox()
         if self.audit is not None:
             self.audit.close()
+
+    def close(self) -> None:
+        """Stop the timers and close every window (tests and drills, on the Qt thread)."""
+        self.frame_timer.stop()
+        self.flash_timer.stop()
+        self.wall.close()
+
+
+def replay_mode(replay: ReplaySource) -> Mode:
+    """What the wall must say about a replay, this frame."""
+    return Mode(
+        ModeKind.REPLAY,
+        paused=replay.play_state is PlayState.PAUSED,
+        ended=replay.play_state is PlayState.ENDED,
+        position_ms=replay.position_ns // 1_000_000,
+        speed=replay.speed,
+    )
+
+
+def connect_replay_controls(controls: ReplayControls) -> None:
+    """The replay panel's buttons, speed, timeline and refresh timer."""
+    panel = controls.panel
+    panel.play_button.clicked.connect(panel.toggle_play)
+    panel.step_button.clicked.connect(panel.step)
+    panel.speed.currentIndexChanged.connect(panel.choose_speed)
+    panel.loop_button.clicked.connect(panel.clear_loop)
+    panel.timeline.seek_requested.connect(panel.seek)
+    panel.timeline.selection_changed.connect(panel.set_loop)
+    controls.timer.timeout.connect(controls.refresh)
+
+
+def connect_app(app: QGuiApplication, quit_requested: Callable[[], None]) -> None:
+    """The application's own signals: closing the last window quits in order (through ``done``)."""
+    app.lastWindowClosed.connect(quit_requested)
+
+
+def connect_login(dialog: LoginDialog) -> None:
+    """The login dialog's buttons, and its "whose token is this" line as the token is typed."""
+    dialog.buttons.accepted.connect(dialog.accept)
+    dialog.buttons.rejected.connect(dialog.reject)
+    dialog.token_edit.textChanged.connect(dialog.show_whose)
+
+
+def connect_trainer(trainer: TrainerWindow) -> None:
+    """The trainer console's own controls: its buttons ask, its inject form follows the kind chosen."""
+    trainer.start_button.clicked.connect(trainer.start_clicked)
+    trainer.pause_button.clicked.connect(trainer.pause_clicked)
+    trainer.kind.currentIndexChanged.connect(trainer.kind_chosen)
+    trainer.inject_button.clicked.connect(trainer.inject_clicked)
+
+
+def connect_drill(session: DrillSession) -> None:
+    """The trainer console, its asks to the drill, and the drill's refresh timer."""
+    trainer = session.trainer
+    connect_trainer(trainer)
+    trainer.start_requested.connect(session.start_drill)
+    trainer.pause_requested.connect(session.pause)
+    trainer.inject_requested.connect(session.inject)
+    session.timer.timeout.connect(session.refresh)

@@ -57,6 +57,8 @@ class AuditAction(enum.StrEnum):
     """The officer confirmed a command that waited offline past the limit (it is sent now)."""
     COMMAND_DISCARDED = "command_discarded"
     """The officer discarded such a command (it is never sent)."""
+    COMMAND_ABANDONED = "command_abandoned"
+    """The officer stopped sending a command the backend never answered (its outcome is unknown)."""
     LOG_RECOVERED = "audit_recovered"
     """Written by the log itself: a torn last line was cut off at start (details say where it went)."""
     LOG_RESTARTED = "audit_restarted"

@@ -22,8 +22,10 @@ import numpy as np
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
 from cockpit.backend.streams import Hub, matches
 from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
+from cockpit.model.centres import level_down, level_up
 from cockpit.model.plans import PlanLibrary, load_builtin_plans
 from cockpit.model.roles import refusal as role_refusal
+from cockpit.model.thresholds import LimitColumns, Limits
 from cockpit.protocol.messages import (
     AckResult,
     Command,
@@ -132,9 +134,6 @@ BACKGROUND_EVENTS = (
 
 WIDE_EFFECT_TYPES = frozenset(etype for etype, _, _ in EVENT_OF_KIND.values())
 """Sensor-raised event types: at severity 1–2 they affect a whole area and start at district level."""
-
-LEVELS: tuple[Level, ...] = (Level.STREET, Level.DISTRICT, Level.CITY)
-"""Centre levels from the bottom up: ``escalate`` moves an event one step right, ``hand_down`` left."""
 
 AGENCY_UNITS: dict[str, str] = {
     "power_crew": "Power repair crew",
@@ -331,12 +330,9 @@ class City:
             result: np.ndarray = m
             return result
 
-        def limits(attr: str) -> np.ndarray:
-            values = [getattr(info, attr) for info in infos]
-            return np.array([np.nan if v is None else v for v in values], dtype=np.float32)
-
-        self._alarm, self._low_alarm = limits("alarm"), limits("low_alarm")
-        self._warn, self._low_warn = limits("warn"), limits("low_warn")
+        # The wall's rule, in one place (cockpit/model/thresholds.py): the backend raises an alarm
+        # exactly when the wall's tiles and dots turn red.
+        self._limits = LimitColumns([Limits.of(info) for info in infos])
         self._alarm_open = np.zeros(n, dtype=bool)
         self._first = first
         self._masks = {
@@ -490,8 +486,8 @@ class City:
         # Vectorised: Python runs only for sensors whose alarm state changes (load-test rates
         # update 100,000 values a tick). NaN thresholds compare False.
         with np.errstate(invalid="ignore"):
-            over = (vals >= self._alarm[idx]) | (vals <= self._low_alarm[idx])
-            clear = ~((vals >= self._warn[idx]) | (vals <= self._low_warn[idx]))
+            over = self._limits.alarm_mask(vals, idx)
+            clear = ~self._limits.warning_mask(vals, idx)
         open_now = self._alarm_open[idx]
         for j in np.flatnonzero(over & ~open_now).tolist():
             i, v = int(idx[j]), float(vals[j])
@@ -1054,15 +1050,15 @@ class City:
 
     def _move_level(self, c: Command, ev: Event) -> CommandAck:
         """Escalate one level up or hand down one level; refused at either end (§7.6)."""
-        at = LEVELS.index(Level(ev.level)) if ev.level in set(Level) else 0
-        to = at + (1 if c.kind == CommandKind.ESCALATE else -1)
-        if to >= len(LEVELS):
+        held = ev.level if ev.level in set(Level) else Level.STREET
+        to = level_up(held) if c.kind == CommandKind.ESCALATE else level_down(held)
+        if to is None and c.kind == CommandKind.ESCALATE:
             return self._reject(c, "top_level", f"{ev.id} is already held by the city centre, the top level")
-        if to < 0:
+        if to is None:
             return self._reject(
                 c, "bottom_level", f"{ev.id} is already held by a street centre, the lowest level"
             )
-        moved = _replace_event(ev, level=LEVELS[to])
+        moved = _replace_event(ev, level=to)
         self._put_event(_replace_event(moved, plans=self.plans.recommend(moved)), left=ev.level)
         return CommandAck(id=c.id, result=AckResult.ACCEPTED)
 

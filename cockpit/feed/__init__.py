@@ -4,28 +4,19 @@ Errors never escape :class:`FeedClient`: a failed connection becomes an ``OFFLIN
 reason and a jittered retry; bad frames become counted events.
 """
 
-from cockpit.feed.client import (
-    Backoff,
-    CommandProgress,
-    CommandState,
-    ConnectionState,
-    FeedClient,
-    FeedEvent,
-    Identity,
-    OutboxProblem,
-    StateChanged,
-)
+from cockpit.feed.client import Backoff, FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.feed.outbox import default_outbox_path
+from cockpit.protocol.commands import CommandStatus, CommandUpdate
+from cockpit.protocol.link import ConnectionState
 
 __all__ = [
     "Backoff",
-    "CommandProgress",
-    "CommandState",
+    "CommandStatus",
+    "CommandUpdate",
     "ConnectionState",
     "FeedClient",
     "FeedEvent",
     "Identity",
     "OutboxProblem",
-    "StateChanged",
     "default_outbox_path",
 ]

@@ -10,34 +10,45 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import ipaddress
 import logging
 import random
 import ssl
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import msgspec
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
 from cockpit.audit.files import SyncPolicy
 from cockpit.feed.outbox import Outbox
 from cockpit.protocol.codec import Problem
+from cockpit.protocol.commands import (
+    COMMAND_TIMEOUT_MS,
+    COMMAND_TRIES,
+    RECONFIRM_AFTER_MS,
+    CommandQueue,
+    CommandStatus,
+    CommandUpdate,
+)
 from cockpit.protocol.events import (
     AuditAcked,
     CommandAcked,
     Connected,
+    DataReceived,
     FrameProblem,
     GapDetected,
     HandshakeRefused,
+    LivenessChanged,
     SessionEvent,
+    SnapshotReceived,
     StreamUnavailable,
 )
+from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Audit, Command, Filter, Stream
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
 
@@ -58,37 +69,10 @@ def set_read_chunk(transport: asyncio.BaseTransport, size: int = READ_CHUNK_BYTE
     if hasattr(transport, "max_size"):
         transport.max_size = size  # type: ignore[attr-defined]
 
+TRANSITIONS_KEPT = 256
 TRANSPORT_SIZE_FACTOR = 4
 """The transport closes a connection only on frames this many times the protocol limit; frames in
 between are refused and counted by the protocol core, and the connection goes on (§2.2)."""
-
-
-class ConnectionState(enum.Enum):
-    """What the wall shows about its link (§6)."""
-
-    CONNECTING = "connecting"
-    RESYNCING = "resyncing"
-    LIVE = "live"
-    STALE = "stale"
-    OFFLINE = "offline"
-
-
-class CommandState(enum.Enum):
-    """Where a command is between the click and the server's answer."""
-
-    QUEUED = "queued"
-    """Not sent: no connection. It goes out when one is up."""
-    SENT = "sent"
-    ANSWERED = "answered"
-    NO_RESPONSE = "no_response"
-    """No answer after every try (§7.4)."""
-    EXPIRED = "expired"
-    """Not sent: the backend came back in another epoch, so the command's target may be gone."""
-    HELD = "held"
-    """Not sent: it waited in the outbox longer than ``reconfirm_after_s``. It goes out only after
-    :meth:`FeedClient.confirm`; :meth:`FeedClient.discard` drops it. Later commands wait behind it."""
-    DISCARDED = "discarded"
-    """Not sent: the officer discarded it when asked to confirm it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,23 +89,6 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
-class CommandProgress:
-    """A feed-level event: a command's delivery state changed."""
-
-    command: Command
-    state: CommandState
-    tries: int
-
-
-@dataclass(frozen=True, slots=True)
-class StateChanged:
-    """A feed-level event: the connection state changed."""
-
-    state: ConnectionState
-    detail: str
-
-
-@dataclass(frozen=True, slots=True)
 class OutboxProblem:
     """A feed-level event: the outbox file was damaged or cannot be written (the detail says what was
     kept and where the bad file's copy is). The app must show it: commands may be affected."""
@@ -129,7 +96,7 @@ class OutboxProblem:
     detail: str
 
 
-FeedEvent = SessionEvent | CommandProgress | StateChanged | OutboxProblem
+FeedEvent = SessionEvent | CommandUpdate | OutboxProblem
 
 
 def check_url(url: str, allow_insecure: bool = False) -> None:
@@ -171,16 +138,6 @@ class Backoff:
         self.attempt = 0
 
 
-@dataclass(slots=True)
-class _Pending:
-    command: Command
-    tries: int = 0
-    sent_at: float = 0.0
-    state: CommandState = CommandState.QUEUED
-    queued_at: float = 0.0
-    """Unix time the command was issued or last confirmed: its age decides whether it is held."""
-
-
 class FeedClient:
     """A live feed from one of ``urls`` (tried in turn on failure).
 
@@ -191,8 +148,9 @@ class FeedClient:
         subscriptions: Stream name to filter; all streams unfiltered by default.
         backoff: Reconnect delays.
         command_timeout_s: Wait this long for an answer before sending a command again.
-        command_tries: Give up after this many sends that each waited ``command_timeout_s`` on a live
-            connection, and report ``NO_RESPONSE`` (§7.4); resends after a reconnect do not count.
+        command_tries: After this many sends that each waited ``command_timeout_s`` on a live link,
+            a command is reported ``UNANSWERED`` and sent again less often until the backend answers
+            (§7.4, :mod:`cockpit.protocol.commands`); sends into a stalled or cut link never count.
         handshake_timeout_s: Close a connection whose welcome has not come by then.
         reconnect_after_stale_s: Close and reconnect a connection silent for this long (it stays
             open through shorter stalls, which recover by themselves).
@@ -221,8 +179,8 @@ class FeedClient:
         *,
         subscriptions: dict[str, Filter] | None = None,
         backoff: Backoff | None = None,
-        command_timeout_s: float = 3.0,
-        command_tries: int = 3,
+        command_timeout_s: float = COMMAND_TIMEOUT_MS / 1000,
+        command_tries: int = COMMAND_TRIES,
         handshake_timeout_s: float = 5.0,
         reconnect_after_stale_s: float = 15.0,
         allow_insecure: bool = False,
@@ -230,7 +188,7 @@ class FeedClient:
         tap: Callable[[bytes, int], None] | None = None,
         outbox_path: Path | None = None,
         outbox_sync: SyncPolicy = SyncPolicy.BACKGROUND,
-        reconfirm_after_s: float | None = 120.0,
+        reconfirm_after_s: float | None = RECONFIRM_AFTER_MS / 1000,
     ) -> None:
         if not urls:
             raise ValueError("at least one backend URL is needed")
@@ -241,8 +199,6 @@ class FeedClient:
         self.sink = sink
         self.subscriptions = subscriptions or {s.value: Filter() for s in Stream}
         self.backoff = backoff or Backoff()
-        self.command_timeout_s = command_timeout_s
-        self.command_tries = command_tries
         self.handshake_timeout_s = handshake_timeout_s
         self.reconnect_after_stale_s = reconnect_after_stale_s
         self.ssl_context = ssl_context
@@ -251,6 +207,8 @@ class FeedClient:
         self.counters = Counters()
         self.state = ConnectionState.OFFLINE
         self.detail = "not started"
+        self.transitions: deque[tuple[int, ConnectionState]] = deque(maxlen=TRANSITIONS_KEPT)
+        """The link's recent changes of state, (wall-clock ms, state): for diagnostics and status."""
         self.refused = ""
         """``code: detail`` of the last handshake refusal (§3.3), until a welcome: why it is offline."""
         self.url = self.urls[0]
@@ -260,16 +218,17 @@ class FeedClient:
         """Wall-clock ms when the backend was last found in a new epoch (it lost its state)."""
         self._session: ClientSession | None = None
         self._ws: ClientConnection | None = None
-        self.reconfirm_after_s = reconfirm_after_s
-        self._outbox: dict[str, _Pending] = {}
-        self._queue: dict[str, _Pending] = {}  # the QUEUED and HELD ones, in the order issued
+        self.commands = CommandQueue(
+            timeout_ms=round(command_timeout_s * 1000),
+            tries=command_tries,
+            reconfirm_after_ms=None if reconfirm_after_s is None else round(reconfirm_after_s * 1000),
+        )
         self._audits: dict[tuple[str, int], Audit] = {}
         self._audits_sent: set[tuple[str, int]] = set()  # on the current connection
         self._audits_capable = False  # the backend's welcome offered "audit" (§7.8)
         self._store = Outbox(outbox_path, outbox_sync)
         restored = self._store.load()
-        for command, at in restored.commands:  # in the order they were issued
-            self._outbox[command.id] = self._queue[command.id] = _Pending(command, queued_at=at)
+        self.commands.restore((command, round(at * 1000)) for command, at in restored.commands)
         for record in restored.audits:
             self._audits[(record.chain, record.seq)] = record
         self._restored = bool(restored.commands)
@@ -287,7 +246,7 @@ class FeedClient:
         """
         if self._restored or self._store.problems:
             events: list[FeedEvent] = [OutboxProblem(p) for p in self._store.problems]
-            events += [CommandProgress(p.command, CommandState.QUEUED, 0) for p in self._outbox.values()]
+            events += self.commands.take_updates()
             self._restored = False
             self._store.problems.clear()
             self._emit(events)
@@ -304,37 +263,25 @@ class FeedClient:
         self._set_state(ConnectionState.OFFLINE, "stopped")
 
     def send_command(self, command: Command) -> None:
-        """Send ``command`` now if connected, else queue it; either way it is tracked to its answer.
-
-        A command id already in the outbox is not sent again.
-        """
-        if command.id in self._outbox:
+        """Send ``command`` now if connected, else queue it; either way it is tracked to its answer
+        (:class:`~cockpit.protocol.commands.CommandQueue`). A command id already queued is ignored."""
+        if self.commands.status(command.id) is not None:
             return
-        if not command.epoch:
-            command = msgspec.structs.replace(command, epoch=self.cursors.get(Stream.EVENTS).epoch)
-        pending = _Pending(command, queued_at=time.time())
-        self._outbox[command.id] = self._queue[command.id] = pending
-        self._store.add_command(command, pending.queued_at)
-        self._release_queue()
-        if pending.state is CommandState.QUEUED:
-            self._emit([CommandProgress(command, CommandState.QUEUED, 0)])
-        self._report_store_problems()
+        now = self._wall_ms()
+        command = self.commands.submit(command, now)
+        self._store.add_command(command, now / 1000)
+        self._pump()
 
     def confirm(self, command_id: str) -> bool:
         """The officer confirmed a ``HELD`` command: send it now (or when the link is up).
 
         Its age counts from now. Returns False if ``command_id`` is not held (answered, discarded).
         """
-        pending = self._outbox.get(command_id)
-        if pending is None or pending.state is not CommandState.HELD:
+        now = self._wall_ms()
+        if not self.commands.confirm(command_id, now):
             return False
-        pending.state = CommandState.QUEUED
-        pending.queued_at = time.time()
-        self._store.confirm_command(command_id, pending.queued_at)
-        self._release_queue()
-        if pending.state is CommandState.QUEUED:
-            self._emit([CommandProgress(pending.command, CommandState.QUEUED, pending.tries)])
-        self._report_store_problems()
+        self._store.confirm_command(command_id, now / 1000)
+        self._pump()
         return True
 
     def discard(self, command_id: str) -> bool:
@@ -342,15 +289,17 @@ class FeedClient:
 
         Returns False if ``command_id`` is not held.
         """
-        pending = self._outbox.get(command_id)
-        if pending is None or pending.state is not CommandState.HELD:
+        if not self.commands.discard(command_id, self._wall_ms()):
             return False
-        del self._outbox[command_id]
-        del self._queue[command_id]
-        self._store.remove_command(command_id)
-        self._emit([CommandProgress(pending.command, CommandState.DISCARDED, pending.tries)])
-        self._release_queue()
-        self._report_store_problems()
+        self._pump()
+        return True
+
+    def abandon(self, command_id: str) -> bool:
+        """The officer stopped an ``UNANSWERED`` command being sent again (its outcome stays unknown
+        until the backend says). Returns False if it is not unanswered."""
+        if not self.commands.abandon(command_id):
+            return False
+        self._pump()
         return True
 
     def send_audit(self, record: Audit) -> None:
@@ -381,13 +330,12 @@ class FeedClient:
 
     @property
     def outbox(self) -> list[Command]:
-        """Commands not yet answered (held ones included)."""
-        return [p.command for p in self._outbox.values()]
+        """Commands not yet answered (held and unanswered ones included)."""
+        return self.commands.pending()
 
-    def command_state(self, command_id: str) -> CommandState | None:
+    def command_state(self, command_id: str) -> CommandStatus | None:
         """Where a command in the outbox is; ``None`` if it is not (or no longer) there."""
-        pending = self._outbox.get(command_id)
-        return pending.state if pending is not None else None
+        return self.commands.status(command_id)
 
     # ---------------------------------------------------------------------------- internals
 
@@ -403,11 +351,10 @@ class FeedClient:
                 log.exception("feed sink failed on %d events", len(events))
 
     def _set_state(self, state: ConnectionState, detail: str) -> None:
-        if state is not self.state or detail != self.detail:
-            if state is not self.state:
-                log.info("feed %s: %s", state.value, detail)
-            self.state, self.detail = state, detail
-            self._emit([StateChanged(state, detail)])
+        if state is not self.state:
+            log.info("feed %s: %s", state.value, detail)
+            self.transitions.append((self._wall_ms(), state))
+        self.state, self.detail = state, detail
 
     async def _run(self) -> None:
         first = True
@@ -434,7 +381,6 @@ class FeedClient:
             delay = self.backoff.next_delay()
             self._url_index = (self._url_index + 1) % len(self.urls)
             self.detail = f"{self.detail}; retry in {delay:.1f} s"
-            self._emit([StateChanged(self.state, self.detail)])
             await asyncio.sleep(delay)
 
     def _on_closed(self, exc: websockets.ConnectionClosed) -> None:
@@ -453,10 +399,8 @@ class FeedClient:
         self._session = None
         self._ws = None
         self._audits_sent.clear()
-        for p in self._outbox.values():
-            if p.state is CommandState.SENT:
-                p.state = CommandState.QUEUED
-        self._queue = {cid: p for cid, p in self._outbox.items() if p.state is not CommandState.SENT}
+        self.commands.link_closed(self._wall_ms())
+        self._emit(self._command_updates())
 
     async def _connect_once(self) -> None:
         self.url = self.urls[self._url_index]
@@ -520,7 +464,8 @@ class FeedClient:
                 return
             session.tick(now)
             self._process(session.events_received())
-            self._retry_commands()
+            self.commands.tick(now)
+            self._emit(self._command_updates())
             await self._flush()
 
     def _abandon(self, reason: str) -> None:
@@ -532,6 +477,8 @@ class FeedClient:
     async def _flush(self) -> None:
         if self._session is None or self._ws is None:
             return
+        for command in self.commands.take_to_send():
+            self._session.send_command(command)
         for frame in self._session.data_to_send(self._wall_ms()):
             await self._ws.send(frame)
 
@@ -551,24 +498,8 @@ class FeedClient:
                     log.warning("feed: %s restarted without its state (epoch %s → %s)", self.url, old, new)
                 self.clock_offset_ms = ev.clock_offset_ms
                 self._set_state(ConnectionState.RESYNCING, f"{self.url}: subscribing")
-                epoch_now = ev.welcome.epochs.get(Stream.EVENTS, "")
-                for cid, p in list(self._outbox.items()):  # resend unanswered: same ids, one effect
-                    if p.command.epoch and epoch_now and p.command.epoch != epoch_now:
-                        del self._outbox[cid]
-                        self._queue.pop(cid, None)
-                        self._store.remove_command(cid)
-                        out.append(CommandProgress(p.command, CommandState.EXPIRED, p.tries))
-                        log.warning(
-                            "command %s (%s event %s) not sent: the backend is now in epoch %s, not %s",
-                            cid,
-                            p.command.kind,
-                            p.command.event_id,
-                            epoch_now,
-                            p.command.epoch,
-                        )
-                # A send that a dropped connection cut short was no fair try: it is resent
-                # without counting. Only a full timeout on a live link counts (§7.4).
-                self._release_queue(out)
+                # Commands of another epoch expire unsent; the rest go out again with their ids (§7.4).
+                self.commands.link_opened(ev.welcome.epochs.get(Stream.EVENTS, ""), self._wall_ms())
                 self._audits_capable = "audit" in ev.welcome.capabilities
                 if self._audits and not self._audits_capable:
                     log.warning(
@@ -584,11 +515,11 @@ class FeedClient:
             elif isinstance(ev, GapDetected):
                 self._set_state(ConnectionState.RESYNCING, f"gap in {ev.stream}: resyncing")
             elif isinstance(ev, CommandAcked):
-                pending = self._outbox.pop(ev.ack.id, None)
-                if pending is not None:
-                    self._queue.pop(ev.ack.id, None)
-                    self._store.remove_command(ev.ack.id)
-                    out.append(CommandProgress(pending.command, CommandState.ANSWERED, pending.tries))
+                self.commands.acked(ev.ack)
+            elif isinstance(ev, (DataReceived, SnapshotReceived)):
+                self.commands.observe(ev.messages)  # a dispatch whose ack was lost settles its command
+            elif isinstance(ev, LivenessChanged):
+                self.commands.set_live(not ev.stale, self._wall_ms())
             elif isinstance(ev, AuditAcked):
                 key = (ev.ack.chain, ev.ack.seq)
                 if self._audits.pop(key, None) is not None:
@@ -597,6 +528,7 @@ class FeedClient:
                 log.warning("feed: %s does not offer the %s stream", self.url, ev.stream)
             elif isinstance(ev, FrameProblem):
                 log.warning("feed: dropped %s: %s", ev.problem.value, ev.detail)
+        out += self._command_updates()
         self._emit(out)
         self._report_store_problems()
         self._update_state()
@@ -614,56 +546,26 @@ class FeedClient:
         else:
             self._set_state(ConnectionState.RESYNCING, f"{self.url}: catching up")
 
-    def _try_send(self, pending: _Pending, out: list[FeedEvent] | None = None, count: bool = True) -> bool:
-        session = self._session
-        if session is None or session.state is not SessionState.OPEN:
-            return False
-        session.send_command(pending.command)
-        self._queue.pop(pending.command.id, None)
-        if count:
-            pending.tries += 1
-        pending.sent_at = time.monotonic()
-        pending.state = CommandState.SENT
-        event = CommandProgress(pending.command, CommandState.SENT, pending.tries)
-        if out is None:
-            self._emit([event])
-            if self._ws is not None:
-                asyncio.get_running_loop().create_task(self._flush())
-        else:
-            out.append(event)
-        return True
+    def _command_updates(self) -> list[FeedEvent]:
+        """The queue's news; what left the queue leaves the file too."""
+        updates = self.commands.take_updates()
+        for u in updates:
+            if not u.status.pending:
+                self._store.remove_command(u.command.id)
+            elif u.status is CommandStatus.UNANSWERED and u.tries == self.commands.tries:
+                log.warning("command %s (%s): no answer after %d tries; still sending", u.command.id, u.command.kind, u.tries)
+            elif u.status is CommandStatus.HELD:
+                log.warning("command %s (%s) held: it waited too long offline; it needs confirming", u.command.id, u.command.kind)
+            elif u.status is CommandStatus.EXPIRED:
+                log.warning("command %s (%s event %s) not sent: the backend is in another epoch", u.command.id, u.command.kind, u.command.event_id)
+        return list(updates)
 
-    def _release_queue(self, out: list[FeedEvent] | None = None) -> None:
-        """Send queued commands in order, stopping at one that must be confirmed again first.
-
-        A queued command older than ``reconfirm_after_s`` becomes ``HELD`` instead of going out, and
-        the commands behind it wait too: a later command may depend on it (a cancel on its dispatch).
-        """
-        session = self._session
-        if session is None or session.state is not SessionState.OPEN:
-            return
-        now = time.time()
-        for p in list(self._queue.values()):
-            if p.state is CommandState.HELD:
-                return
-            if p.state is not CommandState.QUEUED:
-                continue
-            if self.reconfirm_after_s is not None and now - p.queued_at > self.reconfirm_after_s:
-                p.state = CommandState.HELD
-                event = CommandProgress(p.command, CommandState.HELD, p.tries)
-                if out is None:
-                    self._emit([event])
-                else:
-                    out.append(event)
-                log.warning(
-                    "command %s (%s) held: it waited %.0f s, over the %g s limit; it needs confirming",
-                    p.command.id,
-                    p.command.kind,
-                    now - p.queued_at,
-                    self.reconfirm_after_s,
-                )
-                return
-            self._try_send(p, out, count=p.tries == 0)
+    def _pump(self) -> None:
+        """Report the queue's news and put what it releases on the connection."""
+        self._emit(self._command_updates())
+        self._report_store_problems()
+        if self._ws is not None and self._session is not None:
+            asyncio.get_running_loop().create_task(self._flush())
 
     def _send_audits(self) -> None:
         """Put every audit record the backend has not acknowledged on the current connection, once."""
@@ -682,15 +584,3 @@ class FeedClient:
             problems = [OutboxProblem(p) for p in self._store.problems]
             self._store.problems.clear()
             self._emit(list(problems))
-
-    def _retry_commands(self) -> None:
-        now = time.monotonic()
-        for cid, p in list(self._outbox.items()):
-            if p.state is not CommandState.SENT or now - p.sent_at < self.command_timeout_s:
-                continue
-            if p.tries >= self.command_tries:
-                del self._outbox[cid]
-                self._store.remove_command(cid)
-                self._emit([CommandProgress(p.command, CommandState.NO_RESPONSE, p.tries)])
-            else:
-                self._try_send(p)

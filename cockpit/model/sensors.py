@@ -111,7 +111,7 @@ class SensorTable:
         self._ts = _grow(self._ts, n, 0)
         self._stale_at = _grow(self._stale_at, n, 0)
         self._dirty = _grow(self._dirty, n, False)
-        # One spare slot past the largest id stays -1: apply_batch clips out-of-range ids onto it.
+        # One spare slot past the largest id stays -1: apply_batches clips out-of-range ids onto it.
         top = max(i.id for i in new) + 2
         if top > len(self._row_of_id):
             self._row_of_id = _grow(self._row_of_id, max(top, 2 * len(self._row_of_id)), -1)
@@ -120,10 +120,6 @@ class SensorTable:
         first = self.infos[0].id
         dense = all(info.id == first + row for row, info in enumerate(self.infos))
         self._dense_base = first if dense else None
-
-    def apply_batch(self, ids: bytes, values: bytes, ts: int, ttl_ms: int) -> int:
-        """Write one columnar batch (§5.2); returns how many values were applied."""
-        return self.apply_batches([ids], [values], ts, ttl_ms)
 
     def apply_batches(self, ids: Sequence[bytes], values: Sequence[bytes], ts: int, ttl_ms: int) -> int:
         """Write batches that share a sample time and ttl (one frame's, typically) in one step.

@@ -267,6 +267,8 @@ class ChangeSet:
     catalog: bool = False
     replaced: set[str] = field(default_factory=set)
     """Streams replaced by a snapshot: redraw everything from them."""
+    new_epoch: set[str] = field(default_factory=set)
+    """Streams the backend restarted without their state: what was derived from them is void."""
     updates: int = 0
     """Data messages and sensor values applied."""
     newest_ts: int = 0
@@ -282,6 +284,7 @@ class ChangeSet:
             or self.sensors
             or self.catalog
             or self.replaced
+            or self.new_epoch
         )
 
 
@@ -299,6 +302,8 @@ class Situation:
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
         self.sensors = SensorTable()
         self.clock_offset_ms = 0
+        self.epochs: dict[str, str] = {}
+        """Each stream's epoch as of the last snapshot (§4.2)."""
         self._changes = ChangeSet()
 
     # ------------------------------------------------------------------------------ input
@@ -314,6 +319,10 @@ class Situation:
                 self.clock_offset_ms = ev.clock_offset_ms
 
     def _apply_snapshot(self, ev: SnapshotReceived) -> None:
+        old = self.epochs.get(ev.stream)
+        if old is not None and old != ev.epoch:
+            self._changes.new_epoch.add(ev.stream)
+        self.epochs[ev.stream] = ev.epoch
         if ev.stream == Stream.EVENTS:
             self._changes.events.update(self.events)
             self.events.clear()

@@ -22,9 +22,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cockpit.feed.client import CommandProgress, CommandState, ConnectionState, FeedEvent, StateChanged
+from cockpit.feed.client import FeedEvent
 from cockpit.protocol.codec import encode_frame
+from cockpit.protocol.commands import CommandStatus, CommandUpdate
 from cockpit.protocol.events import Connected, SnapshotReceived
+from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.messages import Command, Filter, Stream, Subscribed, SubscribeMode, Welcome
 from cockpit.protocol.session import ClientSession, Counters, Cursors, Position, SessionState
 from cockpit.record.channels import join_runs, message_types
@@ -79,6 +81,8 @@ class ReplaySource:
         self.counters = Counters()
         self.last_rx_wall_ms = 0
         self.epoch_changed_at = 0
+        self.refused = ""
+        """Never set: a recording cannot refuse (the live feed's surface, for the wall's status line)."""
         self.play_state = PlayState.PAUSED
         self.speed = 1.0
         self.loop: Loop | None = None
@@ -97,7 +101,6 @@ class ReplaySource:
     def start(self) -> None:
         """Play from the start of the recording, ticking on the running loop."""
         self.state, self.detail = ConnectionState.LIVE, f"replay of {self.recording.name}"
-        self.sink([StateChanged(self.state, self.detail)])
         self.seek(self.recording.start_ns)
         self.play()
         if self._task is None:
@@ -114,7 +117,7 @@ class ReplaySource:
     def send_command(self, command: Command) -> None:
         """Nothing is sent from a replay: the command is closed at once, visibly, never queued."""
         log.warning("replay: command %s (%s) not sent: this is a replay", command.id, command.kind)
-        self.sink([CommandProgress(command, CommandState.EXPIRED, 0)])
+        self.sink([CommandUpdate(command, CommandStatus.EXPIRED, 0, detail="replay: nothing is sent")])
 
     @property
     def outbox(self) -> list[Command]:

@@ -17,18 +17,20 @@ def test_records_appear_live_and_a_tampered_line_is_named(qtbot: QtBot, tmp_path
     view = AuditView()
     qtbot.addWidget(view)
     presenter = AuditPresenter(view, log)
+    presenter.verified.connect(presenter.show_verdict)  # as the wiring connects it
     log.login(log.actor)
     log.record("dispatch", {"event_id": "E7", "unit_id": "fire-3"})
     rows = view.rows()
     assert [r.action for r in rows][-1] == "Dispatch" and "event_id=E7" in rows[-1].details
-    presenter._on_view_verify_requested()  # no event loop here: verified in place
+    assert rows[0].action == "login" and rows[0].role == "duty officer", "words, never codes"
+    presenter.verify()  # no event loop here: verified in place
     assert view.verdict_text().startswith("Chain intact")
     log.close()
 
     lines = path.read_text().splitlines()
     lines[-1] = lines[-1].replace("fire-3", "fire-4")  # someone edits who was sent
     path.write_text("\n".join(lines) + "\n")
-    presenter._on_view_verify_requested()
+    presenter.verify()
     assert "CHAIN BROKEN at line" in view.verdict_text()
 
 

@@ -29,9 +29,12 @@ def test_a_centre_sees_its_district_and_level(
     qapp: QApplication, backend: str, level: str, levels: set[str]
 ) -> None:
     c = Cockpit(
-        [backend], Identity("t", "o", "operator"), subscriptions=site_subscriptions(level, "jiangbei")
+        [backend],
+        Identity("t", "o", "operator"),
+        subscriptions=site_subscriptions(level, "jiangbei"),
+        console_scope=console_scope(level, "jiangbei"),
     )
-    c.wall.console.scope = console_scope(level, "jiangbei")
+    assert c.alarms.scope == console_scope(level, "jiangbei")
 
     async def body() -> None:
         c.start()

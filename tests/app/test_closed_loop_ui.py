@@ -13,17 +13,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from cockpit.app.board import dispatch_state_text
-from cockpit.app.commands import Phase
 from cockpit.app.embedded import EmbeddedBackend
-from cockpit.app.wall_layout import virtual_screens
 from cockpit.app.wiring import Cockpit
 from cockpit.audit.chain import verify_file
 from cockpit.feed import ConnectionState, Identity
+from cockpit.present.wall_layout import virtual_screens
+from cockpit.protocol.commands import CommandStatus
 from cockpit.protocol.messages import CommandKind, DispatchState, EventState, UnitStatus
 from tests.app.test_wall import dispose, run_on_qt_loop
 from tests.helpers import wait_until
-from widgets.dispatch_board import BoardLevel
+from widgets.values import Tone
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +44,7 @@ def cockpit(qapp: QApplication, fast_backend: str, tmp_path: Path) -> Iterator[C
         outbox_path=tmp_path / "outbox.jsonl",
         centre="test centre",
     )
-    c.wall.place(virtual_screens(2, 1600, 900))
+    c.place(virtual_screens(2, 1600, 900))
     c.wall.show(full_screen=False)
     yield c
     dispose(c)
@@ -84,7 +83,8 @@ def test_click_alarm_acknowledge_dispatch_and_see_the_unit_on_scene(
         rect = table.visualRect(table.model().index(row, 1))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert console.alarms.selected_alarm_id() == eid
-        await wait_until(lambda: console.selection.event_id == eid, what="the console's dispatch follows")
+        await wait_until(lambda: cockpit.ctx.selection.chosen == eid, what="the officer's choice")
+        await wait_until(lambda: console.dispatch.model.event_id == eid, what="the console's dispatch follows")
 
         # Acknowledge it with the list's button.
         ack = console.alarms.findChild(QPushButton, "alarmAckButton")
@@ -93,28 +93,31 @@ def test_click_alarm_acknowledge_dispatch_and_see_the_unit_on_scene(
         await wait_until(
             lambda: cockpit.situation.events[eid].state is not EventState.NEW, what="acknowledged"
         )
-        acks = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.ACKNOWLEDGE]
-        assert len(acks) == 1 and acks[0].command.event_id == eid and acks[0].phase is Phase.ACCEPTED
+        records = cockpit.book.records.values
+        acks = [r for r in records() if r.command.kind == CommandKind.ACKNOWLEDGE]
+        await wait_until(lambda: acks[0].status is CommandStatus.ACCEPTED, what="the ack's answer")
+        assert len(acks) == 1 and acks[0].command.event_id == eid
         assert acks[0].command.occurrence == cockpit.situation.events[eid].occurrence
 
         # Dispatch it with one click on the console's dispatch button.
-        console.dispatch.refresh()
         button = console.dispatch.panel.findChild(QPushButton, "dispatchButton")
-        assert button is not None and button.isEnabled()
+        assert button is not None
+        await wait_until(button.isEnabled, what="send enabled")
+        await asyncio.sleep(0.6)  # the officer reads the button before clicking it
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        sent = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.DISPATCH]
+        sent = [r for r in records() if r.command.kind == CommandKind.DISPATCH]
         assert len(sent) == 1
         cid = sent[0].command.id
 
         # The board shows it, and the unit reaches the scene.
         await wait_until(
             lambda: (r := console.board.row_of(cid)) is not None
-            and r.state == dispatch_state_text(DispatchState.ON_SCENE),
+            and r.state == "On scene",
             timeout=30,
             what="the board shows the unit on scene",
         )
         row_on_board = console.board.row_of(cid)
-        assert row_on_board is not None and row_on_board.level is BoardLevel.PENDING and row_on_board.can_cancel
+        assert row_on_board is not None and row_on_board.tone is Tone.PENDING and row_on_board.can_cancel
         unit = cockpit.situation.units[sent[0].command.unit_id]
         assert unit.status is UnitStatus.ON_SCENE and unit.event_id == eid
 
@@ -156,24 +159,26 @@ def test_call_off_a_unit_from_the_board_needs_one_confirmation(
             eid = dispatchable_new_event(cockpit)
             if eid is None:
                 return False
-            console.selection.select(eid)
-            console.dispatch.refresh()
-            return button.isEnabled()
+            cockpit.ctx.selection.choose(eid)
+            return console.dispatch.model.event_id == eid and button.isEnabled()
 
         await wait_until(ready, what="a dispatch button ready to send")
+        await asyncio.sleep(0.6)  # the officer reads the button before clicking it
+        records = cockpit.book.records.values
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        cid = next(t.command.id for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.DISPATCH)
+        cid = next(r.command.id for r in records() if r.command.kind == CommandKind.DISPATCH)
         await wait_until(lambda: console.board.row_of(cid) is not None and console.board.row_of(cid).can_cancel)  # type: ignore[union-attr]
         assert console.board.select(cid)
         cancel = console.board.cancel_button()
         assert cancel.isEnabled()
+        await asyncio.sleep(0.6)  # read before clicking: a just-changed button ignores clicks
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-        await asyncio.sleep(0.3)
-        assert not any(t.command.kind == CommandKind.CANCEL for t in cockpit.tracker.commands.values()), (
+        await asyncio.sleep(0.6)
+        assert not any(r.command.kind == CommandKind.CANCEL for r in records()), (
             "one click only arms a critical action"
         )
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-        cancels = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.CANCEL]
+        cancels = [r for r in records() if r.command.kind == CommandKind.CANCEL]
         assert len(cancels) == 1 and cancels[0].command.ref == cid and cancels[0].command.critical
         await wait_until(
             lambda: cid in cockpit.situation.dispatches
@@ -181,7 +186,7 @@ def test_call_off_a_unit_from_the_board_needs_one_confirmation(
             what="cancelled",
         )
         await wait_until(
-            lambda: (r := console.board.row_of(cid)) is not None and r.level is BoardLevel.ENDED,
+            lambda: (r := console.board.row_of(cid)) is not None and r.tone is Tone.ENDED,
             what="the board says cancelled",
         )
         await cockpit.stop()

@@ -17,9 +17,10 @@ from pytestqt.qtbot import QtBot
 
 from bench.recording_gen import make_recording
 from cockpit.app.replay_ui import recording_text
-from cockpit.app.wall_layout import virtual_screens
 from cockpit.app.wiring import Cockpit
 from cockpit.feed import Identity
+from cockpit.present.wall_layout import virtual_screens
+from cockpit.protocol.messages import CommandKind
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import RecorderStatus, segments_in
 from cockpit.record.replay import PlayState
@@ -74,7 +75,7 @@ def recording_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def replay_cockpit(qapp: QApplication, recording_dir: Path) -> Iterator[Cockpit]:
     c = Cockpit(["ws://127.0.0.1:1"], IDENTITY, replay=Recording(recording_dir))
-    c.wall.place(virtual_screens(2, 1600, 900))
+    c.place(virtual_screens(2, 1600, 900))
     c.wall.show(full_screen=False)
     yield c
     c.wall.close()
@@ -91,11 +92,16 @@ def test_replay_controls_drive_the_source_and_every_screen_says_replay(
     source = c.replay
     assert source is not None
     source.seek(source.recording.start_ns)
+    assert c.replay_controls is not None
     panel = c.replay_controls.panel
-    c.replay_controls._on_timer_timeout()
+    c.replay_controls.refresh()
+    for _ in range(40):  # every screen's slow moment comes within half a second of frames
+        c.frame()
+        qtbot.wait(16)
     for view in c.wall.views.values():
         assert view.mode_marking.isVisibleTo(view) and view.mode_marking.text().startswith("REPLAY")
-    band = c.wall.console.menuWidget()
+        assert "Live" not in view.status.text(), "a replay is never shown as live"
+    band = c.console.menuWidget()
     assert band is not None and band.isVisible() and "REPLAY" in band.text()  # type: ignore[attr-defined]
     # Play, pause, speed.
     qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
@@ -122,8 +128,10 @@ def test_replay_controls_drive_the_source_and_every_screen_says_replay(
     assert source.loop is not None and panel.loop_button.isEnabled()
     qtbot.mouseClick(panel.loop_button, Qt.MouseButton.LeftButton)
     assert source.loop is None and tl.selection() is None
-    # Commands are disabled with the reason.
-    assert not c.sender.may_command and "replay" in c.sender.why_not("dispatch")
+    # Commands are disabled with the reason, and the alarm list's buttons with it.
+    assert not c.book.may_command() and "replay" in c.book.why_not(CommandKind.DISPATCH)
+    c.frame()
+    assert not c.console.alarms.acknowledge_enabled() and not c.console.alarms.shelve_enabled()
 
 
 def test_recording_status_text() -> None:

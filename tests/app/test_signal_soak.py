@@ -28,24 +28,26 @@ CHILD = textwrap.dedent(
     from cockpit.protocol.events import DataReceived
     from cockpit.protocol.messages import Event
 
-    from cockpit.app.wall_layout import virtual_screens
+    from cockpit.present.wall_layout import virtual_screens
     from pathlib import Path
     runways = Path({str(TEST_RUNWAYS)!r})
     c = Cockpit(["ws://127.0.0.1:9"], Identity("soak", "op", "operator"), runways_dir=runways)
-    c.wall.place(virtual_screens(5))
+    c.place(virtual_screens(5))
+    from cockpit.present.runway_spec import PanelKind
     view = c.wall.views["overview"]
-    events = view.events_panel.view
+    events = view.panel(PanelKind.EVENTS).list
+    dispatch = view.panel(PanelKind.DISPATCH).panel
     ev = Event(stream="events", seq=1, prev=0, ts=1, id="E1", type="fire", severity=1, time=1,
                lon=0.0, lat=0.0, district="yuzhong", state="new")
     c.situation.apply([DataReceived((ev,))])
-    c.wall.frame()
+    c.frame()
 
     def burst(n):
         for i in range(n):
             events.selection_changed.emit("E1" if i % 2 else "")      # str through a slot
-            view.selection.changed.emit("E1")                          # the shared selection
-            view.dispatch_panel.panel.dispatch_requested.emit()        # no args
-            c.wall.timer.timeout.emit()                                # the frame tick
+            view.banner.alarm_clicked.emit("E1")                       # the shared selection
+            dispatch.dispatch_requested.emit()                         # no args
+            c.frame_timer.timeout.emit()                                # the frame tick
         app.processEvents()
 
     burst(1000)  # warm up caches before measuring

@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from cockpit.app.drill_mode import DrillSession
 from cockpit.app.trainer import TrainerWindow
-from cockpit.app.wall_layout import virtual_screens
+from cockpit.app.wiring import connect_trainer
 from cockpit.feed import ConnectionState, FeedClient, Identity
+from cockpit.present.wall_layout import virtual_screens
 from cockpit.protocol.messages import EventState
 from cockpit.record.drill_report import DrillLog, InjectFired, TraineeAction, compute_report
 from cockpit.record.drill_script import (
@@ -65,6 +66,7 @@ def window(qtbot: QtBot, drills: list[tuple[Path, str]]) -> TrainerWindow:
     w = TrainerWindow(
         drills, lambda: ["jiangbei-water_level-001", "nanan-pipe_pressure-002"], lambda: ["u-1"]
     )
+    connect_trainer(w)  # as the composition root does
     qtbot.addWidget(w)
     return w
 
@@ -146,7 +148,7 @@ def test_a_scripted_drill_runs_end_to_end_and_writes_its_report(
         drills_dir=drills,
     )
     cockpit, trainer = session.cockpit, session.trainer
-    cockpit.wall.place(virtual_screens(2, 1280, 720))
+    cockpit.place(virtual_screens(2, 1280, 720))
     cockpit.wall.show(full_screen=False)
     trainer.show()
 
@@ -154,21 +156,23 @@ def test_a_scripted_drill_runs_end_to_end_and_writes_its_report(
         session.start()
         sit = cockpit.situation
         await wait_until(lambda: cockpit.feed.state is ConnectionState.LIVE, what="live")
-        # Every screen and the console carry the DRILL band.
-        for view in cockpit.wall.views.values():
-            assert view.mode_marking.isVisible() or not view.isVisible()
-            assert view.mode_marking.text() == "DRILL · sandbox, no real units"
+        # Every screen and the console carry the DRILL band, whole (it once lost the word DRILL).
+        await wait_until(
+            lambda: all(v.mode_marking.text() == "DRILL · sandbox" for v in cockpit.wall.views.values()),
+            what="the DRILL band",
+        )
         await wait_until(lambda: any(f.event_id for f in session.sandbox.snapshot().injects), what="inject")
         eid = next(f.event_id for f in session.sandbox.snapshot().injects if f.event_id)
         await wait_until(lambda: eid in sit.events, what="the injected event on the wall")
         # The trainee acknowledges from the console's alarm list and dispatches with one click.
-        console = cockpit.wall.console
+        console = cockpit.console
         console.alarms.acknowledge_requested.emit(eid, 0)
         await wait_until(lambda: sit.events[eid].state is EventState.ACKNOWLEDGED, what="acknowledged")
-        console.selection.select(eid)
-        console.dispatch.refresh()
+        console.alarms.row_clicked.emit(eid)  # the trainee picks it
         button = console.dispatch.panel.findChild(QPushButton, "dispatchButton")
-        assert button is not None and button.isEnabled()
+        assert button is not None
+        await wait_until(lambda: console.dispatch.model.event_id == eid and button.isEnabled(), what="ready")
+        await asyncio.sleep(0.6)  # read before clicking
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         await wait_until(lambda: sit.events[eid].state is EventState.DISPATCHED, what="dispatched")
         # The trainer silences a unit by hand and pauses; the console shows it all.
@@ -183,11 +187,18 @@ def test_a_scripted_drill_runs_end_to_end_and_writes_its_report(
         assert city is not None and "yuzhong-grid_worker-1" in city.silent_units
         await wait_until(lambda: trainer.action_table.rowCount() == 2, what="the actions listed")
         kinds = [trainer.action_table.item(r, 2).text() for r in range(2)]
-        assert kinds == ["acknowledge", "dispatch"]
+        assert kinds == ["Acknowledge", "Dispatch"], "in words, never codes"
+        events = {trainer.action_table.item(r, 3).text() for r in range(2)}
+        assert eid not in events and all(" · " in e for e in events), "the event by name and place, not its id"
         assert {trainer.action_table.item(r, 1).text() for r in range(2)} == {"trainee-5"}
         qtbot.mouseClick(trainer.pause_button, Qt.MouseButton.LeftButton)
         await wait_until(lambda: session.sandbox.paused, what="paused")
         await wait_until(lambda: "paused" in trainer.state.text(), what="console says paused")
+        # A paused drill says so on every screen, never "Live".
+        await wait_until(
+            lambda: all(v.status.text().startswith("Drill paused") for v in cockpit.wall.views.values()),
+            what="every screen says the drill is paused",
+        )
         qtbot.mouseClick(trainer.pause_button, Qt.MouseButton.LeftButton)
         await wait_until(lambda: not session.sandbox.paused, what="resumed")
         # The drill runs to its end (60 drill seconds) and its report is written and summarised.

@@ -103,8 +103,8 @@ def zh_translator(qapp: QCoreApplication) -> Iterator[QTranslator]:
 @pytest.mark.parametrize(
     ("context", "source", "expected"),
     [
-        ("Cockpit", "Live", "实时"),  # through the presenter's tr() wrapper
-        ("Panels", "Ready", "就绪"),  # through the panels module tr() wrapper
+        ("Words", "Live", "实时"),  # through the presentation layer's translator, context spelled out
+        ("Dispatch", "Ready", "就绪"),  # likewise, t("Dispatch", …) through a local name
         ("Names", "Nan'an", "南岸"),  # QT_TRANSLATE_NOOP
         ("Names", "Water-main burst", "供水爆管"),
         ("Severity", "Red", "红色"),  # QCoreApplication.translate in widgets/

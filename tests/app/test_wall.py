@@ -14,17 +14,16 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from cockpit.app.commands import Phase
 from cockpit.app.embedded import EmbeddedBackend
-from cockpit.app.panels import dispatch_state_text
-from cockpit.app.wall_layout import virtual_screens
+from cockpit.app.panels import DispatchPanelView, EventsPanelView, TilesPanelView
 from cockpit.app.wiring import Cockpit
 from cockpit.feed import ConnectionState, Identity
+from cockpit.present.runway_spec import PanelKind
+from cockpit.present.wall_layout import virtual_screens
+from cockpit.protocol.commands import CommandStatus
 from cockpit.protocol.messages import CommandKind, DispatchState, EventState, UnitStatus
 from tests.helpers import wait_until
-from widgets.dispatch_button import CommandLevel
-from widgets.status_bar import LinkLevel
-from widgets.vital_tile import TileLevel
+from widgets.values import LinkLevel, TileLevel, Tone
 
 IDENTITY = Identity("test-wall", "officer-7", "operator", token="t0ken")
 TEST_RUNWAYS = Path(__file__).parent / "runways"
@@ -52,7 +51,7 @@ def backend_url() -> Iterator[str]:
 
 def dispose(c: Cockpit) -> None:
     """Delete the wall's windows now, not in some later test's event loop."""
-    c.wall.close()
+    c.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
 
@@ -60,7 +59,7 @@ def dispose(c: Cockpit) -> None:
 @pytest.fixture
 def cockpit(qapp: QApplication, backend_url: str) -> Iterator[Cockpit]:
     c = Cockpit([backend_url], IDENTITY, runways_dir=TEST_RUNWAYS)
-    c.wall.place(virtual_screens(5, 1600, 900))
+    c.place(virtual_screens(5, 1600, 900))
     c.wall.show(full_screen=False)
     yield c
     dispose(c)
@@ -71,13 +70,17 @@ class Overview:
 
     def __init__(self, c: Cockpit) -> None:
         view = c.wall.views["overview"]
-        assert view.events_panel and view.dispatch_panel and view.tiles_panel
+        events, dispatch, tiles = (view.panel(k) for k in (PanelKind.EVENTS, PanelKind.DISPATCH, PanelKind.TILES))
+        assert isinstance(events, EventsPanelView) and isinstance(dispatch, DispatchPanelView)
+        assert isinstance(tiles, TilesPanelView)
         self.view = view
-        self.events = view.events_panel.view
-        self.dispatch = view.dispatch_panel.panel
-        self.tiles = [t.widget for t in view.tiles_panel.tiles]
+        self.events_panel = events
+        self.events = events.list
+        self.dispatch = dispatch.panel
+        self.dispatch_model = dispatch.model
+        self.tiles = tiles.tiles
         self.status = view.status
-        self.selection = view.selection
+        self.selection = c.ctx.selection
 
 
 def test_wall_goes_live_and_shows_events_tiles_and_status(qapp: QApplication, cockpit: Cockpit) -> None:
@@ -121,29 +124,32 @@ def test_one_click_dispatch_shows_command_state_to_the_unit(
         eid = candidate()
         assert eid is not None
         w = Overview(cockpit)
-        assert w.events.select_event(eid)
-        await wait_until(lambda: w.selection.event_id == eid, what="selection reaches the runway")
+        w.events.row_clicked.emit(eid)  # the officer clicks its row
+        await wait_until(lambda: w.selection.chosen == eid, what="the officer's choice")
+        await wait_until(lambda: w.dispatch_model.event_id == eid, what="the choice reaches the runway")
         button = w.dispatch.findChild(QPushButton, "dispatchButton")
-        assert button is not None and button.isEnabled()
+        assert button is not None
+        await wait_until(button.isEnabled, what="send enabled")
+        await asyncio.sleep(0.6)  # the officer reads the button first (a click on a just-changed one is void)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a second click must not send again
-        dispatches = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.DISPATCH]
+        records = cockpit.book.records.values
+        dispatches = [r for r in records() if r.command.kind == CommandKind.DISPATCH]
         assert len(dispatches) == 1
         cid = dispatches[0].command.id
-        await wait_until(lambda: cockpit.tracker.commands[cid].phase is Phase.ACCEPTED, what="accepted")
+        await wait_until(lambda: cockpit.book.records[cid].status is CommandStatus.ACCEPTED, what="accepted")
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # right after the answer: still one dispatch
-        assert sum(t.command.kind == CommandKind.DISPATCH for t in cockpit.tracker.commands.values()) == 1
+        assert sum(r.command.kind == CommandKind.DISPATCH for r in records()) == 1
         w.events.selection_changed.emit("")  # the selected row left the list
-        assert w.selection.event_id == eid, "the dispatch target must not move by itself"
+        assert w.selection.chosen == eid, "the dispatch target must not move by itself"
         await wait_until(
             lambda: cid in sit.dispatches and sit.dispatches[cid].state is DispatchState.ACKNOWLEDGED,
             timeout=15,
             what="unit acknowledged",
         )
-        w.view.dispatch_panel.refresh()  # no await between this and the checks: the model holds still
         panel = w.dispatch
-        assert panel.command_level() is CommandLevel.OK
-        assert panel.command_text().endswith(dispatch_state_text(sit.dispatches[cid].state))
+        await wait_until(lambda: panel.command_text().endswith("Unit acknowledged"), what="the panel follows")
+        assert panel.command_level() is Tone.PENDING, "on its way, in the stream's words"
         unit = sit.units[sit.dispatches[cid].unit_id]
         assert unit.status is not UnitStatus.AVAILABLE and unit.event_id == eid
         assert sit.events[eid].state is EventState.DISPATCHED
@@ -179,8 +185,8 @@ def test_acknowledge_from_the_list_stops_the_flashing(qapp: QApplication, cockpi
             phase = view.flash_phase
             await wait_until(lambda: view.flash_phase != phase, timeout=3, what="flash toggles")
             assert view.row_background(others[0]) != a, "an unacknowledged event must flash"
-        ack = [t for t in cockpit.tracker.commands.values() if t.command.kind == CommandKind.ACKNOWLEDGE]
-        assert [t.phase for t in ack] == [Phase.ACCEPTED]
+        ack = [r for r in cockpit.book.records.values() if r.command.kind == CommandKind.ACKNOWLEDGE]
+        assert [r.status for r in ack] == [CommandStatus.ACCEPTED]
         await cockpit.stop()
 
     run_on_qt_loop(qapp, body)
@@ -188,7 +194,7 @@ def test_acknowledge_from_the_list_stops_the_flashing(qapp: QApplication, cockpi
 
 def test_offline_backend_is_shown_down_and_tiles_never_look_live(qapp: QApplication) -> None:
     c = Cockpit(["ws://127.0.0.1:9"], IDENTITY, runways_dir=TEST_RUNWAYS)
-    c.wall.place(virtual_screens(5, 1600, 900))
+    c.place(virtual_screens(5, 1600, 900))
 
     async def body() -> None:
         c.start()
@@ -199,8 +205,9 @@ def test_offline_backend_is_shown_down_and_tiles_never_look_live(qapp: QApplicat
             assert "127.0.0.1:9" in view.status.text()
         w = Overview(c)
         assert all(t.level() in (TileLevel.NO_DATA, TileLevel.STALE) for t in w.tiles)
-        assert "link down" in c.wall.views["overview"].events_panel.title.text()
-        assert all(v.banner.is_collapsed() for v in c.wall.views.values()), "no all-clear while down"
+        assert "no data yet" in w.events_panel.title.text()
+        for view in c.wall.views.values():  # no all-clear while down: the banner says it is not current
+            assert view.banner.not_current() and not view.banner.is_flashing()
         await c.stop()
 
     try:

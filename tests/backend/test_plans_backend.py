@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.backend.city import LEVELS, City
+from cockpit.backend.city import City
 from cockpit.backend.streams import Hub, matches
+from cockpit.model.centres import ORDER as LEVELS
 from cockpit.model.plans import load_plans
 from cockpit.model.roles import ROLES, may, refusal
 from cockpit.protocol.messages import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -18,16 +19,16 @@ import qasync
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from cockpit.app.commands import Phase
 from cockpit.app.drill_mode import DrillSession, drill_session
 from cockpit.app.main import build_parser
-from cockpit.app.panels import new_command_id
-from cockpit.app.wall_layout import virtual_screens
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.config.cli import apply_site, resolve_site
 from cockpit.feed import ConnectionState, FeedClient, Identity
+from cockpit.present.wall_layout import virtual_screens
+from cockpit.protocol.commands import CommandStatus
+from cockpit.protocol.ids import uuid7
 from cockpit.protocol.messages import Command, CommandKind
 from cockpit.record.drill import DrillSandboxError
 from tests.helpers import wait_until
@@ -75,7 +76,7 @@ def test_drill_commands_reach_the_sandbox_and_never_the_live_backend(
         session = drill_session(args, Identity("drill-desk", "trainee-3", "operator"), "en", None)
         sessions.append(session)
         cockpit, sandbox = session.cockpit, session.sandbox
-        cockpit.wall.place(virtual_screens(1, 1280, 720))
+        cockpit.place(virtual_screens(1, 1280, 720))
         try:
             assert isinstance(cockpit.feed, FeedClient)
             assert cockpit.feed.urls == [sandbox.url] and live.url not in cockpit.feed.urls
@@ -88,16 +89,19 @@ def test_drill_commands_reach_the_sandbox_and_never_the_live_backend(
             await wait_until(lambda: eid in cockpit.situation.events, what="the drill event on the wall")
             unit = cockpit.situation.events[eid].recommended[0]
             sent = [
-                Command(id=new_command_id(), kind=CommandKind.ACKNOWLEDGE, event_id=eid),
-                Command(id=new_command_id(), kind=CommandKind.DISPATCH, event_id=eid, unit_id=unit),
+                Command(id=uuid7(time.time_ns() // 1_000_000), kind=CommandKind.ACKNOWLEDGE, event_id=eid),
+                Command(id=uuid7(time.time_ns() // 1_000_000), kind=CommandKind.DISPATCH, event_id=eid, unit_id=unit),
             ]
             for other in cockpit.situation.open_events()[:3]:
                 if other.id != eid:
-                    sent.append(Command(id=new_command_id(), kind=CommandKind.ACKNOWLEDGE, event_id=other.id))
+                    sent.append(Command(id=uuid7(time.time_ns() // 1_000_000), kind=CommandKind.ACKNOWLEDGE, event_id=other.id))
             for command in sent:
-                cockpit.sender(command)  # what the wall's buttons call
+                cockpit.send(command)  # what the wall's buttons call
             await wait_until(
-                lambda: all(cockpit.tracker.commands[c.id].phase is Phase.ACCEPTED for c in sent),
+                lambda: all(
+                    c.id in cockpit.book.records and cockpit.book.records[c.id].status is CommandStatus.ACCEPTED
+                    for c in sent
+                ),
                 what="every drill command accepted",
             )
             drill_city = sandbox.director.city if sandbox.director else None

@@ -8,19 +8,19 @@ import time
 
 import pytest
 
-from cockpit.app.board import board_rows
-from cockpit.app.commands import CommandTracker, Phase
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
-from cockpit.feed import Backoff, CommandProgress, CommandState, ConnectionState, FeedClient, Identity
+from cockpit.feed import Backoff, CommandStatus, CommandUpdate, ConnectionState, FeedClient, Identity
 from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
+from cockpit.present.commands import CommandBook
+from cockpit.present.i18n import untranslated
 from cockpit.protocol.events import CommandAcked
 from cockpit.protocol.ids import uuid7
 from cockpit.protocol.messages import AckResult, Command, CommandKind
 from tests.helpers import wait_until
-from widgets.dispatch_board import BoardLevel
+from widgets.values import Tone
 
 COMMANDS = 10_000
 DISCONNECTS = 50
@@ -34,20 +34,21 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
         backend = DemoBackend(city, heartbeat_ms=300, speed=1)
         await backend.start()
         acks: dict[str, list[str]] = {}
-        final: dict[str, CommandState] = {}
-        tracker = CommandTracker()  # what the console's dispatch board shows
+        final: dict[str, CommandStatus] = {}
+        book = CommandBook("operator", untranslated)  # what the console's dispatch board shows
 
         def sink(events: list[FeedEvent]) -> None:
-            tracker.apply(events)
+            book.apply(events)
             for ev in events:
                 if isinstance(ev, CommandAcked):
                     acks.setdefault(ev.ack.id, []).append(ev.ack.result)
-                elif isinstance(ev, CommandProgress) and ev.state in (
-                    CommandState.ANSWERED,
-                    CommandState.NO_RESPONSE,
-                    CommandState.EXPIRED,
+                elif isinstance(ev, CommandUpdate) and ev.status in (
+                    CommandStatus.ACCEPTED,
+                    CommandStatus.REJECTED,
+                    CommandStatus.UNANSWERED,
+                    CommandStatus.EXPIRED,
                 ):
-                    final[ev.command.id] = ev.state
+                    final[ev.command.id] = ev.status
 
         feed = FeedClient(
             [backend.url], Identity("storm", "op", "operator"), sink, backoff=Backoff(base_s=0.02, cap_s=0.1)
@@ -63,7 +64,6 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
                 cid = uuid7(int(time.time() * 1000))
                 ids.append(cid)
                 command = Command(id=cid, kind=CommandKind.ACKNOWLEDGE, event_id=rng.choice(event_ids))
-                tracker.submitted(command)
                 feed.send_command(command)
                 if i % 100 == 99:
                     await asyncio.sleep(0.01)
@@ -83,7 +83,7 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
         await wait_until(lambda: len(final) == COMMANDS, timeout=120, what="every command final")
 
         assert feed.counters.reconnects >= DISCONNECTS // 2, "the disconnects really happened"
-        assert set(final.values()) == {CommandState.ANSWERED}, "each ends answered, visibly"
+        assert set(final.values()) == {CommandStatus.ACCEPTED}, "each ends answered, visibly"
         # Exactly once: the backend applied every id once, whatever was resent.
         assert city.applied == COMMANDS
         assert set(city._acks) == set(ids)
@@ -91,10 +91,11 @@ def test_ten_thousand_commands_across_fifty_disconnects_apply_exactly_once() -> 
         assert resent, "some acks were lost and their commands resent"
         assert all(city._acks[c].result == AckResult.ACCEPTED for c in resent)
         # Visibly: every row of the board is in a final state, none still "sent" or "queued".
-        board = {row.id: row for row in board_rows(tracker, Situation()) if row.id in set(ids)}
-        assert not any(t.phase.pending for t in tracker.commands.values())
-        assert {t.phase for t in tracker.commands.values()} == {Phase.ACCEPTED}
-        assert all(row.level is BoardLevel.DONE for row in board.values())
+        board = {row.id: row for row in book.board_rows(Situation())}
+        assert not any(r.status.pending for r in book.records.values())
+        assert {r.status for r in book.records.values()} == {CommandStatus.ACCEPTED}
+        assert len(book.records) == COMMANDS
+        assert board and all(row.tone is Tone.DONE for row in board.values())
         await feed.stop()
         await backend.stop()
 

@@ -12,7 +12,7 @@ from cockpit.audit import Actor, AuditAction, AuditLog, SyncPolicy, forward_to, 
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
-from cockpit.feed import Backoff, CommandProgress, CommandState, ConnectionState, FeedClient, Identity
+from cockpit.feed import Backoff, CommandStatus, CommandUpdate, ConnectionState, FeedClient, Identity
 from cockpit.feed.client import FeedEvent, OutboxProblem
 from cockpit.feed.outbox import Outbox, Restored
 from cockpit.protocol.ids import uuid7
@@ -26,17 +26,17 @@ class Sink:
     """Remembers every command's states in order, and the outbox problems reported."""
 
     def __init__(self) -> None:
-        self.states: dict[str, list[CommandState]] = {}
+        self.states: dict[str, list[CommandStatus]] = {}
         self.problems: list[str] = []
 
     def __call__(self, events: list[FeedEvent]) -> None:
         for ev in events:
-            if isinstance(ev, CommandProgress):
-                self.states.setdefault(ev.command.id, []).append(ev.state)
+            if isinstance(ev, CommandUpdate):
+                self.states.setdefault(ev.command.id, []).append(ev.status)
             elif isinstance(ev, OutboxProblem):
                 self.problems.append(ev.detail)
 
-    def last(self, command_id: str) -> CommandState | None:
+    def last(self, command_id: str) -> CommandStatus | None:
         return self.states.get(command_id, [None])[-1]
 
 
@@ -120,12 +120,12 @@ def test_commands_queued_offline_go_out_in_order_once_each_when_the_backend_is_u
         commands = [acknowledge(e) for e in backend.events(8)]
         for c in commands:
             feed.send_command(c)
-        assert all(sink.states[c.id] == [CommandState.QUEUED] for c in commands), "queued, not sent"
+        assert all(sink.states[c.id] == [CommandStatus.QUEUED] for c in commands), "queued, not sent"
         assert feed.outbox == commands
 
         await backend.up()
         await wait_until(
-            lambda: all(sink.last(c.id) is CommandState.ANSWERED for c in commands), what="answers"
+            lambda: all(sink.last(c.id) in (CommandStatus.ACCEPTED, CommandStatus.REJECTED) for c in commands), what="answers"
         )
         assert backend.received == [c.id for c in commands], "sent in the order they were issued, once each"
         assert all(acks[0].result == AckResult.ACCEPTED for acks in backend.acks.values())
@@ -154,10 +154,10 @@ def test_a_restarted_cockpit_sends_the_old_queued_commands_once(tmp_path: Path) 
         second = feed_on(backend.url, sink, path, command_timeout_s=30)
         second.start()
         assert [c.id for c in second.outbox] == [c.id for c in commands], "the same commands, same ids"
-        assert all(sink.states[c.id] == [CommandState.QUEUED] for c in commands), "shown as queued at once"
+        assert all(sink.states[c.id] == [CommandStatus.QUEUED] for c in commands), "shown as queued at once"
         await backend.up()
         await wait_until(
-            lambda: all(sink.last(c.id) is CommandState.ANSWERED for c in commands), what="answers"
+            lambda: all(sink.last(c.id) in (CommandStatus.ACCEPTED, CommandStatus.REJECTED) for c in commands), what="answers"
         )
         assert backend.received == [c.id for c in commands]
         assert sorted(backend.received) == sorted(set(backend.received)), "each sent once"
@@ -191,7 +191,7 @@ def test_a_command_sent_before_a_restart_and_resent_after_it_is_applied_once(tmp
         sink = Sink()
         second = feed_on(backend.url, sink, path)
         second.start()
-        await wait_until(lambda: sink.last(command.id) is CommandState.ANSWERED, what="answered")
+        await wait_until(lambda: sink.last(command.id) in (CommandStatus.ACCEPTED, CommandStatus.REJECTED), what="answered")
         assert backend.received == [command.id, command.id]
         assert [a.result for a in backend.acks[command.id]] == [AckResult.ACCEPTED, AckResult.DUPLICATE]
         await second.stop()
@@ -220,19 +220,19 @@ def test_an_old_command_is_held_for_confirmation_and_sent_or_dropped_as_the_offi
         feed.start()
         await backend.up()
         await wait_until(lambda: feed.state is ConnectionState.LIVE, what="live")
-        assert sink.last(a.id) is CommandState.HELD
-        assert feed.command_state(b.id) is CommandState.QUEUED, "B waits behind A"
-        assert feed.command_state(c.id) is CommandState.QUEUED, "C waits behind A"
+        assert sink.last(a.id) is CommandStatus.HELD
+        assert feed.command_state(b.id) is CommandStatus.QUEUED, "B waits behind A"
+        assert feed.command_state(c.id) is CommandStatus.QUEUED, "C waits behind A"
         assert backend.received == [], "nothing is sent while A waits for the officer"
 
         assert feed.confirm(a.id)
-        await wait_until(lambda: sink.last(a.id) is CommandState.ANSWERED, what="A answered")
-        assert sink.last(b.id) is CommandState.HELD, "B is just as old: asked about in turn"
+        await wait_until(lambda: sink.last(a.id) in (CommandStatus.ACCEPTED, CommandStatus.REJECTED), what="A answered")
+        assert sink.last(b.id) is CommandStatus.HELD, "B is just as old: asked about in turn"
         assert backend.received == [a.id]
 
         assert feed.discard(b.id)
-        await wait_until(lambda: sink.last(c.id) is CommandState.ANSWERED, what="C answered")
-        assert sink.last(b.id) is CommandState.DISCARDED
+        await wait_until(lambda: sink.last(c.id) in (CommandStatus.ACCEPTED, CommandStatus.REJECTED), what="C answered")
+        assert sink.last(b.id) is CommandStatus.DISCARDED
         assert backend.received == [a.id, c.id], "B never went out"
         assert not feed.confirm(b.id) and not feed.discard(b.id), "a discarded command is gone"
         await feed.stop()
@@ -253,7 +253,7 @@ def test_a_command_that_waits_offline_past_the_limit_is_held(tmp_path: Path) -> 
         feed.send_command(command)
         await asyncio.sleep(0.4)  # the link stays down longer than the limit
         await backend.up()
-        await wait_until(lambda: sink.last(command.id) is CommandState.HELD, what="held")
+        await wait_until(lambda: sink.last(command.id) is CommandStatus.HELD, what="held")
         assert backend.received == []
         await feed.stop()
         await backend.down()
@@ -398,7 +398,7 @@ def test_a_forged_command_from_a_viewer_is_refused_and_audited_by_the_backend(tm
             id=uuid7(int(time.time() * 1000)), kind=CommandKind.DISPATCH, event_id=event_id, unit_id=unit
         )
         feed.send_command(forged)
-        await wait_until(lambda: sink.last(forged.id) is CommandState.ANSWERED, what="answered")
+        await wait_until(lambda: sink.last(forged.id) in (CommandStatus.ACCEPTED, CommandStatus.REJECTED), what="answered")
         assert backend.acks[forged.id][0].reason == "forbidden"
         refusal = server.audit.refusals[-1]
         assert (refusal.command_id, refusal.operator, refusal.role) == (forged.id, "visitor", "viewer")
@@ -416,7 +416,7 @@ def test_an_outbox_that_cannot_be_written_keeps_commands_in_memory_and_says_so()
         feed.start()
         command = acknowledge("E1")
         feed.send_command(command)
-        assert feed.outbox == [command] and sink.last(command.id) is CommandState.QUEUED
+        assert feed.outbox == [command] and sink.last(command.id) is CommandStatus.QUEUED
         await feed.stop()
         feed.close_outbox()
 

@@ -169,8 +169,8 @@ def file_loaders() -> dict[str, FileLoader]:
     """Every file loader that exists in this tree, by name."""
     found: dict[str, FileLoader] = {}
     specs = [
-        ("runway", "cockpit.app.runway_spec", "load_runway", "RunwayError", "assets/runways/*.yaml", ".yaml"),
-        ("layout", "cockpit.app.wall_layout", "load_layout", "LayoutError", "assets/walls/*.yaml", ".yaml"),
+        ("runway", "cockpit.present.runway_spec", "load_runway", "RunwayError", "assets/runways/*.yaml", ".yaml"),
+        ("layout", "cockpit.present.wall_layout", "load_layout", "LayoutError", "assets/walls/*.yaml", ".yaml"),
         ("plan", "cockpit.model.plans", "load_plan", "PlanError", "assets/plans/*.yaml", ".yaml"),
         (
             "drill",

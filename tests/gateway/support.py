@@ -18,7 +18,7 @@ from cockpit.backend.city import City
 from cockpit.backend.gateway.layout import DATA_STREAMS
 from cockpit.backend.nats_bridge import NatsBridge
 from cockpit.backend.streams import Hub
-from cockpit.feed import Backoff, CommandProgress, ConnectionState, FeedClient, Identity
+from cockpit.feed import Backoff, CommandUpdate, ConnectionState, FeedClient, Identity
 from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
 from cockpit.protocol.events import CommandAcked, DataReceived, SnapshotReceived
@@ -38,7 +38,7 @@ class Recorder:
     seqs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     snapshots: list[SnapshotReceived] = field(default_factory=list)
     acks: list[CommandAck] = field(default_factory=list)
-    progress: list[CommandProgress] = field(default_factory=list)
+    progress: list[CommandUpdate] = field(default_factory=list)
 
     def __call__(self, events: list[FeedEvent]) -> None:
         self.model.apply(events)
@@ -51,7 +51,7 @@ class Recorder:
                 self.seqs[ev.stream] = [ev.seq]
             elif isinstance(ev, CommandAcked):
                 self.acks.append(ev.ack)
-            elif isinstance(ev, CommandProgress):
+            elif isinstance(ev, CommandUpdate):
                 self.progress.append(ev)
 
 

@@ -8,7 +8,6 @@ import faulthandler
 import fcntl
 import termios
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.feed import ConnectionState, FeedClient, Identity
-from cockpit.feed.client import FeedEvent, StateChanged
+from cockpit.feed.client import FeedEvent
 from cockpit.protocol.events import DataReceived, SnapshotReceived
 
 IDENTITY = Identity("fault-suite", "officer-9", "operator", token="f4ult")
@@ -38,8 +37,6 @@ class SeqSink:
     inner: Callable[[list[FeedEvent]], None] | None = None
     seqs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     snapshots: list[SnapshotReceived] = field(default_factory=list)
-    states: list[tuple[int, ConnectionState]] = field(default_factory=list)
-    """(wall ms, state) of every state change."""
 
     def __call__(self, events: list[FeedEvent]) -> None:
         for ev in events:
@@ -49,8 +46,6 @@ class SeqSink:
             elif isinstance(ev, SnapshotReceived):
                 self.snapshots.append(ev)
                 self.seqs[ev.stream] = [ev.seq]
-            elif isinstance(ev, StateChanged) and (not self.states or self.states[-1][1] is not ev.state):
-                self.states.append((time.time_ns() // 1_000_000, ev.state))
         if self.inner is not None:
             self.inner(events)
 

@@ -42,11 +42,11 @@ def test_thirty_second_stall_shows_stale_within_two_heartbeats_and_recovers_by_i
         proxy.stall()
         stalled_at = time.time_ns() // 1_000_000
         await wait_until(lambda: feed.state is ConnectionState.STALE, what="stale")
-        stale_at = next(t for t, s in sink.states if s is ConnectionState.STALE and t >= stalled_at)
+        stale_at = next(t for t, s in feed.transitions if s is ConnectionState.STALE and t >= stalled_at)
         silent_ms = stale_at - feed.last_rx_wall_ms  # nothing has arrived since the stall began
         assert silent_ms <= 2 * HEARTBEAT_MS, f"stale shown after {silent_ms} ms of silence"
         await asyncio.sleep(STALL_S - (time.time_ns() // 1_000_000 - stalled_at) / 1000)
-        during = [s for t, s in sink.states if t >= stalled_at]
+        during = [s for t, s in feed.transitions if t >= stalled_at]
         assert ConnectionState.LIVE not in during, "a stalled link must never look live"
 
         proxy.resume()

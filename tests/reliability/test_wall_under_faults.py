@@ -27,12 +27,12 @@ import qasync
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from cockpit.app.wall_layout import virtual_screens
 from cockpit.app.wiring import Cockpit, freeze_startup_heap
 from cockpit.backend.faultproxy import FaultProxy
 from cockpit.backend.restart_loop import RestartLoop
 from cockpit.backend.server import DemoBackend
 from cockpit.feed import Backoff, ConnectionState, FeedClient
+from cockpit.present.wall_layout import virtual_screens
 from cockpit.protocol.messages import Stream
 from tests.helpers import city_digest, wait_until
 from tests.reliability.harness import (
@@ -101,10 +101,10 @@ def run_wall(
         c.feed.backoff = Backoff(base_s=0.05, cap_s=0.3)
         sink = SeqSink(c.feed.sink)
         c.feed.sink = sink
-        c.wall.place(virtual_screens(5, 1600, 900))
+        c.place(virtual_screens(5, 1600, 900))
         c.wall.show(full_screen=False)
         freeze_startup_heap()  # as cockpit/app/run.py does before the wall goes live
-        c.wall.timer.timeout.connect(gaps)
+        c.frame_timer.timeout.connect(gaps)
         try:
             c.start()
             await wait_until(lambda: c.feed.state is ConnectionState.LIVE, timeout=60, what="wall live")
@@ -142,8 +142,7 @@ async def flowing(
             timeout=60,
         )
     except AssertionError:
-        sink = c.feed.sink
-        recent = sink.states[-6:] if isinstance(sink, SeqSink) else []
+        recent = list(c.feed.transitions)[-6:]
         probed = (
             await where_stuck(lt, c.feed.url, backend() if backend is not None else None)
             if lt is not None

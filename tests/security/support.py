@@ -9,7 +9,7 @@ from cockpit.backend.city import City
 from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
-from cockpit.feed import Backoff, CommandProgress, FeedClient, Identity
+from cockpit.feed import Backoff, CommandUpdate, FeedClient, Identity
 from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
 from cockpit.protocol.events import CommandAcked, DataReceived
@@ -36,7 +36,7 @@ class Sink:
     model: Situation = field(default_factory=Situation)
     arrivals: list[float] = field(default_factory=list)
     acks: list[CommandAck] = field(default_factory=list)
-    progress: list[CommandProgress] = field(default_factory=list)
+    progress: list[CommandUpdate] = field(default_factory=list)
 
     def __call__(self, events: list[FeedEvent]) -> None:
         self.model.apply(events)
@@ -45,7 +45,7 @@ class Sink:
                 self.arrivals.append(time.monotonic())
             elif isinstance(ev, CommandAcked):
                 self.acks.append(ev.ack)
-            elif isinstance(ev, CommandProgress):
+            elif isinstance(ev, CommandUpdate):
                 self.progress.append(ev)
 
     def largest_gap(self) -> float:

@@ -20,7 +20,6 @@ import msgspec
 import pytest
 import websockets
 
-from cockpit.app.login import refusal_words
 from cockpit.backend.gateway.main import main as gateway_main
 from cockpit.backend.gateway.server import Gateway, GatewayConfig
 from cockpit.backend.server import CLOSE_REFUSED
@@ -34,6 +33,8 @@ from cockpit.config.revocation import (
     utc_text,
 )
 from cockpit.feed import ConnectionState
+from cockpit.present.i18n import untranslated
+from cockpit.present.words import Words
 from cockpit.protocol.codec import encode_frame
 from cockpit.protocol.messages import Hello, Refused, Welcome
 from cockpit.protocol.tokens import REFUSAL_CODES, TOKEN_REVOKED, Claims, issue, new_token_id, peek, verify
@@ -340,7 +341,7 @@ def test_the_demo_backend_closes_a_session_whose_token_is_revoked_and_the_wall_s
             refused, close = await raw.refusal()
             assert (refused.code, close) == (TOKEN_REVOKED, CLOSE_REFUSED)
             await wait_until(lambda: feed.refused.startswith(TOKEN_REVOKED), what="the wall's refusal")
-            assert refusal_words(feed.refused).startswith("the operator token has been revoked")
+            assert Words(untranslated).refusal(feed.refused).startswith("the operator token has been revoked")
             # It comes back, and is refused at the hello from then on; the other operator stays.
             await wait_until(lambda: backend.refusals.count(TOKEN_REVOKED) >= 3, what="refused again")
             assert feed.state is not ConnectionState.LIVE and other.state is ConnectionState.LIVE

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QApplication
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.login import LoginDialog, identity_for
 from cockpit.app.main import install_exception_hooks
-from cockpit.app.wall_layout import virtual_screens
-from cockpit.app.wiring import Cockpit
+from cockpit.app.wiring import Cockpit, connect_login
 from cockpit.feed import ConnectionState
+from cockpit.present.wall_layout import virtual_screens
 from cockpit.protocol.tokens import Claims, fingerprint, issue, verify
 from tests.app.test_wall import TEST_RUNWAYS, dispose, run_on_qt_loop
 from tests.helpers import wait_until
@@ -72,7 +72,7 @@ def test_a_real_run_writes_the_token_to_no_log_recording_or_audit_record(
         [backend.url], identity, runways_dir=TEST_RUNWAYS, record_dir=tmp_path / "rec",
         audit_path=tmp_path / "audit.jsonl", outbox_path=tmp_path / "outbox.jsonl", centre="test centre",
     )  # fmt: skip
-    c.wall.place(virtual_screens(2, 1600, 900))
+    c.place(virtual_screens(2, 1600, 900))
 
     async def body() -> None:
         c.start()
@@ -101,7 +101,7 @@ def test_a_refused_token_is_shown_in_words_on_the_status_and_the_console_and_log
     forged = issue(b"another site's secret, 32 bytes or more", Claims("zhao.lei", "supervisor", (), now, now + 60))
     caplog.set_level(logging.DEBUG)
     c = Cockpit([backend.url], identity_for("wall-sec", "x", "viewer", forged), runways_dir=TEST_RUNWAYS)
-    c.wall.place(virtual_screens(2, 1600, 900))
+    c.place(virtual_screens(2, 1600, 900))
 
     async def body() -> None:
         c.start()
@@ -153,6 +153,7 @@ def test_crash_reports_from_the_excepthooks_hold_no_token(caplog: pytest.LogCapt
 
 def test_the_login_dialog_shows_whose_token_it_is_and_refuses_what_is_not_one(qapp: QApplication) -> None:
     dialog = LoginDialog()
+    connect_login(dialog)  # as the composition root does
     ok = dialog.buttons.buttons()[0]
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     dialog.token_edit.setText("not a token")

@@ -9,6 +9,7 @@ from widgets.alarm_banner import AlarmBannerWidget
 from widgets.alarm_list import FLASH_INTERVAL_MS, AlarmRow
 from widgets.errors import DuplicateAlarmIdError, InvalidBannerSettingError
 from widgets.severity import Severity, severity_color
+from widgets.values import AlarmDisplay
 
 
 def alarm(alarm_id: str, *, sev: Severity = Severity.RED, active: bool = True) -> AlarmRow:
@@ -20,6 +21,7 @@ def alarm(alarm_id: str, *, sev: Severity = Severity.RED, active: bool = True) -
         message=f"Message {alarm_id}",
         active=active,
         acknowledged=False,
+        display=AlarmDisplay.UNACKED_ACTIVE if active else AlarmDisplay.UNACKED_CLEARED,
     )
 
 

@@ -21,6 +21,19 @@ from widgets.errors import DuplicateAlarmIdError
 from widgets.severity import Severity, severity_color
 
 
+def shown_as(active: bool, acked: bool, shelved: bool, suppressed: bool, oos: bool) -> AlarmDisplay:
+    """What the cockpit's model would say (cockpit/model/alarms.py): the widget only draws it."""
+    if oos:
+        return AlarmDisplay.OUT_OF_SERVICE
+    if suppressed:
+        return AlarmDisplay.SUPPRESSED
+    if shelved:
+        return AlarmDisplay.SHELVED
+    if active:
+        return AlarmDisplay.ACKED_ACTIVE if acked else AlarmDisplay.UNACKED_ACTIVE
+    return AlarmDisplay.ACKED_CLEARED if acked else AlarmDisplay.UNACKED_CLEARED
+
+
 def alarm(
     alarm_id: str,
     *,
@@ -40,6 +53,7 @@ def alarm(
         message=f"Alarm {alarm_id}",
         active=active,
         acknowledged=acked,
+        display=shown_as(active, acked, shelved, suppressed, oos),
         shelved=shelved,
         suppressed=suppressed,
         out_of_service=oos,
@@ -361,7 +375,7 @@ def test_any_update_sequence_shows_exactly_the_given_rows(
 def test_changed_row_updates_display(view: AlarmListView) -> None:
     row = alarm("a")
     view.set_rows([row])
-    view.set_rows([dataclasses.replace(row, active=False)])
+    view.set_rows([dataclasses.replace(row, active=False, display=AlarmDisplay.UNACKED_CLEARED)])
     assert view.display_of_row("a") is AlarmDisplay.UNACKED_CLEARED
     assert not view.is_flashing()
 

@@ -5,14 +5,15 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from widgets.dispatch_board import BoardLevel, BoardRow, DispatchBoard
+from widgets.confirm_button import SETTLE_MS
+from widgets.dispatch_board import BoardRow, DispatchBoard, Tone
 
 
 def rows() -> list[BoardRow]:
     return [
-        BoardRow("c3", "14:03:00", "Dispatch", "Water-main burst", "Repair crew 2", "En route", BoardLevel.PENDING, True),
-        BoardRow("c2", "14:02:00", "Dispatch", "Road collapse", "Tow 1", "Rejected: the unit is busy", BoardLevel.FAILED),
-        BoardRow("c1", "14:01:00", "Dispatch", "Fire", "Engine 3", "Queued 3 min offline", BoardLevel.HELD),
+        BoardRow("c3", "14:03:00", "Dispatch", "Water-main burst", "Repair crew 2", "En route", Tone.PENDING, True),
+        BoardRow("c2", "14:02:00", "Dispatch", "Road collapse", "Tow 1", "Rejected: the unit is busy", Tone.FAILED),
+        BoardRow("c1", "14:01:00", "Dispatch", "Fire", "Engine 3", "Queued 3 min offline", Tone.HELD),
     ]
 
 
@@ -36,8 +37,10 @@ def test_cancel_needs_a_running_dispatch_and_a_confirmation(qtbot: QtBot) -> Non
     assert not cancel.isEnabled(), "a rejected command cannot be cancelled"
     assert b.select("c3")
     assert cancel.isEnabled()
+    qtbot.wait(SETTLE_MS + 60)  # a click just after the button changed is aimed at what was there
     with qtbot.assertNotEmitted(b.cancel_requested):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.wait(SETTLE_MS + 60)  # arming is a change: the confirming click waits for it to settle
     with qtbot.waitSignal(b.cancel_requested, timeout=1000) as sig:
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert sig.args == ["c3"]
@@ -48,7 +51,7 @@ def test_selection_survives_an_update(qtbot: QtBot) -> None:
     qtbot.addWidget(b)
     b.set_rows(rows())
     b.select("c2")
-    new = [BoardRow("c4", "14:04:00", "Acknowledge", "Fire", "", "Accepted", BoardLevel.DONE), *rows()]
+    new = [BoardRow("c4", "14:04:00", "Acknowledge", "Fire", "", "Accepted", Tone.DONE), *rows()]
     b.set_rows(new)
     assert b.selected_id() == "c2"
 
@@ -97,11 +100,11 @@ def test_the_table_always_shows_exactly_the_rows_whatever_changes(
         if op == 0:  # new commands on top, at most 6 kept
             for _ in range(n % 3 + 1):
                 serial += 1
-                board.insert(0, BoardRow(f"c{serial}", "14:00:00", "Dispatch", f"E{serial}", "T", "Queued", BoardLevel.PENDING))
+                board.insert(0, BoardRow(f"c{serial}", "14:00:00", "Dispatch", f"E{serial}", "T", "Queued", Tone.PENDING))
             board = board[:6]
         elif op == 1 and board:  # one state changes
             i = n % len(board)
-            board[i] = BoardRow(board[i].id, "14:00:00", "Dispatch", board[i].event, "T", f"state {n}", BoardLevel.DONE)
+            board[i] = BoardRow(board[i].id, "14:00:00", "Dispatch", board[i].event, "T", f"state {n}", Tone.DONE)
         elif op == 2:  # reordered
             board = board[::-1]
         else:  # one dropped from the middle

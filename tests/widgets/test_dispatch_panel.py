@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from widgets.dispatch_button import CommandLevel, DispatchPanel
+from widgets.confirm_button import SETTLE_MS
+from widgets.dispatch_button import DispatchPanel, Tone
 
 
 @pytest.fixture
@@ -13,6 +14,7 @@ def panel(qtbot: QtBot) -> DispatchPanel:
     w = DispatchPanel()
     qtbot.addWidget(w)
     w.set_target("Building fire, Xuhui", "Fire Engine 3", enabled=True)
+    qtbot.wait(SETTLE_MS + 60)  # a click right after the text changed is aimed at what was there
     return w
 
 
@@ -27,20 +29,33 @@ def test_shows_unit_on_button(panel: DispatchPanel) -> None:
     assert panel.is_dispatch_enabled()
 
 
-def test_click_emits_and_locks_until_outcome(panel: DispatchPanel, qtbot: QtBot) -> None:
+def test_click_emits_and_locks_until_the_owner_shows_what_follows(panel: DispatchPanel, qtbot: QtBot) -> None:
     with qtbot.waitSignal(panel.dispatch_requested, timeout=1000):
         qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
     assert panel.is_busy()
     assert not panel.is_dispatch_enabled()
     with qtbot.assertNotEmitted(panel.dispatch_requested):
-        qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)  # the second half of a double click
 
-    panel.set_command_state("Sent, awaiting confirmation", CommandLevel.PENDING)
+    panel.set_command_state("Sent, awaiting confirmation", Tone.PENDING)
+    assert not panel.is_dispatch_enabled(), "the state line alone does not unlock it"
+    panel.set_target("Building fire, Xuhui", "Fire Engine 3", enabled=False)  # on its way: the owner says no
     assert not panel.is_dispatch_enabled()
-    panel.set_command_state("Fire Engine 3 confirmed", CommandLevel.OK)
-    assert panel.is_dispatch_enabled()
-    assert panel.command_level() is CommandLevel.OK
+    panel.set_command_state("Fire Engine 3 confirmed", Tone.DONE)
+    panel.set_target("Building fire, Xuhui", "Fire Engine 4", enabled=True)
+    assert not panel.is_dispatch_enabled(), "locked for the click guard even when the owner says yes"
+    qtbot.waitUntil(panel.is_dispatch_enabled, timeout=3000)
+    with qtbot.assertNotEmitted(panel.dispatch_requested):  # its text changed: not what was aimed at
+        panel.set_target("Building fire, Xuhui", "Fire Engine 5", enabled=True)
+        qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
+    assert panel.command_level() is Tone.DONE
     assert panel.command_text() == "Fire Engine 3 confirmed"
+
+
+def test_the_click_guard_lets_go_if_nothing_follows(panel: DispatchPanel, qtbot: QtBot) -> None:
+    qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
+    assert not panel.is_dispatch_enabled()
+    qtbot.waitUntil(panel.is_dispatch_enabled, timeout=3000)
 
 
 def test_set_busy_locks_and_unlocks(panel: DispatchPanel, qtbot: QtBot) -> None:
@@ -55,8 +70,9 @@ def test_set_busy_locks_and_unlocks(panel: DispatchPanel, qtbot: QtBot) -> None:
 def test_failed_outcome_unlocks_for_retry(panel: DispatchPanel, qtbot: QtBot) -> None:
     with qtbot.waitSignal(panel.dispatch_requested, timeout=1000):
         qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
-    panel.set_command_state("Unit not available", CommandLevel.FAILED)
-    assert panel.is_dispatch_enabled()
+    panel.set_command_state("Unit not available", Tone.FAILED)
+    panel.set_target("Building fire, Xuhui", "Fire Engine 3", enabled=True)
+    qtbot.waitUntil(panel.is_dispatch_enabled, timeout=3000)
     with qtbot.waitSignal(panel.dispatch_requested, timeout=1000):
         qtbot.mouseClick(button_of(panel), Qt.MouseButton.LeftButton)
 
@@ -87,11 +103,36 @@ def test_actions_show_disabled_with_reason_and_critical_ones_confirm(qtbot: QtBo
     assert not shelve.isEnabled()
     why = w.findChild(QLabel, "dispatchWhyNot")
     assert why is not None and why.isVisible() and "Shelve: supervisors only" in why.text()
+    qtbot.wait(SETTLE_MS + 60)
     with qtbot.waitSignal(w.action_requested, timeout=1000) as sig:
         qtbot.mouseClick(ack, Qt.MouseButton.LeftButton)
     assert sig.args == ["ack"]
     with qtbot.assertNotEmitted(w.action_requested):
         qtbot.mouseClick(plan, Qt.MouseButton.LeftButton)
+    qtbot.wait(SETTLE_MS + 60)
     with qtbot.waitSignal(w.action_requested, timeout=1000) as sig:
         qtbot.mouseClick(plan, Qt.MouseButton.LeftButton)
     assert sig.args == ["plan:burst"]
+
+
+def test_a_changed_set_of_actions_appears_after_a_settle_and_old_buttons_go_dead(qtbot: QtBot) -> None:
+    """Issue 14 case 1: the buttons moved after each answer, so a double click hit another action."""
+    from widgets.dispatch_button import ACTIONS_SETTLE_MS, PanelAction
+
+    w = DispatchPanel()
+    qtbot.addWidget(w)
+    w.show()
+    w.set_actions([PanelAction("ack", "Acknowledge"), PanelAction("hand_down", "Hand down", critical=True)])
+    hand_down = w.action_button("hand_down")
+    assert hand_down is not None
+    # The answer came: the event moved down a level, and its actions changed.
+    w.set_actions([PanelAction("escalate", "Escalate"), PanelAction("hand_down", "Hand down", critical=True)])
+    assert w.action_button("escalate") is None, "not yet: the old buttons stay where they are"
+    assert w.action_button("hand_down") is hand_down and not hand_down.isEnabled()
+    with qtbot.assertNotEmitted(w.action_requested):
+        qtbot.mouseClick(hand_down, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.action_button("escalate") is not None, timeout=ACTIONS_SETTLE_MS * 4)
+    escalate = w.action_button("escalate")
+    assert escalate is not None
+    with qtbot.assertNotEmitted(w.action_requested):
+        qtbot.mouseClick(escalate, Qt.MouseButton.LeftButton)  # it just appeared: a click aimed elsewhere

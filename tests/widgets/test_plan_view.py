@@ -3,6 +3,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from widgets.confirm_button import SETTLE_MS
 from widgets.dispatch_button import PanelAction
 from widgets.plan_view import PlanView, TaskRow, TimerLine, Urgency
 
@@ -50,6 +51,7 @@ def test_actions_emit_their_key(qtbot: QtBot) -> None:
     v.set_plan("Plan", [], [PanelAction("approve", "Approve plan")])
     button = v.action_button("approve")
     assert button is not None
+    qtbot.wait(SETTLE_MS + 60)
     with qtbot.waitSignal(v.action_requested, timeout=1000) as sig:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert sig.args == ["approve"]

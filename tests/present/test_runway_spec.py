@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cockpit.app.runway_spec import PanelKind, RunwayError, load_runway, load_runways, runway_files
+from cockpit.present.runway_spec import PanelKind, RunwayError, load_runway, load_runways, runway_files
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "runways"
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from cockpit.app.cadence import SLOW_S, Cadence
+from cockpit.present.cadence import SLOW_S, Cadence
 
 NAMES = ["overview", "flood", "forest_fire", "traffic", "water_supply", "console"]
 FRAME_S = 1 / 60

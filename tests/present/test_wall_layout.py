@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from cockpit.app.wall_layout import (
+from cockpit.present.wall_layout import (
     LayoutEntry,
     LayoutError,
     ScreenInfo,

@@ -1,0 +1,202 @@
+"""The operator console: an ordinary window at the desk. It lays out the console's widgets and puts
+the view-models' states on them; its widgets' signals are connected by the wiring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cockpit.app.panels.dispatch import DispatchPanelView
+from cockpit.app.panels.events import EventsPanelView
+from cockpit.app.runway_view import MODE_MARKING_STYLE, RunwayView
+from cockpit.present.console import AlarmsState, ConsoleModel
+from cockpit.present.frame import WallState
+from cockpit.present.panels.plans import PlanState
+from cockpit.present.wall_layout import Assignment
+from widgets.alarm_list import AlarmListView
+from widgets.dispatch_board import DispatchBoard
+from widgets.plan_view import PlanView
+from widgets.shelve_form import ShelveForm
+from widgets.status_bar import ConnectionStatusWidget
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Console", text)
+
+
+class ConsoleWindow(QMainWindow):
+    """The operator console: its alarms and events, dispatch, plan and board; which runway is on
+    which screen; the runways with no screen in tabs of their own."""
+
+    def __init__(self, model: ConsoleModel) -> None:
+        super().__init__()
+        self.model = model
+        self.setObjectName("console")
+        self.setWindowTitle(tr("Cockpit · operator console"))
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        host = QWidget()
+        columns = QHBoxLayout(host)
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.status = ConnectionStatusWidget()
+        layout.addWidget(self.status)
+        columns.addWidget(left, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        columns.addWidget(right, 3)
+
+        # The desk's own lists: the alarms it is annunciated, and every open event (an accident,
+        # a 12345 report, a trainer's inject: anything the wall pins can be worked on here).
+        lists = QSplitter(Qt.Orientation.Vertical)
+        alarms_host = QWidget()
+        alarms_layout = QVBoxLayout(alarms_host)
+        alarms_layout.setContentsMargins(0, 0, 0, 0)
+        alarms_title = QLabel(tr("Alarms"))
+        alarms_title.setObjectName("sectionTitle")
+        alarms_layout.addWidget(alarms_title)
+        self.alarms = AlarmListView()
+        alarms_layout.addWidget(self.alarms, 1)
+        lists.addWidget(alarms_host)
+        self.events = EventsPanelView(model.events, narrow=False)
+        lists.addWidget(self.events)
+        right_layout.addWidget(lists, 3)
+        self.dispatch = DispatchPanelView(model.dispatch, "")
+        right_layout.addWidget(self.dispatch, 2)
+        self.board = DispatchBoard()
+        right_layout.addWidget(self.board, 2)
+        self.shelve_form = ShelveForm()
+        self.shelve_form.set_choices(
+            [tr("Sensor under maintenance"), tr("Known fault, repair ordered"), tr("Nuisance: chattering")],
+            [(tr("until it clears"), 0), (tr("15 min"), 15), (tr("1 h"), 60), (tr("4 h"), 240), (tr("8 h"), 480)],
+        )
+        self.shelve_form.setVisible(False)
+        self.shelving = ""
+        """The event the shelve form is open for."""
+        right_layout.addWidget(self.shelve_form)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        right_layout.addWidget(self.notice)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.plan_view = PlanView()
+        layout.addWidget(self.plan_view, 3)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([tr("Runway"), tr("Screen"), tr("Geometry")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table, 1)
+        self.readability = QLabel()
+        self.readability.setWordWrap(True)
+        layout.addWidget(self.readability)
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setStyleSheet("color: #ff6b5e; font-weight: bold;")
+        self.problems.setWordWrap(True)
+        layout.addWidget(self.problems)
+        self.tabs.addTab(host, tr("Wall"))
+        self.kpis_view = QLabel()
+        self.kpis_view.setObjectName("alarmKpis")
+        self.kpis_view.setWordWrap(True)
+        self.kpis_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(self.kpis_view, tr("Alarm KPIs"))
+        self.views: dict[str, RunwayView] = {}
+
+    # ---------------------------------------------------------------------------- states
+
+    def show_wall(self, wall: WallState) -> None:
+        link = wall.link
+        self.status.set_status(link.label, link.level, link.age_s, link.detail)
+        self.set_mode_marking(wall.marking)
+        self.events.set_current(wall.liveness.current, wall.as_of)
+
+    def show_alarms(self, state: AlarmsState) -> None:
+        if state.rows is not None:
+            with QSignalBlocker(self.alarms):  # new rows are not the officer choosing a row
+                self.alarms.set_rows(state.rows)
+        self.alarms.set_permissions(state.ack_why_not, state.shelve_why_not)
+        self.alarms.set_not_current(state.not_current)
+        chosen = state.selected
+        if chosen and chosen in self.alarms.alarm_ids() and self.alarms.selected_alarm_id() != chosen:
+            with QSignalBlocker(self.alarms):  # showing the choice is not choosing
+                self.alarms.select_alarm(chosen)
+        if state.kpis is not None:
+            self.kpis_view.setText(state.kpis)
+
+    def show_plan(self, state: PlanState) -> None:
+        self.plan_view.set_timers(list(state.timers))
+        self.plan_view.set_plan(state.header, list(state.tasks), list(state.actions))
+
+    def show_assignment(self, titles: dict[str, str], assignment: Assignment, screens: int) -> None:
+        rows = [(rid, s.key, f"{s.width}×{s.height} @ {s.x},{s.y}") for rid, s in assignment.on_screen.items()]
+        rows += [(rid, tr("console"), "") for rid in assignment.on_console]
+        self.table.setRowCount(len(rows))
+        for i, (rid, where, geom) in enumerate(rows):
+            for j, text in enumerate((titles.get(rid, rid), where, geom)):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.summary.setText(
+            tr("{placed} runways on {screens} screens; {console} in this console").format(
+                placed=len(assignment.on_screen), screens=screens, console=len(assignment.on_console)
+            )
+        )
+
+    def open_shelve_form(self, event_id: str, target: str, why_not: str) -> None:
+        self.shelving = event_id
+        self.shelve_form.open_for(target, allowed=not why_not, why_not=why_not)
+        self.shelve_form.setVisible(True)
+
+    def close_shelve_form(self) -> str:
+        """Close the form; returns the event it was open for."""
+        event_id, self.shelving = self.shelving, ""
+        self.shelve_form.setVisible(False)
+        return event_id
+
+    def set_mode_marking(self, text: str) -> None:
+        """The same band as the wall's screens, above the console's tabs."""
+        band = self.menuWidget()
+        if not isinstance(band, QLabel):
+            if not text:
+                return
+            band = QLabel()
+            band.setObjectName("modeMarking")
+            band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            band.setStyleSheet(MODE_MARKING_STYLE)
+            font = band.font()
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            font.setBold(True)
+            band.setFont(font)
+            self.setMenuWidget(band)
+        if band.text() != text:
+            band.setText(text)
+        band.setVisible(bool(text))
+
+    def show_problems(self, problems: Sequence[str]) -> None:
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+
+    def hold(self, view: RunwayView) -> None:
+        """Show a runway that has no screen in a tab of its own."""
+        if view.spec.id not in self.views:
+            self.views[view.spec.id] = view
+            self.tabs.addTab(view, view.title.text())
+
+    def release(self, view: RunwayView) -> None:
+        if self.views.pop(view.spec.id, None) is not None:
+            self.tabs.removeTab(self.tabs.indexOf(view))

@@ -1,0 +1,46 @@
+"""The frame every runway panel sits in: a title over one widget, sized by the runway's grid."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from widgets import theme
+
+
+class PanelFrame(QWidget):
+    """A titled frame around one widget.
+
+    The runway file's grid decides the panel's size, not its content: a panel never pushes the
+    window off its screen (its content is designed to fit; tests check nothing clips).
+    """
+
+    def __init__(self, kind: str, title: str, content: QWidget) -> None:
+        super().__init__()
+        self.setObjectName(f"panel-{kind}")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.base_title = title
+        self.title = QLabel(title)
+        self.title.setObjectName("sectionTitle")
+        self.title.setVisible(bool(title))
+        layout.addWidget(self.title)
+        layout.addWidget(content, 1)
+        self.content = content
+        self._current = True
+
+    def set_current(self, current: bool, as_of: str) -> None:
+        """A panel whose data is not current says so in its title, in grey (never in live colours)."""
+        if not self.base_title:
+            return
+        self._current = current
+        text = self.base_title if current or not as_of else f"{self.base_title} · {as_of}"
+        if text != self.title.text():
+            self.title.setText(text)
+        self.title.setStyleSheet("" if current else f"color: {theme.STALE}; font-style: italic;")
+
+    def apply_text_size(self, px: float) -> None:
+        """Widgets follow the view's (detail) font; panels with key elements override this. ``px``
+        is the key-element height for the reading distance."""

@@ -1,0 +1,40 @@
+"""An event list panel: the widget, and the view-model's state put on it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker
+
+from cockpit.app.panels.base import PanelFrame
+from cockpit.present.panels.events import EventsModel, EventsState
+from widgets.event_list import EventColumn, EventListView
+
+
+class EventsPanelView(PanelFrame):
+    """Shows an :class:`EventsModel`; its list's signals are connected by the wiring."""
+
+    def __init__(self, model: EventsModel, narrow: bool) -> None:
+        self.model = model
+        self.list = EventListView()
+        super().__init__("events", model.base_title, self.list)
+        self.title.setVisible(True)
+        # The state column already says who has acknowledged; narrow panels also drop dispatch
+        # text so the event itself stays readable.
+        self.list.set_column_visible(EventColumn.ACK, False)
+        if narrow:
+            self.list.set_column_visible(EventColumn.DISPATCH, False)
+
+    def set_current(self, current: bool, as_of: str) -> None:
+        """The list's title says it in words (the view-model's); here only its colour follows."""
+        self.title.setStyleSheet("" if current else "color: #7d838a; font-style: italic;")
+
+    def show_state(self, state: EventsState) -> None:
+        if state.rows is not None:
+            with QSignalBlocker(self.list):  # new rows are not the officer choosing a row
+                self.list.set_rows(state.rows)
+        if state.title is not None and state.title != self.title.text():
+            self.title.setText(state.title)
+        self.title.setStyleSheet("" if state.current else "color: #7d838a; font-style: italic;")
+        if state.selected and self.list.selected_event_id() != state.selected:
+            # Model to view under a signal blocker: showing the selection is not the officer choosing.
+            with QSignalBlocker(self.list):
+                self.list.select_event(state.selected)

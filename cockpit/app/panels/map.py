@@ -1,0 +1,128 @@
+"""A map panel: the runway's static layers (district polygons, rivers, pipelines, risk points),
+and the view-model's markers, overlays, dots and ratings over them."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSize
+
+from cockpit.app.panels.base import PanelFrame
+from cockpit.present.panels.map import MapModel, MapState
+from widgets import theme
+from widgets.geo import DEMO_GEO_DIR, load_geojson
+from widgets.map_view import LayerStyle, MapView
+
+log = logging.getLogger(__name__)
+
+RiskPoints = Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+@cache
+def _geo_layer(name: str) -> dict[str, Any]:
+    return load_geojson(DEMO_GEO_DIR / f"{name}.geojson")
+
+
+LAYER_STYLES: dict[str, LayerStyle] = {
+    "districts": LayerStyle(stroke="#6c747e", stroke_width=2.0, fill="#272b30", label_property="name", label_scale=2.0),
+    "forest_park": LayerStyle(
+        stroke="#71907a", stroke_width=2.0, dashed=True, fill="#25302a", fill_opacity=0.9, label_property="name", label_scale=1.1
+    ),
+    "rivers": LayerStyle(stroke="#3e5b74", stroke_width=6.0, label_property="name", min_label_zoom=13.0),
+    "pipelines": LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True),
+    "hv_lines": LayerStyle(stroke="#b4b9c0", stroke_width=1.5, label_property="name", label_scale=0.8, min_label_zoom=13.5),
+    "water_sources": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill="#5b8fb8", point_radius=6.0, label_property="name", label_scale=0.9, min_label_zoom=14.0
+    ),
+}
+
+OVERLAY_STYLES: dict[str, LayerStyle] = {
+    "fire_spread": LayerStyle(
+        stroke=theme.SEVERITY_RED, stroke_width=3.0, fill=theme.SEVERITY_RED, fill_opacity=0.3, label_property="label", label_scale=1.0
+    ),
+    "inundation": LayerStyle(
+        stroke=theme.SEVERITY_BLUE, stroke_width=3.0, fill=theme.SEVERITY_BLUE, fill_opacity=0.3, label_property="label", label_scale=1.0
+    ),
+    "road_closure": LayerStyle(stroke=theme.SEVERITY_ORANGE, stroke_width=8.0, dashed=True, label_property="label"),
+    "affected_area": LayerStyle(
+        stroke=theme.SEVERITY_ORANGE, stroke_width=3.0, fill=theme.SEVERITY_ORANGE, fill_opacity=0.25, label_property="label", label_scale=1.0
+    ),
+    "signal_plan": LayerStyle(
+        stroke="#0c0d0f", stroke_width=2.0, fill=theme.SEVERITY_YELLOW, point_radius=9.0, label_property="label", label_scale=0.9
+    ),
+}
+
+
+class MapPanelView(PanelFrame):
+    """Shows a :class:`MapModel`; the map's ``marker_clicked`` is connected by the wiring."""
+
+    def __init__(
+        self,
+        model: MapModel,
+        title: str,
+        lang: str,
+        center: tuple[float, float, float] | None,
+        risk_points: RiskPoints | None,
+        not_live: str,
+    ) -> None:
+        self.model = model
+        # A wall's map is rarely panned: a narrow cached margin (1.44× the view, not 4×) makes each
+        # re-render (ratings, overlays) about three times cheaper; a pan past it re-renders once.
+        self.map = MapView(cache_margin=0.1)
+        super().__init__("map", title, self.map)
+        self.not_live = not_live
+        for name in model.spec.layers:
+            if name in LAYER_STYLES:
+                style = LAYER_STYLES[name]
+                if lang != "zh_CN" and style.label_property == "name":
+                    style = dataclasses.replace(style, label_property="name_en")
+                try:
+                    self.map.add_geojson_layer(name, _geo_layer(name), style)
+                except (OSError, ValueError) as exc:
+                    log.error("map layer %s cannot be shown: %s", name, exc)
+            elif name == "risk_points" and risk_points is not None:
+                self.map.set_risk_points(*risk_points())
+            elif name != "ratings":
+                log.error("runway map: unknown map layer %r", name)
+        self.center = center
+        self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
+
+    def apply_text_size(self, px: float) -> None:
+        # District names (label_scale 2) and red-event labels are key elements: full height.
+        self.map.set_marker_label_scale(px / max(1.0, self.map.fontInfo().pixelSize()))
+
+    def fit(self) -> None:
+        if self.center is not None:
+            self.map.set_view(*self.center)
+        else:
+            self.map.fit_bounds(106.43, 29.47, 106.70, 29.63)
+
+    def show_state(self, state: MapState | None) -> None:
+        if self._fitted != self.map.size() and self.map.width() > 200 and self.map.height() > 150:
+            self._fitted = self.map.size()
+            self.fit()
+        if state is None:
+            return
+        if state.markers is not None:
+            self.map.set_markers(state.markers)
+        if state.overlays is not None:
+            for oid, shape in state.overlays.items():
+                if shape is None:
+                    self.map.set_overlay(oid, None)
+                    continue
+                try:
+                    self.map.set_overlay(oid, shape.feature, OVERLAY_STYLES.get(shape.kind))
+                except ValueError as exc:  # a malformed shape from the backend: skip it, say why
+                    log.warning("overlay %s not drawn: %s", oid, exc)
+        if state.dots is not None:
+            d = state.dots
+            self.map.set_dots(d.lon, d.lat, d.level, d.labels)
+        if state.ratings is not None:
+            self.map.set_area_ratings(state.ratings)
+        if state.current is not None:
+            self.map.set_not_current("" if state.current else f"{state.as_of} · {self.not_live}".strip(" ·"))

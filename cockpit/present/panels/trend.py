@@ -1,0 +1,102 @@
+"""Trend curves of the sensors a selector names, against their warning and alarm lines."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cockpit.model import Situation
+from cockpit.model.thresholds import Limits
+from cockpit.present.context import Context
+from cockpit.present.frame import Frame
+from cockpit.present.panels.scope import sensors_matching
+from cockpit.present.panels.tiles import HISTORY_POINTS
+from cockpit.present.runway_spec import Panel
+
+MAX_SERIES = 6
+TREND_WINDOW_S = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class LimitLine:
+    value: float
+    alarm: bool
+    """An alarm limit (red); else a warning limit (amber)."""
+    low: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrendBinding:
+    names: list[str]
+    limits: list[LimitLine]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendState:
+    binding: TrendBinding | None
+    series: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] | None
+    """Per series: seconds before now, values (NaN: a gap, drawn as a gap)."""
+
+
+class TrendModel:
+    def __init__(self, spec: Panel, ctx: Context) -> None:
+        self.spec = spec
+        self.ctx = ctx
+        self.rows: list[int] = []
+        self._limits: list[Limits] = []
+        self.history: list[deque[float]] = []
+        self.times: list[deque[float]] = []
+
+    def update(self, situation: Situation, frame: Frame) -> TrendState | None:
+        binding = self._bind(situation) if frame.changes.catalog else None
+        if not frame.sample or not self.rows:
+            return TrendState(binding, None) if binding is not None else None
+        table = situation.sensors
+        now = frame.server_now_ms / 1000
+        out = []
+        for i, row in enumerate(self.rows):
+            fresh = (
+                row < len(table)
+                and int(table.ts[row])
+                and frame.current
+                and frame.server_now_ms <= int(table.stale_at[row])
+            )
+            if fresh:
+                self.history[i].append(float(table.values[row]))
+                self.times[i].append(now)
+            elif self.history[i] and not np.isnan(self.history[i][-1]):
+                # A gap (link down, stale value, backend restart) is drawn as a gap, never bridged.
+                self.history[i].append(float("nan"))
+                self.times[i].append(now)
+            out.append((np.fromiter(self.times[i], dtype=np.float64) - now, np.fromiter(self.history[i], dtype=np.float64)))
+        return TrendState(binding, out)
+
+    def _bind(self, situation: Situation) -> TrendBinding | None:
+        rows = sensors_matching(situation, self.spec.sensors)[:MAX_SERIES]
+        infos = situation.sensors.infos
+        limits = [Limits.of(infos[r]) for r in rows]
+        if rows == self.rows and limits == self._limits:
+            return None  # same sensors, same thresholds: keep the curves and their history
+        self.rows, self._limits = rows, limits
+        self.history = [deque(maxlen=HISTORY_POINTS) for _ in rows]
+        self.times = [deque(maxlen=HISTORY_POINTS) for _ in rows]
+        t = self.ctx.translate
+        names, lines, drawn = [], [], set()
+        for row, lim in zip(rows, limits, strict=True):
+            info = infos[row]
+            names.append(self.ctx.names.sensor(info) + (f" ({info.unit})" if info.unit else ""))
+            for value, alarm, low, label in (
+                (lim.warn, False, False, t("Trend", "warning {v}")),
+                (lim.alarm, True, False, t("Trend", "alarm {v}")),
+                (lim.low_warn, False, True, t("Trend", "low warning {v}")),
+                (lim.low_alarm, True, True, t("Trend", "low alarm {v}")),
+            ):
+                if value is None or value in drawn:
+                    continue
+                drawn.add(value)
+                lines.append(LimitLine(value, alarm, low, label.format(v=f"{value:g}")))
+        return TrendBinding(names, lines)
