@@ -572,19 +572,23 @@ class AlarmBannerWidget(QWidget):
         p.setPen(QPen(QColor(theme.BORDER), max(1.0, fh * 0.06)))
         p.setBrush(QColor(theme.BG_PANEL))
         p.drawRoundedRect(inner, fh * 0.2, fh * 0.2)
-        # A calm tick, in the muted "OK" colour.
+        # A calm tick, in the muted "OK" colour; when what is shown is not current, no tick (nothing
+        # can be called calm): a grey dash.
         side = inner.height() * 0.5
         tick = QRectF(inner.left() + fh * 0.5, inner.center().y() - side / 2, side, side)
         pen = QPen(QColor(theme.STALE if self._not_current else theme.OK), max(2.0, fh * 0.12))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         p.setPen(pen)
-        p.drawPolyline(
-            [
-                QPointF(tick.left(), tick.center().y()),
-                QPointF(tick.left() + side * 0.4, tick.bottom()),
-                QPointF(tick.right(), tick.top()),
-            ]
-        )
+        if self._not_current:
+            p.drawLine(QPointF(tick.left(), tick.center().y()), QPointF(tick.right(), tick.center().y()))
+        else:
+            p.drawPolyline(
+                [
+                    QPointF(tick.left(), tick.center().y()),
+                    QPointF(tick.left() + side * 0.4, tick.bottom()),
+                    QPointF(tick.right(), tick.top()),
+                ]
+            )
         font = theme.scaled_font(self.font(), 1.1)
         p.setFont(font)
         p.setPen(QColor(theme.TEXT_DIM))

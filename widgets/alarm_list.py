@@ -805,7 +805,7 @@ class AlarmListView(QWidget):
             if not self._model.has_flashing():
                 self._model.set_flash_lit(False)
             return
-        if self._model.has_flashing():
+        if self._model.has_flashing() and not self._not_current:  # nothing old flashes as new
             if not self._flash_timer.isActive():
                 # Start lit so a new alarm shows at once.
                 self._model.set_flash_lit(True)
@@ -823,6 +823,7 @@ class AlarmListView(QWidget):
         if reason != self._not_current:
             self._not_current = reason
             self._update_summary()
+            self._update_flash_timer()
             self._table.viewport().update()
 
     def _update_summary(self) -> None:

@@ -201,7 +201,11 @@ class DispatchPanel(QWidget):
             button.setEnabled(a.enabled)
             button.setToolTip(a.reason)
         self._actions = actions
-        reasons = [f"{a.text}: {a.reason}" for a in actions if not a.enabled and a.reason]
+        refused = [a for a in actions if not a.enabled and a.reason]
+        if len(refused) > 1 and len({a.reason for a in refused}) == 1 and len(refused) == len(actions):
+            reasons = [refused[0].reason]  # one reason for all (a replay, a viewer): said once
+        else:
+            reasons = [f"{a.text}: {a.reason}" for a in refused]
         self._why_not.setText("\n".join(reasons))
         self._update_action_visibility()
 

@@ -361,8 +361,9 @@ class EventListView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = _EventTableModel(self)
+        self._not_current = ""
         self._table = AckTableView(
-            lambda: QCoreApplication.translate("EventListView", "No active events"), self
+            lambda: self._not_current or QCoreApplication.translate("EventListView", "No active events"), self
         )
         self._table.setObjectName("eventTable")
         self._table.setModel(self._model)
@@ -499,7 +500,7 @@ class EventListView(QWidget):
             self.selection_changed.emit(current or "")
 
     def _update_flash_timer(self) -> None:
-        if self._model.has_unacknowledged():
+        if self._model.has_unacknowledged() and not self._not_current:  # nothing old flashes as new
             if not self._flash_timer.isActive():
                 # Start lit so a new alarm shows at once.
                 self._model.set_flash_lit(True)
@@ -546,6 +547,14 @@ class EventListView(QWidget):
     def _on_table_selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
         if not self._updating:
             self._sync_selection()
+
+    def set_not_current(self, reason: str) -> None:
+        """What an empty list says while its data is not current ("" for the usual "No active
+        events"): with the link down, an empty list is no all-clear."""
+        if reason != self._not_current:
+            self._not_current = reason
+            self._update_flash_timer()
+            self._table.viewport().update()
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -143,12 +143,15 @@ class ConnectionStatusWidget(QWidget):
             path.closeSubpath()
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(on_pill)
-        elif self._level is LinkLevel.NOT_LIVE:  # two bars: paused / played back, not live
-            bar = icon_side * 0.3
-            path.addRect(QRectF(icon.left() + bar * 0.2, icon.top(), bar, icon_side))
-            path.addRect(QRectF(icon.right() - bar * 1.2, icon.top(), bar, icon_side))
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(on_pill)
+        elif self._level is LinkLevel.NOT_LIVE:  # a hollow diamond: not the live city (replay, drill)
+            c = icon.center()
+            r = icon_side / 2
+            path.addPolygon(
+                QPolygonF([QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()), QPointF(c.x(), c.y() + r), QPointF(c.x() - r, c.y())])
+            )
+            path.closeSubpath()
+            p.setPen(QPen(on_pill, max(1.5, h * 0.12)))
+            p.setBrush(Qt.BrushStyle.NoBrush)
         else:
             inset = icon_side * 0.1
             path.addRect(icon.adjusted(inset, inset, -inset, -inset))

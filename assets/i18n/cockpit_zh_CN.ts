@@ -213,12 +213,12 @@
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="845"/>
+        <location filename="../../widgets/alarm_list.py" line="846"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="850"/>
+        <location filename="../../widgets/alarm_list.py" line="851"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
@@ -355,43 +355,43 @@
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="187"/>
-        <location filename="../../cockpit/app/wiring.py" line="501"/>
+        <location filename="../../cockpit/app/wiring.py" line="188"/>
+        <location filename="../../cockpit/app/wiring.py" line="502"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="204"/>
+        <location filename="../../cockpit/app/wiring.py" line="205"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="239"/>
+        <location filename="../../cockpit/app/wiring.py" line="240"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="239"/>
+        <location filename="../../cockpit/app/wiring.py" line="240"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="240"/>
+        <location filename="../../cockpit/app/wiring.py" line="241"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="266"/>
+        <location filename="../../cockpit/app/wiring.py" line="267"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="469"/>
+        <location filename="../../cockpit/app/wiring.py" line="470"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="482"/>
+        <location filename="../../cockpit/app/wiring.py" line="483"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
@@ -475,12 +475,12 @@
         <translation>全部未结事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="69"/>
-        <source>No data: the link is down, alarms may be missing</source>
-        <translation>无数据：链路中断，告警可能不全</translation>
+        <location filename="../../cockpit/present/console.py" line="72"/>
+        <source>{as_of} · not live: alarms may be missing</source>
+        <translation>{as_of} · 非实时：可能有告警缺失</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="112"/>
+        <location filename="../../cockpit/present/console.py" line="116"/>
         <source>Shelve: {event} · {district}</source>
         <translation>搁置：{event} · {district}</translation>
     </message>
@@ -570,48 +570,48 @@
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="87"/>
+        <location filename="../../cockpit/present/console.py" line="91"/>
         <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
         <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="90"/>
+        <location filename="../../cockpit/present/console.py" line="94"/>
         <source>Time in flood: {pct:.1f} % of the {observed} watched</source>
         <translation>告警泛滥时间：已监视 {observed} 中的 {pct:.1f} %</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="93"/>
+        <location filename="../../cockpit/present/console.py" line="97"/>
         <source>Flood now: {state}</source>
         <translation>当前告警泛滥：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="94"/>
+        <location filename="../../cockpit/present/console.py" line="98"/>
         <source>yes, {n} alarms in 10 min: {groups}</source>
         <translation>是，10 分钟内 {n} 条：{groups}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="96"/>
+        <location filename="../../cockpit/present/console.py" line="100"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="98"/>
+        <location filename="../../cockpit/present/console.py" line="102"/>
         <source>Top bad actors: {list}</source>
         <translation>高频告警源：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="99"/>
-        <location filename="../../cockpit/present/console.py" line="102"/>
+        <location filename="../../cockpit/present/console.py" line="103"/>
+        <location filename="../../cockpit/present/console.py" line="106"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="101"/>
+        <location filename="../../cockpit/present/console.py" line="105"/>
         <source>Chattering: {list}</source>
         <translation>抖动告警：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="104"/>
+        <location filename="../../cockpit/present/console.py" line="108"/>
         <source>Stale (active and unacknowledged over 24 h): {n}</source>
         <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
     </message>
@@ -838,7 +838,7 @@
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="365"/>
+        <location filename="../../widgets/event_list.py" line="366"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
     </message>
@@ -1485,6 +1485,14 @@
     </message>
 </context>
 <context>
+    <name>RunwayView</name>
+    <message>
+        <location filename="../../cockpit/app/runway_view.py" line="140"/>
+        <source>not live</source>
+        <translation>非实时</translation>
+    </message>
+</context>
+<context>
     <name>Severity</name>
     <message>
         <location filename="../../widgets/severity.py" line="58"/>
@@ -1842,12 +1850,17 @@
         <translation>截至 {time}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="274"/>
+        <location filename="../../cockpit/present/wall.py" line="135"/>
+        <source>no data yet</source>
+        <translation>尚无数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="277"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="275"/>
+        <location filename="../../cockpit/present/wall.py" line="278"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
@@ -1867,67 +1880,67 @@
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="190"/>
+        <location filename="../../cockpit/present/wall.py" line="193"/>
         <source>Replay ended</source>
         <translation>回放结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="192"/>
+        <location filename="../../cockpit/present/wall.py" line="195"/>
         <source>Replay paused</source>
         <translation>回放暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="194"/>
+        <location filename="../../cockpit/present/wall.py" line="197"/>
         <source>Replay ×{speed:g}</source>
         <translation>回放 ×{speed:g}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="195"/>
+        <location filename="../../cockpit/present/wall.py" line="198"/>
         <source>recorded {time}; not live</source>
         <translation>录制于 {time}；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="197"/>
+        <location filename="../../cockpit/present/wall.py" line="200"/>
         <source>Drill paused</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="197"/>
+        <location filename="../../cockpit/present/wall.py" line="200"/>
         <source>the drill clock stands still; not live</source>
         <translation>演练时钟已停止；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="201"/>
+        <location filename="../../cockpit/present/wall.py" line="204"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="202"/>
+        <location filename="../../cockpit/present/wall.py" line="205"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="203"/>
+        <location filename="../../cockpit/present/wall.py" line="206"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="204"/>
+        <location filename="../../cockpit/present/wall.py" line="207"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="210"/>
+        <location filename="../../cockpit/present/wall.py" line="213"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="214"/>
+        <location filename="../../cockpit/present/wall.py" line="217"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="223"/>
+        <location filename="../../cockpit/present/wall.py" line="226"/>
         <source>Drill running</source>
         <translation>演练进行中</translation>
     </message>

@@ -137,6 +137,7 @@ class RunwayView(QWidget):
             self.panels.append(view)
         outer.addWidget(self.grid, 1)
         self._wall: WallState | None = None
+        self.not_live = tr("not live")
 
     def panel(self, kind: PanelKind) -> PanelView | None:
         """The first panel of a kind (tests and the console use this)."""
@@ -151,7 +152,7 @@ class RunwayView(QWidget):
         self.status.set_status(link.label, link.level, link.age_s, link.detail)
         self.set_sla(wall.sla)
         current = wall.liveness.current
-        self.banner.set_not_current("" if current else wall.as_of or link.label)
+        self.banner.set_not_current("" if current else f"{wall.as_of} · {self.not_live}")
         # During a flood the wall keeps one pinned line and says what the flood is made of.
         self.banner.set_flood(wall.flood.flooding, wall.flood.count, 10, wall.flood_groups)
         self.banner.set_max_pinned(1 if wall.flood.flooding else 2)

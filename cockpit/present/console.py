@@ -66,7 +66,11 @@ class ConsoleModel:
         seen = (a.generation, self.ctx.selection.generation, ack, shelve)
         if seen[0] != self._alarms_seen[0]:
             rows = a.rows()
-        not_current = "" if frame.current else self.ctx.translate("Console", "No data: the link is down, alarms may be missing")
+        not_current = (
+            ""
+            if frame.current
+            else self.ctx.translate("Console", "{as_of} · not live: alarms may be missing").format(as_of=frame.wall.as_of)
+        )
         kpis = self.kpi_text(frame.server_now_ms) if frame.slow else None
         if seen == self._alarms_seen and not_current == self._not_current and kpis is None:
             return None

@@ -123,13 +123,16 @@ class WallPresenter:
             self._shared = (self._pinned(now), self._sla_text(now), self._flood_groups(flood) if flood.flooding else "")
             self._shared_at, self._shared_dirty = monotonic_s, False
         pinned, sla, groups = self._shared
-        age = (wall_ms + situation.clock_offset_ms - self.newest_ts) / 1000 if self.newest_ts else None
-        if self.mode.kind is ModeKind.REPLAY:
-            age = None  # a replay's data is as old as the recording says; the band says when
+        # The data's age at the instant shown: now for a live link, the recorded instant for a replay.
+        age = (now - self.newest_ts) / 1000 if self.newest_ts else None
         as_of = ""
-        if not liveness.current and self.newest_ts:
-            as_of = self.translate("Wall", "as of {time}").format(
-                time=time.strftime("%H:%M:%S", time.localtime(self.newest_ts / 1000))
+        if not liveness.current:
+            as_of = (
+                self.translate("Wall", "as of {time}").format(
+                    time=time.strftime("%H:%M:%S", time.localtime(self.newest_ts / 1000))
+                )
+                if self.newest_ts
+                else self.translate("Wall", "no data yet")
             )
         state = WallState(
             liveness=liveness,

@@ -34,6 +34,7 @@ class EventsPanelView(PanelFrame):
         if state.title is not None and state.title != self.title.text():
             self.title.setText(state.title)
         self.title.setStyleSheet("" if state.current else "color: #7d838a; font-style: italic;")
+        self.list.set_not_current("" if state.current else state.title or self.title.text())
         if state.selected and self.list.selected_event_id() != state.selected:
             # Model to view under a signal blocker: showing the selection is not the officer choosing.
             with QSignalBlocker(self.list):
