@@ -13,9 +13,9 @@ import threading
 import time
 
 from cockpit.backend.city import City
-from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
+from cockpit.protocol.admission import Limits
 from cockpit.protocol.tokens import Claims, issue, new_token_id
 
 log = logging.getLogger(__name__)

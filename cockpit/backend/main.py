@@ -9,11 +9,11 @@ import signal
 import sys
 
 from cockpit.backend.city import City
-from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.config.revocation import RevocationFile
 from cockpit.config.tokens import add_server_token_arguments, read_server_token_arguments
+from cockpit.protocol.admission import Limits
 
 
 def build_parser() -> argparse.ArgumentParser:

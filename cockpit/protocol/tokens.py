@@ -28,7 +28,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from cockpit.protocol.messages import Role
 
@@ -187,6 +187,28 @@ def verify(secret: bytes, token: str, now_s: int) -> Claims:
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(claims.expires_at))}; ask for a new one",
         )
     return claims
+
+
+class TokenVerifier(Protocol):
+    """What a server checks hello tokens with (the server core calls it; no I/O inside)."""
+
+    def verify(self, token: str, now_s: int) -> Claims:
+        """The claims of ``token`` at ``now_s``.
+
+        Raises:
+            TokenError: with one of :data:`REFUSAL_CODES`.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSecret:
+    """Verifies ``ck1`` tokens with the site secret (:func:`verify`)."""
+
+    secret: bytes
+
+    def verify(self, token: str, now_s: int) -> Claims:
+        return verify(self.secret, token, now_s)
 
 
 def fingerprint(token: str) -> str:

@@ -6,12 +6,12 @@ import time
 from dataclasses import dataclass, field
 
 from cockpit.backend.city import City
-from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.feed import Backoff, CommandProgress, FeedClient, Identity
 from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
+from cockpit.protocol.admission import Limits
 from cockpit.protocol.events import CommandAcked, DataReceived
 from cockpit.protocol.messages import CommandAck
 from cockpit.protocol.tokens import Claims, issue

@@ -22,9 +22,9 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from cockpit.backend.fairness import CLOSE_FLOOD, CLOSE_TOO_MANY, TOO_MANY_CONNECTIONS, Limits
 from cockpit.backend.gateway.server import Gateway, GatewayConfig
 from cockpit.feed import ConnectionState, FeedClient
+from cockpit.protocol.admission import CLOSE_FLOOD, CLOSE_TOO_MANY, TOO_MANY_CONNECTIONS, Limits
 from cockpit.protocol.codec import encode_frame
 from cockpit.protocol.ids import uuid7
 from cockpit.protocol.messages import Command, CommandKind, Heartbeat, Hello, Refused, Welcome
