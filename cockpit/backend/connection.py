@@ -21,15 +21,12 @@ import websockets
 from websockets.asyncio.server import ServerConnection
 
 from cockpit.protocol.server import (
-    AuditReceived,
     ClientProblem,
     Closing,
     CommandReceived,
-    CommandRefused,
     ServerEvent,
     ServerProtocol,
     SubscriptionRequested,
-    Welcomed,
 )
 
 log = logging.getLogger(__name__)
@@ -85,14 +82,15 @@ async def serve(conn: Connection, source: DataSource) -> None:
     """Run one connection to its end; the core's admission counts are released at the end."""
     sender = asyncio.create_task(_send_loop(conn, source), name="sender")
     try:
-        if conn.core.close_code is None:  # not already refused (too many from this address)
-            await _read_loop(conn, source)
-        conn.wake.set()
-        if conn.core.close_code is not None:
-            await sender  # it sends the last frames, then closes with the core's code
+        await _read_loop(conn, source)
     except websockets.ConnectionClosed:
         pass
     finally:
+        if conn.core.close_code is not None and not sender.done():
+            # The server is closing: let the sender finish its last frames and the close.
+            with contextlib.suppress(TimeoutError, websockets.ConnectionClosed):
+                async with asyncio.timeout(CLOSE_TIMEOUT_S + 1):
+                    await asyncio.shield(sender)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
             await sender
@@ -100,13 +98,16 @@ async def serve(conn: Connection, source: DataSource) -> None:
 
 
 async def _read_loop(conn: Connection, source: DataSource) -> None:
+    """Read until the connection is closed, whoever closes it. After the core has decided to close,
+    frames are still read (and the core ignores them): a client's answer to the close must get
+    through at once, or the closing handshake would wait its timeout behind a flood's backlog."""
     core = conn.core
     async for data in conn.ws:
+        if core.close_code is not None:
+            continue
         core.receive_data(data if isinstance(data, bytes) else data.encode(), now_ms())
         await _dispatch(conn, source)
         conn.wake.set()
-        if core.close_code is not None:
-            return
         await asyncio.sleep(0)  # a client whose frames are all buffered must not hog the loop
 
 
@@ -150,4 +151,4 @@ async def _send_loop(conn: Connection, source: DataSource) -> None:
             return
 
 
-__all__ = ["AuditReceived", "CommandRefused", "Connection", "DataSource", "Welcomed", "now_ms", "serve"]
+__all__ = ["Connection", "DataSource", "now_ms", "serve"]

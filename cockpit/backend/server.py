@@ -112,6 +112,8 @@ class DemoBackend:
         self.running = True  # the simulation advances while True
         self.stalled = False  # test hook: send nothing, not even heartbeats, while True
         self.clients: set[Connection] = set()
+        self.client_closes: list[int | None] = []
+        """The close code each ended connection's client sent (None: it sent none), in order."""
         self.audit = AuditInbox()
         """Audit records received from cockpits, once each, and the commands refused as forbidden."""
         if verifier is None and secret is not None:
@@ -254,6 +256,8 @@ class DemoBackend:
         finally:
             self.hub.drop_waiter(conn.wake)
             self.clients.discard(conn)
+            rcvd = ws.protocol.close_rcvd
+            self.client_closes.append(rcvd.code if rcvd is not None else None)
 
     def process(self, core: ServerProtocol) -> None:
         """Act on everything ``core`` reported, at once: the demo answers everything synchronously
