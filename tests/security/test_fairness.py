@@ -31,7 +31,7 @@ from cockpit.protocol.messages import Command, CommandKind, Heartbeat, Hello, Re
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import start_bridge
 from tests.helpers import wait_until
-from tests.security.support import SECRET, Sink, make_backend, make_feed, token
+from tests.security.support import VERIFIER, Sink, make_backend, make_feed, token
 
 LIMITS = Limits(
     frames_per_s=50,
@@ -167,7 +167,7 @@ def test_a_flooding_client_is_cut_off_and_the_good_cockpit_keeps_its_stream_gate
 ) -> None:
     async def body() -> None:
         bridge = await start_bridge(nats_server.url)
-        gw = Gateway(GatewayConfig([nats_server.url], heartbeat_ms=300, secret=SECRET, limits=LIMITS))
+        gw = Gateway(GatewayConfig([nats_server.url], heartbeat_ms=300, verifier=VERIFIER, limits=LIMITS))
         await gw.start()
         try:
             await wait_until(lambda: len(bridge.city.state.events) >= 5, timeout=20, what="some events")
