@@ -535,7 +535,11 @@ def subscribe_to(backend: DemoBackend, conn: ServerProtocol, sub: Subscription) 
 SESSION = """\
 ### §9.10 A whole session
 
-Schematic: the message order is the reference implementation's, the seq numbers are illustrative.
+Schematic: the message order is the reference implementation's; the seq numbers are illustrative,
+but their chaining is exact (a test checks it): within each stream, a message's `prev` is the seq of
+the message before it on that subscription, and the first message after a snapshot at S, or a
+resume at S, has `prev` S (§5.0). Here the `dispatch` snapshot was taken at 56, so the first live
+`dispatch` message has `prev` 56, whatever the `events` stream is at.
 
 ```text
 cockpit (client)                                            district backend (server)
@@ -555,13 +559,13 @@ cockpit (client)                                            district backend (se
  |    subscribed dispatch snapshot seq=56, …, snapshot_end 56,         |
  |    subscribed overlays snapshot seq=9, overlay…, snapshot_end 9] ---|
  |   each stream: replace state atomically; position = (E, S); LIVE   |
- |<- [sensor_batch seq=3604 prev=3600, sensor_batch 3607 prev 3604] ---|   batched live data
+ |<- [sensor_batch seq=3604 prev=3600, sensor_batch seq=3607 prev=3604]|   batched live data
  |<- [hb] -------------------------------------------------------------|   server idle 0.75 s
  |-- [hb] ------------------------------------------------------------>|   client idle 1 s
  |-- [command id=U dispatch event unit epoch=E] ---------------------->|
  |<- [command_ack id=U accepted] --------------------------------------|
- |<- [event seq=29 prev=28 dispatched, dispatch seq=57 prev=28 accepted,|
- |    unit seq=58 prev=57 dispatched, sensor_batch 3612 prev 3607] ----|
+ |<- [event seq=29 prev=28 dispatched, dispatch seq=57 prev=56 accepted,|
+ |    unit seq=58 prev=57 dispatched, sensor_batch seq=3612 prev=3607] |
  |                                                                     |
  |   ×× network drops; ack for command V (sent just before) is lost ×× |
  |   client: OFFLINE, V back to queued, retry in 0.1–0.2 s             |
