@@ -53,6 +53,8 @@ class Options:
     ssl_context: ssl.SSLContext | None = None
     only: frozenset[str] = frozenset()
     """Run only these checks (by name) and the handshake; empty: all."""
+    slack_ms: int = 0
+    """Slack on timing clauses; 0: a quarter interval, at least 100 ms (:func:`tolerance`)."""
 
 
 def uuid7() -> str:
@@ -64,9 +66,9 @@ def uuid7() -> str:
     return str(uuid.UUID(int=value))
 
 
-def tolerance(hb: int) -> int:
+def tolerance(hb: int, slack_ms: int = 0) -> int:
     """Slack on timing measurements: the network and this tool's own loop add some (documented)."""
-    return max(100, hb // 4)
+    return slack_ms or max(100, hb // 4)
 
 
 def _is_int(v: Any) -> bool:
@@ -498,7 +500,7 @@ def _judge_heartbeats(run: Run, seen: list[tuple[Probe, list[Frame], float]]) ->
         for a, b in itertools.pairwise(times):
             if b - a > worst:
                 worst, where = b - a, ("idle connection" if p is not seen[0][0] else "subscribed connection")
-    limit = hb + tolerance(hb)
+    limit = hb + tolerance(hb, run.options.slack_ms)
     run.report.check(
         "liveness.server-hb",
         worst * 1000 <= limit,
@@ -525,7 +527,7 @@ async def refusal(run: Run) -> None:
         r.failed("refused.prompt-close", "no close within 6 s of the refusal")
         return
     wait_ms = (closed.at - refused_at) * 1000
-    limit = DEFAULT_HEARTBEAT_MS + tolerance(DEFAULT_HEARTBEAT_MS)
+    limit = DEFAULT_HEARTBEAT_MS + tolerance(DEFAULT_HEARTBEAT_MS, run.options.slack_ms)
     r.check(
         "refused.prompt-close",
         wait_ms <= limit,
@@ -935,7 +937,7 @@ async def flood(run: Run) -> None:
     )
     last = max((f.at for f in p.frames), default=closed.at)
     silence_ms = (closed.at - last) * 1000
-    limit = run.heartbeat_ms + tolerance(run.heartbeat_ms)
+    limit = run.heartbeat_ms + tolerance(run.heartbeat_ms, run.options.slack_ms)
     r.check(
         "flood.prompt-close",
         silence_ms <= limit,

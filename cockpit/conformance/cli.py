@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="a skipped MUST clause also fails the run")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--only", action="append", default=[], metavar="CHECK", help="run only this check (repeat)")
+    p.add_argument(
+        "--slack-ms",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="slack on timing clauses (default: a quarter heartbeat, at least 100 ms); more on a loaded network",
+    )
     return p
 
 
@@ -94,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         silent_wait_s=args.silent_wait,
         ssl_context=context,
         only=frozenset(args.only),
+        slack_ms=max(0, args.slack_ms),
     )
     report = Report(args.url)
 

@@ -146,14 +146,14 @@ class _SilentBeforeClose(ServerProtocol):
     def tick(self, now_ms: int) -> None:
         if self.refused_at == -1:
             self.refused_at = now_ms
-        elif self.refused_at and now_ms - self.refused_at > 3000:
+        elif self.refused_at and now_ms - self.refused_at > 4000:
             self._close(CLOSE_REFUSED, "refused")
         elif not self.refused_at:
             super().tick(now_ms)
 
 
 class SilentBeforeAClose(_Backend):
-    """Sends the refusal, then nothing for 3 s, then the close."""
+    """Sends the refusal, then nothing for 4 s, then the close."""
 
     core_class = _SilentBeforeClose
 
