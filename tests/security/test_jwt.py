@@ -200,3 +200,24 @@ def token_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cockpit.config.tokens", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
+
+
+def test_a_ck1_token_made_from_the_documents_description_is_accepted_during_the_migration(tmp_path: Path) -> None:
+    """§3.1's ck1 paragraph, followed with the standard library alone."""
+    import hashlib
+    import hmac
+
+    secret_text = "ab" * 32
+    (tmp_path / "site.secret").write_text(f"  {secret_text}\n")
+    claims = {"op": "li.wei", "role": "operator", "iat": NOW, "exp": NOW + 60}
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    signed = f"ck1.{body}"
+    mac = hmac.new(secret_text.encode(), signed.encode("ascii"), hashlib.sha256).digest()
+    token = f"{signed}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+    from cockpit.config.tokens import read_secret_file
+
+    verifier = SiteVerifier(Jwks(PUBLIC), legacy_secret=read_secret_file(tmp_path / "site.secret"))
+    assert verifier.verify(token, NOW).districts == ()
+    with pytest.raises(TokenError) as err:
+        verifier.verify(token, NOW + 60)
+    assert err.value.code == TOKEN_EXPIRED
