@@ -131,55 +131,64 @@ async def serve(port: int) -> None:
     from websockets.asyncio.server import ServerConnection, serve
 
     from cockpit.protocol.codec import encode_frame
-    from cockpit.protocol.messages import (
-        PROTOCOL_VERSION,
-        SnapshotBegin,
-        SnapshotEnd,
-        Subscribed,
-        SubscribeMode,
-        Welcome,
-    )
-    from cockpit.protocol.session import HelloReceived, ServerSession, SubscribeReceived
+    from cockpit.protocol.server import Gate, ServerConfig, ServerProtocol, SubscriptionRequested
 
     hose = Firehose()
+
+    class _Head:
+        """A stream as the server core sees it: only its head (the pump sends the data itself)."""
+
+        def __init__(self, stream: str) -> None:
+            self.stream = stream
+
+        @property
+        def seq(self) -> int:
+            return hose.seq[self.stream]
+
+        @property
+        def oldest(self) -> int:
+            return hose.seq[self.stream] + 1
+
+        def holds_after(self, seq: int) -> bool:
+            return seq >= hose.seq[self.stream]
+
+        def since(self, seq: int) -> list[Any]:
+            return []
+
+    class _Streams:
+        def epochs(self) -> dict[str, str]:
+            return dict.fromkeys(hose.seq, hose.epoch)
+
+        def log(self, stream: str) -> _Head:
+            return _Head(stream)
+
+        def district_of(self, command: Any) -> str:
+            return ""
+
+    config = ServerConfig(
+        "soak-firehose", ("batch", "snapshot"), heartbeat_ms=1000, max_frame_bytes=4 * 1024 * 1024, client_timeout_ms=0
+    )
 
     async def pump(ws: ServerConnection) -> None:
         while True:
             await ws.send(encode_frame(hose.frame()))  # waits while the client is behind
 
     async def handler(ws: ServerConnection) -> None:
-        session = ServerSession(4 * 1024 * 1024)
+        now = time.time_ns() // 1_000_000
+        core = ServerProtocol(config, _Streams(), Gate(), "soak", now)
         pumping: asyncio.Task[None] | None = None
         subscribed = False
         try:
             async for data in ws:
-                session.receive_data(data if isinstance(data, bytes) else data.encode())
-                for ev in session.events_received():
-                    if isinstance(ev, HelloReceived):
-                        session.send(
-                            Welcome(
-                                v=PROTOCOL_VERSION,
-                                server_id="soak-firehose",
-                                epochs=dict.fromkeys(hose.seq, hose.epoch),
-                                capabilities=["batch", "snapshot"],
-                                server_time=time.time_ns() // 1_000_000,
-                                heartbeat_ms=1000,
-                                max_frame_bytes=4 * 1024 * 1024,
-                            )
-                        )
-                    elif isinstance(ev, SubscribeReceived):
+                now = time.time_ns() // 1_000_000
+                core.receive_data(data if isinstance(data, bytes) else data.encode(), now)
+                for ev in core.events_received():
+                    if isinstance(ev, SubscriptionRequested):
                         subscribed = True
-                        for sub in ev.subscriptions:
-                            seq, items = hose.seq[sub.stream], hose.snapshots[sub.stream]
-                            items = [msgspec.structs.replace(m, seq=seq) for m in items]
-                            e = hose.epoch
-                            session.send(
-                                Subscribed(stream=sub.stream, epoch=e, mode=SubscribeMode.SNAPSHOT, seq=seq),
-                                SnapshotBegin(stream=sub.stream, epoch=e, seq=seq),
-                                *items,
-                                SnapshotEnd(stream=sub.stream, epoch=e, seq=seq, count=len(items)),
-                            )
-                for frame in session.data_to_send():
+                        seq, items = hose.seq[ev.stream], hose.snapshots[ev.stream]
+                        items = [msgspec.structs.replace(m, seq=seq) for m in items]
+                        core.snapshot(ev.stream, seq, items, ev.decision.reason)
+                for frame in core.data_to_send(now):
                     await ws.send(frame)
                 if pumping is None and subscribed:
                     pumping = asyncio.create_task(pump(ws))

@@ -30,6 +30,7 @@ from websockets.asyncio.client import connect
 from cockpit.config import SiteConfig, SiteError, tls_context
 from cockpit.config.cli import resolve_site
 from cockpit.config.site import DEFAULT_SITE_PATH, is_loopback
+from cockpit.config.tokens import TokenFileError, check_token_offline
 from cockpit.protocol.events import Connected, HandshakeRefused
 from cockpit.protocol.session import ClientSession
 
@@ -351,9 +352,16 @@ async def check_backends(site: SiteConfig, timeout_s: float = 3.0) -> list[Findi
             token = site.token_file.read_text(encoding="utf-8").strip()
         except OSError as exc:
             return [Finding("backend", Status.FAIL, f"cannot read the token file {site.token_file}: {exc}")]
+    out: list[Finding] = []
+    if token and site.jwks_file is not None:  # the token, offline, against the site's public keys
+        try:
+            ok, text = check_token_offline(token, site.jwks_file, int(time.time()))
+        except TokenFileError as exc:
+            ok, text = False, str(exc)
+        fix = "ask the site for a new operator token (cockpit-token issue)" if not ok else ""
+        out.append(Finding("token", Status.OK if ok else Status.FAIL, text, fix))
     probes = await asyncio.gather(*(probe_backend(u, context, timeout_s, token) for u in site.backend_urls))
     reachable = [p for p in probes if p.ok]
-    out: list[Finding] = []
     for p in probes:
         if p.ok:
             out.append(Finding("backend", Status.OK, f"{p.url}: {p.message}"))

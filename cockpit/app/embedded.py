@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import threading
 import time
 
 from cockpit.backend.city import City
-from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
-from cockpit.protocol.tokens import Claims, issue, new_token_id
+from cockpit.protocol import jwt_tokens
+from cockpit.protocol.admission import Limits
+from cockpit.protocol.jwt_tokens import Jwks
+from cockpit.protocol.tokens import Claims, new_token_id
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class EmbeddedBackend:
         rate: Sensor updates per second.
         speed: Simulated seconds per real second.
 
-        tokens: Check tokens like a real backend, with a secret made for this run alone; the
+        tokens: Check tokens like a real backend, with a signing key made for this run alone (the
+            backend gets only its public half, as a district server does); the
             cockpit gets its operator's token from :meth:`issue`, so the demo needs no setup
             (docs/operations.md). Off: trust the hello (tests that dial it with their own clients).
     """
@@ -39,7 +41,7 @@ class EmbeddedBackend:
     def __init__(self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0, tokens: bool = False) -> None:
         self.seed, self.rate, self.speed, self.tokens = seed, rate, speed, tokens
         self.url = ""
-        self.secret = secrets.token_hex(32).encode("ascii")
+        self.key = jwt_tokens.new_private_key("EdDSA")
         self.error: BaseException | None = None
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -58,9 +60,10 @@ class EmbeddedBackend:
         return self.url
 
     def issue(self, operator: str, role: str, hours: float = 24.0) -> str:
-        """A token for ``operator`` in ``role``, signed with this run's secret."""
+        """A token (a JWT) for ``operator`` in ``role``, signed with this run's key."""
         now = int(time.time())
-        return issue(self.secret, Claims(operator, role, (), now, now + int(hours * 3600), new_token_id()))
+        claims = Claims(operator, role, (), now, now + int(hours * 3600), new_token_id())
+        return jwt_tokens.issue(self.key, claims, "embedded-demo")
 
     def stop(self) -> None:
         if self._loop is not None and self._stop is not None:
@@ -82,7 +85,8 @@ class EmbeddedBackend:
         # Start the scenario clock some minutes in, so the first screen already tells a story.
         city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
         city.advance(PREWARM_S)
-        backend = DemoBackend(city, speed=self.speed, secret=self.secret if self.tokens else None, limits=Limits())
+        verifier = Jwks({"keys": [jwt_tokens.public_of(self.key)]}) if self.tokens else None
+        backend = DemoBackend(city, speed=self.speed, verifier=verifier, limits=Limits())
         await backend.start()
         self.url = backend.url
         self._ready.set()

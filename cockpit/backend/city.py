@@ -20,12 +20,12 @@ import msgspec
 import numpy as np
 
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
-from cockpit.backend.streams import Hub, matches
+from cockpit.backend.streams import Hub
 from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
 from cockpit.model.centres import level_down, level_up
 from cockpit.model.plans import PlanLibrary, load_builtin_plans
-from cockpit.model.roles import refusal as role_refusal
 from cockpit.model.thresholds import LimitColumns, Limits
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     AckResult,
     Command,
@@ -41,7 +41,6 @@ from cockpit.protocol.messages import (
     Level,
     Overlay,
     Plan,
-    Role,
     SensorBatch,
     SensorCatalog,
     SensorInfo,
@@ -49,6 +48,7 @@ from cockpit.protocol.messages import (
     Unit,
     UnitStatus,
 )
+from cockpit.protocol.server import check_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -903,16 +903,12 @@ class City:
         return CommandAck(id=command.id, result=AckResult.REJECTED, reason=reason, detail=detail)
 
     def _apply(self, c: Command, role: str, operator: str = "") -> CommandAck:
-        why = role_refusal(role, c.kind)
-        if why and (c.kind in set(CommandKind) or role not in (Role.OPERATOR, Role.SUPERVISOR, Role.TRAINER)):
-            return self._reject(c, "forbidden", why)  # the roles table (cockpit/model/roles.py)
+        # The checks every command gets, the server core's own (§7.2): the gateway's command
+        # processor path reaches here without that core, so the city asks it too.
+        checked = check_command(c, role, self.hub.epoch)
+        if checked is not None:
+            return self._reject(c, *checked)
         ev = self.state.events.get(c.event_id)
-        if c.epoch and c.epoch != self.hub.epoch:
-            return self._reject(
-                c, "stale_epoch", f"issued in epoch {c.epoch}; this backend is in {self.hub.epoch}"
-            )
-        if c.kind not in set(CommandKind):
-            return self._reject(c, "unknown_kind", f"unknown command kind {c.kind!r}")
         if c.kind == CommandKind.CANCEL:
             job = self._jobs.get(c.ref)
             if job is None:

@@ -9,11 +9,12 @@ import signal
 import sys
 
 from cockpit.backend.city import City
-from cockpit.backend.fairness import Limits
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.config.revocation import RevocationFile
 from cockpit.config.tokens import add_server_token_arguments, read_server_token_arguments
+from cockpit.protocol.admission import Limits
+from cockpit.protocol.tokens import TokenVerifier
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def run(
-    args: argparse.Namespace, secret: bytes | None = None, revocations: RevocationFile | None = None
+    args: argparse.Namespace, verifier: TokenVerifier | None = None, revocations: RevocationFile | None = None
 ) -> None:
     city = City(Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min)
     if args.nats:  # city → NATS; cockpit-gateway serves the cockpits (docs/operations.md)
@@ -52,7 +53,7 @@ async def run(
         city,
         heartbeat_ms=args.heartbeat_ms,
         speed=args.speed,
-        secret=secret,
+        verifier=verifier,
         limits=Limits(),
         revocations=revocations,
     )
@@ -72,13 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         print("cockpit-backend: --rate and --speed must be > 0 and --heartbeat-ms >= 50", file=sys.stderr)
         return 2
     try:
-        secret, revocations = read_server_token_arguments(args)
-    except ValueError as exc:  # the secret or revocation file, named with what is wrong
+        verifier, revocations = read_server_token_arguments(args)
+    except ValueError as exc:  # the key, secret or revocation file, named with what is wrong
         print(f"cockpit-backend: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(run(args, secret, revocations))
+        asyncio.run(run(args, verifier, revocations))
     except OSError as exc:
         print(f"cockpit-backend: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

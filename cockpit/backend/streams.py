@@ -13,7 +13,6 @@ import msgspec
 
 from cockpit.protocol.messages import (
     DataMessage,
-    Filter,
     SensorBatch,
     SensorCatalog,
     SensorInfo,
@@ -21,6 +20,9 @@ from cockpit.protocol.messages import (
 )
 
 M = TypeVar("M", bound=DataMessage)
+
+
+_ENCODER = msgspec.msgpack.Encoder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +36,9 @@ class Entry:
     levels: tuple[str, ...] = ()
     """For events: the level that holds it and, on the message that moved it, the level it left."""
 
-
-def matches(f: Filter, district: str, theme: str, levels: tuple[str, ...] = ()) -> bool:
-    """Whether a message with these keys passes a subscription filter (§4.1).
-
-    An empty key (a unit has no theme, a dispatch no level) passes every filter on that key. An
-    event's level key holds its level and, on the message that escalated or handed it down, the
-    level it came from: a centre that watched the event gets the message that takes it away, and so
-    never keeps showing it as its own (§4.1, §7.6).
-    """
-    if f.districts and district and district not in f.districts:
-        return False
-    if f.themes and theme and theme not in f.themes:
-        return False
-    return not (f.levels and levels and not any(level in f.levels for level in levels))
+    def encode(self, prev: int) -> bytes:
+        """The message as sent on a subscription whose previous message had seq ``prev`` (§5.0)."""
+        return _ENCODER.encode(msgspec.structs.replace(self.message, prev=prev))
 
 
 class StreamLog:
@@ -64,6 +55,15 @@ class StreamLog:
     def first_seq(self) -> int:
         """The oldest seq still held (``seq + 1`` when the log is empty)."""
         return self._first if self._entries else self.seq + 1
+
+    @property
+    def oldest(self) -> int:
+        """The oldest seq a resume can start from (the server core's :class:`StreamLog`)."""
+        return self.first_seq
+
+    def holds_after(self, seq: int) -> bool:
+        """Whether every message after ``seq`` is still held."""
+        return self.can_resume_after(seq)
 
     def append(self, district: str, theme: str, message: DataMessage, levels: tuple[str, ...] = ()) -> Entry:
         self.seq += 1

@@ -84,6 +84,9 @@ class SiteConfig:
     token_file: Path | None = None
     """The operator's token as the site's SSO leaves it (``auth.token_file``); ``None``: the login
     dialog asks (docs/operations.md, "Operators and tokens")."""
+    jwks_file: Path | None = None
+    """The site's public keys (``auth.jwks_file``): ``cockpit doctor`` checks the token against them
+    offline (signature, key id, expiry) before any backend is asked."""
 
     @property
     def is_demo(self) -> bool:
@@ -255,6 +258,7 @@ FIELDS: tuple[Field, ...] = (
         default=50.0,
     ),
     Field("auth.token_file", _path, "the path of the operator's token file (written by the site's SSO)"),
+    Field("auth.jwks_file", _path, "the path of the site's public keys (JWKS), to check the token offline"),
 )
 _BY_KEY = {f.key: f for f in FIELDS}
 TABLES = tuple(dict.fromkeys(f.key.split(".")[0] for f in FIELDS))
@@ -419,6 +423,7 @@ def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
         retention_days=v["recording.retention_days"],
         disk_budget_gb=v["recording.disk_budget_gb"],
         token_file=where(v["auth.token_file"]),
+        jwks_file=where(v["auth.jwks_file"]),
     )
 
 

@@ -50,6 +50,7 @@ from cockpit.protocol.events import (
 )
 from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Audit, Command, Filter, Stream
+from cockpit.protocol.server import CLOSE_GOING_AWAY, CLOSE_NORMAL
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ class FeedClient:
         self._task: asyncio.Task[None] | None = None
         self._url_index = 0
         self._abandoned = ""  # why we dropped the current connection ourselves, if we did
+        self._close_code = CLOSE_NORMAL  # how stop() closes the connection (§6)
 
     # ---------------------------------------------------------------------------- control
 
@@ -253,8 +255,14 @@ class FeedClient:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="feed")
 
-    async def stop(self) -> None:
-        """Disconnect and stop; the outbox is kept."""
+    async def stop(self, going_away: bool = False) -> None:
+        """Disconnect and stop; the outbox is kept.
+
+        The connection is closed normally (§6): with 1000 when the operator quits, or 1001
+        (``going_away``) when the cockpit is being shut down by the system; never 1011, which a
+        server's operators would read as a fault.
+        """
+        self._close_code = CLOSE_GOING_AWAY if going_away else CLOSE_NORMAL
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -445,6 +453,13 @@ class FeedClient:
                     await self._flush()
                     if session.state is SessionState.CLOSED:
                         return
+            except asyncio.CancelledError:
+                # Stopped: close normally ourselves; leaving the `async with` on a cancellation
+                # would close with 1011 (internal error) (§6).
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(1.5):
+                        await ws.close(self._close_code, "cockpit stopped")
+                raise
             finally:
                 ticker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

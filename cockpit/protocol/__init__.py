@@ -1,4 +1,4 @@
-"""Protocol v1: the wire format, its message types and a sans-I/O session (docs/protocol.md).
+"""Protocol v1: the wire format, its message types, and sans-I/O client and server cores (docs/protocol.md).
 
 Nothing here touches a socket, an event loop or a clock. Bad input never raises past this package:
 it becomes a counted :class:`~cockpit.protocol.events.FrameProblem` event.
@@ -9,14 +9,15 @@ out of order, ``ValueError`` when a single outgoing message exceeds the frame li
 
 from cockpit.protocol.codec import decode_client_frame, decode_server_frame, encode_frame
 from cockpit.protocol.messages import PROTOCOL_VERSION
-from cockpit.protocol.session import ClientSession, Counters, Cursors, ServerSession
+from cockpit.protocol.server import ServerProtocol
+from cockpit.protocol.session import ClientSession, Counters, Cursors
 
 __all__ = [
     "PROTOCOL_VERSION",
     "ClientSession",
     "Counters",
     "Cursors",
-    "ServerSession",
+    "ServerProtocol",
     "decode_client_frame",
     "decode_server_frame",
     "encode_frame",

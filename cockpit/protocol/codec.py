@@ -37,6 +37,8 @@ class DecodeIssue:
     detail: str
     index: int = -1
     type: str = ""
+    id: str = ""
+    """The message's ``id`` when it is a readable string (a malformed command still gets an ack, §7.2)."""
 
 
 @dataclass(slots=True)
@@ -49,6 +51,7 @@ class Decoded(Generic[M]):
 
 class _Tagged(msgspec.Struct):
     t: Any = None
+    id: Any = None
 
 
 class _Decoder(Generic[M]):
@@ -96,21 +99,22 @@ class _Decoder(Generic[M]):
                 error = str(exc)
             except UnicodeDecodeError as exc:
                 error = f"a string is not valid UTF-8: {exc}"
-            tag = self._tag_of(raw)
+            tag, ident = self._tag_of(raw)
             if isinstance(tag, str) and tag and tag not in self._known:
                 out.issues.append(DecodeIssue(Problem.UNKNOWN_TYPE, f"unknown message type {tag!r}", i, tag))
             elif tag == "":  # not a type nobody knows: no type at all
                 out.issues.append(DecodeIssue(Problem.MALFORMED_MESSAGE, "the message type 't' is empty", i, ""))
             else:
                 type_name = tag if isinstance(tag, str) else ""
-                out.issues.append(DecodeIssue(Problem.MALFORMED_MESSAGE, error, i, type_name))
+                out.issues.append(DecodeIssue(Problem.MALFORMED_MESSAGE, error, i, type_name, ident))
         return out
 
-    def _tag_of(self, raw: msgspec.Raw) -> Any:
+    def _tag_of(self, raw: msgspec.Raw) -> tuple[Any, str]:
         try:
-            return self._tag.decode(raw).t
+            tagged = self._tag.decode(raw)
         except (msgspec.DecodeError, UnicodeDecodeError):
-            return None
+            return None, ""
+        return tagged.t, tagged.id if isinstance(tagged.id, str) else ""
 
 
 def _tags(union: Any) -> frozenset[str]:
@@ -166,11 +170,78 @@ def encode_frames(messages: Sequence[msgspec.Struct], max_bytes: int) -> list[by
 
 
 def _join(encoded: list[bytes]) -> bytes:
+    return join_frame(encoded)
+
+
+def join_frame(encoded: list[bytes]) -> bytes:
+    """One frame (a MessagePack array) of already-encoded messages (§2.1)."""
     n = len(encoded)
     if n < 16:
-        header = bytes([0x90 | n])
+        header = bytes((0x90 | n,))
     elif n < 1 << 16:
         header = b"\xdc" + n.to_bytes(2, "big")
     else:
         header = b"\xdd" + n.to_bytes(4, "big")
     return header + b"".join(encoded)
+
+
+def frames_of(encoded: list[bytes], max_bytes: int) -> list[bytes]:
+    """Already-encoded messages packed into as few frames as fit under ``max_bytes`` each (§2.1).
+
+    A message larger than ``max_bytes`` on its own still goes, alone in its frame: the servers keep
+    their messages well under the limit (§5.2), and the conformance tool checks that they do.
+    """
+    if not encoded:
+        return []
+    if sum(map(len, encoded)) + 5 <= max_bytes:
+        return [join_frame(encoded)]
+    frames: list[bytes] = []
+    current: list[bytes] = []
+    size = 5
+    for m in encoded:
+        if size + len(m) > max_bytes and current:
+            frames.append(join_frame(current))
+            current, size = [], 5
+        current.append(m)
+        size += len(m)
+    if current:
+        frames.append(join_frame(current))
+    return frames
+
+
+def _uint(n: int) -> bytes:
+    if n < 0x80:
+        return bytes((n,))
+    if n < 0x100:
+        return b"\xcc" + bytes((n,))
+    if n < 0x10000:
+        return b"\xcd" + n.to_bytes(2, "big")
+    if n < 0x100000000:
+        return b"\xce" + n.to_bytes(4, "big")
+    return b"\xcf" + n.to_bytes(8, "big")
+
+
+def stamp(body: bytes, seq: int, prev: int) -> bytes:
+    """A data message stored without ``seq`` and ``prev`` (a MessagePack map), with both appended:
+    key order does not matter (§1). Costs a header rewrite and two small writes, no decode.
+
+    Raises:
+        ValueError: ``body`` is not a MessagePack map.
+    """
+    b0 = body[0]
+    if 0x80 <= b0 <= 0x8F:
+        n, rest = b0 & 0x0F, body[1:]
+    elif b0 == 0xDE:
+        n, rest = int.from_bytes(body[1:3], "big"), body[3:]
+    elif b0 == 0xDF:
+        n, rest = int.from_bytes(body[1:5], "big"), body[5:]
+    else:
+        raise ValueError("payload is not a MessagePack map")
+    n += 2
+    if n <= 15:
+        head = bytes((0x80 | n,))
+    elif n < 0x10000:
+        head = b"\xde" + n.to_bytes(2, "big")
+    else:
+        head = b"\xdf" + n.to_bytes(4, "big")
+    return b"".join((head, rest, b"\xa3seq", _uint(seq), b"\xa4prev", _uint(prev)))

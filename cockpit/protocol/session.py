@@ -1,4 +1,4 @@
-"""Sans-I/O protocol sessions (docs/protocol.md §8).
+"""The sans-I/O client session (docs/protocol.md §8); the server side is :mod:`cockpit.protocol.server`.
 
 A session is one connection's protocol state. It has no socket, no event loop and no clock: the caller
 passes bytes in with :meth:`ClientSession.receive_data`, the time in with every call, and then must
@@ -19,13 +19,10 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import msgspec
-
 from cockpit.protocol.codec import (
     Decoded,
     DecodeIssue,
     Problem,
-    decode_client_frame,
     decode_server_frame,
     encode_frames,
 )
@@ -63,7 +60,6 @@ from cockpit.protocol.messages import (
     ServerMessage,
     SnapshotBegin,
     SnapshotEnd,
-    Stream,
     Subscribe,
     Subscribed,
     SubscribeMode,
@@ -486,122 +482,3 @@ class ClientSession:
 
 def _columns_ok(batch: SensorBatch) -> bool:
     return len(batch.ids) % 4 == 0 and len(batch.ids) == len(batch.values)
-
-
-# ------------------------------------------------------------------------------------------------
-# Server side
-
-
-@dataclass(frozen=True, slots=True)
-class HelloReceived:
-    """A client introduced itself; the server answers with :meth:`ServerSession.welcome`."""
-
-    hello: Hello
-
-
-@dataclass(frozen=True, slots=True)
-class SubscribeReceived:
-    """A client asked for streams; answer each with Subscribed and data or a snapshot."""
-
-    subscriptions: tuple[Subscription, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CommandReceived:
-    """A client sent a command; answer with a :class:`CommandAck`."""
-
-    command: Command
-
-
-@dataclass(frozen=True, slots=True)
-class AuditReceived:
-    """A client sent an audit record; keep it (once per chain and seq) and answer with an AuditAck."""
-
-    record: Audit
-
-
-@dataclass(frozen=True, slots=True)
-class ClientProblem:
-    """A client frame or message was dropped."""
-
-    problem: Problem
-    detail: str
-
-
-ServerEvent = HelloReceived | SubscribeReceived | CommandReceived | AuditReceived | ClientProblem
-
-
-class ServerSession:
-    """The server side of one protocol v1 connection, for backends and gateways.
-
-    After :meth:`receive_data`, call :meth:`events_received`; queue answers with :meth:`send` and
-    write :meth:`data_to_send`. A hello with another version is refused here.
-    """
-
-    def __init__(self, max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> None:
-        self.max_frame_bytes = max_frame_bytes
-        self.hello: Hello | None = None
-        self.closed = False
-        self.problems = 0
-        self._events: list[ServerEvent] = []
-        self._outgoing: list[msgspec.Struct] = []
-
-    def receive_data(self, data: bytes) -> None:
-        """Take one frame from the client. Never raises."""
-        if self.closed:
-            return
-        decoded = decode_client_frame(data, self.max_frame_bytes)
-        for issue in decoded.issues:
-            self.problems += 1
-            self._events.append(ClientProblem(issue.problem, issue.detail))
-        for message in decoded.messages:
-            if isinstance(message, Heartbeat):
-                continue
-            if isinstance(message, Hello):
-                if self.hello is not None:
-                    self.problems += 1
-                    self._events.append(ClientProblem(Problem.MALFORMED_MESSAGE, "second hello"))
-                elif message.v != PROTOCOL_VERSION:
-                    self.refuse("version", f"client speaks v{message.v}; this server speaks v1")
-                else:
-                    self.hello = message
-                    self._events.append(HelloReceived(message))
-            elif self.hello is None:
-                self.problems += 1
-                self._events.append(
-                    ClientProblem(Problem.MALFORMED_MESSAGE, f"{type(message).__name__} before hello")
-                )
-            elif isinstance(message, Subscribe):
-                bad = [s.stream for s in message.streams if s.stream not in set(Stream)]
-                if bad:
-                    self.refuse("unknown_stream", f"no such stream: {', '.join(bad)}")
-                    return
-                self._events.append(SubscribeReceived(tuple(message.streams)))
-            elif isinstance(message, Command):
-                self._events.append(CommandReceived(message))
-            elif isinstance(message, Audit):
-                self._events.append(AuditReceived(message))
-
-    def events_received(self) -> list[ServerEvent]:
-        events, self._events = self._events, []
-        return events
-
-    def send(self, *messages: msgspec.Struct) -> None:
-        """Queue messages; they go out batched with :meth:`data_to_send`."""
-        self._outgoing.extend(messages)
-
-    def refuse(self, code: str, detail: str) -> None:
-        """Refuse the client (§3.3); after sending, close the connection."""
-        self._outgoing.append(Refused(code=code, detail=detail))
-        self.closed = True
-
-    def data_to_send(self) -> list[bytes]:
-        if not self._outgoing:
-            return []
-        messages, self._outgoing = self._outgoing, []
-        return encode_frames(messages, self.max_frame_bytes)
-
-    @property
-    def pending(self) -> int:
-        """Messages queued and not yet taken by :meth:`data_to_send`."""
-        return len(self._outgoing)

@@ -1,7 +1,12 @@
 """Operator tokens: who an operator is, signed by the site (docs/protocol.md §3.1, docs/operations.md).
 
-A city runs offline, so a token is checked with nothing but the site secret: it is an HMAC-SHA256
-signature over the claims (operator, role, districts, issue and expiry time, and a random token id),
+Tokens are standard JWTs now (:mod:`cockpit.protocol.jwt_tokens`: ES256 or EdDSA, checked against the
+site's public keys). This module keeps what every token has (:class:`Claims`, the refusal codes,
+:class:`TokenVerifier`) and the OLD ``ck1`` form, accepted only during the migration by a server
+given the legacy site secret (``--secret-file``; docs/operations.md, "Moving from ck1 tokens").
+
+A ``ck1`` token is checked with nothing but the site secret: it is an HMAC-SHA256 signature over the
+claims (operator, role, districts, issue and expiry time, and a random token id),
 in the form
 
     ck1.<base64url(JSON claims)>.<base64url(HMAC-SHA256(secret, "ck1." + claims part))>
@@ -28,7 +33,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from cockpit.protocol.messages import Role
 
@@ -157,12 +162,17 @@ def _parts(token: str) -> tuple[str, str, str]:
 
 
 def peek(token: str) -> Claims:
-    """The claims of ``token`` WITHOUT checking its signature or expiry: for the client, to show and
-    audit who logged in. Never trust it for a decision; servers use :func:`verify`.
+    """The claims of ``token`` (a JWT or an old ``ck1`` token) WITHOUT checking its signature or
+    expiry: for the client, to show and audit who logged in. Never trust it for a decision; servers
+    verify (:class:`~cockpit.protocol.jwt_tokens.SiteVerifier`).
 
     Raises:
         TokenError: empty or malformed.
     """
+    if token.strip() and not token.strip().startswith(f"{PREFIX}."):
+        from cockpit.protocol import jwt_tokens  # the standard form; it builds on this module
+
+        return jwt_tokens.peek(token)
     _, payload, _ = _parts(token)
     return _claims_of(payload)
 
@@ -187,6 +197,28 @@ def verify(secret: bytes, token: str, now_s: int) -> Claims:
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(claims.expires_at))}; ask for a new one",
         )
     return claims
+
+
+class TokenVerifier(Protocol):
+    """What a server checks hello tokens with (the server core calls it; no I/O inside)."""
+
+    def verify(self, token: str, now_s: int) -> Claims:
+        """The claims of ``token`` at ``now_s``.
+
+        Raises:
+            TokenError: with one of :data:`REFUSAL_CODES`.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSecret:
+    """Verifies ``ck1`` tokens with the site secret (:func:`verify`)."""
+
+    secret: bytes
+
+    def verify(self, token: str, now_s: int) -> Claims:
+        return verify(self.secret, token, now_s)
 
 
 def fingerprint(token: str) -> str:

@@ -6,9 +6,9 @@
 
 Deterministic: the demo city with seed 1, a fixed epoch, a simulated clock starting at
 2026-01-01T09:00:00Z (``Hub(clock=...)``; the server's ``now_ms`` is pinned too), fixed command
-ids. No sockets: the server side is ``DemoBackend``'s own handlers over a ``ServerSession``, the
-client side a ``ClientSession``; every frame the server makes is fed to the client, which must
-accept it without a problem.
+ids. No sockets: the server side is the server core (``ServerProtocol``) driven by ``DemoBackend``'s
+own handlers, the client side a ``ClientSession``; every frame the server makes is fed to the
+client, which must accept it without a problem.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import Any
 
 import msgspec
 
-import cockpit.backend.server as server_mod
 from cockpit.backend.city import City
-from cockpit.backend.server import DemoBackend, _Client
-from cockpit.backend.streams import Hub, matches
+from cockpit.backend.server import DemoBackend
+from cockpit.backend.streams import Hub
 from cockpit.protocol.codec import encode_frame
 from cockpit.protocol.events import CommandAcked, FrameProblem
+from cockpit.protocol.filters import matches
 from cockpit.protocol.ids import uuid7_time_ms
 from cockpit.protocol.messages import (
     Command,
@@ -39,9 +39,11 @@ from cockpit.protocol.messages import (
     Overlay,
     SensorBatch,
     Stream,
+    Subscribe,
     Subscription,
 )
-from cockpit.protocol.session import ClientSession, ServerSession
+from cockpit.protocol.server import ServerProtocol
+from cockpit.protocol.session import ClientSession
 
 T0 = 1767258000000  # 2026-01-01T09:00:00Z
 EPOCH = "7f3a9c2e41d0"
@@ -131,15 +133,16 @@ def generate() -> str:
     clock.city = city
     city.advance(180.0)
 
-    server_time = [ms(180.012)]
-    server_mod.now_ms = lambda: server_time[0]  # the welcome's server_time, pinned
+    server_time = [ms(180.012)]  # the server's clock, passed to its core (the welcome's server_time)
     backend = DemoBackend(city)
-    conn = _Client(ws=None, session=ServerSession())  # type: ignore[arg-type]
+
+    def core() -> ServerProtocol:
+        return ServerProtocol(backend.config, backend, backend.gate, "example", server_time[0])
+
+    conn = core()
 
     def server_in(frame: bytes) -> bytes:
-        conn.session.receive_data(frame)
-        backend._handle(conn)
-        return one(conn.session.data_to_send())
+        return server_in_other(backend, conn, frame, server_time[0])
 
     client = ClientSession(
         client_id="wall-jb-01",
@@ -156,7 +159,7 @@ def generate() -> str:
     w("`--write` replaces it). The run is deterministic: the demo city (seed 1) with the fixed epoch")
     w(f"`{EPOCH}`, on a simulated clock (`Hub(clock=...)`) that starts at 2026-01-01T09:00:00Z (Unix ms")
     w(f"{T0}), run for three simulated minutes; fixed command ids; no sockets. The messages are")
-    w("built by `ClientSession`, `ServerSession` and `DemoBackend`'s own handlers (`City.snapshot`,")
+    w("built by `ClientSession` and the server core `ServerProtocol` with `DemoBackend`'s handlers (`City.snapshot`,")
     w("`City.handle_command`), encoded with `cockpit.protocol.codec.encode_frame`, fed to a")
     w("`ClientSession` (which accepts each without a problem), and decoded for display with")
     w("`msgspec.msgpack.decode`. The example sensor batch of §9.5 was built by hand with 3 values (the")
@@ -221,19 +224,17 @@ def generate() -> str:
     w()
 
     # second connection, for §9.5: a dispatch subscription filtered to jiangbei
-    dconn = _Client(ws=None, session=ServerSession())  # type: ignore[arg-type]
-    dconn.session.receive_data(
-        encode_frame([Hello(v=1, client_id="wall-jb-02", operator="Zhang Min", role="viewer")])
+    dconn = core()
+    server_in_other(
+        backend, dconn, encode_frame([Hello(v=1, client_id="wall-jb-02", operator="Zhang Min", role="viewer")]), 0
     )
-    backend._handle(dconn)
-    backend._subscribe(dconn, Subscription(stream=Stream.DISPATCH, filter=Filter(districts=["jiangbei"])))
-    dconn.session.data_to_send()
+    subscribe_to(backend, dconn, Subscription(stream=Stream.DISPATCH, filter=Filter(districts=["jiangbei"])))
     dispatch_snap_seq = dconn.subs[Stream.DISPATCH].prev
 
     # §9.4 command + ack: 0.3 s later
     city.advance(0.3)
-    backend._collect(conn)
-    for frame in conn.session.data_to_send():  # live events of those 0.3 s, if any
+    conn.collect()
+    for frame in conn.data_to_send(0):  # live events of those 0.3 s, if any
         check_client(client, frame, ms(180.3))
     t_cmd = ms(180.3)
     assert uuid7_time_ms(CMD_1) == t_cmd
@@ -273,9 +274,8 @@ def generate() -> str:
 
     # §9.5 the event update + a hand-built sensor batch in one frame
     ev_prev = client.cursors.get(Stream.EVENTS).seq
-    backend._collect(conn)
-    live = conn.session._outgoing  # the messages the sender would batch next
-    conn.session._outgoing = []
+    conn.collect()
+    live = msgspec.msgpack.decode(one(conn.data_to_send(0)), type=list[Event])  # what the sender would batch next
     assert len(live) == 1 and isinstance(live[0], Event), live
     names = ["jiangbei-water_level-001", "jiangbei-water_level-002", "jiangbei-rain_gauge-001"]
     infos = [city._sensor(n) for n in names]
@@ -334,8 +334,8 @@ def generate() -> str:
     w()
     w(f"All three were sampled at `ts` {t_cmd} and are stale from {t_cmd + 5000} (`ts + ttl_ms`).")
     w()
-    backend._collect(dconn)
-    dframe = one(dconn.session.data_to_send())
+    dconn.collect()
+    dframe = one(dconn.data_to_send(0))
     dmsgs = msgspec.msgpack.decode(dframe)
     assert dmsgs[0]["t"] == "dispatch", dmsgs
     first_prev = dmsgs[0]["prev"]
@@ -386,18 +386,18 @@ def generate() -> str:
 
     # §9.7 heartbeat
     hb_time = ms(181.0)
-    conn.session.send(Heartbeat(ts=hb_time))
+    conn.send(Heartbeat(ts=hb_time))
     w("### §9.7 heartbeat")
     w()
-    dump(one(conn.session.data_to_send()))
+    dump(one(conn.data_to_send(0)))
     w()
 
     # §9.8 refused
-    rconn = _Client(ws=None, session=ServerSession())  # type: ignore[arg-type]
+    rconn = core()
     refused = server_in_other(
-        backend, rconn, encode_frame([Hello(v=2, client_id="wall-x", operator="", role="viewer")])
+        backend, rconn, encode_frame([Hello(v=2, client_id="wall-x", operator="", role="viewer")]), 0
     )
-    assert rconn.session.closed
+    assert rconn.close_code == (4003, "refused")
     w("### §9.8 refused")
     w()
     w("A hello with `v: 2`; the server then closes with 4003.")
@@ -419,12 +419,11 @@ def generate() -> str:
     )
     server_time[0] = ms(182.012)
     client2.start(ms(182.0))
-    conn2 = _Client(ws=None, session=ServerSession())  # type: ignore[arg-type]
-    conn2.session.receive_data(one(client2.data_to_send(ms(182.0))))
-    backend._handle(conn2)
-    check_client(client2, one(conn2.session.data_to_send()), ms(182.024))
+    conn2 = core()
+    welcome2 = server_in_other(backend, conn2, one(client2.data_to_send(ms(182.0))), server_time[0])
+    check_client(client2, welcome2, ms(182.024))
     resub = one(client2.data_to_send(ms(182.024)))
-    resumed = server_in_other(backend, conn2, resub)
+    resumed = server_in_other(backend, conn2, resub, 0)
     check_client(client2, resumed, ms(182.05))
     w("### §9.9 resume after a reconnect")
     w()
@@ -444,23 +443,20 @@ def generate() -> str:
     w()
 
     # §9.11 overlays: the underpass closure ends
-    oconn = _Client(ws=None, session=ServerSession())  # type: ignore[arg-type]
-    oconn.session.receive_data(
-        encode_frame([Hello(v=1, client_id="wall-jb-01", operator="Li Wei", role="operator")])
+    oconn = core()
+    server_in_other(
+        backend, oconn, encode_frame([Hello(v=1, client_id="wall-jb-01", operator="Li Wei", role="operator")]), 0
     )
-    backend._handle(oconn)
-    oconn.session.data_to_send()
-    backend._subscribe(oconn, Subscription(stream=Stream.OVERLAYS, filter=Filter(districts=["jiangbei"])))
-    osnap = one(oconn.session.data_to_send())
+    osnap = subscribe_to(backend, oconn, Subscription(stream=Stream.OVERLAYS, filter=Filter(districts=["jiangbei"])))
     closure = city.state.overlays["closure-underpass"]
-    backend._collect(oconn)
-    oconn.session.data_to_send()  # overlay updates up to 180.3 s
+    oconn.collect()
+    oconn.data_to_send(0)  # overlay updates up to 180.3 s
     while "closure-underpass" in city.state.overlays:
-        backend._collect(oconn)
-        oconn.session.data_to_send()  # earlier updates (the inundation area changes every 5 s)
+        oconn.collect()
+        oconn.data_to_send(0)  # earlier updates (the inundation area changes every 5 s)
         city.advance(5.0)
-    backend._collect(oconn)
-    oframe = one(oconn.session.data_to_send())
+    oconn.collect()
+    oframe = one(oconn.data_to_send(0))
     omsgs = msgspec.msgpack.decode(oframe)
     ended = omsgs[-1]
     assert ended["id"] == "closure-underpass" and ended["active"] is False, ended
@@ -525,16 +521,25 @@ def reflow(lines: list[str]) -> str:
     return "\n".join(result) + "\n"
 
 
-def server_in_other(backend: DemoBackend, conn: _Client, frame: bytes) -> bytes:
-    conn.session.receive_data(frame)
-    backend._handle(conn)
-    return one(conn.session.data_to_send())
+def server_in_other(backend: DemoBackend, conn: ServerProtocol, frame: bytes, now: int) -> bytes:
+    """One frame in to a server core, the demo's answers, the one frame out."""
+    conn.receive_data(frame, now)
+    backend.process(conn)
+    return one(conn.data_to_send(now))
+
+
+def subscribe_to(backend: DemoBackend, conn: ServerProtocol, sub: Subscription) -> bytes:
+    return server_in_other(backend, conn, encode_frame([Subscribe(streams=[sub])]), 0)
 
 
 SESSION = """\
 ### §9.10 A whole session
 
-Schematic: the message order is the reference implementation's, the seq numbers are illustrative.
+Schematic: the message order is the reference implementation's; the seq numbers are illustrative,
+but their chaining is exact (a test checks it): within each stream, a message's `prev` is the seq of
+the message before it on that subscription, and the first message after a snapshot at S, or a
+resume at S, has `prev` S (§5.0). Here the `dispatch` snapshot was taken at 56, so the first live
+`dispatch` message has `prev` 56, whatever the `events` stream is at.
 
 ```text
 cockpit (client)                                            district backend (server)
@@ -554,13 +559,13 @@ cockpit (client)                                            district backend (se
  |    subscribed dispatch snapshot seq=56, …, snapshot_end 56,         |
  |    subscribed overlays snapshot seq=9, overlay…, snapshot_end 9] ---|
  |   each stream: replace state atomically; position = (E, S); LIVE   |
- |<- [sensor_batch seq=3604 prev=3600, sensor_batch 3607 prev 3604] ---|   batched live data
+ |<- [sensor_batch seq=3604 prev=3600, sensor_batch seq=3607 prev=3604]|   batched live data
  |<- [hb] -------------------------------------------------------------|   server idle 0.75 s
  |-- [hb] ------------------------------------------------------------>|   client idle 1 s
  |-- [command id=U dispatch event unit epoch=E] ---------------------->|
  |<- [command_ack id=U accepted] --------------------------------------|
- |<- [event seq=29 prev=28 dispatched, dispatch seq=57 prev=28 accepted,|
- |    unit seq=58 prev=57 dispatched, sensor_batch 3612 prev 3607] ----|
+ |<- [event seq=29 prev=28 dispatched, dispatch seq=57 prev=56 accepted,|
+ |    unit seq=58 prev=57 dispatched, sensor_batch seq=3612 prev=3607] |
  |                                                                     |
  |   ×× network drops; ack for command V (sent just before) is lost ×× |
  |   client: OFFLINE, V back to queued, retry in 0.1–0.2 s             |

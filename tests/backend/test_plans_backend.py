@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from cockpit.backend.city import City
-from cockpit.backend.streams import Hub, matches
+from cockpit.backend.streams import Hub
 from cockpit.model.centres import ORDER as LEVELS
 from cockpit.model.plans import load_plans
 from cockpit.model.roles import ROLES, may, refusal
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     AckResult,
     Command,

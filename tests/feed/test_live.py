@@ -12,12 +12,13 @@ import pytest
 
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
-from cockpit.backend.streams import Hub, matches
+from cockpit.backend.streams import Hub
 from cockpit.feed import Backoff, CommandStatus, CommandUpdate, ConnectionState, FeedClient, Identity
 from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
 from cockpit.protocol.codec import encode_frame
 from cockpit.protocol.events import DataReceived, SnapshotReceived
+from cockpit.protocol.filters import matches
 from cockpit.protocol.ids import uuid7
 from cockpit.protocol.messages import AckResult, Command, CommandKind, Heartbeat, Stream
 from tests.helpers import city_digest, wait_until

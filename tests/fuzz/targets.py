@@ -27,7 +27,9 @@ from cockpit.protocol.codec import (
 )
 from cockpit.protocol.events import FrameProblem
 from cockpit.protocol.messages import PROTOCOL_VERSION, Filter, Stream, Welcome
-from cockpit.protocol.session import ClientSession, ServerSession
+from cockpit.protocol.server import Gate, ServerConfig, ServerProtocol
+from cockpit.protocol.session import ClientSession
+from tests.protocol.memory_streams import MemoryLog, MemoryStreams
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS: Counter[str] = Counter()
@@ -113,10 +115,13 @@ def check_session(frames: list[bytes], session: ClientSession | None = None) -> 
         session.tick(now)
         now += 7
     assert c.malformed + c.unknown + c.oversized - before == problems
-    server = ServerSession(LIMIT)
+    server = ServerProtocol(
+        ServerConfig("fuzz", max_frame_bytes=LIMIT), MemoryStreams({"events": MemoryLog()}), Gate(), "a", 0
+    )
     for frame in frames:
-        server.receive_data(frame)
+        server.receive_data(frame, 1)
         server.events_received()
+        server.data_to_send(1)
 
 
 # ------------------------------------------------------------------------------------ file loaders

@@ -13,13 +13,11 @@ from cockpit.backend.gateway.layout import (
     LayoutError,
     body_of,
     data_subject,
-    frames_of,
     parse_data_subject,
     sensor_batch_body,
-    stamp,
 )
 from cockpit.backend.gateway.view import EntityView, Ring, SensorView, item_of
-from cockpit.protocol.codec import decode_server_frame
+from cockpit.protocol.codec import decode_server_frame, frames_of, stamp
 from cockpit.protocol.messages import (
     Event,
     Filter,

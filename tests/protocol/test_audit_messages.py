@@ -8,7 +8,8 @@ from cockpit.audit.chain import AuditRecord, digest
 from cockpit.protocol.codec import decode_client_frame, encode_frame
 from cockpit.protocol.events import AuditAcked
 from cockpit.protocol.messages import Audit, AuditAck, Hello
-from cockpit.protocol.session import AuditReceived, HelloReceived, ServerSession
+from cockpit.protocol.server import AuditReceived, Gate, ServerConfig, ServerProtocol, Welcomed
+from tests.protocol.memory_streams import MemoryLog, MemoryStreams
 from tests.protocol.test_session import T0, open_session, sent
 
 
@@ -48,12 +49,14 @@ def test_an_audit_record_cannot_go_out_before_the_welcome() -> None:
         s.send_audit(record())
 
 
-def test_the_server_session_hands_over_audit_records_intact() -> None:
-    server = ServerSession()
+def test_the_server_core_hands_over_audit_records_intact() -> None:
+    server = ServerProtocol(
+        ServerConfig("s", capabilities=("audit",)), MemoryStreams({"events": MemoryLog()}), Gate(), "a", 0
+    )
     hello = Hello(v=1, client_id="c", operator="op", role="operator")
-    server.receive_data(encode_frame([hello, record(1), record(2)]))
+    server.receive_data(encode_frame([hello, record(1), record(2)]), 1)
     events = server.events_received()
-    assert isinstance(events[0], HelloReceived)
+    assert isinstance(events[0], Welcomed)
     received = [e.record for e in events[1:] if isinstance(e, AuditReceived)]
     assert received == [record(1), record(2)]
     as_record = AuditRecord(**{f: getattr(received[0], f) for f in Audit.__struct_fields__})

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from cockpit.protocol.codec import decode_client_frame, decode_server_frame, encode_frame, encode_frames
 from cockpit.protocol.messages import CommandAck, Dispatch, Event, Filter, Heartbeat, SensorBatch, Unit
-from cockpit.protocol.session import ClientSession, ServerSession
+from cockpit.protocol.server import Gate, ServerConfig, ServerProtocol
+from cockpit.protocol.session import ClientSession
+from tests.protocol.memory_streams import MemoryLog, MemoryStreams
 
 text = st.text(max_size=20)
 ints = st.integers(min_value=0, max_value=2**53)
@@ -100,9 +102,10 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     s.start(0)
     s.receive_data(data, 1)
     s.events_received()
-    srv = ServerSession()
-    srv.receive_data(data)
+    srv = ServerProtocol(ServerConfig("s"), MemoryStreams({"events": MemoryLog()}), Gate(), "a", 0)
+    srv.receive_data(data, 1)
     srv.events_received()
+    srv.data_to_send(1)
 
 
 json_like = st.recursive(

@@ -34,7 +34,7 @@ from cockpit.protocol.messages import (
     Subscribed,
     Welcome,
 )
-from cockpit.protocol.session import ClientSession, Cursors, Position, ServerSession, SessionState
+from cockpit.protocol.session import ClientSession, Cursors, Position, SessionState
 
 T0 = 1_700_000_000_000
 
@@ -277,16 +277,6 @@ def test_uuid7_layout() -> None:
     a, b = uuid7(T0), uuid7(T0)
     assert a != b and a[14] == "7" and a[19] in "89ab"
     assert uuid7_time_ms(a) == T0
-
-
-def test_server_session_refuses_other_versions_and_unknown_streams() -> None:
-    srv = ServerSession()
-    srv.receive_data(encode_frame([Hello(v=9, client_id="c", operator="o", role="viewer")]))
-    assert srv.closed
-    srv = ServerSession()
-    srv.receive_data(encode_frame([Hello(v=1, client_id="c", operator="o", role="viewer")]))
-    srv.receive_data(msgspec.msgpack.encode([{"t": "subscribe", "streams": [{"stream": "nope"}]}]))
-    assert srv.closed
 
 
 def test_snapshot_with_an_item_we_cannot_read_is_taken_not_refetched_forever() -> None:

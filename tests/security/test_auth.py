@@ -24,7 +24,7 @@ from cockpit.protocol.tokens import TOKEN_EXPIRED, TOKEN_INVALID, TOKEN_MISSING
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import start_bridge
 from tests.helpers import wait_until
-from tests.security.support import SECRET, Sink, expired_token, make_backend, make_feed, token
+from tests.security.support import VERIFIER, Sink, expired_token, make_backend, make_feed, token
 
 _DECODE = msgspec.msgpack.Decoder(list[Refused])
 
@@ -136,7 +136,7 @@ def test_the_gateway_refuses_bad_tokens_and_takes_role_and_districts_from_the_to
 ) -> None:
     async def body() -> None:
         bridge = await start_bridge(nats_server.url)
-        gw = Gateway(GatewayConfig([nats_server.url], server_id="gw-sec", heartbeat_ms=300, secret=SECRET))
+        gw = Gateway(GatewayConfig([nats_server.url], server_id="gw-sec", heartbeat_ms=300, verifier=VERIFIER))
         await gw.start()
         try:
             refused, close = await raw_hello(gw.url, expired_token())

@@ -22,16 +22,16 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from cockpit.backend.fairness import CLOSE_FLOOD, CLOSE_TOO_MANY, TOO_MANY_CONNECTIONS, Limits
 from cockpit.backend.gateway.server import Gateway, GatewayConfig
 from cockpit.feed import ConnectionState, FeedClient
+from cockpit.protocol.admission import CLOSE_FLOOD, CLOSE_TOO_MANY, TOO_MANY_CONNECTIONS, Limits
 from cockpit.protocol.codec import encode_frame
 from cockpit.protocol.ids import uuid7
 from cockpit.protocol.messages import Command, CommandKind, Heartbeat, Hello, Refused, Welcome
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import start_bridge
 from tests.helpers import wait_until
-from tests.security.support import SECRET, Sink, make_backend, make_feed, token
+from tests.security.support import VERIFIER, Sink, make_backend, make_feed, token
 
 LIMITS = Limits(
     frames_per_s=50,
@@ -167,7 +167,7 @@ def test_a_flooding_client_is_cut_off_and_the_good_cockpit_keeps_its_stream_gate
 ) -> None:
     async def body() -> None:
         bridge = await start_bridge(nats_server.url)
-        gw = Gateway(GatewayConfig([nats_server.url], heartbeat_ms=300, secret=SECRET, limits=LIMITS))
+        gw = Gateway(GatewayConfig([nats_server.url], heartbeat_ms=300, verifier=VERIFIER, limits=LIMITS))
         await gw.start()
         try:
             await wait_until(lambda: len(bridge.city.state.events) >= 5, timeout=20, what="some events")

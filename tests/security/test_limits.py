@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from cockpit.backend.fairness import Admission, Bucket, Limits, Meter, address_of, identify
+from cockpit.protocol.admission import Admission, Bucket, Limits, Meter, address_of
 from cockpit.protocol.messages import Hello
+from cockpit.protocol.server import Gate
 from cockpit.protocol.tokens import TOKEN_MISSING, TokenError
-from tests.security.support import SECRET, token
+from tests.security.support import VERIFIER, token
 
 
 def test_a_bucket_allows_its_burst_then_its_rate() -> None:
@@ -42,8 +45,10 @@ def test_admission_counts_connections_per_address_and_operator_and_releases_them
 
 def test_identify_trusts_the_token_with_a_secret_and_the_hello_without() -> None:
     hello = Hello(v=1, client_id="c", operator="boss", role="supervisor", token=token("li.wei", "viewer"))
-    assert (identify(hello, SECRET).operator, identify(hello, SECRET).role) == ("li.wei", "viewer")
-    assert (identify(hello, None).operator, identify(hello, None).role) == ("boss", "supervisor")
+    checked, trusting = Gate(verifier=VERIFIER), Gate()
+    now = int(time.time())
+    assert (checked.identify(hello, now).operator, checked.identify(hello, now).role) == ("li.wei", "viewer")
+    assert (trusting.identify(hello, now).operator, trusting.identify(hello, now).role) == ("boss", "supervisor")
     with pytest.raises(TokenError) as err:
-        identify(Hello(v=1, client_id="c", operator="boss", role="supervisor"), SECRET)
+        checked.identify(Hello(v=1, client_id="c", operator="boss", role="supervisor"), now)
     assert err.value.code == TOKEN_MISSING

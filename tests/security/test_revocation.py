@@ -42,7 +42,7 @@ from tests.conftest import TIME_SCALE
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import start_bridge
 from tests.helpers import wait_until
-from tests.security.support import SECRET, Sink, make_backend, make_feed
+from tests.security.support import SECRET, VERIFIER, Sink, make_backend, make_feed
 from tests.security.test_auth import raw_hello
 
 _SERVER = msgspec.msgpack.Decoder(list[Welcome | Refused])
@@ -268,7 +268,7 @@ def test_cockpit_backend_does_not_start_on_a_malformed_list(tmp_path: Path) -> N
         [sys.executable, "-m", "cockpit.backend.main", "--port", "0", "--revoked-file", str(listed)],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert alone.returncode == 2 and "needs --secret-file" in alone.stderr
+    assert alone.returncode == 2 and "needs --jwks" in alone.stderr
 
 
 def test_cockpit_gateway_does_not_start_on_a_malformed_list(
@@ -281,7 +281,7 @@ def test_cockpit_gateway_does_not_start_on_a_malformed_list(
     assert gateway_main(args) == 2
     assert f"{listed}:1: " in capsys.readouterr().err
     assert gateway_main(args[:2] + args[4:]) == 2
-    assert "needs --secret-file" in capsys.readouterr().err
+    assert "needs --jwks" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------------------ the demo backend
@@ -393,7 +393,7 @@ def test_the_gateway_refuses_a_revoked_token_and_closes_its_session(
                 [nats_server.url],
                 server_id="gw-rev",
                 heartbeat_ms=300,
-                secret=SECRET,
+                verifier=VERIFIER,
                 revocations=following(listed),
             )
         )

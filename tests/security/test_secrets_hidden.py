@@ -26,10 +26,10 @@ from cockpit.app.main import install_exception_hooks
 from cockpit.app.wiring import Cockpit, connect_login
 from cockpit.feed import ConnectionState
 from cockpit.present.wall_layout import virtual_screens
-from cockpit.protocol.tokens import Claims, fingerprint, issue, verify
+from cockpit.protocol.tokens import Claims, fingerprint, issue
 from tests.app.test_wall import TEST_RUNWAYS, dispose, run_on_qt_loop
 from tests.helpers import wait_until
-from tests.security.support import SECRET, token
+from tests.security.support import VERIFIER, token
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def test_crash_reports_from_the_excepthooks_hold_no_token(caplog: pytest.LogCapt
 
         def crash_in_check() -> None:
             held = identity.token  # a local holding the token, as a real crash would have
-            verify(SECRET, held, int(time.time()) + 10 * 3600)  # expired by then: raises
+            VERIFIER.verify(held, int(time.time()) + 10 * 3600)  # expired by then: raises
 
         try:
             crash_in_check()

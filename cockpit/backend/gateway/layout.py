@@ -21,7 +21,7 @@ same numbers from JetStream alone, so gateways hold no state of their own (§4.2
 deleted and created again (its history lost) gets a new epoch, as the protocol requires.
 
 A payload is the MessagePack map of the data message **without** ``seq`` and ``prev``; the gateway
-appends both (:func:`stamp`), because only JetStream knows the one and only the subscription the
+appends both (:func:`cockpit.protocol.codec.stamp`), because only JetStream knows the one and only the subscription the
 other (§5.0).
 """
 
@@ -147,73 +147,3 @@ def sensor_batch_body(ts: int, ttl_ms: int, ids: bytes, values: bytes) -> bytes:
             "values": values,
         }
     )
-
-
-def _uint(n: int) -> bytes:
-    if n < 0x80:
-        return bytes((n,))
-    if n < 0x100:
-        return b"\xcc" + bytes((n,))
-    if n < 0x10000:
-        return b"\xcd" + n.to_bytes(2, "big")
-    if n < 0x100000000:
-        return b"\xce" + n.to_bytes(4, "big")
-    return b"\xcf" + n.to_bytes(8, "big")
-
-
-def stamp(body: bytes, seq: int, prev: int) -> bytes:
-    """The wire form of a stored payload: the map with ``seq`` and ``prev`` appended (key order does
-    not matter, §1). Costs a header rewrite and two small writes, no decode.
-
-    Raises:
-        ValueError: ``body`` is not a MessagePack map.
-    """
-    b0 = body[0]
-    if 0x80 <= b0 <= 0x8F:
-        n, rest = b0 & 0x0F, body[1:]
-    elif b0 == 0xDE:
-        n, rest = int.from_bytes(body[1:3], "big"), body[3:]
-    elif b0 == 0xDF:
-        n, rest = int.from_bytes(body[1:5], "big"), body[5:]
-    else:
-        raise ValueError("payload is not a MessagePack map")
-    n += 2
-    if n <= 15:
-        head = bytes((0x80 | n,))
-    elif n < 0x10000:
-        head = b"\xde" + n.to_bytes(2, "big")
-    else:
-        head = b"\xdf" + n.to_bytes(4, "big")
-    return b"".join((head, rest, b"\xa3seq", _uint(seq), b"\xa4prev", _uint(prev)))
-
-
-def join_frame(encoded: list[bytes]) -> bytes:
-    """One frame (a MessagePack array) of already-encoded messages (§2.1)."""
-    n = len(encoded)
-    if n < 16:
-        header = bytes((0x90 | n,))
-    elif n < 1 << 16:
-        header = b"\xdc" + n.to_bytes(2, "big")
-    else:
-        header = b"\xdd" + n.to_bytes(4, "big")
-    return header + b"".join(encoded)
-
-
-def frames_of(encoded: list[bytes], max_bytes: int) -> list[bytes]:
-    """Already-encoded messages packed into as few frames as fit under ``max_bytes`` each."""
-    if not encoded:
-        return []
-    if sum(map(len, encoded)) + 5 <= max_bytes:
-        return [join_frame(encoded)]
-    frames: list[bytes] = []
-    current: list[bytes] = []
-    size = 5
-    for m in encoded:
-        if size + len(m) > max_bytes and current:
-            frames.append(join_frame(current))
-            current, size = [], 5
-        current.append(m)
-        size += len(m)
-    if current:
-        frames.append(join_frame(current))
-    return frames

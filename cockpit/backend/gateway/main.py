@@ -12,6 +12,7 @@ from cockpit.backend.gateway.layout import Retention
 from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
 from cockpit.config.revocation import RevocationFile
 from cockpit.config.tokens import add_server_token_arguments, read_server_token_arguments
+from cockpit.protocol.tokens import TokenVerifier
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +69,7 @@ def parse_access(grants: list[str]) -> Access:
 async def run(
     args: argparse.Namespace,
     access: Access,
-    secret: bytes | None = None,
+    verifier: TokenVerifier | None = None,
     revocations: RevocationFile | None = None,
 ) -> None:
     config = GatewayConfig(
@@ -80,7 +81,7 @@ async def run(
         coalesce_after=args.coalesce_after,
         access=access,
         retention=Retention(replicas=args.replicas),
-        secret=secret,
+        verifier=verifier,
         revocations=revocations,
     )
     gateway = Gateway(config)
@@ -104,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         access = parse_access(args.district)
-        secret, revocations = read_server_token_arguments(args)
+        verifier, revocations = read_server_token_arguments(args)
     except ValueError as exc:  # TokenFileError and RevocationError are ValueErrors too
         print(f"cockpit-gateway: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(run(args, access, secret, revocations))
+        asyncio.run(run(args, access, verifier, revocations))
     except OSError as exc:
         print(
             f"cockpit-gateway: cannot listen on {args.host}:{args.port} or reach {args.nats}: {exc}",

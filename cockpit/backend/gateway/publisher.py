@@ -34,9 +34,9 @@ from cockpit.backend.gateway.layout import (
     LEVELS_HEADER,
     PREFIX,
     data_subject,
-    stamp,
 )
 from cockpit.backend.gateway.view import StreamView, make_view
+from cockpit.protocol.codec import stamp
 from cockpit.protocol.messages import AckResult, Command, CommandAck
 
 log = logging.getLogger(__name__)

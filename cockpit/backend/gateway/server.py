@@ -32,7 +32,6 @@ import msgspec
 import nats
 import nats.errors
 import nats.js.errors
-import websockets
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription as NatsSubscription
@@ -40,17 +39,8 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from websockets.asyncio.server import Server, ServerConnection, serve
 
-from cockpit.backend.fairness import (
-    CLOSE_FLOOD,
-    CLOSE_TOO_MANY,
-    TOO_MANY_CONNECTIONS,
-    Admission,
-    Limits,
-    Meter,
-    TokenError,
-    address_of,
-    identify,
-)
+from cockpit.backend.connection import Connection, now_ms
+from cockpit.backend.connection import serve as serve_connection
 from cockpit.backend.gateway.jetstream import acks_bucket, ensure_layout, epochs, latest_bucket
 from cockpit.backend.gateway.layout import (
     ACKS_SUBJECT,
@@ -59,50 +49,57 @@ from cockpit.backend.gateway.layout import (
     PREFIX,
     Retention,
     command_subject,
-    frames_of,
     levels_of,
     parse_data_subject,
-    stamp,
 )
 from cockpit.backend.gateway.publisher import RETRYABLE, CommandEnvelope
-from cockpit.backend.gateway.view import EntityView, Ring, SensorView, StreamView, item_of, kv_key, make_view
-from cockpit.backend.streams import matches
+from cockpit.backend.gateway.view import (
+    EntityView,
+    Item,
+    Ring,
+    SensorView,
+    StreamView,
+    item_of,
+    kv_key,
+    make_view,
+)
 from cockpit.config.revocation import RevocationFile
+from cockpit.protocol.admission import CLOSE_FLOOD, CLOSE_TOO_MANY, Limits, address_of
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
-    AckResult,
     Command,
     CommandAck,
     CommandKind,
+    DataMessage,
     Dispatch,
     Filter,
-    Heartbeat,
-    Role,
-    SnapshotBegin,
-    SnapshotEnd,
     Stream,
-    Subscribed,
     SubscribeMode,
     Subscription,
-    Welcome,
 )
-from cockpit.protocol.session import (
-    ClientProblem,
+from cockpit.protocol.server import (
+    CLOSE_OVERRUN,
+    CLOSE_REFUSED,
+    Closing,
     CommandReceived,
-    HelloReceived,
-    ServerSession,
-    SubscribeReceived,
+    CommandRefused,
+    Decision,
+    Gate,
+    ServerConfig,
+    ServerEvent,
+    ServerProtocol,
+    SubscriptionRequested,
+    decide,
+    duplicate_of,
 )
-from cockpit.protocol.tokens import TOKEN_REVOKED, Claims
+from cockpit.protocol.tokens import Claims, SiteSecret, TokenVerifier
 
 log = logging.getLogger(__name__)
 
-CLOSE_OVERRUN = 4001
-"""Close code: too far behind on a lane that never drops; reconnect and resume (§4.4)."""
-CLOSE_REFUSED = 4003
-CAPABILITIES = [
+__all__ = ["CAPABILITIES", "CLOSE_OVERRUN", "CLOSE_REFUSED", "Access", "Gateway", "GatewayConfig", "cancel"]
+
+CAPABILITIES = (
     "batch",
     "resume",
     "snapshot",
@@ -113,17 +110,9 @@ CAPABILITIES = [
     "commands.levels",
     "commands.plans",
     "gateway",
-]
-COMMANDERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.TRAINER})
-NO_DISTRICT = "~none~"
-"""A district no message has: what a filter becomes when nothing it asks for is allowed."""
+)
 
-_ENCODER = msgspec.msgpack.Encoder()
 _ACK = msgspec.msgpack.Decoder(CommandAck)
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 async def cancel(task: asyncio.Task[None]) -> None:
@@ -148,26 +137,15 @@ def stream_seq(msg: Msg) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """Who may see and act on what, beyond the role (§3.1).
+    """Who may see and act on what, beyond the role (§3.1), for tokens that name no districts.
 
     ``districts`` maps an operator name to the districts that operator may see and command; an
-    operator not listed sees the whole city. A listed operator's every subscription is narrowed to
-    those districts (whatever its filter asks) and its commands on other districts are refused
-    (``forbidden``). Viewers never command, whatever this says.
+    operator not listed sees the whole city. The server core narrows a listed operator's every
+    subscription to those districts (whatever its filter asks) and refuses its commands on other
+    districts (``forbidden``). Viewers never command, whatever this says.
     """
 
     districts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def restrict(self, operator: str, f: Filter) -> Filter:
-        allowed = self.districts.get(operator)
-        if allowed is None:
-            return f
-        wanted = [d for d in (f.districts or allowed) if d in allowed]
-        return msgspec.structs.replace(f, districts=wanted or [NO_DISTRICT])
-
-    def allows(self, operator: str, district: str) -> bool:
-        allowed = self.districts.get(operator)
-        return allowed is None or not district or district in allowed
 
 
 @dataclass(slots=True)
@@ -191,9 +169,13 @@ class GatewayConfig:
     retention: Retention = field(default_factory=Retention)
     secret: bytes | None = None
     """The site secret (``--secret-file``): hellos must carry a token it signed, whose operator, role
-    and districts are used (docs/protocol.md §3.1). None: trust the hello."""
+    and districts are used (docs/protocol.md §3.1). None: trust the hello (unless ``verifier``)."""
+    verifier: TokenVerifier | None = None
+    """Checks hello tokens (the site's public keys); None: ``secret`` decides."""
     limits: Limits | None = field(default_factory=Limits)
-    """Per-client flood limits (:mod:`cockpit.backend.fairness`); None: none."""
+    """Per-client flood limits (:mod:`cockpit.protocol.admission`); None: none."""
+    client_timeout_ms: int = 30_000
+    """Close a client silent for this long with 4002 (§6); 0: never."""
     revocations: RevocationFile | None = None
     """The token revocation list (``--revoked-file``): revoked tokens are refused with
     ``token_revoked``, and sessions whose token becomes revoked are closed within seconds."""
@@ -219,34 +201,6 @@ class GatewayStats:
     """Connections closed with 4008 or 4029 (docs/protocol.md §3.3)."""
     kv_entries: int = 0
     """Latest values loaded from the KV bucket at start."""
-
-
-@dataclass(slots=True)
-class _Sub:
-    filter: Filter
-    unfiltered: bool
-    prev: int
-    scanned: int
-
-
-@dataclass(slots=True, eq=False)
-class _Client:
-    ws: ServerConnection
-    session: ServerSession
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-    role: str = ""
-    operator: str = ""
-    welcomed: bool = False
-    subs: dict[str, _Sub] = field(default_factory=dict)
-    frames: list[bytes] = field(default_factory=list)  # whole frames from the session (a refusal)
-    out: list[bytes] = field(default_factory=list)  # encoded messages, sent before lane data
-    last_tx: float = 0.0
-    shed: bool = False
-    access: Access | None = None
-    """The token's districts, when it names any; else the gateway's ``--district`` grants."""
-    counted_operator: str = ""
-    claims: Claims | None = None
-    """The token's claims (with a secret): re-checked when the revocation list changes."""
 
 
 class _Tail:
@@ -286,6 +240,23 @@ class _Tail:
                 await self.sub.unsubscribe()
             self.sub = None
 
+    # The server core's view of this stream (cockpit.protocol.server.StreamLog): the ring in memory,
+    # and JetStream behind it for resumes the ring no longer holds.
+
+    @property
+    def seq(self) -> int:
+        return self.ring.seq
+
+    @property
+    def oldest(self) -> int:
+        return self.js_first
+
+    def holds_after(self, seq: int) -> bool:
+        return self.ring.holds_after(seq)
+
+    def since(self, seq: int) -> list[Item]:
+        return self.ring.since(seq)
+
     async def _on_msg(self, msg: Msg) -> None:
         seq = stream_seq(msg)
         if seq <= self.view.seq:
@@ -303,6 +274,25 @@ class _Tail:
         self.gateway._on_new(self.stream)
 
 
+class _SensorTail(_Tail):
+    """The sensors stream: a client that lags gets the latest value of each sensor, not every value
+    it missed (:class:`cockpit.protocol.server.Coalescing`)."""
+
+    def __init__(self, gateway: Gateway, stream: str, ring: int) -> None:
+        super().__init__(gateway, stream, ring)
+        self.coalesce_after = gateway.config.coalesce_after
+
+    def catch_up(self, f: Filter, after: int) -> tuple[list[DataMessage], int]:
+        view = self.view
+        assert isinstance(view, SensorView)
+        self.gateway.stats.coalesced += 1
+        return view.catch_up(f, after), view.seq
+
+
+def _tail(gateway: Gateway, stream: str, ring: int) -> _Tail:
+    return _SensorTail(gateway, stream, ring) if stream == Stream.SENSORS else _Tail(gateway, stream, ring)
+
+
 class Gateway:
     """Serves protocol v1 clients from NATS JetStream.
 
@@ -313,17 +303,34 @@ class Gateway:
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self.stats = GatewayStats()
-        self.clients: set[_Client] = set()
+        self.clients: set[Connection] = set()
         self.epochs: dict[str, str] = {}
         self.port = 0
         self.nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
-        self.tails: dict[str, _Tail] = {s: _Tail(self, s, config.ring) for s in DATA_STREAMS}
+        self.tails: dict[str, _Tail] = {s: _tail(self, s, config.ring) for s in DATA_STREAMS}
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._waiting: dict[str, list[asyncio.Future[CommandAck]]] = {}
         self._wake_pending = False
-        self.admission = Admission(config.limits or Limits())
+        verifier = config.verifier
+        if verifier is None and config.secret is not None:
+            verifier = SiteSecret(config.secret)
+        self.gate = Gate(
+            verifier=verifier,
+            revoked=self._why_revoked,
+            limits=config.limits,
+            grants=config.access.districts,
+        )
+        self.core_config = ServerConfig(
+            server_id=config.server_id,
+            capabilities=CAPABILITIES,
+            heartbeat_ms=config.heartbeat_ms,
+            max_frame_bytes=config.max_frame_bytes,
+            client_timeout_ms=config.client_timeout_ms,
+            resume_limit=config.resume_limit,
+        )
+        self.stalled = False  # the data source's test hook (cockpit.backend.connection): never set here
 
     @property
     def js(self) -> JetStreamContext:
@@ -463,7 +470,7 @@ class Gateway:
             epoch,
         )
         self.epochs[stream] = epoch
-        tail = _Tail(self, stream, self.config.ring)
+        tail = _tail(self, stream, self.config.ring)
         await self.tails[stream].stop()
         self.tails[stream] = tail
         await tail.start()
@@ -507,223 +514,110 @@ class Gateway:
         limit = self.config.max_lag
         heads = {name: tail.ring.seq for name, tail in self.tails.items() if name != Stream.SENSORS}
         for client in self.clients:
-            if not client.shed:
-                for name, sub in client.subs.items():
+            if client.core.close_code is None:
+                for name, sub in client.core.subs.items():
                     if name in heads and heads[name] - sub.scanned > limit:
                         self._shed(client, "overrun: resume")
                         break
             client.wake.set()
 
-    def _shed(self, client: _Client, reason: str) -> None:
-        client.shed = True
+    def _shed(self, client: Connection, reason: str) -> None:
+        if client.core.close_code is not None:
+            return
         if reason.startswith("overrun"):
             self.stats.overruns += 1
-        log.info("closing a client with %d (%s)", CLOSE_OVERRUN, reason)
-        asyncio.get_running_loop().create_task(client.ws.close(CLOSE_OVERRUN, reason))
+        client.core.overrun(reason)
+        client.wake.set()
+
+    # ------------------------------------------------------------------------------- the core's streams
+
+    def log(self, stream: str) -> _Tail:
+        return self.tails[stream]
+
+    def district_of(self, command: Command) -> str:
+        """The district a command acts in: its event's (through the dispatch a ``cancel`` names)."""
+        events = self.tails[Stream.EVENTS].view
+        event_id = command.event_id
+        if command.kind == CommandKind.CANCEL:
+            dispatch = self.tails[Stream.DISPATCH].view
+            assert isinstance(dispatch, EntityView)
+            held = dispatch.entities.get(kv_key(Stream.DISPATCH, "dispatch", command.ref))
+            event_id = held[2].event_id if held is not None and isinstance(held[2], Dispatch) else ""
+        assert isinstance(events, EntityView)
+        held_event = events.entities.get(kv_key(Stream.EVENTS, event_id)) if event_id else None
+        return held_event[0] if held_event is not None else ""
 
     # ------------------------------------------------------------------------------- clients
 
     async def _serve(self, ws: ServerConnection) -> None:
-        address = address_of(ws.remote_address)
-        if self.config.limits is not None and not self.admission.enter_address(address):
-            self.stats.floods += 1
-            await ws.close(CLOSE_TOO_MANY, "too many connections from this address")
-            return
-        try:
-            await self._serve_admitted(ws)
-        finally:
-            if self.config.limits is not None:
-                self.admission.leave_address(address)
-
-    async def _serve_admitted(self, ws: ServerConnection) -> None:
-        client = _Client(ws, ServerSession(self.config.max_frame_bytes))
-        meter = Meter(self.config.limits) if self.config.limits is not None else None
-        self.clients.add(client)
+        core = ServerProtocol(self.core_config, _Streams(self), self.gate, address_of(ws.remote_address), now_ms())
+        conn = Connection(ws, core, asyncio.Event())
+        self.clients.add(conn)
         self.stats.connections += 1
         self.stats.clients = len(self.clients)
-        sender = asyncio.create_task(self._send_loop(client))
         try:
-            async for data in ws:
-                flood = meter.admit(len(data)) if meter is not None else ""
-                if flood:
-                    self.stats.floods += 1
-                    log.warning("closing %s (%s): %s", client.operator or "a client", CLOSE_FLOOD, flood)
-                    await ws.close(CLOSE_FLOOD, flood)
-                    break
-                client.session.receive_data(data if isinstance(data, bytes) else data.encode())
-                await self._handle(client)
-                client.frames.extend(client.session.data_to_send())
-                client.wake.set()
-                if client.session.closed:
-                    break
-                await asyncio.sleep(0)  # a client whose frames are all buffered must not hog the loop
-            if client.session.closed:
-                await sender  # it sends the refusal, then closes with 4003
-        except websockets.ConnectionClosed:
-            pass
+            await serve_connection(conn, self)
         finally:
-            await cancel(sender)
-            self.clients.discard(client)
+            self.clients.discard(conn)
             self.stats.clients = len(self.clients)
-            if client.counted_operator:
-                self.admission.leave_operator(client.counted_operator)
 
-    async def _handle(self, client: _Client) -> None:
-        for event in client.session.events_received():
-            if isinstance(event, HelloReceived):
-                if not self._admit(client, event):
-                    return
-                self._queue(
-                    client,
-                    Welcome(
-                        v=PROTOCOL_VERSION,
-                        server_id=self.config.server_id,
-                        epochs=dict(self.epochs),
-                        capabilities=CAPABILITIES,
-                        server_time=now_ms(),
-                        heartbeat_ms=self.config.heartbeat_ms,
-                        max_frame_bytes=self.config.max_frame_bytes,
-                    ),
-                )
-                client.welcomed = True
-            elif isinstance(event, SubscribeReceived):
-                for sub in event.subscriptions:
-                    await self._subscribe(client, sub)
-                    client.wake.set()
-            elif isinstance(event, CommandReceived):
-                asyncio.get_running_loop().create_task(self._command(client, event.command))
-            elif isinstance(event, ClientProblem):
-                log.warning("client frame dropped: %s: %s", event.problem.value, event.detail)
-
-    def _admit(self, client: _Client, event: HelloReceived) -> bool:
-        """Who the client is comes from its token (docs/protocol.md §3.1); refuse a bad token or an
-        operator over its connection limit (§3.3)."""
-        try:
-            claims = identify(event.hello, self.config.secret)
-            revoked = self._revoked(claims)
-            if revoked:
-                raise TokenError(TOKEN_REVOKED, revoked)
-        except TokenError as exc:
-            self.stats.refused_hellos += 1
-            log.warning("refused a hello from %s: %s", address_of(client.ws.remote_address), exc)
-            client.session.refuse(exc.code, exc.detail)
-            return False
-        limits = self.config.limits
-        if limits is not None:
-            if not self.admission.enter_operator(claims.operator):
+    def on_event(self, core: ServerProtocol, event: ServerEvent) -> None:
+        if isinstance(event, CommandRefused):
+            self.stats.commands += 1
+            self.stats.refused_commands += 1
+        elif isinstance(event, Closing):
+            if event.code in (CLOSE_FLOOD, CLOSE_TOO_MANY):
+                self.stats.floods += 1
+            elif event.code == CLOSE_REFUSED and core.claims is None:
                 self.stats.refused_hellos += 1
-                client.session.refuse(
-                    TOO_MANY_CONNECTIONS,
-                    f"{claims.operator} already has {limits.connections_per_operator} connections",
-                )
-                return False
-            client.counted_operator = claims.operator
-        client.role, client.operator = claims.role, claims.operator
-        client.claims = claims if self.config.secret is not None else None
-        if claims.districts:
-            client.access = Access({claims.operator: claims.districts})
-        return True
 
-    def _revoked(self, claims: Claims) -> str:
-        """Why ``claims``' token is revoked (the refusal's detail); ``""`` if it is not. Looks at the
-        list file first (one stat), so a hello always meets the newest list."""
+    def _why_revoked(self, claims: Claims) -> str:
+        """Why ``claims``' token is revoked (``""``: it is not). Looks at the list file first (one
+        stat), so a hello always meets the newest list."""
         revocations = self.config.revocations
-        if revocations is None or self.config.secret is None:
-            return ""
-        return revocations.why_revoked(claims)
+        return revocations.why_revoked(claims) if revocations is not None else ""
 
     async def _follow_revocations(self, revocations: RevocationFile) -> None:
         """Every few seconds: re-read a changed revocation list and close the sessions it revokes."""
         async for _ in revocations.changes():
             for client in list(self.clients):
-                why = self._revoked(client.claims) if client.claims and not client.session.closed else ""
-                if why:
+                if client.core.close_code is not None:
+                    continue
+                client.core.check_revoked()
+                if client.core.close_code is not None:
                     self.stats.revoked_sessions += 1
-                    log.warning("closing the session of %s (%s): %s", client.operator, client.role, why)
-                    # The sender sends the refusal, nothing after it, then closes with 4003.
-                    client.session.refuse(TOKEN_REVOKED, why)
-                    client.shed, client.out = True, []
-                    client.frames.extend(client.session.data_to_send())
+                    log.warning("closing the session of %s (%s): token revoked", client.operator, client.role)
                     client.wake.set()
 
-    def _queue(self, client: _Client, *messages: msgspec.Struct) -> None:
-        client.out.extend(_ENCODER.encode(m) for m in messages)
-        client.wake.set()
-
-    async def _subscribe(self, client: _Client, sub: Subscription) -> None:
-        name = sub.stream
-        client.subs.pop(name, None)  # the old subscription sends nothing more (§4.1)
-        tail = self.tails[name]
-        f = (client.access or self.config.access).restrict(client.operator, sub.filter)
-        unfiltered = not f.districts and not f.themes and not f.levels
-        epoch = self.epochs[name]
-        reason = ""
-        if not sub.epoch:
-            reason = "first subscription"
-        elif sub.epoch != epoch:
-            reason = f"epoch {sub.epoch} is gone; the current one is {epoch}"
-        else:
-            if sub.seq > tail.view.seq:  # another gateway was further on: wait for this one's tail
-                deadline = time.monotonic() + 2.0
-                while sub.seq > tail.view.seq and time.monotonic() < deadline:
-                    await asyncio.sleep(0.01)
-            if sub.seq > tail.view.seq:
-                reason = f"seq {sub.seq} is ahead of this gateway (newest {tail.view.seq})"
-            elif tail.ring.holds_after(sub.seq):
-                self._resume(client, name, f, unfiltered, sub.seq, [])
+    async def on_subscription(self, core: ServerProtocol, request: SubscriptionRequested) -> None:
+        """Resume from the ring, or from JetStream behind it, or a snapshot from the view (§4.2)."""
+        name, tail = request.stream, self.tails[request.stream]
+        decision = request.decision
+        if decision.mode is SubscribeMode.SNAPSHOT and decision.reason.startswith(f"seq {request.seq} is ahead"):
+            # Another gateway was further on: wait a moment for this one's tail, then decide again.
+            deadline = time.monotonic() + 2.0
+            while request.seq > tail.seq and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            if request.seq <= tail.seq:
+                decision = decide_again(request, self.epochs[name], tail, self.config.resume_limit)
+        if decision.mode is SubscribeMode.RESUME:
+            if tail.ring.holds_after(request.seq):
+                core.resume(name)
                 self.stats.resumed_ring += 1
                 return
-            elif sub.seq + 1 < tail.js_first:
-                reason = f"seq {sub.seq} is no longer held (oldest {tail.js_first}); cannot resume"
-            elif tail.view.seq - sub.seq > self.config.resume_limit:
-                reason = f"seq {sub.seq} is more than {self.config.resume_limit} messages behind"
-            else:
-                replayed = await self._replay(tail, sub.seq)
-                if replayed is not None:
-                    self._resume(client, name, f, unfiltered, sub.seq, replayed)
-                    self.stats.resumed_jetstream += 1
-                    return
-                reason = f"seq {sub.seq} could not be replayed from JetStream"
-        self._snapshot(client, name, f, unfiltered, reason)
-
-    def _resume(
-        self,
-        client: _Client,
-        name: str,
-        f: Filter,
-        unfiltered: bool,
-        seq: int,
-        replayed: list[tuple[int, str, str, bytes, tuple[str, ...]]],
-    ) -> None:
-        epoch = self.epochs[name]
-        self._queue(client, Subscribed(stream=name, epoch=epoch, mode=SubscribeMode.RESUME, seq=seq))
-        prev = scanned = seq
-        for rseq, district, theme, body, levels in replayed:
-            if unfiltered or matches(f, district, theme, levels):
-                client.out.append(stamp(body, rseq, prev))
-                prev = rseq
-            scanned = rseq
-        client.subs[name] = _Sub(f, unfiltered, prev, scanned)
-
-    def _snapshot(self, client: _Client, name: str, f: Filter, unfiltered: bool, reason: str) -> None:
-        tail, epoch = self.tails[name], self.epochs[name]
-        seq = tail.view.seq
-        items = tail.view.snapshot(f)
-        self._queue(
-            client,
-            Subscribed(stream=name, epoch=epoch, mode=SubscribeMode.SNAPSHOT, seq=seq, reason=reason),
-            SnapshotBegin(stream=name, epoch=epoch, seq=seq),
-            *items,
-            SnapshotEnd(stream=name, epoch=epoch, seq=seq, count=len(items)),
-        )
-        client.subs[name] = _Sub(f, unfiltered, seq, seq)
+            replayed = await self._replay(tail, request.seq)
+            if replayed is not None:
+                core.resume(name, replayed)
+                self.stats.resumed_jetstream += 1
+                return
+            decision = Decision(SubscribeMode.SNAPSHOT, f"seq {request.seq} could not be replayed from JetStream")
+        tail = self.tails[name]
+        core.snapshot(name, tail.view.seq, tail.view.snapshot(request.filter), decision.reason)
         self.stats.snapshots += 1
 
-    async def _replay(
-        self, tail: _Tail, after: int
-    ) -> list[tuple[int, str, str, bytes, tuple[str, ...]]] | None:
+    async def _replay(self, tail: _Tail, after: int) -> list[Item] | None:
         """Messages after ``after`` from a temporary ordered consumer, until the ring holds the rest."""
-        out: list[tuple[int, str, str, bytes, tuple[str, ...]]] = []
+        out: list[Item] = []
         last = after
         done = asyncio.Event()
 
@@ -733,7 +627,7 @@ class Gateway:
             if done.is_set() or seq <= last:
                 return
             _, district, theme = parse_data_subject(msg.subject)
-            out.append((seq, district, theme, msg.data, levels_of(msg.headers)))
+            out.append(item_of(seq, district, theme, msg.data, 0, levels_of(msg.headers)))
             last = seq
             if tail.ring.holds_after(last) or len(out) > self.config.resume_limit:
                 done.set()
@@ -760,123 +654,30 @@ class Gateway:
             return None
         return out
 
-    # ------------------------------------------------------------------------------- sending
-
-    async def _send_loop(self, client: _Client) -> None:
-        with contextlib.suppress(websockets.ConnectionClosed):  # the reader sees it too and cleans up
-            await self._send_forever(client)
-
-    async def _send_forever(self, client: _Client) -> None:
-        beat = self.config.heartbeat_ms / 1000.0
-        limit = self.config.max_frame_bytes
-        while True:
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(beat / 4):
-                    await client.wake.wait()
-            client.wake.clear()
-            frames, client.frames = client.frames, []
-            out, client.out = client.out, []
-            if client.welcomed and not client.shed:
-                self._collect(client, out)
-            if (
-                not frames
-                and not out
-                and client.welcomed
-                and time.monotonic() - client.last_tx >= 0.75 * beat
-            ):
-                out.append(_ENCODER.encode(Heartbeat(ts=now_ms())))
-            for frame in frames + frames_of(out, limit):
-                await client.ws.send(frame)
-                client.last_tx = time.monotonic()
-            if client.session.closed:
-                await client.ws.close(CLOSE_REFUSED, "refused")
-                return
-
-    def _collect(self, client: _Client, out: list[bytes]) -> None:
-        """Append the client's new lane data to ``out``."""
-        for name, sub in client.subs.items():
-            tail = self.tails[name]
-            ring = tail.ring
-            if sub.scanned >= ring.seq:
-                continue
-            behind = ring.seq - sub.scanned
-            if name == Stream.SENSORS and (
-                behind > self.config.coalesce_after or not ring.holds_after(sub.scanned)
-            ):
-                assert isinstance(tail.view, SensorView)
-                for m in tail.view.catch_up(sub.filter, sub.scanned):
-                    out.append(_ENCODER.encode(msgspec.structs.replace(m, prev=sub.prev)))
-                    sub.prev = m.seq
-                sub.scanned = tail.view.seq
-                self.stats.coalesced += 1
-                continue
-            if not ring.holds_after(sub.scanned):
-                if not client.shed:
-                    self._shed(client, "overrun: resume")
-                return
-            n = len(out)
-            for item in ring.since(sub.scanned):
-                if sub.unfiltered or matches(sub.filter, item.district, item.theme, item.levels):
-                    out.append(item.wire if item.prev == sub.prev else stamp(item.body, item.seq, sub.prev))
-                    sub.prev = item.seq
-            sub.scanned = ring.seq
-            self.stats.sent_messages += len(out) - n
-
     # ------------------------------------------------------------------------------- commands
 
-    async def _command(self, client: _Client, cmd: Command) -> None:
+    def on_command(self, core: ServerProtocol, received: CommandReceived, wake: asyncio.Event) -> None:
+        """Publish the command (the core has checked role, district and epoch) and send the
+        processor's answer when it comes (§7)."""
         self.stats.commands += 1
-        ack = self._check(client, cmd)
-        if ack is None:
-            ack = await self._submit(client, cmd)
-        if ack is not None:
-            self._queue(client, ack)
 
-    def _district_of(self, cmd: Command) -> str:
-        events = self.tails[Stream.EVENTS].view
-        event_id = cmd.event_id
-        if cmd.kind == CommandKind.CANCEL:
-            dispatch = self.tails[Stream.DISPATCH].view
-            assert isinstance(dispatch, EntityView)
-            held = dispatch.entities.get(kv_key(Stream.DISPATCH, "dispatch", cmd.ref))
-            event_id = held[2].event_id if held is not None and isinstance(held[2], Dispatch) else ""
-        assert isinstance(events, EntityView)
-        held_event = events.entities.get(kv_key(Stream.EVENTS, event_id)) if event_id else None
-        return held_event[0] if held_event is not None else ""
+        async def submit() -> None:
+            ack = await self._submit(received.command, received.claims, core.hello.client_id if core.hello else "")
+            if ack is not None:
+                core.acknowledge(ack)
+                wake.set()
 
-    def _check(self, client: _Client, cmd: Command) -> CommandAck | None:
-        """Refuse here what must never reach the city: a viewer's command, another district's, or
-        one issued in an epoch that is gone (§7.1, §7.2)."""
+        asyncio.get_running_loop().create_task(submit())
 
-        def reject(reason: str, detail: str) -> CommandAck:
-            self.stats.refused_commands += 1
-            return CommandAck(id=cmd.id, result=AckResult.REJECTED, reason=reason, detail=detail)
-
-        if client.role not in COMMANDERS:
-            return reject("forbidden", f"role {client.role!r} may not send commands")
-        events_epoch = self.epochs.get(Stream.EVENTS, "")
-        if cmd.epoch and cmd.epoch != events_epoch:
-            return reject("stale_epoch", f"issued in epoch {cmd.epoch}; this backend is in {events_epoch}")
-        district = self._district_of(cmd)
-        if not (client.access or self.config.access).allows(client.operator, district):
-            return reject("forbidden", f"{client.operator} may not act in district {district}")
-        return None
-
-    async def _submit(self, client: _Client, cmd: Command) -> CommandAck | None:
+    async def _submit(self, cmd: Command, claims: Claims, client_id: str) -> CommandAck | None:
         """Publish with ``Nats-Msg-Id`` = id and wait for the processor's result (None: no answer
         in time; the client sends again with the same id, which changes nothing)."""
         fut: asyncio.Future[CommandAck] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(cmd.id, []).append(fut)
-        env = CommandEnvelope(
-            command=cmd,
-            role=client.role,
-            operator=client.operator,
-            client_id=client.session.hello.client_id if client.session.hello else "",
-        )
+        env = CommandEnvelope(command=cmd, role=claims.role, operator=claims.operator, client_id=client_id)
         try:
             pub = await self.js.publish(
-                command_subject(self._district_of(cmd)),
+                command_subject(self.district_of(cmd)),
                 msgspec.msgpack.encode(env),
                 headers={"Nats-Msg-Id": cmd.id},
                 stream=COMMANDS_STREAM,
@@ -887,13 +688,7 @@ class Gateway:
                 first = await self._first_ack(cmd.id, fut)
                 if first is None:
                     return None
-                return CommandAck(
-                    id=cmd.id,
-                    result=AckResult.DUPLICATE,
-                    reason=first.reason,
-                    detail="this command id was already handled",
-                    original=first.result,
-                )
+                return duplicate_of(first)
             async with asyncio.timeout(self.config.command_timeout_s):
                 return await fut
         except (*RETRYABLE, TimeoutError) as exc:
@@ -921,3 +716,24 @@ class Gateway:
         # The first copy is still being applied: its result is announced to every gateway.
         async with asyncio.timeout(self.config.command_timeout_s):
             return await fut
+
+
+class _Streams:
+    """The gateway's streams as the server core reads them."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+
+    def epochs(self) -> dict[str, str]:
+        return self._gateway.epochs
+
+    def log(self, stream: str) -> _Tail:
+        return self._gateway.tails[stream]
+
+    def district_of(self, command: Command) -> str:
+        return self._gateway.district_of(command)
+
+
+def decide_again(request: SubscriptionRequested, epoch: str, tail: _Tail, resume_limit: int) -> Decision:
+    sub = Subscription(stream=request.stream, filter=request.filter, epoch=request.epoch, seq=request.seq)
+    return decide(sub, epoch, tail, resume_limit)

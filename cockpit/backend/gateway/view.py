@@ -23,8 +23,8 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from cockpit.backend.gateway.layout import stamp
-from cockpit.backend.streams import matches
+from cockpit.protocol.codec import stamp
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     DataMessage,
     Dispatch,
@@ -73,6 +73,11 @@ class Item:
     wire: bytes
     levels: tuple[str, ...] = ()
     """For events, the centre levels it is for (filter key, §4.1): from the ``Cockpit-Levels`` header."""
+
+    def encode(self, prev: int) -> bytes:
+        """The message for a subscription whose previous message had seq ``prev`` (§5.0): the
+        unfiltered form, encoded once for every subscriber, when the chain is the stream's own."""
+        return self.wire if prev == self.prev else stamp(self.body, self.seq, prev)
 
 
 class Ring:

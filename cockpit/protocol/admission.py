@@ -1,23 +1,19 @@
-"""Fairness under floods, and the token check at the handshake, shared by the demo backend and the gateway.
+"""Fairness under floods and connection limits, for the server core (docs/protocol.md §3.3).
 
-One client must not starve the others (issue 8, Security). Each connection's client → server
-traffic passes a :class:`Meter` (token buckets on frames/s and bytes/s); a connection over either
-is closed with :data:`CLOSE_FLOOD`. :class:`Admission` caps concurrent connections per source
-address (before the hello; closed with :data:`CLOSE_TOO_MANY`) and per operator (after the token
-is checked; refused with ``too_many_connections``). Codes are in docs/protocol.md §3.3.
+One client must not starve the others. Each connection's client → server traffic passes a
+:class:`Meter` (token buckets on frames/s and bytes/s); a connection over either is closed with
+:data:`CLOSE_FLOOD`. :class:`Admission` caps concurrent connections per source address (before the
+hello; closed with :data:`CLOSE_TOO_MANY`) and per operator (after the token is checked; refused
+with ``too_many_connections``).
 
-No I/O: the servers pass the clock in.
+No I/O: the caller passes the clock in.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final
-
-from cockpit.protocol.messages import Hello
-from cockpit.protocol.tokens import Claims, TokenError, verify
 
 CLOSE_FLOOD: Final = 4008
 """Close code: the client sent more frames or bytes per second than its limit."""
@@ -78,9 +74,9 @@ class Meter:
         self.frames = Bucket(self.limits.frames_per_s, self.limits.frames_burst)
         self.bytes = Bucket(self.limits.bytes_per_s, self.limits.bytes_burst)
 
-    def admit(self, size: int, now: float | None = None) -> str:
-        """``""`` if a frame of ``size`` bytes may pass now; otherwise the close reason."""
-        t = time.monotonic() if now is None else now
+    def admit(self, size: int, now: float) -> str:
+        """``""`` if a frame of ``size`` bytes may pass at ``now`` (seconds); otherwise the close reason."""
+        t = now
         if not self.frames.take(1, t):
             return f"flood: over {self.limits.frames_per_s:g} frames/s"
         if not self.bytes.take(size, t):
@@ -127,18 +123,6 @@ def address_of(remote: object) -> str:
     return str(remote)
 
 
-def identify(hello: Hello, secret: bytes | None, now_s: int | None = None) -> Claims:
-    """Who a hello speaks for. With a site secret, the token's claims (the hello's operator and role
-    are ignored); without one (a demo backend started without a secret), what the hello says.
-
-    Raises:
-        TokenError: the token is missing, forged, malformed or expired.
-    """
-    if secret is None:
-        return Claims(hello.operator, hello.role)
-    return verify(secret, hello.token, int(time.time()) if now_s is None else now_s)
-
-
 __all__ = [
     "CLOSE_FLOOD",
     "CLOSE_TOO_MANY",
@@ -147,7 +131,5 @@ __all__ = [
     "Bucket",
     "Limits",
     "Meter",
-    "TokenError",
     "address_of",
-    "identify",
 ]

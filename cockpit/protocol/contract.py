@@ -1,0 +1,263 @@
+"""Protocol v1 as a machine-readable contract: an AsyncAPI 3.0 document and golden frames.
+
+Both are generated from the message types in :mod:`cockpit.protocol.messages` (msgspec writes the JSON
+Schemas), so they cannot drift from the code: ``docs/tools/gen_contract.py`` writes them to
+``docs/contract/`` and a test checks that what is there is what the code makes, that the AsyncAPI
+document validates against the official AsyncAPI 3.0 schema, and that the golden frames round-trip.
+
+The schemas describe each message as decoded from MessagePack (docs/protocol.md §1): ``bin`` fields
+appear as base64 strings (``contentEncoding: base64``) and are marked ``x-msgpack: bin``. No I/O here.
+"""
+
+from __future__ import annotations
+
+import base64
+import typing
+from collections.abc import Iterable
+from typing import Any, Final
+
+import msgspec
+
+from cockpit.protocol.codec import encode_frame
+from cockpit.protocol.messages import (
+    PROTOCOL_VERSION,
+    AckResult,
+    Audit,
+    AuditAck,
+    ClientMessage,
+    Command,
+    CommandAck,
+    CommandKind,
+    Dispatch,
+    DispatchState,
+    Event,
+    EventState,
+    Filter,
+    Geometry,
+    Heartbeat,
+    Hello,
+    Level,
+    Overlay,
+    Plan,
+    PlanTask,
+    Refused,
+    Role,
+    SensorBatch,
+    SensorCatalog,
+    SensorInfo,
+    ServerMessage,
+    SnapshotBegin,
+    SnapshotEnd,
+    Stream,
+    Subscribe,
+    Subscribed,
+    SubscribeMode,
+    Subscription,
+    Unit,
+    UnitStatus,
+    Welcome,
+)
+
+REF: Final = "#/components/schemas/{name}"
+_ENUMS: Final[dict[tuple[str, str], list[str]]] = {
+    ("Hello", "role"): [r.value for r in Role],
+    ("Subscribed", "mode"): [m.value for m in SubscribeMode],
+    ("Event", "state"): [s.value for s in EventState],
+    ("Event", "level"): [lv.value for lv in Level],
+    ("Unit", "status"): [s.value for s in UnitStatus],
+    ("Dispatch", "state"): [s.value for s in DispatchState],
+    ("Command", "kind"): [k.value for k in CommandKind],
+    ("CommandAck", "result"): [r.value for r in AckResult],
+    ("Subscription", "stream"): [s.value for s in Stream],
+    ("Audit", "role"): [r.value for r in Role],
+}
+"""Fields whose values v1 senders take from a fixed list (receivers still take unknown ones, §10)."""
+
+
+def _tag(t: type[msgspec.Struct]) -> str:
+    return str(t.__struct_config__.tag)
+
+
+def _types(union: Any) -> list[type[msgspec.Struct]]:
+    return list(typing.get_args(union))
+
+
+def schemas() -> dict[str, Any]:
+    """The JSON Schema of every message and of the maps inside them, by name."""
+    every = list(dict.fromkeys(_types(ServerMessage) + _types(ClientMessage)))
+    _, components = msgspec.json.schema_components(every, ref_template=REF)
+    for name, schema in components.items():
+        for field, prop in schema.get("properties", {}).items():
+            if prop.get("contentEncoding") == "base64":
+                prop["x-msgpack"] = "bin"
+                prop["description"] = "MessagePack bin (shown base64 in JSON)"
+            values = _ENUMS.get((name, field))
+            if values is not None:
+                prop["enum"] = values
+        if name in ("SensorBatch",):
+            schema["properties"]["ids"]["description"] = "MessagePack bin: N uint32 little-endian sensor ids (§5.2)"
+            schema["properties"]["values"]["description"] = "MessagePack bin: N float32 little-endian values (§5.2)"
+        if name == "Event":
+            schema["properties"]["severity"].update(minimum=1, maximum=4)
+    return components
+
+
+def asyncapi() -> dict[str, Any]:
+    """The AsyncAPI 3.0 document of the websocket API, from the server's side."""
+    components = schemas()
+    server_types, client_types = _types(ServerMessage), _types(ClientMessage)
+    messages: dict[str, Any] = {}
+    for t in dict.fromkeys(server_types + client_types):
+        doc = (t.__doc__ or "").strip().split("\n\n")[0]
+        messages[_tag(t)] = {
+            "name": _tag(t),
+            "title": t.__name__,
+            "summary": " ".join(doc.split()),
+            "contentType": "application/msgpack",
+            "payload": {"$ref": REF.format(name=t.__name__)},
+        }
+
+    def frame(types: Iterable[type[msgspec.Struct]], who: str) -> dict[str, Any]:
+        return {
+            "name": f"{who}Frame",
+            "title": f"A frame the {who.lower()} sends",
+            "summary": "One binary WebSocket message: a MessagePack array of messages (§2.1).",
+            "contentType": "application/msgpack",
+            "payload": {"type": "array", "items": {"oneOf": [{"$ref": REF.format(name=t.__name__)} for t in types]}},
+        }
+
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Cockpit protocol",
+            "version": f"{PROTOCOL_VERSION}.0.0",
+            "description": (
+                "The contract between a cockpit (the video-wall client) and a district backend (the server): "
+                "docs/protocol.md. Every WebSocket binary message is a MessagePack array of the messages below; "
+                "the schemas describe them as decoded (bin fields as base64). Generated from "
+                "cockpit/protocol/messages.py by docs/tools/gen_contract.py."
+            ),
+        },
+        "defaultContentType": "application/msgpack",
+        "servers": {
+            "district": {
+                "host": "district.example:8443",
+                "protocol": "wss",
+                "description": "A district backend or gateway; the URL and path are set per deployment (§1).",
+            }
+        },
+        "channels": {
+            "cockpit": {
+                "address": "/",
+                "title": "One WebSocket connection per cockpit",
+                "messages": {
+                    "serverFrame": frame(server_types, "Server"),
+                    "clientFrame": frame(client_types, "Client"),
+                },
+            }
+        },
+        "operations": {
+            "sendServerFrame": {
+                "action": "send",
+                "channel": {"$ref": "#/channels/cockpit"},
+                "summary": "The server sends welcome or refused, subscription answers, snapshots, data, heartbeats and acks.",
+                "messages": [{"$ref": "#/channels/cockpit/messages/serverFrame"}],
+            },
+            "receiveClientFrame": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/cockpit"},
+                "summary": "The server receives hello, subscribe, commands, audit records and heartbeats.",
+                "messages": [{"$ref": "#/channels/cockpit/messages/clientFrame"}],
+            },
+        },
+        "components": {"schemas": components, "messages": messages},
+    }
+
+
+# ------------------------------------------------------------------------------------ golden frames
+
+T0: Final = 1767258000000
+EPOCH: Final = "7f3a9c2e41d0"
+_CMD: Final = "019b78cb-cacc-7f31-a7ab-27591db3a33e"
+
+
+def golden_messages() -> dict[str, msgspec.Struct]:
+    """One example of every message type, by its ``t``: each becomes a golden frame of one message."""
+    point = Geometry(type="LineString", coordinates=[[106.56964, 29.58741], [106.58164, 29.59141]])
+    examples: list[msgspec.Struct] = [
+        Hello(v=1, client_id="wall-jb-01", operator="li.wei", role="operator", token="<a JWT, §3.1>", client_time=T0),
+        Welcome(
+            v=1,
+            server_id="district-jiangbei",
+            epochs={s.value: EPOCH for s in Stream},
+            capabilities=["batch", "resume", "snapshot", "filters", "audit"],
+            server_time=T0 + 12,
+        ),
+        Refused(code="token_expired", detail="the token of li.wei expired at 2026-01-01 08:00 UTC; ask for a new one"),
+        Subscribe(
+            streams=[
+                Subscription(stream="events", filter=Filter(districts=["jiangbei"], themes=["flood"]), epoch=EPOCH, seq=38)
+            ]
+        ),
+        Subscribed(stream="events", epoch=EPOCH, mode="snapshot", seq=38, reason="first subscription"),
+        SnapshotBegin(stream="events", epoch=EPOCH, seq=38),
+        SnapshotEnd(stream="events", epoch=EPOCH, seq=38, count=1),
+        Event(
+            stream="events", seq=39, prev=38, ts=T0 + 300, id="E01-000006", type="waterlogging", severity=2,
+            time=T0, lon=106.57564, lat=29.58941, district="jiangbei", state="dispatched", title="Water level over limit",
+            theme="flood", source="jiangbei-water_level-001", recommended=["jiangbei-drainage_crew-2"], level="district",
+        ),
+        SensorCatalog(
+            stream="sensors", seq=1, prev=0, ts=T0,
+            sensors=[SensorInfo(id=67, name="jiangbei-water_level-001", kind="water_level", unit="m",
+                                district="jiangbei", lon=106.57564, lat=29.58941, theme="flood", warn=3.0, alarm=3.5)],
+        ),
+        SensorBatch(
+            stream="sensors", seq=2, prev=1, ts=T0, ttl_ms=5000,
+            ids=(67).to_bytes(4, "little"), values=b"\xe1\x7a\x74\x40",
+        ),
+        Unit(
+            stream="dispatch", seq=82, prev=81, ts=T0, id="jiangbei-drainage_crew-2", name="Drainage crew 2",
+            kind="drainage_crew", district="jiangbei", status="dispatched", lon=106.56008, lat=29.61932, event_id="E01-000006",
+        ),
+        Dispatch(
+            stream="dispatch", seq=81, prev=80, ts=T0, command_id=_CMD, event_id="E01-000006",
+            unit_id="jiangbei-drainage_crew-2", state="accepted",
+        ),
+        Plan(
+            stream="dispatch", seq=83, prev=82, ts=T0, id="P01-0001", plan_type="waterlogging", event_id="E01-000006",
+            title="Waterlogging", state="active", activated_by="li.wei", activated_at=T0,
+            tasks=[PlanTask(id="pump_out", title="Pump out the underpass", owner="water_company", state="dispatched",
+                            deadline=T0 + 1_800_000, unit_id="jiangbei-drainage_crew-2")],
+        ),
+        Overlay(
+            stream="overlays", seq=67, prev=66, ts=T0, id="closure-underpass", kind="road_closure", active=False,
+            geometry=point, theme="flood", district="jiangbei", label="Underpass closed", event_id="E01-000008",
+        ),
+        Heartbeat(ts=T0 + 1000),
+        Command(id=_CMD, kind="dispatch", event_id="E01-000006", unit_id="jiangbei-drainage_crew-2", critical=True, epoch=EPOCH),
+        CommandAck(id=_CMD, result="duplicate", detail="this command id was already handled", original="accepted"),
+        Audit(
+            chain="9f86d081884c7d659a2feaa0c55ad015", seq=1, time="2026-01-01T09:00:00.300Z", operator="li.wei",
+            role="operator", centre="jiangbei", action="dispatch", details={"command_id": _CMD},
+            prev="0" * 64, hash="1" * 64,
+        ),
+        AuditAck(chain="9f86d081884c7d659a2feaa0c55ad015", seq=1),
+    ]
+    return {_tag(type(m)): m for m in examples}
+
+
+def golden_frame(message: msgspec.Struct) -> bytes:
+    """The frame of one message (§2.1)."""
+    return encode_frame([message])
+
+
+def as_json(value: Any) -> Any:
+    """A decoded MessagePack value as JSON: bin as base64 (as the schemas say)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    return value
