@@ -103,6 +103,32 @@ SENSOR_KINDS: tuple[SensorKind, ...] = (
 )
 _KIND = {k.kind: k for k in SENSOR_KINDS}
 
+# The sensors the demo city wants on its wall, by backend-given group (protocol §5.2): runway files
+# select ``groups: [flood_watch]`` and never name a sensor, so they work against any district.
+# (district, kind, ordinal) -> groups.
+SENSOR_GROUPS: dict[tuple[str, str, int], tuple[str, ...]] = {
+    ("yuzhong", "congestion", 0): ("vital_signs",),
+    ("jiangbei", "water_level", 0): ("vital_signs", "flood_watch"),
+    ("nanan", "pipe_pressure", 0): ("vital_signs", "water_watch"),
+    ("shapingba", "fire_terminal", 0): ("vital_signs",),
+    ("jiangbei", "water_level", 1): ("flood_watch",),
+    ("yuzhong", "water_level", 0): ("flood_watch",),
+    ("jiangbei", "rain_gauge", 0): ("flood_watch",),
+    ("yuzhong", "rain_gauge", 0): ("flood_watch",),
+    ("shapingba", "air_temperature", 0): ("forest_park",),
+    ("shapingba", "wind_speed", 0): ("forest_park",),
+    ("shapingba", "fire_risk", 0): ("forest_park",),
+    ("yuzhong", "road_speed", 0): ("key_roads",),
+    ("jiangbei", "road_speed", 0): ("key_roads",),
+    ("nanan", "pipe_pressure", 1): ("water_watch",),
+    ("nanan", "repair_progress", 0): ("water_watch",),
+}
+SENSOR_TAGS: dict[tuple[str, str, int], tuple[str, ...]] = {
+    ("jiangbei", "water_level", 0): ("underpass",),
+    ("shapingba", "fire_terminal", 0): ("forest_park",),
+}
+"""Free words on a sensor (protocol §5.2 ``tags``): the underpass gauge the flood scenario floods."""
+
 # What kind of unit answers what kind of event; the first kind is recommended first.
 UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "flood": ("drainage_crew", "traffic_police"),
@@ -296,6 +322,8 @@ class City:
                             alarm=k.alarm,
                             low_warn=k.low_warn,
                             low_alarm=k.low_alarm,
+                            tags=list(SENSOR_TAGS.get((d.code, k.kind, i), ())),
+                            groups=list(SENSOR_GROUPS.get((d.code, k.kind, i), ())),
                         )
                     )
                     groups.append((d.code, k.theme))

@@ -295,6 +295,12 @@ class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
     alarm: float | None = None
     low_warn: float | None = None
     low_alarm: float | None = None
+    tags: list[str] = []
+    """Free words the backend attaches (what or where: ``underpass``, ``forest_park``); runway
+    panels select on them (§5.2)."""
+    groups: list[str] = []
+    """Backend-given groups the sensor belongs to (``vital_signs``, ``flood_watch``): which sensors
+    a district wants on its wall, so runway files never name a district's sensors (§5.2)."""
 
 
 class SensorCatalog(msgspec.Struct, tag="sensor_catalog", tag_field="t", kw_only=True):

@@ -159,9 +159,21 @@ def sensor(
     alarm: float | None = None,
     lon: float = 106.55,
     lat: float = 29.56,
+    groups: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
 ) -> SensorInfo:
     return SensorInfo(
-        id=id, name=name, kind=kind, unit=unit, district=district, lon=lon, lat=lat, warn=warn, alarm=alarm
+        id=id,
+        name=name,
+        kind=kind,
+        unit=unit,
+        district=district,
+        lon=lon,
+        lat=lat,
+        warn=warn,
+        alarm=alarm,
+        groups=list(groups),
+        tags=list(tags),
     )
 
 
@@ -174,43 +186,11 @@ RAIN = [
     sensor(6, "nanan-rain_gauge-001", district="nanan"),
 ]
 LEVELS = [
-    sensor(10, "jiangbei-water_level-001", kind="water_level", unit="m", warn=2.0, alarm=3.0),
-    sensor(11, "jiangbei-water_level-002", kind="water_level", unit="m", warn=2.0, alarm=4.0),
+    sensor(10, "jiangbei-water_level-001", kind="water_level", unit="m", warn=2.0, alarm=3.0, tags=("underpass",)),
+    sensor(11, "jiangbei-water_level-002", kind="water_level", unit="m", warn=2.0, alarm=4.0, groups=("watch",)),
     sensor(12, "yuzhong-water_level-001", kind="water_level", unit="m", district="yuzhong", warn=1.5),
 ]
 
-
-
-def sensor(
-    id: int,
-    name: str,
-    *,
-    kind: str = "rain_gauge",
-    district: str = "jiangbei",
-    unit: str = "mm/h",
-    warn: float | None = None,
-    alarm: float | None = None,
-    lon: float = 106.55,
-    lat: float = 29.56,
-) -> SensorInfo:
-    return SensorInfo(
-        id=id, name=name, kind=kind, unit=unit, district=district, lon=lon, lat=lat, warn=warn, alarm=alarm
-    )
-
-
-RAIN = [
-    sensor(1, "jiangbei-rain_gauge-001"),
-    sensor(2, "jiangbei-rain_gauge-002"),
-    sensor(3, "jiangbei-rain_gauge-003"),
-    sensor(4, "yuzhong-rain_gauge-001", district="yuzhong"),
-    sensor(5, "yuzhong-rain_gauge-002", district="yuzhong"),
-    sensor(6, "nanan-rain_gauge-001", district="nanan"),
-]
-LEVELS = [
-    sensor(10, "jiangbei-water_level-001", kind="water_level", unit="m", warn=2.0, alarm=3.0),
-    sensor(11, "jiangbei-water_level-002", kind="water_level", unit="m", warn=2.0, alarm=4.0),
-    sensor(12, "yuzhong-water_level-001", kind="water_level", unit="m", district="yuzhong", warn=1.5),
-]
 
 
 def context(role: str = "operator", blocked: str = "", situation: Situation | None = None) -> Context:

@@ -166,13 +166,29 @@ def test_tiles_classify_with_the_model_rule(feed: Feed) -> None:
     assert state.bindings[0].decimals == 2 and state.bindings[0].limits == (2.0, 3.0)
 
 
-def test_indicator_binds_the_named_sensor(feed: Feed) -> None:
-    model = TilesModel(Panel(kind=PanelKind.INDICATOR, at=(0, 0, 2, 2), indicator="jiangbei-water_level-002"), context())
+def test_indicator_shows_the_first_sensor_its_selector_picks_by_group(feed: Feed) -> None:
+    spec = Panel(kind=PanelKind.INDICATOR, at=(0, 0, 2, 2), sensors=Selector(kinds=["water_level"], groups=["watch"]))
+    model = TilesModel(spec, context())
     assert len(model.tiles) == 1
     feed.apply(feed.catalog(*RAIN, *LEVELS), feed.batch({1: 9.0, 10: 1.0, 11: 4.25}))
     state = model.update(feed.situation, feed.frame())
     assert state is not None and state.readings is not None
+    assert names_of(feed.situation, [t.row for t in model.tiles]) == ["jiangbei-water_level-002"]
     assert state.readings[0].value == 4.25 and state.readings[0].level is TileLevel.ALARM
+
+
+def test_tiles_select_by_tag_and_group_never_by_name(feed: Feed) -> None:
+    tagged = tiles(Selector(tags=["underpass"], limit=2))
+    grouped = tiles(Selector(groups=["watch", "nothing"], limit=2))
+    # Lists within a selector are choices; the lists together must all hold.
+    both = tiles(Selector(kinds=["rain_gauge"], groups=["watch"], limit=1))
+    feed.apply(feed.catalog(*RAIN, *LEVELS))
+    frame = feed.frame()
+    for model in (tagged, grouped, both):
+        model.update(feed.situation, frame)
+    assert names_of(feed.situation, [t.row for t in tagged.tiles]) == ["jiangbei-water_level-001", None]
+    assert names_of(feed.situation, [t.row for t in grouped.tiles]) == ["jiangbei-water_level-002", None]
+    assert [t.row for t in both.tiles] == [None]
 
 
 # ------------------------------------------------------------------------------------- trend

@@ -1,5 +1,5 @@
-"""Vital-sign tiles: each sensor a selector names (or one named indicator), its value against its
-limits by the model's rule, grey with its age when not current."""
+"""Vital-sign tiles: each sensor a selector picks (an indicator: the first one, shown large), its
+value against its limits by the model's rule, grey with its age when not current."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cockpit.model.thresholds import Level, Limits
 from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import sensors_matching
-from cockpit.present.runway_spec import Panel
+from cockpit.present.runway_spec import Panel, PanelKind
 from widgets.values import TileLevel
 
 HISTORY_POINTS = 600
@@ -70,7 +70,7 @@ class TilesState:
 
 
 class TilesModel:
-    """A tiles panel (several sensors) or an indicator panel (one named sensor shown large).
+    """A tiles panel (several sensors) or an indicator panel (the first sensor picked, shown large).
 
     Args:
         spec: The runway file's panel.
@@ -82,7 +82,7 @@ class TilesModel:
         self.spec = spec
         self.ctx = ctx
         sel = spec.sensors
-        if spec.indicator:
+        if spec.kind is PanelKind.INDICATOR:
             count = 1
         n = count or (sel.limit if sel and sel.limit else (len(sel.names) if sel and sel.names else 4))
         self.tiles = [_Tile() for _ in range(n)]
@@ -106,11 +106,7 @@ class TilesModel:
 
     def _bind(self, situation: Situation) -> list[TileBinding]:
         infos = situation.sensors.infos
-        if self.spec.indicator:
-            row = next((r for r, i in enumerate(infos) if i.name == self.spec.indicator), None)
-            rows = [row] if row is not None else []
-        else:
-            rows = sensors_matching(situation, self.spec.sensors)
+        rows = sensors_matching(situation, self.spec.sensors)
         # A titled panel of one kind ("Rain gauges") names only the place on each tile; of one
         # place ("Weather at the forest park"), only the kind: on a wall every character counts.
         shown = [infos[r] for r in rows[: len(self.tiles)]]
