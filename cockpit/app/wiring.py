@@ -226,7 +226,7 @@ class Cockpit:
 
         # ---- the presentation layer (no Qt): one book, one selection, one wall state
         blocked = qt_translate("Cockpit", "replay: nothing is sent") if replay is not None else ""
-        self.book = CommandBook(identity.role, qt_translate, blocked, self.situation)
+        self.book = CommandBook(identity.role, qt_translate, blocked, self.situation, lang)
         self.ctx = Context(lang, qt_translate, self.book)
         self.alarms = AlarmsPresenter(
             console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})), self.book, qt_translate
@@ -414,6 +414,9 @@ class Cockpit:
             console.board.set_rows(rows)
         if frame.slow:
             console.show_wall(tick.wall)
+        unnamed = cm.update_unnamed(situation, frame)
+        if unnamed is not None:
+            console.show_unnamed(unnamed)
         if frame.current and tick.changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")

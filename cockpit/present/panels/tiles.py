@@ -22,15 +22,6 @@ HISTORY_POINTS = 600
 TILE_PERIOD_S = 0.25
 """Four times a second is as fast as a number can be read from across the room; repainting every
 tile on every frame under load cost whole frames (bench/latency.py)."""
-DECIMALS = {
-    "pipe_pressure": 2,
-    "water_level": 2,
-    "congestion": 2,
-    "repair_progress": 0,
-    "rating": 0,
-    "fire_risk": 1,
-}
-"""Digits after the point per sensor kind: enough to see a burst at 0.4 MPa move."""
 
 _TILE_LEVEL = {Level.NORMAL: TileLevel.NORMAL, Level.WARNING: TileLevel.WARNING, Level.ALARM: TileLevel.ALARM}
 
@@ -90,7 +81,7 @@ class TilesModel:
 
     def update(self, situation: Situation, frame: Frame) -> TilesState | None:
         ch = frame.changes
-        bindings = self._bind(situation) if ch.catalog else None
+        bindings = self._bind(situation) if ch.catalog or ch.names else None
         if frame.sample:
             self._sample(situation, frame)
         now = time.monotonic()
@@ -130,7 +121,7 @@ class TilesModel:
                 TileBinding(
                     self.ctx.names.sensor(info, with_kind=not one_kind, with_place=not one_place),
                     info.unit,
-                    DECIMALS.get(info.kind, 1),
+                    self.ctx.names.decimals(info.kind),
                     tile.limits.lines(),
                 )
             )
