@@ -413,6 +413,17 @@ class MapView(QWidget):
         """Return the GeoJSON layers' names, bottom first."""
         return list(self._layers)
 
+    def layer_bounds(self, name: str) -> tuple[float, float, float, float] | None:
+        """Return ``(lon0, lat0, lon1, lat1)`` around the layer's features; None for an unknown
+        or empty layer (for fitting a view to a layer: "show the forest park")."""
+        layer = self._layers.get(name)
+        if layer is None or not layer.features:
+            return None
+        boxes = np.array([f.bbox for f in layer.features], dtype=np.float64)
+        lon0, lat1 = unproject_point(float(boxes[:, 0].min()), float(boxes[:, 1].min()))
+        lon1, lat0 = unproject_point(float(boxes[:, 2].max()), float(boxes[:, 3].max()))
+        return lon0, lat0, lon1, lat1
+
     def set_layer_visible(self, name: str, visible: bool) -> None:
         """Show or hide a GeoJSON layer, ``RISK_POINTS_LAYER`` or ``BASEMAP_LAYER``.
 

@@ -226,12 +226,12 @@
 <context>
     <name>Alarms</name>
     <message>
-        <location filename="../../cockpit/present/alarms.py" line="74"/>
+        <location filename="../../cockpit/present/alarms.py" line="75"/>
         <source>shelved until {time}</source>
         <translation>搁置至 {time}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/alarms.py" line="76"/>
+        <location filename="../../cockpit/present/alarms.py" line="77"/>
         <source>shelved until it clears</source>
         <translation>搁置至恢复正常</translation>
     </message>
@@ -350,48 +350,48 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="187"/>
+        <location filename="../../cockpit/app/run.py" line="188"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="188"/>
-        <location filename="../../cockpit/app/wiring.py" line="502"/>
+        <location filename="../../cockpit/app/wiring.py" line="196"/>
+        <location filename="../../cockpit/app/wiring.py" line="515"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="205"/>
+        <location filename="../../cockpit/app/wiring.py" line="213"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="240"/>
+        <location filename="../../cockpit/app/wiring.py" line="250"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="240"/>
+        <location filename="../../cockpit/app/wiring.py" line="250"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="241"/>
+        <location filename="../../cockpit/app/wiring.py" line="251"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="267"/>
+        <location filename="../../cockpit/app/wiring.py" line="277"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="470"/>
+        <location filename="../../cockpit/app/wiring.py" line="483"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="483"/>
+        <location filename="../../cockpit/app/wiring.py" line="496"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
@@ -399,27 +399,27 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="77"/>
+        <location filename="../../cockpit/present/commands.py" line="83"/>
         <source>an emergency plan</source>
         <translation>应急预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="265"/>
+        <location filename="../../cockpit/present/commands.py" line="271"/>
         <source>an event no longer shown</source>
         <translation>已不在大屏上的事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="275"/>
+        <location filename="../../cockpit/present/commands.py" line="281"/>
         <source>a dispatch</source>
         <translation>一项调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="128"/>
+        <location filename="../../cockpit/present/commands.py" line="134"/>
         <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
         <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="132"/>
+        <location filename="../../cockpit/present/commands.py" line="138"/>
         <source>waiting for the answer to the last one</source>
         <translation>正在等待上一条指令的回应</translation>
     </message>
@@ -475,12 +475,12 @@
         <translation>全部未结事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="72"/>
+        <location filename="../../cockpit/present/console.py" line="86"/>
         <source>{as_of} · not live: alarms may be missing</source>
         <translation>{as_of} · 非实时：可能有告警缺失</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="116"/>
+        <location filename="../../cockpit/present/console.py" line="130"/>
         <source>Shelve: {event} · {district}</source>
         <translation>搁置：{event} · {district}</translation>
     </message>
@@ -550,68 +550,68 @@
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="114"/>
+        <location filename="../../cockpit/app/console.py" line="120"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="119"/>
+        <location filename="../../cockpit/app/console.py" line="125"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="149"/>
+        <location filename="../../cockpit/app/console.py" line="155"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="155"/>
+        <location filename="../../cockpit/app/console.py" line="161"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="91"/>
+        <location filename="../../cockpit/present/console.py" line="105"/>
         <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
         <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="94"/>
+        <location filename="../../cockpit/present/console.py" line="108"/>
         <source>Time in flood: {pct:.1f} % of the {observed} watched</source>
         <translation>告警泛滥时间：已监视 {observed} 中的 {pct:.1f} %</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="97"/>
+        <location filename="../../cockpit/present/console.py" line="111"/>
         <source>Flood now: {state}</source>
         <translation>当前告警泛滥：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="98"/>
+        <location filename="../../cockpit/present/console.py" line="112"/>
         <source>yes, {n} alarms in 10 min: {groups}</source>
         <translation>是，10 分钟内 {n} 条：{groups}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="100"/>
+        <location filename="../../cockpit/present/console.py" line="114"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="102"/>
+        <location filename="../../cockpit/present/console.py" line="116"/>
         <source>Top bad actors: {list}</source>
         <translation>高频告警源：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="103"/>
-        <location filename="../../cockpit/present/console.py" line="106"/>
+        <location filename="../../cockpit/present/console.py" line="117"/>
+        <location filename="../../cockpit/present/console.py" line="120"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="105"/>
+        <location filename="../../cockpit/present/console.py" line="119"/>
         <source>Chattering: {list}</source>
         <translation>抖动告警：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="108"/>
+        <location filename="../../cockpit/present/console.py" line="122"/>
         <source>Stale (active and unacknowledged over 24 h): {n}</source>
         <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
     </message>
@@ -946,258 +946,92 @@
 <context>
     <name>Names</name>
     <message>
-        <location filename="../../cockpit/present/names.py" line="15"/>
-        <source>Yuzhong</source>
-        <translation>渝中</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="16"/>
-        <source>Jiangbei</source>
-        <translation>江北</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="17"/>
-        <source>Nan&apos;an</source>
-        <translation>南岸</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="18"/>
-        <source>Shapingba</source>
-        <translation>沙坪坝</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="21"/>
-        <source>Waterlogging</source>
-        <translation>内涝积水</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="22"/>
-        <source>Rainstorm</source>
-        <translation>暴雨</translation>
-    </message>
-    <message>
         <location filename="../../cockpit/present/names.py" line="23"/>
-        <source>Traffic jam</source>
-        <translation>交通拥堵</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="24"/>
-        <source>Water-main burst</source>
-        <translation>供水爆管</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="25"/>
-        <source>Fire alarm</source>
-        <translation>火警</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="26"/>
-        <source>Noise complaint (12345)</source>
-        <translation>噪声投诉（12345）</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="27"/>
-        <source>River railing damaged</source>
-        <translation>河道护栏损坏</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="28"/>
-        <source>Waste truck shedding soil</source>
-        <translation>渣土车抛洒</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="29"/>
-        <source>Traffic accident</source>
-        <translation>交通事故</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="30"/>
-        <source>Illegal parking</source>
-        <translation>违法停车</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="31"/>
-        <source>Congestion index over limit</source>
-        <translation>拥堵指数超限</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="32"/>
-        <source>High temperature</source>
-        <translation>高温</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="33"/>
-        <source>High wind</source>
-        <translation>大风</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="34"/>
-        <source>Forest fire risk high</source>
-        <translation>森林火险等级高</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="35"/>
-        <source>Road closed automatically</source>
-        <translation>道路已自动封闭</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="36"/>
-        <location filename="../../cockpit/present/names.py" line="76"/>
-        <source>Signal plan changed</source>
-        <translation>信号配时已调整</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="39"/>
-        <source>Water level</source>
-        <translation>水位</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="40"/>
-        <source>Rainfall</source>
-        <translation>雨量</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="41"/>
-        <source>Road speed</source>
-        <translation>道路车速</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="42"/>
-        <source>Pipe pressure</source>
-        <translation>管网压力</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="43"/>
-        <source>Fire terminal</source>
-        <translation>消防终端</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="44"/>
-        <source>Congestion index</source>
-        <translation>拥堵指数</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="45"/>
-        <source>Air temperature</source>
-        <translation>气温</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="46"/>
-        <source>Wind speed</source>
-        <translation>风速</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="47"/>
-        <source>Fire-risk level</source>
-        <translation>火险等级</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="48"/>
-        <source>Repair progress</source>
-        <translation>抢修进度</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="49"/>
-        <source>Handling rating</source>
-        <translation>处置评级</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="52"/>
         <source>street centre</source>
         <translation>街道中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="53"/>
+        <location filename="../../cockpit/present/names.py" line="24"/>
         <source>district centre</source>
         <translation>区级中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="54"/>
+        <location filename="../../cockpit/present/names.py" line="25"/>
         <source>city centre</source>
         <translation>市级中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="57"/>
+        <location filename="../../cockpit/present/names.py" line="29"/>
         <source>viewer</source>
         <translation>观察员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="58"/>
+        <location filename="../../cockpit/present/names.py" line="30"/>
         <source>duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="59"/>
+        <location filename="../../cockpit/present/names.py" line="31"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="60"/>
+        <location filename="../../cockpit/present/names.py" line="32"/>
         <source>trainer</source>
         <translation>导调员</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="63"/>
-        <source>Drainage crew</source>
-        <translation>排水抢险队</translation>
+        <location filename="../../cockpit/present/names.py" line="38"/>
+        <source>district</source>
+        <translation>区</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="64"/>
-        <source>Traffic police</source>
-        <translation>交警</translation>
+        <location filename="../../cockpit/present/names.py" line="39"/>
+        <source>event type</source>
+        <translation>事件类型</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="65"/>
-        <source>Fire engine</source>
-        <translation>消防车</translation>
+        <location filename="../../cockpit/present/names.py" line="40"/>
+        <source>sensor kind</source>
+        <translation>传感器类型</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="66"/>
-        <source>Forest fire crew</source>
-        <translation>森林消防队</translation>
+        <location filename="../../cockpit/present/names.py" line="41"/>
+        <source>unit kind</source>
+        <translation>队伍类型</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="67"/>
-        <source>Water repair crew</source>
-        <translation>供水抢修队</translation>
+        <location filename="../../cockpit/present/names.py" line="42"/>
+        <source>overlay kind</source>
+        <translation>叠加类型</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="68"/>
-        <source>Enforcement team</source>
-        <translation>执法队</translation>
+        <location filename="../../cockpit/present/names.py" line="43"/>
+        <source>theme</source>
+        <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="69"/>
-        <source>Grid worker</source>
-        <translation>网格员</translation>
+        <location filename="../../cockpit/present/names.py" line="44"/>
+        <source>level</source>
+        <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="72"/>
-        <source>Projected fire spread</source>
-        <translation>预测火势蔓延</translation>
+        <location filename="../../cockpit/present/names.py" line="45"/>
+        <source>group</source>
+        <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="73"/>
-        <source>Inundation area</source>
-        <translation>淹没范围</translation>
+        <location filename="../../cockpit/present/names.py" line="46"/>
+        <source>layer</source>
+        <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="74"/>
-        <source>Road closed</source>
-        <translation>道路封闭</translation>
+        <location filename="../../cockpit/present/names.py" line="198"/>
+        <source>Shown as codes (no name from the backend): {codes}</source>
+        <translation>以代码显示（后端未提供名称）：{codes}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="75"/>
-        <source>Affected area</source>
-        <translation>影响范围</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="139"/>
-        <source>{kind} {number} ({district})</source>
-        <translation>{district}{kind} {number}</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/names.py" line="144"/>
+        <location filename="../../cockpit/present/names.py" line="166"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -1541,7 +1375,7 @@
 <context>
     <name>Tiles</name>
     <message>
-        <location filename="../../cockpit/present/panels/tiles.py" line="129"/>
+        <location filename="../../cockpit/present/panels/tiles.py" line="116"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
@@ -1557,19 +1391,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="134"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="231"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="233"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="134"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="231"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="233"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="216"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="218"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -1845,22 +1679,22 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="131"/>
+        <location filename="../../cockpit/present/wall.py" line="132"/>
         <source>as of {time}</source>
         <translation>截至 {time}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="135"/>
+        <location filename="../../cockpit/present/wall.py" line="136"/>
         <source>no data yet</source>
         <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="277"/>
+        <location filename="../../cockpit/present/wall.py" line="278"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="278"/>
+        <location filename="../../cockpit/present/wall.py" line="279"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
@@ -1880,67 +1714,67 @@
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="193"/>
+        <location filename="../../cockpit/present/wall.py" line="194"/>
         <source>Replay ended</source>
         <translation>回放结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="195"/>
+        <location filename="../../cockpit/present/wall.py" line="196"/>
         <source>Replay paused</source>
         <translation>回放暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="197"/>
+        <location filename="../../cockpit/present/wall.py" line="198"/>
         <source>Replay ×{speed:g}</source>
         <translation>回放 ×{speed:g}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="198"/>
+        <location filename="../../cockpit/present/wall.py" line="199"/>
         <source>recorded {time}; not live</source>
         <translation>录制于 {time}；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="200"/>
+        <location filename="../../cockpit/present/wall.py" line="201"/>
         <source>Drill paused</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="200"/>
+        <location filename="../../cockpit/present/wall.py" line="201"/>
         <source>the drill clock stands still; not live</source>
         <translation>演练时钟已停止；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="204"/>
+        <location filename="../../cockpit/present/wall.py" line="205"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="205"/>
+        <location filename="../../cockpit/present/wall.py" line="206"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="206"/>
+        <location filename="../../cockpit/present/wall.py" line="207"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="207"/>
+        <location filename="../../cockpit/present/wall.py" line="208"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="213"/>
+        <location filename="../../cockpit/present/wall.py" line="214"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="217"/>
+        <location filename="../../cockpit/present/wall.py" line="218"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="226"/>
+        <location filename="../../cockpit/present/wall.py" line="227"/>
         <source>Drill running</source>
         <translation>演练进行中</translation>
     </message>

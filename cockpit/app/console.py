@@ -111,6 +111,12 @@ class ConsoleWindow(QMainWindow):
         self.problems.setStyleSheet("color: #ff6b5e; font-weight: bold;")
         self.problems.setWordWrap(True)
         layout.addWidget(self.problems)
+        self.unnamed = QLabel()
+        self.unnamed.setObjectName("unnamedCodes")
+        self.unnamed.setStyleSheet("color: #e0b341;")
+        self.unnamed.setWordWrap(True)
+        self.unnamed.setVisible(False)
+        layout.addWidget(self.unnamed)
         self.tabs.addTab(host, tr("Wall"))
         self.kpis_view = QLabel()
         self.kpis_view.setObjectName("alarmKpis")
@@ -186,6 +192,11 @@ class ConsoleWindow(QMainWindow):
         if band.text() != text:
             band.setText(text)
         band.setVisible(bool(text))
+
+    def show_unnamed(self, text: str) -> None:
+        """The codes shown as codes: the backend sent no name for them (protocol §5.8)."""
+        self.unnamed.setText(text)
+        self.unnamed.setVisible(bool(text))
 
     def show_problems(self, problems: Sequence[str]) -> None:
         self.problems.setText("\n".join(problems))

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -20,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from cockpit.app.drill_pdf import write_pdf
 from cockpit.app.trainer import TrainerWindow
-from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit, connect_drill
+from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit, connect_drill, runway_folders
 from cockpit.feed import FeedClient, Identity
 from cockpit.present.frame import Mode, ModeKind
 from cockpit.present.wall_layout import WallLayout
@@ -66,7 +67,8 @@ def drill_session(
     """
     if args.backend:
         log.warning("drill: ignoring backend URLs %s; drill commands go only to the sandbox", args.backend)
-    return DrillSession(args.drill, identity, lang, args.runways or RUNWAYS_DIR, layout, args.report)
+    folders = runway_folders(args.runways, args.site_config.runways)
+    return DrillSession(args.drill, identity, lang, folders, layout, args.report)
 
 
 class DrillSession(QObject):
@@ -91,7 +93,7 @@ class DrillSession(QObject):
         script_path: Path,
         identity: Identity,
         lang: str = "en",
-        runways_dir: Path = RUNWAYS_DIR,
+        runways_dir: Path | Sequence[Path] = RUNWAYS_DIR,
         layout: WallLayout | None = None,
         report_root: Path | None = None,
         drills_dir: Path = DRILLS_DIR,

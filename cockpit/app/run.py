@@ -19,7 +19,7 @@ from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.wall import screen_info
-from cockpit.app.wiring import DEFAULT_LAYOUT, RUNWAYS_DIR, Cockpit, connect_app, freeze_startup_heap
+from cockpit.app.wiring import DEFAULT_LAYOUT, Cockpit, connect_app, freeze_startup_heap, runway_folders
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
@@ -60,6 +60,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.SENSORS.value: area,
         Stream.DISPATCH.value: area,
         Stream.OVERLAYS.value: area,
+        Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
     }
 
 
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             urls or ["ws://127.0.0.1:1"],  # a replay has no backend; the URL is never dialled
             identity,
             lang,
-            args.runways or RUNWAYS_DIR,
+            runway_folders(args.runways, args.site_config.runways),
             layout,
             args.allow_insecure,
             tls,

@@ -43,7 +43,7 @@ from cockpit.present.context import Context
 from cockpit.present.frame import Mode, ModeKind
 from cockpit.present.panels.plans import plan_title
 from cockpit.present.runway import RunwayModel
-from cockpit.present.runway_spec import load_runways, runway_files
+from cockpit.present.runway_spec import load_runway_folders
 from cockpit.present.wall import WallPresenter
 from cockpit.present.wall_layout import WallLayout, load_layout
 from cockpit.protocol.link import ConnectionState
@@ -98,6 +98,13 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
+def runway_folders(builtin: Path | None, site: Path | None) -> list[Path]:
+    """Where runway files come from: the site's own folder (``wall.runways``) first, whose files
+    add runways or replace a built-in one of the same id, then ``builtin`` (``--runways``, else the
+    built-in runways)."""
+    return ([site] if site is not None else []) + [builtin or RUNWAYS_DIR]
+
+
 @cache
 def demo_risk_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The 330,000 synthetic risk points of the demo city (computed once)."""
@@ -142,7 +149,8 @@ class Cockpit:
         urls: Backend websocket URLs.
         identity: Who is at the console.
         lang: Language of runway titles.
-        runways_dir: Folder of runway files.
+        runways_dir: Folder of runway files, or folders: a runway id in an earlier folder replaces
+            the same id in a later one (:func:`runway_folders`).
         layout: Wall layout; the default puts the five built-in runways on the first screens.
         record_dir: Record every received frame into this folder (docs/recording.md); None: do not.
         retention: How long recordings are kept.
@@ -160,7 +168,7 @@ class Cockpit:
         urls: Sequence[str],
         identity: Identity,
         lang: str = "en",
-        runways_dir: Path = RUNWAYS_DIR,
+        runways_dir: Path | Sequence[Path] = RUNWAYS_DIR,
         layout: WallLayout | None = None,
         allow_insecure: bool = False,
         ssl_context: ssl.SSLContext | None = None,
@@ -218,7 +226,7 @@ class Cockpit:
 
         # ---- the presentation layer (no Qt): one book, one selection, one wall state
         blocked = qt_translate("Cockpit", "replay: nothing is sent") if replay is not None else ""
-        self.book = CommandBook(identity.role, qt_translate, blocked, self.situation)
+        self.book = CommandBook(identity.role, qt_translate, blocked, self.situation, lang)
         self.ctx = Context(lang, qt_translate, self.book)
         self.alarms = AlarmsPresenter(
             console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})), self.book, qt_translate
@@ -228,9 +236,11 @@ class Cockpit:
         def titled(plan_type: str) -> str:
             return plan_title(builtin_plans(), plan_type, lang)
 
-        loaded = load_runways(runway_files(runways_dir))
+        loaded = load_runway_folders([runways_dir] if isinstance(runways_dir, Path) else runways_dir)
         for error in loaded.errors:
             log.error("runway refused: %s", error)
+        for rid, path in loaded.overridden:
+            log.info("runway %s: the site's file replaces %s", rid, path)
         self.runways = {r.id: RunwayModel(r, self.ctx, titled) for r in loaded.runways}
         layout = layout or load_layout(DEFAULT_LAYOUT)
         problems = [str(e) for e in loaded.errors]
@@ -404,6 +414,9 @@ class Cockpit:
             console.board.set_rows(rows)
         if frame.slow:
             console.show_wall(tick.wall)
+        unnamed = cm.update_unnamed(situation, frame)
+        if unnamed is not None:
+            console.show_unnamed(unnamed)
         if frame.current and tick.changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")

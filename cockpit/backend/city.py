@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import msgspec
 import numpy as np
 
+from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
 from cockpit.backend.streams import Hub
 from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
@@ -28,6 +29,7 @@ from cockpit.model.thresholds import LimitColumns, Limits
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     AckResult,
+    Catalog,
     Command,
     CommandAck,
     CommandKind,
@@ -103,6 +105,32 @@ SENSOR_KINDS: tuple[SensorKind, ...] = (
 )
 _KIND = {k.kind: k for k in SENSOR_KINDS}
 
+# The sensors the demo city wants on its wall, by backend-given group (protocol §5.2): runway files
+# select ``groups: [flood_watch]`` and never name a sensor, so they work against any district.
+# (district, kind, ordinal) -> groups.
+SENSOR_GROUPS: dict[tuple[str, str, int], tuple[str, ...]] = {
+    ("yuzhong", "congestion", 0): ("vital_signs",),
+    ("jiangbei", "water_level", 0): ("vital_signs", "flood_watch"),
+    ("nanan", "pipe_pressure", 0): ("vital_signs", "water_watch"),
+    ("shapingba", "fire_terminal", 0): ("vital_signs",),
+    ("jiangbei", "water_level", 1): ("flood_watch",),
+    ("yuzhong", "water_level", 0): ("flood_watch",),
+    ("jiangbei", "rain_gauge", 0): ("flood_watch",),
+    ("yuzhong", "rain_gauge", 0): ("flood_watch",),
+    ("shapingba", "air_temperature", 0): ("forest_park",),
+    ("shapingba", "wind_speed", 0): ("forest_park",),
+    ("shapingba", "fire_risk", 0): ("forest_park",),
+    ("yuzhong", "road_speed", 0): ("key_roads",),
+    ("jiangbei", "road_speed", 0): ("key_roads",),
+    ("nanan", "pipe_pressure", 1): ("water_watch",),
+    ("nanan", "repair_progress", 0): ("water_watch",),
+}
+SENSOR_TAGS: dict[tuple[str, str, int], tuple[str, ...]] = {
+    ("jiangbei", "water_level", 0): ("underpass",),
+    ("shapingba", "fire_terminal", 0): ("forest_park",),
+}
+"""Free words on a sensor (protocol §5.2 ``tags``): the underpass gauge the flood scenario floods."""
+
 # What kind of unit answers what kind of event; the first kind is recommended first.
 UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "flood": ("drainage_crew", "traffic_police"),
@@ -144,6 +172,9 @@ AGENCY_UNITS: dict[str, str] = {
 
 PIPE_MAINS_MM: dict[str, float] = {"nanan": 400.0, "yuzhong": 600.0, "jiangbei": 300.0, "shapingba": 800.0}
 """Diameter of each district's main that the pressure sensors watch: Nan'an's burst main is DN400."""
+
+CATALOG_CHUNK = 2000
+"""Catalog entries per message: 11,000 event types in two languages travel in six messages."""
 
 OVERLAY_PERIOD_S = 5.0
 """Overlays (fire spread, inundation, closures, affected area) are recomputed this often."""
@@ -261,6 +292,7 @@ class City:
         self._street_work: list[tuple[float, str, EventState]] = []
         self._make_sensors(sensors_per_kind)
         self._make_units()
+        self._publish_catalog()
         # Plans draw from their own generators, so the city's own random sequence stays as it was.
         self._plan_rng = random.Random(f"plans/{seed}")
         self.plans = PlansEngine(plans if plans is not None else load_builtin_plans(), self, seed)
@@ -296,6 +328,8 @@ class City:
                             alarm=k.alarm,
                             low_warn=k.low_warn,
                             low_alarm=k.low_alarm,
+                            tags=list(SENSOR_TAGS.get((d.code, k.kind, i), ())),
+                            groups=list(SENSOR_GROUPS.get((d.code, k.kind, i), ())),
                         )
                     )
                     groups.append((d.code, k.theme))
@@ -355,28 +389,28 @@ class City:
                 for lo in range(0, len(mine), 2000):
                     self.hub.publish_catalog(d.code, theme, mine[lo : lo + 2000])
 
+    def _publish_catalog(self) -> None:
+        """The demo's names for its codes, on the ``catalog`` stream like any district's (§5.8)."""
+        self.catalog = demo_catalog()
+        for lo in range(0, len(self.catalog), CATALOG_CHUNK):
+            msg = Catalog(stream=Stream.CATALOG, seq=0, prev=0, ts=0, entries=self.catalog[lo : lo + CATALOG_CHUNK])
+            self.hub.publish(Stream.CATALOG, msg, "", "")
+
     def _make_units(self) -> None:
         kinds = sorted({k for ks in UNIT_KINDS.values() for k in ks})
-        names = {
-            "drainage_crew": "Drainage crew",
-            "traffic_police": "Traffic police",
-            "fire_engine": "Fire engine",
-            "forest_crew": "Forest fire crew",
-            "water_repair": "Water repair crew",
-            "enforcement_team": "Enforcement team",
-            "grid_worker": "Grid worker",
-        }
         for d in DISTRICTS:
             for kind in kinds:
                 for i in range(2):
                     uid = f"{d.code}-{kind}-{i + 1}"
+                    names = unit_names(kind, i + 1, d.code)
                     unit = Unit(
                         stream=Stream.DISPATCH,
                         seq=0,
                         prev=0,
                         ts=0,
                         id=uid,
-                        name=f"{names[kind]} {i + 1}",
+                        name=names["en"],
+                        names=names,
                         kind=kind,
                         district=d.code,
                         status=UnitStatus.AVAILABLE,
@@ -849,6 +883,10 @@ class City:
             )
         elif stream == Stream.OVERLAYS:
             out.extend(o for o in self.state.overlays.values() if matches(f, o.district, o.theme))
+        elif stream == Stream.CATALOG:  # names are not filtered: no district or theme key (§5.8)
+            for lo in range(0, len(self.catalog), CATALOG_CHUNK):
+                entries = self.catalog[lo : lo + CATALOG_CHUNK]
+                out.append(Catalog(stream=stream, seq=seq, prev=0, ts=self.ms(), entries=entries))
         elif stream == Stream.SENSORS:
             keep = [i for i, s in enumerate(self.sensors) if matches(f, s.district, s.theme)]
             for lo in range(0, len(keep), 2000):
@@ -1006,15 +1044,17 @@ class City:
         """Two units of each agency kind plans call on, per district (positions from the plans'
         generator, so the responders and events of a seed are the same as without them)."""
         for d in DISTRICTS:
-            for kind, name in AGENCY_UNITS.items():
+            for kind in AGENCY_UNITS:
                 for i in range(2):
+                    names = unit_names(kind, i + 1, d.code)
                     unit = Unit(
                         stream=Stream.DISPATCH,
                         seq=0,
                         prev=0,
                         ts=0,
                         id=f"{d.code}-{kind}-{i + 1}",
-                        name=f"{name} {i + 1}",
+                        name=names["en"],
+                        names=names,
                         kind=kind,
                         district=d.code,
                         status=UnitStatus.AVAILABLE,

@@ -26,7 +26,14 @@ from nats.js import JetStreamContext
 
 from cockpit.backend.city import City
 from cockpit.backend.gateway.jetstream import ensure_layout, epochs, stream_configs
-from cockpit.backend.gateway.layout import ACKS_BUCKET, LATEST_BUCKET, Retention, body_of, sensor_batch_body
+from cockpit.backend.gateway.layout import (
+    ACKS_BUCKET,
+    DATA_STREAMS,
+    LATEST_BUCKET,
+    Retention,
+    body_of,
+    sensor_batch_body,
+)
 from cockpit.backend.gateway.publisher import RETRYABLE, CommandProcessor, NatsPublisher
 from cockpit.backend.gateway.server import cancel
 from cockpit.protocol.messages import Command, CommandAck, SensorBatch
@@ -72,7 +79,9 @@ class NatsBridge:
         self.publisher: NatsPublisher | None = None
         self.processor: CommandProcessor | None = None
         self.epochs: dict[str, str] = {}
-        self._scanned = {name: 0 for name in city.hub.logs}
+        # Only the streams the gateway layout has a JetStream stream for: the others (catalog, the
+        # risk layer) are served by the demo backend alone until the gateway carries them.
+        self._scanned = {name: 0 for name in city.hub.logs if name in DATA_STREAMS}
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -114,7 +123,7 @@ class NatsBridge:
     @property
     def caught_up(self) -> bool:
         """Whether every message the city published is in JetStream."""
-        return all(self._scanned[n] == log.seq for n, log in self.city.hub.logs.items())
+        return all(self._scanned[n] == self.city.hub.logs[n].seq for n in self._scanned)
 
     def _on_task_done(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -146,7 +155,8 @@ class NatsBridge:
                     async with asyncio.timeout(0.05):
                         await waiter.wait()
                 waiter.clear()
-                for name, stream_log in self.city.hub.logs.items():
+                for name in self._scanned:
+                    stream_log = self.city.hub.logs[name]
                     if not stream_log.can_resume_after(self._scanned[name]):
                         raise NatsBridgeError(
                             f"{name}: NATS fell {stream_log.seq - self._scanned[name]} messages behind the "

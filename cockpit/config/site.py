@@ -87,6 +87,9 @@ class SiteConfig:
     jwks_file: Path | None = None
     """The site's public keys (``auth.jwks_file``): ``cockpit doctor`` checks the token against them
     offline (signature, key id, expiry) before any backend is asked."""
+    runways: Path | None = None
+    """The site's own runway files (``wall.runways``): they add runways, and one with a built-in
+    runway's id replaces it (docs/runways.md); ``None``: the built-in runways only."""
 
     @property
     def is_demo(self) -> bool:
@@ -249,6 +252,7 @@ FIELDS: tuple[Field, ...] = (
     Field("backend.allow_insecure", _bool, "true or false", default=False),
     Field("wall.layout", _path, "the path of a wall-layout file"),
     Field("wall.language", _choice(LANGUAGES, "a user-interface language"), "a language"),
+    Field("wall.runways", _path, "the path of a folder of the site's own runway files"),
     Field("recording.dir", _path, "a folder path", default=str(DEFAULT_RECORDING_DIR)),
     Field("recording.retention_days", _int_range(1, 3650, "days"), "a number of days", default=30),
     Field(
@@ -424,6 +428,7 @@ def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
         disk_budget_gb=v["recording.disk_budget_gb"],
         token_file=where(v["auth.token_file"]),
         jwks_file=where(v["auth.jwks_file"]),
+        runways=where(v["wall.runways"]),
     )
 
 
@@ -460,5 +465,7 @@ def _check_files(config: SiteConfig, source: str, errors: list[str]) -> None:
             )
     if config.layout is not None and not config.layout.is_file():
         errors.append(f"{source}: wall.layout = {show(str(config.layout))}: expected an existing file")
+    if config.runways is not None and not config.runways.is_dir():
+        errors.append(f"{source}: wall.runways = {show(str(config.runways))}: expected an existing folder")
     if config.recording_dir.exists() and not config.recording_dir.is_dir():
         errors.append(f"{source}: recording.dir = {show(str(config.recording_dir))}: expected a folder")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from cockpit.model.catalog import NameCatalog
 from cockpit.model.sensors import SensorTable
 from cockpit.model.sla import Timeline
 from cockpit.protocol.events import (
@@ -21,6 +22,7 @@ from cockpit.protocol.events import (
     SnapshotReceived,
 )
 from cockpit.protocol.messages import (
+    Catalog,
     DataMessage,
     Dispatch,
     DispatchState,
@@ -129,6 +131,8 @@ class UnitRecord:
     lon: float
     lat: float
     event_id: str
+    names: tuple[tuple[str, str], ...] = ()
+    """(language, name) pairs: the unit's own name in each language the backend gave (§5.3)."""
 
     @classmethod
     def from_message(cls, m: Unit) -> UnitRecord:
@@ -141,7 +145,12 @@ class UnitRecord:
             m.lon,
             m.lat,
             m.event_id,
+            tuple(sorted(m.names.items())),
         )
+
+    def name_in(self, lang: str) -> str:
+        """The unit's own name in ``lang``, else its ``name``, else its id (§5.3)."""
+        return next((n for lg, n in self.names if lg == lang and n), "") or self.name or self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +274,9 @@ class ChangeSet:
     overlays: set[str] = field(default_factory=set)
     sensors: bool = False
     catalog: bool = False
+    """The sensor descriptions changed (§5.2)."""
+    names: bool = False
+    """The district's names changed (§5.8): everything shown with a name is shown again."""
     replaced: set[str] = field(default_factory=set)
     """Streams replaced by a snapshot: redraw everything from them."""
     new_epoch: set[str] = field(default_factory=set)
@@ -283,6 +295,7 @@ class ChangeSet:
             or self.overlays
             or self.sensors
             or self.catalog
+            or self.names
             or self.replaced
             or self.new_epoch
         )
@@ -301,6 +314,8 @@ class Situation:
         """When each event was raised, acknowledged, dispatched and reached: for SLA timers."""
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
         self.sensors = SensorTable()
+        self.catalog = NameCatalog()
+        """The district's names for its codes (§5.8)."""
         self.clock_offset_ms = 0
         self.epochs: dict[str, str] = {}
         """Each stream's epoch as of the last snapshot (§4.2)."""
@@ -340,6 +355,10 @@ class Situation:
         elif ev.stream == Stream.OVERLAYS:
             self._changes.overlays.update(self.overlays)
             self.overlays.clear()
+        elif ev.stream == Stream.CATALOG:
+            self.catalog.clear()
+            self.catalog.apply(())  # a snapshot, even an empty one: this backend names its codes
+            self._changes.names = True
         self._changes.replaced.add(ev.stream)
         self._apply_messages(ev.messages)
 
@@ -391,6 +410,9 @@ class Situation:
                 else:
                     self.overlays.pop(m.id, None)
                 ch.overlays.add(m.id)
+            elif isinstance(m, Catalog):
+                self.catalog.apply(m.entries)
+                ch.names = True
         if ids:
             ch.updates += self.sensors.apply_batches(ids, values, *group)
 
@@ -432,3 +454,7 @@ class Situation:
             "overlays": {k: (v.kind, v.label) for k, v in self.overlays.items()},
             "sensors": self.sensors.digest(),
         }
+
+    def names_digest(self) -> dict[str, list[tuple[str, str]]]:
+        """The district's names (§5.8) in a plain comparable form."""
+        return {f"{e.kind}:{e.code}": sorted(e.names.items()) for e in self.catalog}

@@ -15,7 +15,6 @@ from cockpit.model.alarms import AlarmBoard, AlarmKpis, AlarmView, ConsoleScope,
 from cockpit.present.commands import CommandBook
 from cockpit.present.frame import Frame
 from cockpit.present.i18n import Translate
-from cockpit.present.names import Names
 from cockpit.protocol.messages import Command, CommandKind, Stream
 from widgets.values import AlarmDisplay, AlarmRow, Severity
 
@@ -33,7 +32,7 @@ class AlarmsPresenter:
         self.scope = scope
         self.book = book
         self.translate = translate
-        self.names = Names(translate)
+        self.names = book.names
         self.board: AlarmBoard | None = None
         self.flood = FloodState(False, 0)
         self.views: list[AlarmView] = []
@@ -53,6 +52,8 @@ class AlarmsPresenter:
             # A snapshot names the ids it removed (ch.events) and the ones it has (situation.events).
             changed = set(ch.events) | (set(situation.events) if Stream.EVENTS in ch.replaced else set())
         board.update(changed, now)
+        if ch.names:  # the rows name districts and event types: show them again in the new words
+            self.generation += 1
         if changed or frame.slow:
             views = board.rows(now)
             if views is not self.views:

@@ -60,17 +60,23 @@ class CommandBook:
         translate: The translator.
         blocked: Why nothing can be sent at all (a replay), in words; "" when commands go out.
         situation: The model, for the ``dispatch`` stream's word on each dispatch command.
+        lang: The wall's language, for the backend's names (§5.8).
     """
 
     def __init__(
-        self, role: str, translate: Translate, blocked: str = "", situation: Situation | None = None
+        self,
+        role: str,
+        translate: Translate,
+        blocked: str = "",
+        situation: Situation | None = None,
+        lang: str = "en",
     ) -> None:
         self.role = role
         self.situation = situation
         self.blocked = blocked
         self.translate = translate
         self.words = Words(translate)
-        self.names = Names(translate)
+        self.names = Names(translate, situation.catalog if situation is not None else None, lang)
         self.records: dict[str, CommandRecord] = {}
         self.generation = 0
         """Counts changes: a panel that saw this generation has nothing new to show."""

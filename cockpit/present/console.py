@@ -57,6 +57,20 @@ class ConsoleModel:
         ctx.book.plan_title = self.plans.title
         self._alarms_seen = (-1, -1, "", "")
         self._not_current: str | None = None
+        self._unnamed: str | None = None
+
+    def update_unnamed(self, situation: Situation, frame: Frame) -> str | None:
+        """On slow frames: the codes the wall shows as codes because no name came for them from the
+        backend (nor, for a backend that sends no catalog, from the fallback vocabulary), in words;
+        ``None`` when that did not change."""
+        if not frame.slow:
+            return None
+        names = self.ctx.names
+        text = names.unnamed_text(names.unnamed(situation))
+        if text == self._unnamed:
+            return None
+        self._unnamed = text
+        return text
 
     def update_alarms(self, situation: Situation, frame: Frame) -> AlarmsState | None:
         a = self.alarms

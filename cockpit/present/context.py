@@ -30,5 +30,6 @@ class Context:
     words: Words = field(init=False)
 
     def __post_init__(self) -> None:
-        self.names = Names(self.translate)
+        names = self.book.names
+        self.names = names if names.lang == self.lang else Names(self.translate, names.catalog, self.lang)
         self.words = Words(self.translate)

@@ -1,79 +1,49 @@
 """Display names for the codes that arrive on the wire, in the operator's language.
 
-Unknown codes fall back to what the backend sent (an event's own ``title``, a unit's ``name``), and
-then to the code itself, so a new event type still shows.
+The backend's words come first: the district's catalog (protocol §5.8), then what a message says of
+itself (an event's ``title``, a unit's ``name``). A backend that sends no catalog at all (an older
+one) gets the cockpit's fallback vocabulary for common codes (event types, kinds of sensor, unit and
+overlay: :data:`cockpit.backend.demo_catalog.VOCABULARY`), never a place name. A code with no name
+anywhere shows as the code, and the console lists it (:meth:`Names.unnamed`).
 """
 
 from __future__ import annotations
 
-from cockpit.model import UnitRecord
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cockpit.backend.demo_catalog import DECIMALS, VOCABULARY
+from cockpit.model import Situation, UnitRecord
+from cockpit.model.catalog import NameCatalog
 from cockpit.present.i18n import QT_TRANSLATE_NOOP, Translate
-from cockpit.protocol.messages import SensorInfo
+from cockpit.protocol.messages import CatalogKind, SensorInfo
 from cockpit.protocol.session import Counters
 
-_DISTRICTS: dict[str, str] = {
-    "yuzhong": QT_TRANSLATE_NOOP("Names", "Yuzhong"),
-    "jiangbei": QT_TRANSLATE_NOOP("Names", "Jiangbei"),
-    "nanan": QT_TRANSLATE_NOOP("Names", "Nan'an"),
-    "shapingba": QT_TRANSLATE_NOOP("Names", "Shapingba"),
-}
-_EVENT_TYPES: dict[str, str] = {
-    "waterlogging": QT_TRANSLATE_NOOP("Names", "Waterlogging"),
-    "rainstorm": QT_TRANSLATE_NOOP("Names", "Rainstorm"),
-    "congestion": QT_TRANSLATE_NOOP("Names", "Traffic jam"),
-    "pipe_burst": QT_TRANSLATE_NOOP("Names", "Water-main burst"),
-    "fire": QT_TRANSLATE_NOOP("Names", "Fire alarm"),
-    "noise_complaint": QT_TRANSLATE_NOOP("Names", "Noise complaint (12345)"),
-    "railing_damaged": QT_TRANSLATE_NOOP("Names", "River railing damaged"),
-    "waste_truck": QT_TRANSLATE_NOOP("Names", "Waste truck shedding soil"),
-    "traffic_accident": QT_TRANSLATE_NOOP("Names", "Traffic accident"),
-    "illegal_parking": QT_TRANSLATE_NOOP("Names", "Illegal parking"),
-    "congestion_index": QT_TRANSLATE_NOOP("Names", "Congestion index over limit"),
-    "heat": QT_TRANSLATE_NOOP("Names", "High temperature"),
-    "high_wind": QT_TRANSLATE_NOOP("Names", "High wind"),
-    "fire_risk": QT_TRANSLATE_NOOP("Names", "Forest fire risk high"),
-    "road_closure": QT_TRANSLATE_NOOP("Names", "Road closed automatically"),
-    "signal_plan_change": QT_TRANSLATE_NOOP("Names", "Signal plan changed"),
-}
-_SENSOR_KINDS: dict[str, str] = {
-    "water_level": QT_TRANSLATE_NOOP("Names", "Water level"),
-    "rain_gauge": QT_TRANSLATE_NOOP("Names", "Rainfall"),
-    "road_speed": QT_TRANSLATE_NOOP("Names", "Road speed"),
-    "pipe_pressure": QT_TRANSLATE_NOOP("Names", "Pipe pressure"),
-    "fire_terminal": QT_TRANSLATE_NOOP("Names", "Fire terminal"),
-    "congestion": QT_TRANSLATE_NOOP("Names", "Congestion index"),
-    "air_temperature": QT_TRANSLATE_NOOP("Names", "Air temperature"),
-    "wind_speed": QT_TRANSLATE_NOOP("Names", "Wind speed"),
-    "fire_risk": QT_TRANSLATE_NOOP("Names", "Fire-risk level"),
-    "repair_progress": QT_TRANSLATE_NOOP("Names", "Repair progress"),
-    "rating": QT_TRANSLATE_NOOP("Names", "Handling rating"),
-}
 _LEVELS: dict[str, str] = {
     "street": QT_TRANSLATE_NOOP("Names", "street centre"),
     "district": QT_TRANSLATE_NOOP("Names", "district centre"),
     "city": QT_TRANSLATE_NOOP("Names", "city centre"),
 }
+"""The protocol's three levels (§5.1) in the cockpit's own words, unless the district names them."""
 _ROLES: dict[str, str] = {
     "viewer": QT_TRANSLATE_NOOP("Names", "viewer"),
     "operator": QT_TRANSLATE_NOOP("Names", "duty officer"),
     "supervisor": QT_TRANSLATE_NOOP("Names", "supervisor"),
     "trainer": QT_TRANSLATE_NOOP("Names", "trainer"),
 }
-_UNIT_KINDS: dict[str, str] = {
-    "drainage_crew": QT_TRANSLATE_NOOP("Names", "Drainage crew"),
-    "traffic_police": QT_TRANSLATE_NOOP("Names", "Traffic police"),
-    "fire_engine": QT_TRANSLATE_NOOP("Names", "Fire engine"),
-    "forest_crew": QT_TRANSLATE_NOOP("Names", "Forest fire crew"),
-    "water_repair": QT_TRANSLATE_NOOP("Names", "Water repair crew"),
-    "enforcement_team": QT_TRANSLATE_NOOP("Names", "Enforcement team"),
-    "grid_worker": QT_TRANSLATE_NOOP("Names", "Grid worker"),
-}
-_OVERLAY_KINDS: dict[str, str] = {
-    "fire_spread": QT_TRANSLATE_NOOP("Names", "Projected fire spread"),
-    "inundation": QT_TRANSLATE_NOOP("Names", "Inundation area"),
-    "road_closure": QT_TRANSLATE_NOOP("Names", "Road closed"),
-    "affected_area": QT_TRANSLATE_NOOP("Names", "Affected area"),
-    "signal_plan": QT_TRANSLATE_NOOP("Names", "Signal plan changed"),
+DEFAULT_DECIMALS = 1
+_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {k.value: v for k, v in VOCABULARY.items()}
+
+_KIND_WORDS: dict[str, str] = {
+    CatalogKind.DISTRICT: QT_TRANSLATE_NOOP("Names", "district"),
+    CatalogKind.EVENT_TYPE: QT_TRANSLATE_NOOP("Names", "event type"),
+    CatalogKind.SENSOR_KIND: QT_TRANSLATE_NOOP("Names", "sensor kind"),
+    CatalogKind.UNIT_KIND: QT_TRANSLATE_NOOP("Names", "unit kind"),
+    CatalogKind.OVERLAY_KIND: QT_TRANSLATE_NOOP("Names", "overlay kind"),
+    CatalogKind.THEME: QT_TRANSLATE_NOOP("Names", "theme"),
+    CatalogKind.LEVEL: QT_TRANSLATE_NOOP("Names", "level"),
+    CatalogKind.GROUP: QT_TRANSLATE_NOOP("Names", "group"),
+    CatalogKind.LAYER: QT_TRANSLATE_NOOP("Names", "layer"),
 }
 
 
@@ -85,32 +55,83 @@ def _si(n: int) -> str:
     return str(n)
 
 
+@dataclass(slots=True)
+class _Unnamed:
+    key: tuple[int, int, int] = (-1, -1, -1)
+    codes: list[tuple[str, str]] = field(default_factory=list)
+
+
 class Names:
-    """Codes in words for one wall (its language is the translator's).
+    """Codes in words for one wall.
 
     Args:
-        translate: The translator (:mod:`cockpit.present.i18n`).
+        translate: The translator (:mod:`cockpit.present.i18n`), for the cockpit's own words.
+        catalog: The district's names (the situation's); ``None``: the fallback vocabulary only.
+        lang: The wall's language (``en``, ``zh_CN``): which of the backend's names to show.
     """
 
-    def __init__(self, translate: Translate) -> None:
+    def __init__(self, translate: Translate, catalog: NameCatalog | None = None, lang: str = "en") -> None:
         self.translate = translate
+        self.catalog = catalog
+        self.lang = lang
+        self._unnamed = _Unnamed()
 
-    def _t(self, table: dict[str, str], code: str, fallback: str) -> str:
-        source = table.get(code)
-        return self.translate("Names", source) if source else fallback
+    def lookup(self, kind: str, code: str) -> str:
+        """The backend's name for the code, else the fallback vocabulary's (only for a backend that
+        sends no catalog); "" when neither has one."""
+        cat = self.catalog
+        if cat is not None:
+            name = cat.name(kind, code, self.lang)
+            if name:
+                return name
+            if cat.offered:
+                return ""
+        return self._fallback(kind, code)
+
+    def _fallback(self, kind: str, code: str) -> str:
+        words = _VOCABULARY.get(kind, {}).get(code)
+        if words is None:
+            return ""
+        return words[1] if self.lang == "zh_CN" else words[0]
+
+    def _name(self, kind: str, code: str, own: str = "") -> str:
+        """The name of a code: the catalog's, else the message's own words, else the fallback's,
+        else the code itself."""
+        cat = self.catalog
+        name = cat.name(kind, code, self.lang) if cat is not None else ""
+        if name:
+            return name
+        if own:
+            return own
+        if cat is None or not cat.offered:
+            name = self._fallback(kind, code)
+        return name or code
 
     def district(self, code: str) -> str:
-        return self._t(_DISTRICTS, code, code)
+        return self._name(CatalogKind.DISTRICT, code)
 
     def event_type(self, code: str, title: str = "") -> str:
-        """An event type's name; the event's own title where the type has none here."""
-        return self._t(_EVENT_TYPES, code, title or code)
+        """An event type's name; the event's own title where the catalog has none (§5.1)."""
+        return self._name(CatalogKind.EVENT_TYPE, code, title)
 
     def overlay_kind(self, code: str, label: str = "") -> str:
-        return self._t(_OVERLAY_KINDS, code, label or code)
+        return self._name(CatalogKind.OVERLAY_KIND, code, label)
 
     def sensor_kind(self, code: str) -> str:
-        return self._t(_SENSOR_KINDS, code, code)
+        return self._name(CatalogKind.SENSOR_KIND, code)
+
+    def theme(self, code: str) -> str:
+        return self._name(CatalogKind.THEME, code)
+
+    def decimals(self, kind: str) -> int:
+        """Digits after the point for a sensor kind: the catalog's, else the fallback's, else 1."""
+        cat = self.catalog
+        e = cat.get(CatalogKind.SENSOR_KIND, kind) if cat is not None else None
+        if e is not None and e.decimals is not None:
+            return max(0, min(6, e.decimals))
+        if cat is None or not cat.offered:
+            return DECIMALS.get(kind, DEFAULT_DECIMALS)
+        return DEFAULT_DECIMALS
 
     def sensor(self, info: SensorInfo, with_kind: bool = True, with_place: bool = True) -> str:
         """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several.
@@ -126,21 +147,52 @@ class Names:
         return f"{self.sensor_kind(info.kind)} · {where}" if with_kind else where
 
     def level(self, level: str) -> str:
-        return self._t(_LEVELS, level, level)
+        cat = self.catalog
+        name = cat.name(CatalogKind.LEVEL, level, self.lang) if cat is not None else ""
+        if name:
+            return name
+        source = _LEVELS.get(level)
+        return self.translate("Names", source) if source else level
 
     def role(self, role: str) -> str:
-        return self._t(_ROLES, role, role)
+        source = _ROLES.get(role)
+        return self.translate("Names", source) if source else role
 
     def unit(self, unit: UnitRecord) -> str:
-        """ "Fire engine 3 (Shapingba)" for a unit kind known here; else the backend's name for it."""
-        if unit.kind not in _UNIT_KINDS:
-            return unit.name or unit.id
-        number = unit.id.rsplit("-", 1)[-1]
-        return self.translate("Names", "{kind} {number} ({district})").format(
-            kind=self._t(_UNIT_KINDS, unit.kind, unit.name), number=number, district=self.district(unit.district)
-        )
+        """The unit's own name, in the wall's language where the backend gave one (§5.3)."""
+        return unit.name_in(self.lang)
 
     def counters(self, c: Counters) -> str:
         return self.translate("Names", "msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}").format(
             m=_si(c.messages), bad=c.malformed + c.oversized + c.unknown, gaps=c.gaps, rc=c.reconnects
         )
+
+    # ---------------------------------------------------------------------------- unnamed codes
+
+    def unnamed(self, situation: Situation) -> list[tuple[str, str]]:
+        """(kind, code) of every code the wall shows that has no name anywhere, so shows as the code:
+        districts and types of open events, districts and kinds of sensors. Worked out again only
+        when the events, the sensors or the names changed."""
+        cat = self.catalog
+        key = (id(situation.open_events()), situation.sensors.generation, cat.generation if cat is not None else 0)
+        if key == self._unnamed.key:
+            return self._unnamed.codes
+        wanted: set[tuple[str, str]] = set()
+        for e in situation.open_events():
+            wanted.add((CatalogKind.DISTRICT, e.district))
+            if not e.title:
+                wanted.add((CatalogKind.EVENT_TYPE, e.type))
+        for info in situation.sensors.infos:
+            wanted.add((CatalogKind.DISTRICT, info.district))
+            wanted.add((CatalogKind.SENSOR_KIND, info.kind))
+        codes = sorted((str(k), c) for k, c in wanted if c and not self.lookup(k, c))
+        self._unnamed = _Unnamed(key, codes)
+        return codes
+
+    def unnamed_text(self, codes: Iterable[tuple[str, str]]) -> str:
+        """ "Shown as codes (no name from the backend): district 5001; event type gas_leak" """
+        parts = [f"{self.translate('Names', _KIND_WORDS.get(k, k))} {c}" for k, c in codes]
+        if not parts:
+            return ""
+        shown = "; ".join(parts[:8]) + (f"; +{len(parts) - 8}" if len(parts) > 8 else "")
+        return self.translate("Names", "Shown as codes (no name from the backend): {codes}").format(codes=shown)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,23 @@ class PanelKind(enum.StrEnum):
 
 
 class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Which events or sensors a panel binds to; empty lists mean all."""
+    """Which events or sensors a panel binds to (docs/runways.md, "Selectors").
+
+    Each list is a choice (any of its entries); the lists together must all hold; an empty list
+    does not restrict. Built-in runway files select by kind, theme, tag and backend-given group,
+    never by a district's own codes or a sensor's name, so they work against any district's
+    backend; ``districts`` and ``names`` are for a site's own runway files.
+    """
 
     districts: list[str] = []
     themes: list[str] = []
     kinds: list[str] = []
+    tags: list[str] = []
+    """Sensors carrying any of these tags (protocol §5.2 ``SensorInfo.tags``)."""
+    groups: list[str] = []
+    """Sensors in any of these backend-given groups (protocol §5.2 ``SensorInfo.groups``)."""
     names: list[str] = []
+    """Sensors by name, in this order: ties the file to one backend (a site's own files only)."""
     types: list[str] = []
     limit: int = 0
 
@@ -58,8 +69,10 @@ class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Map layers by name (see the map widget's layer names)."""
     overlays: list[str] = []
     """Dynamic overlay kinds sent by the backend to draw on a map."""
-    indicator: str = ""
-    """For ``indicator`` panels: the sensor name whose value it shows large."""
+    focus: str = ""
+    """For ``map`` panels: a layer (of ``layers``) whose extent the map shows; empty: the site's
+    home extent. "Show the forest park" travels to every district that has such a layer, where a
+    centre in degrees would not."""
     columns: int = 0
     """For ``tiles`` panels: tiles per row (0: 1, 2 or 3 by count). One column of wide tiles puts
     title, value and state on one line, which suits a tall, narrow panel on a wall."""
@@ -79,7 +92,8 @@ class RunwaySpec(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     theme: str = ""
     grid: Grid = msgspec.field(default_factory=Grid)
     center: tuple[float, float, float] | None = None
-    """Map centre lon, lat and zoom for this runway's maps; None fits the districts."""
+    """Map centre lon, lat and zoom for this runway's maps (a site's own files; built-in ones use a
+    map panel's ``focus``); None: each map's focus layer, else the site's home extent."""
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.id
@@ -133,11 +147,30 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
             else:
                 continue
             break
-        if p.kind is PanelKind.INDICATOR and not p.indicator:
-            problems.append((f"$.panels[{i}]", "an indicator panel needs 'indicator: <sensor name>'"))
-        if p.kind is PanelKind.TREND and (p.sensors is None or not (p.sensors.names or p.sensors.kinds)):
-            problems.append((f"$.panels[{i}]", "a trend panel needs 'sensors' with names or kinds"))
+        if p.focus and p.focus not in p.layers:
+            problems.append((f"$.panels[{i}].focus", f"focus {p.focus!r} must be one of the panel's layers"))
+        if p.kind in (PanelKind.INDICATOR, PanelKind.TREND, PanelKind.TILES) and not _selects(p.sensors):
+            problems.append(
+                (
+                    f"$.panels[{i}]",
+                    f"a {p.kind.value} panel needs 'sensors' with kinds, tags, groups or names "
+                    "(e.g. sensors: {kinds: [water_level], groups: [flood_watch]})",
+                )
+            )
     return problems
+
+
+def _selects(sel: Selector | None) -> bool:
+    """Whether a sensor selector picks sensors by what they are, not all of a district's."""
+    return sel is not None and bool(sel.kinds or sel.tags or sel.groups or sel.names or sel.themes)
+
+
+_HINTS = {
+    "unknown field `indicator`": (
+        "an indicator panel shows the first sensor its 'sensors' selector picks: "
+        "sensors: {kinds: [fire_risk], groups: [forest_park]} (a runway never names a sensor of one backend)"
+    ),
+}
 
 
 def load_runway(path: Path) -> RunwaySpec:
@@ -168,6 +201,9 @@ def load_runway(path: Path) -> RunwaySpec:
         where = where.rstrip("`")
         if "Invalid enum value" in reason and where.endswith(".kind"):
             reason += f"; a panel kind is one of: {', '.join(k.value for k in PanelKind)}"
+        for clue, hint in _HINTS.items():
+            if clue in reason:
+                reason += f"; {hint}"
         raise RunwayError(path, _line_of(node, where or "$", reason), reason) from exc
     problems = _check(spec)
     if problems:
@@ -182,6 +218,10 @@ class LoadResult:
 
     runways: list[RunwaySpec]
     errors: list[RunwayError]
+    overridden: list[tuple[str, Path]] = field(default_factory=list)
+    """Runway ids a folder earlier in the list replaced, with the file that was not used."""
+    paths: list[Path] = field(default_factory=list)
+    """The file of each runway, in the same order (when loaded by :func:`load_runways`)."""
 
 
 def load_runways(paths: Iterable[Path]) -> LoadResult:
@@ -189,6 +229,7 @@ def load_runways(paths: Iterable[Path]) -> LoadResult:
     runways: list[RunwaySpec] = []
     errors: list[RunwayError] = []
     seen: dict[str, Path] = {}
+    used: list[Path] = []
     for path in sorted(paths):
         try:
             spec = load_runway(path)
@@ -202,8 +243,33 @@ def load_runways(paths: Iterable[Path]) -> LoadResult:
             continue
         seen[spec.id] = path
         runways.append(spec)
-    return LoadResult(runways, errors)
+        used.append(path)
+    return LoadResult(runways, errors, paths=used)
 
 
 def runway_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def load_runway_folders(folders: Sequence[Path]) -> LoadResult:
+    """Load the runway files of several folders; a runway id in an earlier folder replaces the same
+    id in a later one (a site's own folder first, then the built-in runways: docs/runways.md).
+
+    A broken file is reported and never replaces anything: the built-in runway of the same id then
+    shows, so a typo in a site's file does not leave a screen black. Duplicate ids within one folder
+    are reported as :func:`load_runways` does.
+    """
+    runways: list[RunwaySpec] = []
+    errors: list[RunwayError] = []
+    overridden: list[tuple[str, Path]] = []
+    taken: set[str] = set()
+    for folder in folders:
+        result = load_runways(runway_files(folder))
+        errors += result.errors
+        for spec, path in zip(result.runways, result.paths, strict=True):
+            if spec.id in taken:
+                overridden.append((spec.id, path))
+                continue
+            taken.add(spec.id)
+            runways.append(spec)
+    return LoadResult(runways, errors, overridden)

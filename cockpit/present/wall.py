@@ -20,7 +20,6 @@ from cockpit.present.alarms import AlarmsPresenter
 from cockpit.present.cadence import SLOW_S, Cadence, Due
 from cockpit.present.frame import Frame, LinkLine, Liveness, Mode, ModeKind, WallState
 from cockpit.present.i18n import Translate
-from cockpit.present.names import Names
 from cockpit.present.words import Words
 from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.session import Counters
@@ -85,7 +84,7 @@ class WallPresenter:
         self.alarms = alarms
         self.sla_targets = sla_targets
         self.translate = translate
-        self.names = Names(translate)
+        self.names = alarms.names
         self.words = Words(translate)
         self.recording_text = recording_text
         self.mode = Mode()
@@ -117,7 +116,9 @@ class WallPresenter:
         # The console's alarms first: the flood line of every screen is read from them below.
         probe = Frame(changes, WallState(liveness, LinkLine("", LinkLevel.DOWN, None, ""), now), False, any_slow)
         self.alarms.update(situation, probe)
-        self._shared_dirty |= bool(changes.events or changes.replaced or changes.plans or changes.dispatches)
+        self._shared_dirty |= bool(
+            changes.events or changes.replaced or changes.plans or changes.dispatches or changes.names
+        )
         if any_slow and (self._shared_dirty or monotonic_s - self._shared_at >= SLOW_S):
             flood = self.alarms.flood
             self._shared = (self._pinned(now), self._sla_text(now), self._flood_groups(flood) if flood.flooding else "")

@@ -24,6 +24,9 @@ from cockpit.protocol.messages import (
     AckResult,
     Audit,
     AuditAck,
+    Catalog,
+    CatalogEntry,
+    CatalogKind,
     ClientMessage,
     Command,
     CommandAck,
@@ -70,6 +73,8 @@ _ENUMS: Final[dict[tuple[str, str], list[str]]] = {
     ("CommandAck", "result"): [r.value for r in AckResult],
     ("Subscription", "stream"): [s.value for s in Stream],
     ("Audit", "role"): [r.value for r in Role],
+    ("CatalogEntry", "kind"): [k.value for k in CatalogKind],
+    ("CatalogEntry", "level"): [lv.value for lv in Level],
 }
 """Fields whose values v1 senders take from a fixed list (receivers still take unknown ones, §10)."""
 
@@ -233,6 +238,16 @@ def golden_messages() -> dict[str, msgspec.Struct]:
         Overlay(
             stream="overlays", seq=67, prev=66, ts=T0, id="closure-underpass", kind="road_closure", active=False,
             geometry=point, theme="flood", district="jiangbei", label="Underpass closed", event_id="E01-000008",
+        ),
+        Catalog(
+            stream="catalog", seq=3, prev=2, ts=T0,
+            entries=[
+                CatalogEntry(kind="district", code="jiangbei", names={"zh_CN": "江北", "en": "Jiangbei"}),
+                CatalogEntry(kind="event_type", code="waterlogging", names={"zh_CN": "内涝积水", "en": "Waterlogging"}),
+                CatalogEntry(kind="sensor_kind", code="water_level", names={"zh_CN": "水位", "en": "Water level"}, decimals=2),
+                CatalogEntry(kind="centre", code="jiangbei", names={"zh_CN": "江北区城市运行管理中心", "en": "Jiangbei district centre"},
+                             level="district", district="jiangbei", parent="city"),
+            ],
         ),
         Heartbeat(ts=T0 + 1000),
         Command(id=_CMD, kind="dispatch", event_id="E01-000006", unit_id="jiangbei-drainage_crew-2", critical=True, epoch=EPOCH),

@@ -31,6 +31,8 @@ class Stream(enum.StrEnum):
     SENSORS = "sensors"
     DISPATCH = "dispatch"
     OVERLAYS = "overlays"
+    CATALOG = "catalog"
+    """The district's names for its own codes, per language (§5.8)."""
 
 
 class Severity(enum.IntEnum):
@@ -295,6 +297,12 @@ class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
     alarm: float | None = None
     low_warn: float | None = None
     low_alarm: float | None = None
+    tags: list[str] = []
+    """Free words the backend attaches (what or where: ``underpass``, ``forest_park``); runway
+    panels select on them (§5.2)."""
+    groups: list[str] = []
+    """Backend-given groups the sensor belongs to (``vital_signs``, ``flood_watch``): which sensors
+    a district wants on its wall, so runway files never name a district's sensors (§5.2)."""
 
 
 class SensorCatalog(msgspec.Struct, tag="sensor_catalog", tag_field="t", kw_only=True):
@@ -324,7 +332,7 @@ class SensorBatch(msgspec.Struct, tag="sensor_batch", tag_field="t", kw_only=Tru
     values: bytes
 
 
-class Unit(msgspec.Struct, tag="unit", tag_field="t", kw_only=True):
+class Unit(msgspec.Struct, tag="unit", tag_field="t", kw_only=True, omit_defaults=True):
     """A response unit's status on the ``dispatch`` stream (§5.3)."""
 
     stream: str
@@ -339,6 +347,9 @@ class Unit(msgspec.Struct, tag="unit", tag_field="t", kw_only=True):
     lon: float
     lat: float
     event_id: str = ""
+    names: dict[str, str] = {}
+    """The unit's display name per language (``zh_CN``, ``en``); ``name`` where the wall's language
+    has none (§5.3)."""
 
 
 class Dispatch(msgspec.Struct, tag="dispatch", tag_field="t", kw_only=True):
@@ -420,6 +431,53 @@ class Overlay(msgspec.Struct, tag="overlay", tag_field="t", kw_only=True):
     event_id: str = ""
 
 
+class CatalogKind(enum.StrEnum):
+    """What a catalog entry names (§5.8). Receivers ignore entries of kinds they do not know."""
+
+    DISTRICT = "district"
+    CENTRE = "centre"
+    LEVEL = "level"
+    EVENT_TYPE = "event_type"
+    SENSOR_KIND = "sensor_kind"
+    UNIT_KIND = "unit_kind"
+    THEME = "theme"
+    OVERLAY_KIND = "overlay_kind"
+    GROUP = "group"
+    LAYER = "layer"
+    RISK_KIND = "risk_kind"
+
+
+class CatalogEntry(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One code the district uses, with its display names (§5.8)."""
+
+    kind: str
+    """What the code is (:class:`CatalogKind`)."""
+    code: str
+    names: dict[str, str] = {}
+    """Display name per language: ``zh_CN``, ``en`` (at least these two), any others."""
+    active: bool = True
+    """``false`` withdraws the code's entry."""
+    level: str = ""
+    """For a ``centre``: its level (:class:`Level`)."""
+    district: str = ""
+    """For a ``centre``: the district it serves ("" for the city centre)."""
+    parent: str = ""
+    """For a ``centre``: the code of the centre above it ("" for the city centre)."""
+    decimals: int | None = None
+    """For a ``sensor_kind``: digits after the point its values are shown with."""
+
+
+class Catalog(msgspec.Struct, tag="catalog", tag_field="t", kw_only=True):
+    """Names for the district's own codes on the ``catalog`` stream (§5.8); a later entry with the
+    same kind and code replaces the earlier one."""
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    entries: list[CatalogEntry]
+
+
 class Heartbeat(msgspec.Struct, tag="hb", tag_field="t", kw_only=True):
     """Either direction, every heartbeat interval when nothing else was sent (§6)."""
 
@@ -488,7 +546,7 @@ class AuditAck(msgspec.Struct, tag="audit_ack", tag_field="t", kw_only=True):
     seq: int
 
 
-DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay
+DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Catalog
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
 ServerMessage = (
@@ -504,6 +562,7 @@ ServerMessage = (
     | Dispatch
     | Plan
     | Overlay
+    | Catalog
     | Heartbeat
     | CommandAck
     | AuditAck
@@ -513,7 +572,7 @@ ServerMessage = (
 ClientMessage = Hello | Subscribe | Command | Heartbeat | Audit
 """Everything a client may send."""
 
-DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay)
+DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Catalog)
 
 STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Event: Stream.EVENTS,
@@ -523,4 +582,5 @@ STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Dispatch: Stream.DISPATCH,
     Plan: Stream.DISPATCH,
     Overlay: Stream.OVERLAYS,
+    Catalog: Stream.CATALOG,
 }

@@ -17,6 +17,8 @@ import numpy as np
 from cockpit.model.sensors import SensorTable
 from cockpit.protocol.events import DataReceived, SnapshotReceived
 from cockpit.protocol.messages import (
+    Catalog,
+    CatalogEntry,
     DataMessage,
     Dispatch,
     Overlay,
@@ -69,6 +71,8 @@ class StateMirror:
     def __init__(self) -> None:
         self.keyed: dict[str, dict[str, DataMessage]] = {s.value: {} for s in Stream}
         self.catalogs: list[SensorCatalog] = []
+        self.names: dict[tuple[str, str], CatalogEntry] = {}
+        """The district's names (§5.8), by (kind, code)."""
 
     def apply(self, events: Iterable[object]) -> None:
         for ev in events:
@@ -77,6 +81,8 @@ class StateMirror:
             elif isinstance(ev, SnapshotReceived):
                 if ev.stream == Stream.SENSORS:
                     self.catalogs.clear()
+                if ev.stream == Stream.CATALOG:
+                    self.names.clear()
                 self.keyed.setdefault(ev.stream, {}).clear()
                 self._take(ev.messages)
 
@@ -86,6 +92,13 @@ class StateMirror:
                 continue
             if isinstance(m, SensorCatalog):
                 self.catalogs.append(m)
+                continue
+            if isinstance(m, Catalog):
+                for e in m.entries:
+                    if e.active:
+                        self.names[(e.kind, e.code)] = e
+                    else:
+                        self.names.pop((e.kind, e.code), None)
                 continue
             key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
             table = self.keyed.setdefault(m.stream, {})
@@ -105,6 +118,12 @@ def take_snapshot(
 ) -> StateSnapshot:
     """The state as it stands, with the stream positions it was built from."""
     streams: dict[str, list[DataMessage]] = {s: list(t.values()) for s, t in mirror.keyed.items()}
+    entries = list(mirror.names.values())
+    names_seq = cursors.get(Stream.CATALOG).seq
+    streams[Stream.CATALOG.value] = [
+        Catalog(stream=Stream.CATALOG, seq=names_seq, prev=0, ts=wall_ms, entries=entries[lo : lo + 2000])
+        for lo in range(0, len(entries), 2000)
+    ]
     sn = streams.setdefault(Stream.SENSORS.value, [])
     sn.extend(mirror.catalogs)
     seq = cursors.get(Stream.SENSORS).seq

@@ -30,6 +30,7 @@ from cockpit.protocol.events import CommandAcked, FrameProblem
 from cockpit.protocol.filters import matches
 from cockpit.protocol.ids import uuid7_time_ms
 from cockpit.protocol.messages import (
+    Catalog,
     Command,
     CommandKind,
     Event,
@@ -191,8 +192,8 @@ def generate() -> str:
     w("### §9.2 welcome")
     w()
     w(f"Received at client time {t_welcome}: the client's clock offset is")
-    w(f"{server_time[0]} − ({t_hello} + {t_welcome}) // 2 = {offset} ms. `epochs` lists the four")
-    w("streams this server offers; the client subscribes only to streams listed there (§4.1).")
+    w(f"{server_time[0]} − ({t_hello} + {t_welcome}) // 2 = {offset} ms. `epochs` lists the")
+    w(f"{len(events[0].welcome.epochs)} streams this server offers; the client subscribes only to streams listed there (§4.1).")
     w()
     dump(welcome)
     w()
@@ -493,6 +494,39 @@ def generate() -> str:
     w()
     last = msgspec.msgpack.decode(oframe, type=list[Overlay])[-1]
     dump(encode_frame([last]))
+    w()
+
+    # §9.12 catalog: the district's names, and a unit's own names
+    cconn = core()
+    server_in_other(
+        backend, cconn, encode_frame([Hello(v=1, client_id="wall-jb-01", operator="Li Wei", role="operator")]), 0
+    )
+    csnap = msgspec.msgpack.decode(subscribe_to(backend, cconn, Subscription(stream=Stream.CATALOG)))
+    sent = [e for m in csnap if m["t"] == "catalog" for e in m["entries"]]
+    kinds = sorted({e["kind"] for e in sent})
+    picked = [
+        next(e for e in sent if e["kind"] == kind and (kind != "centre" or e.get("level") == "district"))
+        for kind in ("district", "event_type", "sensor_kind", "centre")
+    ]
+    head = next(m for m in csnap if m["t"] == "catalog")
+    shown = msgspec.convert({**head, "entries": picked}, Catalog)
+    w("### §9.12 catalog")
+    w()
+    w("A `catalog` subscription (no filter: names are the whole district's, §4.1) made at the same")
+    w(f"time is answered by a snapshot of {len(sent)} entries in"
+      f" {sum(1 for m in csnap if m['t'] == 'catalog')} message(s), of the kinds {', '.join(f'`{k}`' for k in kinds)}.")
+    w("Four of them, one of each of the commonest kinds, as one message (the demo's messages carry up to")
+    w("2 000 entries):")
+    w()
+    dump(encode_frame([shown]), show=96)
+    w()
+    unit = city.state.units["jiangbei-drainage_crew-2"]
+    w("A unit carries its own names (§5.3): the wall shows `names` in its language, else `name`, and")
+    w("never makes one up from `kind` and `id`:")
+    w()
+    w("```text")
+    w(json.dumps(_show(msgspec.to_builtins(unit)), ensure_ascii=False))
+    w("```")
     return reflow(out)
 
 

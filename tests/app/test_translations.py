@@ -105,8 +105,8 @@ def zh_translator(qapp: QCoreApplication) -> Iterator[QTranslator]:
     [
         ("Words", "Live", "实时"),  # through the presentation layer's translator, context spelled out
         ("Dispatch", "Ready", "就绪"),  # likewise, t("Dispatch", …) through a local name
-        ("Names", "Nan'an", "南岸"),  # QT_TRANSLATE_NOOP
-        ("Names", "Water-main burst", "供水爆管"),
+        ("Names", "district centre", "区级中心"),  # QT_TRANSLATE_NOOP
+        ("Names", "event type", "事件类型"),  # (place and event names come from the backend, §5.8)
         ("Severity", "Red", "红色"),  # QCoreApplication.translate in widgets/
         ("DispatchPanel", "Send {unit} →", "派遣 {unit} →"),
     ],

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from cockpit.backend.city import BACKGROUND_EVENTS, City
 from cockpit.backend.streams import Hub
-from cockpit.protocol.messages import AckResult, Command, DispatchState, EventState, UnitStatus
+from cockpit.protocol.messages import (
+    AckResult,
+    Command,
+    DispatchState,
+    EventState,
+    Filter,
+    Stream,
+    UnitStatus,
+)
 from tests.helpers import city_digest
 
 
@@ -111,3 +119,16 @@ def test_street_centres_handle_background_events() -> None:
     background = [e for e in city.state.events.values() if e.type in kinds]
     old = [e for e in background if e.time < city.ms(1200 - 500)]
     assert old and all(e.state == EventState.CLOSED for e in old)
+
+
+def test_the_demo_city_names_its_codes_on_the_catalog_stream_and_its_units_carry_their_names() -> None:
+    city = City(Hub(), seed=3)
+    sent = [e for m in city.snapshot(Stream.CATALOG, Filter(districts=["nanan"])) for e in m.entries]  # type: ignore[union-attr]
+    by = {(e.kind, e.code): e for e in sent}
+    assert by[("district", "nanan")].names == {"en": "Nan'an", "zh_CN": "南岸"}
+    assert by[("district", "jiangbei")].names["zh_CN"] == "江北"  # names are not filtered (§4.1)
+    assert by[("centre", "nanan")].level == "district" and by[("centre", "nanan")].parent == "city"
+    assert by[("sensor_kind", "pipe_pressure")].decimals == 2
+    assert all({"en", "zh_CN"} <= e.names.keys() for e in sent)
+    unit = city.state.units["shapingba-fire_engine-1"]
+    assert unit.name == "Fire engine 1 (Shapingba)" and unit.names["zh_CN"] == "沙坪坝消防车 1"

@@ -193,6 +193,16 @@ def test_files_are_checked_relative_to_the_site_file(tmp_path: Path) -> None:
     assert site.ca_file == tmp_path / "ca.pem" and site.layout == tmp_path / "wall.yaml"
 
 
+def test_the_sites_runway_folder_must_be_a_folder(tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(CENTRE + '[wall]\nrunways = "runways"\n')
+    with pytest.raises(SiteError) as info:
+        load_site(path)
+    assert info.value.errors == [f'{path}: wall.runways = "{tmp_path}/runways": expected an existing folder']
+    (tmp_path / "runways").mkdir()
+    assert load_site(path).runways == tmp_path / "runways"
+
+
 def test_languages_match_the_command_line_choices() -> None:
     from cockpit.app.main import LANGUAGES as CLI_LANGUAGES
 

@@ -198,3 +198,21 @@ def test_write_stamps_start_again_from_zero_before_they_overflow() -> None:
     s.apply([DataReceived((batch([2], [2.5], ts=700, seq=3),))])
     assert t.ts.tolist() == [500, 700] and t.stale_at.tolist() == [600, 800]
     assert t.take_dirty().tolist() == [1] and t.digest() == {1: 1.5, 2: 2.5}
+
+
+def test_the_districts_names_snapshot_replaces_entries_update_and_withdraw() -> None:
+    from cockpit.protocol.messages import Catalog, CatalogEntry
+
+    def names(seq: int, *entries: CatalogEntry) -> Catalog:
+        return Catalog(stream="catalog", seq=seq, prev=seq - 1, ts=1000, entries=list(entries))
+
+    s = Situation()
+    assert not s.catalog.offered
+    s.apply([SnapshotReceived("catalog", "e1", 0, ())])  # empty, but the backend names its codes
+    assert s.catalog.offered and len(s.catalog) == 0 and s.take_changes().names
+    s.apply([DataReceived((names(1, CatalogEntry(kind="district", code="d1", names={"en": "One", "zh_CN": "一"})),))])
+    assert s.catalog.name("district", "d1", "zh_CN") == "一" and s.catalog.name("district", "d1", "fr") == "One"
+    s.apply([DataReceived((names(2, CatalogEntry(kind="district", code="d1", active=False)),))])
+    assert s.catalog.get("district", "d1") is None and s.take_changes().names
+    s.apply([SnapshotReceived("catalog", "e1", 3, (names(3, CatalogEntry(kind="theme", code="t", names={"en": "T"})),))])
+    assert [e.code for e in s.catalog] == ["t"]

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.model import Situation
 from cockpit.present.commands import CommandBook
 from cockpit.present.context import Context
@@ -15,6 +16,7 @@ from cockpit.present.i18n import untranslated
 from cockpit.protocol.commands import CommandStatus, CommandUpdate
 from cockpit.protocol.events import DataReceived
 from cockpit.protocol.messages import (
+    Catalog,
     Command,
     CommandAck,
     DataMessage,
@@ -37,9 +39,12 @@ TTL = 10_000
 class Feed:
     """A Situation and the protocol messages that build it, with seq/prev kept per stream."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: bool = True) -> None:
         self.situation = Situation()
         self._seq: dict[str, int] = {}
+        if names:  # the demo backend's names, as it sends them (protocol §5.8)
+            self.apply(Catalog(stream="catalog", **self._stamp("catalog"), ts=NOW, entries=demo_catalog()))
+            self.situation.take_changes()
 
     def _stamp(self, stream: str) -> dict[str, int]:
         prev = self._seq.get(stream, 0)
@@ -94,12 +99,16 @@ class Feed:
         )
 
     def unit(self, id: str, *, status: str = "available", event_id: str = "") -> Unit:
+        """A drainage crew of Jiangbei, named as the demo backend names its units (§5.3)."""
+        number = id.rsplit("-", 1)[-1]
+        names = unit_names("drainage_crew", int(number) if number.isdigit() else 1, "jiangbei")
         return Unit(
             stream="dispatch",
             **self._stamp("dispatch"),
             ts=NOW,
             id=id,
-            name=id,
+            name=names["en"],
+            names=names,
             kind="drainage_crew",
             district="jiangbei",
             status=status,
@@ -159,9 +168,21 @@ def sensor(
     alarm: float | None = None,
     lon: float = 106.55,
     lat: float = 29.56,
+    groups: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
 ) -> SensorInfo:
     return SensorInfo(
-        id=id, name=name, kind=kind, unit=unit, district=district, lon=lon, lat=lat, warn=warn, alarm=alarm
+        id=id,
+        name=name,
+        kind=kind,
+        unit=unit,
+        district=district,
+        lon=lon,
+        lat=lat,
+        warn=warn,
+        alarm=alarm,
+        groups=list(groups),
+        tags=list(tags),
     )
 
 
@@ -174,8 +195,8 @@ RAIN = [
     sensor(6, "nanan-rain_gauge-001", district="nanan"),
 ]
 LEVELS = [
-    sensor(10, "jiangbei-water_level-001", kind="water_level", unit="m", warn=2.0, alarm=3.0),
-    sensor(11, "jiangbei-water_level-002", kind="water_level", unit="m", warn=2.0, alarm=4.0),
+    sensor(10, "jiangbei-water_level-001", kind="water_level", unit="m", warn=2.0, alarm=3.0, tags=("underpass",)),
+    sensor(11, "jiangbei-water_level-002", kind="water_level", unit="m", warn=2.0, alarm=4.0, groups=("watch",)),
     sensor(12, "yuzhong-water_level-001", kind="water_level", unit="m", district="yuzhong", warn=1.5),
 ]
 

@@ -113,8 +113,10 @@ def test_any_event_can_be_chosen_and_every_list_follows(feed: Feed) -> None:
 # ------------------------------------------------------------------------------------- tiles
 
 
-def tiles(sensors: Selector, ctx: object = None) -> TilesModel:
-    return TilesModel(Panel(kind=PanelKind.TILES, at=(0, 0, 4, 2), sensors=sensors), context())
+def tiles(sensors: Selector, feed: Feed | None = None) -> TilesModel:
+    """Tiles named in the feed's backend's words (its catalog)."""
+    ctx = context(situation=feed.situation if feed is not None else None)
+    return TilesModel(Panel(kind=PanelKind.TILES, at=(0, 0, 4, 2), sensors=sensors), ctx)
 
 
 def test_tiles_bind_by_names_in_the_selector_order(feed: Feed) -> None:
@@ -128,7 +130,7 @@ def test_tiles_bind_by_names_in_the_selector_order(feed: Feed) -> None:
 
 
 def test_tiles_bind_by_kind_taking_districts_in_turn_up_to_the_limit(feed: Feed) -> None:
-    model = tiles(Selector(kinds=["rain_gauge"], districts=["jiangbei", "yuzhong"], limit=3))
+    model = tiles(Selector(kinds=["rain_gauge"], districts=["jiangbei", "yuzhong"], limit=3), feed)
     feed.apply(feed.catalog(*LEVELS, *RAIN))
     state = model.update(feed.situation, feed.frame())
     assert state is not None and state.bindings is not None
@@ -166,13 +168,29 @@ def test_tiles_classify_with_the_model_rule(feed: Feed) -> None:
     assert state.bindings[0].decimals == 2 and state.bindings[0].limits == (2.0, 3.0)
 
 
-def test_indicator_binds_the_named_sensor(feed: Feed) -> None:
-    model = TilesModel(Panel(kind=PanelKind.INDICATOR, at=(0, 0, 2, 2), indicator="jiangbei-water_level-002"), context())
+def test_indicator_shows_the_first_sensor_its_selector_picks_by_group(feed: Feed) -> None:
+    spec = Panel(kind=PanelKind.INDICATOR, at=(0, 0, 2, 2), sensors=Selector(kinds=["water_level"], groups=["watch"]))
+    model = TilesModel(spec, context())
     assert len(model.tiles) == 1
     feed.apply(feed.catalog(*RAIN, *LEVELS), feed.batch({1: 9.0, 10: 1.0, 11: 4.25}))
     state = model.update(feed.situation, feed.frame())
     assert state is not None and state.readings is not None
+    assert names_of(feed.situation, [t.row for t in model.tiles]) == ["jiangbei-water_level-002"]
     assert state.readings[0].value == 4.25 and state.readings[0].level is TileLevel.ALARM
+
+
+def test_tiles_select_by_tag_and_group_never_by_name(feed: Feed) -> None:
+    tagged = tiles(Selector(tags=["underpass"], limit=2))
+    grouped = tiles(Selector(groups=["watch", "nothing"], limit=2))
+    # Lists within a selector are choices; the lists together must all hold.
+    both = tiles(Selector(kinds=["rain_gauge"], groups=["watch"], limit=1))
+    feed.apply(feed.catalog(*RAIN, *LEVELS))
+    frame = feed.frame()
+    for model in (tagged, grouped, both):
+        model.update(feed.situation, frame)
+    assert names_of(feed.situation, [t.row for t in tagged.tiles]) == ["jiangbei-water_level-001", None]
+    assert names_of(feed.situation, [t.row for t in grouped.tiles]) == ["jiangbei-water_level-002", None]
+    assert [t.row for t in both.tiles] == [None]
 
 
 # ------------------------------------------------------------------------------------- trend
@@ -181,7 +199,7 @@ def test_indicator_binds_the_named_sensor(feed: Feed) -> None:
 def test_trend_binds_sensors_with_each_limit_labelled_once(feed: Feed) -> None:
     model = TrendModel(
         Panel(kind=PanelKind.TREND, at=(0, 0, 6, 3), sensors=Selector(names=["jiangbei-water_level-002", "jiangbei-water_level-001"])),
-        context(),
+        context(situation=feed.situation),
     )
     feed.apply(feed.catalog(*RAIN, *LEVELS))
     state = model.update(feed.situation, feed.frame(sample=False))
@@ -380,7 +398,7 @@ def test_an_action_the_panel_no_longer_offers_is_never_sent(feed: Feed) -> None:
 
 
 def test_sensor_titles_number_only_the_second_and_later() -> None:
-    names = context().names
+    names = context(situation=Feed().situation).names
     assert names.sensor(RAIN[0]) == "Rainfall · Jiangbei"
     assert names.sensor(RAIN[1]) == "Rainfall · Jiangbei 2"
     assert names.sensor(sensor(99, "jiangbei-rain_gauge-010")) == "Rainfall · Jiangbei 10"

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cockpit.present.runway_spec import PanelKind, RunwayError, load_runway, load_runways, runway_files
+from cockpit.present.runway_spec import (
+    PanelKind,
+    RunwayError,
+    load_runway,
+    load_runway_folders,
+    load_runways,
+    runway_files,
+)
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "runways"
 
@@ -65,6 +72,13 @@ def test_built_in_runways_load() -> None:
         (GOOD + "  - kind: [\n", 10, "not valid YAML"),
         ("- just\n- a list\n", 1, "must be a mapping"),
         (GOOD.replace("id: test\n", ""), 1, "missing required field `id`"),
+        (
+            GOOD.replace("kind: tiles", "kind: indicator").replace("sensors: {kinds: [water_level]}", "indicator: x-001"),
+            8,
+            "unknown field `indicator`; an indicator panel shows the first sensor its 'sensors' selector picks",
+        ),
+        (GOOD.replace("sensors: {kinds: [water_level]}", "sensors: {limit: 2}"), 6, "needs 'sensors' with kinds, tags"),
+        (GOOD.replace("kind: events", "kind: map\n    focus: forest"), 5, "focus 'forest' must be one of"),
     ],
 )
 def test_broken_file_is_refused_with_line_and_reason(
@@ -108,3 +122,42 @@ def test_any_text_is_either_a_runway_or_a_runway_error(
         load_runway(path)
     except RunwayError as exc:
         assert exc.reason
+
+
+def test_built_in_runways_travel_they_never_name_a_district_a_sensor_or_a_place() -> None:
+    """A built-in runway works against any district's backend: its panels pick sensors by kind,
+    tag and backend-given group, and its maps show the site's extent or a named layer's."""
+    for r in load_runways(runway_files(ASSETS)).runways:
+        assert r.center is None, r.id
+        for p in r.panels:
+            for sel in (p.sensors, p.events):
+                assert sel is None or not (sel.names or sel.districts), (r.id, p.kind)
+            if p.kind in (PanelKind.TILES, PanelKind.INDICATOR, PanelKind.TREND):
+                assert p.sensors is not None and (p.sensors.kinds or p.sensors.groups or p.sensors.tags), (r.id, p.kind)
+
+
+def test_a_sites_folder_adds_runways_and_replaces_built_in_ones_by_id(tmp_path: Path) -> None:
+    site, builtin = tmp_path / "site", tmp_path / "builtin"
+    site.mkdir()
+    builtin.mkdir()
+    write(builtin, GOOD, "test.yaml")
+    write(builtin, GOOD.replace("id: test", "id: other"), "other.yaml")
+    write(site, GOOD.replace("title: {en: Test, zh_CN: 测试}", "title: {en: Ours, zh_CN: 我们的}"), "mine.yaml")
+    write(site, GOOD.replace("id: test", "id: extra"), "extra.yaml")
+    result = load_runway_folders([site, builtin])
+    assert result.errors == []
+    by_id = {r.id: r for r in result.runways}
+    assert set(by_id) == {"test", "other", "extra"}
+    assert by_id["test"].title_in("en") == "Ours"
+    assert result.overridden == [("test", builtin / "test.yaml")]
+
+
+def test_a_broken_site_file_is_refused_and_the_built_in_runway_shows(tmp_path: Path) -> None:
+    site, builtin = tmp_path / "site", tmp_path / "builtin"
+    site.mkdir()
+    builtin.mkdir()
+    write(builtin, GOOD, "test.yaml")
+    write(site, GOOD.replace("kind: tiles", "kind: nope"), "test.yaml")
+    result = load_runway_folders([site, builtin])
+    assert [r.id for r in result.runways] == ["test"]
+    assert [e.path for e in result.errors] == [site / "test.yaml"]

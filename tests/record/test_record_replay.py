@@ -150,6 +150,9 @@ def test_replayed_model_equals_the_live_model(session: tuple[Path, Live]) -> Non
     source.recording.close()
     assert model.digest() == live.model.digest() == city_digest(live.backend.city)
     assert source.counters.gaps == 0 and source.counters.malformed == 0
+    # The district's names (protocol §5.8) are recorded and replayed like any stream.
+    assert model.names_digest() == live.model.names_digest() != {}
+    assert model.names_digest()["district:jiangbei"] == [("en", "Jiangbei"), ("zh_CN", "江北")]
 
 
 def test_seek_rebuilds_the_state_at_that_instant(session: tuple[Path, Live]) -> None:
@@ -172,6 +175,7 @@ def test_seek_rebuilds_the_state_at_that_instant(session: tuple[Path, Live]) -> 
     other.seek(recording.end_ns)
     other.seek(middle)
     assert seeked.digest() == reference.digest()
+    assert seeked.names_digest() == reference.names_digest() != {}  # from the state snapshot
     assert other.position_ns == middle
     source.recording.close()
     recording.close()

@@ -171,6 +171,15 @@ def test_fit_bounds_shows_the_whole_box(view: MapView) -> None:
     assert max((b.x() - a.x()) / (W - 48), (b.y() - a.y()) / (H - 48)) == pytest.approx(1.0, abs=0.01)
 
 
+def test_layer_bounds_surround_its_features_for_fitting(view: MapView) -> None:
+    assert view.layer_bounds("park") is None
+    fc = {"type": "FeatureCollection", "features": [square(10.0, 50.0, 10.5, 50.2), square(11.0, 49.5, 11.2, 49.8)]}
+    view.add_geojson_layer("park", fc, LayerStyle())
+    assert view.layer_bounds("park") == pytest.approx((10.0, 49.5, 11.2, 50.2))
+    view.fit_bounds(*(view.layer_bounds("park") or (0, 0, 0, 0)))
+    assert view.view().center_lon == pytest.approx(10.6)
+
+
 # -- markers ---------------------------------------------------------------------------------------
 
 

@@ -97,8 +97,11 @@ class MapPanelView(PanelFrame):
         self.map.set_marker_label_scale(px / max(1.0, self.map.fontInfo().pixelSize()))
 
     def fit(self) -> None:
+        focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
         if self.center is not None:
             self.map.set_view(*self.center)
+        elif focus is not None:
+            self.map.fit_bounds(*focus)
         else:
             self.map.fit_bounds(106.43, 29.47, 106.70, 29.63)
 

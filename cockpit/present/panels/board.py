@@ -17,7 +17,9 @@ class BoardModel:
     def update(self, situation: Situation, frame: Frame) -> list[BoardRow] | None:
         ch = frame.changes
         generation = self.ctx.book.generation
-        if generation == self._seen and not (ch.dispatches or ch.units or ch.replaced or (frame.slow and ch.events)):
+        if generation == self._seen and not (
+            ch.dispatches or ch.units or ch.replaced or ch.names or (frame.slow and ch.events)
+        ):
             return None
         self._seen = generation
         return self.ctx.book.board_rows(situation)

@@ -84,7 +84,7 @@ class DispatchModel:
         ch = frame.changes
         seen = (self.ctx.book.generation, self.ctx.selection.generation)
         if not (
-            frame.slow or ch.events or ch.units or ch.dispatches or ch.plans or ch.replaced or seen != self._seen
+            frame.slow or ch.events or ch.units or ch.dispatches or ch.plans or ch.replaced or ch.names or seen != self._seen
         ):
             return None
         self._seen = seen

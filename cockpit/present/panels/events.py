@@ -57,7 +57,7 @@ class EventsModel:
         seen = (ctx.book.generation, ctx.selection.generation)
         # Rows change only with the data; rebuilding a list on every half-second tick cost whole
         # frames under load (bench/latency.py).
-        if self._seen[0] == -1 or ch.events or ch.units or ch.dispatches or ch.replaced:
+        if self._seen[0] == -1 or ch.events or ch.units or ch.dispatches or ch.replaced or ch.names:
             self.events = events_matching(situation, self.scope)[:MAX_ROWS]
             rows = [self._row(situation, e) for e in self.events]
         title = self._title_text(frame) if (rows is not None or frame.slow) else self._title

@@ -6,7 +6,7 @@ what is drawn over them, frame by frame, and whether it may be drawn in live col
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,6 @@ from cockpit.model.thresholds import Level, LimitColumns, Limits
 from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import event_scope, events_matching, sensors_matching
-from cockpit.present.panels.tiles import DECIMALS
 from cockpit.present.runway_spec import Panel
 from cockpit.protocol.messages import SensorInfo
 from widgets.values import MapMarker, Severity
@@ -63,13 +62,13 @@ class _DotRows:
     decimals: np.ndarray
 
     @classmethod
-    def of(cls, rows: Sequence[int], infos: Sequence[SensorInfo]) -> _DotRows:
+    def of(cls, rows: Sequence[int], infos: Sequence[SensorInfo], decimals: Callable[[str], int]) -> _DotRows:
         return cls(
             np.array(rows, dtype=np.int64),
             np.array([infos[r].lon for r in rows], dtype=np.float64),
             np.array([infos[r].lat for r in rows], dtype=np.float64),
             LimitColumns([Limits.of(infos[r]) for r in rows]),
-            np.array([DECIMALS.get(infos[r].kind, 1) for r in rows], dtype=np.int64),
+            np.array([decimals(infos[r].kind) for r in rows], dtype=np.int64),
         )
 
 
@@ -93,16 +92,16 @@ class MapModel:
         self._current: bool | None = None
         # Derived from the sensor catalog, kept until it changes (SensorTable.generation): matching
         # names over thousands of sensors every second cost whole frames (bench/latency.py).
-        self._catalog_key: tuple[int, int] = (0, -1)
-        self._dots = _DotRows.of([], [])
+        self._catalog_key: tuple[int, int, int] = (0, -1, -1)
+        self._dots = _DotRows.of([], [], ctx.names.decimals)
         self._rating_rows: list[tuple[str, int]] = []
 
     def update(self, situation: Situation, frame: Frame) -> MapState | None:
         ch = frame.changes
         markers = overlays = dots = ratings = current = None
-        if ch.events or ch.replaced or self._first:
+        if ch.events or ch.replaced or ch.names or self._first:
             markers = self._markers(situation)
-        if ch.overlays or ch.replaced or self._first:
+        if ch.overlays or ch.replaced or ch.names or self._first:
             overlays = self._overlays(situation)
         if self.spec.sensors is not None and (frame.sample or self._current != frame.current):
             dots = self._sensor_dots(situation, frame)
@@ -144,13 +143,13 @@ class MapModel:
 
     def _bind_catalog(self, situation: Situation) -> None:
         table = situation.sensors
-        key = (id(table), table.generation)
+        key = (id(table), table.generation, situation.catalog.generation)
         if key == self._catalog_key:
             return
         self._catalog_key = key
         infos = table.infos
         rows = sensors_matching(situation, self.spec.sensors)[:MAX_DOTS] if self.spec.sensors is not None else []
-        self._dots = _DotRows.of(rows, infos)
+        self._dots = _DotRows.of(rows, infos, self.ctx.names.decimals)
         self._rating_rows = [(info.district, row) for row, info in enumerate(infos) if info.kind == "rating"]
 
     def _sensor_dots(self, situation: Situation, frame: Frame) -> Dots:

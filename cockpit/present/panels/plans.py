@@ -75,7 +75,7 @@ class PlansModel:
         self.now_ms = frame.server_now_ms
         ch = frame.changes
         seen = (self.ctx.book.generation, self.ctx.selection.generation)
-        if not (frame.slow or ch.plans or ch.events or ch.dispatches or ch.replaced or seen != self._seen):
+        if not (frame.slow or ch.plans or ch.events or ch.dispatches or ch.replaced or ch.names or seen != self._seen):
             return None
         self._seen = seen
         state = self._state(situation)

@@ -35,7 +35,8 @@ def events_matching(situation: Situation, scope: Scope) -> list[EventRecord]:
 
 
 def sensors_matching(situation: Situation, sel: Selector | None) -> list[int]:
-    """Rows of the sensor table the selector names, in the selector's order for names."""
+    """Rows of the sensor table the selector picks: in the selector's order for names, else in the
+    catalog's order (a backend lists a group's sensors in the order it wants them shown)."""
     table = situation.sensors
     if sel is None:
         return []
@@ -43,12 +44,16 @@ def sensors_matching(situation: Situation, sel: Selector | None) -> list[int]:
         by_name = {info.name: row for row, info in enumerate(table.infos)}
         rows = [by_name[n] for n in sel.names if n in by_name]
     else:
+        kinds, districts, themes = set(sel.kinds), set(sel.districts), set(sel.themes)
+        tags, groups = set(sel.tags), set(sel.groups)
         rows = [
             row
             for row, info in enumerate(table.infos)
-            if (not sel.kinds or info.kind in sel.kinds)
-            and (not sel.districts or info.district in sel.districts)
-            and (not sel.themes or info.theme in sel.themes)
+            if (not kinds or info.kind in kinds)
+            and (not districts or info.district in districts)
+            and (not themes or info.theme in themes)
+            and (not tags or not tags.isdisjoint(info.tags))
+            and (not groups or not groups.isdisjoint(info.groups))
         ]
         if len(sel.districts) > 1:  # take from each named district in turn, not all from the first
             by_district = [[r for r in rows if table.infos[r].district == d] for d in sel.districts]

@@ -1,5 +1,5 @@
-"""Vital-sign tiles: each sensor a selector names (or one named indicator), its value against its
-limits by the model's rule, grey with its age when not current."""
+"""Vital-sign tiles: each sensor a selector picks (an indicator: the first one, shown large), its
+value against its limits by the model's rule, grey with its age when not current."""
 
 from __future__ import annotations
 
@@ -15,22 +15,13 @@ from cockpit.model.thresholds import Level, Limits
 from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import sensors_matching
-from cockpit.present.runway_spec import Panel
+from cockpit.present.runway_spec import Panel, PanelKind
 from widgets.values import TileLevel
 
 HISTORY_POINTS = 600
 TILE_PERIOD_S = 0.25
 """Four times a second is as fast as a number can be read from across the room; repainting every
 tile on every frame under load cost whole frames (bench/latency.py)."""
-DECIMALS = {
-    "pipe_pressure": 2,
-    "water_level": 2,
-    "congestion": 2,
-    "repair_progress": 0,
-    "rating": 0,
-    "fire_risk": 1,
-}
-"""Digits after the point per sensor kind: enough to see a burst at 0.4 MPa move."""
 
 _TILE_LEVEL = {Level.NORMAL: TileLevel.NORMAL, Level.WARNING: TileLevel.WARNING, Level.ALARM: TileLevel.ALARM}
 
@@ -70,7 +61,7 @@ class TilesState:
 
 
 class TilesModel:
-    """A tiles panel (several sensors) or an indicator panel (one named sensor shown large).
+    """A tiles panel (several sensors) or an indicator panel (the first sensor picked, shown large).
 
     Args:
         spec: The runway file's panel.
@@ -82,7 +73,7 @@ class TilesModel:
         self.spec = spec
         self.ctx = ctx
         sel = spec.sensors
-        if spec.indicator:
+        if spec.kind is PanelKind.INDICATOR:
             count = 1
         n = count or (sel.limit if sel and sel.limit else (len(sel.names) if sel and sel.names else 4))
         self.tiles = [_Tile() for _ in range(n)]
@@ -90,7 +81,7 @@ class TilesModel:
 
     def update(self, situation: Situation, frame: Frame) -> TilesState | None:
         ch = frame.changes
-        bindings = self._bind(situation) if ch.catalog else None
+        bindings = self._bind(situation) if ch.catalog or ch.names else None
         if frame.sample:
             self._sample(situation, frame)
         now = time.monotonic()
@@ -106,11 +97,7 @@ class TilesModel:
 
     def _bind(self, situation: Situation) -> list[TileBinding]:
         infos = situation.sensors.infos
-        if self.spec.indicator:
-            row = next((r for r, i in enumerate(infos) if i.name == self.spec.indicator), None)
-            rows = [row] if row is not None else []
-        else:
-            rows = sensors_matching(situation, self.spec.sensors)
+        rows = sensors_matching(situation, self.spec.sensors)
         # A titled panel of one kind ("Rain gauges") names only the place on each tile; of one
         # place ("Weather at the forest park"), only the kind: on a wall every character counts.
         shown = [infos[r] for r in rows[: len(self.tiles)]]
@@ -134,7 +121,7 @@ class TilesModel:
                 TileBinding(
                     self.ctx.names.sensor(info, with_kind=not one_kind, with_place=not one_place),
                     info.unit,
-                    DECIMALS.get(info.kind, 1),
+                    self.ctx.names.decimals(info.kind),
                     tile.limits.lines(),
                 )
             )

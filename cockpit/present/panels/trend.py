@@ -52,7 +52,7 @@ class TrendModel:
         self.times: list[deque[float]] = []
 
     def update(self, situation: Situation, frame: Frame) -> TrendState | None:
-        binding = self._bind(situation) if frame.changes.catalog else None
+        binding = self._bind(situation) if frame.changes.catalog or frame.changes.names else None
         if not frame.sample or not self.rows:
             return TrendState(binding, None) if binding is not None else None
         table = situation.sensors
