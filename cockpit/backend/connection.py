@@ -91,10 +91,20 @@ async def serve(conn: Connection, source: DataSource) -> None:
             with contextlib.suppress(TimeoutError, websockets.ConnectionClosed):
                 async with asyncio.timeout(CLOSE_TIMEOUT_S + 1):
                     await asyncio.shield(sender)
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
-            await sender
+        await stop_task(sender)
         conn.core.connection_lost()
+
+
+async def stop_task(task: asyncio.Task[None]) -> None:
+    """Cancel ``task`` and wait until it has ended, cancelling again if something swallowed the
+    first cancellation (a timeout expiring at the same moment can, on Python 3.11)."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.5)
+    if not task.cancelled():
+        exc = task.exception()
+        if exc is not None and not isinstance(exc, websockets.ConnectionClosed):
+            log.error("connection task %s failed", task.get_name(), exc_info=exc)
 
 
 async def _read_loop(conn: Connection, source: DataSource) -> None:
@@ -134,6 +144,9 @@ async def _send_loop(conn: Connection, source: DataSource) -> None:
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
             async with asyncio.timeout(quarter):
                 await conn.wake.wait()
+        me = asyncio.current_task()
+        if me is not None and me.cancelling():
+            raise asyncio.CancelledError  # a cancellation that met the timeout's expiry
         conn.wake.clear()
         if source.stalled and core.close_code is None:
             continue
@@ -151,4 +164,4 @@ async def _send_loop(conn: Connection, source: DataSource) -> None:
             return
 
 
-__all__ = ["Connection", "DataSource", "now_ms", "serve"]
+__all__ = ["Connection", "DataSource", "now_ms", "serve", "stop_task"]

@@ -264,7 +264,11 @@ class FeedClient:
         """
         self._close_code = CLOSE_GOING_AWAY if going_away else CLOSE_NORMAL
         if self._task is not None:
-            self._task.cancel()
+            # Cancel until it ends: on Python 3.11 a timeout inside a library can swallow a
+            # cancellation that lands as it expires, and stop() must never hang (a test caught one).
+            while not self._task.done():
+                self._task.cancel()
+                await asyncio.wait({self._task}, timeout=1.0)
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
