@@ -1,6 +1,6 @@
 """Issue 22, "Done when": a reduced city (over 200 walls, each its centre's scope) on two gateways and
-a three-node JetStream cluster loses one gateway, one NATS node and its publisher mid-stream, and
-no wall loses or repeats a message.
+a three-node JetStream cluster loses one gateway, one NATS node and its publisher mid-stream, while two
+more walls stop reading altogether, and no wall loses or repeats a message.
 
 Robust on a loaded two-core machine: every wait has a generous deadline and nothing is timed.
 """
@@ -46,3 +46,4 @@ def test_a_city_of_walls_loses_a_gateway_a_nats_node_and_its_publisher_and_nothi
     assert m["gaps"] == 0
     assert m["publisher_missing"] == 0 and m["publisher_repeated"] == 0, "the restarted publisher"
     assert m["plan_messages"] > 0
+    assert m["stuck_walls_held"] == 2, "two walls that never read were connected all along, stalling nothing"

@@ -71,6 +71,9 @@ class ScenarioConfig:
     fault_gap_s: float = 15.0
     faults: tuple[Fault, ...] = (Fault.GATEWAY, Fault.NATS_NODE, Fault.PUBLISHER)
     idle_gateway: bool = True
+    stuck_walls: int = 2
+    """Walls that stop reading once subscribed, on gateways other than the one killed; they stay
+    for the whole run and must stall nothing (not counted among the walls)."""
     heartbeat_ms: int = 1000
     gateway_args: tuple[str, ...] = ()
     start_timeout_s: float = 180.0
@@ -109,10 +112,15 @@ class _Workers:
         n = max(1, config.workers)
         for w in range(n):
             specs = [WallSpec(c.index, url_order(c.index, urls)) for c in city.centres[w::n]]
+            stuck = (
+                [urls[1 + k % (len(urls) - 1)] for k in range(config.stuck_walls)]
+                if w == 0 and len(urls) > 1
+                else []
+            )
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(
                 target=worker_main,
-                args=(theirs, (config.districts, config.streets), specs, config.ramp_per_s),
+                args=(theirs, (config.districts, config.streets), specs, config.ramp_per_s, stuck),
                 name=f"walls-{w}",
                 daemon=True,
             )
@@ -134,10 +142,11 @@ class _Workers:
         return answers
 
     def status(self) -> dict[str, Any]:
-        total: dict[str, Any] = {"walls": 0, "live": 0, "per_url": {}, "refused": []}
+        total: dict[str, Any] = {"walls": 0, "live": 0, "per_url": {}, "refused": [], "stuck_open": 0}
         for s in self.ask("status"):
             total["walls"] += s["walls"]
             total["live"] += s["live"]
+            total["stuck_open"] += s["stuck_open"]
             total["refused"] += s["refused"]
             for url, n in s["per_url"].items():
                 total["per_url"][url] = total["per_url"].get(url, 0) + n
@@ -364,6 +373,8 @@ def run_scenario(
                 time.sleep(config.fault_gap_s)
 
             # ------------------------------------------------------------------ settle and check
+            m["stuck_walls"] = config.stuck_walls
+            m["stuck_walls_held"] = workers.status()["stuck_open"]
             said = publisher.stop()
             result.notes.append(said.strip())
             published = asyncio.run(read_back(cluster.urls, city))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import threading
 import time
 from array import array
@@ -35,7 +36,7 @@ import numpy as np
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
-from cockpit.backend.loadgen.city import Centre, SyntheticCity
+from cockpit.backend.loadgen.city import SUBSCRIBED_STREAMS, Centre, SyntheticCity
 from cockpit.feed.client import Backoff
 from cockpit.protocol.events import (
     Connected,
@@ -44,7 +45,7 @@ from cockpit.protocol.events import (
     SessionEvent,
     SnapshotReceived,
 )
-from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES
+from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Filter
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
 
 log = logging.getLogger(__name__)
@@ -113,9 +114,12 @@ class WallWorker:
         ramp_per_s: New connections a second at start (a city's walls do not all start at once).
     """
 
-    def __init__(self, walls: list[Wall], ramp_per_s: float = 100.0) -> None:
+    def __init__(self, walls: list[Wall], ramp_per_s: float = 100.0, stuck: list[str] | None = None) -> None:
         self.walls = walls
         self.ramp_per_s = ramp_per_s
+        self.stuck = stuck or []
+        """URLs to hold a stuck wall on each: it subscribes to everything, then never reads again."""
+        self.stuck_open = 0
         self.lat_wall = array("i")
         self.lat_recv = array("q")
         self.lat_ms = array("i")
@@ -124,6 +128,8 @@ class WallWorker:
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._ticker(), name="ticker"))
+        for i, url in enumerate(self.stuck):
+            self._tasks.append(asyncio.create_task(self._stuck(url, i), name=f"stuck-{i}"))
         for wall in self.walls:
             self._tasks.append(asyncio.create_task(self._run(wall), name=wall.centre.code))
             await asyncio.sleep(1.0 / self.ramp_per_s)
@@ -146,6 +152,7 @@ class WallWorker:
             "live": sum(w.live for w in self.walls),
             "per_url": per_url,
             "refused": [w.refused for w in self.walls if w.refused][:3],
+            "stuck_open": self.stuck_open,
         }
 
     def caught_up(self, targets: dict[int, dict[str, int]]) -> int:
@@ -221,6 +228,44 @@ class WallWorker:
                 self._down(wall)
             await asyncio.sleep(wall.backoff.next_delay())
             wall.url_index = (wall.url_index + 1) % len(wall.urls)
+
+    async def _stuck(self, url: str, i: int) -> None:
+        """A wall that stops reading once it is subscribed (a hung machine whose TCP stays up): the
+        gateway's sends to it block; nobody else may notice (issue 22)."""
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.bind((local_address(64_000 - 1 - i), 0))
+        host, port = url.removeprefix("ws://").rsplit(":", 1)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, (host, int(port)))
+        session = ClientSession(
+            client_id=f"stuck-{i}",
+            operator=f"stuck-{i}",
+            role="viewer",
+            token="",
+            subscriptions={s.value: Filter() for s in SUBSCRIBED_STREAMS},
+        )
+        async with connect(
+            url,
+            sock=sock,
+            max_queue=1,
+            compression=None,
+            max_size=DEFAULT_MAX_FRAME_BYTES * 2,
+            proxy=None,
+            ping_interval=None,
+        ) as ws:
+            session.start(now_ms())
+            while not session.subscribed_streams or session.live_streams != session.subscribed_streams:
+                for frame in session.data_to_send(now_ms()):
+                    await ws.send(frame)
+                data = await ws.recv()
+                session.receive_data(data if isinstance(data, bytes) else data.encode(), now_ms())
+                session.events_received()
+            self.stuck_open += 1
+            try:
+                await ws.wait_closed()  # never reads again: websockets stops reading when its queue is full
+            finally:
+                self.stuck_open -= 1
 
     def _down(self, wall: Wall) -> None:
         if wall.session is not None:
@@ -328,7 +373,7 @@ def make_walls(city: SyntheticCity, specs: list[WallSpec]) -> list[Wall]:
 
 
 def worker_main(
-    conn: Connection, city_args: tuple[int, int], specs: list[WallSpec], ramp_per_s: float
+    conn: Connection, city_args: tuple[int, int], specs: list[WallSpec], ramp_per_s: float, stuck: list[str]
 ) -> None:
     """A worker process: open the walls, then answer the scenario's requests until ``stop``.
 
@@ -338,7 +383,7 @@ def worker_main(
     """
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     city = SyntheticCity(*city_args)
-    worker = WallWorker(make_walls(city, specs), ramp_per_s)
+    worker = WallWorker(make_walls(city, specs), ramp_per_s, stuck)
 
     async def body() -> None:
         loop = asyncio.get_running_loop()
