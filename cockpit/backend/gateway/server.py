@@ -441,9 +441,12 @@ class Gateway:
                 await asyncio.sleep(0.02)
 
     async def _watch(self) -> None:
-        """Once a second: notice a stream created anew (new epoch) and a tail that stopped."""
+        """Once a second: notice a stream created anew (new epoch) and a tail that stopped; every
+        ten seconds, say where each tail is (the log is how an operator sees a gateway fall behind)."""
+        beat = 0
         while True:
             await asyncio.sleep(1.0)
+            beat += 1
             try:
                 now_epochs = await epochs(self.js)
                 for stream, tail in self.tails.items():
@@ -461,6 +464,21 @@ class Gateway:
                         await tail.start()
             except RETRYABLE as exc:
                 log.warning("gateway watch: %s", exc or type(exc).__name__)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is None or task.cancelling():
+                    raise
+                # nats-py cancels a request's future when its connection drops: not ours to die of.
+                log.warning("gateway watch: a NATS request was cancelled; going on")
+            except Exception:  # the watch must outlive anything; a dead watch leaves a dead tail dead
+                log.exception("gateway watch failed; going on")
+            if beat % 10 == 0:
+                log.info(
+                    "gateway: %d clients, %d scopes; tails %s",
+                    len(self.clients),
+                    len(self.fanout.scopes),
+                    ", ".join(f"{s} {t.view.seq}/{t.js_last}" for s, t in self.tails.items()),
+                )
 
     async def _new_epoch(self, stream: str, epoch: str) -> None:
         log.warning(

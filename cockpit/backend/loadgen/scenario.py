@@ -393,6 +393,11 @@ def run_scenario(
                 raise LoadgenError(f"{exc}; heads {heads}; e.g. {behind[:5]}") from exc
             reports = workers.ask("report", timeout_s=300.0)
             _score(result, city, published, reports, (t0, t1), marks, config)
+            sensors = published.streams.get("sensors")
+            store = cluster.nodes[0].store / "jetstream" / "$G" / "streams" / DATA_STREAMS["sensors"]
+            if sensors is not None and len(sensors.seq) and store.exists():
+                stored = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+                m["disk_bytes_per_msg"] = stored / len(sensors.seq)  # one replica's file store
             plan_total, plan_missing, plan_repeated = plan_check(published)
             m["plan_messages"] = plan_total
             m["publisher_missing"] = plan_missing
