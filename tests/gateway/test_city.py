@@ -30,7 +30,7 @@ def test_a_city_of_walls_loses_a_gateway_a_nats_node_and_its_publisher_and_nothi
         steady_s=3.0,
         fault_gap_s=8.0,
         faults=(Fault.GATEWAY, Fault.NATS_NODE, Fault.PUBLISHER),
-        idle_gateway=False,
+        ingest_s=0.0,
         start_timeout_s=120.0 * TIME_SCALE,
         settle_timeout_s=300.0 * TIME_SCALE,
         root=tmp_path / "run",

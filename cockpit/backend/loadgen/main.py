@@ -38,7 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(f.value for f in d.faults),
         help="comma-separated, in order: gateway, nats_node, publisher ('' for none; default: %(default)s)",
     )
-    r.add_argument("--no-idle-gateway", action="store_true", help="do not run the gateway without walls")
+    r.add_argument(
+        "--ingest",
+        type=float,
+        default=d.ingest_s,
+        help="seconds the gateways run without walls first (default: %(default)s)",
+    )
     r.add_argument("--root", type=Path, help="keep the NATS stores and every log here")
     r.add_argument("--json", type=Path, help="also write the figures to this file")
     return p
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         steady_s=args.steady,
         fault_gap_s=args.fault_gap,
         faults=faults,
-        idle_gateway=not args.no_idle_gateway,
+        ingest_s=args.ingest,
         root=args.root,
     )
     try:
