@@ -86,8 +86,9 @@ class _Log:
     def since(self, seq: int) -> list[Item]:
         return self.items[bisect_right(self.seqs, seq) :]
 
-    def count_after(self, seq: int) -> int:
-        return len(self.seqs) - bisect_right(self.seqs, seq)
+    def count_between(self, after: int, upto: int) -> int:
+        """Items with ``after < seq <= upto``."""
+        return max(0, bisect_right(self.seqs, upto) - bisect_right(self.seqs, after))
 
 
 @dataclass(slots=True)
@@ -142,9 +143,9 @@ class Scope:
     def holds_after(self, seq: int) -> bool:
         return self.log.holds_after(seq)
 
-    def pending(self, seq: int) -> int:
-        """Messages of this scope after ``seq``."""
-        return self.log.count_after(seq)
+    def pending(self, seq: int, upto: int) -> int:
+        """Messages of this scope after ``seq``, up to ``upto``."""
+        return self.log.count_between(seq, upto)
 
     def since(self, seq: int) -> list[Item]:
         return self.log.since(seq)

@@ -65,7 +65,7 @@ class ScenarioConfig:
     gateways: int = 3
     nats_nodes: int = 3
     workers: int = 4
-    ramp_per_s: float = 100.0
+    ramp_per_s: float = 25.0
     """New walls a second per worker."""
     steady_s: float = 30.0
     fault_gap_s: float = 15.0
