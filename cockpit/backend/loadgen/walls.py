@@ -344,8 +344,10 @@ class WallWorker:
     async def _flush(self, wall: Wall) -> None:
         if wall.session is None or wall.ws is None:
             return
-        for frame in wall.session.data_to_send(now_ms()):
-            await wall.ws.send(frame)
+        ws = wall.ws
+        with contextlib.suppress(websockets.ConnectionClosed):  # the reader sees it too and reconnects
+            for frame in wall.session.data_to_send(now_ms()):
+                await ws.send(frame)
 
     async def _ticker(self) -> None:
         """Heartbeats and silence for every wall, a few times a second."""
