@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from cockpit.backend.gateway.fanout import Fanout, scope_key
 from cockpit.backend.gateway.layout import body_of
 from cockpit.backend.gateway.view import Item, Ring, item_of
-from cockpit.backend.streams import matches
 from cockpit.protocol.codec import decode_server_frame
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import Event, Filter, Stream
 
 AREAS = ["a", "b", "c", ""]

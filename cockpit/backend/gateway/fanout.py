@@ -29,9 +29,9 @@ from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from cockpit.backend.gateway.layout import frames_of, stamp
 from cockpit.backend.gateway.view import Item
-from cockpit.backend.streams import matches
+from cockpit.protocol.codec import frames_of, stamp
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import Filter
 
 ScopeKey = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]

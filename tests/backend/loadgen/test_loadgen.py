@@ -8,13 +8,13 @@ from collections import Counter
 import msgspec
 import numpy as np
 
-from cockpit.backend.gateway.layout import stamp
 from cockpit.backend.loadgen.city import SyntheticCity
 from cockpit.backend.loadgen.published import Published, StreamRecord, check, last_selected, plan_check
 from cockpit.backend.loadgen.publisher import msg_id, plan_number
 from cockpit.backend.loadgen.scenario import url_order
 from cockpit.backend.loadgen.walls import local_address
-from cockpit.backend.streams import matches
+from cockpit.protocol.codec import stamp
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import DATA_TYPES, DataMessage, Event, Level, SensorBatch
 
 DECODE = msgspec.msgpack.Decoder(DataMessage)  # type: ignore[arg-type]
