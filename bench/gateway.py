@@ -15,6 +15,11 @@ Metrics:
   1,000 messages back (from the gateway's ring); ``resume_jetstream_ms``: the same from a gateway
   whose ring is too short, so that the gap is replayed by a temporary ordered consumer.
 - ``disk_bytes_per_msg``: JetStream's file store divided by the messages in it.
+
+``COCKPIT_BENCH_GATEWAY_CLIENTS=N`` runs it with N walls. Each wall says hello as its own operator,
+as each centre does: with one operator for all, the gateway's admission refuses the 65th connection
+(``too_many_connections``, 64 per operator), and this bench used to wait for those walls for ever
+(issue 22: "120 and 200 clients never finished"). A wall that fails now ends the run with the reason.
 """
 
 from __future__ import annotations
@@ -170,6 +175,11 @@ def _count(frame: bytes) -> int:
 
 
 async def _wall(url: str, counts: list[int], i: int, ready: asyncio.Event, stop: asyncio.Event) -> None:
+    """One wall: hello as its own operator (each wall is a centre), subscribe, count messages.
+
+    Raises:
+        RuntimeError: the gateway refused the wall (it says why).
+    """
     import msgspec
     from websockets.asyncio.client import connect
 
@@ -177,8 +187,10 @@ async def _wall(url: str, counts: list[int], i: int, ready: asyncio.Event, stop:
 
     enc = msgspec.msgpack.Encoder()
     async with connect(url, compression=None, max_size=1 << 22, ping_interval=None, proxy=None) as ws:
-        await ws.send(enc.encode([Hello(v=1, client_id=f"bench-{i}", operator="bench", role="viewer")]))
-        await ws.recv()
+        await ws.send(enc.encode([Hello(v=1, client_id=f"bench-{i}", operator=f"bench-{i}", role="viewer")]))
+        welcome = msgspec.msgpack.decode(await ws.recv())
+        if not welcome or welcome[0].get("t") != "welcome":
+            raise RuntimeError(f"wall {i} was not welcomed: {welcome!r}")
         await ws.send(enc.encode([Subscribe(streams=[Subscription(stream="sensors", filter=Filter())])]))
         await ws.recv()
         ready.set()
@@ -188,26 +200,52 @@ async def _wall(url: str, counts: list[int], i: int, ready: asyncio.Event, stop:
                 counts[i] += _count(frame if isinstance(frame, bytes) else frame.encode())
 
 
-async def _fanout(nats_url: str, gw_url: str, seconds: float) -> tuple[float, float]:
-    counts = [0] * CLIENTS
-    readies = [asyncio.Event() for _ in range(CLIENTS)]
+async def _all_ready(walls: list[asyncio.Task[None]], readies: list[asyncio.Event], timeout_s: float) -> None:
+    """Wait until every wall is subscribed; a wall that failed or a deadline passed ends the run with
+    the reason, never a wait without end (issue 22: 120 walls hung here when 56 were refused)."""
+    pending = {asyncio.create_task(r.wait()) for r in readies}
+    deadline = time.monotonic() + timeout_s
+    try:
+        while pending:
+            failed = [w for w in walls if w.done() and (w.cancelled() or w.exception() is not None)]
+            if failed:
+                first = failed[0]
+                why = "cancelled" if first.cancelled() else repr(first.exception())
+                raise RuntimeError(f"{len(failed)} of {len(walls)} walls failed before the run; first: {why}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{len(pending)} of {len(walls)} walls not subscribed after {timeout_s:g} s"
+                )
+            _, pending = await asyncio.wait(pending, timeout=0.2)
+    finally:
+        for t in pending:
+            t.cancel()
+
+
+async def _fanout(nats_url: str, gw_url: str, seconds: float, clients: int) -> tuple[float, float]:
+    counts = [0] * clients
+    readies = [asyncio.Event() for _ in range(clients)]
     stop = asyncio.Event()
-    walls = [asyncio.create_task(_wall(gw_url, counts, i, readies[i], stop)) for i in range(CLIENTS)]
-    for r in readies:
-        await r.wait()
-    q: Any = mp.get_context("spawn").Queue()
-    pub = mp.get_context("spawn").Process(target=_publisher, args=(nats_url, seconds + 1.0, q))
-    pub.start()
-    await asyncio.sleep(1.0)  # the publisher is up to speed
-    start = sum(counts)
-    t0 = time.perf_counter()
-    await asyncio.sleep(seconds)
-    delivered = sum(counts) - start
-    elapsed = time.perf_counter() - t0
-    publish_rate = await asyncio.to_thread(q.get, True, 60)
-    await asyncio.to_thread(pub.join, 30)
-    stop.set()
-    await asyncio.gather(*walls, return_exceptions=True)
+    walls = [asyncio.create_task(_wall(gw_url, counts, i, readies[i], stop)) for i in range(clients)]
+    try:
+        await _all_ready(walls, readies, 30.0 + clients * 0.1)
+        q: Any = mp.get_context("spawn").Queue()
+        pub = mp.get_context("spawn").Process(target=_publisher, args=(nats_url, seconds + 1.0, q))
+        pub.start()
+        await asyncio.sleep(1.0)  # the publisher is up to speed
+        start = sum(counts)
+        t0 = time.perf_counter()
+        await asyncio.sleep(seconds)
+        delivered = sum(counts) - start
+        elapsed = time.perf_counter() - t0
+        publish_rate = await asyncio.to_thread(q.get, True, 60)
+        await asyncio.to_thread(pub.join, 30)
+    finally:
+        stop.set()
+        for w in walls:
+            if not w.done():
+                w.cancel()
+        await asyncio.gather(*walls, return_exceptions=True)
     return delivered / elapsed, publish_rate
 
 
@@ -290,6 +328,7 @@ def _du(path: Path) -> int:
 
 
 def run(quick: bool = False) -> dict[str, dict[str, float]]:
+    clients = int(os.environ.get("COCKPIT_BENCH_GATEWAY_CLIENTS", CLIENTS))
     prefill = 30_000 if quick else 150_000
     seconds = 3.0 if quick else 8.0
     repeats = 3 if quick else 7
@@ -303,7 +342,7 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
             consume = statistics.median(asyncio.run(_consume(url, prefill)) for _ in range(1 if quick else 3))
             gw, gw_url = _gateway(url)
             procs.append(gw)
-            fanout, publish = asyncio.run(_fanout(url, gw_url, seconds))
+            fanout, publish = asyncio.run(_fanout(url, gw_url, seconds, clients))
             resume = statistics.median(asyncio.run(_resume_once(gw_url, 1000)) for _ in range(repeats))
             short, short_url = _gateway(url, "--ring", "500")
             procs.append(short)
@@ -321,7 +360,7 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
             "nats_consume_msgs_per_s": consume,
             "publish_msgs_per_s": publish,
             "fanout_msgs_per_s": fanout,
-            "fanout_clients": float(CLIENTS),
+            "fanout_clients": float(clients),
             "resume_ms": resume,
             "resume_jetstream_ms": resume_js,
             "disk_bytes_per_msg": disk,

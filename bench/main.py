@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup
+from bench import city, gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
@@ -19,6 +19,7 @@ SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "startup": startup.run,
     "latency": latency.run,  # also reports the "dispatch" suite's metrics
     "gateway": gateway.run,  # needs nats-server (scripts/setup --test)
+    "city": city.run,  # 1,073 walls, 3 NATS nodes, faults: several minutes (issue 22)
     "record": record.run,
     "replay": replay.run,
     "memory": memory.run,  # the accelerated 24 h soak (bench/soak.py); --quick: 2 M messages

@@ -99,6 +99,7 @@ __all__ = [
     "CLOSE_TOO_BIG",
     "CLOSE_TOO_MANY",
     "AuditReceived",
+    "Backlogged",
     "ClientProblem",
     "CommandMemory",
     "CommandReceived",
@@ -179,6 +180,17 @@ class Coalescing(Protocol):
 
     def catch_up(self, f: Filter, after: int) -> tuple[list[DataMessage], int]:
         """The messages a subscriber at ``after`` lacks, coalesced, and the seq they bring it to."""
+        ...
+
+
+@runtime_checkable
+class Backlogged(Protocol):
+    """A stream log that knows how far behind one subscriber is in its own messages (the gateway's
+    per-client view of its scope, issue 22); otherwise the core counts the stream's messages."""
+
+    def backlog(self, after: int) -> int:
+        """Messages a subscriber at ``after`` lacks, not counting those that arrived since it was
+        last woken (a batch it is being sent now is no lag)."""
         ...
 
 
@@ -404,7 +416,13 @@ class Closing:
 
 
 ServerEvent = (
-    Welcomed | SubscriptionRequested | CommandReceived | CommandRefused | AuditReceived | ClientProblem | Closing
+    Welcomed
+    | SubscriptionRequested
+    | CommandReceived
+    | CommandRefused
+    | AuditReceived
+    | ClientProblem
+    | Closing
 )
 
 
@@ -532,8 +550,9 @@ class ServerProtocol:
             newest = log.seq
             if sub.scanned >= newest:
                 continue
+            behind = log.backlog(sub.scanned) if isinstance(log, Backlogged) else newest - sub.scanned
             if isinstance(log, Coalescing) and (
-                newest - sub.scanned > log.coalesce_after or not log.holds_after(sub.scanned)
+                behind > log.coalesce_after or not log.holds_after(sub.scanned)
             ):
                 messages, upto = log.catch_up(sub.filter, sub.scanned)
                 for m in messages:
@@ -559,7 +578,9 @@ class ServerProtocol:
         if request is None:
             return
         f, seq = request
-        self._queue(Subscribed(stream=stream, epoch=self.streams.epochs()[stream], mode=SubscribeMode.RESUME, seq=seq))
+        self._queue(
+            Subscribed(stream=stream, epoch=self.streams.epochs()[stream], mode=SubscribeMode.RESUME, seq=seq)
+        )
         sub = _Sub(f, unfiltered(f), seq, seq)
         for entry in replayed:
             if entry.seq <= sub.scanned:
@@ -772,5 +793,10 @@ class ServerProtocol:
 
     def _reject_malformed(self, command_id: str, detail: str) -> None:
         self._queue(
-            CommandAck(id=command_id, result=AckResult.REJECTED, reason=MALFORMED, detail=f"not a valid command: {detail}")
+            CommandAck(
+                id=command_id,
+                result=AckResult.REJECTED,
+                reason=MALFORMED,
+                detail=f"not a valid command: {detail}",
+            )
         )

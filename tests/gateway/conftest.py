@@ -1,4 +1,5 @@
-"""A real ``nats-server`` with JetStream on loopback, a free port and a temporary store, per test."""
+"""A real ``nats-server`` with JetStream on loopback, a free port and a temporary store, per test;
+and a three-node JetStream cluster (``nats_cluster``) for the tests that lose a node."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cockpit.backend.loadgen.cluster import NatsCluster
 from tests.conftest import TIME_SCALE
 
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
@@ -88,3 +90,15 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def nats_cluster(tmp_path: Path) -> Iterator[NatsCluster]:
+    """Three nats-server nodes routed to each other on free loopback ports, each with its own store,
+    ready when JetStream's meta group has a leader that sees every node (R3 streams can be made)."""
+    cluster = NatsCluster(tmp_path / "cluster", nodes=3)
+    try:
+        cluster.start(timeout_s=60 * TIME_SCALE)
+        yield cluster
+    finally:
+        cluster.stop()

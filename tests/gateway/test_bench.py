@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench import gateway
+from bench import city, gateway
+from bench.main import SUITES
 
 
 @pytest.mark.slow
@@ -20,3 +21,11 @@ def test_gateway_bench_reports_every_metric() -> None:
         "disk_bytes_per_msg",
     }
     assert all(v > 0 for v in result.values())
+
+
+def test_city_bench_is_the_whole_city_with_every_fault() -> None:
+    """The run itself is the slow test_city.py at a reduced size; here: the bench runs the real one."""
+    assert SUITES["city"] is city.run
+    config = city.config(quick=True)
+    assert (config.districts, config.streets, config.rate) == (41, 1031, 4900.0)
+    assert config.nats_nodes == 3 and config.gateways >= 2 and len(config.faults) == 3

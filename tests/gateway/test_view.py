@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cockpit.backend.gateway import view as view_module
@@ -18,6 +18,7 @@ from cockpit.backend.gateway.layout import (
 )
 from cockpit.backend.gateway.view import EntityView, Ring, SensorView, item_of
 from cockpit.protocol.codec import decode_server_frame, frames_of, stamp
+from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     Event,
     Filter,
@@ -157,3 +158,86 @@ def test_views_survive_a_round_trip_through_their_kv_form() -> None:
         copy.load(key, value)
     copy.seq = v.seq
     assert copy.snapshot(Filter()) == v.snapshot(Filter())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    batches=st.lists(
+        st.lists(st.tuples(st.integers(1, 40), st.integers(0, 1000)), min_size=0, max_size=12),
+        min_size=1,
+        max_size=30,
+    ),
+    read_every=st.integers(1, 8),
+)
+def test_sensor_values_written_in_bulk_are_what_one_batch_at_a_time_gives(
+    batches: list[list[tuple[int, int]]], read_every: int
+) -> None:
+    """The sensor view defers its column writes (issue 22); reads at any moment see every batch
+    applied so far, the latest batch winning for a sensor in several (in one batch, its last value)."""
+    v = _sensor_view(40)
+    want: dict[int, tuple[float, int, int]] = {}
+    for k, pairs in enumerate(batches):
+        seq = k + 2
+        ids = np.array([i for i, _ in pairs], dtype="<u4")
+        values = np.array([x for _, x in pairs], dtype="<f4")
+        v.apply(
+            seq, "d", "t", stamp(sensor_batch_body(1000 + seq, 5000, ids.tobytes(), values.tobytes()), seq, 0)
+        )
+        for i, x in pairs:
+            want[i] = (float(x), 1000 + seq, seq)
+        if k % read_every == 0 or k == len(batches) - 1:
+            got: dict[int, tuple[float, int, int]] = {}
+            for m in v.catch_up(Filter(), 1):
+                if isinstance(m, SensorBatch):
+                    for i, x in zip(
+                        np.frombuffer(m.ids, "<u4").tolist(),
+                        np.frombuffer(m.values, "<f4").tolist(),
+                        strict=True,
+                    ):
+                        got[i] = (x, m.ts, int(v.vseq[i]))
+            assert got == want
+
+
+def _event_in(seq: int, eid: str, district: str, level: str) -> Event:
+    return Event(
+        stream=Stream.EVENTS,
+        seq=seq,
+        prev=0,
+        ts=seq,
+        id=eid,
+        type="t",
+        severity=1,
+        time=0,
+        lon=0.0,
+        lat=0.0,
+        district=district,
+        state="new",
+        level=level,
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    moves=st.lists(
+        st.tuples(
+            st.sampled_from("abcdef"),
+            st.sampled_from(["d1", "d2", "d3", ""]),
+            st.sampled_from(["street", "city"]),
+        ),
+        max_size=40,
+    ),
+    f=st.builds(
+        Filter,
+        districts=st.lists(st.sampled_from(["d1", "d2", "d3"]), max_size=2),
+        levels=st.lists(st.sampled_from(["street", "city"]), max_size=1),
+    ),
+)
+def test_a_district_snapshot_from_the_index_is_what_a_scan_of_every_entity_gives(
+    moves: list[tuple[str, str, str]], f: Filter
+) -> None:
+    """Entities are indexed by district (issue 22), also when one moves to another district."""
+    v = EntityView(Stream.EVENTS)
+    for seq, (eid, district, level) in enumerate(moves, start=1):
+        v.apply(seq, district, "", stamp(body_of(_event_in(0, eid, district, level)), seq, 0))
+    scan = [m for d, t, m in v.entities.values() if isinstance(m, Event) and matches(f, d, t, (m.level,))]
+    assert sorted(m.seq for m in v.snapshot(f)) == sorted(m.seq for m in scan)

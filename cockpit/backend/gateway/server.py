@@ -41,6 +41,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 from cockpit.backend.connection import Connection, now_ms
 from cockpit.backend.connection import serve as serve_connection
+from cockpit.backend.gateway.fanout import Fanout, Scope
 from cockpit.backend.gateway.jetstream import acks_bucket, ensure_layout, epochs, latest_bucket
 from cockpit.backend.gateway.layout import (
     ACKS_SUBJECT,
@@ -65,6 +66,7 @@ from cockpit.backend.gateway.view import (
 )
 from cockpit.config.revocation import RevocationFile
 from cockpit.protocol.admission import CLOSE_FLOOD, CLOSE_TOO_MANY, Limits, address_of
+from cockpit.protocol.filters import unfiltered
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
@@ -96,6 +98,10 @@ from cockpit.protocol.server import (
 from cockpit.protocol.tokens import Claims, SiteSecret, TokenVerifier
 
 log = logging.getLogger(__name__)
+
+FANOUT_TICK_S = 0.02
+"""Senders are woken at most this often: a tick's messages go out in one frame per client, instead
+of a frame per message (issue 22)."""
 
 __all__ = ["CAPABILITIES", "CLOSE_OVERRUN", "CLOSE_REFUSED", "Access", "Gateway", "GatewayConfig", "cancel"]
 
@@ -270,6 +276,7 @@ class _Tail:
             self.view.seq = seq
             return
         self.ring.append(item)
+        self.gateway.fanout.route(self.stream, item, self.ring.first_seq)
         self.progress_at = time.monotonic()
         self.gateway._on_new(self.stream)
 
@@ -309,6 +316,12 @@ class Gateway:
         self.nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
         self.tails: dict[str, _Tail] = {s: _tail(self, s, config.ring) for s in DATA_STREAMS}
+        self.fanout = Fanout(DATA_STREAMS)
+        self._marks: dict[str, int] = {}
+        """Each stream's newest seq at the last wake."""
+        self._tick_from: dict[str, int] = {}
+        """Each stream's newest seq at the wake before: what a client lacks up to there is its
+        backlog; what came since is the tick it is being sent now, however many messages."""
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._waiting: dict[str, list[asyncio.Future[CommandAck]]] = {}
@@ -441,9 +454,12 @@ class Gateway:
                 await asyncio.sleep(0.02)
 
     async def _watch(self) -> None:
-        """Once a second: notice a stream created anew (new epoch) and a tail that stopped."""
+        """Once a second: notice a stream created anew (new epoch) and a tail that stopped; every
+        ten seconds, say where each tail is (the log is how an operator sees a gateway fall behind)."""
+        beat = 0
         while True:
             await asyncio.sleep(1.0)
+            beat += 1
             try:
                 now_epochs = await epochs(self.js)
                 for stream, tail in self.tails.items():
@@ -461,6 +477,21 @@ class Gateway:
                         await tail.start()
             except RETRYABLE as exc:
                 log.warning("gateway watch: %s", exc or type(exc).__name__)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is None or task.cancelling():
+                    raise
+                # nats-py cancels a request's future when its connection drops: not ours to die of.
+                log.warning("gateway watch: a NATS request was cancelled; going on")
+            except Exception:  # the watch must outlive anything; a dead watch leaves a dead tail dead
+                log.exception("gateway watch failed; going on")
+            if beat % 10 == 0:
+                log.info(
+                    "gateway: %d clients, %d scopes; tails %s",
+                    len(self.clients),
+                    len(self.fanout.scopes),
+                    ", ".join(f"{s} {t.view.seq}/{t.js_last}" for s, t in self.tails.items()),
+                )
 
     async def _new_epoch(self, stream: str, epoch: str) -> None:
         log.warning(
@@ -473,6 +504,11 @@ class Gateway:
         tail = _tail(self, stream, self.config.ring)
         await self.tails[stream].stop()
         self.tails[stream] = tail
+        self.fanout.reset(stream)
+        for client in self.clients:
+            streams = client.core.streams
+            if isinstance(streams, _Streams):
+                streams.views.pop(stream, None)
         await tail.start()
         for client in list(self.clients):
             self._shed(client, "epoch changed: resume")
@@ -499,34 +535,48 @@ class Gateway:
                 fut.set_result(ack)
 
     def _on_new(self, stream: str) -> None:
-        """A tail appended to ``stream``: wake the senders once, after this burst of messages.
-
-        Waking per message would make every sender send one message a frame; one wake per burst of
-        JetStream deliveries lets each client's frame carry the whole burst.
-        """
+        """A tail appended to ``stream``: wake the senders at the end of this tick (FANOUT_TICK_S),
+        so that each client's frame carries the tick's messages."""
         if not self._wake_pending:
             self._wake_pending = True
-            asyncio.get_running_loop().call_soon(self._wake_all)
+            asyncio.get_running_loop().call_later(FANOUT_TICK_S, self._wake_all)
 
     def _wake_all(self) -> None:
-        """Wake every sender; shed a client that lags too far on a lane that never drops."""
+        """Wake the senders of the clients whose scopes received messages (the others have nothing
+        new); shed a client whose backlog on a lane that never drops is over ``max_lag``."""
         self._wake_pending = False
         limit = self.config.max_lag
-        heads = {name: tail.ring.seq for name, tail in self.tails.items() if name != Stream.SENSORS}
-        for client in self.clients:
-            if client.core.close_code is None:
-                for name, sub in client.core.subs.items():
-                    if name in heads and heads[name] - sub.scanned > limit:
-                        self._shed(client, "overrun: resume")
-                        break
-            client.wake.set()
+        self._tick_from, self._marks = self._marks, {s: t.ring.seq for s, t in self.tails.items()}
+        for scope in self.fanout.take_dirty():
+            check = scope.stream != Stream.SENSORS
+            for member in scope.members:
+                assert isinstance(member, Connection)
+                sub = member.core.subs.get(scope.stream)
+                if (
+                    check
+                    and sub is not None
+                    and member.core.close_code is None
+                    and self.backlog(scope.stream, scope, sub.filter, sub.scanned) > limit
+                ):
+                    self._shed(member, "overrun: resume")
+                member.wake.set()
+
+    def backlog(self, stream: str, scope: Scope | None, f: Filter, after: int) -> int:
+        """Messages a subscriber of ``f`` at ``after`` lacks, up to the tick before this one: from
+        its scope when the scope holds them, else the area logs (just after a resume), else the
+        stream's count."""
+        upto = self._tick_from.get(stream, 0)
+        if scope is not None and scope.holds_after(after):
+            return scope.pending(after, upto)
+        selected = None if unfiltered(f) else self.fanout.select(stream, f, after)
+        if selected is not None:
+            return sum(1 for item in selected if item.seq <= upto)
+        return max(0, upto - after)
 
     def _shed(self, client: Connection, reason: str) -> None:
         if client.core.close_code is not None:
             return
-        if reason.startswith("overrun"):
-            self.stats.overruns += 1
-        client.core.overrun(reason)
+        client.core.overrun(reason)  # counted in on_event, with the core's own overruns
         client.wake.set()
 
     # ------------------------------------------------------------------------------- the core's streams
@@ -550,8 +600,10 @@ class Gateway:
     # ------------------------------------------------------------------------------- clients
 
     async def _serve(self, ws: ServerConnection) -> None:
-        core = ServerProtocol(self.core_config, _Streams(self), self.gate, address_of(ws.remote_address), now_ms())
+        streams = _Streams(self)
+        core = ServerProtocol(self.core_config, streams, self.gate, address_of(ws.remote_address), now_ms())
         conn = Connection(ws, core, asyncio.Event())
+        streams.conn = conn
         self.clients.add(conn)
         self.stats.connections += 1
         self.stats.clients = len(self.clients)
@@ -559,6 +611,7 @@ class Gateway:
             await serve_connection(conn, self)
         finally:
             self.clients.discard(conn)
+            streams.leave_all()
             self.stats.clients = len(self.clients)
 
     def on_event(self, core: ServerProtocol, event: ServerEvent) -> None:
@@ -568,6 +621,9 @@ class Gateway:
         elif isinstance(event, Closing):
             if event.code in (CLOSE_FLOOD, CLOSE_TOO_MANY):
                 self.stats.floods += 1
+            elif event.code == CLOSE_OVERRUN and event.reason.startswith("overrun"):
+                # Shed here for its backlog, or by the core when the ring no longer holds its place.
+                self.stats.overruns += 1
             elif event.code == CLOSE_REFUSED and core.claims is None:
                 self.stats.refused_hellos += 1
 
@@ -593,7 +649,9 @@ class Gateway:
         """Resume from the ring, or from JetStream behind it, or a snapshot from the view (§4.2)."""
         name, tail = request.stream, self.tails[request.stream]
         decision = request.decision
-        if decision.mode is SubscribeMode.SNAPSHOT and decision.reason.startswith(f"seq {request.seq} is ahead"):
+        if decision.mode is SubscribeMode.SNAPSHOT and decision.reason.startswith(
+            f"seq {request.seq} is ahead"
+        ):
             # Another gateway was further on: wait a moment for this one's tail, then decide again.
             deadline = time.monotonic() + 2.0
             while request.seq > tail.seq and time.monotonic() < deadline:
@@ -603,17 +661,29 @@ class Gateway:
         if decision.mode is SubscribeMode.RESUME:
             if tail.ring.holds_after(request.seq):
                 core.resume(name)
+                self._join(core, name)
                 self.stats.resumed_ring += 1
                 return
             replayed = await self._replay(tail, request.seq)
             if replayed is not None:
                 core.resume(name, replayed)
+                self._join(core, name)
                 self.stats.resumed_jetstream += 1
                 return
-            decision = Decision(SubscribeMode.SNAPSHOT, f"seq {request.seq} could not be replayed from JetStream")
+            decision = Decision(
+                SubscribeMode.SNAPSHOT, f"seq {request.seq} could not be replayed from JetStream"
+            )
         tail = self.tails[name]
         core.snapshot(name, tail.view.seq, tail.view.snapshot(request.filter), decision.reason)
+        self._join(core, name)
         self.stats.snapshots += 1
+
+    def _join(self, core: ServerProtocol, stream: str) -> None:
+        """Put the subscription the core just made into its scope (the filter as the core narrowed
+        it), leaving the one of its previous subscription."""
+        streams, sub = core.streams, core.subs.get(stream)
+        if isinstance(streams, _Streams) and sub is not None:
+            streams.join(stream, sub.filter)
 
     async def _replay(self, tail: _Tail, after: int) -> list[Item] | None:
         """Messages after ``after`` from a temporary ordered consumer, until the ring holds the rest."""
@@ -662,7 +732,9 @@ class Gateway:
         self.stats.commands += 1
 
         async def submit() -> None:
-            ack = await self._submit(received.command, received.claims, core.hello.client_id if core.hello else "")
+            ack = await self._submit(
+                received.command, received.claims, core.hello.client_id if core.hello else ""
+            )
             if ack is not None:
                 core.acknowledge(ack)
                 wake.set()
@@ -719,19 +791,82 @@ class Gateway:
 
 
 class _Streams:
-    """The gateway's streams as the server core reads them."""
+    """The gateway's streams as one client's server core reads them: each stream through the
+    client's scope (:class:`_ClientLog`) once it has subscribed."""
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
+        self.conn: Connection | None = None
+        self.views: dict[str, _ClientLog] = {}
 
     def epochs(self) -> dict[str, str]:
         return self._gateway.epochs
 
-    def log(self, stream: str) -> _Tail:
-        return self._gateway.tails[stream]
+    def log(self, stream: str) -> _Tail | _ClientLog:
+        return self.views.get(stream) or self._gateway.tails[stream]
 
     def district_of(self, command: Command) -> str:
         return self._gateway.district_of(command)
+
+    def join(self, stream: str, f: Filter) -> None:
+        gateway = self._gateway
+        old = self.views.pop(stream, None)
+        if old is not None:
+            gateway.fanout.leave(old.scope, self.conn)
+        tail = gateway.tails[stream]
+        scope = gateway.fanout.join(stream, f, self.conn, tail.ring.seq)
+        view = _ClientSensorLog if isinstance(tail, _SensorTail) else _ClientLog
+        self.views[stream] = view(gateway, tail, scope)
+
+    def leave_all(self) -> None:
+        for view in self.views.values():
+            self._gateway.fanout.leave(view.scope, self.conn)
+        self.views.clear()
+
+
+class _ClientLog:
+    """One client's view of a stream for the server core (:class:`cockpit.protocol.server.StreamLog`):
+    what it lacks comes from its scope, already filtered and stamped (the core's filter check passes
+    every one), else from the area logs, else from the ring; its backlog counts its own messages."""
+
+    def __init__(self, gateway: Gateway, tail: _Tail, scope: Scope) -> None:
+        self.gateway = gateway
+        self.tail = tail
+        self.scope = scope
+
+    @property
+    def seq(self) -> int:
+        return self.tail.ring.seq
+
+    @property
+    def oldest(self) -> int:
+        return self.tail.js_first
+
+    def holds_after(self, seq: int) -> bool:
+        return self.tail.ring.holds_after(seq)
+
+    def since(self, seq: int) -> list[Item]:
+        scope = self.scope
+        if scope.holds_after(seq):
+            return scope.since(seq)
+        selected = None if scope.everything else self.gateway.fanout.select(scope.stream, scope.filter, seq)
+        return list(selected) if selected is not None else self.tail.since(seq)
+
+    def backlog(self, after: int) -> int:
+        return self.gateway.backlog(self.scope.stream, self.scope, self.scope.filter, after)
+
+
+class _ClientSensorLog(_ClientLog):
+    """The sensors stream through a client's scope: coalesced when its own backlog is too long."""
+
+    @property
+    def coalesce_after(self) -> int:
+        return self.gateway.config.coalesce_after
+
+    def catch_up(self, f: Filter, after: int) -> tuple[list[DataMessage], int]:
+        tail = self.tail
+        assert isinstance(tail, _SensorTail)
+        return tail.catch_up(f, after)
 
 
 def decide_again(request: SubscriptionRequested, epoch: str, tail: _Tail, resume_limit: int) -> Decision:

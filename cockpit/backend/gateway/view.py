@@ -55,6 +55,8 @@ _ENCODER = msgspec.msgpack.Encoder()
 _KEY_OK = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_CATALOG = 2000
 MAX_BATCH = 50_000
+PENDING_BATCHES = 2048
+"""Sensor batches held before they are written into the columns even if nobody reads them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,9 @@ class EntityView(StreamView):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.entities: dict[str, tuple[str, str, DataMessage]] = {}
+        self._by_district: dict[str, dict[str, None]] = {}
+        """District → the keys of its entities (insertion-ordered): a district's snapshot reads its
+        own, not the city's (1,073 centres subscribing at once, issue 22)."""
 
     def apply(self, seq: int, district: str, theme: str, wire: bytes) -> None:
         self.seq = max(self.seq, seq)
@@ -183,15 +188,26 @@ class EntityView(StreamView):
         if held is not None and held[2].seq >= msg.seq:
             return
         self.dirty.add(key)
+        if held is not None and (held[0] != district or (isinstance(msg, Overlay) and not msg.active)):
+            self._by_district.get(held[0], {}).pop(key, None)
         if isinstance(msg, Overlay) and not msg.active:
             self.entities.pop(key, None)  # removed overlays are not in a snapshot (§5.5)
             return
         self.entities[key] = (district, theme, msg)
+        self._by_district.setdefault(district, {})[key] = None
+
+    def _candidates(self, f: Filter) -> Iterable[tuple[str, str, DataMessage]]:
+        if not f.districts:
+            return self.entities.values()
+        keys = [k for d in {*f.districts, ""} for k in self._by_district.get(d, ())]
+        held = [self.entities[k] for k in keys]
+        held.sort(key=lambda e: e[2].seq)
+        return held
 
     def snapshot(self, f: Filter) -> list[DataMessage]:
         out = [
             msgspec.structs.replace(m, prev=0)
-            for d, t, m in self.entities.values()
+            for d, t, m in self._candidates(f)
             if matches(f, d, t, (m.level,) if isinstance(m, Event) else ())
         ]
         if self.stream == Stream.DISPATCH:  # units first, then dispatches (§4.3)
@@ -219,11 +235,14 @@ class SensorView(StreamView):
         super().__init__(Stream.SENSORS)
         self.catalogs: dict[str, tuple[str, str, SensorCatalog]] = {}
         self.info: dict[int, tuple[SensorInfo, str, str, int]] = {}  # id → (info, district, theme, seq)
+        self._ids_by_district: dict[str, set[int]] = {}
         self.values = np.zeros(0, dtype="<f4")
         self.ts = np.zeros(0, dtype=np.int64)
         self.ttl = np.zeros(0, dtype=np.int64)
         self.vseq = np.zeros(0, dtype=np.int64)  # seq of the batch that set each value; 0 = none
         self.last_ts = 0
+        self._pending: list[tuple[bytes, bytes, int, int, int]] = []
+        """Batches applied but not yet written into the columns: (ids, values, ts, ttl, seq)."""
 
     def _grow(self, top: int) -> None:
         n = len(self.values)
@@ -247,16 +266,38 @@ class SensorView(StreamView):
             return
         if len(batch.ids) % 4 or len(batch.ids) != len(batch.values):
             return
-        ids = np.frombuffer(batch.ids, dtype="<u4")
-        if len(ids) and int(ids.max()) >= len(self.values):
-            self._grow(int(ids.max()))
-        # The tail applies in seq order, so a later batch simply wins (no per-value seq check).
-        self.values[ids] = np.frombuffer(batch.values, dtype="<f4")
-        self.ts[ids] = batch.ts
-        self.ttl[ids] = batch.ttl_ms
-        self.vseq[ids] = seq
+        # Written into the columns in bulk when they are next read: per batch, numpy's fixed cost
+        # was a third of a city gateway's ingest (profile, issue 22).
+        self._pending.append((batch.ids, batch.values, batch.ts, batch.ttl_ms, seq))
+        if len(self._pending) >= PENDING_BATCHES:
+            self._flush()
         self.last_ts = max(self.last_ts, batch.ts)
         self.dirty.add(_values_key(district, theme))
+
+    def _flush(self) -> None:
+        """Write the pending batches into the columns; a later batch wins for a sensor in several."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        ids = np.frombuffer(b"".join(p[0] for p in pending), dtype="<u4")
+        if not len(ids):
+            return
+        vals = np.frombuffer(b"".join(p[1] for p in pending), dtype="<f4")
+        counts = np.fromiter((len(p[0]) // 4 for p in pending), dtype=np.int64, count=len(pending))
+        ts = np.repeat(np.fromiter((p[2] for p in pending), dtype=np.int64, count=len(pending)), counts)
+        ttl = np.repeat(np.fromiter((p[3] for p in pending), dtype=np.int64, count=len(pending)), counts)
+        seq = np.repeat(np.fromiter((p[4] for p in pending), dtype=np.int64, count=len(pending)), counts)
+        if len(pending) > 1:  # the last occurrence of each id (pending is in seq order)
+            ids, first = np.unique(ids[::-1], return_index=True)
+            last = len(vals) - 1 - first
+            vals, ts, ttl, seq = vals[last], ts[last], ttl[last], seq[last]
+        top = int(ids.max())
+        if top >= len(self.values):
+            self._grow(top)
+        self.values[ids] = vals
+        self.ts[ids] = ts
+        self.ttl[ids] = ttl
+        self.vseq[ids] = seq
 
     def _put_catalog(self, district: str, theme: str, msg: SensorCatalog) -> None:
         first = min((s.id for s in msg.sensors), default=0)
@@ -267,11 +308,16 @@ class SensorView(StreamView):
         self.catalogs[key] = (district, theme, msg)
         self.dirty.add(key)
         for s in msg.sensors:
+            before = self.info.get(s.id)
+            if before is not None and before[1] != district:
+                self._ids_by_district.get(before[1], set()).discard(s.id)
             self.info[s.id] = (s, district, theme, msg.seq)
+            self._ids_by_district.setdefault(district, set()).add(s.id)
 
     def _put_values(
         self, ids: np.ndarray, vals: np.ndarray, ts: np.ndarray, ttl: np.ndarray, seqs: np.ndarray
     ) -> None:
+        self._flush()
         if not len(ids):
             return
         self._grow(int(ids.max()))
@@ -283,11 +329,16 @@ class SensorView(StreamView):
         self.vseq[ids] = seqs[newer]
 
     def _ids_in(self, f: Filter) -> np.ndarray:
-        keep = [i for i, (_, d, t, _) in self.info.items() if matches(f, d, t)]
+        if f.districts:
+            ids: Iterable[int] = (i for d in {*f.districts, ""} for i in self._ids_by_district.get(d, ()))
+        else:
+            ids = self.info
+        keep = [i for i in ids if matches(f, self.info[i][1], self.info[i][2])]
         return np.array(sorted(keep), dtype=np.int64)
 
     def snapshot(self, f: Filter) -> list[DataMessage]:
         """Catalogs of every sensor in the filter, then their latest values grouped by ts and ttl."""
+        self._flush()
         seq = self.seq
         keep = self._ids_in(f)
         out: list[DataMessage] = []
@@ -305,6 +356,7 @@ class SensorView(StreamView):
         This is the sensor lane's backpressure: a slow client gets the latest value of each sensor,
         not every value it missed.
         """
+        self._flush()
         keep = self._ids_in(f)
         msgs: list[DataMessage] = []
         for district, theme, cat in self.catalogs.values():
@@ -344,6 +396,7 @@ class SensorView(StreamView):
         return out
 
     def kv_entries(self, keys: Iterable[str]) -> dict[str, bytes | None]:
+        self._flush()
         out: dict[str, bytes | None] = {}
         wanted = set(keys)
         for key in wanted:
