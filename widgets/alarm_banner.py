@@ -37,15 +37,19 @@ from widgets.alarm_list import (
 )
 from widgets.errors import DuplicateAlarmIdError, InvalidBannerSettingError
 from widgets.severity import paint_severity_icon, severity_color, severity_name, severity_text_color
+from widgets.text_report import TextLog
+from widgets.values import TextItem, TextRole
 
 _QWIDGETSIZE_MAX = 16777215
 _LINE_FACTOR = 1.9
 """Line height in font heights: room for a bold icon readable from 10 m."""
 _COMPACT_LINE_FACTOR = 1.45
 """Compact lines (a wall whose type is already sized for the distance) need less air."""
+_TYPED_LINE_FACTOR = 1.32
+"""A line's height in key font sizes when the wall sets the type (``set_type_sizes``)."""
 
 
-_RENDERED: dict[tuple[object, ...], QImage] = {}
+_RENDERED: dict[tuple[object, ...], tuple[QImage, list[TextItem]]] = {}
 """What a banner showed (flash phase, size, font, lines, …) → its painting; see ``paintEvent``."""
 _RENDERED_MAX = 8
 """A wall's banners show one or two looks at a time (both flash phases); a few sizes and fonts more."""
@@ -85,6 +89,9 @@ class AlarmBannerWidget(QWidget):
             raise InvalidBannerSettingError(f"max_pinned must be at least 1, got {max_pinned}")
         self._max_pinned = max_pinned
         self._compact = False
+        self._key_px = 0
+        self._sec_px = 0
+        self._log = TextLog()
         self._rows: list[AlarmRow] = []
         self._flood = False
         self._flood_count = 0
@@ -152,7 +159,10 @@ class AlarmBannerWidget(QWidget):
         if count < 0 or window_min < 1:
             raise InvalidBannerSettingError(f"bad flood count {count} or window {window_min} min")
         if (active, count, window_min, groups) == (
-            self._flood, self._flood_count, self._flood_window_min, self._flood_groups
+            self._flood,
+            self._flood_count,
+            self._flood_window_min,
+            self._flood_groups,
         ):
             return  # set twice a second by the wall; unchanged is not repainted
         self._flood = active
@@ -268,12 +278,53 @@ class AlarmBannerWidget(QWidget):
     def is_compact(self) -> bool:
         return self._compact
 
+    def set_type_sizes(self, key_px: int, secondary_px: int) -> None:
+        """Wall type: the alarm lines, the flood line and "+k more" in ``key_px``, the calm line and
+        the flood's groups in ``secondary_px`` (font pixel sizes; 0, 0: sizes from the font)."""
+        if (key_px, secondary_px) != (self._key_px, self._sec_px):
+            self._key_px, self._sec_px = max(0, key_px), max(0, secondary_px)
+            self._changed()
+
+    def text_items(self) -> list[TextItem]:
+        """What the last paint drew (the wall's self-check)."""
+        return list(self._log.items)
+
+    def _fonts(self) -> tuple[QFont, QFont, QFont, QFont]:
+        """Key bold, key regular, secondary bold, secondary regular."""
+        base = QFont(self.font())
+        if self._key_px:
+            fonts = []
+            for px, bold in (
+                (self._key_px, True),
+                (self._key_px, False),
+                (self._sec_px, True),
+                (self._sec_px, False),
+            ):
+                f = QFont(base)
+                f.setPixelSize(px)
+                f.setBold(bold)
+                fonts.append(f)
+            return fonts[0], fonts[1], fonts[2], fonts[3]
+        return (
+            theme.scaled_font(base, 1.15, bold=True),
+            theme.scaled_font(base, 1.15),
+            theme.scaled_font(base, 1.0, bold=True),
+            theme.scaled_font(base, 1.1),
+        )
+
     def _line_factor(self) -> float:
         return _COMPACT_LINE_FACTOR if self._compact else _LINE_FACTOR
 
+    def _line_height(self) -> float:
+        if self._key_px:
+            # Ink of capitals is 0.74 of the font size, of Chinese 0.9: a line 1.3 × the size holds
+            # either with air, and two fit where the font's own line height (1.45) would not.
+            return self._key_px * _TYPED_LINE_FACTOR
+        return QFontMetricsF(self.font()).height() * self._line_factor()
+
     def sizeHint(self) -> QSize:
         fh = QFontMetricsF(self.font()).height()
-        return QSize(round(fh * 40), round(self._line_count() * fh * self._line_factor() + 2 * self._margin()))
+        return QSize(round(fh * 40), round(self._line_count() * self._line_height() + 2 * self._margin()))
 
     def minimumSizeHint(self) -> QSize:
         hint = self.sizeHint()
@@ -354,10 +405,10 @@ class AlarmBannerWidget(QWidget):
             return []
         fh = QFontMetricsF(self.font()).height()
         m = self._margin()
-        lh = fh * self._line_factor()
+        lh = self._line_height()
         width = self.width() - 2 * m
         more = self.more_text()
-        more_w = QFontMetricsF(theme.scaled_font(self.font(), 1.1, bold=True)).horizontalAdvance(more)
+        more_w = QFontMetricsF(self._more_font()).horizontalAdvance(more)
         lines: list[_Line] = []
         y = m
         if self._flood:
@@ -387,6 +438,8 @@ class AlarmBannerWidget(QWidget):
             self.height(),
             dpr,
             self.font().key(),
+            self._key_px,
+            self._sec_px,
             tuple(self._shown()),
             len(self._rows),
             self._flood,
@@ -398,27 +451,34 @@ class AlarmBannerWidget(QWidget):
             self._max_pinned,
             self._not_current,
         )
-        image = _RENDERED.get(shown)
-        if image is None:
+        hit = _RENDERED.get(shown)
+        if hit is None:
             # A QImage, not a QPixmap: it may outlive the application (module state) harmlessly.
             image = QImage(
-                round(self.width() * dpr), round(self.height() * dpr), QImage.Format.Format_ARGB32_Premultiplied
+                round(self.width() * dpr),
+                round(self.height() * dpr),
+                QImage.Format.Format_ARGB32_Premultiplied,
             )
             image.setDevicePixelRatio(dpr)
             painter = QPainter(image)
+            self._log.clear()
             self._paint(painter)
             painter.end()
             if len(_RENDERED) >= _RENDERED_MAX:
                 del _RENDERED[next(iter(_RENDERED))]  # the oldest look
-            _RENDERED[shown] = image
+            hit = _RENDERED[shown] = (image, list(self._log.items))
+        self._log.items = list(hit[1])
         p = QPainter(self)
-        p.drawImage(0, 0, image)
+        p.drawImage(0, 0, hit[0])
         p.end()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             _RENDERED.clear()  # the texts are translated when painted
         super().changeEvent(event)
+
+    def _more_font(self) -> QFont:
+        return self._fonts()[0] if self._key_px else theme.scaled_font(self.font(), 1.1, bold=True)
 
     def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -444,8 +504,16 @@ class AlarmBannerWidget(QWidget):
             p.setPen(QPen(QColor(theme.TEXT), max(2.0, fh * 0.1)))
             p.setBrush(QColor(theme.BG_INPUT))
             p.drawRoundedRect(box.adjusted(1, 1, -1, -1), fh * 0.2, fh * 0.2)
-            p.setFont(theme.scaled_font(base, 1.1, bold=True))
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, more)
+            p.setFont(self._more_font())
+            self._log.draw(p, box, int(Qt.AlignmentFlag.AlignCenter), more, TextRole.KEY)
+
+    def _text(self, p: QPainter, font: QFont, rect: QRectF, x: float, text: str, role: TextRole) -> float:
+        """One piece of a line at ``x``, capitals centred in ``rect``; returns its advance."""
+        fm = QFontMetricsF(font)
+        p.setFont(font)
+        baseline = rect.center().y() + fm.capHeight() / 2
+        self._log.draw_at(p, QPointF(x, baseline), text, role, rect)
+        return fm.horizontalAdvance(text)
 
     def _paint_alarm_line(self, p: QPainter, rect: QRectF, row: AlarmRow, fh: float) -> None:
         display = display_of(row)
@@ -472,72 +540,75 @@ class AlarmBannerWidget(QWidget):
         icon = QRectF(inner.left() + pad, inner.center().y() - icon_side / 2, icon_side, icon_side)
         p.setFont(QFont(self.font()))
         if display is AlarmDisplay.UNACKED_CLEARED:
-            paint_hollow_severity_icon(p, icon, row.severity)
+            paint_hollow_severity_icon(p, icon, row.severity, self._log)
         else:
-            paint_severity_icon(p, icon, row.severity)
+            paint_severity_icon(p, icon, row.severity, self._log)
 
-        parts = self._line_parts(row)
-        level_text, time_text, source, message, state = parts
-        bold = theme.scaled_font(self.font(), 1.15, bold=True)
-        normal = theme.scaled_font(self.font(), 1.15)
+        level_text, time_text, source, message, state = self._line_parts(row)
+        bold, normal, sec_bold, _sec = self._fonts()
         bfm = QFontMetricsF(bold)
         nfm = QFontMetricsF(normal)
-        align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         p.setPen(text_colour)
         x = icon.right() + pad
         right = inner.right() - pad
+        role = TextRole.KEY
 
         # State on the right, always whole: it carries the meaning.
-        state_w = bfm.horizontalAdvance(state)
-        p.setFont(bold)
+        state_font = QFont(bold)
         if display is AlarmDisplay.UNACKED_CLEARED:
-            italic = QFont(bold)
-            italic.setItalic(True)
-            p.setFont(italic)
-            state_w = QFontMetricsF(italic).horizontalAdvance(state)
-        p.drawText(QRectF(right - state_w, inner.top(), state_w, inner.height()), align, state)
+            state_font.setItalic(True)
+        state_w = QFontMetricsF(state_font).horizontalAdvance(state)
+        self._text(p, state_font, rect, right - state_w, state, role)
         right -= state_w + pad * 2
+        gap = pad * 1.5
 
-        p.setFont(bold)
         if self._compact:
-            # The icon carries the numeral; then what, where and when. The message is bold and
-            # first: from the back of the room it is what matters.
-            for text, font, fm in ((message, bold, bfm), (source, normal, nfm)):
-                w = min(fm.horizontalAdvance(text), max(0.0, right - x))
-                p.setFont(font)
-                p.drawText(
-                    QRectF(x, inner.top(), w + 1, inner.height()),
-                    align,
-                    fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 1),
+            # The icon carries the numeral; then what, where and when, each whole or not at all:
+            # the message first (from the back of the room it is what matters), then the place,
+            # then the time, as far as they fit.
+            room = right - x
+            wm = bfm.horizontalAdvance(message)
+            if wm > room and self._key_px:
+                # Too long for one key-sized line: two secondary lines in its height (never cut).
+                p.setFont(sec_bold)
+                self._log.draw(
+                    p,
+                    QRectF(x, inner.top(), room, inner.height()),
+                    int(
+                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+                    ),
+                    message,
+                    TextRole.SECONDARY,
                 )
-                x += w + pad * 1.5
-            p.setFont(normal)
-            w = max(0.0, right - x)
-            p.drawText(
-                QRectF(x, inner.top(), w, inner.height()),
-                align,
-                nfm.elidedText(time_text, Qt.TextElideMode.ElideRight, w),
-            )
+                return
+            x += self._text(p, bold, rect, x, message, role) + gap
+            for text in (source, time_text):
+                w = nfm.horizontalAdvance(text)
+                if text and x + w <= right:
+                    x += self._text(p, normal, rect, x, text, role) + gap
             return
-        for text, font, fm in (
-            (level_text, bold, bfm),
-            (time_text, normal, nfm),
-            (source, bold, bfm),
-        ):
+        for text, font, fm in ((level_text, bold, bfm), (time_text, normal, nfm), (source, bold, bfm)):
             w = min(fm.horizontalAdvance(text), max(0.0, right - x))
+            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 1)
             p.setFont(font)
-            p.drawText(
+            self._log.draw(
+                p,
                 QRectF(x, inner.top(), w + 1, inner.height()),
-                align,
-                fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 1),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                shown,
+                role,
+                text,
             )
-            x += w + pad * 1.5
+            x += w + gap
         p.setFont(normal)
         w = max(0.0, right - x)
-        p.drawText(
+        self._log.draw(
+            p,
             QRectF(x, inner.top(), w, inner.height()),
-            align,
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
             nfm.elidedText(message, Qt.TextElideMode.ElideRight, w),
+            role,
+            message,
         )
 
     def _paint_flood_line(self, p: QPainter, rect: QRectF, fh: float) -> None:
@@ -557,15 +628,44 @@ class AlarmBannerWidget(QWidget):
             p.drawLine(QPointF(x, hatch.bottom()), QPointF(x + hatch.height(), hatch.top()))
             x += step
         p.restore()
-        font = theme.scaled_font(self.font(), 1.2, bold=True)
-        p.setFont(font)
         p.setPen(QColor(theme.TEXT_ON_LIGHT))
         text_rect = inner.adjusted(hatch.width() + fh * 0.5, 0, -fh * 0.5, 0)
-        p.drawText(
-            text_rect,
-            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-            QFontMetricsF(font).elidedText(self.flood_text(), Qt.TextElideMode.ElideRight, text_rect.width()),
+        left = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        if not self._key_px:
+            font = theme.scaled_font(self.font(), 1.2, bold=True)
+            p.setFont(font)
+            text = self.flood_text()
+            shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+            self._log.draw(p, text_rect, left, shown, TextRole.KEY, text)
+            return
+        # Wall type: "ALARM FLOOD: 57 alarms in 10 min" in key type, then as many of the largest
+        # groups as fit, whole, in two secondary rows beside it.
+        bold, _n, _sb, sec = self._fonts()
+        head = QCoreApplication.translate("AlarmBannerWidget", "ALARM FLOOD: {n} alarms in {m} min").format(
+            n=self._flood_count, m=self._flood_window_min
         )
+        x = text_rect.left() + self._text(p, bold, text_rect, text_rect.left(), head, TextRole.KEY) + fh * 0.6
+        groups = [g for g in self._flood_groups.split(" · ") if g and g != "…"]
+        sfm = QFontMetricsF(sec)
+        row_h = text_rect.height() / 2
+        rows: list[list[str]] = [[], []]
+        r = 0
+        for g in groups:
+            trial = " · ".join([*rows[r], g])
+            if sfm.horizontalAdvance(trial) <= text_rect.right() - x:
+                rows[r].append(g)
+            elif r == 0 and rows[0]:
+                r = 1
+                if sfm.horizontalAdvance(g) <= text_rect.right() - x:
+                    rows[1].append(g)
+                else:
+                    break
+            else:
+                break
+        shown_rows = [" · ".join(row) for row in rows if row]
+        for i, line in enumerate(shown_rows):
+            top = text_rect.top() + (row_h * i if len(shown_rows) == 2 else row_h / 2)
+            self._text(p, sec, QRectF(x, top, text_rect.right() - x, row_h), x, line, TextRole.SECONDARY)
 
     def _paint_calm_line(self, p: QPainter, rect: QRectF, fh: float) -> None:
         inner = rect.adjusted(0, fh * 0.08, 0, -fh * 0.08)
@@ -574,7 +674,7 @@ class AlarmBannerWidget(QWidget):
         p.drawRoundedRect(inner, fh * 0.2, fh * 0.2)
         # A calm tick, in the muted "OK" colour; when what is shown is not current, no tick (nothing
         # can be called calm): a grey dash.
-        side = inner.height() * 0.5
+        side = min(inner.height() * 0.5, fh)
         tick = QRectF(inner.left() + fh * 0.5, inner.center().y() - side / 2, side, side)
         pen = QPen(QColor(theme.STALE if self._not_current else theme.OK), max(2.0, fh * 0.12))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -589,17 +689,17 @@ class AlarmBannerWidget(QWidget):
                     QPointF(tick.right(), tick.top()),
                 ]
             )
-        font = theme.scaled_font(self.font(), 1.1)
+        font = self._fonts()[3]
         p.setFont(font)
         p.setPen(QColor(theme.TEXT_DIM))
         text_rect = inner.adjusted(tick.right() - inner.left() + fh * 0.5, 0, -fh * 0.5, 0)
-        p.drawText(
-            text_rect,
-            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-            QFontMetricsF(font).elidedText(
-                self._not_current or self._calm_text(), Qt.TextElideMode.ElideRight, text_rect.width()
-            ),
-        )
+        text = self._not_current or self._calm_text()
+        flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        if self._key_px:  # never shortened on a wall: it wraps onto a second row of its line
+            self._log.draw(p, text_rect, flags | int(Qt.TextFlag.TextWordWrap), text, TextRole.SECONDARY)
+            return
+        shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+        self._log.draw(p, text_rect, flags, shown, TextRole.SECONDARY, text)
 
     # -- events -------------------------------------------------------------------------------
 

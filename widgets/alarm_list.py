@@ -71,9 +71,10 @@ from widgets.severity import (
     severity_shape,
     severity_text_color,
 )
+from widgets.text_report import TextLog
 from widgets.values import AlarmDisplay as AlarmDisplay
 from widgets.values import AlarmRow as AlarmRow
-from widgets.values import Severity
+from widgets.values import Severity, TextRole
 
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
@@ -450,8 +451,9 @@ def paint_state_glyph(painter: QPainter, rect: QRectF, display: AlarmDisplay, co
     return True
 
 
-def paint_hollow_severity_icon(painter: QPainter, rect: QRectF, severity: Severity) -> None:
-    """Paint ``severity``'s shape as an outline in its colour, numeral in its colour (RTN look)."""
+def paint_hollow_severity_icon(painter: QPainter, rect: QRectF, severity: Severity, log: TextLog | None = None) -> None:
+    """Paint ``severity``'s shape as an outline in its colour, numeral in its colour (RTN look);
+    ``log`` notes the numeral (the wall's self-check)."""
     side = min(rect.width(), rect.height())
     if side <= 0:
         return
@@ -478,7 +480,10 @@ def paint_hollow_severity_icon(painter: QPainter, rect: QRectF, severity: Severi
     font.setWeight(QFont.Weight.Black)
     font.setPixelSize(max(1, round(side * size_factor)))
     painter.setFont(font)
-    painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, str(int(severity)))
+    if log is not None:
+        log.draw(painter, text_rect, int(Qt.AlignmentFlag.AlignCenter), str(int(severity)), TextRole.SECONDARY)
+    else:
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, str(int(severity)))
     painter.restore()
 
 

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from widgets import theme
 from widgets.confirm_button import SETTLE_MS, ConfirmButton
+from widgets.text_report import set_role
 from widgets.values import PanelAction as PanelAction
+from widgets.values import TextRole
 from widgets.values import Tone as Tone
 
 CLICK_GUARD_MS = 1500
@@ -129,7 +131,7 @@ class DispatchPanel(QWidget):
             text = QCoreApplication.translate("DispatchPanel", "Send {unit} →").format(unit=unit_text)
         else:
             text = QCoreApplication.translate("DispatchPanel", "No unit recommended")
-        if text != self._button.text():
+        if text != self.button_text():
             self._text_changed_at = time.monotonic()  # a click now was aimed at what was there before
             self._button.setText(text)
         self._fit_button_text()
@@ -236,8 +238,8 @@ class DispatchPanel(QWidget):
         return self._button.isEnabled()
 
     def button_text(self) -> str:
-        """Return the button's text."""
-        return self._button.text()
+        """Return the button's text (as one line, however it is broken on a wall)."""
+        return self._button.text().replace("\n", " ")
 
     def command_level(self) -> Tone:
         """Return the command level shown."""
@@ -257,6 +259,7 @@ class DispatchPanel(QWidget):
         at the panel's font, no heading, and no action row (the console offers the actions).
         0 goes back to the desk layout."""
         self._button_px = max(0, px)
+        set_role(self._button, TextRole.KEY if self._button_px else TextRole.SECONDARY)
         self._heading.setVisible(not self._button_px)
         self._apply_metrics()
         self._update_action_visibility()
@@ -270,24 +273,39 @@ class DispatchPanel(QWidget):
         self._button.setFont(button_font)
         self._fit_button_text()
         # A tall target at a desk; on a wall, where the text is already large, just room around it.
-        factor = 1.2 if self._button_px else 2.4
-        self._button.setMinimumHeight(round(QFontMetrics(button_font).height() * factor))
+        if not self._button_px:
+            self._button.setMinimumHeight(round(QFontMetrics(button_font).height() * 2.4))
         self._state.setFont(theme.scaled_font(base, 1.0 if self._button_px else 1.1))
 
     def _fit_button_text(self) -> None:
-        """On a wall, shrink the button's text to its width rather than clip it (never below the
-        panel's own font size)."""
+        """On a wall the button's text keeps its size (it must read from the back of the room): one
+        too long for the button's width is broken into two lines at the space that best balances
+        them, and the button grows to hold them."""
         if not self._button_px:
             return
         font = QFont(self._button.font())
         font.setPixelSize(self._button_px)
-        room = self._button.width() - 24
-        need = QFontMetrics(font).horizontalAdvance(self._button.text())
-        if room > 0 and need > room:
-            floor = self.fontInfo().pixelSize()
-            font.setPixelSize(max(floor, int(self._button_px * room / need)))
         if font != self._button.font():
             self._button.setFont(font)
+        fm = QFontMetrics(font)
+        text = self._button.text().replace("\n", " ")
+        room = self._button.width() - 2 * self._button_margin()
+        shown = text
+        if room > 0 and fm.horizontalAdvance(text) > room:
+            spaces = [i for i, ch in enumerate(text) if ch == " "]
+            if spaces:
+                best = min(
+                    spaces, key=lambda i: max(fm.horizontalAdvance(text[:i]), fm.horizontalAdvance(text[i + 1 :]))
+                )
+                shown = text[:best] + "\n" + text[best + 1 :]
+        if shown != self._button.text():
+            self._button.setText(shown)
+        lines = shown.count("\n") + 1
+        self._button.setMinimumHeight(round(QFontMetrics(font).height() * lines + self._button_px * 0.4))
+
+    def _button_margin(self) -> int:
+        """The room the style keeps around a push button's text on each side."""
+        return max(8, round(self._button_px * 0.2))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

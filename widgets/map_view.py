@@ -75,7 +75,9 @@ from widgets.geo import (
     world_size,
 )
 from widgets.severity import paint_severity_icon, severity_color
+from widgets.text_report import TextLog
 from widgets.values import MapMarker as MapMarker
+from widgets.values import TextItem, TextRole
 
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
@@ -204,14 +206,49 @@ class _Layer:
 
 @dataclass(slots=True)
 class _Label:
+    """A label the map may show: placed by priority, dropped when no free room is left."""
+
     text: str
     sub: str
     sub_colour: QColor | None
     anchor: QPointF
+    """World pixels at the cache's zoom (absolute), where the label belongs."""
     scale: float
     priority: int
+    """Lower goes first: event labels, area names (with ratings), overlays, places, sensor values."""
     above: bool = False
     """Place the label's bottom edge at ``anchor`` (point symbols) instead of centring it."""
+    role: TextRole = TextRole.SECONDARY
+
+
+@dataclass(slots=True)
+class _Group:
+    """Markers drawn as one icon: the top one (most severe), how many, and where it is drawn."""
+
+    top: int
+    members: list[int]
+    icon: QRectF
+    badge: QRectF | None
+
+
+@dataclass(slots=True)
+class _Placement:
+    """Where the live layer draws its icons and labels in one view, and what room they take."""
+
+    groups: list[_Group]
+    labels: list[tuple[str, QFont, TextRole, QPointF, QRectF]]
+    """Text, font, role, baseline start, ink box."""
+    swatches: list[tuple[QRectF, QColor]]
+    occupied: list[QRectF]
+    """Icons, badges, the not-current note and every placed label (padded): sensor values keep clear."""
+    dropped: list[str]
+
+
+PRIORITY_KEY_EVENT = 0
+PRIORITY_AREA = 1
+PRIORITY_EVENT = 2
+PRIORITY_OVERLAY = 3
+PRIORITY_PLACE = 4
 
 
 class RenderPacer:
@@ -297,10 +334,16 @@ class MapView(QWidget):
         self._dots: list[tuple[float, float, int, str]] = []
         self._live_version = 0  # bumped when the markers as shown change
         self._dots_version = 0  # bumped when the dots as shown change
-        self._live: dict[bool, tuple[tuple[object, ...], QImage]] = {}  # see _live_layer
-        self._dots_image: tuple[tuple[object, ...], QImage] | None = None  # see _dots_layer
+        self._live: dict[bool, tuple[tuple[object, ...], QImage, list[TextItem]]] = {}  # see _live_layer
+        self._dots_image: tuple[tuple[object, ...], QImage, list[TextItem]] | None = None  # see _dots_layer
         self._marker_label_scale = 1.0
-        self._static_labels: list[QRectF] = []  # the cached map's labels, world pixels
+        self._key_px = 0
+        self._sec_px = 0
+        self._static_candidates: list[_Label] = []  # the cached map's labels, world pixels at its zoom
+        self._placement: tuple[tuple[object, ...], _Placement] | None = None  # see _place
+        self._live_items: list[TextItem] = []
+        self._dots_items: list[TextItem] = []
+        self._note_items: list[TextItem] = []
         self._markers: list[MapMarker] = []
         self._marker_xy: list[tuple[float, float]] = []  # world coordinates, in draw order
         self._cache: QImage | None = None
@@ -624,22 +667,24 @@ class MapView(QWidget):
         return list(self._markers)
 
     def marker_at(self, pos: QPointF) -> str | None:
-        """Return the id of the topmost marker whose icon contains ``pos``, or None."""
-        half = self._marker_size() / 2.0 + 2.0
-        for m, (x, y) in zip(reversed(self._markers), reversed(self._marker_xy), strict=True):
-            c = self._world_to_widget(x, y)
-            if abs(pos.x() - c.x()) <= half and abs(pos.y() - c.y()) <= half:
-                return m.id
+        """Return the id of the topmost marker whose icon (as drawn) contains ``pos``, or None."""
+        placement = self._place(*self._viewport_origin())
+        for g in reversed(placement.groups):
+            if g.icon.adjusted(-2, -2, 2, 2).contains(pos):
+                return self._markers[g.top].id
         return None
 
     def marker_rect(self, marker_id: str) -> QRectF | None:
-        """Return the widget rectangle of the marker's icon (the click target), or None."""
-        size = self._marker_size()
-        for m, (x, y) in zip(self._markers, self._marker_xy, strict=True):
-            if m.id == marker_id:
-                c = self._world_to_widget(x, y)
-                return QRectF(c.x() - size / 2.0, c.y() - size / 2.0, size, size)
+        """Return the widget rectangle of the marker's icon as drawn (the click target), or None."""
+        placement = self._place(*self._viewport_origin())
+        for g in placement.groups:
+            if any(self._markers[k].id == marker_id for k in g.members):
+                return QRectF(g.icon)
         return None
+
+    def dropped_labels(self) -> list[str]:
+        """Labels the last placement had no free room for (lowest priority first to go)."""
+        return list(self._place(*self._viewport_origin()).dropped)
 
     @property
     def flash_phase(self) -> bool:
@@ -686,81 +731,103 @@ class MapView(QWidget):
         p.drawImage(QPoint(0, 0), cache, src)
         if self._dots:
             p.drawImage(QPoint(0, 0), self._dots_layer(ix, iy))
-        if self._markers:
-            if self._flash_lit:
-                p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=True))
-            p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=False))
-        if self._not_current:
-            self._paint_not_current(p)
+        else:
+            self._dots_items = []
+        if self._flash_lit and self._markers:
+            p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=True))
+        p.drawImage(QPoint(0, 0), self._live_layer(ix, iy, halos=False))
+        if self._not_current:  # events, dots and ratings under a grey veil: old data never looks live
+            self._paint_veil(p)
+        self._note_items = self._paint_note(p) if self._not_current else []
         p.end()
 
-    def _paint_not_current(self, p: QPainter) -> None:
-        """A grey veil over everything (the ratings' and markers' colours fade to grey) and the note
-        in a framed box at the top left, in the map's own label size."""
+    def text_items(self) -> list[TextItem]:
+        """What the last paint drew (the wall's self-check): labels, icon numerals, counts, values."""
+        return [*self._live_items, *self._dots_items, *self._note_items]
+
+    def _note_box(self) -> tuple[QRectF, QFont]:
+        font = self._label_font(TextRole.SECONDARY)
+        fm = QFontMetricsF(font)
+        pad = fm.height() * 0.3
+        return QRectF(pad, pad, fm.horizontalAdvance(self._not_current) + 2 * pad, fm.height() + pad), font
+
+    def _paint_veil(self, p: QPainter) -> None:
+        """A grey veil over everything: the ratings' and markers' colours fade to grey."""
         veil = QColor(theme.BG_WINDOW)
         veil.setAlphaF(0.62)
         p.fillRect(self.rect(), veil)
-        font = theme.scaled_font(self.font(), 1.0, bold=True)
-        fm = QFontMetricsF(font)
-        pad = fm.height() * 0.4
-        box = QRectF(pad, pad, fm.horizontalAdvance(self._not_current) + 2 * pad, fm.height() + pad)
+
+    def _paint_note(self, p: QPainter) -> list[TextItem]:
+        """The "as of … · not live" note in a framed box at the top left (labels keep clear of it)."""
+        box, font = self._note_box()
         p.setPen(QPen(QColor(theme.STALE), 2, Qt.PenStyle.DashLine))
         p.setBrush(QColor(theme.BG_PANEL))
         p.drawRect(box)
         p.setFont(font)
         p.setPen(QColor(theme.TEXT))
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, self._not_current)
+        log = TextLog()
+        log.draw(p, box, int(Qt.AlignmentFlag.AlignCenter), self._not_current, TextRole.SECONDARY)
+        return log.items
 
     def _dots_layer(self, ix: int, iy: int) -> QImage:
-        """The sensor dots, painted into a transparent image once per change of dots or view.
+        """The sensor dots and their values, painted into a transparent image once per change of
+        dots, view or placement of the labels above them.
 
         Apart from the markers: the dots change once a second, the markers' flash twice, and
         painting both whenever either changed cost 5-12 ms a map (the markers' labels are halo text).
         """
-        shown = (ix, iy, self._zoom, self.width(), self.height(), self._dots_version, self.font().key())
-        if self._dots_image is not None and self._dots_image[0] == shown:
-            return self._dots_image[1]
-        image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        p = QPainter(image)
-        self._paint_dots(p, ix, iy)
-        p.end()
-        self._dots_image = (shown, image)
-        return image
-
-    def _live_layer(self, ix: int, iy: int, *, halos: bool) -> QImage:
-        """The markers (icons, badges, labels), or their flash halos, painted into a transparent
-        image once per change of markers or view.
-
-        The markers flash on every map at 1 Hz. Only the halos flash: the lit phase draws the halo
-        image under the same markers image, so a change of markers paints the icons and their
-        halo-text labels once (~5 ms on the overview), not once for each phase. Whatever the
-        painting reads belongs in ``shown``.
-        """
+        placement = self._place(ix, iy)
         shown = (
             ix,
             iy,
             self._zoom,
             self.width(),
             self.height(),
-            self._live_version,
-            self._render_count,  # the cached map's own labels, which marker labels avoid
-            self._cache_zoom == self._zoom,
-            self._marker_label_scale,
+            self._dots_version,
             self.font().key(),
+            id(placement),
         )
+        if self._dots_image is not None and self._dots_image[0] == shown:
+            self._dots_items = self._dots_image[2]
+            return self._dots_image[1]
+        image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
+        log = TextLog()
+        self._paint_dots(p, ix, iy, placement, log)
+        p.end()
+        self._dots_image = (shown, image, log.items)
+        self._dots_items = log.items
+        return image
+
+    def _live_layer(self, ix: int, iy: int, *, halos: bool) -> QImage:
+        """The markers (icons, badges) and every label, or the markers' flash halos, painted into a
+        transparent image once per change of markers, labels or view.
+
+        The markers flash on every map at 1 Hz. Only the halos flash: the lit phase draws the halo
+        image under the same markers image, so a change of markers paints the icons and the
+        halo-text labels once (~5 ms on the overview), not once for each phase. Whatever the
+        painting reads belongs in the placement's key (:meth:`_place`).
+        """
+        placement = self._place(ix, iy)
+        shown = (id(placement), self._marker_label_scale)
         layer = self._live.get(halos)
         if layer is not None and layer[0] == shown:
+            if not halos:
+                self._live_items = layer[2]
             return layer[1]
         image = QImage(max(1, self.width()), max(1, self.height()), QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         p = QPainter(image)
+        log = TextLog()
         if halos:
-            self._paint_halos(p, ix, iy)
+            self._paint_halos(p, placement)
         else:
-            self._paint_markers(p, ix, iy)
+            self._paint_markers(p, placement, log)
         p.end()
-        self._live[halos] = (shown, image)
+        self._live[halos] = (shown, image, log.items)
+        if not halos:
+            self._live_items = log.items
         return image
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -914,8 +981,9 @@ class MapView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for layer in self._overlays.values():
             self._draw_layer(p, layer, scale, ox, oy, view, rated=False)
-        self._draw_labels(p, scale, ox, oy, view)
         p.end()
+        # Labels are placed over the live markers, never baked in under them (see _place).
+        self._static_candidates = self._label_candidates(scale)
 
         self._cache_origin = QPoint(ox, oy)
         self._cache_zoom = self._zoom
@@ -1050,7 +1118,8 @@ class MapView(QWidget):
             out.append((colour, np.concatenate([first + off for off in offsets]) if dot > 1 else first))
         return out
 
-    def _draw_labels(self, p: QPainter, scale: float, ox: int, oy: int, view: QRectF) -> None:
+    def _label_candidates(self, scale: float) -> list[_Label]:
+        """Every label of the layers and overlays, anchored in world pixels at ``scale``."""
         labels: list[_Label] = []
         for layers, rated in ((self._layers.values(), True), (self._overlays.values(), False)):
             for layer in layers:
@@ -1064,61 +1133,56 @@ class MapView(QWidget):
                     if not text and rating is None:
                         continue
                     ax, ay = f.anchor
-                    anchor = QPointF(ax * scale - ox, ay * scale - oy)
+                    anchor = QPointF(ax * scale, ay * scale)
                     if f.kind is GeometryKind.POINT:
                         anchor += QPointF(0.0, -(st.point_radius + 2.0))
                     sub, sub_colour = "", None
                     if rating is not None and f.kind is GeometryKind.POLYGON:
                         sub, sub_colour = rating_text(rating), QColor(RATING_COLOURS[rating])
-                    prio = 2 if rating is not None else (1 if f.kind is GeometryKind.POLYGON else 0)
+                    if not rated:
+                        prio, role = PRIORITY_OVERLAY, TextRole.SECONDARY
+                    elif f.kind is GeometryKind.POLYGON and st.label_scale >= 1.5:
+                        prio, role = PRIORITY_AREA, TextRole.KEY  # district names
+                    else:
+                        prio, role = PRIORITY_PLACE, TextRole.SECONDARY
                     above = f.kind is GeometryKind.POINT
                     labels.append(
-                        _Label(str(text or ""), sub, sub_colour, anchor, st.label_scale, prio, above)
+                        _Label(str(text or ""), sub, sub_colour, anchor, st.label_scale, prio, above, role)
                     )
-        labels.sort(key=lambda lab: (-lab.priority, -lab.scale))
-        placed: list[QRectF] = []
-        for lab in labels:
-            self._draw_label(p, lab, placed)
-        # In world pixels, so the live event labels drawn over the cache can keep clear of them.
-        self._static_labels = [r.translated(ox, oy) for r in placed]
+        labels.sort(key=lambda lab: (lab.priority, -lab.scale))
+        return labels
 
-    def _draw_label(self, p: QPainter, lab: _Label, placed: list[QRectF]) -> None:
-        font = theme.scaled_font(self.font(), lab.scale, bold=True)
-        fm = QFontMetricsF(font)
-        sub_font = theme.scaled_font(self.font(), max(0.9, lab.scale * 0.62), bold=True)
-        sfm = QFontMetricsF(sub_font)
-        tw = fm.horizontalAdvance(lab.text) if lab.text else 0.0
-        swatch = sfm.height() * 0.8
-        sw = sfm.horizontalAdvance(lab.sub) + swatch + sfm.height() * 0.35 if lab.sub else 0.0
-        th = fm.height() if lab.text else 0.0
-        sh = sfm.height() if lab.sub else 0.0
-        top = lab.anchor.y() - (th + sh if lab.above else (th + sh) / 2.0)
-        box = QRectF(lab.anchor.x() - max(tw, sw) / 2.0, top, max(tw, sw), th + sh)
-        if any(box.intersects(r) for r in placed):
-            return
-        placed.append(box.adjusted(-6, -4, 6, 4))
-        if lab.text:
-            base = QPointF(lab.anchor.x() - tw / 2.0, box.top() + fm.ascent())
-            _halo_text(p, base, lab.text, font)
-        if lab.sub and lab.sub_colour is not None:
-            top = box.top() + th
-            left = lab.anchor.x() - sw / 2.0
-            sq = QRectF(left, top + (sfm.height() - swatch) / 2.0, swatch, swatch)
-            p.setPen(QPen(_HALO, 2.0))
-            p.setBrush(lab.sub_colour)
-            p.drawRect(sq)
-            _halo_text(p, QPointF(sq.right() + sfm.height() * 0.35, top + sfm.ascent()), lab.sub, sub_font)
+    def _label_font(self, role: TextRole, scale: float = 1.0) -> QFont:
+        """Wall type: key or secondary size; else the widget's font times ``scale``."""
+        if self._key_px:
+            font = QFont(self.font())
+            font.setPixelSize(self._key_px if role is TextRole.KEY else self._sec_px)
+            font.setBold(True)
+            return font
+        return theme.scaled_font(self.font(), scale, bold=True)
 
     # -- internals: markers -----------------------------------------------------------------------
 
+    def set_type_sizes(self, key_px: int, secondary_px: int) -> None:
+        """Wall type: district names and the most severe events' labels in ``key_px``; ratings,
+        other labels, sensor values and counts in ``secondary_px`` (font pixel sizes)."""
+        self._key_px, self._sec_px = max(0, key_px), max(0, secondary_px)
+        self._marker_label_scale = 1.0
+        self._placement = None
+        self._invalidate()
+
     def set_marker_label_scale(self, scale: float) -> None:
-        """Size of event-marker labels relative to the widget's font (default 1)."""
+        """Size of event-marker labels relative to the widget's font (default 1; desk maps)."""
         if scale <= 0:
             raise InvalidMapDataError(f"marker label scale must be positive, got {scale}")
         self._marker_label_scale = scale
+        self._placement = None
         self.update()
 
     def _marker_size(self) -> float:
+        if self._key_px:
+            # As tall as key type: the numeral inside (half the icon) is secondary type.
+            return round(self._key_px * 1.1)
         return round(QFontMetricsF(self.font()).height() * 1.9)
 
     def set_dots(
@@ -1133,7 +1197,8 @@ class MapView(QWidget):
             lon: Longitudes (WGS 84).
             lat: Latitudes.
             levels: 0 normal (small grey), 1 warning (yellow), 2 alarm (red); each dot with
-                level ≥ 1 also shows its label, so the state is never colour alone.
+                level ≥ 1 also shows its label where there is room, so the state is never colour
+                alone (the colour and size still say it where there is none).
             labels: Text per dot (a value); shown for warnings and alarms.
 
         Raises:
@@ -1158,17 +1223,27 @@ class MapView(QWidget):
         """(level, label) of each dot, for tests."""
         return [(lv, lab) for _, _, lv, lab in self._dots]
 
-    def _paint_dots(self, p: QPainter, ix: int, iy: int) -> None:
+    def _dot_radii(self) -> tuple[float, float, float]:
+        k = self._sec_px / 16 if self._key_px else 1.0
+        return 3.5 * max(1.0, k * 0.8), 6.0 * max(1.0, k * 0.8), 8.0 * max(1.0, k * 0.8)
+
+    def _paint_dots(self, p: QPainter, ix: int, iy: int, placement: _Placement, log: TextLog) -> None:
+        """The dots, and the values of warning and alarm dots where they cover no other label or
+        icon (most severe first; the rest keep their colour and size)."""
         if not self._dots:
             return
         s = world_size(self._zoom)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        font = theme.scaled_font(self.font(), 0.8, bold=True)
-        p.setFont(font)
+        font = self._label_font(TextRole.SECONDARY, 0.8)
+        fm = QFontMetricsF(font)
         w, h = self.width(), self.height()
+        area = QRectF(0, 0, w, h)
         colours = (QColor("#8a9099"), QColor(theme.SEVERITY_YELLOW), QColor(theme.SEVERITY_RED))
-        radii = (3.5, 6.0, 8.0)
+        radii = self._dot_radii()
         outline = QPen(QColor("#0c0d0f"), 1.2)
+        taken = list(placement.occupied)
+        pad = max(3.0, fm.height() * 0.1)
+        labelled: list[tuple[int, float, float, str]] = []
         for x, y, level, label in self._dots:
             cx, cy = x * s - ix, y * s - iy
             if not (-20 <= cx <= w + 20 and -20 <= cy <= h + 20):
@@ -1178,124 +1253,291 @@ class MapView(QWidget):
             p.setBrush(colours[lv])
             p.drawEllipse(QPointF(cx, cy), radii[lv], radii[lv])
             if lv and label:
-                _halo_text(p, QPointF(cx + radii[lv] + 4, cy + 5), label, font)
+                labelled.append((lv, cx, cy, label))
+        labelled.sort(key=lambda d: -d[0])
+        for lv, cx, cy, label in labelled:
+            tight = fm.tightBoundingRect(label)
+            r = radii[lv] + pad
+            for ink in (
+                QRectF(cx + r, cy - tight.height() / 2, tight.width(), tight.height()),
+                QRectF(cx - r - tight.width(), cy - tight.height() / 2, tight.width(), tight.height()),
+                QRectF(cx - tight.width() / 2, cy - r - tight.height(), tight.width(), tight.height()),
+                QRectF(cx - tight.width() / 2, cy + r, tight.width(), tight.height()),
+            ):
+                padded = ink.adjusted(-pad, -pad, pad, pad)
+                if area.contains(ink) and not any(padded.intersects(o) for o in taken):
+                    taken.append(padded)
+                    baseline = QPointF(ink.left() - tight.left(), ink.top() - tight.top())
+                    _halo_text(p, baseline, label, font)
+                    log.note(font, label, TextRole.SECONDARY, ink, area)
+                    break
 
     def marker_groups(self) -> list[tuple[MapMarker, int]]:
         """Markers as drawn: each visible group's top marker and how many it stands for.
 
         Markers closer than :data:`GROUP_FACTOR` icon sizes merge into one icon (the most severe,
         unacknowledged first) with a "+n" badge: at wall scale a dense district otherwise becomes
-        a heap of overlapping icons in which no numeral can be read.
+        a heap of overlapping icons in which no numeral can be read. So do groups whose icons (and
+        counts) would overlap once kept inside the map's edge.
         """
-        return [(self._markers[top], len(members)) for top, members in self._groups()]
+        return [(self._markers[g.top], len(g.members)) for g in self._place(*self._viewport_origin()).groups]
 
-    def _groups(self) -> list[tuple[int, list[int]]]:
+    def _groups(self, ix: int, iy: int) -> list[_Group]:
+        """Markers grouped and placed: whole icons inside the view, none covering another."""
         s = world_size(self._zoom)
-        ix, iy = self._viewport_origin()
-        reach = self._marker_size() * GROUP_FACTOR
-        groups: list[tuple[int, list[int], float, float]] = []
+        size = self._marker_size()
+        reach = size * GROUP_FACTOR
+        raw: list[tuple[int, list[int], float, float]] = []
         # Topmost first (the list is in draw order, bottom first).
         for k in range(len(self._markers) - 1, -1, -1):
             x, y = self._marker_xy[k]
             cx, cy = x * s - ix, y * s - iy
-            for _top, members, gx, gy in groups:
+            for _top, members, gx, gy in raw:
                 if abs(cx - gx) < reach and abs(cy - gy) < reach:
                     members.append(k)
                     break
             else:
-                groups.append((k, [k], cx, cy))
-        return [(top, members) for top, members, _, _ in reversed(groups)]
+                raw.append((k, [k], cx, cy))
+        w, h = float(self.width()), float(self.height())
+        badge_font = self._label_font(TextRole.SECONDARY, 0.9)
+        bfm = QFontMetricsF(badge_font)
+        placed: list[_Group] = []
+        for top, members, cx, cy in raw:  # most severe first
+            if not (0 <= cx <= w and 0 <= cy <= h):
+                continue  # the event lies outside this view
+            # Never cut at the map's edge: an icon near it moves inward, whole, with its count.
+            bw = bfm.horizontalAdvance("+99") + bfm.height() * 0.5
+            bh = bfm.height()
+            right_room = bw * 0.6 if len(members) > 1 else 0.0
+            top_room = bh * 0.5 if len(members) > 1 else 0.0
+            cx = min(max(cx, size / 2 + 1), w - size / 2 - right_room - 1)
+            cy = min(max(cy, size / 2 + top_room + 1), h - size / 2 - 1)
+            icon = QRectF(cx - size / 2, cy - size / 2, size, size)
+            room = _with_badge(icon, bw, bh)
+            merged = next((g for g in placed if _with_badge(g.icon, bw, bh).intersects(room)), None)
+            if merged is not None:
+                merged.members.extend(members)
+                continue
+            placed.append(_Group(top, list(members), icon, None))
+        for g in placed:
+            if len(g.members) > 1:
+                text = f"+{len(g.members) - 1}"
+                bw, bh = bfm.horizontalAdvance(text) + bfm.height() * 0.5, bfm.height()
+                g.badge = QRectF(g.icon.right() - bw * 0.4, g.icon.top() - bh * 0.5, bw, bh)
+        return list(reversed(placed))  # bottom first: the most severe drawn last, on top
 
-    def _paint_halos(self, p: QPainter, ix: int, iy: int) -> None:
+    def _place(self, ix: int, iy: int) -> _Placement:
+        """Icons, then labels in priority order, each only where it is wholly inside the map and
+        covers no icon or other label; the rest are dropped, lowest priority first.
+
+        Priority: the labels of the most severe events (key type), district names (key) with their
+        ratings (secondary), other event labels, overlay labels, place names; sensor values are
+        placed last, by the dots layer, in what room is left.
+        """
+        key = (
+            ix,
+            iy,
+            self._zoom,
+            self.width(),
+            self.height(),
+            self._live_version,
+            self._render_count,
+            self._cache_zoom == self._zoom,
+            self._marker_label_scale,
+            self._key_px,
+            self._sec_px,
+            self._not_current,
+            self.font().key(),
+        )
+        if self._placement is not None and self._placement[0] == key:
+            return self._placement[1]
+        area = QRectF(0, 0, self.width(), self.height())
+        groups = self._groups(ix, iy)
+        occupied: list[QRectF] = []
+        for g in groups:
+            occupied.append(g.icon)
+            if g.badge is not None:
+                occupied.append(g.badge)
+        if self._not_current:
+            occupied.append(self._note_box()[0])
+        size = self._marker_size()
+        pad = max(3.0, (self._sec_px or QFontMetricsF(self.font()).height()) * 0.12)
+        labels: list[tuple[str, QFont, TextRole, QPointF, QRectF]] = []
+        swatches: list[tuple[QRectF, QColor]] = []
+        dropped: list[str] = []
+
+        def fits(ink: QRectF) -> bool:
+            padded = ink.adjusted(-pad, -pad, pad, pad)
+            return area.contains(ink) and not any(padded.intersects(o) for o in occupied)
+
+        def take(text: str, font: QFont, role: TextRole, ink: QRectF) -> None:
+            tight = QFontMetricsF(font).tightBoundingRect(text)
+            labels.append(
+                (text, font, role, QPointF(ink.left() - tight.left(), ink.top() - tight.top()), ink)
+            )
+            occupied.append(ink.adjusted(-pad, -pad, pad, pad))
+
+        # 1. Event labels (most severe first), beside their icon.
+        event_labels: list[tuple[int, _Group]] = []
+        for g in groups:
+            m = self._markers[g.top]
+            if m.label:
+                event_labels.append((int(m.severity), g))
+        event_labels.sort(key=lambda e: e[0])
+        candidates: list[tuple[int, str, TextRole, object]] = []
+        for sev, g in event_labels:
+            role = TextRole.KEY if sev == 1 or not self._key_px else TextRole.SECONDARY
+            candidates.append(
+                (PRIORITY_KEY_EVENT if sev == 1 else PRIORITY_EVENT, self._markers[g.top].label, role, g)
+            )
+        # 2. The map's own labels (cached map's), world pixels → view.
+        same_zoom = self._cache_zoom == self._zoom
+        for lab in self._static_candidates if same_zoom else []:
+            candidates.append((lab.priority, lab.text, lab.role, lab))
+        candidates.sort(key=lambda c: c[0])
+        for _prio, text, role, what in candidates:
+            if isinstance(what, _Group):
+                font = self._label_font(role, self._marker_label_scale)
+                tight = QFontMetricsF(font).tightBoundingRect(text)
+                tw, th = tight.width(), tight.height()
+                c, gap = what.icon.center(), size * 0.12
+                boxes = (
+                    QRectF(
+                        what.icon.right() + gap + (what.badge.width() * 0.6 if what.badge else 0),
+                        c.y() - th / 2,
+                        tw,
+                        th,
+                    ),
+                    QRectF(what.icon.left() - gap - tw, c.y() - th / 2, tw, th),
+                    QRectF(c.x() - tw / 2, what.icon.top() - gap - th, tw, th),
+                    QRectF(c.x() - tw / 2, what.icon.bottom() + gap, tw, th),
+                )
+                box = next((b for b in boxes if fits(b)), None)
+                if box is None:
+                    dropped.append(text)
+                else:
+                    take(text, font, role, box)
+                continue
+            assert isinstance(what, _Label)
+            self._place_map_label(what, ix, iy, fits, take, swatches, dropped)
+        placement = _Placement(groups, labels, swatches, occupied, dropped)
+        self._placement = (key, placement)
+        return placement
+
+    def _place_map_label(self, lab: _Label, ix: int, iy: int, fits, take, swatches, dropped) -> None:  # type: ignore[no-untyped-def]
+        """A name (with its rating under it) at its anchor, or nudged a little; else dropped."""
+        font = self._label_font(lab.role, lab.scale)
+        sub_font = self._label_font(TextRole.SECONDARY, max(0.9, lab.scale * 0.62))
+        fm, sfm = QFontMetricsF(font), QFontMetricsF(sub_font)
+        anchor = QPointF(lab.anchor.x() - ix, lab.anchor.y() - iy)
+        tight = fm.tightBoundingRect(lab.text) if lab.text else QRectF()
+        stight = sfm.tightBoundingRect(lab.sub) if lab.sub else QRectF()
+        swatch = stight.height() * 1.0
+        gap = sfm.height() * 0.2
+        sub_w = stight.width() + swatch + gap if lab.sub else 0.0
+        block_w = max(tight.width(), sub_w)
+        both_h = tight.height() + (gap + stight.height() if lab.sub else 0.0)
+        for with_sub in (True, False) if lab.sub and lab.text else (bool(lab.sub),):
+            h = both_h if with_sub else tight.height()
+            w = block_w if with_sub else tight.width()
+            top0 = anchor.y() - (h if lab.above else h / 2)
+            for dx, dy in ((0, 0), (0, -0.6), (0, 0.6), (-0.35, 0), (0.35, 0), (0, -1.2), (0, 1.2)):
+                left = anchor.x() - w / 2 + dx * w
+                top = top0 + dy * h
+                name = (
+                    QRectF(left + (w - tight.width()) / 2, top, tight.width(), tight.height())
+                    if lab.text
+                    else QRectF()
+                )
+                sub = (
+                    QRectF(
+                        left + (w - sub_w) / 2,
+                        top + (tight.height() + gap if lab.text else 0),
+                        sub_w,
+                        stight.height(),
+                    )
+                    if with_sub
+                    else QRectF()
+                )
+                if (lab.text and not fits(name)) or (with_sub and not fits(sub)):
+                    continue
+                if lab.text:
+                    take(lab.text, font, lab.role, name)
+                if with_sub and lab.sub_colour is not None:
+                    sq = QRectF(sub.left(), sub.top(), swatch, swatch)
+                    swatches.append((sq, lab.sub_colour))
+                    take(
+                        lab.sub,
+                        sub_font,
+                        TextRole.SECONDARY,
+                        QRectF(sq.right() + gap, sub.top(), stight.width(), stight.height()),
+                    )
+                elif lab.sub and not with_sub:
+                    dropped.append(lab.sub)
+                return
+        dropped.extend(t for t in (lab.text, lab.sub) if t)
+
+    def _paint_halos(self, p: QPainter, placement: _Placement) -> None:
         """The flash halo of every group with an unacknowledged marker (drawn under the icons)."""
-        s = world_size(self._zoom)
         size = self._marker_size()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        bounds = QRectF(-size * 2, -size * 2, self.width() + size * 4, self.height() + size * 4)
-        for top, members in self._groups():
-            if all(self._markers[k].acknowledged for k in members):
+        for g in placement.groups:
+            if all(self._markers[k].acknowledged for k in g.members):
                 continue
-            x, y = self._marker_xy[top]
-            c = QPointF(x * s - ix, y * s - iy)
-            if not bounds.contains(c):
-                continue
-            halo = severity_color(self._markers[top].severity)
+            halo = severity_color(self._markers[g.top].severity)
             ring = QPen(halo, max(3.0, size / 10.0))
             halo.setAlphaF(0.25)
             p.setPen(ring)
             p.setBrush(halo)
-            p.drawEllipse(c, size * 0.75, size * 0.75)  # a ring, not a disc that buries neighbours
+            p.drawEllipse(
+                g.icon.center(), size * 0.75, size * 0.75
+            )  # a ring, not a disc that buries neighbours
 
-    def _paint_markers(self, p: QPainter, ix: int, iy: int) -> None:
-        if not self._markers:
-            return
-        s = world_size(self._zoom)
-        size = self._marker_size()
-        font = theme.scaled_font(self.font(), self._marker_label_scale, bold=True)
-        badge_font = theme.scaled_font(self.font(), 0.9, bold=True)
-        fm = QFontMetricsF(font)
-        bfm = QFontMetricsF(badge_font)
+    def _paint_markers(self, p: QPainter, placement: _Placement, log: TextLog) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        bounds = QRectF(-size * 2, -size * 2, self.width() + size * 4, self.height() + size * 4)
-        groups = self._groups()
-        labelled: list[tuple[QPointF, str]] = []
-        icons: list[QRectF] = []
-        for top, members in groups:  # bottom first: the most severe end up on top
-            m = self._markers[top]
-            x, y = self._marker_xy[top]
-            c = QPointF(x * s - ix, y * s - iy)
-            if not bounds.contains(c):
-                continue
-            icon = QRectF(c.x() - size / 2, c.y() - size / 2, size, size)
-            paint_severity_icon(p, icon, m.severity)
-            icons.append(icon)
-            if len(members) > 1:
-                text = f"+{len(members) - 1}"
-                bw, bh = bfm.horizontalAdvance(text) + bfm.height() * 0.5, bfm.height()
-                badge = QRectF(icon.right() - bw * 0.4, icon.top() - bh * 0.5, bw, bh)
+        badge_font = self._label_font(TextRole.SECONDARY, 0.9)
+        bfm = QFontMetricsF(badge_font)
+        for g in placement.groups:  # bottom first: the most severe end up on top
+            p.setFont(QFont(self.font()))
+            paint_severity_icon(p, g.icon, self._markers[g.top].severity, log)
+            if g.badge is not None:
+                badge = g.badge
                 p.setPen(QPen(_HALO, 2.0))
                 p.setBrush(QColor(theme.BG_PANEL))
-                p.drawRoundedRect(badge, bh / 2, bh / 2)
+                p.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
                 p.setPen(QColor(theme.TEXT))
                 p.setFont(badge_font)
-                p.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
-            if m.label:
-                labelled.append((c, m.label))
-        # Labels last, most severe first, each only where it covers no other label (the map's own
-        # district and place names included).
-        placed: list[QRectF] = (
-            [r.translated(-ix, -iy) for r in self._static_labels] if self._cache_zoom == self._zoom else []
-        )
+                log.draw(
+                    p, badge, int(Qt.AlignmentFlag.AlignCenter), f"+{len(g.members) - 1}", TextRole.SECONDARY
+                )
+        del bfm
+        for sq, colour in placement.swatches:
+            p.setPen(QPen(_HALO, 2.0))
+            p.setBrush(colour)
+            p.drawRect(sq)
         area = QRectF(0, 0, self.width(), self.height())
-        for c, label in reversed(labelled):
-            w, h = fm.horizontalAdvance(label), fm.height()
-            boxes = (
-                QRectF(c.x() + size * 0.7, c.y() - h / 2, w, h),
-                QRectF(c.x() - size * 0.7 - w, c.y() - h / 2, w, h),
-                QRectF(c.x() - w / 2, c.y() - size * 0.6 - h, w, h),
-                QRectF(c.x() - w / 2, c.y() + size * 0.6, w, h),
-            )
-            free = [b for b in boxes if area.contains(b) and not any(b.intersects(r) for r in placed)]
-            # Best where it also hides no other event's icon; else where it covers no other label.
-            clear = [b for b in free if not any(b.intersects(r) for r in icons)]
-            for box in (clear or free)[:1]:
-                placed.append(box.adjusted(-6, -3, 6, 3))
-                _halo_text(p, QPointF(box.left(), box.top() + fm.ascent()), label, font)
+        for text, font, role, baseline, ink in placement.labels:
+            _halo_text(p, baseline, text, font)
+            log.note(font, text, role, ink, area)
 
     def _marker_damage(self) -> QRegion:
-        s = world_size(self._zoom)
-        ix, iy = self._viewport_origin()
-        r = math.ceil(self._marker_size() * 1.1) + 4
+        r = math.ceil(self._marker_size() * 0.8) + 4
         region = QRegion()
-        for m, (x, y) in zip(self._markers, self._marker_xy, strict=True):
-            if not m.acknowledged:
-                region += QRect(round(x * s - ix) - r, round(y * s - iy) - r, 2 * r, 2 * r)
+        for g in self._place(*self._viewport_origin()).groups:
+            if not all(self._markers[k].acknowledged for k in g.members):
+                c = g.icon.center()
+                region += QRect(round(c.x()) - r, round(c.y()) - r, 2 * r, 2 * r)
         return region
 
     def _on_flash_timer_timeout(self) -> None:
         self._flash_lit = not self._flash_lit
         # Only the halos change: repaint just those squares (the cache blit is clipped to them).
         self.update(self._marker_damage())
+
+
+def _with_badge(icon: QRectF, bw: float, bh: float) -> QRectF:
+    """An icon and the room a count badge would take at its top right: no other icon may take it."""
+    return icon.united(QRectF(icon.right() - bw * 0.4, icon.top() - bh * 0.5, bw, bh))
 
 
 def _to_polygon(arr: npt.NDArray[np.float64], scale: float, ox: int, oy: int) -> QPolygonF:

@@ -21,7 +21,9 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
 from widgets import theme
+from widgets.text_report import TextLog
 from widgets.values import Severity as Severity
+from widgets.values import TextRole
 
 _COLOURS: dict[Severity, str] = {
     Severity.RED: theme.SEVERITY_RED,
@@ -109,7 +111,7 @@ def severity_shape(severity: Severity, rect: QRectF) -> QPainterPath:
     return path
 
 
-def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity) -> None:
+def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity, log: TextLog | None = None) -> None:
     """Paint ``severity``'s shape, filled with its colour, with its numeral inside.
 
     The painter's state is saved and restored. The numeral uses the painter's current font family
@@ -119,6 +121,7 @@ def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity) -> 
         painter: An active painter.
         rect: Where to paint; the icon is the largest centred square.
         severity: The level to paint.
+        log: Notes the numeral as secondary text (the wall's self-check), if given.
     """
     side = min(rect.width(), rect.height())
     if side <= 0:
@@ -145,5 +148,8 @@ def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity) -> 
     font.setPixelSize(max(1, round(side * size_factor)))
     painter.setFont(font)
     painter.setPen(severity_text_color(severity))
-    painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, str(int(severity)))
+    if log is not None:
+        log.draw(painter, text_rect, int(Qt.AlignmentFlag.AlignCenter), str(int(severity)), TextRole.SECONDARY)
+    else:
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, str(int(severity)))
     painter.restore()

@@ -10,7 +10,9 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPaintE
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets import theme
+from widgets.text_report import TextLog
 from widgets.values import LinkLevel as LinkLevel
+from widgets.values import TextItem, TextRole
 
 
 def _format_age(age_s: float) -> str:
@@ -40,6 +42,9 @@ class ConnectionStatusWidget(QWidget):
         self._level = LinkLevel.DOWN
         self._age_s: float | None = None
         self._detail = ""
+        self._wrap = False
+        self._role = TextRole.SECONDARY
+        self._log = TextLog()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
@@ -74,21 +79,87 @@ class ConnectionStatusWidget(QWidget):
         """Return all the text shown, parts separated by two spaces."""
         return "  ".join(part for part in (self._label, self.age_text(), self._detail) if part)
 
-    def sizeHint(self) -> QSize:
-        bold = theme.scaled_font(self.font(), 1.0, bold=True)
+    def set_wrap(self, wrap: bool) -> None:
+        """Wrap the detail onto further lines instead of shortening it (a wall screen: nothing is
+        cut there; the status takes the rows it needs, in :meth:`heightForWidth`)."""
+        if wrap != self._wrap:
+            self._wrap = wrap
+            sp = self.sizePolicy()
+            sp.setHeightForWidth(wrap)
+            self.setSizePolicy(sp)
+            self.updateGeometry()
+            self.update()
+
+    def text_items(self) -> list[TextItem]:
+        """What the last paint drew (the wall's self-check)."""
+        return list(self._log.items)
+
+    def _head_width(self) -> float:
         fm = QFontMetricsF(self.font())
         h = fm.height()
-        w = (
-            h * 2.5
-            + QFontMetricsF(bold).horizontalAdvance(self._label)
+        pad = h * 0.5
+        bold = theme.scaled_font(self.font(), 1.0, bold=True)
+        label_w = QFontMetricsF(bold).horizontalAdvance(self._label)
+        icon_side = h * 0.8
+        return (
+            pad
+            + icon_side
+            + pad * 0.6
+            + label_w
+            + pad * 0.6
+            + pad
             + fm.horizontalAdvance(self.age_text())
-            + fm.horizontalAdvance(self._detail)
-            + h * 3
+            + pad
         )
-        return QSize(round(w), round(h * 1.8))
+
+    def _detail_lines(self, width: float) -> list[str]:
+        """The detail split into lines that fit (at its " · " joints, then at spaces)."""
+        fm = QFontMetricsF(self.font())
+        pad = fm.height() * 0.5
+        if not self._detail:
+            return []
+        first_room = width - self._head_width() - pad * 0.5
+        if fm.horizontalAdvance(self._detail) <= first_room:
+            return [self._detail]
+        room = max(1.0, width - 2 * pad)
+        words: list[str] = []
+        for n, part in enumerate(self._detail.split(" · ")):
+            pieces = part.split(" ")
+            if n:
+                pieces[0] = "· " + pieces[0]
+            words += pieces
+        lines, line = [], ""
+        for word in words:
+            trial = f"{line} {word}" if line else word
+            if line and fm.horizontalAdvance(trial) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        if line:
+            lines.append(line)
+        return ["", *lines]  # the head's row, then the detail under it
+
+    def _row_height(self) -> float:
+        return QFontMetricsF(self.font()).height() * 1.5
+
+    def heightForWidth(self, width: int) -> int:
+        rows = max(1, len(self._detail_lines(width))) if self._wrap else 1
+        return round(self._row_height() * rows + QFontMetricsF(self.font()).height() * 0.2)
+
+    def hasHeightForWidth(self) -> bool:
+        return self._wrap
+
+    def sizeHint(self) -> QSize:
+        fm = QFontMetricsF(self.font())
+        h = fm.height()
+        w = self._head_width() + fm.horizontalAdvance(self._detail) + h
+        return QSize(round(w), self.heightForWidth(round(w)))
 
     def minimumSizeHint(self) -> QSize:
         h = QFontMetricsF(self.font()).height()
+        if self._wrap:  # as narrow as its head; the detail then takes rows of its own
+            return QSize(round(self._head_width()), round(self._row_height()))
         return QSize(round(h * 10), round(h * 1.8))
 
     def _accent(self) -> QColor:
@@ -101,6 +172,7 @@ class ConnectionStatusWidget(QWidget):
         return QColor(theme.OK)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._log.clear()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = QRectF(self.rect())
@@ -110,7 +182,10 @@ class ConnectionStatusWidget(QWidget):
         pad = h * 0.5
         accent = self._accent()
         abnormal = self._level is not LinkLevel.OK
-        cy = rect.center().y()
+        row_h = self._row_height()
+        lines = self._detail_lines(rect.width()) if self._wrap else []
+        head = QRectF(rect.left(), rect.top(), rect.width(), row_h if self._wrap else rect.height())
+        cy = head.center().y()
         x = rect.left() + pad
 
         bold = theme.scaled_font(self.font(), 1.0, bold=True)
@@ -122,7 +197,9 @@ class ConnectionStatusWidget(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(accent)
             p.drawRoundedRect(pill, h * 0.2, h * 0.2)
-        on_pill = QColor("#ffffff" if self._level in (LinkLevel.DOWN, LinkLevel.NOT_LIVE) else theme.TEXT_ON_LIGHT)
+        on_pill = QColor(
+            "#ffffff" if self._level in (LinkLevel.DOWN, LinkLevel.NOT_LIVE) else theme.TEXT_ON_LIGHT
+        )
 
         icon = QRectF(x, cy - icon_side / 2, icon_side, icon_side)
         path = QPainterPath()
@@ -160,26 +237,38 @@ class ConnectionStatusWidget(QWidget):
         p.drawPath(path)
         x = icon.right() + pad * 0.6
 
+        middle = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         p.setFont(bold)
         p.setPen(on_pill if abnormal else QColor(theme.TEXT))
-        p.drawText(
-            QRectF(x, rect.top(), label_w + 1, rect.height()), Qt.AlignmentFlag.AlignVCenter, self._label
-        )
+        self._log.draw(p, QRectF(x, head.top(), label_w + 1, head.height()), middle, self._label, self._role)
         x = pill.right() + pad
 
         p.setFont(self.font())
         age = self.age_text()
         age_w = fm.horizontalAdvance(age)
         p.setPen(QColor(theme.TEXT))
-        p.drawText(QRectF(x, rect.top(), age_w + 1, rect.height()), Qt.AlignmentFlag.AlignVCenter, age)
+        self._log.draw(p, QRectF(x, head.top(), age_w + 1, head.height()), middle, age, self._role)
         x += age_w + pad * 1.5
 
+        p.setPen(QColor(theme.TEXT_DIM))
+        if self._wrap:
+            if lines and lines[0]:
+                self._log.draw(
+                    p,
+                    QRectF(x, head.top(), rect.right() - pad - x + 1, head.height()),
+                    middle,
+                    lines[0],
+                    self._role,
+                )
+            for n, line in enumerate(lines[1:], start=1):
+                row = QRectF(rect.left() + pad, rect.top() + n * row_h, rect.width() - 2 * pad, row_h)
+                self._log.draw(p, row, middle, line, self._role)
+            p.end()
+            return
         remaining = rect.right() - pad - x
         if self._detail and remaining > h:
-            p.setPen(QColor(theme.TEXT_DIM))
-            p.drawText(
-                QRectF(x, rect.top(), remaining, rect.height()),
-                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                fm.elidedText(self._detail, Qt.TextElideMode.ElideRight, remaining),
+            shown = fm.elidedText(self._detail, Qt.TextElideMode.ElideRight, remaining)
+            self._log.draw(
+                p, QRectF(x, rect.top(), remaining, rect.height()), middle, shown, self._role, self._detail
             )
         p.end()

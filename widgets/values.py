@@ -267,3 +267,57 @@ class MapMarker:
             raise InvalidMapDataError(f"marker {self.id!r}: severity must be 1..4, got {self.severity!r}") from exc
         if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
             raise InvalidMapDataError(f"marker {self.id!r}: lon/lat must be finite, got {self.lon}, {self.lat}")
+
+
+class TextRole(enum.Enum):
+    """How far away a text must read (docs/architecture.md, "Wall type").
+
+    The wall layout turns the roles into glyph heights: key text reads from the back of the room
+    (distance / 200), secondary text from the middle (distance / 400). Detail is for the desk and
+    has no place on a wall screen.
+    """
+
+    KEY = "key"
+    SECONDARY = "secondary"
+    DETAIL = "detail"
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """One text a widget painted, as the wall's self-check sees it (``cockpit --wall-report``).
+
+    Widgets that paint their own text keep a list of these from their last paint (``text_items()``),
+    so the self-check reports what is on the glass rather than what a font setting promises.
+
+    Attributes:
+        text: The text as shown (shortened, if it was).
+        role: How far away it must read.
+        x: Left of its ink box, in the reporting widget's coordinates.
+        y: Top of its ink box.
+        w: Width of its ink box.
+        h: Height of its ink box.
+        glyph_px: Ink height of its capitals and digits (and of its Chinese characters, if any: the
+            smaller of the two), in pixels.
+        full: The whole text when it was shortened to fit (elided); "" when it is shown whole.
+        clipped: Part of it falls outside the room it was given (cut off).
+    """
+
+    text: str
+    role: TextRole
+    x: float
+    y: float
+    w: float
+    h: float
+    glyph_px: float
+    full: str = ""
+    clipped: bool = False
+
+    @property
+    def elided(self) -> bool:
+        return bool(self.full) and self.full != self.text
+
+    def moved(self, dx: float, dy: float) -> TextItem:
+        """The same item in coordinates ``(dx, dy)`` further on (a parent's)."""
+        return TextItem(
+            self.text, self.role, self.x + dx, self.y + dy, self.w, self.h, self.glyph_px, self.full, self.clipped
+        )

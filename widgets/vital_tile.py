@@ -14,6 +14,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets import theme
+from widgets.text_report import TextLog
+from widgets.values import TextItem, TextRole
 from widgets.values import TileLevel as TileLevel
 
 
@@ -56,6 +58,9 @@ class VitalSignTile(QWidget):
         """
         super().__init__(parent)
         self._value_scale = 2.6
+        self._key_px = 0
+        self._sec_px = 0
+        self._log = TextLog()
         self._title_elided = False
         self._title = title
         self._unit = unit
@@ -85,6 +90,50 @@ class VitalSignTile(QWidget):
             raise ValueError(f"value scale must be positive, got {scale}")
         self._value_scale = scale
         self.update()
+
+    def set_type_sizes(self, key_px: int, secondary_px: int) -> None:
+        """Wall type: the value in ``key_px`` (bold), the title, unit and state in ``secondary_px``
+        (font pixel sizes). Nothing is shortened then: a title too long for a row takes two, and a
+        tile too small for its text reports the cut (``text_items``). 0, 0: sizes from the font."""
+        if (key_px, secondary_px) != (self._key_px, self._sec_px):
+            self._key_px, self._sec_px = max(0, key_px), max(0, secondary_px)
+            self.update()
+
+    def text_items(self) -> list[TextItem]:
+        """What the last paint drew (the wall's self-check)."""
+        return list(self._log.items)
+
+    def typed_height(self, width: float) -> float:
+        """The height a wall-typed tile needs at ``width`` for its title, value and state (the
+        sparkline takes what is left)."""
+        if not self._key_px:
+            return 0.0
+        sec, key = self._typed_fonts()[2:], self._typed_fonts()[0]
+        sfm, kfm = QFontMetricsF(sec[0]), QFontMetricsF(key)
+        pad = self._sec_px * 0.3
+        inner_w = width - 2 * pad - 2 * max(2.0, self._sec_px * 0.1)
+        title_rows = 1 if sfm.horizontalAdvance(self._title) <= inner_w else 2
+        status = self.status_text() or QCoreApplication.translate("VitalSignTile", "HIGH ALARM")
+        value_w = kfm.horizontalAdvance(self.value_text()) + pad + sfm.horizontalAdvance(self._unit)
+        label_beside = value_w + pad + QFontMetricsF(sec[1]).horizontalAdvance(status) + 2 * pad <= inner_w
+        rows = title_rows * self._sec_px * 1.25 + kfm.capHeight() * 1.45
+        return rows + (0 if label_beside else self._sec_px * 1.4) + 3 * pad
+
+    def _typed_fonts(self) -> tuple[QFont, QFont, QFont, QFont]:
+        """Value (key, bold), unit (secondary), title (secondary), state (secondary, bold)."""
+        base = QFont(self.font())
+        out = []
+        for px, bold in (
+            (self._key_px, True),
+            (self._sec_px, False),
+            (self._sec_px, False),
+            (self._sec_px, True),
+        ):
+            f = QFont(base)
+            f.setPixelSize(px)
+            f.setBold(bold)
+            out.append(f)
+        return out[0], out[1], out[2], out[3]
 
     def set_title(self, title: str) -> None:
         """Set the measurement's name (already translated)."""
@@ -181,6 +230,10 @@ class VitalSignTile(QWidget):
         return None
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._log.clear()
+        if self._key_px:
+            self._paint_typed()
+            return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         base = QFont(self.font())
@@ -224,7 +277,9 @@ class VitalSignTile(QWidget):
         fits_below = inner.height() >= 2 * fh + full_value_h + pad * 0.3
         # The state goes beside the value if both fit whole; under it if the tile is tall enough;
         # beside a slightly smaller value; else up on the title's row.
-        label_inline = not status or beside >= needed or (not fits_below and needed > 0 and beside / needed >= 0.6)
+        label_inline = (
+            not status or beside >= needed or (not fits_below and needed > 0 and beside / needed >= 0.6)
+        )
         room = beside if label_inline else inner.width()
         if needed > room > 0:
             value_font = theme.scaled_font(value_font, room / needed)
@@ -245,7 +300,9 @@ class VitalSignTile(QWidget):
         below_h = label_h + pad * 0.3 if label_below else 0.0
         # A title too long for its row takes two lines where the tile has the height for it.
         bfm = QFontMetricsF(base)
-        title_room = inner.width() - (label_w + pad if status and not label_inline and not label_below else 0.0)
+        title_room = inner.width() - (
+            label_w + pad if status and not label_inline and not label_below else 0.0
+        )
         two_lines = (
             bfm.horizontalAdvance(self._title) > title_room
             and inner.height() >= 2 * fh + max(label_h, fh) + value_h + below_h
@@ -305,6 +362,102 @@ class VitalSignTile(QWidget):
             self._paint_sparkline(p, spark, dim, fh)
         p.end()
 
+    def _frame(self, p: QPainter, fh: float) -> tuple[QRectF, float, bool]:
+        """Background, border (coloured, dashed when stale); returns the inside, the border width
+        and whether the tile is dimmed."""
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor(theme.BG_WINDOW))
+        accent = self._accent()
+        level = self._level
+        dim = level in (TileLevel.STALE, TileLevel.NO_DATA)
+        border_w = max(2.0, fh * (0.22 if accent is not None else 0.08))
+        frame = rect.adjusted(border_w / 2, border_w / 2, -border_w / 2, -border_w / 2)
+        pen = QPen(accent if accent is not None else QColor(theme.BORDER), border_w)
+        if level is TileLevel.STALE:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(QColor(theme.BG_PANEL))
+        p.drawRoundedRect(frame, fh * 0.25, fh * 0.25)
+        return rect, border_w, dim
+
+    def _paint_typed(self) -> None:
+        """Wall type: title (one or two rows), the value large with its unit, the state beside it
+        or under it, the sparkline in what is left. Nothing is shortened."""
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        value_font, unit_font, title_font, state_font = self._typed_fonts()
+        sec = float(self._sec_px)
+        rect, border_w, dim = self._frame(p, sec)
+        pad = sec * 0.3
+        inner = rect.adjusted(border_w + pad, border_w + pad * 0.5, -border_w - pad, -border_w - pad)
+        tfm, vfm, ufm, sfm = (QFontMetricsF(f) for f in (title_font, value_font, unit_font, state_font))
+        log = self._log
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+        # Title: one row, or two where it is too long for one (wrapped at spaces, never cut short).
+        p.setFont(title_font)
+        p.setPen(QColor(theme.TEXT_DIM))
+        row = sec * 1.25
+        two = tfm.horizontalAdvance(self._title) > inner.width()
+        title_box = QRectF(inner.left(), inner.top(), inner.width(), row * (2 if two else 1))
+        if self._title:
+            if two:
+                log.draw(p, title_box, left | int(Qt.TextFlag.TextWordWrap), self._title, TextRole.SECONDARY)
+            else:
+                baseline = title_box.top() + (row + tfm.capHeight()) / 2
+                log.draw_at(p, QPointF(inner.left(), baseline), self._title, TextRole.SECONDARY, title_box)
+        y = title_box.bottom() + pad * 0.5
+
+        # Value and unit on one baseline; the state beside them if it fits, else under them.
+        value = self.value_text()
+        status = self.status_text()
+        value_w = vfm.horizontalAdvance(value)
+        unit_w = ufm.horizontalAdvance(self._unit) if self._unit else 0.0
+        label_w = sfm.horizontalAdvance(status) + 2 * pad if status else 0.0
+        label_h = sec * 1.3
+        value_h = vfm.capHeight() * 1.45
+        beside = value_w + pad + unit_w + pad * 2 + label_w <= inner.width()
+        value_room = QRectF(inner.left(), y, inner.width(), value_h)
+        baseline = y + (value_h + vfm.capHeight()) / 2
+        p.setFont(value_font)
+        p.setPen(QColor(theme.STALE if dim else theme.TEXT))
+        log.draw_at(p, QPointF(inner.left(), baseline), value, TextRole.KEY, value_room)
+        if self._unit:
+            p.setFont(unit_font)
+            p.setPen(QColor(theme.STALE if dim else theme.TEXT_DIM))
+            log.draw_at(
+                p, QPointF(inner.left() + value_w + pad, baseline), self._unit, TextRole.SECONDARY, value_room
+            )
+        y = value_room.bottom()
+        if status:
+            if beside:
+                box = QRectF(
+                    inner.right() - label_w, baseline - vfm.capHeight() / 2 - label_h / 2, label_w, label_h
+                )
+            else:
+                box = QRectF(inner.left(), y + pad * 0.3, min(label_w, max(label_w, inner.width())), label_h)
+                y = box.bottom()
+            self._paint_typed_label(p, box, status, state_font, sec)
+        spark = QRectF(inner.left(), y + pad, inner.width(), inner.bottom() - y - pad)
+        if spark.height() >= sec * 0.8:
+            self._paint_sparkline(p, spark, dim, sec * 1.4)
+        p.end()
+
+    def _paint_typed_label(self, p: QPainter, rect: QRectF, text: str, font: QFont, sec: float) -> None:
+        accent = self._accent()
+        if accent is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(accent)
+            colour = QColor("#ffffff" if self._level is TileLevel.ALARM else theme.TEXT_ON_LIGHT)
+        else:
+            p.setPen(QPen(QColor(theme.STALE), max(1.0, sec * 0.08)))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            colour = QColor(theme.TEXT_DIM)
+        p.drawRoundedRect(rect, sec * 0.25, sec * 0.25)
+        p.setFont(font)
+        p.setPen(colour)
+        self._log.draw(p, rect, int(Qt.AlignmentFlag.AlignCenter), text, TextRole.SECONDARY)
+
     def _paint_one_row(
         self,
         p: QPainter,
@@ -326,7 +479,9 @@ class VitalSignTile(QWidget):
         if inner.height() >= label_h + pad * 0.3 + vfm.capHeight() * 1.3:
             return False
         gap = pad * 0.6
-        value_w = vfm.horizontalAdvance(value) + (gap + ufm.horizontalAdvance(self._unit) if self._unit else 0.0)
+        value_w = vfm.horizontalAdvance(value) + (
+            gap + ufm.horizontalAdvance(self._unit) if self._unit else 0.0
+        )
         title_w = bfm.horizontalAdvance(self._title)
         if title_w + value_w + label_w + 3 * pad > inner.width():
             return False
@@ -348,7 +503,9 @@ class VitalSignTile(QWidget):
             p.setPen(QColor(theme.STALE if dim else theme.TEXT_DIM))
             p.drawText(QPointF(x + vfm.horizontalAdvance(value) + gap, baseline), self._unit)
         if status:
-            self._paint_label(p, QRectF(inner.right() - label_w, mid - label_h / 2, label_w, label_h), status, fh, pad)
+            self._paint_label(
+                p, QRectF(inner.right() - label_w, mid - label_h / 2, label_w, label_h), status, fh, pad
+            )
         return True
 
     def _paint_label(self, p: QPainter, rect: QRectF, text: str, fh: float, pad: float) -> None:

@@ -83,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quit-after", type=float, metavar="SECONDS", help="exit after this many seconds")
     p.add_argument(
+        "--wall-report",
+        type=Path,
+        metavar="FILE",
+        help="on exit, write every screen's texts with their glyph heights in mm, and whether any is "
+        "too small, shortened, cut or covered, as JSON (a self-check; exits after 8 s unless --quit-after)",
+    )
+    p.add_argument(
+        "--screen-size",
+        metavar="WxH",
+        default="1920x1080",
+        help="size of each virtual screen of --screens, e.g. 3840x2160 (default: %(default)s)",
+    )
+    p.add_argument(
         "--drill",
         type=Path,
         metavar="SCRIPT",
@@ -221,9 +234,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.quit_after is not None and args.quit_after <= 0:
         print("cockpit: --quit-after must be positive", file=sys.stderr)
         return 2
+    try:
+        width, height = (int(n) for n in args.screen_size.lower().split("x"))
+        if not (320 <= width <= 16384 and 240 <= height <= 16384):
+            raise ValueError
+        args.screen_size = (width, height)
+    except ValueError:
+        print(f"cockpit: --screen-size {args.screen_size!r}: expected WIDTHxHEIGHT, e.g. 3840x2160", file=sys.stderr)
+        return 2
+    if args.wall_report is not None and args.quit_after is None:
+        args.quit_after = 8.0
     no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if no_display and "QT_QPA_PLATFORM" not in os.environ:
-        if args.screenshot is None:
+        if args.screenshot is None and args.wall_report is None:
             print(
                 "cockpit: no display found (DISPLAY is not set). Run it on the wall's desktop, under "
                 f'Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24" {sys.argv[0]} --demo --windowed), '

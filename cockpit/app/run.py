@@ -19,6 +19,7 @@ from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.wall import screen_info
+from cockpit.app.wall_report import summary, write_report
 from cockpit.app.wiring import DEFAULT_LAYOUT, Cockpit, connect_app, freeze_startup_heap, runway_folders
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
@@ -186,10 +187,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
     wall.text_scale = args.scale
     if embedded is not None:
         wall.set_mode(QCoreApplication.translate("Cockpit", "DEMO"))
+    width, height = getattr(args, "screen_size", (1920, 1080))
     if args.screens is not None:
-        screens = virtual_screens(args.screens)
-    elif args.screenshot is not None and len(app.screens()) < 2:
-        screens = virtual_screens(1)  # a headless platform's one small screen: a 1920×1080 instead
+        screens = virtual_screens(args.screens, width, height)
+    elif (args.screenshot is not None or args.wall_report is not None) and len(app.screens()) < 2:
+        screens = virtual_screens(1, width, height)  # a headless platform's one small screen
     else:
         screens = [screen_info(s) for s in app.screens()]
         cockpit.connect_screens(app)
@@ -199,6 +201,15 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     def finish() -> None:
         nonlocal exit_code
+        if args.wall_report is not None:
+            cockpit.frame()
+            try:
+                verdicts = write_report(args.wall_report, wall)
+            except OSError as exc:
+                print(f"cockpit: cannot write the wall report {args.wall_report}: {exc}", file=sys.stderr)
+                exit_code = 1
+            else:
+                print(f"cockpit: wrote {args.wall_report}\n{summary(verdicts)}", flush=True)
         if args.screenshot is not None:
             cockpit.frame()
             shots: list[tuple[str, QWidget]] = [(rid, w) for rid, w in wall.windows.items()]
@@ -227,7 +238,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     app.setQuitOnLastWindowClosed(False)
     connect_app(app, done.set)
     wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
-    wall.show(full_screen=not (args.windowed or args.screenshot is not None or args.screens is not None))
+    headless_check = args.screenshot is not None or args.wall_report is not None
+    wall.show(full_screen=not (args.windowed or headless_check or args.screens is not None))
     if drill is not None:
         drill.trainer.resize(1100, 800)
         drill.trainer.show()

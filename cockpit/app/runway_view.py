@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -13,16 +11,17 @@ from cockpit.app.panels.map import RiskPoints
 from cockpit.present.frame import WallState
 from cockpit.present.runway import RunwayModel
 from cockpit.present.runway_spec import PanelKind
+from cockpit.present.wall_layout import WallType
 from widgets.alarm_banner import AlarmBannerWidget
+from widgets.flow_layout import FlowLayout
 from widgets.status_bar import ConnectionStatusWidget
+from widgets.text_report import set_role
+from widgets.values import TextRole
 
+INHERITS_WALL_FONT = "inheritsWallFont"
+"""Marks a widget whose font the runway view gave it (set again when the wall type changes)."""
 SLA_STYLE = "background: #e0342b; color: #ffffff; font-weight: bold; padding: 2px 10px; border-radius: 4px;"
 """The SLA badge: the alarm red, white bold text (the words say what is late)."""
-DETAIL_RATIO = 0.5
-"""Details are half the key elements' height: 20 mm, legible from 4 m, when the keys read from 8 m."""
-BANNER_TEXT_FACTOR = 1.1
-"""The banner draws its row text at 1.1–1.2 × its font (widgets/alarm_banner.py)."""
-
 
 
 def tr(text: str) -> str:
@@ -68,6 +67,10 @@ class PanelGrid(QWidget):
 class RunwayView(QWidget):
     """The content of one runway; a screen window or a console tab holds it.
 
+    The header has two rows: the title and the clock (key type; the title wraps rather than being
+    cut), then the mode band, the link status, the SLA badge and the DEMO marking, which wrap onto
+    further rows when a larger scale leaves them no room (:class:`~widgets.flow_layout.FlowLayout`).
+
     Args:
         model: The runway's view-models.
         risk_points: Supplies the map's risk-point layer (lon, lat, level), if any map wants it.
@@ -79,47 +82,58 @@ class RunwayView(QWidget):
         spec = self.spec = model.spec
         lang = model.ctx.lang
         self.setObjectName(f"runway-{spec.id}")
-        outer = QVBoxLayout(self)
+        self.wall_type: WallType | None = None
+        outer = self.outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 14)
         outer.setSpacing(8)
 
-        self.mode_marking = QLabel()
-        self.mode_marking.setObjectName("modeMarking")
-        self.mode_marking.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.mode_marking.setStyleSheet(MODE_MARKING_STYLE)
-        self.mode_marking.setVisible(False)
-
-        top = QHBoxLayout()
+        top = self.top = QHBoxLayout()
         self.title = QLabel(model.title)
         self.title.setObjectName("wallTitle")
+        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.title.setFont(font)
+        set_role(self.title, TextRole.KEY)
+        top.addWidget(self.title, 1)
+        self.clock = QLabel()
+        self.clock.setObjectName("wallClock")
+        self.clock.setFont(font)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        set_role(self.clock, TextRole.KEY)
+        top.addWidget(self.clock)
+        outer.addLayout(top)
+
+        # Row two: what the wall is showing and how its link is. It wraps, never cuts.
+        self.strip = QWidget()
+        self.strip.setObjectName("wallStrip")
+        strip_policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        strip_policy.setHeightForWidth(True)
+        self.strip.setSizePolicy(strip_policy)
+        self.flow = FlowLayout(self.strip, spacing=14)
+        self.mode_marking = QLabel()
+        self.mode_marking.setObjectName("modeMarking")
+        self.mode_marking.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mode_marking.setStyleSheet(MODE_MARKING_STYLE)
         self.mode_marking.setFont(font)
-        top.addWidget(self.title)
-        # The link status shares the title's row: every line of height is worth a larger panel.
+        self.mode_marking.setVisible(False)
+        set_role(self.mode_marking, TextRole.KEY)
+        self.flow.addWidget(self.mode_marking)
         self.status = ConnectionStatusWidget()
-        top.addSpacing(24)
-        top.addWidget(self.status, 1)
-        top.addWidget(self.mode_marking, 2)  # in the header row: the panels keep their height
-        self.mode_badge = QLabel()
-        self.mode_badge.setObjectName("modeBadge")
-        self.mode_badge.setVisible(False)
-        top.addWidget(self.mode_badge)
+        self.status.set_wrap(True)
+        self.flow.addWidget(self.status)
         self.sla = QLabel()
         self.sla.setObjectName("slaBadge")
         self.sla.setStyleSheet(SLA_STYLE)
         self.sla.setVisible(False)
-        top.addWidget(self.sla)
-        # The header never widens the window past its screen: these give way (the title and the
-        # clock do not).
-        for label in (self.status, self.sla, self.mode_marking):
-            label.setMinimumWidth(1)
-        self.clock = QLabel()
-        self.clock.setFont(font)
-        top.addWidget(self.clock)
-        outer.addLayout(top)
+        self.flow.addWidget(self.sla)
+        self.mode_badge = QLabel()
+        self.mode_badge.setObjectName("modeBadge")
+        self.mode_badge.setVisible(False)
+        self.flow.addWidget(self.mode_badge)
+        outer.addWidget(self.strip)
 
         self.banner = AlarmBannerWidget(max_pinned=2)
         self.banner.set_collapse_when_empty(False)
@@ -149,7 +163,10 @@ class RunwayView(QWidget):
         """The wall's shared state (on this screen's slow moments): status, SLA, banner, band."""
         self._wall = wall
         link = wall.link
-        self.status.set_status(link.label, link.level, link.age_s, link.detail)
+        on_wall = self.wall_type is not None
+        self.status.set_status(
+            link.label, link.level, link.age_s, link.wall_detail if on_wall else link.detail
+        )
         self.set_sla(wall.sla)
         current = wall.liveness.current
         self.banner.set_not_current("" if current else f"{wall.as_of} · {self.not_live}")
@@ -169,34 +186,47 @@ class RunwayView(QWidget):
     def set_flash_phase(self, lit: bool) -> None:
         self.banner.set_flash_phase(lit)
 
-    def apply_text_size(self, px: float) -> None:
+    def apply_wall_type(self, sizes: WallType) -> None:
         """Size the wall's type for its reading distance (docs/architecture.md, "Wall type").
 
-        ``px`` is the height that reads from the back of the room (distance / 200). Key elements
-        get it in full: the title and clock, the mode marking, the pinned alarms, the tile values,
-        the dispatch button and the map's district names and severe-event labels. Details
-        (captions, column headers, the status line, list rows) get :data:`DETAIL_RATIO` of it.
+        Key text (the title and clock, the mode band, the pinned alarms, tile values, the dispatch
+        button, district names and red-event labels) gets ``sizes.key_px``: glyphs distance / 200
+        high. Everything else on the screen is secondary, ``sizes.secondary_px``: distance / 400.
+        Margins and gaps follow the type, so a 4K panel looks like a 1080p one.
         """
-        detail = max(8, round(px * DETAIL_RATIO))
+        self.wall_type = sizes
+        key, sec = sizes.key_px, sizes.secondary_px
         base = QFont(self.font())
-        base.setPixelSize(detail)
+        base.setPixelSize(sec)
         self.setFont(base)
+        # An application style sheet stops fonts from reaching children on their own: every widget
+        # that has no font of its own (or had this one) gets the screen's secondary type here.
+        # The style sheet sets a widget's font when it is polished (first shown), over any set
+        # before: polish first.
+        for child in self.findChildren(QWidget):
+            child.ensurePolished()
+            if not child.testAttribute(Qt.WidgetAttribute.WA_SetFont) or child.property(INHERITS_WALL_FONT):
+                child.setProperty(INHERITS_WALL_FONT, True)
+                child.setFont(base)
         big = QFont(base)
-        big.setPixelSize(max(10, round(px)))
+        big.setPixelSize(key)
         big.setBold(True)
-        self.title.setFont(big)
-        self.clock.setFont(big)
-        self.mode_marking.setFont(big)
+        for label in (self.title, self.clock, self.mode_marking):
+            label.setFont(big)
         badge = QFont(base)
         badge.setBold(True)
         self.mode_badge.setFont(badge)
         self.sla.setFont(badge)
-        banner = QFont(base)
-        banner.setPixelSize(max(8, math.ceil(px / BANNER_TEXT_FACTOR)))
-        self.banner.setFont(banner)
+        self.status.setFont(base)
+        gap = max(4, round(sec * 0.3))
+        self.outer.setContentsMargins(round(sec * 0.4), round(sec * 0.2), round(sec * 0.4), round(sec * 0.3))
+        self.outer.setSpacing(gap)
+        self.flow.set_gap(round(sec * 0.4))
+        self.grid.spacing = max(6, round(sec * 0.35))
+        self.banner.set_type_sizes(key, sec)
         self.banner.set_compact(True)
         for panel in self.panels:
-            panel.apply_text_size(px)
+            panel.apply_wall_type(sizes)
 
     def set_sla(self, text: str) -> None:
         """The wall-wide SLA escalation (red, beside the clock); empty hides it."""
@@ -205,12 +235,10 @@ class RunwayView(QWidget):
         self.sla.setVisible(bool(text))
 
     def set_mode_marking(self, text: str) -> None:
-        """A band in the header saying this is not the live city (REPLAY, DRILL, with details); empty
-        hides it. It cannot be overlooked from across the room."""
+        """A band under the title saying this is not the live city (REPLAY, DRILL, with details);
+        empty hides it. Key type: it cannot be overlooked from across the room."""
         if text != self.mode_marking.text():
             self.mode_marking.setText(text)
-            # Never clipped: the status line gives way to it, not the other way round.
-            self.mode_marking.setMinimumWidth(self.mode_marking.sizeHint().width() if text else 1)
         self.mode_marking.setVisible(bool(text))
 
     def set_mode(self, text: str) -> None:

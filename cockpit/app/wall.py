@@ -8,20 +8,22 @@ import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QRect
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QFont, QScreen
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from cockpit.app.console import ConsoleWindow
-from cockpit.app.runway_view import DETAIL_RATIO, RunwayView, screen_window_flags
+from cockpit.app.runway_view import RunwayView, screen_window_flags
 from cockpit.present.wall_layout import (
     Assignment,
     ScreenInfo,
     WallLayout,
+    WallType,
     assign,
-    legible_text_px,
+    mm_per_px,
     span_cells,
-    text_height_mm,
+    wall_type,
 )
+from widgets.text_report import glyph_px
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,15 @@ FLASH_MS = 500
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Wall", text)
+
+
+def cap_ratio(font: QFont) -> float:
+    """Ink height of ``font``'s capitals per pixel of its size (0.74 for Noto Sans CJK SC): what
+    turns a glyph height into a font size."""
+    probe = QFont(font)
+    probe.setPixelSize(200)
+    probe.setBold(False)
+    return glyph_px(probe, "H") / 200
 
 
 def screen_info(screen: QScreen) -> ScreenInfo:
@@ -135,7 +146,6 @@ class Wall:
                 self.console.hold(view)
                 continue
             self.console.release(view)
-            self._size_text(view, screen)
             if window is None:
                 window = ScreenWindow(view, screen)
                 view.setVisible(True)  # a console tab that was not current left it hidden
@@ -143,6 +153,9 @@ class Wall:
             elif window.screen_info != screen:
                 window.screen_info = screen
                 window.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
+            # After the view is in its window: a new parent re-polishes it, and the style sheet
+            # sets fonts again when it polishes.
+            self._size_text(view, screen)
         self.assignment = new
         titles = {rid: v.title.text() for rid, v in self.views.items()}
         self.console.show_assignment(titles, new, len(screens))
@@ -179,30 +192,36 @@ class Wall:
         return new
 
     def _size_text(self, view: RunwayView, screen: ScreenInfo) -> None:
-        need_px = legible_text_px(self.layout, screen.height)
+        """Give a runway on ``screen`` its wall type (docs/architecture.md, "Wall type")."""
+        ratio = cap_ratio(view.font())
         if self.layout.size_for_distance:
-            px = need_px * self.text_scale
-            view.apply_text_size(px)
-            detail_px = px * DETAIL_RATIO
-        else:
-            px = view.fontInfo().pixelSize() * self.text_scale
-            if self.text_scale != 1.0:
-                view.apply_text_size(px)
-            detail_px = px
-        have_mm = text_height_mm(self.layout, px, screen.height)
-        detail_mm = text_height_mm(self.layout, detail_px, screen.height)
-        need_mm = self.layout.reading_distance_m * 1000 / 200
+            sizes = wall_type(self.layout, screen.height, ratio, self.text_scale)
+        else:  # desk-sized type, e.g. a small wall read from a few metres: the font's, scaled
+            px = max(1, view.fontInfo().pixelSize())
+            per_px = mm_per_px(self.layout, screen.height)
+            sizes = WallType(
+                round(px * 1.8 * self.text_scale),
+                round(px * self.text_scale),
+                px * 1.8 * self.text_scale * ratio,
+                px * self.text_scale * ratio,
+                per_px,
+            )
+        view.apply_wall_type(sizes)
+        key_mm = sizes.glyph_mm(sizes.key_px * ratio)
+        sec_mm = sizes.glyph_mm(sizes.secondary_px * ratio)
+        need = self.layout.reading_distance_m * 1000 / 200
         self.readability = tr(
-            'Wall type on a {diag:g}" panel: key elements {have:.0f} mm, details {detail:.0f} mm; '
-            "from {dist:g} m text needs {need:.0f} mm"
+            'Wall type on a {diag:g}" panel: key text {have:.0f} mm, secondary {detail:.0f} mm (capitals); '
+            "from {dist:g} m key text needs {need:.0f} mm, secondary {half:.0f} mm"
         ).format(
-            have=have_mm,
-            detail=detail_mm,
+            have=key_mm,
+            detail=sec_mm,
             diag=self.layout.panel_diagonal_in,
             dist=self.layout.reading_distance_m,
-            need=need_mm,
+            need=need,
+            half=need / 2,
         )
-        if have_mm + 0.5 < need_mm:
+        if key_mm + 0.5 < need:
             self.readability += tr(" (too small for that distance: raise font_scale in the wall layout)")
         self.console.readability.setText(self.readability)
 

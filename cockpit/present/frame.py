@@ -83,6 +83,9 @@ class LinkLine:
     level: LinkLevel
     age_s: float | None
     detail: str
+    wall_detail: str = ""
+    """The detail a wall screen shows: why the link is as it is and whether it records, without the
+    desk's counters (message rates mean nothing from across the room)."""
 
 
 @dataclass(frozen=True, slots=True)

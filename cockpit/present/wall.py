@@ -196,9 +196,11 @@ class WallPresenter:
                 label = t("Wall", "Replay paused")
             else:
                 label = t("Wall", "Replay ×{speed:g}").format(speed=mode.speed)
-            return LinkLine(label, LinkLevel.NOT_LIVE, None, t("Wall", "recorded {time}; not live").format(time=at))
+            recorded = t("Wall", "recorded {time}; not live").format(time=at)
+            return LinkLine(label, LinkLevel.NOT_LIVE, None, recorded, recorded)
         if liveness is Liveness.DRILL_PAUSED:
-            return LinkLine(t("Wall", "Drill paused"), LinkLevel.NOT_LIVE, age, t("Wall", "the drill clock stands still; not live"))
+            still = t("Wall", "the drill clock stands still; not live")
+            return LinkLine(t("Wall", "Drill paused"), LinkLevel.NOT_LIVE, age, still, still)
         state = link.state
         silent = (wall_ms - link.last_rx_wall_ms) / 1000 if link.last_rx_wall_ms else 0.0
         why = {
@@ -207,24 +209,24 @@ class WallPresenter:
             ConnectionState.STALE: t("Wall", "{url} silent for {s} s"),
             ConnectionState.OFFLINE: t("Wall", "cannot reach {url}; retrying"),
         }.get(state)
-        detail = counters
+        parts: list[str] = []
         if why is not None:  # the technical reason is in the log; the wall says it in words
-            detail = f"{why.format(url=link.url, s=f'{silent:.0f}')} · {detail}"
+            parts.append(why.format(url=link.url, s=f"{silent:.0f}"))
         if link.refused and state is not ConnectionState.LIVE:
             refused = t("Wall", "refused by {url}").format(url=link.url)
-            detail = f"{refused}: {self.words.refusal(link.refused)} · {counters}"
+            parts = [f"{refused}: {self.words.refusal(link.refused)}"]
         if link.epoch_changed_at and wall_ms - link.epoch_changed_at < EPOCH_NOTICE_MS:
             at = time.strftime("%H:%M:%S", time.localtime(link.epoch_changed_at / 1000))
-            notice = t("Wall", "backend restarted without its state at {time}; events reloaded").format(time=at)
-            detail = f"{notice} · {detail}"
+            parts.insert(0, t("Wall", "backend restarted without its state at {time}; events reloaded").format(time=at))
         recording = self.recording_text()
         if recording and state is ConnectionState.LIVE:  # first, so it is never elided
-            detail = f"{recording} · {detail}"
+            parts.insert(0, recording)
         elif recording:  # the link's trouble comes first; recording status right after it
-            head, sep, rest = detail.partition(" · ")
-            detail = f"{head} · {recording}{sep}{rest}"
+            parts.insert(1 if parts else 0, recording)
+        detail = " · ".join([*parts, counters])
+        wall_detail = " · ".join(parts)
         if liveness is Liveness.DRILL:
-            return LinkLine(t("Wall", "Drill running"), LinkLevel.NOT_LIVE, age, detail)
+            return LinkLine(t("Wall", "Drill running"), LinkLevel.NOT_LIVE, age, detail, wall_detail)
         level = {
             ConnectionState.LIVE: LinkLevel.OK,
             ConnectionState.RESYNCING: LinkLevel.DEGRADED,
@@ -232,7 +234,7 @@ class WallPresenter:
             ConnectionState.STALE: LinkLevel.DOWN,
             ConnectionState.OFFLINE: LinkLevel.DOWN,
         }[state]
-        return LinkLine(self.words.link_state(state), level, age, detail)
+        return LinkLine(self.words.link_state(state), level, age, detail, wall_detail)
 
     def _pinned(self, now_ms: int) -> tuple[AlarmRow, ...]:
         """Unacknowledged alarms of the top two levels, most severe and newest first, for every

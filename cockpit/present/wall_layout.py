@@ -118,22 +118,76 @@ def load_layout(path: Path) -> WallLayout:
     return layout
 
 
-def legible_text_px(layout: WallLayout, logical_height_px: int) -> float:
-    """Text height, in the screen's logical pixels, that reads from the layout's distance.
+def mm_per_px(layout: WallLayout, logical_height_px: int) -> float:
+    """Millimetres per logical pixel row on the layout's panel.
 
-    The rule of thumb for control rooms: characters at least distance / 200 high (40 mm at 8 m,
-    about 17 minutes of arc). A 16:9 panel of diagonal d is d·9/√337 high; spread over its logical
-    pixel rows (1080 on a 4K panel at 200 % scaling) that gives millimetres per pixel.
+    A 16:9 panel of diagonal d is d·9/√337 high; spread over its logical pixel rows (1080 on a 4K
+    panel at 200 % scaling, 2160 on one at 100 %).
     """
     panel_mm = layout.panel_diagonal_in * 25.4 * 9 / math.hypot(16, 9)
-    mm_per_px = panel_mm / max(1, logical_height_px)
-    return layout.reading_distance_m * 1000 / 200 / mm_per_px * layout.font_scale
+    return panel_mm / max(1, logical_height_px)
+
+
+def legible_text_px(layout: WallLayout, logical_height_px: int) -> float:
+    """Glyph height, in the screen's logical pixels, that reads from the layout's distance.
+
+    The rule of thumb for control rooms: characters at least distance / 200 high (40 mm at 8 m,
+    about 17 minutes of arc). This is the height of the ink of capitals and digits, not a font
+    size (see :func:`wall_type`). ``font_scale`` multiplies it.
+    """
+    return layout.reading_distance_m * 1000 / 200 / mm_per_px(layout, logical_height_px) * layout.font_scale
 
 
 def text_height_mm(layout: WallLayout, text_px: float, logical_height_px: int) -> float:
-    """How tall text of ``text_px`` logical pixels is on the layout's panel, in millimetres."""
-    panel_mm = layout.panel_diagonal_in * 25.4 * 9 / math.hypot(16, 9)
-    return text_px * panel_mm / max(1, logical_height_px)
+    """How tall ``text_px`` logical pixels are on the layout's panel, in millimetres."""
+    return text_px * mm_per_px(layout, logical_height_px)
+
+
+@dataclass(frozen=True, slots=True)
+class WallType:
+    """The type sizes of one wall screen, from the layout's distance and panel (docs/architecture.md,
+    "Wall type").
+
+    Attributes:
+        key_px: Font pixel size of key text (titles, the clock, pinned alarms, tile values, the
+            dispatch button, district names and red-event labels): glyphs distance / 200 high.
+        secondary_px: Font pixel size of secondary text (states, captions, list rows, chart
+            ticks): glyphs distance / 400 high.
+        key_glyph_px: The glyph height key text needs, in pixels.
+        secondary_glyph_px: The glyph height secondary text needs.
+        mm_per_px: Millimetres per pixel on this screen's panel.
+    """
+
+    key_px: int
+    secondary_px: int
+    key_glyph_px: float
+    secondary_glyph_px: float
+    mm_per_px: float
+
+    def glyph_mm(self, glyph_px: float) -> float:
+        return glyph_px * self.mm_per_px
+
+
+def wall_type(layout: WallLayout, logical_height_px: int, cap_ratio: float, scale: float = 1.0) -> WallType:
+    """The font sizes that give key and secondary text their glyph heights on this screen.
+
+    Args:
+        layout: The wall layout (reading distance, panel diagonal, ``font_scale``).
+        logical_height_px: The screen's (or spanning cell's) height in logical pixels.
+        cap_ratio: Ink height of the wall font's capitals per pixel of font size (0.74 for Noto
+            Sans CJK SC; the shell measures it): a 63 px glyph needs an 86 px font.
+        scale: The operator's ``--scale`` on top of the layout's ``font_scale``.
+    """
+    key_glyph = legible_text_px(layout, logical_height_px) * scale
+    secondary_glyph = key_glyph / 2
+    ratio = max(0.3, cap_ratio)
+    return WallType(
+        key_px=max(8, math.ceil(key_glyph / ratio)),
+        secondary_px=max(6, math.ceil(secondary_glyph / ratio)),
+        key_glyph_px=key_glyph,
+        secondary_glyph_px=secondary_glyph,
+        mm_per_px=mm_per_px(layout, logical_height_px),
+    )
 
 
 def reading_order(screens: Sequence[ScreenInfo]) -> list[ScreenInfo]:

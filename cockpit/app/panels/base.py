@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from cockpit.present.wall_layout import WallType
 from widgets import theme
+
+
+CURRENT_TITLE = f"color: {theme.TEXT};"
+STALE_TITLE = f"color: {theme.STALE}; font-style: italic;"
 
 
 class PanelFrame(QWidget):
@@ -25,6 +30,9 @@ class PanelFrame(QWidget):
         self.base_title = title
         self.title = QLabel(title)
         self.title.setObjectName("sectionTitle")
+        # Styled from the start: the first style sheet a label gets resets its font, later ones do not
+        # (the wall sizes the title's font once; its colour changes with the data's age).
+        self.title.setStyleSheet(CURRENT_TITLE)
         self.title.setVisible(bool(title))
         layout.addWidget(self.title)
         layout.addWidget(content, 1)
@@ -39,8 +47,14 @@ class PanelFrame(QWidget):
         text = self.base_title if current or not as_of else f"{self.base_title} · {as_of}"
         if text != self.title.text():
             self.title.setText(text)
-        self.title.setStyleSheet("" if current else f"color: {theme.STALE}; font-style: italic;")
+        style = CURRENT_TITLE if current else STALE_TITLE
+        if style != self.title.styleSheet():
+            self.title.setStyleSheet(style)
 
-    def apply_text_size(self, px: float) -> None:
-        """Widgets follow the view's (detail) font; panels with key elements override this. ``px``
-        is the key-element height for the reading distance."""
+    def apply_wall_type(self, sizes: WallType) -> None:
+        """Wall type: the title and the content's own text follow the view's (secondary) font;
+        panels with key elements extend this. The title wraps rather than being cut."""
+        self.title.setWordWrap(True)
+        layout = self.layout()
+        if layout is not None:
+            layout.setSpacing(max(4, round(sizes.secondary_px * 0.2)))

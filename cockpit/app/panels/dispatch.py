@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cockpit.app.panels.base import PanelFrame
 from cockpit.present.panels.dispatch import DispatchModel, DispatchState
+from cockpit.present.wall_layout import WallType
 from widgets.dispatch_button import DispatchPanel
 
 
@@ -15,9 +16,10 @@ class DispatchPanelView(PanelFrame):
         self.panel = DispatchPanel()
         super().__init__("dispatch", title, self.panel)
 
-    def apply_text_size(self, px: float) -> None:
-        # The send button's text is the key element; the rest follows the view's detail size.
-        self.panel.set_button_text_px(round(px))
+    def apply_wall_type(self, sizes: WallType) -> None:
+        # The send button's text is the key element; the rest is secondary.
+        super().apply_wall_type(sizes)
+        self.panel.set_button_text_px(sizes.key_px)
 
     def show_state(self, state: DispatchState) -> None:
         self.panel.set_placeholder("" if state.event_id else state.event_text)

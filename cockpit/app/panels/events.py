@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker
 
-from cockpit.app.panels.base import PanelFrame
+from cockpit.app.panels.base import CURRENT_TITLE, STALE_TITLE, PanelFrame
 from cockpit.present.panels.events import EventsModel, EventsState
 from widgets.event_list import EventColumn, EventListView
 
@@ -25,7 +25,7 @@ class EventsPanelView(PanelFrame):
 
     def set_current(self, current: bool, as_of: str) -> None:
         """The list's title says it in words (the view-model's); here only its colour follows."""
-        self.title.setStyleSheet("" if current else "color: #7d838a; font-style: italic;")
+        self.title.setStyleSheet(CURRENT_TITLE if current else STALE_TITLE)
 
     def show_state(self, state: EventsState) -> None:
         if state.rows is not None:
@@ -33,7 +33,9 @@ class EventsPanelView(PanelFrame):
                 self.list.set_rows(state.rows)
         if state.title is not None and state.title != self.title.text():
             self.title.setText(state.title)
-        self.title.setStyleSheet("" if state.current else "color: #7d838a; font-style: italic;")
+        style = CURRENT_TITLE if state.current else STALE_TITLE
+        if style != self.title.styleSheet():
+            self.title.setStyleSheet(style)
         self.list.set_not_current("" if state.current else state.title or self.title.text())
         if state.selected and self.list.selected_event_id() != state.selected:
             # Model to view under a signal blocker: showing the selection is not the officer choosing.

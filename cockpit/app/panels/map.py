@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize
 
 from cockpit.app.panels.base import PanelFrame
 from cockpit.present.panels.map import MapModel, MapState
+from cockpit.present.wall_layout import WallType
 from widgets import theme
 from widgets.geo import DEMO_GEO_DIR, load_geojson
 from widgets.map_view import LayerStyle, MapView
@@ -92,9 +93,11 @@ class MapPanelView(PanelFrame):
         self.center = center
         self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
 
-    def apply_text_size(self, px: float) -> None:
-        # District names (label_scale 2) and red-event labels are key elements: full height.
-        self.map.set_marker_label_scale(px / max(1.0, self.map.fontInfo().pixelSize()))
+    def apply_wall_type(self, sizes: WallType) -> None:
+        # District names and red-event labels are key elements; ratings, other labels, values and
+        # counts are secondary.
+        super().apply_wall_type(sizes)
+        self.map.set_type_sizes(sizes.key_px, sizes.secondary_px)
 
     def fit(self) -> None:
         focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from cockpit.app.panels.base import PanelFrame
 from cockpit.present.panels.tiles import TilesModel, TilesState
+from cockpit.present.wall_layout import WallType
 from widgets.vital_tile import VitalSignTile
 
 
@@ -14,7 +15,7 @@ class TilesPanelView(PanelFrame):
         self.model = model
         host = QWidget()
         super().__init__(model.spec.kind.value, title, host)
-        grid = QGridLayout(host)
+        grid = self.grid = QGridLayout(host)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(10)
         n = len(model.tiles)
@@ -24,10 +25,12 @@ class TilesPanelView(PanelFrame):
             tile.setMinimumSize(120, 60)
             grid.addWidget(tile, i // columns, i % columns)
 
-    def apply_text_size(self, px: float) -> None:
-        # Values are key elements (full height); titles and units follow the detail size.
+    def apply_wall_type(self, sizes: WallType) -> None:
+        # Values are key elements; titles, units and states are secondary.
+        super().apply_wall_type(sizes)
+        self.grid.setSpacing(max(6, round(sizes.secondary_px * 0.3)))
         for tile in self.tiles:
-            tile.set_value_scale(px / max(1.0, tile.fontInfo().pixelSize()))
+            tile.set_type_sizes(sizes.key_px, sizes.secondary_px)
 
     def show_state(self, state: TilesState) -> None:
         if state.bindings is not None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout
 
 from cockpit.app.panels.base import PanelFrame
 from cockpit.present.panels.trend import TREND_WINDOW_S, TrendBinding, TrendModel, TrendState
+from cockpit.present.wall_layout import WallType
 from widgets import theme
 
 TREND_COLOURS = ("#c9ced6", "#7fa7c9", "#b9a36a", "#8fb39a", "#b48aa8", "#8a9099")
@@ -43,9 +44,11 @@ class TrendPanelView(PanelFrame):
         self.curves: list[Any] = []
         self.lines: list[Any] = []
 
-    def apply_text_size(self, px: float) -> None:
+    def apply_wall_type(self, sizes: WallType) -> None:
+        super().apply_wall_type(sizes)
+        px = sizes.secondary_px * 2
         font = QFont(self.font())
-        font.setPixelSize(max(8, round(px * 0.5)))
+        font.setPixelSize(sizes.secondary_px)
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
             axis.setStyle(tickFont=font)
