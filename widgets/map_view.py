@@ -1444,6 +1444,10 @@ class MapView(QWidget):
             for dx, dy in ((0, 0), (0, -0.6), (0, 0.6), (-0.35, 0), (0.35, 0), (0, -1.2), (0, 1.2)):
                 left = anchor.x() - w / 2 + dx * w
                 top = top0 + dy * h
+                # Near the map's edge a name moves inward, as long as it still spans its place.
+                inward = min(max(left, 0.0), self.width() - w)
+                if inward <= anchor.x() <= inward + w:
+                    left = inward
                 name = (
                     QRectF(left + (w - tight.width()) / 2, top, tight.width(), tight.height())
                     if lab.text

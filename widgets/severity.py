@@ -111,7 +111,9 @@ def severity_shape(severity: Severity, rect: QRectF) -> QPainterPath:
     return path
 
 
-def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity, log: TextLog | None = None) -> None:
+def paint_severity_icon(
+    painter: QPainter, rect: QRectF, severity: Severity, log: TextLog | None = None, numeral: bool = True
+) -> None:
     """Paint ``severity``'s shape, filled with its colour, with its numeral inside.
 
     The painter's state is saved and restored. The numeral uses the painter's current font family
@@ -122,6 +124,8 @@ def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity, log
         rect: Where to paint; the icon is the largest centred square.
         severity: The level to paint.
         log: Notes the numeral as secondary text (the wall's self-check), if given.
+        numeral: Draw the level's numeral (False: an icon too small for a legible numeral, beside
+            text that names the event; the shape and colour still tell the level).
     """
     side = min(rect.width(), rect.height())
     if side <= 0:
@@ -133,6 +137,9 @@ def paint_severity_icon(painter: QPainter, rect: QRectF, severity: Severity, log
     painter.setBrush(severity_color(severity))
     painter.drawPath(path)
 
+    if not numeral:
+        painter.restore()
+        return
     sq = QRectF(0.0, 0.0, side, side)
     sq.moveCenter(rect.center())
     text_rect = QRectF(sq)

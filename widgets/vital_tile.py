@@ -104,20 +104,39 @@ class VitalSignTile(QWidget):
         return list(self._log.items)
 
     def typed_height(self, width: float) -> float:
-        """The height a wall-typed tile needs at ``width`` for its title, value and state (the
-        sparkline takes what is left)."""
+        """The height a wall-typed tile needs at ``width`` for its title, value and state, whatever
+        its state and with a value a digit longer than now (the sparkline takes what is left);
+        0 without wall type."""
         if not self._key_px:
             return 0.0
-        sec, key = self._typed_fonts()[2:], self._typed_fonts()[0]
-        sfm, kfm = QFontMetricsF(sec[0]), QFontMetricsF(key)
-        pad = self._sec_px * 0.3
-        inner_w = width - 2 * pad - 2 * max(2.0, self._sec_px * 0.1)
-        title_rows = 1 if sfm.horizontalAdvance(self._title) <= inner_w else 2
-        status = self.status_text() or QCoreApplication.translate("VitalSignTile", "HIGH ALARM")
-        value_w = kfm.horizontalAdvance(self.value_text()) + pad + sfm.horizontalAdvance(self._unit)
-        label_beside = value_w + pad + QFontMetricsF(sec[1]).horizontalAdvance(status) + 2 * pad <= inner_w
-        rows = title_rows * self._sec_px * 1.25 + kfm.capHeight() * 1.45
-        return rows + (0 if label_beside else self._sec_px * 1.4) + 3 * pad
+        value_font, unit_font, title_font, state_font = self._typed_fonts()
+        sec = float(self._sec_px)
+        border_w = max(2.0, sec * 0.22)
+        pad = sec * 0.3
+        inner_w = width - 2 * (border_w + pad)
+        tfm, vfm, ufm, sfm = (QFontMetricsF(f) for f in (title_font, value_font, unit_font, state_font))
+        title_rows = 1 if tfm.horizontalAdvance(self._title) <= inner_w else 2
+        states = [self.tr_state(w) for w in ("HIGH ALARM", "LOW ALARM", "HIGH WARNING", "LOW WARNING")]
+        label_w = max(sfm.horizontalAdvance(t) for t in states) + 2 * pad
+        digits = "".join("8" if c.isdigit() else c for c in self.value_text()) + "8"
+        value_w = vfm.horizontalAdvance(digits) + pad + (ufm.horizontalAdvance(self._unit) if self._unit else 0.0)
+        beside = value_w + pad * 2 + label_w <= inner_w
+        height = border_w * 2 + pad * 1.5 + title_rows * sec * 1.25 + pad * 0.5 + vfm.capHeight() * 1.45
+        return height + (0.0 if beside else pad * 0.3 + sec * 1.3)
+
+    def typed_width(self) -> float:
+        """The narrowest a wall-typed tile can be with its value and unit whole (the title wraps)."""
+        value_font, unit_font, title_font, _state = self._typed_fonts()
+        sec = float(self._sec_px)
+        pad = sec * 0.3
+        digits = "".join("8" if c.isdigit() else c for c in self.value_text()) + "8"
+        words = max((QFontMetricsF(title_font).horizontalAdvance(w) for w in self._title.split()), default=0.0)
+        value_w = QFontMetricsF(value_font).horizontalAdvance(digits) + pad + QFontMetricsF(unit_font).horizontalAdvance(self._unit)
+        return max(words, value_w) + 2 * (max(2.0, sec * 0.22) + pad)
+
+    @staticmethod
+    def tr_state(text: str) -> str:
+        return QCoreApplication.translate("VitalSignTile", text)
 
     def _typed_fonts(self) -> tuple[QFont, QFont, QFont, QFont]:
         """Value (key, bold), unit (secondary), title (secondary), state (secondary, bold)."""
@@ -134,6 +153,9 @@ class VitalSignTile(QWidget):
             f.setBold(bold)
             out.append(f)
         return out[0], out[1], out[2], out[3]
+
+    def title_text(self) -> str:
+        return self._title
 
     def set_title(self, title: str) -> None:
         """Set the measurement's name (already translated)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.app.panels import PanelView, build_view
 from cockpit.app.panels.map import RiskPoints
@@ -26,6 +28,17 @@ SLA_STYLE = "background: #e0342b; color: #ffffff; font-weight: bold; padding: 2p
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("RunwayView", text)
+
+
+class LineLabel(QLabel):
+    """A word-wrapping label that asks for the width of its text on one line (a wrapping QLabel
+    asks for less, and would wrap where there is room)."""
+
+    def sizeHint(self) -> QSize:
+        fm = QFontMetricsF(self.font())
+        m = self.contentsMargins()
+        width = math.ceil(fm.horizontalAdvance(self.text()) + m.left() + m.right() + 2 * self.margin() + 2)
+        return QSize(width, self.heightForWidth(width))
 
 
 class PanelGrid(QWidget):
@@ -87,32 +100,29 @@ class RunwayView(QWidget):
         outer.setContentsMargins(16, 10, 16, 14)
         outer.setSpacing(8)
 
-        top = self.top = QHBoxLayout()
-        self.title = QLabel(model.title)
+        # The header: the title, then what the wall is showing and how its link is, with the
+        # clock pinned top right. Items wrap onto further rows when they do not fit: never cut.
+        self.header = QWidget()
+        self.header.setObjectName("wallHeader")
+        header_policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        header_policy.setHeightForWidth(True)
+        self.header.setSizePolicy(header_policy)
+        self.flow = FlowLayout(self.header, spacing=14)
+        self.title = LineLabel(model.title)
         self.title.setObjectName("wallTitle")
         self.title.setWordWrap(True)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.title.setFont(font)
         set_role(self.title, TextRole.KEY)
-        top.addWidget(self.title, 1)
+        self.flow.addWidget(self.title)
         self.clock = QLabel()
         self.clock.setObjectName("wallClock")
         self.clock.setFont(font)
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         set_role(self.clock, TextRole.KEY)
-        top.addWidget(self.clock)
-        outer.addLayout(top)
-
-        # Row two: what the wall is showing and how its link is. It wraps, never cuts.
-        self.strip = QWidget()
-        self.strip.setObjectName("wallStrip")
-        strip_policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        strip_policy.setHeightForWidth(True)
-        self.strip.setSizePolicy(strip_policy)
-        self.flow = FlowLayout(self.strip, spacing=14)
+        self.flow.set_trailing(self.clock)
         self.mode_marking = QLabel()
         self.mode_marking.setObjectName("modeMarking")
         self.mode_marking.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -133,7 +143,7 @@ class RunwayView(QWidget):
         self.mode_badge.setObjectName("modeBadge")
         self.mode_badge.setVisible(False)
         self.flow.addWidget(self.mode_badge)
-        outer.addWidget(self.strip)
+        outer.addWidget(self.header)
 
         self.banner = AlarmBannerWidget(max_pinned=2)
         self.banner.set_collapse_when_empty(False)
@@ -221,7 +231,7 @@ class RunwayView(QWidget):
         gap = max(4, round(sec * 0.3))
         self.outer.setContentsMargins(round(sec * 0.4), round(sec * 0.2), round(sec * 0.4), round(sec * 0.3))
         self.outer.setSpacing(gap)
-        self.flow.set_gap(round(sec * 0.4))
+        self.flow.set_gap(round(sec * 0.5))
         self.grid.spacing = max(6, round(sec * 0.35))
         self.banner.set_type_sizes(key, sec)
         self.banner.set_compact(True)

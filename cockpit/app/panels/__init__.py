@@ -35,11 +35,11 @@ def build_view(
     spec = model.spec
     title = spec.title.get(lang) or spec.title.get("en", "")
     if isinstance(model, EventsModel):
-        return EventsPanelView(model, narrow=spec.at[2] < 6)
+        return EventsPanelView(model, narrow=spec.at[2] < 6, wall=True)
     if isinstance(model, TilesModel):
         return TilesPanelView(model, title)
     if isinstance(model, TrendModel):
-        return TrendPanelView(model, title, tr("seconds ago"))
+        return TrendPanelView(model, title)
     if isinstance(model, MapModel):
         return MapPanelView(model, title, lang, center, risk_points, tr("not live"))
     if isinstance(model, DispatchModel):

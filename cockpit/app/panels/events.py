@@ -6,15 +6,19 @@ from PySide6.QtCore import QSignalBlocker
 
 from cockpit.app.panels.base import CURRENT_TITLE, STALE_TITLE, PanelFrame
 from cockpit.present.panels.events import EventsModel, EventsState
+from cockpit.present.wall_layout import WallType
 from widgets.event_list import EventColumn, EventListView
+from widgets.event_wall_list import EventWallList
 
 
 class EventsPanelView(PanelFrame):
     """Shows an :class:`EventsModel`; its list's signals are connected by the wiring."""
 
-    def __init__(self, model: EventsModel, narrow: bool) -> None:
+    def __init__(self, model: EventsModel, narrow: bool, wall: bool = False) -> None:
         self.model = model
-        self.list = EventListView()
+        # A runway's list is read from across the room: a few rows in large type (the wall list);
+        # the console's is a table to work in.
+        self.list: EventListView | EventWallList = EventWallList() if wall else EventListView()
         super().__init__("events", model.base_title, self.list)
         self.title.setVisible(True)
         # The state column already says who has acknowledged; narrow panels also drop dispatch
@@ -23,9 +27,16 @@ class EventsPanelView(PanelFrame):
         if narrow:
             self.list.set_column_visible(EventColumn.DISPATCH, False)
 
+    def apply_wall_type(self, sizes: WallType) -> None:
+        super().apply_wall_type(sizes)
+        if isinstance(self.list, EventWallList):
+            self.list.set_type_size(sizes.secondary_px)
+
     def set_current(self, current: bool, as_of: str) -> None:
         """The list's title says it in words (the view-model's); here only its colour follows."""
-        self.title.setStyleSheet(CURRENT_TITLE if current else STALE_TITLE)
+        style = CURRENT_TITLE if current else STALE_TITLE
+        if style != self.title.styleSheet():
+            self.title.setStyleSheet(style)
 
     def show_state(self, state: EventsState) -> None:
         if state.rows is not None:

@@ -1,13 +1,19 @@
-"""A tiles or indicator panel: vital-sign tiles on a grid."""
+"""A tiles or indicator panel: vital-sign tiles on a grid that reflows to fit its panel."""
 
 from __future__ import annotations
 
+import logging
+import math
+
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from cockpit.app.panels.base import PanelFrame
 from cockpit.present.panels.tiles import TilesModel, TilesState
 from cockpit.present.wall_layout import WallType
 from widgets.vital_tile import VitalSignTile
+
+log = logging.getLogger(__name__)
 
 
 class TilesPanelView(PanelFrame):
@@ -19,11 +25,17 @@ class TilesPanelView(PanelFrame):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(10)
         n = len(model.tiles)
-        columns = model.spec.columns or (1 if n == 1 else 2 if n <= 4 else 3)
+        self.host = host
+        self.columns = model.spec.columns or (1 if n == 1 else 2 if n <= 4 else 3)
         self.tiles = [VitalSignTile() for _ in range(n)]
+        self.shown = n
+        """How many tiles fit the panel (the rest are left out, first ones first; see _reflow)."""
+        self._typed = False
+        self._layout_key: tuple[object, ...] = ()
         for i, tile in enumerate(self.tiles):
             tile.setMinimumSize(120, 60)
-            grid.addWidget(tile, i // columns, i % columns)
+            grid.addWidget(tile, i // self.columns, i % self.columns)
+        host.installEventFilter(self)
 
     def apply_wall_type(self, sizes: WallType) -> None:
         # Values are key elements; titles, units and states are secondary.
@@ -31,6 +43,57 @@ class TilesPanelView(PanelFrame):
         self.grid.setSpacing(max(6, round(sizes.secondary_px * 0.3)))
         for tile in self.tiles:
             tile.set_type_sizes(sizes.key_px, sizes.secondary_px)
+            tile.setMinimumSize(0, 0)
+        self._typed = True
+        self._reflow()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.host and event.type() == QEvent.Type.Resize:
+            self._reflow()
+        return False
+
+    def _reflow(self) -> None:
+        """Wall type: the most tiles that fit the panel whole, in the fewest columns that hold
+        them (a column of wide tiles reads best). Tiles that do not fit are left out, the last
+        first, and the log says so: their text would otherwise be cut."""
+        if not self._typed:
+            return
+        w, h = self.host.width(), self.host.height()
+        gap = self.grid.spacing()
+        key = (w, h, gap, tuple(t.title_text() for t in self.tiles), tuple(t.value_text() for t in self.tiles))
+        if key == self._layout_key or w <= 0 or h <= 0:
+            return
+        self._layout_key = key
+        n = len(self.tiles)
+        best: tuple[int, int] = (0, 1)
+        for shown in range(n, 0, -1):
+            for columns in range(1, shown + 1):
+                width = (w - gap * (columns - 1)) / columns
+                rows = math.ceil(shown / columns)
+                tiles = self.tiles[:shown]
+                if any(t.typed_width() > width for t in tiles):
+                    continue
+                need = max(t.typed_height(width) for t in tiles)
+                if rows * need + gap * (rows - 1) <= h:
+                    best = (shown, columns)
+                    break
+            if best[0]:
+                break
+        shown, columns = best if best[0] else (1, 1)  # not even one fits: the self-check says so
+        if shown < n:
+            log.warning(
+                "tiles panel %r shows %d of its %d sensors: the rest do not fit at this type size",
+                self.title.text(), shown, n,
+            )
+        if (shown, columns) == (self.shown, self.columns) and self.grid.count() == shown:
+            return
+        self.shown, self.columns = shown, columns
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+            tile.setVisible(False)
+        for i, tile in enumerate(self.tiles[:shown]):
+            self.grid.addWidget(tile, i // columns, i % columns)
+            tile.setVisible(True)
 
     def show_state(self, state: TilesState) -> None:
         if state.bindings is not None:
@@ -38,6 +101,7 @@ class TilesPanelView(PanelFrame):
                 tile.set_title(b.title)
                 tile.set_unit(b.unit, b.decimals)
                 tile.set_limit_lines(b.limits)
+            self._reflow()
         if state.readings is not None:
             for tile, r in zip(self.tiles, state.readings, strict=True):
                 tile.set_reading(r.value, r.age_s, r.level, r.low)

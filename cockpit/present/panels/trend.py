@@ -33,6 +33,8 @@ class LimitLine:
 class TrendBinding:
     names: list[str]
     limits: list[LimitLine]
+    unit: str = ""
+    """The unit of every series, when they share one (the legend then names only the series)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +88,16 @@ class TrendModel:
         self.times = [deque(maxlen=HISTORY_POINTS) for _ in rows]
         t = self.ctx.translate
         names, lines, drawn = [], [], set()
+        shown = [infos[r] for r in rows]
+        # A titled panel of one kind ("Congestion index") names each series by its place only; one
+        # unit for all goes on the axis: on a wall every character counts.
+        one_kind = bool(self.spec.title) and len({i.kind for i in shown}) == 1
+        units = {i.unit for i in shown}
+        unit = units.pop() if len(units) == 1 else ""
         for row, lim in zip(rows, limits, strict=True):
             info = infos[row]
-            names.append(self.ctx.names.sensor(info) + (f" ({info.unit})" if info.unit else ""))
+            name = self.ctx.names.sensor(info, with_kind=not one_kind)
+            names.append(name if unit or not info.unit else f"{name} ({info.unit})")
             for value, alarm, low, label in (
                 (lim.warn, False, False, t("Trend", "warning {v}")),
                 (lim.alarm, True, False, t("Trend", "alarm {v}")),
@@ -99,4 +108,4 @@ class TrendModel:
                     continue
                 drawn.add(value)
                 lines.append(LimitLine(value, alarm, low, label.format(v=f"{value:g}")))
-        return TrendBinding(names, lines)
+        return TrendBinding(names, lines, unit)

@@ -1,0 +1,264 @@
+"""A trend chart that reads from across the room: few ticks, large labels, each limit named on its own line.
+
+A general plotting widget on a wall panel 200-300 px high fits its axes by shrinking their text
+and overprinting their ticks ("1.8" over "1.6"). This one is painted for the wall: three value
+ticks at most, their labels in the type it is given, the time axis as "−2 min" and "now", the
+series named above the plot in one or two rows, and each warning or alarm limit as a dashed line
+named at the right in its own row, nudged apart when two limits lie close. It draws once per
+change of data into an image (curves of a few hundred points each) and says what text it drew
+(``text_items``).
+
+Translation context: ``TrendChart``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from widgets import theme
+from widgets.text_report import TextLog
+from widgets.values import TextItem, TextRole
+
+COLOURS = ("#c9ced6", "#7fa7c9", "#b9a36a", "#8fb39a", "#b48aa8", "#8a9099")
+"""Series colours: calm, told apart by hue and named in the legend."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A warning or alarm limit drawn across the chart."""
+
+    value: float
+    label: str
+    alarm: bool
+
+
+def nice_ticks(lo: float, hi: float, most: int = 3) -> list[float]:
+    """At most ``most`` round values spanning ``[lo, hi]`` (1, 2 or 5 times a power of ten apart)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo] if math.isfinite(lo) else []
+    raw = (hi - lo) / max(1, most - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        step = m * power
+        first = math.ceil(lo / step) * step
+        ticks = []
+        v = first
+        while v <= hi + step * 1e-9:
+            ticks.append(round(v, 10))
+            v += step
+        if len(ticks) <= most:
+            return ticks
+    return [lo, hi]
+
+
+def tick_text(value: float, ticks: Sequence[float]) -> str:
+    """A tick's label with as many decimals as the ticks need to differ."""
+    for decimals in range(6):
+        if all(abs(round(v, decimals) - v) < 1e-9 for v in ticks):
+            return f"{value:.{decimals}f}"
+    return f"{value:g}"
+
+
+class TrendChart(QWidget):
+    """Curves over a fixed time window, against labelled limits (see the module docstring)."""
+
+    def __init__(self, window_s: float = 120.0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._window_s = window_s
+        self._names: list[str] = []
+        self._unit = ""
+        self._limits: list[Limit] = []
+        self._series: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = []
+        self._px = 0
+        self._log = TextLog()
+        self._dim = False
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def set_type_size(self, px: int) -> None:
+        """The pixel size of every text on the chart (the wall's secondary type); 0: the font's."""
+        if px != self._px:
+            self._px = max(0, px)
+            self.update()
+
+    def set_series(self, names: Sequence[str], unit: str, limits: Sequence[Limit]) -> None:
+        """What is plotted: the series' names (legend), the unit (axis) and the limits."""
+        self._names, self._unit, self._limits = list(names), unit, list(limits)
+        self._series = []
+        self.update()
+
+    def set_data(self, series: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]) -> None:
+        """Per series: seconds before now (≤ 0) and values (NaN: a gap, drawn as a gap)."""
+        self._series = [(np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)) for t, y in series]
+        self.update()
+
+    def set_dim(self, dim: bool) -> None:
+        """Grey curves: what is shown is not current."""
+        if dim != self._dim:
+            self._dim = dim
+            self.update()
+
+    def text_items(self) -> list[TextItem]:
+        """What the last paint drew (the wall's self-check)."""
+        return list(self._log.items)
+
+    def sizeHint(self) -> QSize:
+        h = QFontMetricsF(self._font()).height()
+        return QSize(round(h * 16), round(h * 7))
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _font(self, bold: bool = False) -> QFont:
+        font = QFont(self.font())
+        if self._px:
+            font.setPixelSize(self._px)
+        font.setBold(bold)
+        return font
+
+    def _range(self) -> tuple[float, float]:
+        values = [float(v) for _, y in self._series for v in (np.nanmin(y), np.nanmax(y)) if y.size and np.isfinite(v)]
+        if not values:
+            values = [lim.value for lim in self._limits] or [0.0, 1.0]
+        lo, hi = min(values), max(values)
+        near = [lim.value for lim in self._limits if lo - (hi - lo + 1e-9) * 1.5 <= lim.value <= hi + (hi - lo + 1e-9) * 1.5]
+        lo, hi = min([lo, *near]), max([hi, *near])
+        if hi - lo < 1e-9:
+            lo, hi = lo - 1.0, hi + 1.0
+        margin = (hi - lo) * 0.08
+        return lo - margin, hi + margin
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._log.clear()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor(theme.BG_PANEL))
+        font, bold = self._font(), self._font(True)
+        fm = QFontMetricsF(font)
+        line_h = fm.capHeight() * 1.9
+        pad = fm.capHeight() * 0.4
+
+        # Legend: the series' names in up to two rows, each whole (never shortened).
+        p.setFont(font)
+        rows: list[list[tuple[str, str]]] = [[]]
+        x = 0.0
+        swatch = fm.capHeight() * 1.4
+        for i, name in enumerate(self._names):
+            w = swatch + pad + fm.horizontalAdvance(name) + pad * 2
+            if rows[-1] and x + w > rect.width():
+                if len(rows) == 2:
+                    break
+                rows.append([])
+                x = 0.0
+            rows[-1].append((name, COLOURS[i % len(COLOURS)]))
+            x += w
+        y = rect.top()
+        for row in rows:
+            if not row:
+                continue
+            x = rect.left()
+            for name, colour in row:
+                cy = y + line_h / 2
+                p.setPen(QPen(QColor(colour), max(2.0, fm.capHeight() * 0.18)))
+                p.drawLine(QPointF(x, cy), QPointF(x + swatch, cy))
+                p.setPen(QColor(colour))
+                self._log.draw_at(p, QPointF(x + swatch + pad, cy + fm.capHeight() / 2), name, TextRole.SECONDARY, rect)
+                x += swatch + pad + fm.horizontalAdvance(name) + pad * 2
+            y += line_h
+        top = y + pad
+
+        # Plot area: value labels on the left, limit labels on the right, time labels under it.
+        lo, hi = self._range()
+        ticks = nice_ticks(lo, hi, 3)
+        tick_texts = [tick_text(v, ticks) for v in ticks]
+        axis_w = max((fm.horizontalAdvance(t) for t in tick_texts), default=0.0) + pad
+        limit_w = max((fm.horizontalAdvance(lim.label) for lim in self._limits), default=0.0)
+        plot = QRectF(rect.left() + axis_w + pad, top + line_h / 2, 0, 0)
+        plot.setRight(rect.right() - (limit_w + pad * 2 if limit_w else pad))
+        plot.setBottom(rect.bottom() - line_h - pad)
+        if plot.height() < line_h or plot.width() < line_h:
+            p.end()
+            return
+
+        def to_y(v: float) -> float:
+            return plot.bottom() - (v - lo) / (hi - lo) * plot.height()
+
+        p.setPen(QPen(QColor(theme.BORDER), 1))
+        p.drawRect(plot)
+        grid = QPen(QColor(theme.BORDER), 1, Qt.PenStyle.DotLine)
+        for v, text in zip(ticks, tick_texts, strict=True):
+            ty = to_y(v)
+            p.setPen(grid)
+            p.drawLine(QPointF(plot.left(), ty), QPointF(plot.right(), ty))
+            p.setPen(QColor(theme.TEXT_DIM))
+            p.setFont(font)
+            w = fm.horizontalAdvance(text)
+            self._log.draw_at(p, QPointF(plot.left() - pad - w, ty + fm.capHeight() / 2), text, TextRole.SECONDARY, rect)
+        # Time: the window's start and now.
+        minutes = self._window_s / 60
+        start = QCoreApplication.translate("TrendChart", "−{n} min").format(n=f"{minutes:g}")
+        now = QCoreApplication.translate("TrendChart", "now")
+        base = plot.bottom() + pad + fm.capHeight()
+        p.setPen(QColor(theme.TEXT_DIM))
+        self._log.draw_at(p, QPointF(plot.left(), base), start, TextRole.SECONDARY, rect)
+        self._log.draw_at(p, QPointF(plot.right() - fm.horizontalAdvance(now), base), now, TextRole.SECONDARY, rect)
+        if self._unit:
+            unit_x = plot.left() + fm.horizontalAdvance(start) + pad * 3
+            if unit_x + fm.horizontalAdvance(self._unit) < plot.right() - fm.horizontalAdvance(now) - pad * 3:
+                self._log.draw_at(p, QPointF(unit_x, base), f"({self._unit})", TextRole.SECONDARY, rect)
+
+        # Limits: dashed lines; their names at the right, one row each, nudged apart if close.
+        shown = sorted((lim for lim in self._limits if lo <= lim.value <= hi), key=lambda lim: -lim.value)
+        label_y: list[float] = []
+        for lim in shown:
+            cy = min(max(to_y(lim.value), plot.top() + line_h / 2), plot.bottom() - line_h / 2)
+            if label_y and cy < label_y[-1] + line_h:
+                cy = label_y[-1] + line_h
+            label_y.append(cy)
+        overflow = (label_y[-1] + line_h / 2 - rect.bottom()) if label_y else 0.0
+        if overflow > 0:
+            label_y = [v - overflow for v in label_y]
+        for lim, cy in zip(shown, label_y, strict=True):
+            colour = QColor(theme.SEVERITY_RED if lim.alarm else theme.SEVERITY_YELLOW)
+            ly = to_y(lim.value)
+            p.setPen(QPen(colour, max(2.0, fm.capHeight() * 0.12), Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(plot.left(), ly), QPointF(plot.right(), ly))
+            if abs(cy - ly) > 1:
+                p.drawLine(QPointF(plot.right(), ly), QPointF(plot.right() + pad, cy))
+            p.setPen(colour)
+            p.setFont(bold)
+            self._log.draw_at(p, QPointF(plot.right() + pad * 1.5, cy + fm.capHeight() / 2), lim.label, TextRole.SECONDARY, rect)
+
+        # Curves, clipped to the plot; gaps stay gaps.
+        p.save()
+        p.setClipRect(plot)
+        width = max(2.0, fm.capHeight() * 0.14)
+        for i, (t, yv) in enumerate(self._series):
+            colour = QColor(theme.STALE if self._dim else COLOURS[i % len(COLOURS)])
+            p.setPen(QPen(colour, width))
+            keep = t >= -self._window_s
+            t, yv = t[keep], yv[keep]
+            finite = np.isfinite(yv)
+            if not finite.any():
+                continue
+            breaks = np.flatnonzero(~finite)
+            start_i = 0
+            for stop in [*breaks.tolist(), len(yv)]:
+                seg_t, seg_y = t[start_i:stop], yv[start_i:stop]
+                if seg_t.size >= 2:
+                    xs = plot.right() + seg_t / self._window_s * plot.width()
+                    ys = plot.bottom() - (seg_y - lo) / (hi - lo) * plot.height()
+                    p.drawPolyline(QPolygonF([QPointF(a, b) for a, b in zip(xs.tolist(), ys.tolist(), strict=True)]))
+                start_i = stop + 1
+        p.restore()
+        p.end()
