@@ -215,7 +215,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             shots: list[tuple[str, QWidget]] = [(rid, w) for rid, w in wall.windows.items()]
             if wall.span is not None:  # spanning: the whole display, and each runway's cell
                 shots.append(("wall", wall.span))
-                shots += [(rid, wall.views[rid]) for rid in wall.assignment.on_screen]
+                shots += [(rid, wall.views.get(rid) or wall.refused[rid]) for rid in wall.assignment.on_screen]
             written_console: list[Path] = []
             for rid in wall.assignment.on_console:  # a runway with no screen: its console tab
                 view = wall.views[rid]

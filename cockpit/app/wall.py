@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QScreen
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from cockpit.app.console import ConsoleWindow
+from cockpit.app.refused_view import RefusedView
 from cockpit.app.runway_view import RunwayView, screen_window_flags
 from cockpit.present.wall_layout import (
     Assignment,
@@ -63,14 +64,14 @@ def screen_info(screen: QScreen) -> ScreenInfo:
 
 
 class ScreenWindow(QMainWindow):
-    """A frameless window filling one screen, showing one runway."""
+    """A frameless window filling one screen, showing one runway (or why it cannot)."""
 
-    def __init__(self, view: RunwayView, screen: ScreenInfo) -> None:
+    def __init__(self, view: RunwayView | RefusedView, screen: ScreenInfo, rid: str, title: str) -> None:
         super().__init__(None, screen_window_flags())
         self.view = view
         self.screen_info = screen
-        self.setObjectName(f"screen-{view.spec.id}")
-        self.setWindowTitle(view.spec.id)
+        self.setObjectName(f"screen-{rid}")
+        self.setWindowTitle(title)
         self.setCentralWidget(view)
         self.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
 
@@ -85,7 +86,7 @@ class SpanWindow(QMainWindow):
         self.host = QWidget()
         self.setCentralWidget(self.host)
 
-    def lay_out(self, display: ScreenInfo, placed: dict[str, tuple[RunwayView, ScreenInfo]]) -> None:
+    def lay_out(self, display: ScreenInfo, placed: dict[str, tuple[RunwayView | RefusedView, ScreenInfo]]) -> None:
         self.setGeometry(QRect(display.x, display.y, display.width, display.height))
         self.host.resize(display.width, display.height)
         for view, cell in placed.values():  # absolute cells: each runway exactly on its panel
@@ -103,6 +104,7 @@ class Wall:
         console: The operator console.
         layout: The wall layout.
         problems: What is wrong with the runway files and the layout, in words (the console says it).
+        refused: The layout's runways whose files were refused: their screens say so.
     """
 
     def __init__(
@@ -111,9 +113,11 @@ class Wall:
         console: ConsoleWindow,
         layout: WallLayout,
         problems: Sequence[str] = (),
+        refused: dict[str, RefusedView] | None = None,
     ) -> None:
         self.layout = layout
         self.views = views
+        self.refused = {rid: v for rid, v in (refused or {}).items() if rid not in views}
         self.console = console
         self.order = list(views)
         self.windows: dict[str, ScreenWindow] = {}
@@ -133,29 +137,26 @@ class Wall:
         self.screens = list(screens)
         if self.layout.spanning and screens:
             return self._place_spanning(screens)
-        new = assign(self.layout, screens, self.order)
+        new = self._assign(screens)
         for rid, view in self.views.items():
             screen = new.on_screen.get(rid)
-            window = self.windows.get(rid)
             if screen is None:
-                if window is not None:
-                    window.takeCentralWidget()
-                    window.close()
-                    window.deleteLater()
-                    del self.windows[rid]
+                self._close_window(rid)
                 self.console.hold(view)
                 continue
             self.console.release(view)
-            if window is None:
-                window = ScreenWindow(view, screen)
+            if self._show_on(rid, view, screen):
                 view.setVisible(True)  # a console tab that was not current left it hidden
-                self.windows[rid] = window
-            elif window.screen_info != screen:
-                window.screen_info = screen
-                window.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
             # After the view is in its window: a new parent re-polishes it, and the style sheet
             # sets fonts again when it polishes.
             self._size_text(view, screen)
+        for rid, refused in self.refused.items():
+            screen = new.on_screen.get(rid)
+            if screen is None:
+                self._close_window(rid)
+                continue
+            self._show_on(rid, refused, screen)
+            refused.apply_wall_type(self._wall_type(refused, screen))
         self.assignment = new
         titles = {rid: v.title.text() for rid, v in self.views.items()}
         self.console.show_assignment(titles, new, len(screens))
@@ -166,10 +167,34 @@ class Wall:
         )
         return new
 
+    def _assign(self, screens: Sequence[ScreenInfo]) -> Assignment:
+        """The layout on these screens; a refused runway keeps its screen (to say why), never goes
+        to the console."""
+        new = assign(self.layout, screens, [*self.order, *self.refused])
+        return Assignment(new.on_screen, [r for r in new.on_console if r in self.views], new.unused)
+
+    def _close_window(self, rid: str) -> None:
+        window = self.windows.pop(rid, None)
+        if window is not None:
+            window.takeCentralWidget()
+            window.close()
+            window.deleteLater()
+
+    def _show_on(self, rid: str, view: RunwayView | RefusedView, screen: ScreenInfo) -> bool:
+        """Put ``view`` in a window on ``screen``; True if the window is new."""
+        window = self.windows.get(rid)
+        if window is None:
+            self.windows[rid] = ScreenWindow(view, screen, rid, view.title.text())
+            return True
+        if window.screen_info != screen:
+            window.screen_info = screen
+            window.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
+        return False
+
     def _place_spanning(self, screens: Sequence[ScreenInfo]) -> Assignment:
         display = max(screens, key=lambda s: s.width * s.height)
         cells = span_cells(display, len(self.layout.screens), self.layout.tiles)
-        new = assign(self.layout, cells, self.order)
+        new = self._assign(cells)
         for rid in list(self.windows):  # per-screen windows give way to the one spanning window
             window = self.windows.pop(rid)
             window.takeCentralWidget()
@@ -177,7 +202,11 @@ class Wall:
             window.deleteLater()
         if self.span is None:
             self.span = SpanWindow()
-        self.span.lay_out(display, {rid: (self.views[rid], cell) for rid, cell in new.on_screen.items()})
+        shown: dict[str, RunwayView | RefusedView] = {**self.views, **self.refused}
+        self.span.lay_out(display, {rid: (shown[rid], cell) for rid, cell in new.on_screen.items()})
+        for rid, refused in self.refused.items():
+            if rid in new.on_screen:
+                refused.apply_wall_type(self._wall_type(refused, new.on_screen[rid]))
         for rid, view in self.views.items():
             if rid in new.on_screen:
                 self.console.release(view)
@@ -191,21 +220,24 @@ class Wall:
         log.info("wall: spanning %s with %d runways", display.key, len(new.on_screen))
         return new
 
+    def _wall_type(self, view: QWidget, screen: ScreenInfo) -> WallType:
+        ratio = cap_ratio(view.font())
+        if self.layout.size_for_distance:
+            return wall_type(self.layout, screen.height, ratio, self.text_scale)
+        # Desk-sized type, e.g. a small wall read from a few metres: the font's, scaled.
+        px = max(1, view.fontInfo().pixelSize())
+        return WallType(
+            round(px * 1.8 * self.text_scale),
+            round(px * self.text_scale),
+            px * 1.8 * self.text_scale * ratio,
+            px * self.text_scale * ratio,
+            mm_per_px(self.layout, screen.height),
+        )
+
     def _size_text(self, view: RunwayView, screen: ScreenInfo) -> None:
         """Give a runway on ``screen`` its wall type (docs/architecture.md, "Wall type")."""
         ratio = cap_ratio(view.font())
-        if self.layout.size_for_distance:
-            sizes = wall_type(self.layout, screen.height, ratio, self.text_scale)
-        else:  # desk-sized type, e.g. a small wall read from a few metres: the font's, scaled
-            px = max(1, view.fontInfo().pixelSize())
-            per_px = mm_per_px(self.layout, screen.height)
-            sizes = WallType(
-                round(px * 1.8 * self.text_scale),
-                round(px * self.text_scale),
-                px * 1.8 * self.text_scale * ratio,
-                px * self.text_scale * ratio,
-                per_px,
-            )
+        sizes = self._wall_type(view, screen)
         view.apply_wall_type(sizes)
         key_mm = sizes.glyph_mm(sizes.key_px * ratio)
         sec_mm = sizes.glyph_mm(sizes.secondary_px * ratio)

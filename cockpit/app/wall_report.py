@@ -194,7 +194,7 @@ def wall_texts(wall: Wall) -> list[ScreenTexts]:
     """What every window of the wall shows: each runway on a screen, then the console."""
     out: list[ScreenTexts] = []
     for rid in wall.assignment.on_screen:
-        view = wall.views[rid]
+        view: QWidget = wall.views.get(rid) or wall.refused[rid]
         window: QWidget = wall.windows.get(rid, view)
         window.grab()  # paints it: every painted widget's report is of this moment
         out.append(collect(window, rid, on_wall=True))

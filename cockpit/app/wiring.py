@@ -25,6 +25,7 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.console import ConsoleWindow
 from cockpit.app.panels import DispatchPanelView, EventsPanelView, MapPanelView
+from cockpit.app.refused_view import RefusedView
 from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
 from cockpit.app.runway_view import RunwayView
 from cockpit.app.wall import Wall
@@ -264,7 +265,14 @@ class Cockpit:
         # ---- the Qt shell: windows lay out and show states
         views = {rid: RunwayView(model, demo_risk_points) for rid, model in self.runways.items()}
         self.console = ConsoleWindow(self.console_model)
-        self.wall = Wall(views, self.console, layout, problems)
+        # A runway the layout places but whose file was refused: its screen says why, in wall type.
+        errors = {e.path.stem: e for e in loaded.errors}
+        refused_views = {
+            e.runway: RefusedView(e.runway, errors[e.runway])
+            for e in layout.screens
+            if e.runway not in self.runways and e.runway in errors
+        }
+        self.wall = Wall(views, self.console, layout, problems, refused_views)
         # One pacer for every map on the wall: when their content changes together, they re-render
         # in successive frames instead of all in one late frame (widgets/map_view.py, RenderPacer).
         self.map_pacer = RenderPacer()

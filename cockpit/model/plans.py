@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 import msgspec
 import yaml
 
-from cockpit.model.yaml_lines import line_of
+from cockpit.model.yaml_lines import line_of, syntax_error
 from cockpit.protocol.messages import Level
 
 AGENCIES: Final[dict[str, tuple[str, str]]] = {
@@ -271,8 +271,8 @@ def load_yaml_struct(path: Path, kind: type[S], what: str) -> tuple[S, yaml.Node
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise PlanError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from exc
+        line, reason = syntax_error(exc)
+        raise PlanError(path, line, reason) from exc
     except yaml.YAMLError as exc:
         raise PlanError(path, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

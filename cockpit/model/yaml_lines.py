@@ -40,3 +40,23 @@ def line_of(node: yaml.Node | None, path: str, reason: str = "") -> int | None:
         node = child
         line = node.start_mark.line + 1
     return line
+
+
+_UNCLOSED = {"flow sequence": "[", "flow mapping": "{"}
+
+
+def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line and reason of a YAML syntax error, as the author would look for it.
+
+    PyYAML notices an unclosed ``[`` or ``{`` only where the next line begins, and reports that
+    line: the bracket left open on line 7 was reported on line 8. For those, the line is where the
+    bracket was opened.
+    """
+    context = exc.context or ""
+    for kind, bracket in _UNCLOSED.items():
+        if kind in context and exc.context_mark is not None and "expected ','" in (exc.problem or ""):
+            closing = "]" if bracket == "[" else "}"
+            line = exc.context_mark.line + 1
+            return line, f"not valid YAML: the '{bracket}' on line {line} is not closed with '{closing}'"
+    mark = exc.problem_mark
+    return (mark.line + 1 if mark else None), f"not valid YAML: {exc.problem}"

@@ -20,6 +20,7 @@ import msgspec
 import yaml
 
 from cockpit.model.yaml_lines import line_of as _line_of
+from cockpit.model.yaml_lines import syntax_error
 
 
 class PanelKind(enum.StrEnum):
@@ -187,8 +188,8 @@ def load_runway(path: Path) -> RunwaySpec:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise RunwayError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from exc
+        line, reason = syntax_error(exc)
+        raise RunwayError(path, line, reason) from exc
     except yaml.YAMLError as exc:
         raise RunwayError(path, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

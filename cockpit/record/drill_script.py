@@ -24,6 +24,7 @@ import yaml
 
 from cockpit.backend.city import DISTRICTS, SENSOR_KINDS, UNIT_KINDS
 from cockpit.model.yaml_lines import line_of as _line_of
+from cockpit.model.yaml_lines import syntax_error
 from cockpit.record import RecordingError
 from cockpit.record.drill_start import RecordingInstantError, open_at, parse_instant
 
@@ -334,10 +335,8 @@ def load_drill(path: Path, *, open_recording: bool = True) -> DrillScript:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DrillScriptError(
-            path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}"
-        ) from exc
+        line, reason = syntax_error(exc)
+        raise DrillScriptError(path, line, reason) from exc
     except yaml.YAMLError as exc:
         raise DrillScriptError(path, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

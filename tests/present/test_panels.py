@@ -204,7 +204,9 @@ def test_trend_binds_sensors_with_each_limit_labelled_once(feed: Feed) -> None:
     feed.apply(feed.catalog(*RAIN, *LEVELS))
     state = model.update(feed.situation, feed.frame(sample=False))
     assert state is not None and state.binding is not None
-    assert state.binding.names == ["Water level · Jiangbei 2 (m)", "Water level · Jiangbei (m)"]
+    # One unit for both: it goes on the axis, the legend names the series (untitled: kind and place).
+    assert state.binding.names == ["Water level · Jiangbei 2", "Water level · Jiangbei"]
+    assert state.binding.unit == "m"
     # warn 2.0 is shared and labelled once; alarms 4.0 and 3.0 each get a line of their own.
     assert [(line.value, line.label) for line in state.binding.limits] == [
         (2.0, "warning 2"),

@@ -70,6 +70,8 @@ def test_built_in_runways_load() -> None:
         (GOOD.replace("id: test", "id: Test Runway!"), 1, "must be lower-case"),
         (GOOD.replace("title: {en: Test, zh_CN: 测试}", "title: {zh_CN: 测试}"), 2, "'en' entry"),
         (GOOD + "  - kind: [\n", 10, "not valid YAML"),
+        # A missing ']' is named on its own line, not on the next one (issue 15).
+        (GOOD.replace("at: [0, 0, 6, 8]", "at: [0, 0, 6, 8"), 5, "the '[' on line 5 is not closed with ']'"),
         ("- just\n- a list\n", 1, "must be a mapping"),
         (GOOD.replace("id: test\n", ""), 1, "missing required field `id`"),
         (

@@ -80,10 +80,12 @@ class TilesPanelView(PanelFrame):
             if best[0]:
                 break
         shown, columns = best if best[0] else (1, 1)  # not even one fits: the self-check says so
-        if shown < n:
+        if shown < n and shown != self.shown:
             log.warning(
                 "tiles panel %r shows %d of its %d sensors: the rest do not fit at this type size",
-                self.title.text(), shown, n,
+                self.base_title,
+                shown,
+                n,
             )
         if (shown, columns) == (self.shown, self.columns) and self.grid.count() == shown:
             return
