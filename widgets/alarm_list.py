@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import time
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, cast
@@ -76,6 +77,8 @@ from widgets.values import AlarmDisplay as AlarmDisplay
 from widgets.values import AlarmRow as AlarmRow
 from widgets.values import Severity, TextRole
 
+ACK_TOP_SETTLE_MS = 500
+"""A click on the one-click acknowledge button this soon after it changed does nothing."""
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
 
@@ -115,6 +118,14 @@ def display_text(display: AlarmDisplay) -> str:
     if display is AlarmDisplay.SUPPRESSED:
         return QCoreApplication.translate("AlarmListView", "Suppressed")
     return QCoreApplication.translate("AlarmListView", "Out of service")
+
+
+def state_text(row: AlarmRow, display: AlarmDisplay) -> str:
+    """The State column: the display state in words; a shelved alarm says when its shelf ends
+    (``row.note``, "shelved until 15:30"), so nobody has to open it to know when it comes back."""
+    if display is AlarmDisplay.SHELVED and row.note:
+        return row.note[:1].upper() + row.note[1:]
+    return display_text(display)
 
 
 def _summary_part(display: AlarmDisplay, n: int) -> str:
@@ -286,7 +297,7 @@ class _AlarmTableModel(QAbstractTableModel):
         if column is AlarmColumn.MESSAGE:
             return row.message
         if column is AlarmColumn.STATE:
-            return display_text(self._displays[r])
+            return state_text(row, self._displays[r])
         return row.acked_by if row.acknowledged else ""
 
     def row_at(self, r: int) -> AlarmRow:
@@ -618,6 +629,12 @@ class AlarmListView(QWidget):
         self._summary.setObjectName("alarmSummary")
         self._summary.setTextFormat(Qt.TextFormat.PlainText)
         self._summary.setWordWrap(True)
+        # One click for the alarm that needs it most: the top unacknowledged one, named on the
+        # button. A click within SETTLE_MS of the button changing does nothing (aimed at another).
+        self._ack_top = QPushButton(self)
+        self._ack_top.setObjectName("alarmAckTopButton")
+        self._ack_top_target: tuple[str, int] | None = None
+        self._ack_top_changed = 0.0
 
         self._table = AckTableView(
             lambda: self._not_current or QCoreApplication.translate("AlarmListView", "No alarms"), self
@@ -655,9 +672,13 @@ class AlarmListView(QWidget):
         panel.addWidget(self._ack_button)
         panel.addWidget(self._shelve_button)
 
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self._summary, 1)
+        top.addWidget(self._ack_top)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._summary)
+        layout.addLayout(top)
         layout.addWidget(self._table, 1)
         layout.addLayout(panel)
 
@@ -673,10 +694,17 @@ class AlarmListView(QWidget):
         self._table.clicked.connect(self._on_table_clicked)
         self._table.ack_key_pressed.connect(self._on_table_ack_key_pressed)
         self._ack_button.clicked.connect(self._on_ack_button_clicked)
+        self._ack_top.clicked.connect(self._on_ack_top_clicked)
+        # Rows never move under the pointer: while it is over the list, rows arriving above the
+        # one under it scroll the list by as much, so the row stays where the officer aims.
+        self._table.viewport().setMouseTracking(True)
+        self._table.viewport().installEventFilter(self)
+        self._hovered: str | None = None
         self._shelve_button.clicked.connect(self._on_shelve_button_clicked)
         self._apply_metrics()
         self._update_summary()
         self._update_panel()
+        self._update_ack_top()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -694,9 +722,12 @@ class AlarmListView(QWidget):
             DuplicateAlarmIdError: Two rows share an id; the list is left unchanged.
         """
         before = self._last_selected
+        anchor = self._hover_anchor()
         self._updating = True
         try:
             self._model.set_rows(rows)
+            if anchor is not None:
+                self._keep_under_pointer(*anchor)
             if before is not None:
                 r = self._model.row_of(before)
                 if r is None:
@@ -709,6 +740,59 @@ class AlarmListView(QWidget):
         self._update_summary()
         self._sync_selection()
         self._update_panel()
+        self._update_ack_top()
+
+    def _hover_anchor(self) -> tuple[str, int] | None:
+        """The alarm under the pointer and its row's top in the viewport, if the pointer is there."""
+        if self._hovered is None:
+            return None
+        r = self._model.row_of(self._hovered)
+        if r is None:
+            return None
+        return self._hovered, self._table.rowViewportPosition(r)
+
+    def _keep_under_pointer(self, alarm_id: str, y: int) -> None:
+        r = self._model.row_of(alarm_id)
+        if r is None:
+            return
+        bar = self._table.verticalScrollBar()
+        bar.setValue(bar.value() + self._table.rowViewportPosition(r) - y)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._table.viewport():
+            if event.type() == QEvent.Type.MouseMove:
+                index = self._table.indexAt(event.position().toPoint())  # type: ignore[attr-defined]
+                self._hovered = self._model.row_at(index.row()).id if index.isValid() else None
+            elif event.type() == QEvent.Type.Leave:
+                self._hovered = None
+        return False
+
+    def ack_top_target(self) -> str | None:
+        """The alarm the one-click button acknowledges (the top unacknowledged one), if any."""
+        return self._ack_top_target[0] if self._ack_top_target is not None else None
+
+    def _update_ack_top(self) -> None:
+        row = next((self._model.row_at(r) for r in range(self._model.rowCount()) if not self._model.row_at(r).acknowledged), None)
+        target = (row.id, row.occurrence) if row is not None else None
+        if row is None:
+            text = QCoreApplication.translate("AlarmListView", "Nothing to acknowledge")
+        else:
+            text = QCoreApplication.translate("AlarmListView", "Acknowledge {message} · {source}").format(
+                message=row.message, source=row.source
+            )
+        if target != self._ack_top_target or text != self._ack_top.text():
+            self._ack_top_target = target
+            self._ack_top.setText(text)
+            self._ack_top_changed = time.monotonic()
+        self._ack_top.setEnabled(target is not None and not self._ack_why_not)
+        self._ack_top.setToolTip(self._ack_why_not)
+
+    def _on_ack_top_clicked(self) -> None:
+        if self._ack_top_target is None or self._ack_why_not:
+            return
+        if (time.monotonic() - self._ack_top_changed) * 1000 < ACK_TOP_SETTLE_MS:
+            return  # the button changed a moment ago: the click was aimed at what it said before
+        self.acknowledge_requested.emit(*self._ack_top_target)
 
     def selected_alarm_id(self) -> str | None:
         """Return the id of the selected alarm, or None."""
@@ -749,7 +833,7 @@ class AlarmListView(QWidget):
     def state_text_of_row(self, alarm_id: str) -> str | None:
         """Return the State column text of alarm ``alarm_id``, or None if it is not listed."""
         r = self._model.row_of(alarm_id)
-        return None if r is None else display_text(self._model.display_at(r))
+        return None if r is None else state_text(self._model.row_at(r), self._model.display_at(r))
 
     def row_background(self, alarm_id: str) -> QColor | None:
         """Return the background colour alarm ``alarm_id`` has now, ignoring selection."""
@@ -876,6 +960,7 @@ class AlarmListView(QWidget):
         self._ack_button.setToolTip(acknowledge_why_not)
         self._shelve_button.setToolTip(shelve_why_not)
         self._update_panel()
+        self._update_ack_top()
 
     def acknowledge_enabled(self) -> bool:
         """Whether the Acknowledge button can be clicked now."""
@@ -900,7 +985,10 @@ class AlarmListView(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         bfm = QFontMetrics(bold)
-        state_w = max(bfm.horizontalAdvance(display_text(d)) for d in AlarmDisplay)
+        state_w = max(
+            *(bfm.horizontalAdvance(display_text(d)) for d in AlarmDisplay),
+            fm.horizontalAdvance(QCoreApplication.translate("AlarmListView", "Shelved until 88:88")),
+        )
         widths = {
             AlarmColumn.SEVERITY: icon + bfm.horizontalAdvance("M") + name_w + 2 * pad,
             AlarmColumn.TIME: fm.horizontalAdvance("88:88:88") + pad,

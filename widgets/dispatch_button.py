@@ -82,6 +82,7 @@ class DispatchPanel(QWidget):
         self._actions: list[PanelAction] = []
         self._pending_actions: list[PanelAction] = []
         self._action_buttons: dict[str, ConfirmButton] = {}
+        self._action_columns = 2
         self._action_grid = QGridLayout()
         self._action_grid.setContentsMargins(0, 0, 0, 0)
         self._action_grid.setColumnStretch(0, 1)
@@ -187,14 +188,29 @@ class DispatchPanel(QWidget):
             self._action_grid.removeWidget(button)
             button.deleteLater()
         self._action_buttons = {}
-        for i, a in enumerate(actions):
+        for a in actions:
             button = ConfirmButton(a.text, a.critical, self)
             button.setObjectName(f"action-{a.key}")
             button.triggered.connect(lambda key=a.key: self._on_action_triggered(key))
-            self._action_grid.addWidget(button, i // 2, i % 2)
             self._action_buttons[a.key] = button
         self._actions = []
         self._show_actions(actions)
+        self._lay_out_actions()
+
+    def _lay_out_actions(self) -> None:
+        """Two actions to a row where both fit whole, else one: a button never cuts its text."""
+        buttons = list(self._action_buttons.values())
+        room = self.contentsRect().width()
+        widest = max((b.sizeHint().width() for b in buttons), default=0)
+        spacing = max(0, self._action_grid.horizontalSpacing())
+        columns = 2 if 2 * widest + spacing <= room else 1
+        if columns == self._action_columns and all(self._action_grid.indexOf(b) >= 0 for b in buttons):
+            return
+        self._action_columns = columns
+        for b in buttons:
+            self._action_grid.removeWidget(b)
+        for i, b in enumerate(buttons):
+            self._action_grid.addWidget(b, i // columns, i % columns)
 
     def _show_actions(self, actions: list[PanelAction]) -> None:
         for a in actions:
@@ -310,6 +326,7 @@ class DispatchPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_button_text()
+        self._lay_out_actions()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -30,9 +31,48 @@ def qt_translate(context: str, text: str) -> str:
 
 
 def audit_row(r: AuditRecord, words: Words, names: Names) -> AuditRow:
-    """One record in words: the action named, the role named (never a raw code), the details."""
-    details = ", ".join(f"{k}={v}" for k, v in r.details.items() if v not in ("", None, 0, False))
+    """One record in words: the action named, the role named (never a raw code), the details with
+    their names in the officer's language."""
+    details = tr(", ").join(
+        f"{detail_name(k)} {detail_value(k, v)}" for k, v in r.details.items() if v not in ("", None, 0, False)
+    )
     return AuditRow(r.seq, r.time.replace("T", " ")[:19], r.operator, names.role(r.role), action_text(r.action, words), details)
+
+
+def detail_name(key: str) -> str:
+    """A details key in words (keys this cockpit does not write stay as they are)."""
+    named = {
+        "command_id": tr("command"),
+        "event_id": tr("event"),
+        "unit_id": tr("unit"),
+        "ref": tr("plan or task"),
+        "note": tr("note"),
+        "critical": tr("confirmed twice"),
+        "occurrence": tr("occurrence"),
+        "until": tr("until"),
+        "epoch": tr("backend epoch"),
+        "client_id": tr("cockpit"),
+        "login_fingerprint": tr("token fingerprint"),
+        "drill": tr("drill"),
+        "script": tr("script"),
+        "line": tr("line"),
+        "bytes": tr("bytes"),
+        "copy": tr("copy"),
+        "previous_file": tr("previous file"),
+        "previous_chain": tr("previous chain"),
+        "break": tr("break"),
+        "reason": tr("reason"),
+    }.get(key)
+    return named if named is not None else key
+
+
+def detail_value(key: str, value: object) -> str:
+    """A details value as the officer reads it: times as clock times, flags as yes."""
+    if key == "until" and isinstance(value, int) and value > 0:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(value / 1000))
+    if value is True:
+        return tr("yes")
+    return str(value)
 
 
 def action_text(action: str, words: Words) -> str:

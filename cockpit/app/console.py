@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +40,16 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Console", text)
 
 
+def _scrolling(content: QWidget) -> QScrollArea:
+    """A column that scrolls when the window is too low for its least heights, never squeezes."""
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
 class ConsoleWindow(QMainWindow):
     """The operator console: its alarms and events, dispatch, plan and board; which runway is on
     which screen; the runways with no screen in tabs of their own."""
@@ -50,20 +63,22 @@ class ConsoleWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         host = QWidget()
         columns = QHBoxLayout(host)
+        # Nothing on the console is squeezed below what it needs to be read and clicked (a replay's
+        # dock once crushed the alarm list to one row and its buttons to dashed bars): each column
+        # scrolls instead, and the lists keep a least number of rows.
         left = QWidget()
         layout = QVBoxLayout(left)
         layout.setContentsMargins(0, 0, 0, 0)
         self.status = ConnectionStatusWidget()
         layout.addWidget(self.status)
-        columns.addWidget(left, 2)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        columns.addWidget(right, 3)
 
         # The desk's own lists: the alarms it is annunciated, and every open event (an accident,
         # a 12345 report, a trainer's inject: anything the wall pins can be worked on here).
-        lists = QSplitter(Qt.Orientation.Vertical)
+        self.lists = lists = QSplitter(Qt.Orientation.Vertical)
+        lists.setChildrenCollapsible(False)
         alarms_host = QWidget()
         alarms_layout = QVBoxLayout(alarms_host)
         alarms_layout.setContentsMargins(0, 0, 0, 0)
@@ -75,11 +90,9 @@ class ConsoleWindow(QMainWindow):
         lists.addWidget(alarms_host)
         self.events = EventsPanelView(model.events, narrow=False)
         lists.addWidget(self.events)
-        right_layout.addWidget(lists, 3)
-        self.dispatch = DispatchPanelView(model.dispatch, "")
-        right_layout.addWidget(self.dispatch, 2)
-        self.board = DispatchBoard()
-        right_layout.addWidget(self.board, 2)
+        lists.setStretchFactor(0, 3)
+        lists.setStretchFactor(1, 2)
+        right_layout.addWidget(lists, 1)
         self.shelve_form = ShelveForm()
         self.shelve_form.set_choices(
             [tr("Sensor under maintenance"), tr("Known fault, repair ordered"), tr("Nuisance: chattering")],
@@ -96,8 +109,12 @@ class ConsoleWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.dispatch = DispatchPanelView(model.dispatch, "")
+        layout.addWidget(self.dispatch)
         self.plan_view = PlanView()
         layout.addWidget(self.plan_view, 3)
+        self.board = DispatchBoard()
+        layout.addWidget(self.board, 2)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([tr("Runway"), tr("Screen"), tr("Geometry")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -117,6 +134,9 @@ class ConsoleWindow(QMainWindow):
         self.unnamed.setWordWrap(True)
         self.unnamed.setVisible(False)
         layout.addWidget(self.unnamed)
+        columns.addWidget(_scrolling(left), 2)
+        columns.addWidget(_scrolling(right), 3)
+        self._set_least_heights()
         self.tabs.addTab(host, tr("Wall"))
         self.kpis_view = QLabel()
         self.kpis_view.setObjectName("alarmKpis")
@@ -124,6 +144,22 @@ class ConsoleWindow(QMainWindow):
         self.kpis_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(self.kpis_view, tr("Alarm KPIs"))
         self.views: dict[str, RunwayView] = {}
+
+    def _set_least_heights(self) -> None:
+        """The least height of each part, in lines of the console's type: lists keep rows to read
+        and click, boards and plans a few lines, the dispatch block its button."""
+        line = QFontMetrics(self.font()).height()
+        self.alarms.setMinimumHeight(round(line * 11))
+        self.events.setMinimumHeight(round(line * 8))
+        self.plan_view.setMinimumHeight(round(line * 6))
+        self.board.setMinimumHeight(round(line * 6))
+        self.table.setMinimumHeight(round(line * 4.5))
+        self.dispatch.setMinimumHeight(self.dispatch.sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._set_least_heights()
 
     # ---------------------------------------------------------------------------- states
 

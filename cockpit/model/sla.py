@@ -48,6 +48,9 @@ class SlaState(enum.StrEnum):
     MET = "met"
     MET_LATE = "met_late"
     """Ended, but after its target: ``over_ms`` says by how much."""
+    SHELVED = "shelved"
+    """Stopped: the alarm is shelved (ISA-18.2), nobody is expected to acknowledge it meanwhile;
+    the time on the shelf does not count."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -131,6 +134,12 @@ class EventTimes:
     dispatched_ms: int = 0
     on_scene_ms: int = 0
     occurrence: int = 1
+    shelved_ms: int = 0
+    """When the alarm was put on the shelf it is on now (0: not shelved)."""
+    shelved_until: int = 0
+    """Its shelf's end (server ms; -1: until it clears)."""
+    shelf_total_ms: int = 0
+    """Time spent on earlier shelves before it was acknowledged: the acknowledge timer skips it."""
 
 
 _SENT_TASK: Final = frozenset({"dispatched", "in_progress", "done"})
@@ -165,6 +174,12 @@ class Timeline:
                 t.acked_ms = m.acked_at
             elif m.state != EventState.NEW:
                 t.acked_ms = m.ts
+        if m.shelved_until and not t.shelved_ms:  # put on a shelf: the acknowledge timer stops
+            t.shelved_ms = m.ts
+        elif not m.shelved_until and t.shelved_ms:  # taken off it: the timer runs on
+            t.shelf_total_ms += max(0, m.ts - t.shelved_ms)
+            t.shelved_ms = 0
+        t.shelved_until = m.shelved_until if t.shelved_ms else 0
 
     def on_dispatch(self, m: Dispatch) -> None:
         if m.state in (DispatchState.FAILED, DispatchState.CANCELLED):
@@ -241,9 +256,24 @@ def event_timers(ev: EventLike, times: EventTimes, targets: SlaTargets, now_ms: 
         if not end and not ev.open:
             break
         target = 1000 * targets.target_s(int(ev.severity), phase)
-        elapsed = max(0, (end or now_ms) - start)
+        stop = end or now_ms
+        shelved = False
+        if phase is Phase.ACKNOWLEDGE:
+            stop -= times.shelf_total_ms  # earlier shelves do not count
+            if times.shelved_ms and not end:
+                # On a shelf now: the timer stands still from the moment it was shelved (a timed
+                # shelf that ran out without word from the backend ends at its end).
+                ends = times.shelved_until if times.shelved_until > 0 else 0
+                if ends and now_ms >= ends:
+                    stop -= ends - times.shelved_ms
+                else:
+                    stop -= now_ms - times.shelved_ms
+                    shelved = True
+        elapsed = max(0, stop - start)
         over = max(0, elapsed - target)
-        if end:
+        if shelved:
+            state = SlaState.SHELVED
+        elif end:
             state = SlaState.MET_LATE if over else SlaState.MET
         elif over:
             state = SlaState.BREACHED

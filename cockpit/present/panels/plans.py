@@ -25,6 +25,7 @@ _URGENCY = {
     SlaState.BREACHED: Urgency.LATE,
     SlaState.MET: Urgency.DONE,
     SlaState.MET_LATE: Urgency.ENDED,
+    SlaState.SHELVED: Urgency.ENDED,
 }
 
 
@@ -137,6 +138,10 @@ class PlansModel:
             text = t("Plans", "{phase}: done, {over} late").format(phase=name, over=d(over_ms))
         elif state is SlaState.MET:
             text = t("Plans", "{phase}: done in time").format(phase=name)
+        elif state is SlaState.SHELVED:
+            text = t("Plans", "{phase}: stopped while the alarm is shelved ({left} left of {target})").format(
+                phase=name, left=d(max(0, remaining_ms)), target=target
+            )
         else:
             text = t("Plans", "{phase}: {left} left of {target}").format(phase=name, left=d(remaining_ms), target=target)
         return TimerLine(text, _URGENCY[state])
