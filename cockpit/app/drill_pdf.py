@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QUrl
+from PySide6.QtCore import QByteArray, QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 
 from cockpit.record.drill_report import PLOT_IMAGES, DrillReport, response_plot, timeline_plot, to_html
 
+PDF_DPI = 96
+"""The page is laid out at the screen's 96 dots per inch: the type sizes of the HTML report."""
 PLOT_SCALE = 2
 """Plots are rendered at twice their size (the page shows them at a fixed width), sharp in print."""
 
@@ -34,27 +36,31 @@ def svg_image(svg: str) -> QImage:
     return image
 
 
+def pdf_document(report: DrillReport) -> tuple[QTextDocument, QPageLayout]:
+    """The report laid out on the A4 page it is printed on (tests look at the layout)."""
+    doc = QTextDocument()
+    for name, svg in zip(PLOT_IMAGES, (response_plot(report), timeline_plot(report)), strict=True):
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), svg_image(svg))
+    doc.setHtml(to_html(report, inline_svg=False).replace("margin: 2em;", "margin: 0;"))
+    layout = QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)
+    )
+    # Lay the document out on the page's own text area: left to the printer, Qt laid it out on a
+    # narrower one and squeezed the tables until words broke mid-word ("Susp ecte d").
+    doc.setPageSize(QSizeF(layout.paintRectPixels(PDF_DPI).size()))
+    return doc, layout
+
+
 def write_pdf(report: DrillReport, path: Path) -> Path:
     """Write ``report`` to ``path`` as an A4 PDF and return the path.
 
     Raises:
         OSError: the file could not be written.
     """
-    doc = QTextDocument()
-    for name, svg in zip(PLOT_IMAGES, (response_plot(report), timeline_plot(report)), strict=True):
-        image = svg_image(svg)
-        doc.addResource(
-            QTextDocument.ResourceType.ImageResource,
-            QUrl(name),
-            image,
-        )
-    doc.setHtml(to_html(report, inline_svg=False))
+    doc, layout = pdf_document(report)
     writer = QPdfWriter(str(path))
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)
-        )
-    )
+    writer.setResolution(PDF_DPI)
+    writer.setPageLayout(layout)
     writer.setTitle(f"Drill report: {report.title}")
     doc.print_(writer)
     if not path.exists() or path.stat().st_size == 0:

@@ -32,14 +32,18 @@ class EmbeddedBackend:
         rate: Sensor updates per second.
         speed: Simulated seconds per real second.
 
+        events_per_min: Background events per simulated minute (the city's ``event_rate``).
         tokens: Check tokens like a real backend, with a signing key made for this run alone (the
             backend gets only its public half, as a district server does); the
             cockpit gets its operator's token from :meth:`issue`, so the demo needs no setup
             (docs/operations.md). Off: trust the hello (tests that dial it with their own clients).
     """
 
-    def __init__(self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0, tokens: bool = False) -> None:
+    def __init__(
+        self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0, tokens: bool = False, events_per_min: float = 6.0
+    ) -> None:
         self.seed, self.rate, self.speed, self.tokens = seed, rate, speed, tokens
+        self.events_per_min = events_per_min
         self.url = ""
         self.key = jwt_tokens.new_private_key("EdDSA")
         self.error: BaseException | None = None
@@ -81,7 +85,7 @@ class EmbeddedBackend:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        city = City(Hub(), seed=self.seed, rate=self.rate)
+        city = City(Hub(), seed=self.seed, rate=self.rate, event_rate=self.events_per_min)
         # Start the scenario clock some minutes in, so the first screen already tells a story.
         city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
         city.advance(PREWARM_S)

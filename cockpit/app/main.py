@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="wall font scale (default: %(default)s)")
     p.add_argument("--seed", type=int, default=1, help="demo city seed")
     p.add_argument("--rate", type=float, default=2000.0, help="demo sensor updates per second")
+    p.add_argument(
+        "--events-per-min",
+        type=float,
+        default=6.0,
+        help="demo background events per simulated minute (default: %(default)s; more makes a busy wall)",
+    )
     p.add_argument("--windowed", action="store_true", help="ordinary windows instead of full screen")
     p.add_argument(
         "--screens",
@@ -230,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.retention_days <= 0 or args.disk_budget_gb <= 0:
         print("cockpit: --retention-days and --disk-budget-gb must be positive", file=sys.stderr)
+        return 2
+    if not 0 <= args.events_per_min <= 600:
+        print("cockpit: --events-per-min takes 0 to 600", file=sys.stderr)
         return 2
     if args.quit_after is not None and args.quit_after <= 0:
         print("cockpit: --quit-after must be positive", file=sys.stderr)

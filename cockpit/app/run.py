@@ -132,7 +132,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
     embedded: EmbeddedBackend | None = None
     urls = list(args.backend)
     if args.drill is None and args.replay is None and (args.demo or not urls):
-        embedded = EmbeddedBackend(seed=args.seed, rate=args.rate, tokens=True)
+        embedded = EmbeddedBackend(
+            seed=args.seed, rate=args.rate, tokens=True, events_per_min=getattr(args, "events_per_min", 6.0)
+        )
         try:
             urls = [embedded.start()]
         except RuntimeError as exc:

@@ -260,15 +260,27 @@ def _clock(t: float) -> str:
     return f"{int(t) // 60:02d}:{t % 60:04.1f}"
 
 
+def event_ref(event_id: str) -> str:
+    """A short reference to an event for people ("#3f2a1c"): a 36-character id in a table column
+    squeezed every other column until words broke mid-word in the PDF."""
+    return "#" + event_id.replace("-", "")[-6:] if len(event_id) > 8 else event_id
+
+
+def _event_words(report: DrillReport, event_id: str) -> str:
+    """An event as the report names it: what it is and its short reference."""
+    label = next((r.label for r in report.rows if r.event_id == event_id), "")
+    return f"{label} ({event_ref(event_id)})" if label else event_ref(event_id)
+
+
 def _timeline(report: DrillReport) -> list[tuple[float, str, str, str]]:
     """(t, who, what, result) for every inject and action, in time order."""
     items: list[tuple[float, str, str, str]] = []
     for f in report.injects:
         who = "trainer (by hand)" if f.by_hand else "script"
-        what = f"inject {f.kind}: {f.label}" + (f" → {f.event_id}" if f.event_id else "")
+        what = f"inject {f.kind}: {f.label}" + (f" → {event_ref(f.event_id)}" if f.event_id else "")
         items.append((f.t, who, what, f"failed: {f.error}" if f.error else "applied"))
     for a in report.actions:
-        target = a.event_id + (f" unit {a.unit_id}" if a.unit_id else "")
+        target = _event_words(report, a.event_id) + (f", unit {a.unit_id}" if a.unit_id else "")
         result = a.result + (f" ({a.reason})" if a.reason else "")
         items.append((a.t, f"{a.operator} ({a.role})", f"{a.kind} {target}".strip(), result))
     items.sort(key=lambda i: i[0])
@@ -299,7 +311,7 @@ def to_markdown(report: DrillReport) -> str:
     for r in report.rows:
         level = f"{r.severity} {SEVERITY_WORDS.get(r.severity, '')}".strip()
         lines.append(
-            f"| {r.event_id} | {_md(r.label)} ({r.origin}) | {level} | {r.district} | {_clock(r.appeared)} | "
+            f"| {event_ref(r.event_id)} | {_md(r.label)} ({r.origin}) | {level} | {r.district} | {_clock(r.appeared)} | "
             f"{r.acknowledge.text()} | {r.dispatch.text()} | {r.close.text()} |"
         )
     lines += ["", "## Timeline", "", "| time | who | what | result |", "|---|---|---|---|"]
@@ -317,8 +329,9 @@ def _md(text: str) -> str:
 
 _STYLE = """
 body { font-family: 'Noto Sans CJK SC', sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; }
-td, th { border: 1px solid #bbb; padding: 4px 8px; text-align: left; }
+table { border-collapse: collapse; margin: 1em 0; width: 100%; }
+td, th { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; }
+td.time { white-space: nowrap; }
 .met { color: #1b7f3b; } .missed { color: #b3261e; font-weight: bold; }
 """
 _BAR_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f")
@@ -334,7 +347,7 @@ def response_plot(report: DrillReport) -> str:
         + [m.seconds for r in rows for m in r.measures if m.seconds is not None]
         + [m.target for r in rows for m in r.measures if m.target is not None]
     )
-    left, width, row_h = 220, 560, 42
+    left, width, row_h = 320, 460, 42  # room for "Waterlogging at the Jiangbei underpass #19d677"
     height = 40 + row_h * len(rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 40}" height="{height}">']
     for k, name in enumerate(("acknowledge", "first dispatch", "closure")):
@@ -344,7 +357,9 @@ def response_plot(report: DrillReport) -> str:
         )
     for i, r in enumerate(rows):
         y = 30 + i * row_h
-        parts.append(f'<text x="4" y="{y + 20}" font-size="12">{html.escape(r.event_id)}</text>')
+        parts.append(
+            f'<text x="4" y="{y + 20}" font-size="11">{html.escape(r.label)} {event_ref(r.event_id)}</text>'
+        )
         for k, m in enumerate(r.measures):
             by = y + 4 + k * 11
             if m.seconds is not None:
@@ -383,7 +398,7 @@ def timeline_plot(report: DrillReport) -> str:
         colour = "#1b7f3b" if a.result == "accepted" else "#888"
         parts.append(
             f'<circle cx="{x:.1f}" cy="56" r="4" fill="{colour}">'
-            f"<title>{html.escape(f'{a.operator}: {a.kind} {a.event_id}')}</title></circle>"
+            f"<title>{html.escape(f'{a.operator}: {a.kind} {event_ref(a.event_id)}')}</title></circle>"
         )
     parts.append(
         f'<text x="{left}" y="82" font-size="11">0 s</text>'
@@ -430,20 +445,22 @@ def to_html(report: DrillReport, inline_svg: bool = True) -> str:
         "<p>Times count from the event's appearance, in drill seconds; a tick marks each target "
         "(green met, red missed).</p>",
         response,
-        "<table><tr><th>event</th><th>what</th><th>level</th><th>district</th><th>appeared</th>"
-        "<th>acknowledge</th><th>first dispatch</th><th>closure</th></tr>",
+        # Tables as wide as the page (Qt's rich text otherwise shrinks them to their narrowest and
+        # breaks words mid-word: "Susp ecte d"); times never wrap.
+        '<table width="100%" cellspacing="0" cellpadding="4"><tr><th>event</th><th>level</th>'
+        "<th>district</th><th>appeared</th><th>acknowledge</th><th>first dispatch</th><th>closure</th></tr>",
     ]
     for r in report.rows:
         out.append(
-            f"<tr><td>{esc(r.event_id)}</td><td>{esc(r.label)} ({r.origin})</td>"
+            f"<tr><td>{esc(r.label)} ({r.origin}) {event_ref(r.event_id)}</td>"
             f"<td>{r.severity} {SEVERITY_WORDS.get(r.severity, '')}</td><td>{esc(r.district)}</td>"
-            f"<td>{_clock(r.appeared)}</td>{_cell(r.acknowledge)}{_cell(r.dispatch)}{_cell(r.close)}</tr>"
+            f'<td class="time">{_clock(r.appeared)}</td>{_cell(r.acknowledge)}{_cell(r.dispatch)}{_cell(r.close)}</tr>'
         )
     out += ["</table>", "<h2>Timeline</h2>", timeline]
-    out.append("<table><tr><th>time</th><th>who</th><th>what</th><th>result</th></tr>")
+    out.append('<table width="100%" cellspacing="0" cellpadding="4"><tr><th>time</th><th>who</th><th>what</th><th>result</th></tr>')
     for t, who, what, result in _timeline(report):
         out.append(
-            f"<tr><td>{_clock(t)}</td><td>{esc(who)}</td><td>{esc(what)}</td><td>{esc(result)}</td></tr>"
+            f'<tr><td class="time">{_clock(t)}</td><td>{esc(who)}</td><td>{esc(what)}</td><td>{esc(result)}</td></tr>'
         )
     out.append("</table></body></html>")
     return "\n".join(out) + "\n"
