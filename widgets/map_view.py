@@ -1448,6 +1448,9 @@ class MapView(QWidget):
                 inward = min(max(left, 0.0), self.width() - w)
                 if inward <= anchor.x() <= inward + w:
                     left = inward
+                inward = min(max(top, 0.0), self.height() - h)
+                if inward <= anchor.y() <= inward + h:
+                    top = inward
                 name = (
                     QRectF(left + (w - tight.width()) / 2, top, tight.width(), tight.height())
                     if lab.text

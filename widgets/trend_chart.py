@@ -129,9 +129,9 @@ class TrendChart(QWidget):
         values = [float(v) for _, y in self._series for v in (np.nanmin(y), np.nanmax(y)) if y.size and np.isfinite(v)]
         if not values:
             values = [lim.value for lim in self._limits] or [0.0, 1.0]
-        lo, hi = min(values), max(values)
-        near = [lim.value for lim in self._limits if lo - (hi - lo + 1e-9) * 1.5 <= lim.value <= hi + (hi - lo + 1e-9) * 1.5]
-        lo, hi = min([lo, *near]), max([hi, *near])
+        # Every limit in view: how far the values are from the warning and the alarm is what the
+        # room reads off a trend.
+        lo, hi = min([*values, *(lim.value for lim in self._limits)]), max([*values, *(lim.value for lim in self._limits)])
         if hi - lo < 1e-9:
             lo, hi = lo - 1.0, hi + 1.0
         margin = (hi - lo) * 0.08
@@ -182,7 +182,7 @@ class TrendChart(QWidget):
         ticks = nice_ticks(lo, hi, 3)
         tick_texts = [tick_text(v, ticks) for v in ticks]
         axis_w = max((fm.horizontalAdvance(t) for t in tick_texts), default=0.0) + pad
-        limit_w = max((fm.horizontalAdvance(lim.label) for lim in self._limits), default=0.0)
+        limit_w = max((QFontMetricsF(bold).horizontalAdvance(lim.label) for lim in self._limits), default=0.0)
         plot = QRectF(rect.left() + axis_w + pad, top + line_h / 2, 0, 0)
         plot.setRight(rect.right() - (limit_w + pad * 2 if limit_w else pad))
         plot.setBottom(rect.bottom() - line_h - pad)

@@ -93,7 +93,8 @@ def test_markdown_and_html_carry_every_row_and_the_timeline(tmp_path: Path) -> N
     md = to_markdown(report)
     assert "| INJ | railing washed away (inject) | 2 orange | jiangbei | 00:10.0 | 30 s / 20 s MISSED |" in md
     assert "| 01:30.0 | trainer (by hand) | inject unit_silent: crew 1 silent | applied |" in md
-    assert "| 01:00.0 | officer-2 (operator) | dispatch ACT unit u-1 | rejected (unit_busy) |" in md
+    # Actions name their event by what it is and a short reference (issue 15: ids broke the PDF).
+    assert "| 01:00.0 | officer-2 (operator) | dispatch title ACT (ACT), unit u-1 | rejected (unit_busy) |" in md
     assert "failed: no sensor 'x'" in md
     page = to_html(report)
     assert page.count("<svg") == 2 and page.count("<tr>") == 1 + 4 + 1 + 7

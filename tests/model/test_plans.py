@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from cockpit.model import Situation
@@ -399,3 +400,24 @@ def test_plan_tasks_count_as_dispatch_and_on_scene_and_have_deadlines() -> None:
     assert {t.state for t in task_timers(m.plans.values(), T0, 10 * SEC) if t.task_id == "a"} == {
         SlaState.RUNNING
     }
+
+
+def test_a_shelved_alarms_acknowledge_timer_stands_still_and_is_never_escalated() -> None:
+    """ISA-18.2: a shelved alarm is out of the officer's attention; its acknowledge timer stops for
+    the time on the shelf and runs on when the shelf ends (issue 15)."""
+    m = Situation()
+    m.apply([DataReceived((event(T0),))])
+    m.apply([DataReceived((msgspec.structs.replace(event(T0 + 20 * SEC), shelved_until=T0 + 600 * SEC),))])
+    got = {t.phase: t for t in sla_timers(m.events, m.timeline, DEFAULT_TARGETS, T0 + 400 * SEC)}
+    ack = got[Phase.ACKNOWLEDGE]
+    assert ack.state is SlaState.SHELVED and ack.elapsed_ms == 20 * SEC, "stopped when it was shelved"
+    assert breached(sla_timers(m.events, m.timeline, DEFAULT_TARGETS, T0 + 400 * SEC)) == []
+    # Unshelved at 500 s: it runs on from 20 s.
+    m.apply([DataReceived((event(T0 + 500 * SEC),))])
+    assert timers(m, T0 + 520 * SEC) == {Phase.ACKNOWLEDGE: (SlaState.RUNNING, 0)}  # 40 s of 60
+    assert timers(m, T0 + 550 * SEC) == {Phase.ACKNOWLEDGE: (SlaState.BREACHED, 10 * SEC)}
+    # A timed shelf that ran out without word from the backend ends at its end.
+    m2 = Situation()
+    m2.apply([DataReceived((msgspec.structs.replace(event(T0), shelved_until=T0 + 100 * SEC),))])
+    assert timers(m2, T0 + 50 * SEC)[Phase.ACKNOWLEDGE][0] is SlaState.SHELVED
+    assert timers(m2, T0 + 130 * SEC) == {Phase.ACKNOWLEDGE: (SlaState.RUNNING, 0)}  # 30 s counted

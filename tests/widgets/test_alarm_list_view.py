@@ -16,6 +16,7 @@ from widgets.alarm_list import (
     AlarmListView,
     AlarmRow,
     display_of,
+    display_text,
 )
 from widgets.errors import DuplicateAlarmIdError
 from widgets.severity import Severity, severity_color
@@ -390,3 +391,58 @@ def test_a_list_that_is_not_current_never_reads_as_an_all_clear(view: AlarmListV
     assert view._summary.text().startswith("1 alarm:") and view._summary.text().endswith("the link is down")
     view.set_not_current("")
     assert "link" not in view._summary.text()
+
+
+# ------------------------------------------------------------------------- the desk's one click
+
+
+def test_one_click_acknowledges_the_top_unacknowledged_alarm_named_on_the_button(
+    view: AlarmListView, qtbot: QtBot
+) -> None:
+    import widgets.alarm_list as alarm_list
+
+    view.set_rows([alarm("acked", acked=True), alarm("top", occurrence=3), alarm("next")])
+    button = view.findChild(QPushButton, "alarmAckTopButton")
+    assert button is not None and button.isEnabled()
+    assert view.ack_top_target() == "top" and "Alarm top" in button.text()
+    view._ack_top_changed -= alarm_list.ACK_TOP_SETTLE_MS / 1000  # the officer has read it
+    with qtbot.waitSignal(view.acknowledge_requested) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["top", 3]
+    # A new alarm on top changes the button: a click in the next moment was aimed at the old one.
+    view.set_rows([alarm("newer"), alarm("top", occurrence=3), alarm("next")])
+    assert view.ack_top_target() == "newer"
+    with qtbot.assertNotEmitted(view.acknowledge_requested):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    view.set_permissions("replay: nothing is sent", "")
+    assert not button.isEnabled() and button.toolTip() == "replay: nothing is sent"
+    view.set_rows([alarm("acked", acked=True)])
+    assert view.ack_top_target() is None
+
+
+def test_a_shelved_alarm_says_when_its_shelf_ends(view: AlarmListView) -> None:
+    row = dataclasses.replace(alarm("s", shelved=True), note="shelved until 15:30")
+    view.set_rows([row, alarm("plain", shelved=True)])
+    assert view.state_text_of_row("s") == "Shelved until 15:30"
+    assert view.state_text_of_row("plain") == display_text(AlarmDisplay.SHELVED), "no note: the state alone"
+
+
+def test_rows_stay_under_the_pointer_when_alarms_arrive_above(view: AlarmListView, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    view.resize(1400, 300)
+    view.show()
+    rows = [alarm(f"a{i}", sev=Severity.ORANGE) for i in range(20)]
+    view.set_rows(rows)
+    table = table_of(view)
+    r = 3
+    y = table.rowViewportPosition(r) + 5
+    move = QMouseEvent(
+        QMouseEvent.Type.MouseMove, QPointF(50, y), QPointF(50, y), Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(table.viewport(), move)
+    before = table.rowViewportPosition(r)
+    view.set_rows([alarm("new1"), alarm("new2"), *rows])  # two red alarms arrive on top
+    assert table.indexAt(QPoint(50, y)).row() == r + 2, "the row the officer aimed at is still there"
+    assert table.rowViewportPosition(r + 2) == before

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QWheelEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -719,3 +719,99 @@ def test_a_flash_phase_repaints_neither_the_icons_nor_their_labels(qtbot: QtBot)
     assert view._live[False][1] is icons  # painted once for both phases
     assert first != second and third == first  # the halo comes and goes, nothing else changes
     assert lit == view.flash_phase
+
+
+# ---------------------------------------------------------------------------------- wall labels
+
+
+def _wall_map(qtbot: QtBot, markers: list[MapMarker]) -> MapView:
+    """The overview's districts at wall type, with ratings and markers (as the wall shows them)."""
+    from widgets.geo import DEMO_GEO_DIR, load_geojson
+
+    view = MapView(cache_margin=0.1)
+    qtbot.addWidget(view)
+    view.setFont(QFont("Noto Sans CJK SC"))  # the wall's font, whatever the test's default
+    view.resize(1100, 560)
+    view.add_geojson_layer(
+        "districts",
+        load_geojson(DEMO_GEO_DIR / "districts.geojson"),
+        LayerStyle(stroke="#6c747e", fill="#272b30", label_property="name_en", label_scale=2.0),
+    )
+    view.fit_bounds(106.43, 29.47, 106.70, 29.63)
+    view.set_type_sizes(86, 43)
+    view.set_area_ratings({"yuzhong": 1, "jiangbei": 2, "nanan": 4, "shapingba": 2})
+    view.set_markers(markers)
+    view.set_dots([106.58, 106.50], [29.56, 29.58], [2, 1], ["0.17", "31.0"])
+    view.grab()
+    return view
+
+
+def _crowd() -> list[MapMarker]:
+    """Events heaped on the districts' names, and one at the very edge of the view."""
+    return [
+        MapMarker("burst", 106.575, 29.545, Severity.RED, "Water-main burst"),
+        MapMarker("fire", 106.47, 29.56, Severity.RED, "Fire alarm"),
+        MapMarker("jam", 106.56, 29.565, Severity.ORANGE, "Traffic jam"),
+        MapMarker("jam2", 106.5605, 29.5655, Severity.ORANGE),
+        MapMarker("edge", 106.699, 29.629, Severity.YELLOW, "Road closed"),
+        *(MapMarker(f"bg{i}", 106.50 + i * 0.02, 29.60 - i * 0.01, Severity.BLUE) for i in range(6)),
+    ]
+
+
+def test_wall_map_labels_never_overlap_each_other_or_an_icon(qtbot: QtBot) -> None:
+    view = _wall_map(qtbot, _crowd())
+    items = view.text_items()
+    labels = [t for t in items if t.text not in {"1", "2", "3", "4"} and not t.text.startswith("+")]
+    assert "Water-main burst" in {t.text for t in labels}, "the most severe are named where there is room"
+    boxes = [(t.text, QRectF(t.x, t.y, t.w, t.h)) for t in items]
+    for i, (a, ra) in enumerate(boxes):
+        for b, rb in boxes[i + 1 :]:
+            inter = ra.intersected(rb)
+            assert inter.width() * inter.height() <= 4, f"{a!r} overlaps {b!r}"
+    icons = [view.marker_rect(m.id) for m, _n in view.marker_groups()]
+    for text, box in ((t.text, QRectF(t.x, t.y, t.w, t.h)) for t in labels):
+        assert not any(box.intersects(icon) for icon in icons if icon is not None), f"an icon covers {text!r}"
+    area = QRectF(0, 0, view.width(), view.height())
+    for t in items:
+        assert area.contains(QRectF(t.x, t.y, t.w, t.h)) and not t.clipped, f"{t.text!r} is cut"
+
+
+def test_wall_map_markers_are_whole_inside_the_map_and_never_cover_another(qtbot: QtBot) -> None:
+    view = _wall_map(qtbot, _crowd())
+    area = QRectF(0, 0, view.width(), view.height())
+    rects = [view.marker_rect(m.id) for m, _n in view.marker_groups()]
+    assert "edge" in {m.id for m, _n in view.marker_groups()}, "an event at the edge is still shown"
+    for r in rects:
+        assert r is not None and area.contains(r), "an icon is never cut at the map's edge"
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            assert a is not None and b is not None and not a.intersects(b)
+
+
+def test_wall_map_drops_the_lowest_priority_labels_first(qtbot: QtBot) -> None:
+    """A small map with room for one label: the red event's label wins over the district's name
+    and its rating, which are dropped (never drawn under or over it)."""
+    from widgets.geo import DEMO_GEO_DIR, load_geojson
+
+    view = MapView(cache_margin=0.1)
+    qtbot.addWidget(view)
+    view.setFont(QFont("Noto Sans CJK SC"))
+    view.resize(600, 160)
+    jiangbei = [f for f in load_geojson(DEMO_GEO_DIR / "districts.geojson")["features"] if f["properties"]["code"] == "jiangbei"]
+    view.add_geojson_layer(
+        "districts", {"type": "FeatureCollection", "features": jiangbei}, LayerStyle(label_property="name_en", label_scale=2.0)
+    )
+    ring = np.array(jiangbei[0]["geometry"]["coordinates"][0])
+    view.fit_bounds(ring[:, 0].min(), ring[:, 1].min(), ring[:, 0].max(), ring[:, 1].max(), padding_px=0)
+    view.set_type_sizes(86, 43)
+    view.set_area_ratings({"jiangbei": 2})
+    c = view.widget_to_lonlat(QPointF(60, 80))
+    view.set_markers([MapMarker("e", c[0], c[1], Severity.RED, "Fire alarm")])
+    view.grab()
+    shown = {t.text for t in view.text_items()}
+    assert "Fire alarm" in shown
+    assert "Jiangbei" in view.dropped_labels() and "Jiangbei" not in shown
+    assert "2 · Blue" not in shown, "a rating is never shown without its district's name"
+    view.set_markers([])
+    view.grab()
+    assert {"Jiangbei", "2 · Blue"} <= {t.text for t in view.text_items()}, "with the room back, they return"

@@ -1,0 +1,44 @@
+"""The wall's trend chart: few ticks, the limits named each on its own row, nothing cut."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont
+from pytestqt.qtbot import QtBot
+
+from widgets.trend_chart import Limit, TrendChart, nice_ticks, tick_text
+
+
+def test_ticks_are_few_and_round() -> None:
+    assert nice_ticks(1.37, 2.31) == [1.5, 2.0]
+    assert len(nice_ticks(0.0, 97.0)) <= 3 and all(t % 50 == 0 for t in nice_ticks(0.0, 97.0))
+    assert [tick_text(v, [1.5, 2.0]) for v in (1.5, 2.0)] == ["1.5", "2.0"]
+    assert [tick_text(v, [0.0, 50.0]) for v in (0.0, 50.0)] == ["0", "50"]
+
+
+def test_close_limits_are_named_on_rows_of_their_own_and_no_text_overlaps(qtbot: QtBot) -> None:
+    chart = TrendChart(120.0)
+    qtbot.addWidget(chart)
+    chart.setFont(QFont("Noto Sans CJK SC"))
+    chart.set_type_size(43)
+    chart.resize(1100, 420)
+    chart.set_series(
+        ["Yuzhong", "Jiangbei", "Nan'an", "Shapingba"],
+        "index",
+        [Limit(1.8, "warning 1.8", False), Limit(2.2, "alarm 2.2", True), Limit(2.25, "alarm 2.25", True)],
+    )
+    t = np.arange(-100.0, 1.0)
+    chart.set_data([(t, 1.5 + 0.1 * np.sin(t / 5 + k)) for k in range(4)])
+    chart.grab()
+    items = chart.text_items()
+    texts = [i.text for i in items]
+    assert {"warning 1.8", "alarm 2.2", "alarm 2.25", "now", "Yuzhong"} <= set(texts)
+    values = [i for i in items if i.text.replace(".", "").isdigit()]
+    assert 2 <= len(values) <= 3, "three value ticks at most"
+    boxes = [QRectF(i.x, i.y, i.w, i.h) for i in items]
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            inter = boxes[a].intersected(boxes[b])
+            assert inter.width() * inter.height() <= 4, f"{texts[a]!r} overlaps {texts[b]!r}"
+    assert all(not i.clipped for i in items)
