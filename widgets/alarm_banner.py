@@ -584,7 +584,9 @@ class AlarmBannerWidget(QWidget):
             x += self._text(p, bold, rect, x, message, role) + gap
             for text in (source, time_text):
                 w = nfm.horizontalAdvance(text)
-                if text and x + w <= right:
+                if x + w > right:
+                    break  # the time never stands in for a place that did not fit
+                if text:
                     x += self._text(p, normal, rect, x, text, role) + gap
             return
         for text, font, fm in ((level_text, bold, bfm), (time_text, normal, nfm), (source, bold, bfm)):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from widgets import theme
 from widgets.confirm_button import SETTLE_MS, ConfirmButton
@@ -101,9 +101,12 @@ class DispatchPanel(QWidget):
         self._why_not.setStyleSheet(f"color: {theme.TEXT_DIM};")
         self._why_not.hide()
 
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addWidget(self._heading)
-        layout.addWidget(self._event)
+        self._top = QHBoxLayout()
+        self._top.setContentsMargins(0, 0, 0, 0)
+        self._top.addWidget(self._event, 1)
+        layout.addLayout(self._top)
         layout.addWidget(self._button)
         layout.addWidget(self._state)
         layout.addLayout(self._action_grid)
@@ -276,6 +279,14 @@ class DispatchPanel(QWidget):
         0 goes back to the desk layout."""
         self._button_px = max(0, px)
         set_role(self._button, TextRole.KEY if self._button_px else TextRole.SECONDARY)
+        # On a wall the command's state shares the event's row: a row of height is worth more
+        # there than at the desk, where it reads under the button.
+        self._layout.removeWidget(self._state)
+        self._top.removeWidget(self._state)
+        if self._button_px:
+            self._top.addWidget(self._state, 0, Qt.AlignmentFlag.AlignRight)
+        else:
+            self._layout.insertWidget(self._layout.indexOf(self._button) + 1, self._state)
         self._heading.setVisible(not self._button_px)
         self._apply_metrics()
         self._update_action_visibility()

@@ -153,7 +153,7 @@ class ConnectionStatusWidget(QWidget):
     def sizeHint(self) -> QSize:
         fm = QFontMetricsF(self.font())
         h = fm.height()
-        w = self._head_width() + fm.horizontalAdvance(self._detail) + h
+        w = self._head_width() + (fm.horizontalAdvance(self._detail) + h * 0.5 if self._detail else 0.0)
         return QSize(round(w), self.heightForWidth(round(w)))
 
     def minimumSizeHint(self) -> QSize:

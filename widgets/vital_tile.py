@@ -109,6 +109,11 @@ class VitalSignTile(QWidget):
         0 without wall type."""
         if not self._key_px:
             return 0.0
+        stacked, one_row = self._typed_needs(width)
+        return min(stacked, one_row) if one_row is not None else stacked
+
+    def _typed_needs(self, width: float) -> tuple[float, float | None]:
+        """The stacked layout's height at ``width``, and the one-row layout's if it fits the width."""
         value_font, unit_font, title_font, state_font = self._typed_fonts()
         sec = float(self._sec_px)
         border_w = max(2.0, sec * 0.22)
@@ -122,7 +127,15 @@ class VitalSignTile(QWidget):
         value_w = vfm.horizontalAdvance(digits) + pad + (ufm.horizontalAdvance(self._unit) if self._unit else 0.0)
         beside = value_w + pad * 2 + label_w <= inner_w
         height = border_w * 2 + pad * 1.5 + title_rows * sec * 1.25 + pad * 0.5 + vfm.capHeight() * 1.45
-        return height + (0.0 if beside else pad * 0.3 + sec * 1.3)
+        stacked = height + (0.0 if beside else pad * 0.3 + sec * 1.3)
+        one_row = tfm.horizontalAdvance(self._title) + pad * 2 + value_w + pad * 2 + label_w <= inner_w
+        return stacked, (self._one_row_height() if one_row else None)
+
+    def _one_row_height(self) -> float:
+        """A wall tile with title, value and state on one line: the value's line and the frame."""
+        sec = float(self._sec_px)
+        value_font = self._typed_fonts()[0]
+        return 2 * max(2.0, sec * 0.22) + sec * 0.3 * 1.5 + QFontMetricsF(value_font).capHeight() * 1.45
 
     def typed_width(self) -> float:
         """The narrowest a wall-typed tile can be with its value and unit whole (the title wraps)."""
@@ -415,6 +428,10 @@ class VitalSignTile(QWidget):
         tfm, vfm, ufm, sfm = (QFontMetricsF(f) for f in (title_font, value_font, unit_font, state_font))
         log = self._log
         left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        stacked, one_row = self._typed_needs(rect.width())
+        if rect.height() < stacked - 0.5 and one_row is not None and self._paint_typed_one_row(p, inner, dim):
+            p.end()
+            return
 
         # Title: one row, or two where it is too long for one (wrapped at spaces, never cut short).
         p.setFont(title_font)
@@ -464,6 +481,38 @@ class VitalSignTile(QWidget):
         if spark.height() >= sec * 0.8:
             self._paint_sparkline(p, spark, dim, sec * 1.4)
         p.end()
+
+    def _paint_typed_one_row(self, p: QPainter, inner: QRectF, dim: bool) -> bool:
+        """A low, wide wall tile: title, value with unit, and state on one line. False if they do
+        not fit its width whole (then the stacked layout reports what it cuts)."""
+        value_font, unit_font, title_font, state_font = self._typed_fonts()
+        sec = float(self._sec_px)
+        pad = sec * 0.3
+        tfm, vfm, ufm, sfm = (QFontMetricsF(f) for f in (title_font, value_font, unit_font, state_font))
+        value, status = self.value_text(), self.status_text()
+        title_w = tfm.horizontalAdvance(self._title)
+        value_w = vfm.horizontalAdvance(value) + (pad + ufm.horizontalAdvance(self._unit) if self._unit else 0.0)
+        label_w = sfm.horizontalAdvance(status) + 2 * pad if status else 0.0
+        if title_w + pad * 2 + value_w + pad * 2 + label_w > inner.width():
+            return False
+        baseline = inner.center().y() + vfm.capHeight() / 2
+        log = self._log
+        p.setFont(title_font)
+        p.setPen(QColor(theme.TEXT_DIM))
+        log.draw_at(p, QPointF(inner.left(), baseline), self._title, TextRole.SECONDARY, inner)
+        x = inner.left() + title_w + pad * 2
+        p.setFont(value_font)
+        p.setPen(QColor(theme.STALE if dim else theme.TEXT))
+        log.draw_at(p, QPointF(x, baseline), value, TextRole.KEY, inner)
+        if self._unit:
+            p.setFont(unit_font)
+            p.setPen(QColor(theme.STALE if dim else theme.TEXT_DIM))
+            log.draw_at(p, QPointF(x + vfm.horizontalAdvance(value) + pad, baseline), self._unit, TextRole.SECONDARY, inner)
+        if status:
+            h = sec * 1.3
+            box = QRectF(inner.right() - label_w, baseline - vfm.capHeight() / 2 - h / 2, label_w, h)
+            self._paint_typed_label(p, box, status, state_font, sec)
+        return True
 
     def _paint_typed_label(self, p: QPainter, rect: QRectF, text: str, font: QFont, sec: float) -> None:
         accent = self._accent()

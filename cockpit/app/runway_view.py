@@ -123,6 +123,10 @@ class RunwayView(QWidget):
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         set_role(self.clock, TextRole.KEY)
         self.flow.set_trailing(self.clock)
+        self.mode_badge = QLabel()
+        self.mode_badge.setObjectName("modeBadge")
+        self.mode_badge.setVisible(False)
+        self.flow.addWidget(self.mode_badge)
         self.mode_marking = QLabel()
         self.mode_marking.setObjectName("modeMarking")
         self.mode_marking.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -139,10 +143,6 @@ class RunwayView(QWidget):
         self.sla.setStyleSheet(SLA_STYLE)
         self.sla.setVisible(False)
         self.flow.addWidget(self.sla)
-        self.mode_badge = QLabel()
-        self.mode_badge.setObjectName("modeBadge")
-        self.mode_badge.setVisible(False)
-        self.flow.addWidget(self.mode_badge)
         outer.addWidget(self.header)
 
         self.banner = AlarmBannerWidget(max_pinned=2)
@@ -233,6 +233,9 @@ class RunwayView(QWidget):
         self.outer.setSpacing(gap)
         self.flow.set_gap(round(sec * 0.5))
         self.grid.spacing = max(6, round(sec * 0.35))
+        # Room for a second header row whatever is shown (the SLA badge comes and goes): the panels
+        # below never move as it does.
+        self.header.setMinimumHeight(round(QFontMetricsF(big).height() + gap + sec * 1.5))
         self.banner.set_type_sizes(key, sec)
         self.banner.set_compact(True)
         for panel in self.panels:

@@ -224,7 +224,8 @@ class WallPresenter:
         elif recording:  # the link's trouble comes first; recording status right after it
             parts.insert(1 if parts else 0, recording)
         detail = " · ".join([*parts, counters])
-        wall_detail = " · ".join(parts)
+        # The room is told what is wrong; that recording runs (or is off by choice) is the desk's.
+        wall_detail = " · ".join(p for p in parts if p != recording or recording.startswith("⚠"))
         if liveness is Liveness.DRILL:
             return LinkLine(t("Wall", "Drill running"), LinkLevel.NOT_LIVE, age, detail, wall_detail)
         level = {
