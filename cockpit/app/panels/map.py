@@ -21,6 +21,9 @@ from widgets.map_view import LayerStyle, MapView
 
 log = logging.getLogger(__name__)
 
+FOCUS_MARGIN = 0.5
+"""A focused map shows this share of the focus layer's size again on each side."""
+
 RiskPoints = Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
@@ -104,7 +107,11 @@ class MapPanelView(PanelFrame):
         if self.center is not None:
             self.map.set_view(*self.center)
         elif focus is not None:
-            self.map.fit_bounds(*focus)
+            # Half the focus's size again around it: the events at its edge (a fire by the forest
+            # park) are on the map, whole, with room for their labels.
+            lon0, lat0, lon1, lat1 = focus
+            dx, dy = (lon1 - lon0) * FOCUS_MARGIN, (lat1 - lat0) * FOCUS_MARGIN
+            self.map.fit_bounds(lon0 - dx, lat0 - dy, lon1 + dx, lat1 + dy)
         else:
             self.map.fit_bounds(106.43, 29.47, 106.70, 29.63)
 
