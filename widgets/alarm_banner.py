@@ -327,8 +327,10 @@ class AlarmBannerWidget(QWidget):
         return QSize(round(fh * 40), round(self._line_count() * self._line_height() + 2 * self._margin()))
 
     def minimumSizeHint(self) -> QSize:
+        # Narrow enough for any screen at any type size: it never widens its window (a wall at
+        # --scale 1.5 grew past its screen's 1,920 px).
         hint = self.sizeHint()
-        return QSize(round(QFontMetricsF(self.font()).height() * 20), hint.height())
+        return QSize(round(QFontMetricsF(self.font()).height() * 4), hint.height())
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -569,17 +571,23 @@ class AlarmBannerWidget(QWidget):
             room = right - x
             wm = bfm.horizontalAdvance(message)
             if wm > room and self._key_px:
-                # Too long for one key-sized line: two secondary lines in its height (never cut).
+                # Too long for one key-sized line: secondary type, on two rows if one is too short
+                # (broken at the space that best balances them), set close in the line's height.
+                sfm = QFontMetricsF(sec_bold)
+                rows = [message]
+                if sfm.horizontalAdvance(message) > room and " " in message:
+                    spaces = [i for i, ch in enumerate(message) if ch == " "]
+                    best = min(
+                        spaces,
+                        key=lambda i: max(sfm.horizontalAdvance(message[:i]), sfm.horizontalAdvance(message[i + 1 :])),
+                    )
+                    rows = [message[:best], message[best + 1 :]]
+                step = sfm.capHeight() * 1.6
+                first = rect.center().y() + sfm.capHeight() / 2 - step * (len(rows) - 1) / 2
                 p.setFont(sec_bold)
-                self._log.draw(
-                    p,
-                    QRectF(x, inner.top(), room, inner.height()),
-                    int(
-                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
-                    ),
-                    message,
-                    TextRole.SECONDARY,
-                )
+                box = QRectF(x, rect.top(), room, rect.height())
+                for n, text in enumerate(rows):
+                    self._log.draw_at(p, QPointF(x, first + n * step), text, TextRole.SECONDARY, box)
                 return
             x += self._text(p, bold, rect, x, message, role) + gap
             for text in (source, time_text):

@@ -167,11 +167,11 @@ class TrendChart(QWidget):
             if not row:
                 continue
             x = rect.left()
-            for name, colour in row:
+            for name, hue in row:
                 cy = y + line_h / 2
-                p.setPen(QPen(QColor(colour), max(2.0, fm.capHeight() * 0.18)))
+                p.setPen(QPen(QColor(hue), max(2.0, fm.capHeight() * 0.18)))
                 p.drawLine(QPointF(x, cy), QPointF(x + swatch, cy))
-                p.setPen(QColor(colour))
+                p.setPen(QColor(hue))
                 self._log.draw_at(p, QPointF(x + swatch + pad, cy + fm.capHeight() / 2), name, TextRole.SECONDARY, rect)
                 x += swatch + pad + fm.horizontalAdvance(name) + pad * 2
             y += line_h

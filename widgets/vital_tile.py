@@ -427,7 +427,6 @@ class VitalSignTile(QWidget):
         inner = rect.adjusted(border_w + pad, border_w + pad * 0.5, -border_w - pad, -border_w - pad)
         tfm, vfm, ufm, sfm = (QFontMetricsF(f) for f in (title_font, value_font, unit_font, state_font))
         log = self._log
-        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         stacked, one_row = self._typed_needs(rect.width())
         if rect.height() < stacked - 0.5 and one_row is not None and self._paint_typed_one_row(p, inner, dim):
             p.end()
@@ -440,11 +439,17 @@ class VitalSignTile(QWidget):
         two = tfm.horizontalAdvance(self._title) > inner.width()
         title_box = QRectF(inner.left(), inner.top(), inner.width(), row * (2 if two else 1))
         if self._title:
-            if two:
-                log.draw(p, title_box, left | int(Qt.TextFlag.TextWordWrap), self._title, TextRole.SECONDARY)
-            else:
-                baseline = title_box.top() + (row + tfm.capHeight()) / 2
-                log.draw_at(p, QPointF(inner.left(), baseline), self._title, TextRole.SECONDARY, title_box)
+            rows = [self._title]
+            if two and " " in self._title:  # broken at the space that best balances the two rows
+                spaces = [i for i, ch in enumerate(self._title) if ch == " "]
+                best = min(
+                    spaces,
+                    key=lambda i: max(tfm.horizontalAdvance(self._title[:i]), tfm.horizontalAdvance(self._title[i + 1 :])),
+                )
+                rows = [self._title[:best], self._title[best + 1 :]]
+            for n, text in enumerate(rows):
+                baseline = title_box.top() + n * row + (row + tfm.capHeight()) / 2
+                log.draw_at(p, QPointF(inner.left(), baseline), text, TextRole.SECONDARY, title_box)
         y = title_box.bottom() + pad * 0.5
 
         # Value and unit on one baseline; the state beside them if it fits, else under them.

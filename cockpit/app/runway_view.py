@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
@@ -19,6 +20,8 @@ from widgets.flow_layout import FlowLayout
 from widgets.status_bar import ConnectionStatusWidget
 from widgets.text_report import set_role
 from widgets.values import TextRole
+
+log = logging.getLogger(__name__)
 
 INHERITS_WALL_FONT = "inheritsWallFont"
 """Marks a widget whose font the runway view gave it (set again when the wall type changes)."""
@@ -67,14 +70,72 @@ class PanelGrid(QWidget):
         super().resizeEvent(event)
         self._lay_out()
 
-    def _lay_out(self) -> None:
+    def _cell(self, at: tuple[int, int, int, int]) -> QRect:
         sp = self.spacing
         cw = (self.width() + sp) / self.columns
         rh = (self.height() + sp) / self.rows
-        for widget, (c, r, w, h) in self.cells:
-            x0, y0 = round(c * cw), round(r * rh)
-            x1, y1 = round((c + w) * cw) - sp, round((r + h) * rh) - sp
-            widget.setGeometry(QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0)))
+        c, r, w, h = at
+        x0, y0 = round(c * cw), round(r * rh)
+        x1, y1 = round((c + w) * cw) - sp, round((r + h) * rh) - sp
+        return QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+
+    @staticmethod
+    def _least(widget: QWidget, width: int) -> int:
+        least = getattr(widget, "wall_min_height", None)
+        return int(least(width)) if callable(least) else 0
+
+    def _lay_out(self) -> None:
+        """Each panel on its cells of the grid. Where the type is too large for a panel's cells
+        (a --scale beyond the design), the panels last in the runway file step aside first (their
+        content is at the console) and the ones before them grow into the cells left free, until
+        every panel shown has room for its text whole. At the design's own scale nothing moves."""
+        shown = [True] * len(self.cells)
+        while True:
+            spans = self._grow([at for (_w, at), on in zip(self.cells, shown, strict=True) if on])
+            places = iter(spans)
+            cells = [self._cell(next(places)) if on else QRect() for on in shown]
+            short = [
+                i for i, ((widget, _at), cell) in enumerate(zip(self.cells, cells, strict=True))
+                if shown[i] and cell.height() < self._least(widget, cell.width())
+            ]
+            if not short or sum(shown) <= 1:
+                break
+            last = max(i for i, on in enumerate(shown) if on)
+            shown[last] = False
+        for i, ((widget, _at), cell) in enumerate(zip(self.cells, cells, strict=True)):
+            if shown[i]:
+                widget.setGeometry(cell)
+            if shown[i] != widget.isVisibleTo(self) and (self.isVisible() or not shown[i]):
+                if not shown[i]:
+                    log.warning(
+                        "%s: no room at this type size; it is left to the console", widget.objectName()
+                    )
+                widget.setVisible(shown[i])
+
+    def _grow(self, spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Each panel grown into the rows and columns beside it that no other panel takes (only
+        when some panel stepped aside: a full grid stays as the file says)."""
+        taken = {(c, r) for c0, r0, w, h in spans for c in range(c0, c0 + w) for r in range(r0, r0 + h)}
+        if len(taken) == self.columns * self.rows:
+            return spans
+        out = [list(s) for s in spans]
+        grown = True
+        while grown:
+            grown = False
+            for span in out:
+                c0, r0, w, h = span
+                for dc, dr, dw, dh, new in (
+                    (0, 0, 0, 1, [(c, r0 + h) for c in range(c0, c0 + w)]),
+                    (0, -1, 0, 1, [(c, r0 - 1) for c in range(c0, c0 + w)]),
+                    (0, 0, 1, 0, [(c0 + w, r) for r in range(r0, r0 + h)]),
+                    (-1, 0, 1, 0, [(c0 - 1, r) for r in range(r0, r0 + h)]),
+                ):
+                    if all(0 <= c < self.columns and 0 <= r < self.rows and (c, r) not in taken for c, r in new):
+                        taken.update(new)
+                        span[:] = [c0 + dc, r0 + dr, w + dw, h + dh]
+                        c0, r0, w, h = span
+                        grown = True
+        return [(s[0], s[1], s[2], s[3]) for s in out]
 
 
 class RunwayView(QWidget):
@@ -96,6 +157,8 @@ class RunwayView(QWidget):
         lang = model.ctx.lang
         self.setObjectName(f"runway-{spec.id}")
         self.wall_type: WallType | None = None
+        self.banner_lines = 2
+        """Pinned-alarm lines the banner keeps room for (two; one where the type is too large)."""
         outer = self.outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 14)
         outer.setSpacing(8)
@@ -182,7 +245,7 @@ class RunwayView(QWidget):
         self.banner.set_not_current("" if current else f"{wall.as_of} · {self.not_live}")
         # During a flood the wall keeps one pinned line and says what the flood is made of.
         self.banner.set_flood(wall.flood.flooding, wall.flood.count, 10, wall.flood_groups)
-        self.banner.set_max_pinned(1 if wall.flood.flooding else 2)
+        self.banner.set_max_pinned(1 if wall.flood.flooding or self.banner_lines == 1 else 2)
         self.banner.set_pinned(list(wall.pinned))
         self.set_mode_marking(wall.marking)
         for view in self.panels:
@@ -236,6 +299,10 @@ class RunwayView(QWidget):
         # Room for a second header row whatever is shown (the SLA badge comes and goes): the panels
         # below never move as it does.
         self.header.setMinimumHeight(round(QFontMetricsF(big).height() + gap + sec * 1.5))
+        # Two pinned lines where they take less than a quarter of the screen; one at a larger scale.
+        line = key * 1.32
+        self.banner_lines = 2 if 2 * line <= 0.25 * (sizes.screen_height or self.window().height()) else 1
+        self.banner.set_reserved_lines(self.banner_lines)
         self.banner.set_type_sizes(key, sec)
         self.banner.set_compact(True)
         for panel in self.panels:

@@ -232,6 +232,7 @@ class Wall:
             px * 1.8 * self.text_scale * ratio,
             px * self.text_scale * ratio,
             mm_per_px(self.layout, screen.height),
+            screen.height,
         )
 
     def _size_text(self, view: RunwayView, screen: ScreenInfo) -> None:

@@ -163,6 +163,8 @@ class WallType:
     key_glyph_px: float
     secondary_glyph_px: float
     mm_per_px: float
+    screen_height: int = 0
+    """The screen's (or spanning cell's) height in logical pixels."""
 
     def glyph_mm(self, glyph_px: float) -> float:
         return glyph_px * self.mm_per_px
@@ -187,6 +189,7 @@ def wall_type(layout: WallLayout, logical_height_px: int, cap_ratio: float, scal
         key_glyph_px=key_glyph,
         secondary_glyph_px=secondary_glyph,
         mm_per_px=mm_per_px(layout, logical_height_px),
+        screen_height=logical_height_px,
     )
 
 

@@ -43,7 +43,7 @@ def test_a_drawn_text_is_noted_with_its_ink_box_and_cut_when_its_room_is_too_sma
     assert (first.text, first.role, first.clipped, first.elided) == ("NEW", TextRole.KEY, False, False)
     assert abs(first.h - first.glyph_px) <= 1.5, "the ink of capitals is as tall as their glyph height"
     assert QRectF(first.x, first.y, first.w, first.h) == box
-    assert 10 <= first.x <= 14 and 10 < first.y and first.y + first.h < 90
+    assert 10 <= first.x <= 14 and first.y > 10 and first.y + first.h < 90
     assert cut.clipped, "ink beyond its room is a cut"
     assert not third.clipped
 

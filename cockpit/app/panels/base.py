@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 from cockpit.present.wall_layout import WallType
 from widgets import theme
 
-
 CURRENT_TITLE = f"color: {theme.TEXT};"
 STALE_TITLE = f"color: {theme.STALE}; font-style: italic;"
 
@@ -38,6 +37,7 @@ class PanelFrame(QWidget):
         layout.addWidget(content, 1)
         self.content = content
         self._current = True
+        self.wall_sizes: WallType | None = None
 
     def set_current(self, current: bool, as_of: str) -> None:
         """A panel whose data is not current says so in its title, in grey (never in live colours)."""
@@ -51,9 +51,24 @@ class PanelFrame(QWidget):
         if style != self.title.styleSheet():
             self.title.setStyleSheet(style)
 
+    def wall_min_height(self, width: int) -> int:
+        """The least height this panel needs at ``width`` to show its text whole at wall type
+        (0 before it has wall type); the runway's grid hides a panel whose cell is lower."""
+        if self.wall_sizes is None:
+            return 0
+        layout = self.layout()
+        spacing = layout.spacing() if layout is not None else 0
+        title = self.title.heightForWidth(width) + spacing if self.title.isVisibleTo(self) and self.title.text() else 0
+        return title + self.content_min_height(width)
+
+    def content_min_height(self, width: int) -> int:
+        """The least height of the panel's content at wall type (panels override this)."""
+        return 0
+
     def apply_wall_type(self, sizes: WallType) -> None:
         """Wall type: the title and the content's own text follow the view's (secondary) font;
         panels with key elements extend this. The title wraps rather than being cut."""
+        self.wall_sizes = sizes
         self.title.setWordWrap(True)
         layout = self.layout()
         if layout is not None:

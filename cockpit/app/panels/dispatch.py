@@ -21,6 +21,13 @@ class DispatchPanelView(PanelFrame):
         super().apply_wall_type(sizes)
         self.panel.set_button_text_px(sizes.key_px)
 
+    def content_min_height(self, width: int) -> int:
+        # The event's row and a send button of two lines of key type.
+        if self.wall_sizes is None:
+            return 0
+        sec, key = self.wall_sizes.secondary_px, self.wall_sizes.key_px
+        return round(sec * 1.45 + 2 * key * 1.45 + key * 0.4 + sec * 0.6)
+
     def show_state(self, state: DispatchState) -> None:
         self.panel.set_placeholder("" if state.event_id else state.event_text)
         self.panel.set_target(state.event_text if state.event_id else "", state.unit_text, state.send_enabled)

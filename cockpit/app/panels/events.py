@@ -32,6 +32,10 @@ class EventsPanelView(PanelFrame):
         if isinstance(self.list, EventWallList):
             self.list.set_type_size(sizes.secondary_px)
 
+    def content_min_height(self, width: int) -> int:
+        # Two rows: an event and the count of the rest.
+        return round(self.wall_sizes.secondary_px * 1.55 * 2) + 1 if self.wall_sizes else 0
+
     def set_current(self, current: bool, as_of: str) -> None:
         """The list's title says it in words (the view-model's); here only its colour follows."""
         style = CURRENT_TITLE if current else STALE_TITLE

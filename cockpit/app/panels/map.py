@@ -102,6 +102,10 @@ class MapPanelView(PanelFrame):
         super().apply_wall_type(sizes)
         self.map.set_type_sizes(sizes.key_px, sizes.secondary_px)
 
+    def content_min_height(self, width: int) -> int:
+        # Room for an event's icon and its key-type label beside it.
+        return round(self.wall_sizes.key_px * 2) if self.wall_sizes else 0
+
     def fit(self) -> None:
         focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
         if self.center is not None:

@@ -47,6 +47,9 @@ class TilesPanelView(PanelFrame):
         self._typed = True
         self._reflow()
 
+    def content_min_height(self, width: int) -> int:
+        return math.ceil(self.tiles[0].typed_height(width)) if self.tiles else 0
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.host and event.type() == QEvent.Type.Resize:
             self._reflow()

@@ -20,6 +20,10 @@ class TrendPanelView(PanelFrame):
         super().apply_wall_type(sizes)
         self.chart.set_type_size(sizes.secondary_px)
 
+    def content_min_height(self, width: int) -> int:
+        # The legend, a plot a line high and the time labels, each a line of secondary type.
+        return round(self.wall_sizes.secondary_px * 1.45 * 3.5) if self.wall_sizes else 0
+
     def set_current(self, current: bool, as_of: str) -> None:
         super().set_current(current, as_of)
         self.chart.set_dim(not current)
