@@ -4,223 +4,243 @@
 <context>
     <name>AlarmBannerWidget</name>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="233"/>
+        <location filename="../../widgets/alarm_banner.py" line="243"/>
         <source>+{n} more</source>
         <translation>另有 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="240"/>
+        <location filename="../../widgets/alarm_banner.py" line="250"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — {groups}</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条 — {groups}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="243"/>
+        <location filename="../../widgets/alarm_banner.py" line="253"/>
         <source>ALARM FLOOD: {n} alarms in {m} min — grouped</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条，已分组</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="303"/>
+        <location filename="../../widgets/alarm_banner.py" line="356"/>
         <source>No unacknowledged high-severity alarms</source>
         <translation>无未确认的高等级告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="309"/>
+        <location filename="../../widgets/alarm_banner.py" line="362"/>
         <source>NEW</source>
         <translation>新告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="310"/>
+        <location filename="../../widgets/alarm_banner.py" line="363"/>
         <source>CLEARED</source>
         <translation>已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_banner.py" line="654"/>
+        <source>ALARM FLOOD: {n} alarms in {m} min</source>
+        <translation>告警泛滥：{m} 分钟内 {n} 条</translation>
     </message>
 </context>
 <context>
     <name>AlarmListView</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="105"/>
+        <location filename="../../widgets/alarm_list.py" line="109"/>
         <source>UNACKNOWLEDGED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="107"/>
+        <location filename="../../widgets/alarm_list.py" line="111"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="109"/>
+        <location filename="../../widgets/alarm_list.py" line="113"/>
         <source>RTN – unacknowledged</source>
         <translation>已恢复 – 未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="111"/>
+        <location filename="../../widgets/alarm_list.py" line="115"/>
         <source>Cleared</source>
         <translation>已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="113"/>
+        <location filename="../../widgets/alarm_list.py" line="117"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="115"/>
+        <location filename="../../widgets/alarm_list.py" line="119"/>
         <source>Suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="116"/>
+        <location filename="../../widgets/alarm_list.py" line="120"/>
         <source>Out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="121"/>
+        <location filename="../../widgets/alarm_list.py" line="133"/>
         <source>{n} unacknowledged</source>
         <translation>{n} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="123"/>
+        <location filename="../../widgets/alarm_list.py" line="135"/>
         <source>{n} returned to normal, unacknowledged</source>
         <translation>{n} 条已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="127"/>
+        <location filename="../../widgets/alarm_list.py" line="139"/>
         <source>{n} acknowledged</source>
         <translation>{n} 条已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="129"/>
+        <location filename="../../widgets/alarm_list.py" line="141"/>
         <source>{n} cleared</source>
         <translation>{n} 条已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="131"/>
+        <location filename="../../widgets/alarm_list.py" line="143"/>
         <source>{n} shelved</source>
         <translation>{n} 条已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="133"/>
+        <location filename="../../widgets/alarm_list.py" line="145"/>
         <source>{n} suppressed</source>
         <translation>{n} 条已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="134"/>
+        <location filename="../../widgets/alarm_list.py" line="146"/>
         <source>{n} out of service</source>
         <translation>{n} 条停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="155"/>
-        <location filename="../../widgets/alarm_list.py" line="618"/>
+        <location filename="../../widgets/alarm_list.py" line="167"/>
+        <location filename="../../widgets/alarm_list.py" line="640"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="159"/>
+        <location filename="../../widgets/alarm_list.py" line="171"/>
         <source>1 alarm:</source>
         <translation>共 1 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="161"/>
+        <location filename="../../widgets/alarm_list.py" line="173"/>
         <source>{n} alarms:</source>
         <translation>共 {n} 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="179"/>
+        <location filename="../../widgets/alarm_list.py" line="191"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="181"/>
+        <location filename="../../widgets/alarm_list.py" line="193"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="183"/>
+        <location filename="../../widgets/alarm_list.py" line="195"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="185"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="187"/>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="188"/>
+        <location filename="../../widgets/alarm_list.py" line="200"/>
         <source>Ack by</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="194"/>
+        <location filename="../../widgets/alarm_list.py" line="206"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="196"/>
+        <location filename="../../widgets/alarm_list.py" line="208"/>
         <source>returned to normal</source>
         <translation>已恢复正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="209"/>
         <source>acknowledged by {who}</source>
         <translation>由 {who} 确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <location filename="../../widgets/alarm_list.py" line="211"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="201"/>
+        <location filename="../../widgets/alarm_list.py" line="213"/>
         <source>unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="204"/>
+        <location filename="../../widgets/alarm_list.py" line="216"/>
         <source>shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="206"/>
+        <location filename="../../widgets/alarm_list.py" line="218"/>
         <source>suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="208"/>
+        <location filename="../../widgets/alarm_list.py" line="220"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="209"/>
+        <location filename="../../widgets/alarm_list.py" line="221"/>
         <source>occurrence {n}</source>
         <translation>第 {n} 次触发</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="211"/>
+        <location filename="../../widgets/alarm_list.py" line="223"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="643"/>
+        <location filename="../../widgets/alarm_list.py" line="665"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="645"/>
+        <location filename="../../widgets/alarm_list.py" line="667"/>
         <source>Shelve</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="846"/>
+        <location filename="../../widgets/alarm_list.py" line="778"/>
+        <source>Nothing to acknowledge</source>
+        <translation>无待确认告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="780"/>
+        <source>Acknowledge {message} · {source}</source>
+        <translation>确认 {message} · {source}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="935"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="851"/>
+        <location filename="../../widgets/alarm_list.py" line="940"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_list.py" line="990"/>
+        <source>Shelved until 88:88</source>
+        <translation>搁置至 88:88</translation>
     </message>
 </context>
 <context>
@@ -239,67 +259,177 @@
 <context>
     <name>Audit</name>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="41"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="36"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="45"/>
+        <source>command</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="46"/>
+        <source>event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="47"/>
+        <source>unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
+        <source>plan or task</source>
+        <translation>预案或任务</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="49"/>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="50"/>
+        <source>confirmed twice</source>
+        <translation>二次确认</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="51"/>
+        <source>occurrence</source>
+        <translation>第几次发生</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="52"/>
+        <source>until</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
+        <source>backend epoch</source>
+        <translation>后台纪元</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="54"/>
+        <source>cockpit</source>
+        <translation>驾驶舱</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
+        <source>token fingerprint</source>
+        <translation>令牌指纹</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="56"/>
+        <source>drill</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
+        <source>script</source>
+        <translation>脚本</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="58"/>
+        <source>line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="59"/>
+        <source>bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="60"/>
+        <source>copy</source>
+        <translation>副本</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="61"/>
+        <source>previous file</source>
+        <translation>原文件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="62"/>
+        <source>previous chain</source>
+        <translation>原链</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="63"/>
+        <source>break</source>
+        <translation>断点</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="64"/>
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="74"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/audit_ui.py" line="81"/>
         <source>login</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="42"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
         <source>drill started</source>
         <translation>演练开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="43"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="83"/>
         <source>drill ended</source>
         <translation>演练结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="44"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="84"/>
         <source>held command sent after all</source>
         <translation>已确认发送被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="45"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="85"/>
         <source>held command discarded</source>
         <translation>已放弃被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="46"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="86"/>
         <source>stopped sending an unanswered command</source>
         <translation>已停止重发未应答的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="47"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="87"/>
         <source>audit log recovered</source>
         <translation>审计日志已恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="88"/>
         <source>audit log restarted</source>
         <translation>审计日志已重新开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="95"/>
         <source>Chain intact: {n} records, header to last line</source>
         <translation>审计链完整：共 {n} 条记录，从文件头到最后一行</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="97"/>
         <source>CHAIN BROKEN at line {line} ({kind}): {reason}</source>
         <translation>审计链在第 {line} 行断裂（{kind}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="79"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="119"/>
         <source>No audit log in this mode (replay or test)</source>
         <translation>此模式（回放或测试）下无审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="122"/>
         <source>Audit log: {path}</source>
         <translation>审计日志：{path}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="109"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="149"/>
         <source>cannot read {path}: {error}</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
@@ -350,48 +480,48 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="188"/>
+        <location filename="../../cockpit/app/run.py" line="191"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="196"/>
-        <location filename="../../cockpit/app/wiring.py" line="515"/>
+        <location filename="../../cockpit/app/wiring.py" line="197"/>
+        <location filename="../../cockpit/app/wiring.py" line="523"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="213"/>
+        <location filename="../../cockpit/app/wiring.py" line="214"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="250"/>
+        <location filename="../../cockpit/app/wiring.py" line="251"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="250"/>
+        <location filename="../../cockpit/app/wiring.py" line="251"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="251"/>
+        <location filename="../../cockpit/app/wiring.py" line="252"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="277"/>
+        <location filename="../../cockpit/app/wiring.py" line="285"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="483"/>
+        <location filename="../../cockpit/app/wiring.py" line="491"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="496"/>
+        <location filename="../../cockpit/app/wiring.py" line="504"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
@@ -441,28 +571,28 @@
 <context>
     <name>ConnectionStatusWidget</name>
     <message>
-        <location filename="../../widgets/status_bar.py" line="18"/>
         <location filename="../../widgets/status_bar.py" line="20"/>
+        <location filename="../../widgets/status_bar.py" line="22"/>
         <source>{n} s</source>
         <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="22"/>
+        <location filename="../../widgets/status_bar.py" line="24"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="23"/>
+        <location filename="../../widgets/status_bar.py" line="25"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="68"/>
+        <location filename="../../widgets/status_bar.py" line="73"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="69"/>
+        <location filename="../../widgets/status_bar.py" line="74"/>
         <source>data {age} old</source>
         <translation>数据延迟 {age}</translation>
     </message>
@@ -485,87 +615,87 @@
         <translation>搁置：{event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="48"/>
+        <location filename="../../cockpit/app/console.py" line="61"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="70"/>
+        <location filename="../../cockpit/app/console.py" line="85"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="85"/>
+        <location filename="../../cockpit/app/console.py" line="98"/>
         <source>Sensor under maintenance</source>
         <translation>传感器检修中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="85"/>
+        <location filename="../../cockpit/app/console.py" line="98"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="85"/>
+        <location filename="../../cockpit/app/console.py" line="98"/>
         <source>Nuisance: chattering</source>
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="99"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="99"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="99"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="99"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="99"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="119"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="119"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="119"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="120"/>
+        <location filename="../../cockpit/app/console.py" line="140"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="125"/>
+        <location filename="../../cockpit/app/console.py" line="145"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="155"/>
+        <location filename="../../cockpit/app/console.py" line="191"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="161"/>
+        <location filename="../../cockpit/app/console.py" line="197"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
@@ -770,22 +900,22 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="64"/>
+        <location filename="../../widgets/dispatch_button.py" line="66"/>
         <source>Selected event</source>
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="126"/>
+        <location filename="../../widgets/dispatch_button.py" line="132"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="129"/>
+        <location filename="../../widgets/dispatch_button.py" line="135"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="131"/>
+        <location filename="../../widgets/dispatch_button.py" line="137"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -841,6 +971,19 @@
         <location filename="../../widgets/event_list.py" line="366"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
+    </message>
+</context>
+<context>
+    <name>EventWallList</name>
+    <message>
+        <location filename="../../widgets/event_wall_list.py" line="202"/>
+        <source>No active events</source>
+        <translation>暂无未结事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/event_wall_list.py" line="255"/>
+        <source>+{n} more on the console</source>
+        <translation>另有 {n} 条见操作台</translation>
     </message>
 </context>
 <context>
@@ -913,32 +1056,32 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../widgets/map_view.py" line="125"/>
+        <location filename="../../widgets/map_view.py" line="127"/>
         <source>Green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="127"/>
+        <location filename="../../widgets/map_view.py" line="129"/>
         <source>Blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="129"/>
+        <location filename="../../widgets/map_view.py" line="131"/>
         <source>Yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="131"/>
+        <location filename="../../widgets/map_view.py" line="133"/>
         <source>Orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="133"/>
+        <location filename="../../widgets/map_view.py" line="135"/>
         <source>Red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="136"/>
+        <location filename="../../widgets/map_view.py" line="138"/>
         <source>{level} · {colour}</source>
         <translation>{level}级 · {colour}</translation>
     </message>
@@ -1039,11 +1182,6 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="42"/>
-        <source>seconds ago</source>
-        <translation>秒前</translation>
-    </message>
-    <message>
         <location filename="../../cockpit/app/panels/__init__.py" line="44"/>
         <source>not live</source>
         <translation>非实时</translation>
@@ -1095,139 +1233,162 @@
 <context>
     <name>Plans</name>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="107"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="108"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="108"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="109"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="109"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="110"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="115"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="116"/>
         <source>pending</source>
         <translation>待办</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="116"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="117"/>
         <source>dispatched</source>
         <translation>已派发</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="117"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="118"/>
         <source>in progress</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="118"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="119"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="119"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="120"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="120"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="121"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="126"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="127"/>
         <source>awaiting a second approval</source>
         <translation>待另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="127"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="128"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="128"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="129"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="135"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="136"/>
         <source>{phase}: {over} late (target {target})</source>
         <translation>{phase}：超时 {over}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="137"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="138"/>
         <source>{phase}: done, {over} late</source>
         <translation>{phase}：已完成，超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="139"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="140"/>
         <source>{phase}: done in time</source>
         <translation>{phase}：按时完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="141"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="142"/>
+        <source>{phase}: stopped while the alarm is shelved ({left} left of {target})</source>
+        <translation>{phase}：告警搁置期间暂停计时（剩余 {left}，时限 {target}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plans.py" line="146"/>
         <source>{phase}: {left} left of {target}</source>
         <translation>{phase}：剩余 {left}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="147"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="152"/>
         <source>{plan} · {state} · activated by {who} at {time}</source>
         <translation>{plan} · {state} · {who} 于 {time} 启动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="154"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="159"/>
         <source>approved by {who}</source>
         <translation>由 {who} 批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="157"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="162"/>
         <source>{done} of {n} tasks done, {open} mandatory open</source>
         <translation>任务完成 {done}/{n}，必办未完成 {open}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="174"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="179"/>
         <source>done at {time}</source>
         <translation>{time} 完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="176"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="181"/>
         <source>starts on approval</source>
         <translation>批准后开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="178"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="183"/>
         <source>{over} late</source>
         <translation>超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="180"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="185"/>
         <source>in {left}</source>
         <translation>剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="198"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="203"/>
         <source>you activated it: a second person must approve</source>
         <translation>由您启动：须由另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="199"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="204"/>
         <source>Approve plan</source>
         <translation>批准预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="203"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="208"/>
         <source>{n} mandatory tasks still open</source>
         <translation>仍有 {n} 项必办任务未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="204"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="209"/>
         <source>Close plan</source>
         <translation>关闭预案</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedView</name>
+    <message>
+        <location filename="../../cockpit/app/refused_view.py" line="39"/>
+        <source>Runway “{id}” is not shown</source>
+        <translation>跑道“{id}”未显示</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/refused_view.py" line="44"/>
+        <source>line {n}</source>
+        <translation>第 {n} 行</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/refused_view.py" line="49"/>
+        <source>Correct the runway file; the console lists every problem.</source>
+        <translation>请修改跑道文件；操作台列出全部问题。</translation>
     </message>
 </context>
 <context>
@@ -1321,7 +1482,7 @@
 <context>
     <name>RunwayView</name>
     <message>
-        <location filename="../../cockpit/app/runway_view.py" line="140"/>
+        <location filename="../../cockpit/app/runway_view.py" line="227"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1329,22 +1490,22 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../widgets/severity.py" line="58"/>
+        <location filename="../../widgets/severity.py" line="60"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../widgets/severity.py" line="60"/>
+        <location filename="../../widgets/severity.py" line="62"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../widgets/severity.py" line="62"/>
+        <location filename="../../widgets/severity.py" line="64"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../widgets/severity.py" line="63"/>
+        <location filename="../../widgets/severity.py" line="65"/>
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
@@ -1607,71 +1768,84 @@
 <context>
     <name>Trend</name>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="93"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="102"/>
         <source>warning {v}</source>
         <translation>预警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="94"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="103"/>
         <source>alarm {v}</source>
         <translation>告警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="95"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="104"/>
         <source>low warning {v}</source>
         <translation>低值预警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="96"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="105"/>
         <source>low alarm {v}</source>
         <translation>低值告警 {v}</translation>
     </message>
 </context>
 <context>
+    <name>TrendChart</name>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="209"/>
+        <source>−{n} min</source>
+        <translation>−{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="210"/>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+</context>
+<context>
     <name>VitalSignTile</name>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="22"/>
         <location filename="../../widgets/vital_tile.py" line="24"/>
+        <location filename="../../widgets/vital_tile.py" line="26"/>
         <source>{n} s</source>
         <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="26"/>
+        <location filename="../../widgets/vital_tile.py" line="28"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="27"/>
+        <location filename="../../widgets/vital_tile.py" line="29"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="146"/>
+        <location filename="../../widgets/vital_tile.py" line="230"/>
         <source>LOW ALARM</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="147"/>
+        <location filename="../../widgets/vital_tile.py" line="231"/>
         <source>HIGH ALARM</source>
         <translation>高值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="150"/>
+        <location filename="../../widgets/vital_tile.py" line="234"/>
         <source>LOW WARNING</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="151"/>
+        <location filename="../../widgets/vital_tile.py" line="235"/>
         <source>HIGH WARNING</source>
         <translation>高值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="153"/>
+        <location filename="../../widgets/vital_tile.py" line="237"/>
         <source>STALE {age}</source>
         <translation>数据过期 {age}</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="157"/>
+        <location filename="../../widgets/vital_tile.py" line="241"/>
         <source>NO DATA</source>
         <translation>无数据</translation>
     </message>
@@ -1689,27 +1863,27 @@
         <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="278"/>
+        <location filename="../../cockpit/present/wall.py" line="281"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="279"/>
+        <location filename="../../cockpit/present/wall.py" line="282"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="73"/>
+        <location filename="../../cockpit/app/wall.py" line="85"/>
         <source>Cockpit · wall</source>
         <translation>驾驶舱 · 大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="195"/>
-        <source>Wall type on a {diag:g}&quot; panel: key elements {have:.0f} mm, details {detail:.0f} mm; from {dist:g} m text needs {need:.0f} mm</source>
-        <translation>大屏文字（{diag:g} 英寸屏）：关键元素 {have:.0f} 毫米，细节 {detail:.0f} 毫米；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
+        <location filename="../../cockpit/app/wall.py" line="246"/>
+        <source>Wall type on a {diag:g}&quot; panel: key text {have:.0f} mm, secondary {detail:.0f} mm (capitals); from {dist:g} m key text needs {need:.0f} mm, secondary {half:.0f} mm</source>
+        <translation>{diag:g} 英寸屏上的墙面字高：关键文字 {have:.0f} 毫米，次要文字 {detail:.0f} 毫米（大写字母）；在 {dist:g} 米处关键文字需 {need:.0f} 毫米，次要文字需 {half:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="206"/>
+        <location filename="../../cockpit/app/wall.py" line="258"/>
         <source> (too small for that distance: raise font_scale in the wall layout)</source>
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
@@ -1734,47 +1908,47 @@
         <translation>录制于 {time}；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="201"/>
-        <source>Drill paused</source>
-        <translation>演练暂停</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/wall.py" line="201"/>
+        <location filename="../../cockpit/present/wall.py" line="202"/>
         <source>the drill clock stands still; not live</source>
         <translation>演练时钟已停止；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="205"/>
+        <location filename="../../cockpit/present/wall.py" line="203"/>
+        <source>Drill paused</source>
+        <translation>演练暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="207"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="206"/>
+        <location filename="../../cockpit/present/wall.py" line="208"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="207"/>
+        <location filename="../../cockpit/present/wall.py" line="209"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="208"/>
+        <location filename="../../cockpit/present/wall.py" line="210"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="214"/>
+        <location filename="../../cockpit/present/wall.py" line="216"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="218"/>
+        <location filename="../../cockpit/present/wall.py" line="220"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="227"/>
+        <location filename="../../cockpit/present/wall.py" line="230"/>
         <source>Drill running</source>
         <translation>演练进行中</translation>
     </message>
