@@ -122,6 +122,17 @@ class EventWallList(QWidget):
     def is_flashing(self) -> bool:
         return self._flash.isActive()
 
+    def row_background(self, event_id: str) -> QColor | None:
+        """The background the event's row has now (its severity's colour in the lit phase while
+        unacknowledged), or None if it is not listed."""
+        i = next((n for n, r in enumerate(self._rows) if r.id == event_id), None)
+        if i is None:
+            return None
+        row = self._rows[i]
+        if self._lit and not row.acknowledged and not self._not_current:
+            return severity_color(row.severity)
+        return QColor(theme.BG_ROW_ALT if i % 2 else theme.BG_PANEL)
+
     @property
     def flash_phase(self) -> bool:
         return self._lit
@@ -221,12 +232,8 @@ class EventWallList(QWidget):
             line = QRectF(rect.left(), rect.top() + i * row_h, rect.width(), row_h)
             self._shown.append((line, row))
             lit = self._lit and not row.acknowledged and not dim
-            if lit:
-                p.fillRect(line, severity_color(row.severity))
-                colour = severity_text_color(row.severity)
-            else:
-                p.fillRect(line, QColor(theme.BG_ROW_ALT if i % 2 else theme.BG_PANEL))
-                colour = QColor(theme.STALE if dim else theme.TEXT)
+            p.fillRect(line, self.row_background(row.id) or QColor(theme.BG_PANEL))
+            colour = severity_text_color(row.severity) if lit else QColor(theme.STALE if dim else theme.TEXT)
             if row.id == self._selected:
                 p.setPen(QPen(QColor(theme.SELECTION_OUTLINE), max(2.0, px * 0.08)))
                 p.setBrush(Qt.BrushStyle.NoBrush)

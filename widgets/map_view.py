@@ -1402,7 +1402,7 @@ class MapView(QWidget):
                 font = self._label_font(role, self._marker_label_scale)
                 tight = QFontMetricsF(font).tightBoundingRect(text)
                 tw, th = tight.width(), tight.height()
-                c, gap = what.icon.center(), size * 0.12
+                c, gap = what.icon.center(), max(size * 0.12, pad + 2)
                 boxes = (
                     QRectF(
                         what.icon.right() + gap + (what.badge.width() * 0.6 if what.badge else 0),
