@@ -538,7 +538,9 @@ class AlarmBannerWidget(QWidget):
         p.drawRoundedRect(frame, fh * 0.2, fh * 0.2)
 
         pad = fh * 0.35
-        icon_side = inner.height() * 0.78
+        # As tall as the line allows: an orange diamond's numeral is half its icon, and must read
+        # as secondary type (20 mm at 8 m) on the wall.
+        icon_side = inner.height() * (0.9 if self._key_px else 0.78)
         icon = QRectF(inner.left() + pad, inner.center().y() - icon_side / 2, icon_side, icon_side)
         p.setFont(QFont(self.font()))
         if display is AlarmDisplay.UNACKED_CLEARED:

@@ -95,22 +95,14 @@ class ConnectionStatusWidget(QWidget):
         return list(self._log.items)
 
     def _head_width(self) -> float:
+        """Where the detail starts: as :meth:`paintEvent` lays out the icon, label and age."""
         fm = QFontMetricsF(self.font())
         h = fm.height()
         pad = h * 0.5
         bold = theme.scaled_font(self.font(), 1.0, bold=True)
         label_w = QFontMetricsF(bold).horizontalAdvance(self._label)
         icon_side = h * 0.8
-        return (
-            pad
-            + icon_side
-            + pad * 0.6
-            + label_w
-            + pad * 0.6
-            + pad
-            + fm.horizontalAdvance(self.age_text())
-            + pad
-        )
+        return pad * 5.1 + icon_side + label_w + fm.horizontalAdvance(self.age_text())
 
     def _detail_lines(self, width: float) -> list[str]:
         """The detail split into lines that fit (at its " · " joints, then at spaces)."""
@@ -118,7 +110,7 @@ class ConnectionStatusWidget(QWidget):
         pad = fm.height() * 0.5
         if not self._detail:
             return []
-        first_room = width - self._head_width() - pad * 0.5
+        first_room = width - self._head_width() - pad
         if fm.horizontalAdvance(self._detail) <= first_room:
             return [self._detail]
         room = max(1.0, width - 2 * pad)
@@ -153,7 +145,7 @@ class ConnectionStatusWidget(QWidget):
     def sizeHint(self) -> QSize:
         fm = QFontMetricsF(self.font())
         h = fm.height()
-        w = self._head_width() + (fm.horizontalAdvance(self._detail) + h * 0.5 if self._detail else 0.0)
+        w = self._head_width() + (fm.horizontalAdvance(self._detail) + h * 0.5 + 1 if self._detail else 0.0)
         return QSize(round(w), self.heightForWidth(round(w)))
 
     def minimumSizeHint(self) -> QSize:
