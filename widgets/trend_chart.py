@@ -193,6 +193,12 @@ class TrendChart(QWidget):
         def to_y(v: float) -> float:
             return plot.bottom() - (v - lo) / (hi - lo) * plot.height()
 
+        # Ticks at least a label and a half apart: a low plot keeps fewer, never overprinted ones.
+        kept: list[tuple[float, str]] = []
+        for v, text in zip(ticks, tick_texts, strict=True):
+            if not kept or abs(to_y(kept[-1][0]) - to_y(v)) >= fm.capHeight() * 1.8:
+                kept.append((v, text))
+        ticks, tick_texts = [v for v, _ in kept], [t for _, t in kept]
         p.setPen(QPen(QColor(theme.BORDER), 1))
         p.drawRect(plot)
         grid = QPen(QColor(theme.BORDER), 1, Qt.PenStyle.DotLine)

@@ -174,6 +174,93 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
     return out
 
 
+def check_wall_type(site: SiteConfig | None, timeout_s: float = 120.0) -> list[Finding]:
+    """The wall self-check (``cockpit --wall-report``) against the site's wall layout and runways,
+    on the demo city: every text legible from the layout's reading distance, whole and uncovered.
+
+    The cockpit runs in a process of its own, headless, on virtual screens of the layout's panel
+    resolution (the wall's own screens need not be connected).
+    """
+    import json
+    import subprocess
+    import tempfile
+
+    from cockpit.app.wiring import DEFAULT_LAYOUT
+    from cockpit.present.wall_layout import LayoutError, load_layout
+
+    layout_path = (site.layout if site else None) or DEFAULT_LAYOUT
+    try:
+        layout = load_layout(layout_path)
+    except LayoutError as exc:
+        return [Finding("wall type", Status.FAIL, str(exc), "correct the wall-layout file (wall.layout)")]
+    w, h = layout.panel_resolution
+    with tempfile.TemporaryDirectory(prefix="cockpit-doctor-") as tmp:
+        report = Path(tmp) / "report.json"
+        command = [
+            sys.executable,
+            "-m",
+            "cockpit.app.main",
+            *(["--site", str(site.path)] if site is not None and site.path is not None else []),
+            "--demo",
+            "--no-record",
+            "--layout",
+            str(layout_path),
+            "--screens",
+            str(min(16, max(1, len(layout.screens)))),
+            "--screen-size",
+            f"{w}x{h}",
+            "--wall-report",
+            str(report),
+            "--quit-after",
+            "8",
+            "--data-dir",
+            tmp,
+        ]
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        try:
+            proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return [Finding("wall type", Status.FAIL, f"the wall self-check took over {timeout_s:.0f} s", "run cockpit --wall-report FILE by hand")]
+        if proc.returncode != 0 or not report.exists():
+            tail = (proc.stderr or "").strip().splitlines()[-3:]
+            return [Finding("wall type", Status.FAIL, "the wall self-check did not run: " + " | ".join(tail), "run cockpit --wall-report FILE by hand")]
+        data = json.loads(report.read_text(encoding="utf-8"))
+    return [wall_type_finding(data, layout_path, w, h)]
+
+
+def wall_type_finding(data: dict[str, Any], layout_path: Path, w: int, h: int) -> Finding:
+    """The wall report (``--wall-report``'s JSON) as one finding."""
+    walls = [s for s in data["screens"] if s["on_wall"]]
+    need = data["need_mm"]
+    key = min((s["smallest_mm"].get("key", 99.0) for s in walls), default=0.0)
+    sec = min((s["smallest_mm"].get("secondary", 99.0) for s in walls), default=0.0)
+    where = (
+        f"{layout_path}: {len(walls)} screens of {w}×{h} read from {data['reading_distance_m']:g} m on "
+        f"{data['panel_diagonal_in']:g}\" panels"
+    )
+    if data["ok"]:
+        return Finding(
+            "wall type",
+            Status.OK,
+            f"{where}: key text ≥ {key:.0f} mm (needs {need['key']:.0f}), secondary ≥ {sec:.0f} mm "
+            f"(needs {need['secondary']:.0f}); nothing shortened, cut or covered (demo city)",
+        )
+    lines = []
+    for s in walls:
+        c = s["counts"]
+        wrong = [f"{c[k]} {label}" for k, label in (("too_small", "too small"), ("elided", "shortened"), ("clipped", "cut"), ("overlapping", "covered"), ("detail_on_wall", "desk-sized")) if c[k]]
+        if wrong:
+            bad = [t["text"] for t in s["texts"] if t["elided"] or t["clipped"] or t["overlaps"] or t["glyph_mm"] + 0.05 < t["need_mm"]]
+            lines.append(f"{s['window']}: {', '.join(wrong)} (e.g. {', '.join(repr(b) for b in bad[:3])})")
+    return Finding(
+        "wall type",
+        Status.FAIL,
+        f"{where}: text that does not read from the room:\n" + "\n".join(lines),
+        "give those panels more of the screen, show fewer on it, or move them to another screen or the "
+        "console (docs/runways.md, \"Designing for the wall\"); cockpit --wall-report FILE lists every text",
+    )
+
+
 def check_fonts() -> Finding:
     """The wall's CJK font is installed and covers Simplified Chinese."""
     from PySide6.QtGui import QFontDatabase
@@ -473,6 +560,7 @@ def run_checks(requested: Path | None, default: Path = DEFAULT_SITE_PATH, timeou
     app = QApplication.instance() or QApplication(["cockpit-doctor"])
     findings += _guarded("screens", lambda: check_screens(site))
     findings += _guarded("fonts", lambda: [check_fonts()])
+    findings += _guarded("wall type", lambda: check_wall_type(site))
     findings += _guarded("opengl", lambda: [check_opengl()])
     if site is not None:
         findings += _guarded("backend", lambda: asyncio.run(check_backends(site, timeout_s)))

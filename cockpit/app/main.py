@@ -98,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--screen-size",
         metavar="WxH",
-        default="1920x1080",
-        help="size of each virtual screen of --screens, e.g. 3840x2160 (default: %(default)s)",
+        default=None,
+        help="size of each virtual screen of --screens, e.g. 3840x2160 (default: the wall layout's "
+        "panel_resolution, 1920x1080)",
     )
     p.add_argument(
         "--drill",
@@ -244,10 +245,14 @@ def main(argv: list[str] | None = None) -> int:
         print("cockpit: --quit-after must be positive", file=sys.stderr)
         return 2
     try:
-        width, height = (int(n) for n in args.screen_size.lower().split("x"))
+        width, height = (int(n) for n in (args.screen_size or "0x0").lower().split("x"))
+        if (width, height) == (0, 0):
+            raise LookupError  # the layout's, once it is read
         if not (320 <= width <= 16384 and 240 <= height <= 16384):
             raise ValueError
         args.screen_size = (width, height)
+    except LookupError:
+        args.screen_size = None
     except ValueError:
         print(f"cockpit: --screen-size {args.screen_size!r}: expected WIDTHxHEIGHT, e.g. 3840x2160", file=sys.stderr)
         return 2

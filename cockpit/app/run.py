@@ -189,7 +189,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     wall.text_scale = args.scale
     if embedded is not None:
         wall.set_mode(QCoreApplication.translate("Cockpit", "DEMO"))
-    width, height = getattr(args, "screen_size", (1920, 1080))
+    width, height = getattr(args, "screen_size", None) or layout.panel_resolution
     if args.screens is not None:
         screens = virtual_screens(args.screens, width, height)
     elif (args.screenshot is not None or args.wall_report is not None) and len(app.screens()) < 2:

@@ -80,6 +80,9 @@ class WallLayout(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     reading_distance_m: float = 8.0
     """How far the officers sit from the wall."""
     panel_diagonal_in: float = 55.0
+    panel_resolution: tuple[int, int] = (1920, 1080)
+    """Each panel's resolution in logical pixels (1920×1080 for a 4K panel at 200 % scaling): what
+    ``cockpit doctor`` and ``--screens`` lay the wall out on when the panels are not connected."""
     """The diagonal of one 16:9 panel, in inches."""
     size_for_distance: bool = True
     """Size every screen's type for ``reading_distance_m``: key elements (titles, pinned alarms,
@@ -113,6 +116,9 @@ def load_layout(path: Path) -> WallLayout:
             f"{path}: reading_distance_m must be 1..50 and panel_diagonal_in 20..200, "
             f"got {layout.reading_distance_m} and {layout.panel_diagonal_in}"
         )
+    w, h = layout.panel_resolution
+    if not (320 <= w <= 16384 and 240 <= h <= 16384):
+        raise LayoutError(f"{path}: panel_resolution {w}×{h} is outside 320×240..16384×16384")
     if not 0.25 <= layout.font_scale <= 8:
         raise LayoutError(f"{path}: font_scale {layout.font_scale} is outside 0.25..8")
     return layout

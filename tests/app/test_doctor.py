@@ -20,8 +20,10 @@ from cockpit.app.doctor import (
     check_fonts,
     check_screens,
     check_site,
+    check_wall_type,
     report,
     skew_finding,
+    wall_type_finding,
 )
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.config import SiteConfig, parse_site
@@ -185,7 +187,7 @@ def _doctor(site: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=300,  # the wall self-check runs a headless cockpit of its own
     )
 
 
@@ -208,3 +210,27 @@ def test_cockpit_doctor_command_passes_on_a_live_backend_and_fails_on_a_dead_one
     assert bad.returncode == 1
     assert "fail  backend" in bad.stdout and "connection refused" in bad.stdout
     assert "fix: is the backend running" in bad.stdout
+
+
+def test_the_wall_report_as_a_finding() -> None:
+    ok_screen = {
+        "window": "overview",
+        "on_wall": True,
+        "smallest_mm": {"key": 40.6, "secondary": 20.3},
+        "counts": {"too_small": 0, "elided": 0, "clipped": 0, "overlapping": 0, "detail_on_wall": 0},
+        "texts": [],
+    }
+    data = {"ok": True, "need_mm": {"key": 40.0, "secondary": 20.0}, "reading_distance_m": 8.0, "panel_diagonal_in": 55.0, "screens": [ok_screen]}
+    good = wall_type_finding(data, Path("wall.yaml"), 1920, 1080)
+    assert good.status is Status.OK and "key text ≥ 41 mm (needs 40)" in good.message
+    cut = {"text": "Wate", "elided": False, "clipped": True, "overlaps": [], "glyph_mm": 30.0, "need_mm": 20.0}
+    bad_screen = {**ok_screen, "window": "flood", "counts": {**ok_screen["counts"], "clipped": 1}, "texts": [cut]}
+    bad = wall_type_finding({**data, "ok": False, "screens": [ok_screen, bad_screen]}, Path("wall.yaml"), 1920, 1080)
+    assert bad.status is Status.FAIL and "flood: 1 cut (e.g. 'Wate')" in bad.message and "console" in bad.fix
+
+
+@pytest.mark.slow
+def test_the_doctor_runs_the_wall_self_check_on_the_default_wall(qapp: object) -> None:
+    (finding,) = check_wall_type(None)
+    assert finding.status is Status.OK, finding.message
+    assert "5 screens of 1920×1080 read from 8 m on 55\" panels" in finding.message
