@@ -69,8 +69,10 @@ class TilesPanelView(PanelFrame):
         self._layout_key = key
         n = len(self.tiles)
         best: tuple[int, int] = (0, 1)
+        asked = self.model.spec.columns
         for shown in range(n, 0, -1):
-            for columns in range(1, shown + 1):
+            # The file's columns first, if it names them; then the fewest that hold the tiles.
+            for columns in ([asked] if asked else []) + [c for c in range(1, shown + 1) if c != asked]:
                 width = (w - gap * (columns - 1)) / columns
                 rows = math.ceil(shown / columns)
                 tiles = self.tiles[:shown]
