@@ -222,3 +222,8 @@ def test_python_version_guard_matches_pyproject() -> None:
     major, minor = (int(x) for x in PySide6.__version__.split(".")[:2])
     if sys.version_info < (3, 12):
         assert (major, minor) < (6, 12), "PySide6 6.12 aborts on Python 3.11 (bool_dealloc)"
+
+
+def test_screen_windows_are_titled_by_their_runways_name_not_its_id(qapp: QApplication, cockpit: Cockpit) -> None:
+    window = cockpit.wall.windows["overview"]
+    assert window.windowTitle() == cockpit.wall.views["overview"].title.text() != "overview"
