@@ -13,7 +13,12 @@ Modules:
     dispatch_button: ``DispatchPanel`` and ``CommandLevel``.
     alarm_list: ``AlarmListView``, ``AlarmRow`` and the ISA-18.2 display states.
     alarm_banner: ``AlarmBannerWidget``, pinned on every wall screen.
-    map_view: ``MapView`` (Web Mercator, GeoJSON layers, 330k risk points from a cached raster).
+    map_view: ``MapView`` (Web Mercator, GeoJSON layers, 330k risk points from a cached raster;
+        labels placed by priority over the markers, dropped when no room is left).
+    event_wall_list: ``EventWallList``, the event list a wall screen shows (whole rows, large type).
+    trend_chart: ``TrendChart``, trends read from across the room (few ticks, named limits).
+    flow_layout: ``FlowLayout``, items that wrap onto new rows instead of being cut.
+    text_report: ``TextLog``, what text a widget painted, measured (the wall's self-check).
     geo: projection, GeoJSON parsing, MBTiles reading, synthetic demo points (no Qt).
     errors: the exception tree.
 
@@ -30,6 +35,6 @@ Exceptions (``widgets.errors``; the map's in ``widgets.geo``)::
 
 Translation contexts used with ``QCoreApplication.translate``: ``Severity``, ``EventListView``,
 ``VitalSignTile``, ``ConnectionStatusWidget``, ``DispatchPanel``, ``AlarmListView``,
-``AlarmBannerWidget``, ``MapView``. Strings with ``{name}``
+``AlarmBannerWidget``, ``MapView``, ``EventWallList``, ``TrendChart``. Strings with ``{name}``
 placeholders are filled with ``str.format``; translators must keep the placeholders.
 """
