@@ -34,7 +34,7 @@
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_banner.py" line="654"/>
+        <location filename="../../widgets/alarm_banner.py" line="656"/>
         <source>ALARM FLOOD: {n} alarms in {m} min</source>
         <translation>告警泛滥：{m} 分钟内 {n} 条</translation>
     </message>
@@ -976,12 +976,12 @@
 <context>
     <name>EventWallList</name>
     <message>
-        <location filename="../../widgets/event_wall_list.py" line="202"/>
+        <location filename="../../widgets/event_wall_list.py" line="213"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_wall_list.py" line="255"/>
+        <location filename="../../widgets/event_wall_list.py" line="262"/>
         <source>+{n} more on the console</source>
         <translation>另有 {n} 条见操作台</translation>
     </message>
@@ -1791,12 +1791,12 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="209"/>
+        <location filename="../../widgets/trend_chart.py" line="215"/>
         <source>−{n} min</source>
         <translation>−{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="210"/>
+        <location filename="../../widgets/trend_chart.py" line="216"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
