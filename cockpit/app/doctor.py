@@ -192,7 +192,7 @@ def check_wall_type(site: SiteConfig | None, timeout_s: float = 120.0) -> list[F
     try:
         layout = load_layout(layout_path)
     except LayoutError as exc:
-        return [Finding("wall type", Status.FAIL, str(exc), "correct the wall-layout file (wall.layout)")]
+        return [Finding("wall", Status.FAIL, str(exc), "correct the wall-layout file (wall.layout)")]
     w, h = layout.panel_resolution
     with tempfile.TemporaryDirectory(prefix="cockpit-doctor-") as tmp:
         report = Path(tmp) / "report.json"
@@ -220,10 +220,10 @@ def check_wall_type(site: SiteConfig | None, timeout_s: float = 120.0) -> list[F
         try:
             proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            return [Finding("wall type", Status.FAIL, f"the wall self-check took over {timeout_s:.0f} s", "run cockpit --wall-report FILE by hand")]
+            return [Finding("wall", Status.FAIL, f"the wall self-check took over {timeout_s:.0f} s", "run cockpit --wall-report FILE by hand")]
         if proc.returncode != 0 or not report.exists():
             tail = (proc.stderr or "").strip().splitlines()[-3:]
-            return [Finding("wall type", Status.FAIL, "the wall self-check did not run: " + " | ".join(tail), "run cockpit --wall-report FILE by hand")]
+            return [Finding("wall", Status.FAIL, "the wall self-check did not run: " + " | ".join(tail), "run cockpit --wall-report FILE by hand")]
         data = json.loads(report.read_text(encoding="utf-8"))
     return [wall_type_finding(data, layout_path, w, h)]
 
@@ -240,7 +240,7 @@ def wall_type_finding(data: dict[str, Any], layout_path: Path, w: int, h: int) -
     )
     if data["ok"]:
         return Finding(
-            "wall type",
+            "wall",
             Status.OK,
             f"{where}: key text ≥ {key:.0f} mm (needs {need['key']:.0f}), secondary ≥ {sec:.0f} mm "
             f"(needs {need['secondary']:.0f}); nothing shortened, cut or covered (demo city)",
@@ -253,7 +253,7 @@ def wall_type_finding(data: dict[str, Any], layout_path: Path, w: int, h: int) -
             bad = [t["text"] for t in s["texts"] if t["elided"] or t["clipped"] or t["overlaps"] or t["glyph_mm"] + 0.05 < t["need_mm"]]
             lines.append(f"{s['window']}: {', '.join(wrong)} (e.g. {', '.join(repr(b) for b in bad[:3])})")
     return Finding(
-        "wall type",
+        "wall",
         Status.FAIL,
         f"{where}: text that does not read from the room:\n" + "\n".join(lines),
         "give those panels more of the screen, show fewer on it, or move them to another screen or the "
@@ -560,7 +560,7 @@ def run_checks(requested: Path | None, default: Path = DEFAULT_SITE_PATH, timeou
     app = QApplication.instance() or QApplication(["cockpit-doctor"])
     findings += _guarded("screens", lambda: check_screens(site))
     findings += _guarded("fonts", lambda: [check_fonts()])
-    findings += _guarded("wall type", lambda: check_wall_type(site))
+    findings += _guarded("wall", lambda: check_wall_type(site))
     findings += _guarded("opengl", lambda: [check_opengl()])
     if site is not None:
         findings += _guarded("backend", lambda: asyncio.run(check_backends(site, timeout_s)))

@@ -263,7 +263,7 @@ def _clock(t: float) -> str:
 def event_ref(event_id: str) -> str:
     """A short reference to an event for people ("#3f2a1c"): a 36-character id in a table column
     squeezed every other column until words broke mid-word in the PDF."""
-    return "#" + event_id.replace("-", "")[-6:] if len(event_id) > 8 else event_id
+    return "#" + event_id.replace("-", "")[-6:] if len(event_id) > 16 else event_id
 
 
 def _event_words(report: DrillReport, event_id: str) -> str:

@@ -21,7 +21,8 @@ def test_records_appear_live_and_a_tampered_line_is_named(qtbot: QtBot, tmp_path
     log.login(log.actor)
     log.record("dispatch", {"event_id": "E7", "unit_id": "fire-3"})
     rows = view.rows()
-    assert [r.action for r in rows][-1] == "Dispatch" and "event_id=E7" in rows[-1].details
+    # The details named in words (issue 15: the Chinese trail showed raw keys): "event E7, unit fire-3".
+    assert [r.action for r in rows][-1] == "Dispatch" and "event E7" in rows[-1].details
     assert rows[0].action == "login" and rows[0].role == "duty officer", "words, never codes"
     presenter.verify()  # no event loop here: verified in place
     assert view.verdict_text().startswith("Chain intact")
