@@ -196,10 +196,10 @@ def check_wall_type(site: SiteConfig | None, timeout_s: float = 120.0) -> list[F
     w, h = layout.panel_resolution
     with tempfile.TemporaryDirectory(prefix="cockpit-doctor-") as tmp:
         report = Path(tmp) / "report.json"
+        # The packaged cockpit is one frozen program that takes cockpit's own arguments.
+        runner = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "cockpit.app.main"]
         command = [
-            sys.executable,
-            "-m",
-            "cockpit.app.main",
+            *runner,
             *(["--site", str(site.path)] if site is not None and site.path is not None else []),
             "--demo",
             "--no-record",
