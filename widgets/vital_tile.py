@@ -121,7 +121,8 @@ class VitalSignTile(QWidget):
         inner_w = width - 2 * (border_w + pad)
         tfm, vfm, ufm, sfm = (QFontMetricsF(f) for f in (title_font, value_font, unit_font, state_font))
         title_rows = 1 if tfm.horizontalAdvance(self._title) <= inner_w else 2
-        states = [self.tr_state(w) for w in ("HIGH ALARM", "LOW ALARM", "HIGH WARNING", "LOW WARNING")]
+        states = [self.tr_state(w) for w in ("HIGH ALARM", "LOW ALARM", "HIGH WARNING", "LOW WARNING", "NO DATA")]
+        states.append(self.tr_state("STALE {age}").format(age=self.tr_state("{n} min").format(n=88)))
         label_w = max(sfm.horizontalAdvance(t) for t in states) + 2 * pad
         digits = "".join("8" if c.isdigit() else c for c in self.value_text()) + "8"
         value_w = vfm.horizontalAdvance(digits) + pad + (ufm.horizontalAdvance(self._unit) if self._unit else 0.0)

@@ -63,7 +63,10 @@ class TilesPanelView(PanelFrame):
             return
         w, h = self.host.width(), self.host.height()
         gap = self.grid.spacing()
-        key = (w, h, gap, tuple(t.title_text() for t in self.tiles), tuple(t.value_text() for t in self.tiles))
+        # Values count by their shape ("88.88"), not their digits: a new reading of the same length
+        # changes nothing, a longer one may move a state under its value.
+        shapes = tuple("".join("8" if c.isdigit() else c for c in t.value_text()) for t in self.tiles)
+        key = (w, h, gap, tuple(t.title_text() for t in self.tiles), shapes)
         if key == self._layout_key or w <= 0 or h <= 0:
             return
         self._layout_key = key
@@ -112,6 +115,7 @@ class TilesPanelView(PanelFrame):
         if state.readings is not None:
             for tile, r in zip(self.tiles, state.readings, strict=True):
                 tile.set_reading(r.value, r.age_s, r.level, r.low)
+            self._reflow()  # a first value, or a longer one, may need more room than "—" did
         if state.histories is not None:
             for tile, h in zip(self.tiles, state.histories, strict=True):
                 if h is not None:
