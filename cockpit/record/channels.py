@@ -157,6 +157,7 @@ STREAM_TYPES = {
     Stream.SENSORS.value: ["sensor_catalog", "sensor_batch"],
     Stream.DISPATCH.value: ["unit", "dispatch", "plan"],
     Stream.OVERLAYS.value: ["overlay"],
+    Stream.CAMERAS.value: ["camera"],
 }
 CONTROL_TYPES = ["welcome", "refused", "subscribed", "snapshot_begin", "snapshot_end", "command_ack", "hb"]
 

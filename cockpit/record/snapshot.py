@@ -17,6 +17,7 @@ import numpy as np
 from cockpit.model.sensors import SensorTable
 from cockpit.protocol.events import DataReceived, SnapshotReceived
 from cockpit.protocol.messages import (
+    Camera,
     DataMessage,
     Dispatch,
     Overlay,
@@ -89,7 +90,7 @@ class StateMirror:
                 continue
             key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
             table = self.keyed.setdefault(m.stream, {})
-            if isinstance(m, Overlay) and not m.active:
+            if isinstance(m, Overlay | Camera) and not m.active:
                 table.pop(key, None)
             else:
                 table[key] = m
