@@ -105,6 +105,7 @@ class StreamHealth:
         self._last_frame: float | None = None
         self._last_change: float | None = None
         self._now = 0.0
+        self._reported: tuple[Health, Reason] = (Health.OFF, Reason.NONE)
 
     def start(self, now: float) -> None:
         """The tile starts decoding (a new camera or stream): nothing known yet."""
@@ -139,10 +140,12 @@ class StreamHealth:
     def poll(self, now: float) -> HealthView | None:
         """Work out the health at ``now``; the new view if it changed, else None."""
         self._now = now
-        before = (self.health, self.reason)
         if self.health is not Health.OFF:
             self.health = self._judge(now)
-        return self.view() if (self.health, self.reason) != before else None
+        if (self.health, self.reason) == self._reported:
+            return None
+        self._reported = (self.health, self.reason)
+        return self.view()
 
     def _judge(self, now: float) -> Health:
         if self._last_frame is None:
