@@ -194,7 +194,9 @@ class StreamDecoder:
 
     def _publish(self, frame: av.VideoFrame, reformatter: VideoReformatter) -> None:
         plane = frame.planes[0]
-        luma = np.frombuffer(memoryview(plane), np.uint8).reshape(-1, plane.line_size)[: frame.height, : frame.width]
+        luma = np.frombuffer(memoryview(plane), np.uint8).reshape(-1, plane.line_size)[
+            : frame.height, : frame.width
+        ]
         stamp = read_stamp(luma)
         small = luma[::8, ::8].astype(np.int16)
         prev = self._prev_luma
