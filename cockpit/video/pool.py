@@ -248,12 +248,13 @@ class DecoderPool:
         if s is None or s.ring is None or s.ring.seq == s.taken:
             return None
         if s.buffer is None:
-            s.buffer = np.zeros((s.ring.max_h, s.ring.max_w, 4), np.uint8)
-        meta = s.ring.read_into(s.buffer)
-        if meta is None:
+            s.buffer = np.zeros(s.ring.max_h * s.ring.max_w * 4, np.uint8)
+        got = s.ring.read_into(s.buffer)
+        if got is None:
             return None
+        meta, image = got
         s.taken = meta.seq
-        return Frame(s.buffer[: meta.height, : meta.width], meta)
+        return Frame(image, meta)
 
     def health(self, key: str) -> HealthView:
         s = self._streams.get(key)

@@ -133,21 +133,21 @@ class FrameRing:
         stamp = int(m[3])
         return FrameMeta(n, int(m[0]), int(m[1]), int(m[2]), stamp - 1 if stamp else None)
 
-    def read_into(self, out: np.ndarray) -> FrameMeta | None:
-        """Copy the newest frame into ``out`` (at least its size, uint8, height × width × 4).
+    def read_into(self, flat: np.ndarray) -> tuple[FrameMeta, np.ndarray] | None:
+        """Copy the newest frame into ``flat`` (uint8, at least max_w × max_h × 4 long).
 
-        Returns its meta (``out[:height, :width]`` holds it), or None if there is no frame yet or
-        the writer kept overtaking the copy.
+        Returns its meta and the frame as a C-contiguous height × width × 4 view of ``flat``, or
+        None if there is no frame yet or the writer kept overtaking the copy.
         """
         for _ in range(3):
             meta = self.newest_meta()
             if meta is None:
                 return None
-            w, h = meta.width, meta.height
-            src = self._pixels[meta.seq % _BUFFERS][: w * h * 4].reshape(h, w, 4)
-            np.copyto(out[:h, :w], src)
+            n = meta.width * meta.height * 4
+            out = flat[:n]
+            np.copyto(out, self._pixels[meta.seq % _BUFFERS][:n])
             if self.seq - meta.seq < 2:  # the writer did not reach this buffer again
-                return meta
+                return meta, out.reshape(meta.height, meta.width, 4)
         return None
 
     def close(self, unlink: bool = False) -> None:

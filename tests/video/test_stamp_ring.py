@@ -42,20 +42,16 @@ def test_a_picture_without_a_stamp_gives_none() -> None:
 def test_ring_keeps_the_newest_frame_and_never_tears() -> None:
     ring = FrameRing.create(64, 36)
     try:
-        assert ring.read_into(np.zeros((36, 64, 4), np.uint8)) is None
+        flat = np.zeros(64 * 36 * 4, np.uint8)
+        assert ring.read_into(flat) is None
         for n in range(1, 8):
             ring.buffer_for_next(32, 18)[:] = n
             ring.publish(32, 18, 1000 * n, n if n % 2 else None, changed=n < 5)
-        out = np.zeros((36, 64, 4), np.uint8)
-        meta = ring.read_into(out)
-        assert meta is not None and (meta.seq, meta.width, meta.height, meta.t_ready_ns, meta.stamp) == (
-            7,
-            32,
-            18,
-            7000,
-            7,
-        )
-        assert (out[:18, :32] == 7).all()
+        got = ring.read_into(flat)
+        assert got is not None
+        meta, image = got
+        assert (meta.seq, meta.width, meta.height, meta.t_ready_ns, meta.stamp) == (7, 32, 18, 7000, 7)
+        assert image.shape == (18, 32, 4) and image.flags.c_contiguous and (image == 7).all()
         assert ring.t_change_ns == 4000  # frames 5–7 repeated the picture
         ring.count_decode_error()
         ring.add_cpu(500)

@@ -12,6 +12,8 @@ by :class:`cockpit.backend.cameras.rtsp.DemoCameraServer` over its standard inpu
                         {"cmd": "stats"}, {"cmd": "stop"}
     stdout              "READY <port>", then "STATS <json>" and "OK <cmd>" answers
 
+``gst_server.py make-clip OUT W H FPS KBPS FRAMES`` encodes a clip for the benchmark instead.
+
 The password comes on standard input, never on the command line (``ps`` shows that to everyone).
 
 A ``live`` mount encodes a moving test picture with x264 as a camera would, and writes the capture
@@ -157,6 +159,37 @@ class Factory(GstRtspServer.RTSPMediaFactory):
         return probe
 
 
+def make_clip(out, w, h, fps, kbps, frames):
+    """Encode a camera-like H.264 clip (main profile, no B-frames, 2 s GOP, CBR) whose frames carry
+    their index in the block code, for the benchmark's pre-encoded streams."""
+    pipe = Gst.parse_launch(
+        f"videotestsrc num-buffers={frames} pattern=smpte horizontal-speed=3 "
+        f"! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 ! identity name=stamp "
+        f"! x264enc bitrate={kbps} key-int-max={2 * fps} bframes=0 speed-preset=veryfast pass=cbr "
+        f"! video/x-h264,profile=main ! mp4mux ! filesink location={out}"
+    )
+    count = [0]
+
+    def probe(pad, info):
+        mem = info.get_buffer().peek_memory(0)
+        ok, mi = mem.map(Gst.MapFlags.READ | Gst.MapFlags.WRITE)
+        if ok:
+            stamp_luma(np.frombuffer(mi.data, np.uint8)[: w * h].reshape(h, w), count[0])
+            mem.unmap(mi)
+        count[0] += 1
+        return Gst.PadProbeReturn.OK
+
+    pipe.get_by_name("stamp").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+    pipe.set_state(Gst.State.PLAYING)
+    msg = pipe.get_bus().timed_pop_filtered(Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipe.set_state(Gst.State.NULL)
+    if msg.type == Gst.MessageType.ERROR:
+        say(f"FAILED {msg.parse_error()[0].message}")
+        return 1
+    say(f"MADE {out} {count[0]}")
+    return 0
+
+
 def say(line):
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -234,4 +267,7 @@ def main():
 
 if __name__ == "__main__":
     os.environ.setdefault("GST_DEBUG", "0")
+    if sys.argv[1:2] == ["make-clip"]:
+        out, *nums = sys.argv[2:]
+        sys.exit(make_clip(out, *(int(v) for v in nums)))
     sys.exit(main())

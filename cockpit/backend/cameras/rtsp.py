@@ -80,6 +80,28 @@ def unavailable() -> str:
     return ""
 
 
+def make_clip(path: Path, width: int, height: int, fps: int, kbps: int, frames: int) -> Path:
+    """Encode a camera-like H.264 MP4 (x264, main profile, no B-frames, 2 s GOP, CBR) whose frames
+    carry their index in the picture (cockpit/video/stamp.py); kept if it exists.
+
+    Raises:
+        CameraServerError: GStreamer failed.
+    """
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    args = [str(v) for v in (width, height, fps, kbps, frames)]
+    out = subprocess.run(
+        [SYSTEM_PYTHON, str(SERVER_SCRIPT), "make-clip", str(part), *args],
+        capture_output=True, text=True, check=False, timeout=1800,
+    )  # fmt: skip
+    if out.returncode != 0 or not part.exists():
+        raise CameraServerError(f"cannot make {path.name}: {(out.stdout + out.stderr).strip()[-300:]}")
+    part.rename(path)
+    return path
+
+
 @dataclass(slots=True)
 class DemoCameraServer:
     """The RTSP server process and its mounts.
