@@ -86,6 +86,8 @@ class HealthView:
     """Age of the newest frame (the one shown); None before the first."""
     decode_errors: int = 0
     reconnects: int = 0
+    still_s: float | None = None
+    """How long the picture has not changed (what FROZEN means); None before the first frame."""
 
 
 class StreamHealth:
@@ -158,7 +160,10 @@ class StreamHealth:
 
     def view(self) -> HealthView:
         age = None if self._last_frame is None else max(0.0, self._now - self._last_frame)
-        return HealthView(self.health, self.reason, self.detail, age, self.decode_errors, self.reconnects)
+        still = None if self._last_change is None else max(0.0, self._now - self._last_change)
+        return HealthView(
+            self.health, self.reason, self.detail, age, self.decode_errors, self.reconnects, still
+        )
 
 
 class Backoff:

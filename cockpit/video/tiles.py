@@ -58,6 +58,8 @@ class TileView:
     decode_errors: int = 0
     recorded: bool = True
     """False in a replay: the slot's camera is known, its video was not recorded."""
+    still_s: float | None = None
+    """How long the picture has not changed."""
 
     @property
     def reason_text(self) -> str:
@@ -153,6 +155,7 @@ class VideoTiles:
                 frame.image if frame is not None else None,
                 t.stream,
                 hv.decode_errors,
+                still_s=hv.still_s,
             )
         return views
 
