@@ -24,7 +24,7 @@ from widgets.video_tile import VideoTileWidget
 
 def main(out: str) -> int:
     app = QApplication(sys.argv[:1])
-    apply_theme(app)
+    apply_theme(app, "Noto Sans CJK SC", 1.0)
     server = DemoCameraServer(
         [
             Mount("/a/sub", 640, 360, 15, 600, "smpte"),

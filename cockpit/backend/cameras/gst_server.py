@@ -72,11 +72,10 @@ class Factory(GstRtspServer.RTSPMediaFactory):
             self.set_shared(False)
         else:
             pattern = mount.get("pattern", "smpte")
-            motion = (
-                "horizontal-speed=3"
-                if pattern in ("smpte", "smpte75", "bar", "checkers-8")
-                else "animation-mode=running-time"
-            )
+            if pattern in ("smpte", "smpte75", "bar", "checkers-8"):
+                motion = "horizontal-speed=3"
+            else:  # a ball moving over a dull green field, not over black
+                motion = "animation-mode=running-time background-color=0xff3c5a32 foreground-color=0xffe8e0c8"
             if mount.get("codec", "h264") == "mjpeg":
                 enc = "jpegenc quality=60 ! rtpjpegpay name=pay0 pt=26"
             else:
