@@ -27,6 +27,7 @@ from cockpit.protocol.messages import (
     Welcome,
 )
 from cockpit.protocol.session import Cursors
+from cockpit.record.video import VideoSlot
 
 SNAPSHOT_VERSION = 1
 
@@ -41,6 +42,8 @@ class StateSnapshot(msgspec.Struct, kw_only=True):
     cursors: dict[str, tuple[str, int]]
     """Stream → (epoch, last seq applied)."""
     streams: dict[str, list[DataMessage]]
+    video: list[VideoSlot] = []
+    """The video panels' slots that showed a camera then (cockpit/record/video.py)."""
 
 
 _ENCODER = msgspec.msgpack.Encoder()
