@@ -55,8 +55,11 @@ def _pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def measure(subs: int, mains: int, live: bool, window_s: float, warmup_s: float = 10.0) -> dict[str, float]:
-    """One run; the figures of :mod:`bench.video`'s docstring."""
+def measure(
+    subs: int, mains: int, live: bool, window_s: float, warmup_s: float = 10.0, clip_s: int = 0
+) -> dict[str, float]:
+    """One run; the figures of :mod:`bench.video`'s docstring. ``clip_s`` shortens the clips (they
+    end and the decoders reconnect), for a memory soak longer than a clip is worth encoding."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -67,7 +70,7 @@ def measure(subs: int, mains: int, live: bool, window_s: float, warmup_s: float 
     from widgets.video_tile import TileLook, VideoTileWidget
 
     app = QApplication.instance() or QApplication(["bench"])
-    seconds = int(warmup_s + window_s + 15)
+    seconds = clip_s or int(warmup_s + window_s + 15)
     mounts = []
     work = Path(tempfile.mkdtemp(prefix="cockpit-bench-video-"))
     frame_log = str(work / "sends.csv")
@@ -153,9 +156,14 @@ def measure(subs: int, mains: int, live: bool, window_s: float, warmup_s: float 
     t0_ns = time.monotonic_ns()
     measuring = True
     end_at = time.monotonic() + window_s
+    rss_samples: list[float] = []
+    next_sample = 0.0
     while time.monotonic() < end_at:
         app.processEvents()
         time.sleep(0.002)
+        if time.monotonic() >= next_sample:  # the whole wall's memory, once a minute
+            rss_samples.append(sum(_rss_mb(p) for p in pids))
+            next_sample = time.monotonic() + 60.0
     measuring = False
     t1_ns = time.monotonic_ns()
     win = (t1_ns - t0_ns) / 1e9
@@ -187,6 +195,10 @@ def measure(subs: int, mains: int, live: bool, window_s: float, warmup_s: float 
         "rss_gui_end_mb": rss1[pids[0]],
         "rss_workers_start_mb": sum(rss0[p] for p in pids[1:]),
         "rss_workers_end_mb": sum(rss1[p] for p in pids[1:]),
+        "rss_total_first_minute_mb": rss_samples[0],
+        "rss_total_max_mb": max(rss_samples),
+        "rss_total_growth_mb": rss_samples[-1] - rss_samples[0],
+        "rss_samples": float(len(rss_samples)),
     }
     shown: dict[str, set[int]] = {k: set() for k in keys}
     for key, stamp, _ in painted:
@@ -227,6 +239,12 @@ def measure(subs: int, mains: int, live: bool, window_s: float, warmup_s: float 
     return out
 
 
+def soak(minutes: float) -> dict[str, float]:
+    """32 + 1 pre-encoded for ``minutes``: RSS once a minute (``python -m bench.video soak 30``)."""
+    out = measure(32, 1, live=False, window_s=minutes * 60, clip_s=120)
+    return {k: v for k, v in out.items() if k.startswith(("rss", "window", "gui_cpu", "workers_cpu", "wall_frame"))}
+
+
 def run(quick: bool) -> dict[str, dict[str, float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     window = float(os.environ.get("COCKPIT_BENCH_VIDEO_S", "20" if quick else "60"))
@@ -235,3 +253,14 @@ def run(quick: bool) -> dict[str, dict[str, float]]:
         "video_preencoded": measure(subs, 1, live=False, window_s=window),
         "video_live": measure(16, 1, live=True, window_s=window),
     }
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if sys.argv[1:2] == ["soak"]:
+        print(json.dumps(soak(float(sys.argv[2]) if len(sys.argv) > 2 else 30.0), indent=1))
+    else:
+        print(json.dumps(run("--quick" in sys.argv), indent=1))
