@@ -87,6 +87,9 @@ class SiteConfig:
     jwks_file: Path | None = None
     """The site's public keys (``auth.jwks_file``): ``cockpit doctor`` checks the token against them
     offline (signature, key id, expiry) before any backend is asked."""
+    camera_secrets: Path | None = None
+    """The camera credentials by name (``video.secrets_file``; docs/video.md); ``None``: cameras
+    that name a credential are shown unreachable, "credential missing"."""
 
     @property
     def is_demo(self) -> bool:
@@ -259,6 +262,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("auth.token_file", _path, "the path of the operator's token file (written by the site's SSO)"),
     Field("auth.jwks_file", _path, "the path of the site's public keys (JWKS), to check the token offline"),
+    Field("video.secrets_file", _path, "the path of the camera secrets file (docs/video.md)"),
 )
 _BY_KEY = {f.key: f for f in FIELDS}
 TABLES = tuple(dict.fromkeys(f.key.split(".")[0] for f in FIELDS))
@@ -424,6 +428,7 @@ def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
         disk_budget_gb=v["recording.disk_budget_gb"],
         token_file=where(v["auth.token_file"]),
         jwks_file=where(v["auth.jwks_file"]),
+        camera_secrets=where(v["video.secrets_file"]),
     )
 
 
