@@ -1794,6 +1794,109 @@
     </message>
 </context>
 <context>
+    <name>VideoTiles</name>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="28"/>
+        <source>bad URL</source>
+        <translation>地址错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="29"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="30"/>
+        <source>not authorised (user or password rejected)</source>
+        <translation>未授权（用户名或密码被拒绝）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="31"/>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="32"/>
+        <source>stream not found on the camera</source>
+        <translation>摄像机上没有此视频流</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="33"/>
+        <source>unsupported codec</source>
+        <translation>不支持的编码</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="34"/>
+        <source>credential missing from the site&apos;s camera secrets</source>
+        <translation>站点摄像机密钥中缺少此凭据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="35"/>
+        <source>stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="36"/>
+        <source>network error</source>
+        <translation>网络错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="37"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="52"/>
+        <source>video not recorded</source>
+        <translation>视频未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="53"/>
+        <source>replay: which camera was here is recorded, its video is not</source>
+        <translation>回放：只记录了此处是哪台摄像机，未录制其视频</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="57"/>
+        <source>no camera</source>
+        <translation>无摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="62"/>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="66"/>
+        <source>no new frame</source>
+        <translation>没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="69"/>
+        <source>NO SIGNAL</source>
+        <translation>无信号</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="70"/>
+        <source>last picture {age} old · {why} · reconnecting</source>
+        <translation>最后画面 {age} 前 · {why} · 正在重连</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="76"/>
+        <source>FROZEN</source>
+        <translation>画面冻结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="77"/>
+        <source>picture unchanged for {s}</source>
+        <translation>画面已 {s} 未变化</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="84"/>
+        <source>CAMERA UNREACHABLE</source>
+        <translation>摄像机无法连接</translation>
+    </message>
+</context>
+<context>
     <name>VitalSignTile</name>
     <message>
         <location filename="../../widgets/vital_tile.py" line="22"/>

@@ -17,7 +17,7 @@ from cockpit.video.tiles import TileView, VideoTiles, age_text
 from widgets.video_tile import TileLook, VideoTileWidget
 
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("VideoTiles", text)
 
 
@@ -25,16 +25,16 @@ def reason_words(reason: Reason) -> str:
     """Why a camera cannot be reached, in the wall's language."""
     return {
         Reason.NONE: "",
-        Reason.BAD_URL: _tr("bad URL"),
-        Reason.REFUSED: _tr("connection refused"),
-        Reason.AUTH: _tr("not authorised (user or password rejected)"),
-        Reason.TIMEOUT: _tr("timed out"),
-        Reason.NOT_FOUND: _tr("stream not found on the camera"),
-        Reason.CODEC: _tr("unsupported codec"),
-        Reason.NO_CREDENTIAL: _tr("credential missing from the site's camera secrets"),
-        Reason.ENDED: _tr("stream ended"),
-        Reason.NETWORK: _tr("network error"),
-        Reason.OTHER: _tr("error"),
+        Reason.BAD_URL: tr("bad URL"),
+        Reason.REFUSED: tr("connection refused"),
+        Reason.AUTH: tr("not authorised (user or password rejected)"),
+        Reason.TIMEOUT: tr("timed out"),
+        Reason.NOT_FOUND: tr("stream not found on the camera"),
+        Reason.CODEC: tr("unsupported codec"),
+        Reason.NO_CREDENTIAL: tr("credential missing from the site's camera secrets"),
+        Reason.ENDED: tr("stream ended"),
+        Reason.NETWORK: tr("network error"),
+        Reason.OTHER: tr("error"),
     }[reason]
 
 
@@ -49,39 +49,39 @@ def show(widget: VideoTileWidget, view: TileView) -> None:
         widget.set_image(None)
         widget.set_status(
             TileLook.NOT_RECORDED,
-            _tr("video not recorded"),
-            _tr("replay: which camera was here is recorded, its video is not"),
+            tr("video not recorded"),
+            tr("replay: which camera was here is recorded, its video is not"),
         )
     elif not view.camera_id:
         widget.set_image(None)
-        widget.set_status(TileLook.EMPTY, _tr("no camera"))
+        widget.set_status(TileLook.EMPTY, tr("no camera"))
     elif h is Health.OFF:
         widget.set_image(None)
         widget.set_status(TileLook.EMPTY, "")
     elif h is Health.CONNECTING:
-        widget.set_status(TileLook.CONNECTING, _tr("connecting…"))
+        widget.set_status(TileLook.CONNECTING, tr("connecting…"))
     elif h is Health.LIVE:
         widget.set_status(TileLook.LIVE, "", "", age)
     elif h is Health.NO_SIGNAL:
-        why = reason_words(view.reason) or _tr("no new frame")
+        why = reason_words(view.reason) or tr("no new frame")
         widget.set_status(
             TileLook.NO_SIGNAL,
-            _tr("NO SIGNAL"),
-            _tr("last picture {age} old · {why} · reconnecting").format(age=age, why=why),
+            tr("NO SIGNAL"),
+            tr("last picture {age} old · {why} · reconnecting").format(age=age, why=why),
             age,
         )
     elif h is Health.FROZEN:
         widget.set_status(
             TileLook.FROZEN,
-            _tr("FROZEN"),
-            _tr("picture unchanged for {s}").format(s=age_text(view.still_s)),
+            tr("FROZEN"),
+            tr("picture unchanged for {s}").format(s=age_text(view.still_s)),
             age,
         )
     else:
         detail = reason_words(view.reason)
         if view.detail:
             detail = f"{detail}: {view.detail}" if detail else view.detail
-        widget.set_status(TileLook.UNREACHABLE, _tr("CAMERA UNREACHABLE"), detail)
+        widget.set_status(TileLook.UNREACHABLE, tr("CAMERA UNREACHABLE"), detail)
 
 
 class VideoTileBinder:
