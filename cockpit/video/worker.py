@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
@@ -33,6 +34,9 @@ def main(conn: Connection) -> None:
     from cockpit.video.ring import FrameRing
 
     av.logging.set_level(None)  # FFmpeg's own log lines can name URLs; failures are reported by us
+    # A dozen decoder threads take the GIL back after each call into FFmpeg; at the default 5 ms
+    # switch interval a 25 fps main stream (40 ms a frame) can wait several of them in a row.
+    sys.setswitchinterval(0.001)
     send_lock = threading.Lock()
     decoders: dict[str, tuple[StreamDecoder, FrameRing, threading.Thread]] = {}
 
