@@ -71,3 +71,48 @@ def test_demo_cameras_decode_with_the_site_secret_and_no_password_reaches_a_log_
         assert "cam-sp-watchtower" in trail
     finally:
         cams.stop()
+
+
+def test_an_alarm_brings_its_cameras_into_the_video_slot_and_they_play(gst_ready: None) -> None:
+    from cockpit.video.panel import VideoPanelConfig, VideoPanelModel
+    from cockpit.video.slots import SlotWhy, VideoRule
+    from cockpit.video.urls import Credential
+
+    city = City(Hub(epoch="e1"), seed=1, rate=200)
+    cams = start_demo_cameras(city)
+    assert cams.server is not None, cams.error
+    pool = DecoderPool(
+        workers=1, secrets=CameraSecrets({cams.credential: Credential(cams.user, cams.password)})
+    )
+    try:
+        model = Situation()
+        model.apply(
+            [SnapshotReceived(Stream.CAMERAS, "e1", 1, tuple(city.snapshot(Stream.CAMERAS, Filter())))]
+        )
+        tiles = VideoTiles(pool, lang="en")
+        panel = VideoPanelModel(
+            VideoPanelConfig(
+                "flood/video", grid=1, cameras=("cam-yz-river",), rule=VideoRule(themes=("flood",))
+            ),
+            tiles,
+        )
+        panel.update(model, model.take_changes(), 0)
+        (key,) = panel.tile_keys
+        assert tiles.camera_of(key).id == "cam-yz-river"  # type: ignore[union-attr]
+        city.advance(200.0)  # the storm: the underpass water level passes its limit
+        model.apply([SnapshotReceived(Stream.EVENTS, "e1", 2, tuple(city.snapshot(Stream.EVENTS, Filter())))])
+        changes = panel.update(model, model.take_changes(), 1000)
+        cam = tiles.camera_of(key)
+        assert cam is not None and cam.id in ("cam-jb-underpass-n", "cam-jb-underpass-s")
+        assert panel.why(0) is SlotWhy.ALARM and any(c.why == "alarm" and c.camera == cam.id for c in changes)
+        tiles.set_geometry(key, 640, 360, True)
+        views: dict[str, TileView] = {}
+        wait_for(
+            lambda: views.get(key) is not None and views[key].image is not None,
+            20,
+            lambda: views.update(tiles.frame()),
+        )
+        assert views[key].health is Health.LIVE and views[key].caption.startswith("Underpass")
+    finally:
+        pool.shutdown()
+        cams.stop()
