@@ -177,6 +177,7 @@ def measure(
     server_cpu = ((_proc_cpu_s(server.pid) - server_cpu0) / win * 100) if server.pid else 0.0
     rss1 = {p: _rss_mb(p) for p in pids}
     dec = {k: (pool.stats(k).cpu_s - dec0[k]) / win * 100 for k in keys}
+    skipped = sum(pool.stats(k).skipped for k in keys)
     timer.stop()
     tiles.close()
     pool.shutdown()
@@ -189,6 +190,7 @@ def measure(
         "wall_frame_p99_ms": _pct(list(gaps), 99),
         "wall_frame_max_ms": float(gaps.max()) if len(gaps) else float("nan"),
         "gui_cpu_pct": cpu[pids[0]],
+        "packets_skipped_to_catch_up": float(skipped),
         "workers_cpu_pct": sum(cpu[p] for p in pids[1:]),
         "server_cpu_pct": server_cpu,
         "decode_cpu_per_sub_pct": float(np.mean([dec[k] for k in keys if k.startswith("sub")]))

@@ -25,7 +25,7 @@ import numpy as np
 from av.codec.context import Flags
 from av.video.reformatter import Interpolation, VideoReformatter
 
-from cockpit.video.health import Backoff, Reason
+from cockpit.video.health import CATCH_UP_S, Backoff, LagTracker, Reason
 from cockpit.video.ring import FrameRing
 from cockpit.video.stamp import read_stamp
 from cockpit.video.urls import SUPPORTED_CODECS, redact
@@ -176,9 +176,31 @@ class StreamDecoder:
     ) -> tuple[Reason, str]:
         reformatter = VideoReformatter()
         cpu0 = time.thread_time_ns()
+        lag = LagTracker()
+        behind = 0.0
+        skipping = caught_up = False
         for packet in container.demux(vs):
             if self._stop.is_set():
                 return Reason.NONE, ""
+            pts_s = (
+                float(packet.pts * packet.time_base) if packet.pts is not None and packet.time_base else None
+            )
+            if pts_s is not None:
+                behind = lag.packet(pts_s, time.monotonic())
+            # Fallen behind (the machine could not keep up): drop to the next key frame rather than
+            # show ever older pictures as live. Dropping whole GOP tails is safe for H.264.
+            if skipping and packet.is_keyframe:
+                skipping, caught_up = False, True
+            elif skipping or (behind > CATCH_UP_S and not packet.is_keyframe and packet.size):
+                skipping = True
+                self.ring.count_skipped()
+                continue
+            if caught_up and pts_s is not None:
+                caught_up = False
+                if behind > CATCH_UP_S:  # still "behind" at a key frame read at once: a clock jump
+                    lag.rebase(pts_s, time.monotonic())
+                    behind = 0.0
+            self.ring.set_behind(behind)
             try:
                 frames = vs.codec_context.decode(packet)
             except av.error.InvalidDataError:

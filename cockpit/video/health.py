@@ -83,7 +83,8 @@ class HealthView:
     detail: str = ""
     """The decoder's words for the last failure (credentials already cut out)."""
     age_s: float | None = None
-    """Age of the newest frame (the one shown); None before the first."""
+    """Age of the newest frame (the one shown): since it was decoded, plus how far behind its
+    stream the decoder was then; None before the first."""
     decode_errors: int = 0
     reconnects: int = 0
     still_s: float | None = None
@@ -106,6 +107,7 @@ class StreamHealth:
         self.reconnects = 0
         self._last_frame: float | None = None
         self._last_change: float | None = None
+        self._behind = 0.0
         self._now = 0.0
         self._reported: tuple[Health, Reason] = (Health.OFF, Reason.NONE)
 
@@ -130,8 +132,12 @@ class StreamHealth:
         """The decoder opened the stream again after a failure."""
         self.reconnects += 1
 
-    def observe(self, last_frame: float | None, last_change: float | None, decode_errors: int) -> None:
-        """The decoder's newest frame time and last content change (same clock as ``now``)."""
+    def observe(
+        self, last_frame: float | None, last_change: float | None, decode_errors: int, behind_s: float = 0.0
+    ) -> None:
+        """The decoder's newest frame time and last content change (same clock as ``now``), and how
+        far behind its stream it was when it decoded that frame (:class:`LagTracker`)."""
+        self._behind = behind_s
         if last_frame is not None and (self._last_frame is None or last_frame > self._last_frame):
             self._last_frame = last_frame
             self.reason, self.detail = Reason.NONE, ""
@@ -159,11 +165,45 @@ class StreamHealth:
         return Health.LIVE
 
     def view(self) -> HealthView:
-        age = None if self._last_frame is None else max(0.0, self._now - self._last_frame)
+        age = None if self._last_frame is None else max(0.0, self._now - self._last_frame) + self._behind
         still = None if self._last_change is None else max(0.0, self._now - self._last_change)
         return HealthView(
             self.health, self.reason, self.detail, age, self.decode_errors, self.reconnects, still
         )
+
+
+CATCH_UP_S = 0.5
+"""A decoder this far behind its stream (it could not keep up: a loaded machine) drops packets up to
+the next key frame instead of showing ever older pictures as if they were live."""
+IMPLAUSIBLE_LAG_S = 5.0
+"""A lag beyond this is a jump of the stream's clock, not a slow decoder: measure from it anew."""
+
+
+class LagTracker:
+    """How far behind real time a stream's packets are read, from their timestamps (time passed in).
+
+    The smallest (arrival − timestamp) offset seen is the stream's own delay; anything above it is
+    time the reader is behind. A camera's clock is its own, so only differences count.
+    """
+
+    def __init__(self) -> None:
+        self._floor: float | None = None
+
+    def packet(self, pts_s: float, now_s: float) -> float:
+        """A packet stamped ``pts_s`` was read at ``now_s``; how far behind the reader is."""
+        offset = now_s - pts_s
+        if self._floor is None or offset < self._floor:
+            self._floor = offset
+        behind = offset - self._floor
+        if behind > IMPLAUSIBLE_LAG_S:
+            self._floor = offset
+            behind = 0.0
+        return behind
+
+    def rebase(self, pts_s: float, now_s: float) -> None:
+        """Take this packet as on time (after catching up left it still "behind": the floor was
+        from a clock jump)."""
+        self._floor = now_s - pts_s
 
 
 class Backoff:

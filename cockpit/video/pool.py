@@ -61,6 +61,8 @@ class StreamStats:
     decode_errors: int
     cpu_s: float
     """CPU time its decoder thread spent reading, decoding and converting."""
+    skipped: int = 0
+    """Packets dropped to catch up after falling behind (:data:`~cockpit.video.health.CATCH_UP_S`)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -235,6 +237,7 @@ class DecoderPool:
                     meta.t_ready_ns / 1e9 if meta is not None else None,
                     t_change / 1e9 if t_change else None,
                     ring.decode_errors,
+                    ring.behind_s,
                 )
             view = s.health.poll(now)
             if view is not None:
@@ -264,7 +267,7 @@ class DecoderPool:
         s = self._streams.get(key)
         if s is None or s.ring is None:
             return StreamStats(0, 0, 0.0)
-        return StreamStats(int(s.ring.header[4]), s.ring.decode_errors, s.ring.cpu_ns / 1e9)
+        return StreamStats(int(s.ring.header[4]), s.ring.decode_errors, s.ring.cpu_ns / 1e9, s.ring.skipped)
 
     def worker_pids(self) -> list[int]:
         return [p.pid for p in self._procs if p is not None and p.pid is not None]

@@ -2,7 +2,7 @@
 
 Layout (all little-endian uint64 words, then the pixels)::
 
-    header   seq · t_change_ns · decode_errors · cpu_ns · frames · state · reserved · reserved
+    header   seq · t_change_ns · decode_errors · cpu_ns · frames · skipped · behind_ms · reserved
     meta[3]  width · height · t_ready_ns · stamp+1 (0: no stamp)      one per buffer
     pixels   3 × max_width × max_height × 4 bytes (BGRA, QImage.Format_RGB32 order)
 
@@ -24,7 +24,7 @@ _HEADER = 8
 _META = 4
 _BUFFERS = 3
 
-SEQ, T_CHANGE, DECODE_ERRORS, CPU_NS, FRAMES, STATE = range(6)
+SEQ, T_CHANGE, DECODE_ERRORS, CPU_NS, FRAMES, SKIPPED, BEHIND_MS = range(7)
 
 
 def ring_bytes(max_w: int, max_h: int) -> int:
@@ -104,6 +104,13 @@ class FrameRing:
     def count_decode_error(self) -> None:
         self.header[DECODE_ERRORS] += 1
 
+    def count_skipped(self) -> None:
+        """A packet dropped to catch up with the stream (the decoder had fallen behind)."""
+        self.header[SKIPPED] += 1
+
+    def set_behind(self, seconds: float) -> None:
+        self.header[BEHIND_MS] = int(max(0.0, seconds) * 1000)
+
     def add_cpu(self, ns: int) -> None:
         self.header[CPU_NS] += max(0, ns)
 
@@ -124,6 +131,14 @@ class FrameRing:
     @property
     def cpu_ns(self) -> int:
         return int(self.header[CPU_NS])
+
+    @property
+    def skipped(self) -> int:
+        return int(self.header[SKIPPED])
+
+    @property
+    def behind_s(self) -> float:
+        return int(self.header[BEHIND_MS]) / 1000
 
     def newest_meta(self) -> FrameMeta | None:
         n = self.seq

@@ -105,3 +105,24 @@ def test_backoff_doubles_to_its_cap_with_jitter_and_resets(seed: int, failures: 
 def test_reasons_that_retrying_cannot_mend() -> None:
     assert not Reason.BAD_URL.retry and not Reason.CODEC.retry and not Reason.NO_CREDENTIAL.retry
     assert Reason.REFUSED.retry and Reason.TIMEOUT.retry and Reason.AUTH.retry
+
+
+def test_lag_tracker_measures_how_far_behind_the_reader_is() -> None:
+    from cockpit.video.health import IMPLAUSIBLE_LAG_S, LagTracker
+
+    lag = LagTracker()
+    assert lag.packet(100.0, 5000.2) == 0.0  # the stream's own delay is the floor
+    assert abs(lag.packet(100.04, 5000.24)) < 1e-9  # on time
+    assert abs(lag.packet(100.08, 5000.9) - 0.62) < 1e-9  # read 0.62 s late: behind
+    assert lag.packet(100.12, 5000.1) == 0.0  # earlier than ever: a new floor
+    assert lag.packet(90.0, 5000.2 + IMPLAUSIBLE_LAG_S) == 0.0  # the camera's clock jumped back
+    lag.rebase(200.0, 6000.0)
+    assert lag.packet(200.04, 6000.04) == 0.0
+
+
+def test_the_age_shown_includes_how_far_behind_the_decoder_was() -> None:
+    h = StreamHealth()
+    h.start(0.0)
+    h.observe(10.0, 10.0, 0, behind_s=0.8)
+    h.poll(10.1)
+    assert h.view().age_s is not None and abs(h.view().age_s - 0.9) < 1e-9
