@@ -239,67 +239,67 @@
 <context>
     <name>Audit</name>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="41"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
         <source>login</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="42"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="49"/>
         <source>drill started</source>
         <translation>演练开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="43"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="50"/>
         <source>drill ended</source>
         <translation>演练结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="44"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="51"/>
         <source>held command sent after all</source>
         <translation>已确认发送被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="45"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="52"/>
         <source>held command discarded</source>
         <translation>已放弃被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="46"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
         <source>stopped sending an unanswered command</source>
         <translation>已停止重发未应答的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="47"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="54"/>
         <source>audit log recovered</source>
         <translation>审计日志已恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
         <source>audit log restarted</source>
         <translation>审计日志已重新开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="62"/>
         <source>Chain intact: {n} records, header to last line</source>
         <translation>审计链完整：共 {n} 条记录，从文件头到最后一行</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="64"/>
         <source>CHAIN BROKEN at line {line} ({kind}): {reason}</source>
         <translation>审计链在第 {line} 行断裂（{kind}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="79"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="86"/>
         <source>No audit log in this mode (replay or test)</source>
         <translation>此模式（回放或测试）下无审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="89"/>
         <source>Audit log: {path}</source>
         <translation>审计日志：{path}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="109"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="121"/>
         <source>cannot read {path}: {error}</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
@@ -350,50 +350,55 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="187"/>
+        <location filename="../../cockpit/app/run.py" line="208"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="188"/>
-        <location filename="../../cockpit/app/wiring.py" line="502"/>
+        <location filename="../../cockpit/app/wiring.py" line="195"/>
+        <location filename="../../cockpit/app/wiring.py" line="581"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="205"/>
+        <location filename="../../cockpit/app/wiring.py" line="212"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="240"/>
+        <location filename="../../cockpit/app/wiring.py" line="260"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="240"/>
+        <location filename="../../cockpit/app/wiring.py" line="262"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="241"/>
+        <location filename="../../cockpit/app/wiring.py" line="264"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="267"/>
+        <location filename="../../cockpit/app/wiring.py" line="298"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="470"/>
+        <location filename="../../cockpit/app/wiring.py" line="542"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="483"/>
+        <location filename="../../cockpit/app/wiring.py" line="555"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="602"/>
+        <source>camera {name}: {what}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -510,62 +515,62 @@
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="87"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="88"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="89"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="90"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="91"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="114"/>
+        <location filename="../../cockpit/app/console.py" line="120"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="119"/>
+        <location filename="../../cockpit/app/console.py" line="125"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="149"/>
+        <location filename="../../cockpit/app/console.py" line="157"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="155"/>
+        <location filename="../../cockpit/app/console.py" line="163"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
@@ -885,27 +890,27 @@
     </message>
     <message>
         <location filename="../../cockpit/app/login.py" line="64"/>
-        <location filename="../../cockpit/app/login.py" line="83"/>
+        <location filename="../../cockpit/app/login.py" line="85"/>
         <source>The token says who you are and what you may do.</source>
         <translation>令牌标明您的身份和可执行的操作。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="68"/>
+        <location filename="../../cockpit/app/login.py" line="70"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="89"/>
+        <location filename="../../cockpit/app/login.py" line="91"/>
         <source>Not an operator token: {reason}</source>
         <translation>不是有效的操作员令牌：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="92"/>
+        <location filename="../../cockpit/app/login.py" line="94"/>
         <source>the whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="94"/>
+        <location filename="../../cockpit/app/login.py" line="96"/>
         <source>{operator}, {role}, for {districts}</source>
         <translation>{operator}，{role}，负责{districts}</translation>
     </message>
@@ -1205,12 +1210,12 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="42"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="46"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="44"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="48"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1557,19 +1562,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="134"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="231"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="236"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="134"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="231"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="236"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="216"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="220"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -1619,153 +1624,153 @@
         <translation>高温（40 °C）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="106"/>
+        <location filename="../../cockpit/app/trainer.py" line="108"/>
         <source>Cockpit · trainer console (DRILL)</source>
         <translation>驾驶舱 · 导调控制台（演练）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="114"/>
+        <location filename="../../cockpit/app/trainer.py" line="116"/>
         <source>DRILL</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="121"/>
+        <location filename="../../cockpit/app/trainer.py" line="123"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="126"/>
+        <location filename="../../cockpit/app/trainer.py" line="128"/>
         <source>Drill script</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="128"/>
+        <location filename="../../cockpit/app/trainer.py" line="130"/>
         <source>Start from the beginning</source>
         <translation>从头开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="130"/>
-        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <location filename="../../cockpit/app/trainer.py" line="132"/>
+        <location filename="../../cockpit/app/trainer.py" line="202"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="137"/>
+        <location filename="../../cockpit/app/trainer.py" line="139"/>
         <source>Inject by hand</source>
         <translation>手动注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="150"/>
+        <location filename="../../cockpit/app/trainer.py" line="152"/>
         <source>level </source>
         <translation>等级 </translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="152"/>
+        <location filename="../../cockpit/app/trainer.py" line="154"/>
         <source>Inject now</source>
         <translation>立即注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="156"/>
+        <location filename="../../cockpit/app/trainer.py" line="158"/>
         <source>Trainees&apos; actions</source>
         <translation>学员操作</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Command</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="167"/>
+        <location filename="../../cockpit/app/trainer.py" line="169"/>
         <source>Injects</source>
         <translation>注入记录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="188"/>
+        <location filename="../../cockpit/app/trainer.py" line="190"/>
         <source>DRILL · {title}</source>
         <translation>演练 · {title}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <location filename="../../cockpit/app/trainer.py" line="202"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="205"/>
+        <location filename="../../cockpit/app/trainer.py" line="207"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="207"/>
+        <location filename="../../cockpit/app/trainer.py" line="209"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="209"/>
+        <location filename="../../cockpit/app/trainer.py" line="211"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="211"/>
+        <location filename="../../cockpit/app/trainer.py" line="213"/>
         <source>Drill clock {t} of {end} · {state}</source>
         <translation>演练时钟 {t} / {end} · {state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="222"/>
+        <location filename="../../cockpit/app/trainer.py" line="224"/>
         <source>{events} events measured · {met} of {total} targets met so far · {actions} actions</source>
         <translation>已评估 {events} 起事件 · 目前达标 {met}/{total} · 操作 {actions} 次</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="232"/>
+        <location filename="../../cockpit/app/trainer.py" line="234"/>
         <source>Report: {events} events, {met} of {total} targets met, {actions} actions. Written to {where}</source>
         <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="251"/>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
         <source>by hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="251"/>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="256"/>
+        <location filename="../../cockpit/app/trainer.py" line="260"/>
         <source>FAILED: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="295"/>
+        <location filename="../../cockpit/app/trainer.py" line="299"/>
         <source>Pick a target for the inject first.</source>
         <translation>请先选择注入对象。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="317"/>
+        <location filename="../../cockpit/app/trainer.py" line="321"/>
         <source>Report from the trainer ({theme}, {district})</source>
         <translation>导调员上报（{theme}，{district}）</translation>
     </message>
@@ -1791,6 +1796,39 @@
         <location filename="../../cockpit/present/panels/trend.py" line="96"/>
         <source>low alarm {v}</source>
         <translation>低值告警 {v}</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPanel</name>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="62"/>
+        <source>Next page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="65"/>
+        <source>Unpin (follow alarms and defaults)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="67"/>
+        <source>Pin camera to this tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="83"/>
+        <source>{n} by alarm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="85"/>
+        <source>{n} pinned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="87"/>
+        <source>page {n} of {total}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

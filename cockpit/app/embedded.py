@@ -97,9 +97,9 @@ class EmbeddedBackend:
         city = City(Hub(), seed=self.seed, rate=self.rate)
         # Start the scenario clock some minutes in, so the first screen already tells a story.
         city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
-        city.advance(PREWARM_S)
-        if self.cameras_wanted:
+        if self.cameras_wanted:  # first: the alarms of the pre-warm name the cameras that see them
             self.cameras = start_demo_cameras(city)
+        city.advance(PREWARM_S)
         verifier = Jwks({"keys": [jwt_tokens.public_of(self.key)]}) if self.tokens else None
         backend = DemoBackend(city, speed=self.speed, verifier=verifier, limits=Limits())
         await backend.start()

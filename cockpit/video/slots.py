@@ -5,8 +5,9 @@ order of precedence:
 
 1. **pinned** cameras: the console put this camera on this slot; it stays until unpinned;
 2. **alarm-linked** cameras: a new alarm that matches the panel's :class:`VideoRule` brings the
-   cameras that see it (``event.cameras``, docs/protocol.md §5.7), newest alarm first, into the
-   free slots; they leave when the event is resolved or closed;
+   cameras that see it (``event.cameras``, docs/protocol.md §5.7) into the free slots, the most
+   severe alarm first and, among equals, the newest; they leave when the event is resolved or
+   closed;
 3. the panel's **default** cameras (those of its theme), in catalog order.
 
 :class:`VideoSlots` is sans-I/O: events and time come in, and every change of a slot is kept as a
@@ -86,6 +87,7 @@ class VideoSlots:
     pins: dict[int, str] = field(default_factory=dict)
     _linked: list[tuple[str, str]] = field(default_factory=list)  # (event id, camera id), newest first
     _seen: set[str] = field(default_factory=set)
+    _severity: dict[str, int] = field(default_factory=dict)
     _entries: list[SlotEntry] = field(default_factory=list)
     _changes: list[SlotChange] = field(default_factory=list)
 
@@ -119,6 +121,7 @@ class VideoSlots:
             ):
                 continue
             self._seen.add(ev.id)
+            self._severity[ev.id] = int(ev.severity)
             mine = [(ev.id, c) for c in ev.cameras[: self.rule.cameras_per_alarm]]
             self._linked = mine + [(e, c) for e, c in self._linked if c not in ev.cameras]
         self._refill(now_ms)
@@ -155,7 +158,8 @@ class VideoSlots:
     def _refill(self, now_ms: int) -> None:
         placed = set(self.pins.values())
         queue: list[SlotEntry] = []
-        for event_id, cam in self._linked:
+        # Stable: the newest first among alarms of one severity.
+        for event_id, cam in sorted(self._linked, key=lambda ec: self._severity.get(ec[0], 4)):
             if cam not in placed:
                 placed.add(cam)
                 queue.append(SlotEntry(cam, SlotWhy.ALARM, event_id))

@@ -90,6 +90,7 @@ class VideoTiles:
         self.lang = lang
         self._tiles: dict[str, _Tile] = {}
         self._opened_size: dict[str, tuple[int, int]] = {}
+        self._errors_told: dict[str, int] = {}
         self.console: list[tuple[str, str]] = []
         """(camera name, what happened) since the last :meth:`take_console`: for the console."""
 
@@ -144,6 +145,9 @@ class VideoTiles:
             hv = pool.health(key)
             if key in changed:
                 self._note(caption, changed[key])
+            if hv.decode_errors > self._errors_told.get(key, 0):
+                self._errors_told[key] = hv.decode_errors
+                self.console.append((caption, f"{hv.decode_errors} decode errors so far"))
             frame = pool.take(key)
             views[key] = TileView(
                 cam.id,

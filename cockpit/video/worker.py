@@ -71,7 +71,11 @@ def main(conn: Connection) -> None:
             elif msg[0] == "open":
                 _, key, generation, fields, max_w, max_h = msg
                 close(key)
-                ring = FrameRing.attach(fields["ring_name"], max_w, max_h)
+                try:
+                    ring = FrameRing.attach(fields["ring_name"], max_w, max_h)
+                except OSError:  # closed (and removed) by the GUI before this worker got to it
+                    reporter(key, generation)("stopped", {})
+                    continue
                 decoder = StreamDecoder(StreamSpec(**fields), ring, reporter(key, generation))
                 thread = threading.Thread(target=run, args=(decoder, ring), name=f"decode-{key}", daemon=True)
                 decoders[key] = (decoder, ring, thread)
