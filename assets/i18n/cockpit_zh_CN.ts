@@ -398,7 +398,7 @@
     <message>
         <location filename="../../cockpit/app/wiring.py" line="602"/>
         <source>camera {name}: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像机 {name}：{what}</translation>
     </message>
 </context>
 <context>
@@ -1803,32 +1803,32 @@
     <message>
         <location filename="../../cockpit/app/panels/video.py" line="62"/>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>下一页</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/panels/video.py" line="65"/>
         <source>Unpin (follow alarms and defaults)</source>
-        <translation type="unfinished"></translation>
+        <translation>取消固定（随告警与默认）</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/panels/video.py" line="67"/>
         <source>Pin camera to this tile</source>
-        <translation type="unfinished"></translation>
+        <translation>将摄像机固定到此画面</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/panels/video.py" line="83"/>
         <source>{n} by alarm</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 路因告警</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/panels/video.py" line="85"/>
         <source>{n} pinned</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 路已固定</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/panels/video.py" line="87"/>
         <source>page {n} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n}/{total} 页</translation>
     </message>
 </context>
 <context>
