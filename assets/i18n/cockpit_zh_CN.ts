@@ -1492,7 +1492,7 @@
 <context>
     <name>RunwayView</name>
     <message>
-        <location filename="../../cockpit/app/runway_view.py" line="140"/>
+        <location filename="../../cockpit/app/runway_view.py" line="139"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
