@@ -72,3 +72,35 @@ def test_cameras_round_trip_and_reach_the_model() -> None:
     ev = next(e for e in city.snapshot(Stream.EVENTS, Filter()) if isinstance(e, Event))
     model.apply([DataReceived((msgspec.structs.replace(ev, cameras=["cam-x"]),))])
     assert model.events[ev.id].cameras == ("cam-x",)
+
+
+def test_the_catalog_reaches_a_cockpit_over_a_real_websocket_with_a_district_filter() -> None:
+    import asyncio
+
+    from cockpit.backend.server import DemoBackend
+    from cockpit.feed import Backoff, ConnectionState, FeedClient, Identity
+    from tests.helpers import wait_until
+
+    city = city_with_cameras()
+    model = Situation()
+
+    async def body() -> None:
+        backend = DemoBackend(city, heartbeat_ms=300)
+        await backend.start()
+        feed = FeedClient(
+            [backend.url],
+            Identity("test-cockpit", "officer-1", "operator"),
+            model.apply,
+            backoff=Backoff(base_s=0.05, cap_s=0.3),
+            subscriptions={s.value: Filter(districts=["shapingba"]) for s in Stream},
+        )
+        feed.start()
+        try:
+            await wait_until(lambda: feed.state is ConnectionState.LIVE)
+            assert Stream.CAMERAS in feed.cursors.positions
+        finally:
+            await feed.stop()
+            await backend.stop()
+
+    asyncio.run(body())
+    assert set(model.cameras) == {c.id for c in DEMO_CAMERAS if c.district == "shapingba"}
