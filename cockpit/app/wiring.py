@@ -450,8 +450,8 @@ class Cockpit:
     def _video_frame(self) -> None:
         """The camera tiles: newest frames onto visible tiles, slot changes to the recorder, camera
         trouble to the console."""
-        if not self.video_models:
-            return
+        if not self.video_models or (not self.situation.cameras and self.replay is None):
+            return  # no camera catalog (a backend without cameras): nothing to decode or show
         self.video_binder.frame()
         if self.recorder is not None:
             changes = [c for m in self.video_models for c in m.take_slot_changes()]
