@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import city, gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup
+from bench import city, gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup, video
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
@@ -23,6 +23,7 @@ SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "record": record.run,
     "replay": replay.run,
     "memory": memory.run,  # the accelerated 24 h soak (bench/soak.py); --quick: 2 M messages
+    "video": video.run,  # camera tiles: 32 sub + 1 main pre-encoded, 16 + 1 live (bench/video.py)
 }
 
 

@@ -239,67 +239,67 @@
 <context>
     <name>Audit</name>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="41"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
         <source>login</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="42"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="49"/>
         <source>drill started</source>
         <translation>演练开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="43"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="50"/>
         <source>drill ended</source>
         <translation>演练结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="44"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="51"/>
         <source>held command sent after all</source>
         <translation>已确认发送被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="45"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="52"/>
         <source>held command discarded</source>
         <translation>已放弃被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="46"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
         <source>stopped sending an unanswered command</source>
         <translation>已停止重发未应答的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="47"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="54"/>
         <source>audit log recovered</source>
         <translation>审计日志已恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
         <source>audit log restarted</source>
         <translation>审计日志已重新开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="62"/>
         <source>Chain intact: {n} records, header to last line</source>
         <translation>审计链完整：共 {n} 条记录，从文件头到最后一行</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="64"/>
         <source>CHAIN BROKEN at line {line} ({kind}): {reason}</source>
         <translation>审计链在第 {line} 行断裂（{kind}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="79"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="86"/>
         <source>No audit log in this mode (replay or test)</source>
         <translation>此模式（回放或测试）下无审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="89"/>
         <source>Audit log: {path}</source>
         <translation>审计日志：{path}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="109"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="121"/>
         <source>cannot read {path}: {error}</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
@@ -350,50 +350,55 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="188"/>
+        <location filename="../../cockpit/app/run.py" line="209"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="196"/>
-        <location filename="../../cockpit/app/wiring.py" line="515"/>
+        <location filename="../../cockpit/app/wiring.py" line="203"/>
+        <location filename="../../cockpit/app/wiring.py" line="594"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="213"/>
+        <location filename="../../cockpit/app/wiring.py" line="220"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="250"/>
+        <location filename="../../cockpit/app/wiring.py" line="270"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="250"/>
+        <location filename="../../cockpit/app/wiring.py" line="272"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="251"/>
+        <location filename="../../cockpit/app/wiring.py" line="274"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="277"/>
+        <location filename="../../cockpit/app/wiring.py" line="308"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="483"/>
+        <location filename="../../cockpit/app/wiring.py" line="555"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="496"/>
+        <location filename="../../cockpit/app/wiring.py" line="568"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="615"/>
+        <source>camera {name}: {what}</source>
+        <translation>摄像机 {name}：{what}</translation>
     </message>
 </context>
 <context>
@@ -510,62 +515,62 @@
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="87"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="88"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="89"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="90"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="86"/>
+        <location filename="../../cockpit/app/console.py" line="91"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="120"/>
+        <location filename="../../cockpit/app/console.py" line="126"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="125"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="155"/>
+        <location filename="../../cockpit/app/console.py" line="163"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="161"/>
+        <location filename="../../cockpit/app/console.py" line="169"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
@@ -885,27 +890,27 @@
     </message>
     <message>
         <location filename="../../cockpit/app/login.py" line="64"/>
-        <location filename="../../cockpit/app/login.py" line="83"/>
+        <location filename="../../cockpit/app/login.py" line="85"/>
         <source>The token says who you are and what you may do.</source>
         <translation>令牌标明您的身份和可执行的操作。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="68"/>
+        <location filename="../../cockpit/app/login.py" line="70"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="89"/>
+        <location filename="../../cockpit/app/login.py" line="91"/>
         <source>Not an operator token: {reason}</source>
         <translation>不是有效的操作员令牌：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="92"/>
+        <location filename="../../cockpit/app/login.py" line="94"/>
         <source>the whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="94"/>
+        <location filename="../../cockpit/app/login.py" line="96"/>
         <source>{operator}, {role}, for {districts}</source>
         <translation>{operator}，{role}，负责{districts}</translation>
     </message>
@@ -1039,12 +1044,12 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="42"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="46"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="44"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="48"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1321,7 +1326,7 @@
 <context>
     <name>RunwayView</name>
     <message>
-        <location filename="../../cockpit/app/runway_view.py" line="140"/>
+        <location filename="../../cockpit/app/runway_view.py" line="139"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1391,19 +1396,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="233"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="138"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="238"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="233"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="138"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="238"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="218"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="222"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -1453,153 +1458,153 @@
         <translation>高温（40 °C）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="106"/>
+        <location filename="../../cockpit/app/trainer.py" line="108"/>
         <source>Cockpit · trainer console (DRILL)</source>
         <translation>驾驶舱 · 导调控制台（演练）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="114"/>
+        <location filename="../../cockpit/app/trainer.py" line="116"/>
         <source>DRILL</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="121"/>
+        <location filename="../../cockpit/app/trainer.py" line="123"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="126"/>
+        <location filename="../../cockpit/app/trainer.py" line="128"/>
         <source>Drill script</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="128"/>
+        <location filename="../../cockpit/app/trainer.py" line="130"/>
         <source>Start from the beginning</source>
         <translation>从头开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="130"/>
-        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <location filename="../../cockpit/app/trainer.py" line="132"/>
+        <location filename="../../cockpit/app/trainer.py" line="202"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="137"/>
+        <location filename="../../cockpit/app/trainer.py" line="139"/>
         <source>Inject by hand</source>
         <translation>手动注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="150"/>
+        <location filename="../../cockpit/app/trainer.py" line="152"/>
         <source>level </source>
         <translation>等级 </translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="152"/>
+        <location filename="../../cockpit/app/trainer.py" line="154"/>
         <source>Inject now</source>
         <translation>立即注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="156"/>
+        <location filename="../../cockpit/app/trainer.py" line="158"/>
         <source>Trainees&apos; actions</source>
         <translation>学员操作</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Command</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="167"/>
+        <location filename="../../cockpit/app/trainer.py" line="169"/>
         <source>Injects</source>
         <translation>注入记录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="188"/>
+        <location filename="../../cockpit/app/trainer.py" line="190"/>
         <source>DRILL · {title}</source>
         <translation>演练 · {title}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <location filename="../../cockpit/app/trainer.py" line="202"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="205"/>
+        <location filename="../../cockpit/app/trainer.py" line="207"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="207"/>
+        <location filename="../../cockpit/app/trainer.py" line="209"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="209"/>
+        <location filename="../../cockpit/app/trainer.py" line="211"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="211"/>
+        <location filename="../../cockpit/app/trainer.py" line="213"/>
         <source>Drill clock {t} of {end} · {state}</source>
         <translation>演练时钟 {t} / {end} · {state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="222"/>
+        <location filename="../../cockpit/app/trainer.py" line="224"/>
         <source>{events} events measured · {met} of {total} targets met so far · {actions} actions</source>
         <translation>已评估 {events} 起事件 · 目前达标 {met}/{total} · 操作 {actions} 次</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="232"/>
+        <location filename="../../cockpit/app/trainer.py" line="234"/>
         <source>Report: {events} events, {met} of {total} targets met, {actions} actions. Written to {where}</source>
         <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="251"/>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
         <source>by hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="251"/>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="256"/>
+        <location filename="../../cockpit/app/trainer.py" line="260"/>
         <source>FAILED: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="295"/>
+        <location filename="../../cockpit/app/trainer.py" line="299"/>
         <source>Pick a target for the inject first.</source>
         <translation>请先选择注入对象。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="317"/>
+        <location filename="../../cockpit/app/trainer.py" line="321"/>
         <source>Report from the trainer ({theme}, {district})</source>
         <translation>导调员上报（{theme}，{district}）</translation>
     </message>
@@ -1625,6 +1630,142 @@
         <location filename="../../cockpit/present/panels/trend.py" line="96"/>
         <source>low alarm {v}</source>
         <translation>低值告警 {v}</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPanel</name>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="62"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="65"/>
+        <source>Unpin (follow alarms and defaults)</source>
+        <translation>取消固定（随告警与默认）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="67"/>
+        <source>Pin camera to this tile</source>
+        <translation>将摄像机固定到此画面</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="83"/>
+        <source>{n} by alarm</source>
+        <translation>{n} 路因告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="85"/>
+        <source>{n} pinned</source>
+        <translation>{n} 路已固定</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="87"/>
+        <source>page {n} of {total}</source>
+        <translation>第 {n}/{total} 页</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTiles</name>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="28"/>
+        <source>bad URL</source>
+        <translation>地址错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="29"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="30"/>
+        <source>not authorised (user or password rejected)</source>
+        <translation>未授权（用户名或密码被拒绝）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="31"/>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="32"/>
+        <source>stream not found on the camera</source>
+        <translation>摄像机上没有此视频流</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="33"/>
+        <source>unsupported codec</source>
+        <translation>不支持的编码</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="34"/>
+        <source>credential missing from the site&apos;s camera secrets</source>
+        <translation>站点摄像机密钥中缺少此凭据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="35"/>
+        <source>stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="36"/>
+        <source>network error</source>
+        <translation>网络错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="37"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="52"/>
+        <source>video not recorded</source>
+        <translation>视频未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="53"/>
+        <source>replay: which camera was here is recorded, its video is not</source>
+        <translation>回放：只记录了此处是哪台摄像机，未录制其视频</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="57"/>
+        <source>no camera</source>
+        <translation>无摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="62"/>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="66"/>
+        <source>no new frame</source>
+        <translation>没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="69"/>
+        <source>NO SIGNAL</source>
+        <translation>无信号</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="70"/>
+        <source>last picture {age} old · {why} · reconnecting</source>
+        <translation>最后画面 {age} 前 · {why} · 正在重连</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="76"/>
+        <source>FROZEN</source>
+        <translation>画面冻结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="77"/>
+        <source>picture unchanged for {s}</source>
+        <translation>画面已 {s} 未变化</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="84"/>
+        <source>CAMERA UNREACHABLE</source>
+        <translation>摄像机无法连接</translation>
     </message>
 </context>
 <context>

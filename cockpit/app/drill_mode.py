@@ -124,7 +124,9 @@ class DrillSession(QObject):
             self._unit_ids,
             describe=self._describe,
             kind_text=words.kind,
-            result_text=lambda result, reason: words.rejection(reason) if result == "rejected" else words.command_status_word(result),
+            result_text=lambda result, reason: (
+                words.rejection(reason) if result == "rejected" else words.command_status_word(result)
+            ),
         )
         self.trainer.show_drill(self.script, script_path, lang)
         self.timer = QTimer(self)
@@ -159,7 +161,9 @@ class DrillSession(QObject):
         """An event and a unit as the trainees' wall names them."""
         situation, ctx = self.cockpit.situation, self.cockpit.ctx
         unit = situation.units.get(unit_id)
-        return ctx.book.event_text(situation, event_id), (ctx.names.unit(unit) if unit is not None else unit_id)
+        return ctx.book.event_text(situation, event_id), (
+            ctx.names.unit(unit) if unit is not None else unit_id
+        )
 
     def _unit_ids(self) -> list[str]:
         return sorted(self.cockpit.situation.units)
@@ -230,7 +234,9 @@ class DrillSession(QObject):
             self.sandbox.pause()
         else:
             self.sandbox.resume()
-        self.cockpit.set_mode(Mode(ModeKind.DRILL, paused=paused), tr("DRILL PAUSED") if paused else tr("DRILL · sandbox"))
+        self.cockpit.set_mode(
+            Mode(ModeKind.DRILL, paused=paused), tr("DRILL PAUSED") if paused else tr("DRILL · sandbox")
+        )
 
     def inject(self, inject: object) -> None:
         if isinstance(inject, EventInject | SensorFailureInject | WeatherInject | UnitSilentInject):

@@ -63,7 +63,9 @@ class LoginDialog(QDialog):
         self.token_edit.setPlaceholderText(tr("paste your operator token"))
         self.who = QLabel(tr("The token says who you are and what you may do."))
         self.who.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         form = QFormLayout()
         form.addRow(tr("Token"), self.token_edit)
         box = QVBoxLayout(self)

@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="site file (default: /etc/cockpit/site.toml if it exists, else the demo defaults)",
     )
-    p.add_argument("--ca-file", type=Path, metavar="FILE", help="PEM CA bundle for wss:// (default: the site's)")
+    p.add_argument(
+        "--ca-file", type=Path, metavar="FILE", help="PEM CA bundle for wss:// (default: the site's)"
+    )
     p.add_argument(
         "--allow-insecure",
         action="store_true",
@@ -106,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rec.add_argument("--no-record", action="store_true", help="do not record this session")
     p.add_argument(
-        "--retention-days", type=float, default=30.0, help="delete recordings older than this (default: %(default)s)"
+        "--retention-days",
+        type=float,
+        default=30.0,
+        help="delete recordings older than this (default: %(default)s)",
     )
     p.add_argument(
         "--disk-budget-gb",

@@ -31,6 +31,8 @@ from cockpit.record.drill import DrillSandboxError
 from cockpit.record.drill_script import DrillScriptError
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Retention
+from cockpit.video import SecretsError
+from cockpit.video.urls import CameraSecrets, Credential
 from widgets.theme import apply_theme
 
 log = logging.getLogger("cockpit")
@@ -62,6 +64,22 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.OVERLAYS.value: area,
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
     }
+
+
+def camera_secrets(path: Path | None, embedded: EmbeddedBackend | None) -> CameraSecrets:
+    """The camera credentials: the site's secrets file, plus the embedded demo cameras' own."""
+    secrets = CameraSecrets()
+    if path is not None:
+        try:
+            secrets = CameraSecrets.load(path)
+        except SecretsError as exc:  # the wall runs on; cameras that need it say "credential missing"
+            log.error("camera secrets: %s", exc)
+    cams = embedded.cameras if embedded is not None else None
+    if cams is not None and cams.server is not None:
+        secrets = CameraSecrets(
+            {**secrets.credentials, cams.credential: Credential(cams.user, cams.password)}, path
+        )
+    return secrets
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -131,7 +149,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     embedded: EmbeddedBackend | None = None
     urls = list(args.backend)
     if args.drill is None and args.replay is None and (args.demo or not urls):
-        embedded = EmbeddedBackend(seed=args.seed, rate=args.rate, tokens=True)
+        embedded = EmbeddedBackend(seed=args.seed, rate=args.rate, tokens=True, cameras=True)
         try:
             urls = [embedded.start()]
         except RuntimeError as exc:
@@ -173,7 +191,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
             layout,
             args.allow_insecure,
             tls,
-            record_dir=None if args.no_record or replay is not None else (args.record or default_recording_dir()),
+            record_dir=None
+            if args.no_record or replay is not None
+            else (args.record or default_recording_dir()),
             retention=Retention(args.retention_days, int(args.disk_budget_gb * 1024**3)),
             replay=replay,
             audit_path=None if replay is not None else data_dir(args) / "audit.jsonl",
@@ -181,6 +201,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             centre=f"{args.site_config.name} ({args.site_config.level.value}, {args.site_config.district})",
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
             console_scope=console_scope(args.site_config.level.value, args.site_config.district),
+            camera_secrets=camera_secrets(args.site_config.camera_secrets, embedded),
         )
     wall = cockpit.wall
     wall.text_scale = args.scale

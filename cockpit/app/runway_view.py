@@ -24,7 +24,6 @@ BANNER_TEXT_FACTOR = 1.1
 """The banner draws its row text at 1.1–1.2 × its font (widgets/alarm_banner.py)."""
 
 
-
 def tr(text: str) -> str:
     return QCoreApplication.translate("RunwayView", text)
 

@@ -24,9 +24,10 @@ from PySide6.QtGui import QGuiApplication, QScreen
 
 from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.console import ConsoleWindow
-from cockpit.app.panels import DispatchPanelView, EventsPanelView, MapPanelView
+from cockpit.app.panels import DispatchPanelView, EventsPanelView, MapPanelView, VideoPanelView
 from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
 from cockpit.app.runway_view import RunwayView
+from cockpit.app.video_binder import VideoTileBinder
 from cockpit.app.wall import Wall
 from cockpit.audit.chain import AuditAction
 from cockpit.audit.forward import forward_to
@@ -42,6 +43,7 @@ from cockpit.present.console import ConsoleModel
 from cockpit.present.context import Context
 from cockpit.present.frame import Mode, ModeKind
 from cockpit.present.panels.plans import plan_title
+from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway import RunwayModel
 from cockpit.present.runway_spec import load_runway_folders
 from cockpit.present.wall import WallPresenter
@@ -54,6 +56,9 @@ from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, Retention
 from cockpit.record.replay import PlayState, ReplaySource
 from cockpit.record.snapshot import StateMirror, StateSnapshot, take_snapshot
+from cockpit.video.pool import DecoderPool
+from cockpit.video.tiles import VideoTiles
+from cockpit.video.urls import CameraSecrets
 from widgets.audit_view import AuditView
 from widgets.geo import synthetic_risk_points
 from widgets.map_view import RenderPacer
@@ -161,6 +166,7 @@ class Cockpit:
         centre: Which centre this cockpit is, for the audit trail.
         subscriptions: Stream name → filter for this centre (docs/protocol.md §4.1); None: all.
         console_scope: Which alarms the console is annunciated (the site's centre).
+        camera_secrets: The site's camera credentials (``video.secrets_file``; docs/video.md).
     """
 
     def __init__(
@@ -180,6 +186,7 @@ class Cockpit:
         centre: str = "",
         subscriptions: dict[str, Filter] | None = None,
         console_scope: ConsoleScope | None = None,
+        camera_secrets: CameraSecrets | None = None,
     ) -> None:
         self.identity = identity
         self.situation = Situation()
@@ -210,7 +217,9 @@ class Cockpit:
                 try:
                     self.recorder = Recorder(record_dir, retention=retention, state=self._recording_state)
                 except OSError as exc:  # the wall runs on, and says it is not recording
-                    self.record_error = tr("cannot record into {dir}: {error}").format(dir=record_dir, error=exc)
+                    self.record_error = tr("cannot record into {dir}: {error}").format(
+                        dir=record_dir, error=exc
+                    )
                     log.error("%s", self.record_error)
             self.feed = FeedClient(
                 urls,
@@ -227,11 +236,21 @@ class Cockpit:
         # ---- the presentation layer (no Qt): one book, one selection, one wall state
         blocked = qt_translate("Cockpit", "replay: nothing is sent") if replay is not None else ""
         self.book = CommandBook(identity.role, qt_translate, blocked, self.situation, lang)
-        self.ctx = Context(lang, qt_translate, self.book)
+        # One decoder pool and one set of camera tiles for every video panel of the wall; a replay
+        # decodes nothing (its video was not recorded).
+        self.video_pool = DecoderPool(secrets=camera_secrets) if replay is None else None
+        self.video_tiles = VideoTiles(self.video_pool, lang)
+        self.camera_problems: dict[str, str] = {}
+        """Camera name → what is wrong with it now (no signal, frozen, unreachable, decode errors)."""
+        self.ctx = Context(lang, qt_translate, self.book, video=self.video_tiles)
         self.alarms = AlarmsPresenter(
-            console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})), self.book, qt_translate
+            console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})),
+            self.book,
+            qt_translate,
         )
-        self.console_model = ConsoleModel(self.ctx, self.alarms, identity.operator, builtin_plans(), builtin_sla())
+        self.console_model = ConsoleModel(
+            self.ctx, self.alarms, identity.operator, builtin_plans(), builtin_sla()
+        )
 
         def titled(plan_type: str) -> str:
             return plan_title(builtin_plans(), plan_type, lang)
@@ -247,7 +266,11 @@ class Cockpit:
         refused = {e.path.stem for e in loaded.errors}
         for entry in layout.screens:
             if entry.runway not in self.runways:
-                why = tr("its file was refused") if entry.runway in refused else tr("no runway file has that id")
+                why = (
+                    tr("its file was refused")
+                    if entry.runway in refused
+                    else tr("no runway file has that id")
+                )
                 problem = tr("wall layout: runway {id} is not shown: {why}").format(id=entry.runway, why=why)
                 problems.append(problem)
                 log.error("%s", problem)
@@ -265,6 +288,14 @@ class Cockpit:
         views = {rid: RunwayView(model, demo_risk_points) for rid, model in self.runways.items()}
         self.console = ConsoleWindow(self.console_model)
         self.wall = Wall(views, self.console, layout, problems)
+        self.video_binder = VideoTileBinder(self.video_tiles)
+        self.video_models: list[VideoModel] = []
+        for view in views.values():
+            for panel in view.panels:
+                if isinstance(panel, VideoPanelView):
+                    self.video_models.append(panel.model)
+                    for key, tile in zip(panel.model.tile_keys, panel.tiles, strict=True):
+                        self.video_binder.bind(key, tile)
         # One pacer for every map on the wall: when their content changes together, they re-render
         # in successive frames instead of all in one late frame (widgets/map_view.py, RenderPacer).
         self.map_pacer = RenderPacer()
@@ -340,6 +371,13 @@ class Cockpit:
             )
         elif isinstance(panel, MapPanelView):
             panel.map.marker_clicked.connect(panel.model.choose)
+        elif isinstance(panel, VideoPanelView):
+            video = panel.model
+            panel.pin_requested.connect(lambda tile, cid, m=video: self._on_video_pin_requested(m, tile, cid))
+            panel.unpin_requested.connect(lambda tile, m=video: self._on_video_unpin_requested(m, tile))
+            panel.next_page_requested.connect(video.next_page)
+            for i, tile in enumerate(panel.tiles):
+                tile.customContextMenuRequested.connect(lambda at, i=i, p=panel: p.tile_menu(i, at))
         elif isinstance(panel, DispatchPanelView):
             dispatch = panel.model
             panel.panel.dispatch_requested.connect(lambda m=dispatch: self.send(m.dispatch(situation)))
@@ -417,13 +455,45 @@ class Cockpit:
         unnamed = cm.update_unnamed(situation, frame)
         if unnamed is not None:
             console.show_unnamed(unnamed)
+        self._video_frame()
         if frame.current and tick.changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")
 
+    def _video_frame(self) -> None:
+        """The camera tiles: newest frames onto visible tiles, slot changes to the recorder, camera
+        trouble to the console."""
+        if not self.video_models or (not self.situation.cameras and self.replay is None):
+            return  # no camera catalog (a backend without cameras): nothing to decode or show
+        self.video_binder.frame()
+        if self.recorder is not None:
+            changes = [c for m in self.video_models for c in m.take_slot_changes()]
+            self.recorder.note_video(changes, time.time_ns() // 1_000_000)
+        told = self.video_tiles.take_console()
+        for name, what in told:
+            if what == "live":
+                self.camera_problems.pop(name, None)
+            else:
+                self.camera_problems[name] = what
+        if told:
+            self._show_problems()
+
+    def _on_video_pin_requested(self, model: VideoModel, tile: int, camera_id: str) -> None:
+        now = self.situation.server_now(time.time_ns() // 1_000_000)
+        model.pin(tile, camera_id, now)
+        self._audit(
+            "camera_pinned", {"panel": model.panel.config.panel_id, "tile": tile, "camera": camera_id}
+        )
+
+    def _on_video_unpin_requested(self, model: VideoModel, tile: int) -> None:
+        model.unpin(tile, self.situation.server_now(time.time_ns() // 1_000_000))
+        self._audit("camera_unpinned", {"panel": model.panel.config.panel_id, "tile": tile})
+
     def _sync_mode(self) -> None:
         replay = self.replay
         if replay is not None:
+            for video in self.video_models:
+                video.recorded = replay.video_slots
             self.presenter.mode = replay_mode(replay)
             self.presenter.marking = screen_marking(replay)
 
@@ -443,7 +513,9 @@ class Cockpit:
         """Send a command a view-model made (``None``: it decided nothing may go now)."""
         if command is None:
             return
-        log.info("command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id)
+        log.info(
+            "command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id
+        )
         self._audit(action_for_command(command), command_details(command))
         self.source.send_command(command)
 
@@ -500,9 +572,16 @@ class Cockpit:
         """The model's state for a recording snapshot; only when every stream is live (consistent)."""
         if self.feed is None or self.feed.state is not ConnectionState.LIVE:
             return None
-        return take_snapshot(
-            self.mirror, self.situation.sensors, self.feed.cursors, welcome, wall_ms, self.situation.clock_offset_ms
+        snapshot = take_snapshot(
+            self.mirror,
+            self.situation.sensors,
+            self.feed.cursors,
+            welcome,
+            wall_ms,
+            self.situation.clock_offset_ms,
         )
+        snapshot.video = [s for m in self.video_models for s in m.current_slots()]
+        return snapshot
 
     # ------------------------------------------------------------------------------ audit, problems
 
@@ -532,7 +611,11 @@ class Cockpit:
         self._show_problems()
 
     def _show_problems(self) -> None:
-        self.console.show_problems([*self.wall.problems, *self.problems])
+        cameras = [
+            tr("camera {name}: {what}").format(name=n, what=w)
+            for n, w in sorted(self.camera_problems.items())
+        ]
+        self.console.show_problems([*self.wall.problems, *self.problems, *cameras])
 
     # ------------------------------------------------------------------------------ life
 
@@ -553,11 +636,19 @@ class Cockpit:
             self.feed.close_outbox()
         if self.audit is not None:
             self.audit.close()
+        self.close_video()
+
+    def close_video(self) -> None:
+        """Stop every decoder and the decoder processes."""
+        self.video_tiles.close()
+        if self.video_pool is not None:
+            self.video_pool.shutdown()
 
     def close(self) -> None:
         """Stop the timers and close every window (tests and drills, on the Qt thread)."""
         self.frame_timer.stop()
         self.flash_timer.stop()
+        self.close_video()
         self.wall.close()
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import msgspec
 import numpy as np
 
+from cockpit.backend.cameras.catalog import DemoCamera
 from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
 from cockpit.backend.streams import Hub
@@ -29,6 +30,7 @@ from cockpit.model.thresholds import LimitColumns, Limits
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     AckResult,
+    Camera,
     Catalog,
     Command,
     CommandAck,
@@ -229,6 +231,8 @@ class CityState:
     """Active overlays only."""
     plans: dict[str, Plan] = field(default_factory=dict)
     """Plan instances, closed ones too (§5.6)."""
+    cameras: dict[str, Camera] = field(default_factory=dict)
+    """The camera catalog (§5.7): empty unless the demo serves cameras (:meth:`City.add_cameras`)."""
 
 
 class City:
@@ -733,6 +737,58 @@ class City:
             )
         return unknown
 
+    # ------------------------------------------------------------------------------ cameras
+
+    def add_cameras(
+        self, base_url: str, cameras: Iterable[DemoCamera] | None = None, credential: str = ""
+    ) -> None:
+        """Publish the demo cameras, served at ``base_url`` (the demo's RTSP server), on the
+        ``cameras`` stream (§5.7); from now on events name the cameras that see them.
+
+        ``credential`` names the site secret the streams need (the URLs carry none).
+        """
+        from cockpit.backend.cameras.catalog import DEMO_CAMERAS
+
+        names = {s.name: s for s in self.sensors}
+        for cam in DEMO_CAMERAS if cameras is None else cameras:
+            near = names.get(cam.watches[0]) if cam.watches else None
+            d = next(x for x in DISTRICTS if x.code == cam.district)
+            lon, lat = (near.lon, near.lat) if near is not None else (d.lon, d.lat)
+            msg = Camera(
+                stream=Stream.CAMERAS,
+                seq=0,
+                prev=0,
+                ts=0,
+                id=cam.id,
+                name=cam.name_zh,
+                names={"zh_CN": cam.name_zh, "en": cam.name_en},
+                lon=round(lon + cam.offset[0], 6),
+                lat=round(lat + cam.offset[1], 6),
+                district=cam.district,
+                theme=cam.theme,
+                active=True,
+                main_url=f"{base_url}/{cam.id}/main",
+                sub_url=f"{base_url}/{cam.id}/sub",
+                credential=credential,
+                watches=list(cam.watches),
+                kind=cam.kind,
+            )
+            self.state.cameras[cam.id] = self.hub.publish(Stream.CAMERAS, msg, cam.district, cam.theme)
+
+    def cameras_for(self, ev: Event) -> list[str]:
+        """The cameras that see ``ev``: those watching its source sensor, else the nearest (up to
+        two, within about 2 km) of its district and theme."""
+        cams = self.state.cameras.values()
+        watching = [c.id for c in cams if ev.source and ev.source in c.watches]
+        if watching:
+            return watching
+        near = [
+            ((c.lon - ev.lon) ** 2 + (c.lat - ev.lat) ** 2, c.id)
+            for c in cams
+            if c.district == ev.district and c.theme == ev.theme
+        ]
+        return [cid for dist, cid in sorted(near) if dist < 0.02**2][:2]
+
     # ------------------------------------------------------------------------------ overlays
 
     def _sensor(self, name: str) -> SensorInfo:
@@ -883,6 +939,8 @@ class City:
             )
         elif stream == Stream.OVERLAYS:
             out.extend(o for o in self.state.overlays.values() if matches(f, o.district, o.theme))
+        elif stream == Stream.CAMERAS:
+            out.extend(c for c in self.state.cameras.values() if matches(f, c.district, c.theme))
         elif stream == Stream.CATALOG:  # names are not filtered: no district or theme key (§5.8)
             for lo in range(0, len(self.catalog), CATALOG_CHUNK):
                 entries = self.catalog[lo : lo + CATALOG_CHUNK]
@@ -1140,6 +1198,8 @@ class City:
         """Publish ``ev``; ``left`` is the level it was just moved from, so that centres watching
         that level get this message too (§4.1)."""
         ev = self._settle_alarm(ev)
+        if self.state.cameras and not ev.cameras:
+            ev = _replace_event(ev, cameras=self.cameras_for(ev))
         levels = (ev.level, left) if left else (ev.level,)
         self.state.events[ev.id] = self.hub.publish(Stream.EVENTS, ev, ev.district, ev.theme, levels)
 

@@ -1,4 +1,4 @@
-"""The live situation: events, sensors, units and dispatches, with no Qt (docs/architecture.md).
+"""The live situation: events, sensors, units, dispatches, overlays and cameras, with no Qt (docs/architecture.md).
 
 :meth:`Situation.apply` takes the feed's events as they come, frame by frame. Views do not listen
 per change: once per painted frame they call :meth:`Situation.take_changes` and get one consistent
@@ -23,6 +23,7 @@ from cockpit.protocol.events import (
 )
 from cockpit.protocol.messages import (
     Catalog,
+    Camera,
     DataMessage,
     Dispatch,
     DispatchState,
@@ -81,6 +82,8 @@ class EventRecord:
     level: str = "street"
     plans: tuple[str, ...] = ()
     attrs: tuple[tuple[str, str | float], ...] = ()
+    cameras: tuple[str, ...] = ()
+    """Ids of the cameras that see it, best view first (§5.7)."""
 
     @property
     def acknowledged(self) -> bool:
@@ -118,6 +121,7 @@ class EventRecord:
             level=m.level,
             plans=tuple(m.plans),
             attrs=tuple(sorted(m.attrs.items())),
+            cameras=tuple(m.cameras),
         )
 
 
@@ -263,6 +267,48 @@ class OverlayRecord:
         return {"type": self.geometry_type, "coordinates": self.coordinates}
 
 
+@dataclass(frozen=True, slots=True)
+class CameraRecord:
+    """A camera of the catalog (§5.7). Its stream URLs carry no credentials: ``credential`` names
+    the site secret that holds them (cockpit/video/urls.py)."""
+
+    id: str
+    name: str
+    names: tuple[tuple[str, str], ...]
+    lon: float
+    lat: float
+    district: str
+    theme: str
+    main_url: str
+    sub_url: str
+    credential: str
+    codec: str
+    watches: tuple[str, ...]
+    kind: str
+
+    @classmethod
+    def from_message(cls, m: Camera) -> CameraRecord:
+        return cls(
+            m.id,
+            m.name,
+            tuple(sorted(m.names.items())),
+            m.lon,
+            m.lat,
+            m.district,
+            m.theme,
+            m.main_url,
+            m.sub_url,
+            m.credential,
+            m.codec,
+            tuple(m.watches),
+            m.kind,
+        )
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang`` if the catalog has it, else the camera's default name."""
+        return dict(self.names).get(lang) or self.name
+
+
 @dataclass(slots=True)
 class ChangeSet:
     """What changed since the last :meth:`Situation.take_changes` (ids, or whole streams)."""
@@ -272,6 +318,7 @@ class ChangeSet:
     dispatches: set[str] = field(default_factory=set)
     plans: set[str] = field(default_factory=set)
     overlays: set[str] = field(default_factory=set)
+    cameras: set[str] = field(default_factory=set)
     sensors: bool = False
     catalog: bool = False
     """The sensor descriptions changed (§5.2)."""
@@ -293,6 +340,7 @@ class ChangeSet:
             or self.dispatches
             or self.plans
             or self.overlays
+            or self.cameras
             or self.sensors
             or self.catalog
             or self.names
@@ -310,6 +358,7 @@ class Situation:
         self.dispatches: dict[str, DispatchRecord] = {}
         self.plans: dict[str, PlanRecord] = {}
         self.overlays: dict[str, OverlayRecord] = {}
+        self.cameras: dict[str, CameraRecord] = {}
         self.timeline = Timeline()
         """When each event was raised, acknowledged, dispatched and reached: for SLA timers."""
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
@@ -359,6 +408,9 @@ class Situation:
             self.catalog.clear()
             self.catalog.apply(())  # a snapshot, even an empty one: this backend names its codes
             self._changes.names = True
+        elif ev.stream == Stream.CAMERAS:
+            self._changes.cameras.update(self.cameras)
+            self.cameras.clear()
         self._changes.replaced.add(ev.stream)
         self._apply_messages(ev.messages)
 
@@ -413,6 +465,12 @@ class Situation:
             elif isinstance(m, Catalog):
                 self.catalog.apply(m.entries)
                 ch.names = True
+            elif isinstance(m, Camera):
+                if m.active:
+                    self.cameras[m.id] = CameraRecord.from_message(m)
+                else:
+                    self.cameras.pop(m.id, None)
+                ch.cameras.add(m.id)
         if ids:
             ch.updates += self.sensors.apply_batches(ids, values, *group)
 

@@ -10,9 +10,10 @@ from cockpit.present.panels.events import EventsModel
 from cockpit.present.panels.map import MapModel
 from cockpit.present.panels.tiles import TilesModel
 from cockpit.present.panels.trend import TrendModel
+from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway_spec import Panel, PanelKind, RunwaySpec
 
-PanelModel = EventsModel | TilesModel | TrendModel | MapModel | DispatchModel
+PanelModel = EventsModel | TilesModel | TrendModel | MapModel | DispatchModel | VideoModel
 
 
 class RunwayModel:
@@ -31,9 +32,11 @@ class RunwayModel:
         self.spec = spec
         self.ctx = ctx
         self.title = spec.title_in(ctx.lang)
-        self.panels: list[PanelModel] = [self._build(p, plan_title, on_wall) for p in spec.panels]
+        self.panels: list[PanelModel] = [
+            self._build(i, p, plan_title, on_wall) for i, p in enumerate(spec.panels)
+        ]
 
-    def _build(self, p: Panel, plan_title: Callable[[str], str], on_wall: bool) -> PanelModel:
+    def _build(self, index: int, p: Panel, plan_title: Callable[[str], str], on_wall: bool) -> PanelModel:
         ctx = self.ctx
         title = p.title.get(ctx.lang) or p.title.get("en", "")
         if p.kind is PanelKind.EVENTS:
@@ -44,6 +47,8 @@ class RunwayModel:
             return TrendModel(p, ctx)
         if p.kind is PanelKind.MAP:
             return MapModel(p, ctx, label_severity=1 if on_wall else 2)
+        if p.kind is PanelKind.VIDEO:
+            return VideoModel(p, ctx, f"{self.spec.id}/{index}")
         if p.kind is PanelKind.DISPATCH:
             return DispatchModel(p, ctx, self.spec.theme, self.title, on_wall, plan_title)
         raise ValueError(f"panel kind {p.kind.value!r} has no view-model")

@@ -31,6 +31,7 @@ class PanelKind(enum.StrEnum):
     TREND = "trend"
     DISPATCH = "dispatch"
     INDICATOR = "indicator"
+    VIDEO = "video"
 
 
 class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -55,6 +56,31 @@ class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     limit: int = 0
 
 
+class VideoAlarms(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Which new alarms bring the cameras that see them into a video panel (docs/video.md)."""
+
+    themes: list[str] = []
+    types: list[str] = []
+    districts: list[str] = []
+    max_severity: int = 4
+    """1: only red alarms; 4: every alarm."""
+    cameras: int = 4
+    """At most this many of an alarm's cameras."""
+
+
+class Video(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A ``video`` panel: one camera or a grid of them, with pages (docs/video.md)."""
+
+    grid: int = 1
+    """1: one camera; 2, 3 or 4: a grid of that many cameras a side."""
+    themes: list[str] = []
+    districts: list[str] = []
+    cameras: list[str] = []
+    """Default cameras by id, in order; empty: every camera of the themes and districts."""
+    alarms: VideoAlarms | None = None
+    """Alarm-linked video; leave it out for none."""
+
+
 class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One panel: a kind, a place on the runway's grid and its data binding."""
 
@@ -73,6 +99,8 @@ class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """For ``map`` panels: a layer (of ``layers``) whose extent the map shows; empty: the site's
     home extent. "Show the forest park" travels to every district that has such a layer, where a
     centre in degrees would not."""
+    video: Video | None = None
+    """For ``video`` panels: the grid, the default cameras and which alarms bring theirs."""
     columns: int = 0
     """For ``tiles`` panels: tiles per row (0: 1, 2 or 3 by count). One column of wide tiles puts
     title, value and state on one line, which suits a tall, narrow panel on a wall."""
@@ -157,6 +185,8 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
                     "(e.g. sensors: {kinds: [water_level], groups: [flood_watch]})",
                 )
             )
+        if p.kind is PanelKind.VIDEO and p.video is not None and p.video.grid not in (1, 2, 3, 4):
+            problems.append((f"$.panels[{i}].video.grid", f"a video grid is 1, 2, 3 or 4 cameras a side, not {p.video.grid}"))
     return problems
 
 

@@ -24,6 +24,7 @@ from cockpit.protocol.messages import (
     AckResult,
     Audit,
     AuditAck,
+    Camera,
     Catalog,
     CatalogEntry,
     CatalogKind,
@@ -238,6 +239,14 @@ def golden_messages() -> dict[str, msgspec.Struct]:
         Overlay(
             stream="overlays", seq=67, prev=66, ts=T0, id="closure-underpass", kind="road_closure", active=False,
             geometry=point, theme="flood", district="jiangbei", label="Underpass closed", event_id="E01-000008",
+        ),
+        Camera(
+            stream="cameras", seq=12, prev=11, ts=T0, id="cam-jb-underpass-n", name="下穿道北口",
+            names={"zh_CN": "下穿道北口", "en": "Underpass north portal"}, lon=106.58604, lat=29.59011,
+            district="jiangbei", theme="flood", active=True,
+            main_url="rtsp://cams.jiangbei.cq.example:554/cam-jb-underpass-n/main",
+            sub_url="rtsp://cams.jiangbei.cq.example:554/cam-jb-underpass-n/sub", credential="jiangbei-cameras",
+            watches=["jiangbei-water_level-001", "jiangbei-rain_gauge-001"],
         ),
         Catalog(
             stream="catalog", seq=3, prev=2, ts=T0,

@@ -31,6 +31,8 @@ class Stream(enum.StrEnum):
     SENSORS = "sensors"
     DISPATCH = "dispatch"
     OVERLAYS = "overlays"
+    CAMERAS = "cameras"
+    """The camera catalog (§5.7); added within v1 by the rule of §10."""
     CATALOG = "catalog"
     """The district's names for its own codes, per language (§5.8)."""
 
@@ -280,6 +282,8 @@ class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True, omit_defau
     """Plan types the backend recommends for this event (§7.7)."""
     attrs: dict[str, str | float] = {}
     """Facts about the event that plans select on, e.g. ``pipe_diameter_mm: 400`` (§5.1, docs/plans.md)."""
+    cameras: list[str] = []
+    """Ids of the cameras that see the event, best view first (§5.7); empty: none known."""
 
 
 class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -431,6 +435,40 @@ class Overlay(msgspec.Struct, tag="overlay", tag_field="t", kw_only=True):
     event_id: str = ""
 
 
+class Camera(msgspec.Struct, tag="camera", tag_field="t", kw_only=True, omit_defaults=True):
+    """A camera of the catalog on the ``cameras`` stream (§5.7).
+
+    A later message with the same id replaces it; ``active: false`` removes it. The stream URLs never
+    carry credentials: ``credential`` names the entry of the site's secrets that holds them.
+    """
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    name: str
+    lon: float
+    lat: float
+    district: str
+    active: bool
+    main_url: str
+    sub_url: str = ""
+    """The camera's low-resolution stream for small tiles; ``""``: only the main stream."""
+    names: dict[str, str] = {}
+    """The name in the district's languages, by language code (``zh_CN``, ``en``); ``name`` is the
+    one to use for a language not listed."""
+    theme: str = ""
+    credential: str = ""
+    """Name of the site secret with the stream's user and password; ``""``: none needed."""
+    codec: str = "h264"
+    """The video codec of both streams (``h264``, ``h265``)."""
+    watches: list[str] = []
+    """What it sees: sensor names and place ids, e.g. ``jiangbei-water_level-001``."""
+    kind: str = "fixed"
+    """``fixed``, ``ptz``, ``watchtower``, ``drone``, …: informational."""
+
+
 class CatalogKind(enum.StrEnum):
     """What a catalog entry names (§5.8). Receivers ignore entries of kinds they do not know."""
 
@@ -546,7 +584,7 @@ class AuditAck(msgspec.Struct, tag="audit_ack", tag_field="t", kw_only=True):
     seq: int
 
 
-DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Catalog
+DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Camera | Catalog
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
 ServerMessage = (
@@ -562,6 +600,7 @@ ServerMessage = (
     | Dispatch
     | Plan
     | Overlay
+    | Camera
     | Catalog
     | Heartbeat
     | CommandAck
@@ -572,7 +611,7 @@ ServerMessage = (
 ClientMessage = Hello | Subscribe | Command | Heartbeat | Audit
 """Everything a client may send."""
 
-DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Catalog)
+DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Camera, Catalog)
 
 STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Event: Stream.EVENTS,
@@ -582,5 +621,6 @@ STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Dispatch: Stream.DISPATCH,
     Plan: Stream.DISPATCH,
     Overlay: Stream.OVERLAYS,
+    Camera: Stream.CAMERAS,
     Catalog: Stream.CATALOG,
 }

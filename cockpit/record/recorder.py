@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -32,6 +32,7 @@ from cockpit.record.channels import (
     STATE_TOPIC,
     STREAM_TOPICS,
     TIMELINE_METADATA,
+    VIDEO_TOPIC,
     Timeline,
     message_types,
     schemas,
@@ -39,6 +40,7 @@ from cockpit.record.channels import (
 )
 from cockpit.record.recover import recover_folder
 from cockpit.record.snapshot import StateSnapshot, encode_snapshot
+from cockpit.record.video import VideoSlot, encode_slots
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +168,22 @@ class Recorder:
         try:
             self._record(frame, wall_ms)
         except (OSError, ValueError) as exc:  # a full disk, a removed folder: the wall says so
+            self._fail(exc)
+
+    def note_video(self, slots: Sequence[VideoSlot], wall_ms: int) -> None:
+        """Record changes of video slots (which camera, not its video); never raises."""
+        if self._closed or not slots:
+            return
+        try:
+            seg = self._segment
+            if seg is None:
+                if self.error and time.monotonic() < self._retry_at:
+                    return
+                seg = self._open_segment(wall_ms)
+            t = self._next_ns(wall_ms)
+            seg.writer.add_message(seg.channels[VIDEO_TOPIC], t, encode_slots(slots), t, 0)
+            self.messages += 1
+        except (OSError, ValueError) as exc:
             self._fail(exc)
 
     def _record(self, frame: bytes, wall_ms: int) -> None:

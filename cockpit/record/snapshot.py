@@ -19,6 +19,7 @@ from cockpit.protocol.events import DataReceived, SnapshotReceived
 from cockpit.protocol.messages import (
     Catalog,
     CatalogEntry,
+    Camera,
     DataMessage,
     Dispatch,
     Overlay,
@@ -28,6 +29,7 @@ from cockpit.protocol.messages import (
     Welcome,
 )
 from cockpit.protocol.session import Cursors
+from cockpit.record.video import VideoSlot
 
 SNAPSHOT_VERSION = 1
 
@@ -42,6 +44,8 @@ class StateSnapshot(msgspec.Struct, kw_only=True):
     cursors: dict[str, tuple[str, int]]
     """Stream → (epoch, last seq applied)."""
     streams: dict[str, list[DataMessage]]
+    video: list[VideoSlot] = []
+    """The video panels' slots that showed a camera then (cockpit/record/video.py)."""
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -102,7 +106,7 @@ class StateMirror:
                 continue
             key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
             table = self.keyed.setdefault(m.stream, {})
-            if isinstance(m, Overlay) and not m.active:
+            if isinstance(m, Overlay | Camera) and not m.active:
                 table.pop(key, None)
             else:
                 table[key] = m

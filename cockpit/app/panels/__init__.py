@@ -11,14 +11,18 @@ from cockpit.app.panels.events import EventsPanelView
 from cockpit.app.panels.map import MapPanelView, RiskPoints
 from cockpit.app.panels.tiles import TilesPanelView
 from cockpit.app.panels.trend import TrendPanelView
+from cockpit.app.panels.video import VideoPanelView
 from cockpit.present.panels.dispatch import DispatchModel
 from cockpit.present.panels.events import EventsModel
 from cockpit.present.panels.map import MapModel
 from cockpit.present.panels.tiles import TilesModel
 from cockpit.present.panels.trend import TrendModel
+from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway import PanelModel
 
-PanelView = EventsPanelView | TilesPanelView | TrendPanelView | MapPanelView | DispatchPanelView
+PanelView = (
+    EventsPanelView | TilesPanelView | TrendPanelView | MapPanelView | DispatchPanelView | VideoPanelView
+)
 
 
 def tr(text: str) -> str:
@@ -44,6 +48,8 @@ def build_view(
         return MapPanelView(model, title, lang, center, risk_points, tr("not live"))
     if isinstance(model, DispatchModel):
         return DispatchPanelView(model, title)
+    if isinstance(model, VideoModel):
+        return VideoPanelView(model, title)
     raise TypeError(f"no view for {type(model).__name__}")
 
 
@@ -55,5 +61,6 @@ __all__ = [
     "PanelView",
     "TilesPanelView",
     "TrendPanelView",
+    "VideoPanelView",
     "build_view",
 ]

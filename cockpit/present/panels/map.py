@@ -88,6 +88,7 @@ class MapModel:
         self.scope = event_scope(spec.events) if spec.events is not None else None
         self.label_severity = label_severity
         self._overlay_ids: set[str] = set()
+        self._camera_ids: set[str] = set()
         self._first = True
         self._current: bool | None = None
         # Derived from the sensor catalog, kept until it changes (SensorTable.generation): matching
@@ -103,6 +104,8 @@ class MapModel:
             markers = self._markers(situation)
         if ch.overlays or ch.replaced or ch.names or self._first:
             overlays = self._overlays(situation)
+        if "cameras" in self.spec.layers and (ch.cameras or ch.replaced or self._first):
+            overlays = {**(overlays or {}), **self._cameras(situation)}
         if self.spec.sensors is not None and (frame.sample or self._current != frame.current):
             dots = self._sensor_dots(situation, frame)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog or self._first) and frame.slow:
@@ -136,9 +139,27 @@ class MapModel:
         out: dict[str, OverlayShape | None] = {oid: None for oid in self._overlay_ids - wanted.keys()}
         for oid, o in wanted.items():
             # The backend's label is in the backend's language; a Chinese wall names the kind instead.
-            label = o.label if self.ctx.lang == "en" and o.label else self.ctx.names.overlay_kind(o.kind, o.label)
-            out[oid] = OverlayShape(o.kind, {"type": "Feature", "properties": {"label": label}, "geometry": o.geojson()})
+            label = (
+                o.label if self.ctx.lang == "en" and o.label else self.ctx.names.overlay_kind(o.kind, o.label)
+            )
+            out[oid] = OverlayShape(
+                o.kind, {"type": "Feature", "properties": {"label": label}, "geometry": o.geojson()}
+            )
         self._overlay_ids = set(wanted)
+        return out
+
+    def _cameras(self, situation: Situation) -> dict[str, OverlayShape | None]:
+        """The catalog's cameras as markers (the ``cameras`` layer; docs/protocol.md §5.7)."""
+        wanted = {f"camera:{c.id}": c for c in situation.cameras.values()}
+        out: dict[str, OverlayShape | None] = {cid: None for cid in self._camera_ids - wanted.keys()}
+        for cid, c in wanted.items():
+            feature = {
+                "type": "Feature",
+                "properties": {"label": f"▶ {c.name_in(self.ctx.lang)}"},
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            }
+            out[cid] = OverlayShape("camera", feature)
+        self._camera_ids = set(wanted)
         return out
 
     def _bind_catalog(self, situation: Situation) -> None:
