@@ -10,7 +10,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import city, gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup, video
+from bench import (
+    city,
+    gateway,
+    ingest,
+    latency,
+    map_pan,
+    memory,
+    protocol_ingest,
+    record,
+    replay,
+    startup,
+    video,
+)
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,

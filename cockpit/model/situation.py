@@ -22,8 +22,8 @@ from cockpit.protocol.events import (
     SnapshotReceived,
 )
 from cockpit.protocol.messages import (
-    Catalog,
     Camera,
+    Catalog,
     DataMessage,
     Dispatch,
     DispatchState,

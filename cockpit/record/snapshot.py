@@ -17,9 +17,9 @@ import numpy as np
 from cockpit.model.sensors import SensorTable
 from cockpit.protocol.events import DataReceived, SnapshotReceived
 from cockpit.protocol.messages import (
+    Camera,
     Catalog,
     CatalogEntry,
-    Camera,
     DataMessage,
     Dispatch,
     Overlay,
