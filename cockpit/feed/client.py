@@ -12,12 +12,11 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-import random
 import ssl
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,7 +47,7 @@ from cockpit.protocol.events import (
     SnapshotReceived,
     StreamUnavailable,
 )
-from cockpit.protocol.link import ConnectionState
+from cockpit.protocol.link import Backoff, ConnectionState
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Audit, Command, Filter, Stream
 from cockpit.protocol.server import CLOSE_GOING_AWAY, CLOSE_NORMAL
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
@@ -119,24 +118,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-@dataclass(slots=True)
-class Backoff:
-    """Jittered exponential backoff ("full jitter")."""
-
-    base_s: float = 0.2
-    cap_s: float = 8.0
-    attempt: int = 0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def next_delay(self) -> float:
-        ceiling = min(self.cap_s, self.base_s * (2**self.attempt))
-        self.attempt += 1
-        return self.rng.uniform(ceiling / 2, ceiling)
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 class FeedClient:

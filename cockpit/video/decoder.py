@@ -6,7 +6,7 @@ streams and one main stream held on two such processes here (shared/recipes/rtsp
 frame is converted to BGRA at the tile's size in the worker (swscale, one reformatter per stream),
 so the GUI draws it 1:1.
 
-The decoder reconnects by itself with :class:`~cockpit.video.health.Backoff`, and says why a stream
+The decoder reconnects by itself with :func:`~cockpit.video.health.reconnect_backoff`, and says why a stream
 failed as a :class:`~cockpit.video.health.Reason`; every text it reports has the URL's credentials
 cut out (:func:`~cockpit.video.urls.redact`): FFmpeg's errors name the URL they failed to open.
 """
@@ -25,7 +25,7 @@ import numpy as np
 from av.codec.context import Flags
 from av.video.reformatter import Interpolation, VideoReformatter
 
-from cockpit.video.health import CATCH_UP_S, Backoff, LagTracker, Reason
+from cockpit.video.health import CATCH_UP_S, LagTracker, Reason, reconnect_backoff
 from cockpit.video.ring import FrameRing
 from cockpit.video.stamp import read_stamp
 from cockpit.video.urls import SUPPORTED_CODECS, redact
@@ -105,7 +105,7 @@ class StreamDecoder:
         self.ring = ring
         self._report = report
         self._stop = threading.Event()
-        self._backoff = Backoff()
+        self._backoff = reconnect_backoff()
         self._prev_luma: np.ndarray | None = None
         self._container: av.container.InputContainer | None = None
 

@@ -6,7 +6,7 @@ its content last changed, errors with their reason) :class:`StreamHealth` says w
 marked within 2 s at a 25–50 Hz wall (measured by the tests in tests/video), and a camera whose
 only motion is a once-a-second clock overlay is not called frozen.
 
-:class:`Backoff` is the reconnect schedule the decoder follows after a failure.
+:func:`reconnect_backoff` is the reconnect schedule the decoder follows after a failure.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 import random
 from dataclasses import dataclass
+
+from cockpit.protocol.link import Backoff
 
 NO_SIGNAL_AFTER_S = 1.5
 """No new frame for this long: NO SIGNAL."""
@@ -206,25 +208,12 @@ class LagTracker:
         self._floor = now_s - pts_s
 
 
-class Backoff:
-    """Reconnect delays: 0.25 s doubling to ``cap_s``, each ±20 % so cameras do not retry in step.
+def reconnect_backoff(cap_s: float = 8.0, rng: random.Random | None = None) -> Backoff:
+    """A camera's reconnect delays: 0.25 s doubling to ``cap_s``, each ±20 % so cameras do not
+    retry in step; a frame coming through resets it.
 
     Args:
-        cap_s: The longest wait.
+        cap_s: The longest wait (before jitter).
         rng: Where the jitter comes from (seed it in tests).
     """
-
-    def __init__(self, cap_s: float = 8.0, rng: random.Random | None = None) -> None:
-        self.cap_s = cap_s
-        self.attempt = 0
-        self._rng = rng or random.Random()
-
-    def next_delay(self) -> float:
-        """The wait before the next attempt; each call counts one more failure."""
-        base = min(self.cap_s, 0.25 * 2**self.attempt)
-        self.attempt += 1
-        return float(base * self._rng.uniform(0.8, 1.2))
-
-    def reset(self) -> None:
-        """A frame came through: the next failure starts from the shortest wait again."""
-        self.attempt = 0
+    return Backoff(base_s=0.25, cap_s=cap_s, low=0.8, high=1.2, rng=rng or random.Random())

@@ -7,7 +7,14 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cockpit.video.health import FROZEN_AFTER_S, NO_SIGNAL_AFTER_S, Backoff, Health, Reason, StreamHealth
+from cockpit.video.health import (
+    FROZEN_AFTER_S,
+    NO_SIGNAL_AFTER_S,
+    Health,
+    Reason,
+    StreamHealth,
+    reconnect_backoff,
+)
 
 
 def test_connecting_then_live_then_no_signal_then_live_again() -> None:
@@ -93,7 +100,7 @@ def test_nothing_old_ever_looks_live(steps: list[tuple[float, bool, Reason, bool
 
 @given(st.integers(0, 2**31), st.integers(1, 30))
 def test_backoff_doubles_to_its_cap_with_jitter_and_resets(seed: int, failures: int) -> None:
-    b = Backoff(cap_s=8.0, rng=random.Random(seed))
+    b = reconnect_backoff(cap_s=8.0, rng=random.Random(seed))
     delays = [b.next_delay() for _ in range(failures)]
     for i, d in enumerate(delays):
         base = min(8.0, 0.25 * 2**i)
