@@ -25,7 +25,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
 from cockpit.audit.files import SyncPolicy
-from cockpit.feed.outbox import Outbox
+from cockpit.feed.outbox import MAX_AUDITS, MAX_COMMANDS, Outbox
 from cockpit.protocol.codec import Problem
 from cockpit.protocol.commands import (
     COMMAND_TIMEOUT_MS,
@@ -131,7 +131,9 @@ class Backoff:
     rng: random.Random = field(default_factory=random.Random)
 
     def next_delay(self) -> float:
-        ceiling = min(self.cap_s, self.base_s * (2**self.attempt))
+        # The exponent is clamped: after ~1,000 failed tries (1.5 h of outage at the 8 s cap)
+        # 2**attempt no longer fits a float, and the reconnect loop would die with it.
+        ceiling = min(self.cap_s, self.base_s * 2.0 ** min(self.attempt, 60))
         self.attempt += 1
         return self.rng.uniform(ceiling / 2, ceiling)
 
@@ -227,6 +229,8 @@ class FeedClient:
         self._audits: dict[tuple[str, int], Audit] = {}
         self._audits_sent: set[tuple[str, int]] = set()  # on the current connection
         self._audits_capable = False  # the backend's welcome offered "audit" (§7.8)
+        self.audit_overflow = False
+        """Audit records were turned away (the outbox held MAX_AUDITS): they wait in the audit log."""
         self._store = Outbox(outbox_path, outbox_sync)
         restored = self._store.load()
         self.commands.restore((command, round(at * 1000)) for command, at in restored.commands)
@@ -279,6 +283,19 @@ class FeedClient:
         (:class:`~cockpit.protocol.commands.CommandQueue`). A command id already queued is ignored."""
         if self.commands.status(command.id) is not None:
             return
+        if len(self.commands) >= MAX_COMMANDS:  # the app blocks new commands before this (outbox_full)
+            log.error("command %s (%s) refused: the outbox is full", command.id, command.kind)
+            detail = (
+                f"the outbox is full ({MAX_COMMANDS} commands wait for the backend): "
+                f"command {command.id} ({command.kind}) was not sent"
+            )
+            self._emit(
+                [
+                    OutboxProblem(detail),
+                    CommandUpdate(command, CommandStatus.DISCARDED, 0, "outbox_full", detail),
+                ]
+            )
+            return
         now = self._wall_ms()
         command = self.commands.submit(command, now)
         self._store.add_command(command, now / 1000)
@@ -314,18 +331,33 @@ class FeedClient:
         self._pump()
         return True
 
-    def send_audit(self, record: Audit) -> None:
+    def send_audit(self, record: Audit) -> bool:
         """Deliver an audit record at least once (§7.8): kept in the outbox until the backend has it.
 
-        A record already queued (same chain and seq) is not queued again.
+        A record already queued (same chain and seq) is not queued again. Returns False when the
+        outbox holds :data:`~cockpit.feed.outbox.MAX_AUDITS` records already: the caller keeps it
+        (the audit log) and offers it again later.
         """
         key = (record.chain, record.seq)
         if key in self._audits:
-            return
+            return True
+        if len(self._audits) >= MAX_AUDITS:  # it stays in the audit log; forward.py queues it later
+            if not self.audit_overflow:
+                log.error(
+                    "audit outbox full (%d records unacknowledged): new records wait in the audit log", MAX_AUDITS
+                )
+            self.audit_overflow = True
+            return False
         self._audits[key] = record
         self._store.add_audit(record)
         self._send_audits()
         self._report_store_problems()
+        return True
+
+    @property
+    def outbox_full(self) -> bool:
+        """No new command can be kept: :data:`~cockpit.feed.outbox.MAX_COMMANDS` wait for answers."""
+        return len(self.commands) >= MAX_COMMANDS
 
     def audit_high_water(self, chain: str) -> int:
         """The highest seq of audit chain ``chain`` ever queued for the backend (0: none)."""
