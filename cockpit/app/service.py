@@ -267,6 +267,8 @@ class WallService:
         presenter = c.presenter
         server_now = c.situation.server_now(int(now * 1000))
         recorder = c.recorder
+        if recorder is not None:  # a silent link's last seconds reach the disk too
+            recorder.flush_due(int(now * 1000))
         if recorder is not None and mono - self._disk_at >= DISK_EVERY_S:
             self._disk_bytes = folder_bytes(recorder.directory)
             self._disk_at = mono

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 from cockpit.model import Situation
@@ -31,3 +33,26 @@ def test_the_newest_snapshot_rebuilds_the_situation(tmp_path: Path) -> None:
     (tmp_path / "cockpit-29991231T235959Z-0001.mcap").write_bytes(newest.read_bytes()[:100])
     again = last_known_state(tmp_path)
     assert again is not None and again.wall_ms == snapshot.wall_ms
+
+
+def test_a_silent_link_still_gets_its_last_snapshot_to_disk(tmp_path: Path) -> None:
+    """The tap flushes only when frames come; flush_due writes out what waits once the link is silent."""
+    from cockpit.record.recorder import Recorder
+    from tests.record.test_record_replay import Live
+
+    live = Live(tmp_path, flush_every_s=3600.0)  # the tap alone would not flush within the test
+    found: list[object] = []
+
+    async def body() -> None:
+        await live.start()
+        await asyncio.sleep(1.0)
+        await live.settle()
+        recorder: Recorder = live.recorder
+        found.append(last_known_state(tmp_path))  # the snapshot waits in the open chunk, in memory
+        recorder.flush_ms = 0
+        recorder.flush_due(int(time.time() * 1000))
+        found.append(last_known_state(tmp_path))  # on disk: a kill now would not lose it
+        await live.stop()
+
+    asyncio.run(body())
+    assert found[0] is None and found[1] is not None

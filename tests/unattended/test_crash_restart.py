@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.backend.faultproxy import Direction
+from cockpit.record.last_known import last_known_state
 from cockpit.service.session import load_session
 from tests.unattended.helpers import (
     BackendThread,
@@ -107,6 +108,9 @@ def test_kill_9_with_commands_pending_then_restart_applies_each_once(tmp_path: P
         wait_for(lambda: pending_in_journal(data / "outbox.jsonl") == ids, 10, "the outbox to hold them")
         wait_for(lambda: (load_session(data) or None) and load_session(data).selected_event == clicked[-1][1], 15, "the session saved")  # type: ignore[union-attr]
 
+        # The recorder's last state snapshot has reached the disk (written out every 2 s, frames or
+        # not): the restarted wall shows it until the backend answers.
+        wait_for(lambda: last_known_state(rec), 30, "a state snapshot on disk", first)
         first.send_signal(signal.SIGKILL)  # kill -9: nothing is finished, nothing is flushed
         first.wait(30)
         assert pending_in_journal(data / "outbox.jsonl") == ids  # the journal survived the kill
