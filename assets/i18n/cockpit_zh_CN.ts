@@ -350,53 +350,53 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="209"/>
+        <location filename="../../cockpit/app/run.py" line="216"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="203"/>
-        <location filename="../../cockpit/app/wiring.py" line="594"/>
+        <location filename="../../cockpit/app/wiring.py" line="213"/>
+        <location filename="../../cockpit/app/wiring.py" line="607"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="220"/>
+        <location filename="../../cockpit/app/wiring.py" line="230"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="270"/>
+        <location filename="../../cockpit/app/wiring.py" line="280"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="272"/>
+        <location filename="../../cockpit/app/wiring.py" line="282"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="274"/>
+        <location filename="../../cockpit/app/wiring.py" line="284"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="308"/>
+        <location filename="../../cockpit/app/wiring.py" line="318"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="555"/>
+        <location filename="../../cockpit/app/wiring.py" line="568"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="568"/>
+        <location filename="../../cockpit/app/wiring.py" line="581"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="615"/>
+        <location filename="../../cockpit/app/wiring.py" line="634"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -1332,6 +1332,19 @@
     </message>
 </context>
 <context>
+    <name>Service</name>
+    <message>
+        <location filename="../../cockpit/app/service.py" line="125"/>
+        <source>no metrics: {error}</source>
+        <translation>无监控指标：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/service.py" line="334"/>
+        <source>the outbox is full: {n} commands wait for the backend; new commands can be sent once it answers</source>
+        <translation>发件箱已满：{n} 条指令等待后端应答；后端应答后才能发送新指令</translation>
+    </message>
+</context>
+<context>
     <name>Severity</name>
     <message>
         <location filename="../../widgets/severity.py" line="58"/>
@@ -1396,19 +1409,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="138"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="238"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="145"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="245"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="138"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="238"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="145"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="245"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="222"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="229"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -1820,22 +1833,22 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="132"/>
+        <location filename="../../cockpit/present/wall.py" line="137"/>
         <source>as of {time}</source>
         <translation>截至 {time}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="136"/>
+        <location filename="../../cockpit/present/wall.py" line="141"/>
         <source>no data yet</source>
         <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="278"/>
+        <location filename="../../cockpit/present/wall.py" line="290"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="279"/>
+        <location filename="../../cockpit/present/wall.py" line="291"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
@@ -1855,67 +1868,72 @@
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="194"/>
+        <location filename="../../cockpit/present/wall.py" line="199"/>
         <source>Replay ended</source>
         <translation>回放结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="196"/>
+        <location filename="../../cockpit/present/wall.py" line="201"/>
         <source>Replay paused</source>
         <translation>回放暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="198"/>
+        <location filename="../../cockpit/present/wall.py" line="203"/>
         <source>Replay ×{speed:g}</source>
         <translation>回放 ×{speed:g}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="199"/>
+        <location filename="../../cockpit/present/wall.py" line="204"/>
         <source>recorded {time}; not live</source>
         <translation>录制于 {time}；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="201"/>
+        <location filename="../../cockpit/present/wall.py" line="206"/>
         <source>Drill paused</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="201"/>
+        <location filename="../../cockpit/present/wall.py" line="206"/>
         <source>the drill clock stands still; not live</source>
         <translation>演练时钟已停止；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="205"/>
+        <location filename="../../cockpit/present/wall.py" line="210"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="206"/>
+        <location filename="../../cockpit/present/wall.py" line="211"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="207"/>
+        <location filename="../../cockpit/present/wall.py" line="212"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="208"/>
+        <location filename="../../cockpit/present/wall.py" line="213"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="214"/>
+        <location filename="../../cockpit/present/wall.py" line="220"/>
+        <source>not live since {time} ({duration})</source>
+        <translation>自 {time} 起未实时（{duration}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="226"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="218"/>
+        <location filename="../../cockpit/present/wall.py" line="230"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="227"/>
+        <location filename="../../cockpit/present/wall.py" line="239"/>
         <source>Drill running</source>
         <translation>演练进行中</translation>
     </message>

@@ -30,7 +30,7 @@ from cockpit.app.runway_view import RunwayView
 from cockpit.app.video_binder import VideoTileBinder
 from cockpit.app.wall import Wall
 from cockpit.audit.chain import AuditAction
-from cockpit.audit.forward import forward_to
+from cockpit.audit.forward import Forwarder
 from cockpit.audit.log import Actor, AuditError, AuditLog, action_for_command, command_details
 from cockpit.feed import FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.model import Situation
@@ -147,6 +147,14 @@ class Source(Protocol):
     def outbox(self) -> list[Command]: ...
 
 
+class WallServiceSlots(Protocol):
+    """What :meth:`Cockpit.attach_service` connects (cockpit/app/service.py, ``WallService``)."""
+
+    def on_frame(self) -> None: ...
+
+    def on_windows_shown(self) -> None: ...
+
+
 class Cockpit:
     """The whole cockpit: model, feed, presentation, wall, console and their connections.
 
@@ -190,6 +198,8 @@ class Cockpit:
     ) -> None:
         self.identity = identity
         self.situation = Situation()
+        self.forwarder: Forwarder | None = None
+        self.service: WallServiceSlots | None = None
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
         self._refused = ""  # the backend's refusal now among the problems (docs/protocol.md §3.3)
@@ -323,7 +333,8 @@ class Cockpit:
             # The operator and role are the token's (app/login.py); of the token, only its fingerprint.
             login = {"login_fingerprint": fingerprint(identity.token)} if identity.token else {}
             self.audit.login(self.audit.actor, client_id=identity.client_id, **login)
-            forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
+            self.forwarder = Forwarder(self.audit, self.feed)  # at least once, deduped there
+            self.forwarder.start()
         self._show_problems()
 
     # ------------------------------------------------------------------------------ the graph
@@ -397,6 +408,8 @@ class Cockpit:
     def place_on(self, screens: Sequence[QScreen]) -> None:
         self.wall.replace_on(screens)
         self._placed()
+        if self.service is not None:  # kiosk mode guards the new windows
+            self.service.on_windows_shown()
 
     def _placed(self) -> None:
         """What the placement decides for the view-models (attributes down): a runway on a wall
@@ -610,6 +623,12 @@ class Cockpit:
             log.error("backend refused this cockpit: %s", refused)
         self._show_problems()
 
+    def add_problem(self, text: str) -> None:
+        """Something the officer must know (shown on the console in red), once."""
+        if text not in self.problems:
+            self.problems.append(text)
+            self._show_problems()
+
     def _show_problems(self) -> None:
         cameras = [
             tr("camera {name}: {what}").format(name=n, what=w)
@@ -626,17 +645,36 @@ class Cockpit:
         self.frame_timer.start()
         self.flash_timer.start()
 
-    async def stop(self) -> None:
+    def attach_service(self, service: WallServiceSlots) -> None:
+        """Let the service (cockpit/app/service.py) see every frame and every placement of the wall."""
+        self.service = service
+        self.frame_timer.timeout.connect(service.on_frame)
+
+    async def stop(self, going_away: bool = False) -> None:
+        """Stop in order: frames, the source (a normal close to the backend: 1001 ``going_away``
+        when the system stops the cockpit, else 1000), then the files. Each file is finished even if
+        something before it failed (a SIGTERM must never leave one unfinished)."""
         self.frame_timer.stop()
         self.flash_timer.stop()
-        await self.source.stop()
-        if self.recorder is not None:
-            self.recorder.close()  # finish the open segment: nothing to recover next time
-        if self.feed is not None:
-            self.feed.close_outbox()
-        if self.audit is not None:
-            self.audit.close()
-        self.close_video()
+        try:
+            if self.feed is not None:
+                await self.feed.stop(going_away=going_away)
+            else:
+                await self.source.stop()
+        finally:
+            try:
+                if self.recorder is not None:
+                    self.recorder.close()  # finish the open segment: nothing to recover next time
+            finally:
+                try:
+                    if self.feed is not None:
+                        self.feed.close_outbox()
+                finally:
+                    try:
+                        if self.audit is not None:
+                            self.audit.close()
+                    finally:
+                        self.close_video()
 
     def close_video(self) -> None:
         """Stop every decoder and the decoder processes."""

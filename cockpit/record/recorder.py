@@ -273,6 +273,19 @@ class Recorder:
         log.info("recording: finished %s (%d bytes)", seg.path, seg.path.stat().st_size)
         self.apply_retention()
 
+    def flush_due(self, wall_ms: int) -> None:
+        """Write out the open chunk if it has waited ``flush_every_s`` (the tap flushes only when a
+        frame arrives: without this, a link that went silent would keep the last seconds, and the
+        last state snapshot, in memory, where a kill or a power cut loses them). Never raises."""
+        seg = self._segment
+        if seg is None or self._closed or wall_ms - self._last_flush_ms < self.flush_ms:
+            return
+        self._last_flush_ms = wall_ms
+        try:
+            seg.flush()
+        except (OSError, ValueError) as exc:
+            self._fail(exc)
+
     def _fail(self, exc: Exception) -> None:
         seg, self._segment = self._segment, None
         where = seg.path if seg is not None else self.directory
