@@ -68,6 +68,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.SENSORS.value: area,
         Stream.DISPATCH.value: area,
         Stream.OVERLAYS.value: area,
+        Stream.SERIES.value: area,
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
     }
 
