@@ -728,6 +728,16 @@ class City:
         free.sort(key=lambda u: (u.district != district, (u.lon - lon) ** 2 + (u.lat - lat) ** 2, u.id))
         return free[0] if free else None
 
+    def start_plan(self, event_id: str, plan_type: str, operator: str) -> bool:
+        ev = self.state.events.get(event_id)
+        if ev is None:
+            return False
+        try:
+            self.plans.activate(ev, plan_type, operator)
+        except PlanRefused:
+            return False
+        return True
+
     def send_unit(self, event_id: str, unit_id: str) -> bool:
         """Route an event to a unit as the backend's own dispatch (the 12345 platform routes its
         requests itself): the same job and states as an officer's dispatch (§5.4)."""

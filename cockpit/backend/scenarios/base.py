@@ -121,6 +121,10 @@ class ScenarioHost(Protocol):
 
     def send_unit(self, event_id: str, unit_id: str) -> bool: ...
 
+    def start_plan(self, event_id: str, plan_type: str, operator: str) -> bool:
+        """Activate a plan for the event as the centre that holds it did; False if it would not."""
+        ...
+
 
 class Scenario:
     """A scenario of the demo city: its sensors, their values and history, its events and overlays.

@@ -107,11 +107,11 @@ class StreetBoards(Scenario):
         rng = random.Random(f"street/{seed}")
         self.enterprises: dict[str, list[list[float]]] = {
             cls: [
-                [round(lon + rng.uniform(-0.022, 0.012), 6), round(lat + rng.uniform(-0.01, 0.009), 6)]
+                [round(lon + rng.uniform(-0.0065, 0.0095), 6), round(lat + rng.uniform(-0.004, 0.0065), 6)]
                 for _ in range(n)
             ]
             for cls, n in ENTERPRISES.items()
-        }
+        }  # inside Jiefangbei street (assets/geo/streets.geojson)
         self._drawn = False
 
     def values(self, t: float) -> np.ndarray:

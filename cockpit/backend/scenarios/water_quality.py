@@ -67,14 +67,15 @@ class Section:
 
 
 SECTIONS = (
-    Section("jingkou", "Jingkou section", "井口断面", 1.0, 7.4),
-    Section("shuangbei", "Shuangbei section", "双碑断面", 5.0, 7.1),
-    Section("ciqikou", "Ciqikou section", "磁器口断面", 9.0, 6.9),
-    Section("shimen", "Shimen section", "石门断面", 13.0, 6.6),
-    Section("hualongqiao", "Hualongqiao section", "化龙桥断面", 17.0, 6.9),
+    Section("jingkou", "Jingkou", "井口", 1.0, 7.4),
+    Section("shuangbei", "Shuangbei", "双碑", 5.0, 7.1),
+    Section("ciqikou", "Ciqikou", "磁器口", 9.0, 6.9),
+    Section("shimen", "Shimen", "石门", 13.0, 6.6),
+    Section("hualongqiao", "Hualongqiao", "化龙桥", 17.0, 6.9),
     Section("liangtuo", "Liangtuo intake", "梁沱取水口", 19.5, 7.0, intake=True),
-    Section("chaotianmen", "Chaotianmen section", "朝天门断面", 21.5, 7.2),
+    Section("chaotianmen", "Chaotianmen", "朝天门", 21.5, 7.2),
 )
+"""The monitoring sections, upstream first (named by place: "Ciqikou", the Ciqikou section)."""
 EXCURSION = "ciqikou"
 LOW_NOW = {"ciqikou": 4.3, "shimen": 5.5}
 """Dissolved oxygen since the excursion began: Ciqikou under the limit, Shimen below it recovering."""
@@ -93,9 +94,9 @@ class Plant:
 
 
 PLANTS = (
-    Plant("jingkou_wwtp", "Jingkou treatment plant", "井口污水处理厂", 2.5, 47.0, 38.0),
-    Plant("shuangbei_wwtp", "Shuangbei treatment plant", "双碑污水处理厂", 6.8, 56.0, 41.0),
-    Plant("shimen_wwtp", "Shimen treatment plant", "石门污水处理厂", 14.0, 31.0, 30.0),
+    Plant("jingkou_wwtp", "Jingkou WWTP", "井口污水厂", 2.5, 47.0, 38.0),
+    Plant("shuangbei_wwtp", "Shuangbei WWTP", "双碑污水厂", 6.8, 56.0, 41.0),
+    Plant("shimen_wwtp", "Shimen WWTP", "石门污水厂", 14.0, 31.0, 30.0),
 )
 SUSPECTS = ("shuangbei_wwtp", "jingkou_wwtp")
 """Upstream of the excursion, outfalls up since it began: the two the system names."""
@@ -133,7 +134,8 @@ class WaterQuality(Scenario):
                     low_warn=DO_LOW_WARN,
                     low_alarm=DO_LOW_ALARM,
                     tags=("river_section", "intake") if s.intake else ("river_section",),
-                    groups=("river_watch",),
+                    # The section out of range is the one the wall follows over days.
+                    groups=("river_watch", "river_focus") if s.code == EXCURSION else ("river_watch",),
                     names={"en": s.en, "zh_CN": s.zh},
                     attrs={"river_km": s.km, "river": "jialing"},
                     ttl_ms=10_000,
@@ -243,21 +245,22 @@ class WaterQuality(Scenario):
         suspects = [next(p for p in PLANTS if p.code == code) for code in SUSPECTS]
         lon, lat = _point(s.km)
         now = host.ms()
+        since = now - now % HOUR_MS - EXCURSION_H * HOUR_MS
         attrs: dict[str, str | float] = {
-            "section": s.en,
-            "section.zh_CN": s.zh,
+            "section": f"{s.en} section",
+            "section.zh_CN": f"{s.zh}断面",
             "river_km": s.km,
-            "below_since_at": float(now - now % HOUR_MS - EXCURSION_H * HOUR_MS),
+            "below_since_at": float(since),
             "limit": f"{DO_LOW_WARN:g} mg/L (class III)",
             "limit.zh_CN": f"{DO_LOW_WARN:g} mg/L（III类）",
         }
         for k, p in enumerate(suspects, 1):
-            attrs[f"suspect_{k}"] = f"{p.en}, km {p.km:g}: outfall COD {p.cod:g} mg/L (before: {p.cod_before:g})"
-            attrs[f"suspect_{k}.zh_CN"] = f"{p.zh}（{p.km:g}公里）：排口COD {p.cod:g} mg/L（此前 {p.cod_before:g}）"
+            attrs[f"suspect_{k}"] = f"{p.en}, km {p.km:g}: COD {p.cod:g}, was {p.cod_before:g}"
+            attrs[f"suspect_{k}.zh_CN"] = f"{p.zh}（{p.km:g}公里）：COD {p.cod:g}（原 {p.cod_before:g}）"
         ev = host.raise_event(
             "do_excursion",
             THEME,
-            f"Dissolved oxygen under {DO_LOW_WARN:g} mg/L at {s.en} for 3 days",
+            f"Dissolved oxygen under {DO_LOW_WARN:g} mg/L at the {s.en} section for 3 days",
             2,
             _district(s.km),
             lon,
@@ -266,6 +269,10 @@ class WaterQuality(Scenario):
             attrs=attrs,
             level="district",
         )
+        # Known for three days: the district centre acknowledged it and runs its plan (the suspects
+        # are being inspected); it is worked on, not new.
+        host.change_event(ev.id, state=EventState.ACKNOWLEDGED, acked_by="district centre", acked_at=host.ms())
+        host.start_plan(ev.id, "dissolved_oxygen", "district centre")
         self._excursion = ev.id
 
     def _slick_attrs(self, host: ScenarioHost, t: float) -> dict[str, str | float]:
