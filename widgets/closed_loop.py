@@ -2,8 +2,9 @@
 each step, how long it took (median) and how many are late.
 
 Found → routed → handled → reported back → evaluated, left to right with arrows between; a row per
-period (this shift, today) with the count in bold and "6 min · 3 late" under it, all at the
-detail size: the panel is read from a few metres, the banner from the back of the room. A median over
+period (this shift, today) with the count in bold and "6 min · 3 late" beside or under it, all at
+the detail size: the panel is read from a few metres, the banner from the back of the room. The
+day's late total closes it where there is a line to spare (each cell says its own). A median over
 its target and late requests are coloured and said in words. A total of the late ones closes it.
 
 Translation context: ``ClosedLoop``.
@@ -75,7 +76,7 @@ class ClosedLoopWidget(PaintedWidget):
             if i:
                 self._arrow(p, x - gap, x, room.top() + line * 0.55)
         y = room.top() + head_h + line * 0.3
-        total_h = line * 1.2 if self._total else 0.0
+        total_h = 0.0  # the total of the late ones goes under the periods only where there is room
         left_out = 0
         for k, period in enumerate(self._periods):
             cells = [step.cells[k] if k < len(step.cells) else None for step in self._steps]
@@ -118,8 +119,8 @@ class ClosedLoopWidget(PaintedWidget):
                     self.draw_text(p, QRectF(x, y, col_w, line), counts[i], bold, count_colour, CENTRE)
                     self.draw_text(p, QRectF(x, y + line, col_w, h - line), subs[i], sub_font, colour, CENTRE)
             y += h + line * 0.35
-        if self._total:
-            self.draw_text(p, QRectF(room.left(), room.bottom() - total_h, room.width(), total_h), self._total, bold,
+        if self._total and y - line * 0.35 + line <= room.bottom() + 0.5:
+            self.draw_text(p, QRectF(room.left(), room.bottom() - line, room.width(), line), self._total, bold,
                            theme.STALE if dim else theme.ALARM, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))  # fmt: skip
         self._left_out = left_out
         p.end()

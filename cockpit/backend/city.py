@@ -659,8 +659,10 @@ class City:
         source: str = "",
         attrs: Attrs | None = None,
         level: str = "street",
+        cameras: Sequence[str] = (),
     ) -> Event:
-        """A scenario's new event, at its own place, with its facts; published and returned."""
+        """A scenario's new event, at its own place, with its facts and the cameras that caught it
+        (those the city serves); published and returned."""
         self._event_counter += 1
         ev = Event(
             stream=Stream.EVENTS,
@@ -680,6 +682,7 @@ class City:
             source=source,
             level=level,
             attrs=dict(attrs or {}),
+            cameras=[c for c in cameras if c in self.state.cameras],
         )
         ev = _replace_event(ev, recommended=self._recommend(ev))
         ev = _replace_event(ev, plans=self.plans.recommend(ev))
@@ -985,7 +988,7 @@ class City:
         for cam in DEMO_CAMERAS if cameras is None else cameras:
             near = names.get(cam.watches[0]) if cam.watches else None
             d = next(x for x in DISTRICTS if x.code == cam.district)
-            lon, lat = (near.lon, near.lat) if near is not None else (d.lon, d.lat)
+            lon, lat = (near.lon, near.lat) if near is not None else cam.at or (d.lon, d.lat)
             msg = Camera(
                 stream=Stream.CAMERAS,
                 seq=0,

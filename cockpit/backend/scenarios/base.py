@@ -97,6 +97,7 @@ class ScenarioHost(Protocol):
         source: str = "",
         attrs: Attrs | None = None,
         level: str = "street",
+        cameras: Sequence[str] = (),
     ) -> Event: ...
 
     def change_event(self, event_id: str, **changes: object) -> Event | None: ...

@@ -77,8 +77,10 @@ RUN_S = 480.0
 """A truck is on the road (its route on the map) for this long in each cycle."""
 
 CAMERA = Place("tongmao_3", "Tongmao Avenue camera 3", "通茂大道3号摄像机", "jiangbei", 106.618, 29.609)
-"""The roadside camera on the first truck's route. The video work (issue 21) gives events the
-cameras that see them (``Event.cameras``): this camera's picture belongs with the alert."""
+"""The roadside camera on the first truck's route."""
+CAMERA_ID = "cam-jb-tongmao-3"
+"""Its id among the demo's cameras (cockpit/backend/cameras/catalog.py): the alert names it in
+``Event.cameras``, so a video panel linked to this theme's alarms shows the picture (§5.7)."""
 
 
 def _place(code: str) -> Place:
@@ -176,6 +178,7 @@ class WasteTrucks(Scenario):
             CAMERA.lat,
             source=CAMERA.en,
             level="district",  # city management, in minutes
+            cameras=(CAMERA_ID,),
             attrs={
                 "plate": truck.plate,
                 "route": f"{source.en.split(' ')[0]} → {site.en.split(' ')[0]}",
