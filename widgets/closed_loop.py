@@ -68,6 +68,11 @@ class ClosedLoopWidget(PaintedWidget):
         gap = line * 0.9  # room for the arrows between steps
         n = len(self._steps)
         col_w = (room.width() - label_w - gap * (n - 1)) / n
+        widest = max(self.one_line_width(bold, word) for s in self._steps for word in s.name.split())
+        if widest > col_w:  # too narrow for the steps side by side: a step a row, a period a column
+            self._paint_table(p, room, dim)
+            p.end()
+            return
         # The steps' names, and arrows from each to the next.
         head_h = max(self.text_height(bold, col_w, s.name) for s in self._steps)
         for i, step in enumerate(self._steps):
@@ -124,6 +129,37 @@ class ClosedLoopWidget(PaintedWidget):
                            theme.STALE if dim else theme.ALARM, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))  # fmt: skip
         self._left_out = left_out
         p.end()
+
+    def _paint_table(self, p: QPainter, room: QRectF, dim: bool) -> None:
+        """The loop in a narrow panel: the steps down, the periods across."""
+        detail, bold = self.detail_font(), self.detail_font(bold=True)
+        line = QFontMetricsF(detail).height()
+        name_w = max(self.one_line_width(bold, s.name) for s in self._steps) + line * 0.5
+        col_w = (room.width() - name_w) / max(1, len(self._periods))
+        for k, period in enumerate(self._periods):
+            self.draw_text(p, QRectF(room.left() + name_w + k * col_w, room.top(), col_w, line), period, bold, theme.TEXT_DIM, CENTRE)
+        y = room.top() + line * 1.2
+        left_out = 0
+        for step in self._steps:
+            texts = []
+            for k in range(len(self._periods)):
+                cell = step.cells[k] if k < len(step.cells) else None
+                if cell is None:
+                    texts.append(("—", TileLevel.NO_DATA))
+                    continue
+                late = QCoreApplication.translate("ClosedLoop", "{n} late").format(n=cell.late) if cell.late is not None else ""
+                level = max((cell.median_level, cell.late_level if cell.late else TileLevel.NORMAL), key=_rank)
+                texts.append((" · ".join(x for x in (cell.count, cell.median, late) if x and x != "—") or cell.count, level))
+            h = max([self.text_height(bold, name_w - line * 0.5, step.name)] + [self.text_height(detail, col_w, t) for t, _ in texts])
+            if y + h > room.bottom() + 0.5:
+                left_out += 1
+                continue
+            self.draw_text(p, QRectF(room.left(), y, name_w - line * 0.5, h), step.name, bold, theme.TEXT)
+            for k, (text, level) in enumerate(texts):
+                colour = theme.STALE if dim else (LEVEL_COLOURS[level] if level in (TileLevel.WARNING, TileLevel.ALARM) else theme.TEXT)
+                self.draw_text(p, QRectF(room.left() + name_w + k * col_w, y, col_w, h), text, detail, colour, CENTRE)
+            y += h + line * 0.2
+        self._left_out = left_out
 
     @staticmethod
     def _arrow(p: QPainter, x0: float, x1: float, y: float) -> None:

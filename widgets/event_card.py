@@ -88,15 +88,19 @@ class EventCardWidget(PaintedWidget):
             y = sub.bottom()
         spare = QRectF(sub.right() + gap, sub.top(), inner.right() - sub.right() - gap, dfm.height())
         y += pad
-        # The labels' column: as wide as the labels, at most a quarter of the card (longer ones wrap).
+        # The labels' column: as wide as the labels, at most a quarter of the card (a longer label
+        # puts its fact under it).
         label_w = min(inner.width() * 0.25, max([self.one_line_width(detail, f.label) for f in card.fields] or [0.0]) + pad)
         shown = 0
         for field in card.fields:
             value_font = self.key_font() if field.emphasis else self.detail_font(bold=True)
             value_w = inner.width() - label_w
-            side = self.text_height(value_font, value_w, field.value) <= QFontMetricsF(value_font).height() * 2 + 0.5
-            if side:  # label and value side by side: the value takes at most two lines
-                h = max(self.text_height(detail, label_w - pad, field.label), self.text_height(value_font, value_w, field.value))
+            side = (
+                self.one_line_width(detail, field.label) <= label_w - pad
+                and self.text_height(value_font, value_w, field.value) <= QFontMetricsF(value_font).height() * 2 + 0.5
+            )
+            if side:  # label and value side by side: the label on one line, the value on at most two
+                h = max(dfm.height(), self.text_height(value_font, value_w, field.value))
             else:  # a long value under its label, the card's whole width
                 label_h = self.text_height(detail, inner.width(), field.label)
                 h = label_h + self.text_height(value_font, inner.width(), field.value)

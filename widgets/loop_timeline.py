@@ -86,7 +86,7 @@ class LoopTimelineWidget(PaintedWidget):
             return
         time_font = key if QFontMetricsF(key).horizontalAdvance("00:00") <= col_w * 0.92 else bold
         tline = QFontMetricsF(time_font).height()
-        r = line * 0.45
+        r = line * 0.55  # a mark (✓, !) of the detail size fits inside
         cy = y + line * 0.4 + r
         # The line through the nodes: solid as far as the loop has come.
         last = max((i for i, s in enumerate(self._steps) if s.reached), default=-1)

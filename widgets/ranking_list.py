@@ -60,7 +60,7 @@ class RankingListWidget(PaintedWidget):
             self.draw_text(p, room, self._empty or QCoreApplication.translate("RankingList", "No ratings"), detail, theme.TEXT_DIM)
             p.end()
             return
-        rank_w = self.one_line_width(bold, f"{len(self._rows)}.") + line * 0.4
+        rank_w = max(self.one_line_width(bold, f"{r.rank}.") for r in self._rows) + line * 0.4
         rating_w = max(self.one_line_width(bold, r.rating_text) for r in self._rows) + line * 1.3
         name_w = max(self.one_line_width(detail, r.label) for r in self._rows) + line * 0.6
         col_w = rank_w + name_w + rating_w
