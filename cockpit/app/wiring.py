@@ -81,6 +81,14 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 RUNWAYS_DIR = ASSETS / "runways"
 DEFAULT_LAYOUT = ASSETS / "walls" / "default.yaml"
+STREET_LAYOUT = ASSETS / "walls" / "street.yaml"
+"""A street centre's wall: its four boards (party building, economy, public services, safety and law)."""
+
+
+def default_layout(level: str) -> Path:
+    """The wall layout of a site that names none: a street centre's four boards, else the five
+    runways of the default wall."""
+    return STREET_LAYOUT if level == "street" else DEFAULT_LAYOUT
 RISK_POINTS = 330_000
 FRAME_MS = 16
 """The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""

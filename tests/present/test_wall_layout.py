@@ -152,3 +152,12 @@ def test_no_screen_stays_black_while_a_runway_has_none() -> None:
     assert len(a.on_screen) == 3 and a.unused == []
     assert a.on_screen["overview"].name == "virtual-1"
     assert a.on_console == ["traffic", "water_supply"]
+
+
+def test_a_street_centre_gets_its_four_boards_by_default() -> None:
+    from cockpit.app.wiring import DEFAULT_LAYOUT, STREET_LAYOUT, default_layout
+
+    assert default_layout("street") == STREET_LAYOUT
+    assert default_layout("district") == default_layout("city") == DEFAULT_LAYOUT
+    boards = [e.runway for e in load_layout(STREET_LAYOUT).screens]
+    assert boards == ["street_party", "street_economy", "street_services", "street_safety"]
