@@ -65,7 +65,7 @@ class ClosedLoopWidget(PaintedWidget):
             p.end()
             return
         label_w = max([self.one_line_width(bold, name) for name in self._periods] or [0.0]) + line * 0.5
-        gap = line * 0.9  # room for the arrows between steps
+        gap = line * 0.6  # room for the arrows between steps
         n = len(self._steps)
         col_w = (room.width() - label_w - gap * (n - 1)) / n
         widest = max(self.one_line_width(bold, word) for s in self._steps for word in s.name.split())
@@ -80,7 +80,7 @@ class ClosedLoopWidget(PaintedWidget):
             self.draw_text(p, QRectF(x, room.top(), col_w, head_h), step.name, bold, theme.TEXT, CENTRE)
             if i:
                 self._arrow(p, x - gap, x, room.top() + line * 0.55)
-        y = room.top() + head_h + line * 0.3
+        y = room.top() + head_h + line * 0.15
         total_h = 0.0  # the total of the late ones goes under the periods only where there is room
         left_out = 0
         for k, period in enumerate(self._periods):
@@ -123,8 +123,8 @@ class ClosedLoopWidget(PaintedWidget):
                 else:
                     self.draw_text(p, QRectF(x, y, col_w, line), counts[i], bold, count_colour, CENTRE)
                     self.draw_text(p, QRectF(x, y + line, col_w, h - line), subs[i], sub_font, colour, CENTRE)
-            y += h + line * 0.35
-        if self._total and y - line * 0.35 + line <= room.bottom() + 0.5:
+            y += h + line * 0.2
+        if self._total and not left_out and y - line * 0.2 + line <= room.bottom() + 0.5:
             self.draw_text(p, QRectF(room.left(), room.bottom() - line, room.width(), line), self._total, bold,
                            theme.STALE if dim else theme.ALARM, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))  # fmt: skip
         self._left_out = left_out

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 from widgets import theme
 from widgets.painted import SEVERITY_COLOURS, PaintedWidget
 from widgets.severity import paint_severity_icon
-from widgets.values import Card
+from widgets.values import Card, CardField
 
 
 class EventCardWidget(PaintedWidget):
@@ -56,6 +56,21 @@ class EventCardWidget(PaintedWidget):
             self.clicked.emit()
         super().mouseReleaseEvent(event)
 
+    def _field_layout(self, field: CardField, width: float, label_w: float, pad: float) -> tuple[bool, float]:
+        """Whether a fact goes beside its label (the label on one line, the value on at most two)
+        or under it across the card, and the height it takes."""
+        dfm = QFontMetricsF(self.detail_font())
+        value_font = self.key_font() if field.emphasis else self.detail_font(bold=True)
+        value_w = width - label_w
+        side = (
+            self.one_line_width(self.detail_font(), field.label) <= label_w - pad
+            and self.text_height(value_font, value_w, field.value) <= QFontMetricsF(value_font).lineSpacing() * 2 + 1.0
+        )
+        if side:
+            return True, max(dfm.height(), self.text_height(value_font, value_w, field.value))
+        label_h = self.text_height(self.detail_font(), width, field.label)
+        return False, label_h + self.text_height(value_font, width, field.value)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         room = self.begin_paint(p)
@@ -77,44 +92,48 @@ class EventCardWidget(PaintedWidget):
         paint_severity_icon(p, QRectF(inner.left(), inner.top() + (dfm.height() - icon) / 2, icon, icon), card.severity)
         title = self.draw_text(p, inner.adjusted(icon + pad, 0, 0, 0), card.title, bold, text)
         gap = dfm.height() * 0.5
-        if title.height() <= dfm.height() + 0.5 and title.right() + gap + self.one_line_width(detail, card.subtitle) <= inner.right():
-            # Where and when on the title's line, where there is the room: one more line for facts.
+        label_w = min(inner.width() * 0.25, max([self.one_line_width(detail, f.label) for f in card.fields] or [0.0]) + pad)
+        rows = [self._field_layout(f, inner.width(), label_w, pad) for f in card.fields]
+        y = max(title.bottom(), inner.top() + dfm.height())
+        sub_inline = title.height() <= dfm.height() + 0.5 and (
+            title.right() + gap + self.one_line_width(detail, card.subtitle) <= inner.right()
+        )
+        sub_h = 0.0 if sub_inline else self.text_height(detail, inner.width(), card.subtitle)
+        # Where and when: on the title's line where there is the room; else on its own line, but
+        # only if the facts still all fit (they come first: the plate, the route, the source).
+        step = pad * 0.3  # between facts: a hair, the wall's rows are tight
+        facts_h = sum(h + step for _, h in rows)
+        sub_line = not sub_inline and y + sub_h + step + facts_h <= inner.bottom() + step + 0.5
+        if sub_inline:
             sub = self.draw_text(p, QRectF(title.right() + gap, inner.top(), inner.right() - title.right() - gap, dfm.height()),
                                  card.subtitle, detail, theme.TEXT_DIM)  # fmt: skip
-            y = inner.top() + dfm.height()
-        else:
-            y = max(title.bottom(), inner.top() + dfm.height())
-            sub = self.draw_text(p, QRectF(inner.left(), y, inner.width(), inner.bottom() - y), card.subtitle, detail, theme.TEXT_DIM)
+        elif sub_line:
+            sub = self.draw_text(p, QRectF(inner.left(), y, inner.width(), sub_h), card.subtitle, detail, theme.TEXT_DIM)
             y = sub.bottom()
+        else:
+            sub = title
         spare = QRectF(sub.right() + gap, sub.top(), inner.right() - sub.right() - gap, dfm.height())
-        y += pad
-        # The labels' column: as wide as the labels, at most a quarter of the card (a longer label
-        # puts its fact under it).
-        label_w = min(inner.width() * 0.25, max([self.one_line_width(detail, f.label) for f in card.fields] or [0.0]) + pad)
+        y += step
         shown = 0
-        for field in card.fields:
-            value_font = self.key_font() if field.emphasis else self.detail_font(bold=True)
-            value_w = inner.width() - label_w
-            side = (
-                self.one_line_width(detail, field.label) <= label_w - pad
-                and self.text_height(value_font, value_w, field.value) <= QFontMetricsF(value_font).height() * 2 + 0.5
-            )
-            if side:  # label and value side by side: the label on one line, the value on at most two
-                h = max(dfm.height(), self.text_height(value_font, value_w, field.value))
-            else:  # a long value under its label, the card's whole width
-                label_h = self.text_height(detail, inner.width(), field.label)
-                h = label_h + self.text_height(value_font, inner.width(), field.value)
+        for field, (side, h) in zip(card.fields, rows, strict=True):
             if y + h > inner.bottom() + 0.5:
                 break
+            value_font = self.key_font() if field.emphasis else bold
             if side:
                 self.draw_text(p, QRectF(inner.left(), y, label_w - pad, h), field.label, detail, theme.TEXT_DIM)
-                self.draw_text(p, QRectF(inner.left() + label_w, y, value_w, h), field.value, value_font, text, key=field.emphasis)
+                self.draw_text(p, QRectF(inner.left() + label_w, y, inner.width() - label_w, h), field.value, value_font, text,
+                               key=field.emphasis)  # fmt: skip
             else:
+                label_h = self.text_height(detail, inner.width(), field.label)
                 self.draw_text(p, QRectF(inner.left(), y, inner.width(), label_h), field.label, detail, theme.TEXT_DIM)
                 self.draw_text(p, QRectF(inner.left(), y + label_h, inner.width(), h - label_h), field.value, value_font, text,
                                key=field.emphasis)  # fmt: skip
-            y += h + pad * 0.5
+            y += h + step
             shown += 1
+        if not sub_inline and not sub_line and shown == len(card.fields):  # where and when, after the facts
+            rest = QRectF(inner.left(), y, inner.width(), inner.bottom() - y)
+            if sub_h <= rest.height() + 0.5:
+                self.draw_text(p, rest, card.subtitle, detail, theme.TEXT_DIM)
         left = len(card.fields) - shown
         self.note_left_out(p, inner, left, QCoreApplication.translate("EventCard", "+{n} more").format(n=left), spare)
         p.end()

@@ -406,12 +406,13 @@
 <context>
     <name>ClosedLoop</name>
     <message>
-        <location filename="../../widgets/closed_loop.py" line="63"/>
+        <location filename="../../widgets/closed_loop.py" line="64"/>
         <source>No figures</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/closed_loop.py" line="87"/>
+        <location filename="../../widgets/closed_loop.py" line="93"/>
+        <location filename="../../widgets/closed_loop.py" line="150"/>
         <source>{n} late</source>
         <translation>超时{n}</translation>
     </message>
@@ -424,48 +425,48 @@
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="221"/>
-        <location filename="../../cockpit/app/wiring.py" line="621"/>
+        <location filename="../../cockpit/app/wiring.py" line="229"/>
+        <location filename="../../cockpit/app/wiring.py" line="629"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="238"/>
+        <location filename="../../cockpit/app/wiring.py" line="246"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="288"/>
+        <location filename="../../cockpit/app/wiring.py" line="296"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="290"/>
+        <location filename="../../cockpit/app/wiring.py" line="298"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="292"/>
+        <location filename="../../cockpit/app/wiring.py" line="300"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="326"/>
+        <location filename="../../cockpit/app/wiring.py" line="334"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="582"/>
+        <location filename="../../cockpit/app/wiring.py" line="590"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="595"/>
+        <location filename="../../cockpit/app/wiring.py" line="603"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="648"/>
+        <location filename="../../cockpit/app/wiring.py" line="656"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -867,12 +868,12 @@
 <context>
     <name>EventCard</name>
     <message>
-        <location filename="../../widgets/event_card.py" line="67"/>
+        <location filename="../../widgets/event_card.py" line="82"/>
         <source>No event</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_card.py" line="115"/>
+        <location filename="../../widgets/event_card.py" line="138"/>
         <source>+{n} more</source>
         <translation>另有 {n} 项</translation>
     </message>

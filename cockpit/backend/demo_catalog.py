@@ -124,7 +124,7 @@ VOCABULARY: Final[dict[CatalogKind, dict[str, Names]]] = {
     CatalogKind.ATTRIBUTE: {
         "plate": ("Plate", "车牌"),
         "route": ("Route", "路线"),
-        "source_site": ("Source site", "来源工地"),
+        "source_site": ("Source", "来源工地"),
         "disposal_site": ("Disposal site", "消纳场"),
         "camera": ("Camera", "抓拍摄像机"),
         "overload_pct": ("Overloaded by (%)", "超载（%）"),

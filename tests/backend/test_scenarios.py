@@ -53,7 +53,7 @@ def test_the_camera_catches_the_truck_and_a_disposal_site_passes_50_percent() ->
     c.advance(2)
     (alert,) = events(c, "waste_shedding")
     assert alert.attrs["plate"] == "渝A·5K327" and alert.attrs["route.zh_CN"] == "观音桥 → 铁山坪"
-    assert alert.attrs["source_site"] == "Guanyinqiao metro Line 18 site"
+    assert alert.attrs["source_site"] == "Guanyinqiao metro site"
     assert alert.attrs["sent_at"] - alert.attrs["caught_at"] == 40_000  # city management has it in under a minute
     assert alert.cameras == [CAMERA_ID] and alert.level == "district"
     assert alert.recommended and alert.recommended[0].startswith("jiangbei-enforcement_team")

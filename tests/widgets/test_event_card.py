@@ -17,7 +17,7 @@ ALERT = Card(
     (
         CardField("Plate", "渝A·5K327", emphasis=True),
         CardField("Route", "Guanyinqiao → Tieshanping"),
-        CardField("Source site", "Guanyinqiao metro Line 18 site"),
+        CardField("Source", "Guanyinqiao metro Line 18 site"),
         CardField("Sent to city management", "10:02:53"),
     ),
     acknowledged=False,
@@ -37,7 +37,7 @@ def card(qtbot: QtBot) -> EventCardWidget:
 def test_the_card_shows_the_event_and_every_fact_with_the_plate_at_key_size(card: EventCardWidget) -> None:
     card.grab()
     painted = {t.text: t for t in card.painted()}
-    for text in ("Truck shedding soil (camera)", "Jiangbei · 10:02:13 · New", "Plate", "Route",
+    for text in ("Truck shedding soil (camera)", "Jiangbei · 10:02:13 · New", "Plate", "Route", "Source",
                  "Guanyinqiao → Tieshanping", "Guanyinqiao metro Line 18 site", "10:02:53"):  # fmt: skip
         assert text in painted, text
     assert painted["渝A·5K327"].key and painted["渝A·5K327"].px == 63

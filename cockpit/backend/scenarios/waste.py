@@ -39,7 +39,7 @@ class Place:
 
 
 SOURCES = (
-    Place("guanyinqiao", "Guanyinqiao metro Line 18 site", "观音桥轨道18号线工地", "jiangbei", 106.552, 29.603),
+    Place("guanyinqiao", "Guanyinqiao metro site", "观音桥轨道交通工地", "jiangbei", 106.552, 29.603),
     Place("danzishi", "Danzishi riverside site", "弹子石滨江工地", "nanan", 106.610, 29.548),
     Place("shapingba_tod", "Shapingba station TOD site", "沙坪坝站TOD工地", "shapingba", 106.456, 29.559),
     Place("lijia", "Lijia housing site", "礼嘉住宅工地", "jiangbei", 106.600, 29.622),
