@@ -348,55 +348,125 @@
     </message>
 </context>
 <context>
+    <name>BarGauges</name>
+    <message>
+        <location filename="../../widgets/bar_gauges.py" line="77"/>
+        <source>No data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/bar_gauges.py" line="123"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
+    </message>
+</context>
+<context>
+    <name>Bars</name>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="90"/>
+        <source>alarm {v}</source>
+        <translation>报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="90"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="106"/>
+        <location filename="../../cockpit/present/panels/bars.py" line="109"/>
+        <source>under {v}</source>
+        <translation>低于 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="106"/>
+        <location filename="../../cockpit/present/panels/bars.py" line="109"/>
+        <source>over {v}</source>
+        <translation>超过 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="111"/>
+        <source>not current</source>
+        <translation>非实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="113"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+</context>
+<context>
+    <name>Card</name>
+    <message>
+        <location filename="../../cockpit/present/panels/card.py" line="77"/>
+        <source>No open event</source>
+        <translation>无在办事件</translation>
+    </message>
+</context>
+<context>
+    <name>ClosedLoop</name>
+    <message>
+        <location filename="../../widgets/closed_loop.py" line="64"/>
+        <source>No figures</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/closed_loop.py" line="93"/>
+        <location filename="../../widgets/closed_loop.py" line="150"/>
+        <source>{n} late</source>
+        <translation>超时{n}</translation>
+    </message>
+</context>
+<context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="216"/>
+        <location filename="../../cockpit/app/run.py" line="217"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="213"/>
-        <location filename="../../cockpit/app/wiring.py" line="607"/>
+        <location filename="../../cockpit/app/wiring.py" line="229"/>
+        <location filename="../../cockpit/app/wiring.py" line="629"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="230"/>
+        <location filename="../../cockpit/app/wiring.py" line="246"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="280"/>
+        <location filename="../../cockpit/app/wiring.py" line="296"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="282"/>
+        <location filename="../../cockpit/app/wiring.py" line="298"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="284"/>
+        <location filename="../../cockpit/app/wiring.py" line="300"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="318"/>
+        <location filename="../../cockpit/app/wiring.py" line="334"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="568"/>
+        <location filename="../../cockpit/app/wiring.py" line="590"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="581"/>
+        <location filename="../../cockpit/app/wiring.py" line="603"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="634"/>
+        <location filename="../../cockpit/app/wiring.py" line="656"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -796,6 +866,19 @@
     </message>
 </context>
 <context>
+    <name>EventCard</name>
+    <message>
+        <location filename="../../widgets/event_card.py" line="82"/>
+        <source>No event</source>
+        <translation>无事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/event_card.py" line="138"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
+    </message>
+</context>
+<context>
     <name>EventListView</name>
     <message>
         <location filename="../../widgets/event_list.py" line="77"/>
@@ -877,6 +960,90 @@
     </message>
 </context>
 <context>
+    <name>Facts</name>
+    <message>
+        <location filename="../../cockpit/present/panels/facts.py" line="39"/>
+        <source>{time} (in {left})</source>
+        <translation>{time}（还有 {left}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/facts.py" line="45"/>
+        <source>km {n}</source>
+        <translation>{n} 公里</translation>
+    </message>
+</context>
+<context>
+    <name>History</name>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="134"/>
+        <source>{length} under {limit}</source>
+        <translation>低于 {limit} 已 {length}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="134"/>
+        <source>{length} over {limit}</source>
+        <translation>超过 {limit} 已 {length}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="141"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="142"/>
+        <source>alarm {v}</source>
+        <translation>报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="143"/>
+        <source>low warning {v}</source>
+        <translation>下限预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="144"/>
+        <source>low alarm {v}</source>
+        <translation>下限报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="148"/>
+        <source>No history from the backend</source>
+        <translation>后端未提供历史数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="167"/>
+        <source>{d} d {h} h</source>
+        <translation>{d} 天 {h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="169"/>
+        <source>{d} d</source>
+        <translation>{d} 天</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="170"/>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryChart</name>
+    <message>
+        <location filename="../../widgets/history_chart.py" line="80"/>
+        <source>No history</source>
+        <translation>无历史数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/history_chart.py" line="84"/>
+        <source>now {value}</source>
+        <translation>当前 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/history_chart.py" line="106"/>
+        <source>Too small</source>
+        <translation>面板过小</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <location filename="../../cockpit/app/login.py" line="60"/>
@@ -913,6 +1080,67 @@
         <location filename="../../cockpit/app/login.py" line="96"/>
         <source>{operator}, {role}, for {districts}</source>
         <translation>{operator}，{role}，负责{districts}</translation>
+    </message>
+</context>
+<context>
+    <name>Loop</name>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="30"/>
+        <source>Found</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="31"/>
+        <source>Routed</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="32"/>
+        <source>Handled</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="33"/>
+        <source>Reported back</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="34"/>
+        <source>Evaluated</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="38"/>
+        <source>This shift</source>
+        <translation>本班</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="39"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="120"/>
+        <source>{n} min</source>
+        <translation>{n}分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="130"/>
+        <source>{n} late today</source>
+        <translation>今日超时 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="131"/>
+        <source>No closed-loop figures from the backend</source>
+        <translation>后端未提供闭环数据</translation>
+    </message>
+</context>
+<context>
+    <name>LoopTimeline</name>
+    <message>
+        <location filename="../../widgets/loop_timeline.py" line="126"/>
+        <source>No step reached yet</source>
+        <translation>尚未开始办理</translation>
     </message>
 </context>
 <context>
@@ -1031,12 +1259,17 @@
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="198"/>
+        <location filename="../../cockpit/present/names.py" line="47"/>
+        <source>attribute</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/names.py" line="221"/>
         <source>Shown as codes (no name from the backend): {codes}</source>
         <translation>以代码显示（后端未提供名称）：{codes}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="166"/>
+        <location filename="../../cockpit/present/names.py" line="189"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -1044,12 +1277,12 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="46"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="75"/>
         <source>seconds ago</source>
         <translation>秒前</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="48"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="77"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1145,94 +1378,198 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="126"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="129"/>
         <source>awaiting a second approval</source>
         <translation>待另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="127"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="130"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="128"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="131"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="135"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="138"/>
         <source>{phase}: {over} late (target {target})</source>
         <translation>{phase}：超时 {over}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="137"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="140"/>
         <source>{phase}: done, {over} late</source>
         <translation>{phase}：已完成，超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="139"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="142"/>
         <source>{phase}: done in time</source>
         <translation>{phase}：按时完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="141"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="144"/>
         <source>{phase}: {left} left of {target}</source>
         <translation>{phase}：剩余 {left}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="147"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="153"/>
         <source>{plan} · {state} · activated by {who} at {time}</source>
         <translation>{plan} · {state} · {who} 于 {time} 启动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="154"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="160"/>
         <source>approved by {who}</source>
         <translation>由 {who} 批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="157"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="163"/>
         <source>{done} of {n} tasks done, {open} mandatory open</source>
         <translation>任务完成 {done}/{n}，必办未完成 {open}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="174"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="181"/>
         <source>done at {time}</source>
         <translation>{time} 完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="176"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="183"/>
         <source>starts on approval</source>
         <translation>批准后开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="178"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="185"/>
         <source>{over} late</source>
         <translation>超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="180"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="187"/>
         <source>in {left}</source>
         <translation>剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="198"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="205"/>
         <source>you activated it: a second person must approve</source>
         <translation>由您启动：须由另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="199"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="206"/>
         <source>Approve plan</source>
         <translation>批准预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="203"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="210"/>
         <source>{n} mandatory tasks still open</source>
         <translation>仍有 {n} 项必办任务未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="204"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="211"/>
         <source>Close plan</source>
         <translation>关闭预案</translation>
+    </message>
+</context>
+<context>
+    <name>Profile</name>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="121"/>
+        <source>its target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="124"/>
+        <source>{what} reaches {target} at {time}, in</source>
+        <translation>{what}预计 {time} 到达{target}，还有</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="128"/>
+        <source>due since {time}</source>
+        <translation>已于 {time} 到达</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="129"/>
+        <source>{what} at {target}</source>
+        <translation>{what}已到{target}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="138"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="139"/>
+        <source>alarm {v}</source>
+        <translation>报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="140"/>
+        <source>low warning {v}</source>
+        <translation>下限预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="141"/>
+        <source>low alarm {v}</source>
+        <translation>下限报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="145"/>
+        <source>No station with a place on the river (river_km)</source>
+        <translation>无带河道里程（river_km）的监测断面</translation>
+    </message>
+</context>
+<context>
+    <name>Ranking</name>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="26"/>
+        <source>Green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="27"/>
+        <source>Blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="28"/>
+        <source>Yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="29"/>
+        <source>Orange</source>
+        <translation>橙</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="30"/>
+        <source>Red</source>
+        <translation>红</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="79"/>
+        <source>{n} · {colour}</source>
+        <translation>{n} · {colour}色</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="83"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="84"/>
+        <source>No ratings from the backend</source>
+        <translation>后端未提供评级</translation>
+    </message>
+</context>
+<context>
+    <name>RankingList</name>
+    <message>
+        <location filename="../../widgets/ranking_list.py" line="60"/>
+        <source>No ratings</source>
+        <translation>无评级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ranking_list.py" line="92"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
     </message>
 </context>
 <context>
@@ -1324,9 +1661,65 @@
     </message>
 </context>
 <context>
+    <name>RiverProfile</name>
+    <message>
+        <location filename="../../widgets/river_profile.py" line="111"/>
+        <source>No stations</source>
+        <translation>无监测断面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/river_profile.py" line="140"/>
+        <source>Too small for the profile</source>
+        <translation>面板过小，无法显示剖面</translation>
+    </message>
+</context>
+<context>
+    <name>RunwayPlan</name>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="74"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="76"/>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="77"/>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="84"/>
+        <source>No open event</source>
+        <translation>无在办事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="89"/>
+        <source>{state} · {done} of {n} tasks done</source>
+        <translation>{state} · 已完成 {done}/{n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="97"/>
+        <source>No plan for this event ({event})</source>
+        <translation>该事件无预案（{event}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="103"/>
+        <source>within {d}</source>
+        <translation>{d}内</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="109"/>
+        <source>recommended · not activated</source>
+        <translation>推荐预案 · 未启动</translation>
+    </message>
+</context>
+<context>
     <name>RunwayView</name>
     <message>
-        <location filename="../../cockpit/app/runway_view.py" line="139"/>
+        <location filename="../../cockpit/app/runway_view.py" line="138"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1391,11 +1784,62 @@
     </message>
 </context>
 <context>
+    <name>TaskChecklist</name>
+    <message>
+        <location filename="../../widgets/task_checklist.py" line="86"/>
+        <source>{owner} · optional</source>
+        <translation>{owner} · 可选</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_checklist.py" line="101"/>
+        <source>+{n} more tasks</source>
+        <translation>另有 {n} 项任务</translation>
+    </message>
+</context>
+<context>
     <name>Tiles</name>
     <message>
         <location filename="../../cockpit/present/panels/tiles.py" line="116"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="79"/>
+        <source>No event yet</source>
+        <translation>暂无事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="124"/>
+        <source>{n} photos</source>
+        <translation>照片 {n} 张</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="126"/>
+        <source>citizen told {time}</source>
+        <translation>{time} 已告知市民</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="144"/>
+        <source>Deadline {time} · handled {late} late</source>
+        <translation>时限 {time} · 超时 {late} 办结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="146"/>
+        <source>Deadline {time} · handled in time</source>
+        <translation>时限 {time} · 按时办结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="149"/>
+        <source>Deadline {time} · {late} late</source>
+        <translation>时限 {time} · 已超时 {late}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="153"/>
+        <source>Deadline {time} · {left} left</source>
+        <translation>时限 {time} · 剩余 {left}</translation>
     </message>
 </context>
 <context>

@@ -122,7 +122,7 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
     from PySide6.QtGui import QGuiApplication
 
     from cockpit.app.wall import screen_info
-    from cockpit.app.wiring import DEFAULT_LAYOUT
+    from cockpit.app.wiring import default_layout
     from cockpit.present.wall_layout import LayoutError, assign, load_layout
 
     app = QGuiApplication.instance()
@@ -141,7 +141,7 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
         for s, r in zip(screens, ratios, strict=True)
     )
     out = [Finding("screens", Status.OK, f"{len(screens)} screen(s): {described}")]
-    layout_path = (site.layout if site else None) or DEFAULT_LAYOUT
+    layout_path = (site.layout if site else None) or default_layout(site.level.value if site else "city")
     try:
         layout = load_layout(layout_path)
     except LayoutError as exc:

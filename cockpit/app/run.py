@@ -22,7 +22,7 @@ from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.service import WallService, watchdog_timeout
 from cockpit.app.wall import screen_info
-from cockpit.app.wiring import DEFAULT_LAYOUT, Cockpit, connect_app, freeze_startup_heap, runway_folders
+from cockpit.app.wiring import Cockpit, connect_app, default_layout, freeze_startup_heap, runway_folders
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
@@ -68,6 +68,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.SENSORS.value: area,
         Stream.DISPATCH.value: area,
         Stream.OVERLAYS.value: area,
+        Stream.SERIES.value: area,
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
     }
 
@@ -145,7 +146,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     app.setOrganizationName("cockpit")
     check_font()
     try:
-        layout = load_layout(args.layout or DEFAULT_LAYOUT)
+        layout = load_layout(args.layout or default_layout(args.site_config.level.value))
     except LayoutError as exc:
         print(f"cockpit: {exc}", file=sys.stderr)
         return 2

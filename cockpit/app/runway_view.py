@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.app.panels import PanelView, build_view
+from cockpit.app.panels.base import DETAIL_RATIO as DETAIL_RATIO
 from cockpit.app.panels.map import RiskPoints
 from cockpit.present.frame import WallState
 from cockpit.present.runway import RunwayModel
@@ -18,8 +19,6 @@ from widgets.status_bar import ConnectionStatusWidget
 
 SLA_STYLE = "background: #e0342b; color: #ffffff; font-weight: bold; padding: 2px 10px; border-radius: 4px;"
 """The SLA badge: the alarm red, white bold text (the words say what is late)."""
-DETAIL_RATIO = 0.5
-"""Details are half the key elements' height: 20 mm, legible from 4 m, when the keys read from 8 m."""
 BANNER_TEXT_FACTOR = 1.1
 """The banner draws its row text at 1.1–1.2 × its font (widgets/alarm_banner.py)."""
 

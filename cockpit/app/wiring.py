@@ -24,7 +24,15 @@ from PySide6.QtGui import QGuiApplication, QScreen
 
 from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.console import ConsoleWindow
-from cockpit.app.panels import DispatchPanelView, EventsPanelView, MapPanelView, VideoPanelView
+from cockpit.app.panels import (
+    CardPanelView,
+    DispatchPanelView,
+    EventsPanelView,
+    MapPanelView,
+    ProfilePanelView,
+    TimelinePanelView,
+    VideoPanelView,
+)
 from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
 from cockpit.app.runway_view import RunwayView
 from cockpit.app.video_binder import VideoTileBinder
@@ -73,6 +81,14 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 RUNWAYS_DIR = ASSETS / "runways"
 DEFAULT_LAYOUT = ASSETS / "walls" / "default.yaml"
+STREET_LAYOUT = ASSETS / "walls" / "street.yaml"
+"""A street centre's wall: its four boards (party building, economy, public services, safety and law)."""
+
+
+def default_layout(level: str) -> Path:
+    """The wall layout of a site that names none: a street centre's four boards, else the five
+    runways of the default wall."""
+    return STREET_LAYOUT if level == "street" else DEFAULT_LAYOUT
 RISK_POINTS = 330_000
 FRAME_MS = 16
 """The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""
@@ -270,7 +286,7 @@ class Cockpit:
             log.error("runway refused: %s", error)
         for rid, path in loaded.overridden:
             log.info("runway %s: the site's file replaces %s", rid, path)
-        self.runways = {r.id: RunwayModel(r, self.ctx, titled) for r in loaded.runways}
+        self.runways = {r.id: RunwayModel(r, self.ctx, titled, plans=builtin_plans()) for r in loaded.runways}
         layout = layout or load_layout(DEFAULT_LAYOUT)
         problems = [str(e) for e in loaded.errors]
         refused = {e.path.stem for e in loaded.errors}
@@ -393,6 +409,12 @@ class Cockpit:
             dispatch = panel.model
             panel.panel.dispatch_requested.connect(lambda m=dispatch: self.send(m.dispatch(situation)))
             panel.panel.action_requested.connect(lambda key, m=dispatch: self.send(m.act(situation, key)))
+        elif isinstance(panel, CardPanelView):
+            panel.card.clicked.connect(panel.model.choose)
+        elif isinstance(panel, TimelinePanelView):
+            panel.timeline.clicked.connect(panel.model.choose)
+        elif isinstance(panel, ProfilePanelView):
+            panel.profile.drift_clicked.connect(panel.model.choose)
 
     def connect_screens(self, app: QGuiApplication) -> None:
         """Re-place runways when a screen is added or removed (hot-plug)."""

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
+
 from cockpit.model.catalog import NameCatalog
 from cockpit.model.sensors import SensorTable
 from cockpit.model.sla import Timeline
@@ -33,6 +35,7 @@ from cockpit.protocol.messages import (
     Plan,
     SensorBatch,
     SensorCatalog,
+    SensorSeries,
     Severity,
     Stream,
     Unit,
@@ -248,6 +251,8 @@ class OverlayRecord:
     label: str
     event_id: str
     ts: int
+    labels: tuple[tuple[str, str], ...] = ()
+    """The label per language (§5.5)."""
 
     @classmethod
     def from_message(cls, m: Overlay) -> OverlayRecord:
@@ -261,7 +266,12 @@ class OverlayRecord:
             m.label,
             m.event_id,
             m.ts,
+            tuple(sorted(m.labels.items())),
         )
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` if the backend gave one, else ""."""
+        return dict(self.labels).get(lang, "")
 
     def geojson(self) -> dict[str, Any]:
         return {"type": self.geometry_type, "coordinates": self.coordinates}
@@ -309,6 +319,32 @@ class CameraRecord:
         return dict(self.names).get(lang) or self.name
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    """One sensor's history (§5.10): ``values[i]`` was sampled at ``start_ms + i * step_ms`` (NaN:
+    none). Kept as the bytes that came, read as numpy when a chart asks."""
+
+    sensor: int
+    start_ms: int
+    step_ms: int
+    raw: bytes
+
+    @classmethod
+    def from_message(cls, m: SensorSeries) -> SeriesRecord | None:
+        """The record, or None for a malformed one (values not whole float32s, no step)."""
+        if len(m.values) % 4 or m.step_ms <= 0:
+            return None
+        return cls(m.sensor, m.start, m.step_ms, m.values)
+
+    @property
+    def values(self) -> np.ndarray:
+        return np.frombuffer(self.raw, dtype="<f4").astype(np.float64)
+
+    @property
+    def times_ms(self) -> np.ndarray:
+        return self.start_ms + self.step_ms * np.arange(len(self.raw) // 4, dtype=np.int64)
+
+
 @dataclass(slots=True)
 class ChangeSet:
     """What changed since the last :meth:`Situation.take_changes` (ids, or whole streams)."""
@@ -319,6 +355,8 @@ class ChangeSet:
     plans: set[str] = field(default_factory=set)
     overlays: set[str] = field(default_factory=set)
     cameras: set[str] = field(default_factory=set)
+    series: set[int] = field(default_factory=set)
+    """Sensor ids whose history changed (§5.10)."""
     sensors: bool = False
     catalog: bool = False
     """The sensor descriptions changed (§5.2)."""
@@ -341,6 +379,7 @@ class ChangeSet:
             or self.plans
             or self.overlays
             or self.cameras
+            or self.series
             or self.sensors
             or self.catalog
             or self.names
@@ -359,6 +398,10 @@ class Situation:
         self.plans: dict[str, PlanRecord] = {}
         self.overlays: dict[str, OverlayRecord] = {}
         self.cameras: dict[str, CameraRecord] = {}
+        self.series: dict[int, SeriesRecord] = {}
+        """Sensor id → its history (§5.10)."""
+        self.malformed_series = 0
+        """Series dropped because their values were not whole float32s (counted, never raised)."""
         self.timeline = Timeline()
         """When each event was raised, acknowledged, dispatched and reached: for SLA timers."""
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
@@ -404,6 +447,9 @@ class Situation:
         elif ev.stream == Stream.OVERLAYS:
             self._changes.overlays.update(self.overlays)
             self.overlays.clear()
+        elif ev.stream == Stream.SERIES:
+            self._changes.series.update(self.series)
+            self.series.clear()
         elif ev.stream == Stream.CATALOG:
             self.catalog.clear()
             self.catalog.apply(())  # a snapshot, even an empty one: this backend names its codes
@@ -471,6 +517,14 @@ class Situation:
                 else:
                     self.cameras.pop(m.id, None)
                 ch.cameras.add(m.id)
+            elif isinstance(m, SensorSeries):
+                record = SeriesRecord.from_message(m)
+                if record is None:
+                    self.malformed_series += 1
+                    log.warning("sensor_series of sensor %d dropped: %d value bytes, step %d ms", m.sensor, len(m.values), m.step_ms)
+                    continue
+                self.series[m.sensor] = record
+                ch.series.add(m.sensor)
         if ids:
             ch.updates += self.sensors.apply_batches(ids, values, *group)
 

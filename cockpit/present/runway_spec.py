@@ -32,6 +32,28 @@ class PanelKind(enum.StrEnum):
     DISPATCH = "dispatch"
     INDICATOR = "indicator"
     VIDEO = "video"
+    BARS = "bars"
+    """Each sensor as a bar against its limits (disposal sites' load against the 50 % line)."""
+    CARD = "card"
+    """One event, large: its type, place and time and the facts it carries (plate, route, source)."""
+    PROFILE = "profile"
+    """Stations along a river by their ``river_km``, against their limits, and what drifts on it."""
+    HISTORY = "history"
+    """Days of the backend's history of the sensors picked (§5.10), spans out of range marked."""
+    PLAN = "plan"
+    """The running (or recommended) plan of the runway's event: its tasks, owners and deadlines."""
+    LOOP = "loop"
+    """The closed loop's five steps with counts, median times and late requests per period."""
+    RANKING = "ranking"
+    """Areas ranked by their five-colour rating."""
+    TIMELINE = "timeline"
+    """One event's closed loop from report to closure, step by step with times."""
+
+
+SENSOR_KINDS_OF_PANELS = frozenset(
+    {"tiles", "indicator", "trend", "bars", "profile", "history", "loop", "ranking"}
+)
+"""Panel kinds that show sensors and need a ``sensors`` selector."""
 
 
 class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -104,6 +126,16 @@ class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     columns: int = 0
     """For ``tiles`` panels: tiles per row (0: 1, 2 or 3 by count). One column of wide tiles puts
     title, value and state on one line, which suits a tall, narrow panel on a wall."""
+    fields: list[str] = []
+    """For ``card`` panels: which of the event's facts (``attrs`` keys) to show, in this order;
+    empty: all it has."""
+    key_fields: list[str] = []
+    """For ``card`` panels: the facts shown at key size, read from the back of the room (a plate)."""
+    days: int = 7
+    """For ``history`` panels: how many days back the chart reaches (1..60)."""
+    event_labels: str = "severe"
+    """For ``map`` panels: which event markers carry their type's name: ``severe`` (red ones on a
+    wall, red and orange at the console), ``all``, or ``none``."""
 
 
 class Grid(msgspec.Struct, forbid_unknown_fields=True):
@@ -175,9 +207,13 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
             else:
                 continue
             break
+        if p.event_labels not in ("severe", "all", "none"):
+            problems.append((f"$.panels[{i}].event_labels", "event_labels is one of: severe, all, none"))
+        if not 1 <= p.days <= 60:
+            problems.append((f"$.panels[{i}].days", f"days {p.days} is outside 1..60"))
         if p.focus and p.focus not in p.layers:
             problems.append((f"$.panels[{i}].focus", f"focus {p.focus!r} must be one of the panel's layers"))
-        if p.kind in (PanelKind.INDICATOR, PanelKind.TREND, PanelKind.TILES) and not _selects(p.sensors):
+        if p.kind.value in SENSOR_KINDS_OF_PANELS and not _selects(p.sensors):
             problems.append(
                 (
                     f"$.panels[{i}]",

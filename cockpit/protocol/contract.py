@@ -12,6 +12,7 @@ appear as base64 strings (``contentEncoding: base64``) and are marked ``x-msgpac
 from __future__ import annotations
 
 import base64
+import struct
 import typing
 from collections.abc import Iterable
 from typing import Any, Final
@@ -49,6 +50,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     ServerMessage,
     SnapshotBegin,
     SnapshotEnd,
@@ -257,6 +259,10 @@ def golden_messages() -> dict[str, msgspec.Struct]:
                 CatalogEntry(kind="centre", code="jiangbei", names={"zh_CN": "江北区城市运行管理中心", "en": "Jiangbei district centre"},
                              level="district", district="jiangbei", parent="city"),
             ],
+        ),
+        SensorSeries(
+            stream="series", seq=5, prev=4, ts=T0, sensor=412, start=T0 - 4 * 3_600_000, step_ms=3_600_000,
+            values=struct.pack("<4f", 6.1, 5.4, float("nan"), 4.2),
         ),
         Heartbeat(ts=T0 + 1000),
         Command(id=_CMD, kind="dispatch", event_id="E01-000006", unit_id="jiangbei-drainage_crew-2", critical=True, epoch=EPOCH),

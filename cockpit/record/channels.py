@@ -161,6 +161,7 @@ STREAM_TYPES = {
     Stream.OVERLAYS.value: ["overlay"],
     Stream.CATALOG.value: ["catalog"],
     Stream.CAMERAS.value: ["camera"],
+    Stream.SERIES.value: ["sensor_series"],
 }
 CONTROL_TYPES = ["welcome", "refused", "subscribed", "snapshot_begin", "snapshot_end", "command_ack", "hb"]
 

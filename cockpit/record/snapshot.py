@@ -25,6 +25,7 @@ from cockpit.protocol.messages import (
     Overlay,
     SensorBatch,
     SensorCatalog,
+    SensorSeries,
     Stream,
     Welcome,
 )
@@ -104,7 +105,10 @@ class StateMirror:
                     else:
                         self.names.pop((e.kind, e.code), None)
                 continue
-            key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
+            if isinstance(m, SensorSeries):
+                key = f"series:{m.sensor}"
+            else:
+                key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
             table = self.keyed.setdefault(m.stream, {})
             if isinstance(m, Overlay | Camera) and not m.active:
                 table.pop(key, None)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from widgets import theme
+from widgets.painted import PaintedWidget
+
+DETAIL_RATIO = 0.5
+"""Details are half the key elements' height: 20 mm, legible from 4 m, when the keys read from 8 m."""
 
 
 class PanelFrame(QWidget):
@@ -44,3 +48,20 @@ class PanelFrame(QWidget):
     def apply_text_size(self, px: float) -> None:
         """Widgets follow the view's (detail) font; panels with key elements override this. ``px``
         is the key-element height for the reading distance."""
+
+
+class PaintedPanelView(PanelFrame):
+    """A panel whose widget paints its own text at the wall's two sizes (widgets/painted.py)."""
+
+    def __init__(self, kind: str, title: str, content: PaintedWidget) -> None:
+        super().__init__(kind, title, content)
+        self.painted = content
+
+    def apply_text_size(self, px: float) -> None:
+        self.painted.set_text_px(px, max(8.0, round(px * DETAIL_RATIO)))
+
+    def set_current(self, current: bool, as_of: str) -> None:
+        super().set_current(current, as_of)
+        setter = getattr(self.painted, "set_current", None)
+        if setter is not None:
+            setter(current)  # not current: the panel's content grey, never in live colours

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QSize
 
-from cockpit.app.panels.base import PanelFrame
+from cockpit.app.panels.base import DETAIL_RATIO, PanelFrame
 from cockpit.present.panels.map import MapModel, MapState
 from widgets import theme
 from widgets.geo import DEMO_GEO_DIR, load_geojson
@@ -43,9 +43,10 @@ LAYER_STYLES: dict[str, LayerStyle] = {
     ),
     "rivers": LayerStyle(stroke="#3e5b74", stroke_width=6.0, label_property="name", min_label_zoom=13.0),
     "pipelines": LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True),
-    "hv_lines": LayerStyle(
-        stroke="#b4b9c0", stroke_width=1.5, label_property="name", label_scale=0.8, min_label_zoom=13.5
+    "streets": LayerStyle(
+        stroke="#9aa3ad", stroke_width=2.5, dashed=True, fill="#2b3036", fill_opacity=0.6, label_property="name", label_scale=1.1
     ),
+    "hv_lines": LayerStyle(stroke="#b4b9c0", stroke_width=1.5, label_property="name", label_scale=0.8, min_label_zoom=13.5),
     "water_sources": LayerStyle(
         stroke="#0c0d0f",
         stroke_width=1.5,
@@ -102,6 +103,26 @@ OVERLAY_STYLES: dict[str, LayerStyle] = {
         label_property="label",
         label_scale=0.9,
     ),
+    # Construction waste: the trucks' routes (their plates), the sites they come from.
+    "truck_route": LayerStyle(stroke="#c9a36a", stroke_width=5.0, label_property="label", label_scale=0.9),
+    "construction_site": LayerStyle(
+        stroke="#0c0d0f", stroke_width=2.0, fill="#c9a36a", point_radius=8.0, label_property="label", label_scale=0.8
+    ),
+    # Water quality: an oil slick on the river, dark with the alarm's outline.
+    "oil_slick": LayerStyle(
+        stroke=theme.SEVERITY_RED, stroke_width=3.0, fill="#2a2420", fill_opacity=0.9, label_property="label", label_scale=1.0
+    ),
+    # Three-colour management of enterprises: each class labelled with its rule (never colour alone);
+    # red's label is the largest, so it is placed first where labels compete for room.
+    "enterprise_red": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill=theme.SEVERITY_RED, point_radius=8.0, label_property="label", label_scale=0.9
+    ),
+    "enterprise_yellow": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill=theme.SEVERITY_YELLOW, point_radius=6.0, label_property="label", label_scale=0.8
+    ),
+    "enterprise_green": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill="#5fa86f", point_radius=5.0, label_property="label", label_scale=0.75
+    ),
 }
 
 
@@ -140,8 +161,10 @@ class MapPanelView(PanelFrame):
         self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
 
     def apply_text_size(self, px: float) -> None:
-        # District names (label_scale 2) and red-event labels are key elements: full height.
-        self.map.set_marker_label_scale(px / max(1.0, self.map.fontInfo().pixelSize()))
+        # District names (label_scale 2) and red-event labels are key elements: full height. A map
+        # that names every marker's kind (event_labels: all) names them at the detail size.
+        size = px * DETAIL_RATIO if self.model.spec.event_labels == "all" else px
+        self.map.set_marker_label_scale(size / max(1.0, self.map.fontInfo().pixelSize()))
 
     def fit(self) -> None:
         focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None

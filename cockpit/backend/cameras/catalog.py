@@ -34,6 +34,8 @@ class DemoCamera:
     """Lon/lat offset from the first sensor watched (about 40 m)."""
     pattern: str = "smpte"
     kind: str = "fixed"
+    at: tuple[float, float] | None = None
+    """Where it stands (lon, lat) when it watches no sensor (a roadside camera), else None."""
 
 
 DEMO_CAMERAS: tuple[DemoCamera, ...] = (
@@ -84,6 +86,11 @@ DEMO_CAMERAS: tuple[DemoCamera, ...] = (
     DemoCamera(
         "cam-yz-jiefangbei", "Jiefangbei square", "解放碑广场", "yuzhong", "traffic",
         ("yuzhong-road_speed-002",), (-0.0004, 0.0005), "ball",
+    ),
+    # The roadside camera that catches the overloaded waste truck (cockpit/backend/scenarios/waste.py).
+    DemoCamera(
+        "cam-jb-tongmao-3", "Tongmao Avenue camera 3", "通茂大道3号摄像机", "jiangbei", "waste",
+        (), (0.0, 0.0), "smpte75", at=(106.618, 29.609),
     ),
 )  # fmt: skip
 

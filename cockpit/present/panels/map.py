@@ -127,24 +127,28 @@ class MapModel:
                 e.lon,
                 e.lat,
                 Severity(int(e.severity)),
-                # Names only for the severe: a label per marker would bury the map.
-                names.event_type(e.type, e.title) if int(e.severity) <= self.label_severity else "",
+                # Names only for the severe: a label per marker would bury the map (unless the
+                # runway file asks for every marker's kind: the open requests by kind).
+                names.event_type(e.type, e.title) if int(e.severity) <= self._labelled() else "",
                 e.acknowledged,
             )
             for e in events_matching(situation, self.scope)[:MAX_MARKERS]
         ]
 
+    def _labelled(self) -> int:
+        """Markers up to this severity carry their event's name (the runway file's ``event_labels``)."""
+        return {"all": 4, "none": 0}.get(self.spec.event_labels, self.label_severity)
+
     def _overlays(self, situation: Situation) -> dict[str, OverlayShape | None]:
         wanted = {o.id: o for o in situation.overlays.values() if o.kind in self.spec.overlays}
         out: dict[str, OverlayShape | None] = {oid: None for oid in self._overlay_ids - wanted.keys()}
         for oid, o in wanted.items():
-            # The backend's label is in the backend's language; a Chinese wall names the kind instead.
-            label = (
+            # The backend's label in the wall's language (§5.5); else its plain label is in the
+            # backend's language (English in the demo): a Chinese wall names the kind instead.
+            label = o.label_in(self.ctx.lang) or (
                 o.label if self.ctx.lang == "en" and o.label else self.ctx.names.overlay_kind(o.kind, o.label)
             )
-            out[oid] = OverlayShape(
-                o.kind, {"type": "Feature", "properties": {"label": label}, "geometry": o.geojson()}
-            )
+            out[oid] = OverlayShape(o.kind, {"type": "Feature", "properties": {"label": label}, "geometry": o.geojson()})
         self._overlay_ids = set(wanted)
         return out
 
