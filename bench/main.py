@@ -10,7 +10,21 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import city, gateway, ingest, latency, map_pan, memory, protocol_ingest, record, replay, startup
+from bench import (
+    city,
+    gateway,
+    ingest,
+    latency,
+    map_pan,
+    memory,
+    protocol_ingest,
+    record,
+    replay,
+    restart,
+    startup,
+    video,
+    wall_soak,
+)
 
 SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "protocol": protocol_ingest.run,
@@ -23,7 +37,12 @@ SUITES: dict[str, Callable[[bool], dict[str, dict[str, float]]]] = {
     "record": record.run,
     "replay": replay.run,
     "memory": memory.run,  # the accelerated 24 h soak (bench/soak.py); --quick: 2 M messages
+    "video": video.run,  # camera tiles: 32 sub + 1 main pre-encoded, 16 + 1 live (bench/video.py)
+    "restart": restart.run,  # kill -9 and a 10 min backend outage → live (bench/restart.py)
+    "wall-soak": wall_soak.run,  # the whole wall under Xvfb, 4,900 msg/s, 1 h real time; --quick: 2 min
 }
+BY_NAME_ONLY = {"restart", "wall-soak"}
+"""Real-time suites (minutes to an hour even with --quick): run only when named."""
 
 
 def _fmt(v: float) -> str:
@@ -44,7 +63,12 @@ def _qt_platform() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="cockpit-bench", description="Cockpit benchmarks (run by hand).")
-    p.add_argument("suites", nargs="*", metavar="SUITE", help=f"suites: {', '.join(SUITES)} (default: all)")
+    p.add_argument(
+        "suites",
+        nargs="*",
+        metavar="SUITE",
+        help=f"suites: {', '.join(SUITES)} (default: all but {', '.join(sorted(BY_NAME_ONLY))})",
+    )
     p.add_argument("--json", type=Path, help="also write {suite: {metric: value}} to this file")
     p.add_argument("--quick", action="store_true", help="fewer repeats and frames")
     args = p.parse_args(argv)
@@ -52,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown suite(s): {', '.join(unknown)}; choose from {', '.join(SUITES)}")
     results: dict[str, dict[str, float]] = {}
-    for name in args.suites or list(SUITES):
+    for name in args.suites or [s for s in SUITES if s not in BY_NAME_ONLY]:
         results.update(SUITES[name](args.quick))
     print(
         f"cockpit-bench on {platform.python_implementation()} {platform.python_version()}, "

@@ -24,3 +24,21 @@ def test_ingest_suite_reports_every_metric() -> None:
     result = ingest.run(quick=True)["ingest"]
     assert set(result) >= {"ceiling_msgs_per_s", "app_msgs_per_s", "ratio", "frame_p99_ms"}
     assert result["app_msgs_per_s"] > 0 and result["ceiling_msgs_per_s"] > 0
+
+
+@pytest.mark.slow
+def test_restart_bench_kills_restarts_and_rides_out_an_outage() -> None:
+    from bench import restart
+
+    r = restart.measure(kills=1, outage_s=3.0)
+    assert r["kills"] == 1 and r["kill9_to_live_median_s"] > 0
+    assert r["outage_to_live_s"] > 0 and r["outage_status_said"] != "live" and r["stop_status"] == 0
+
+
+@pytest.mark.slow
+def test_wall_soak_runs_the_whole_wall_under_xvfb() -> None:
+    from bench import wall_soak
+
+    r = wall_soak.soak(duration_s=20.0, rate=1000.0, screens=2, sample_s=5.0, out=None)
+    assert not r["crashed"] and r["stop_status"] == 0 and r["frames"] > 0
+    assert r["rss_end_mib"] > 0 and r["tracebacks"] == 0

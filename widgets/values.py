@@ -321,3 +321,149 @@ class TextItem:
         return TextItem(
             self.text, self.role, self.x + dx, self.y + dy, self.w, self.h, self.glyph_px, self.full, self.clipped
         )
+
+
+# -- the later panels' values: bars, event card, river profile, history, closed loop, ranking,
+#    event timeline (cockpit/present/panels/*, widgets/*: one of each per panel kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A limit drawn across a chart or a bar scale: "50 %: match a new site", "alarm 85"."""
+
+    value: float
+    label: str
+    alarm: bool = False
+    """An alarm limit (red); else a warning limit (amber)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One sensor as a bar: its name, its value in words and its level (colour plus words)."""
+
+    label: str
+    value: float | None
+    """None: no reading yet (an empty bar, "no data")."""
+    text: str
+    """The value as shown, with its unit: "62 %"."""
+    level: TileLevel
+    note: str = ""
+    """The state in words beside the value ("over 50 %"); "" when normal."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardField:
+    """One fact of an event card: "Plate" · "渝A·5K327"."""
+
+    label: str
+    value: str
+    emphasis: bool = False
+    """Shown at the card's key size (the plate, the predicted arrival)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One event, large."""
+
+    event_id: str
+    title: str
+    subtitle: str
+    """Where, when and how far it is: "Jiangbei · 10:02:13 · dispatched"."""
+    severity: Severity
+    fields: tuple[CardField, ...]
+    acknowledged: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """A river station on a profile: its place along the river and its reading."""
+
+    km: float
+    label: str
+    value: float | None
+    text: str
+    level: TileLevel
+    intake: bool = False
+    """A drinking-water intake: drawn as such, the target of what drifts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """Something moving down the river (an oil slick): where it is and when it reaches its target."""
+
+    id: str
+    km: float
+    label: str
+    target_km: float | None
+    countdown: str
+    """How long until it arrives, read from the back of the room: "5 h 42 min"; "" when no arrival
+    is predicted; "due since 02:13" once it is due."""
+    caption: str
+    """What and where it goes, and when: "Oil slick reaches Liangtuo intake at 02:13, in"."""
+    severity: Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Curve:
+    """One series of a history chart: hours before now and values (NaN: a gap)."""
+
+    label: str
+    hours: tuple[float, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of a history chart out of range, with its length in words."""
+
+    start_h: float
+    end_h: float
+    label: str
+    alarm: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoopCell:
+    """One step of the closed loop in one period: how many, how long (median), how many late."""
+
+    count: str
+    median: str
+    median_level: TileLevel
+    late: int | None
+    """None: not reported."""
+    late_level: TileLevel
+
+
+@dataclass(frozen=True, slots=True)
+class LoopStep:
+    """One of the closed loop's five steps (found, routed, handled, reported back, evaluated)."""
+
+    name: str
+    cells: tuple[LoopCell, ...]
+    """One per period, in the order of the loop's period names."""
+
+
+@dataclass(frozen=True, slots=True)
+class RankRow:
+    """One area in a ranking by its five-colour rating (1 best … 5 worst)."""
+
+    rank: int
+    label: str
+    rating: int | None
+    """1..5, or None without a current reading (shown grey, "no data")."""
+    rating_text: str
+    """The rating in words: "4 · Orange"."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStep:
+    """One step of an event's closed loop: reached (with its time) or not yet."""
+
+    name: str
+    time_text: str
+    """ "20:17"; "" when not reached."""
+    detail: str = ""
+    """What happened at it: "Enforcement team 2", "3 photos · citizen told", "satisfied"."""
+    reached: bool = False
+    late: bool = False
+    """Reached after its deadline, or not reached and the deadline has passed."""

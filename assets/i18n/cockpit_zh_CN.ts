@@ -264,172 +264,172 @@
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="45"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="52"/>
         <source>command</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="46"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
         <source>event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="47"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="54"/>
         <source>unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="48"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
         <source>plan or task</source>
         <translation>预案或任务</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="49"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="56"/>
         <source>note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="50"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
         <source>confirmed twice</source>
         <translation>二次确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="51"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="58"/>
         <source>occurrence</source>
         <translation>第几次发生</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="52"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="59"/>
         <source>until</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="53"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="60"/>
         <source>backend epoch</source>
         <translation>后台纪元</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="54"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="61"/>
         <source>cockpit</source>
         <translation>驾驶舱</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="55"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="62"/>
         <source>token fingerprint</source>
         <translation>令牌指纹</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="56"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="63"/>
         <source>drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="57"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="64"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="58"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="65"/>
         <source>line</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="59"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="66"/>
         <source>bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="60"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="67"/>
         <source>copy</source>
         <translation>副本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="61"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="68"/>
         <source>previous file</source>
         <translation>原文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="62"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="69"/>
         <source>previous chain</source>
         <translation>原链</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="63"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="70"/>
         <source>break</source>
         <translation>断点</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="64"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="71"/>
         <source>reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="74"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="81"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="81"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="88"/>
         <source>login</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="82"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="89"/>
         <source>drill started</source>
         <translation>演练开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="83"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="90"/>
         <source>drill ended</source>
         <translation>演练结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="84"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="91"/>
         <source>held command sent after all</source>
         <translation>已确认发送被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="85"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="92"/>
         <source>held command discarded</source>
         <translation>已放弃被搁置的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="86"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="93"/>
         <source>stopped sending an unanswered command</source>
         <translation>已停止重发未应答的指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="87"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="94"/>
         <source>audit log recovered</source>
         <translation>审计日志已恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="88"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="95"/>
         <source>audit log restarted</source>
         <translation>审计日志已重新开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="95"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="102"/>
         <source>Chain intact: {n} records, header to last line</source>
         <translation>审计链完整：共 {n} 条记录，从文件头到最后一行</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="97"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="104"/>
         <source>CHAIN BROKEN at line {line} ({kind}): {reason}</source>
         <translation>审计链在第 {line} 行断裂（{kind}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="119"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="126"/>
         <source>No audit log in this mode (replay or test)</source>
         <translation>此模式（回放或测试）下无审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="122"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="129"/>
         <source>Audit log: {path}</source>
         <translation>审计日志：{path}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/audit_ui.py" line="149"/>
+        <location filename="../../cockpit/app/audit_ui.py" line="161"/>
         <source>cannot read {path}: {error}</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
@@ -478,52 +478,127 @@
     </message>
 </context>
 <context>
+    <name>BarGauges</name>
+    <message>
+        <location filename="../../widgets/bar_gauges.py" line="77"/>
+        <source>No data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/bar_gauges.py" line="123"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
+    </message>
+</context>
+<context>
+    <name>Bars</name>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="90"/>
+        <source>alarm {v}</source>
+        <translation>报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="90"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="106"/>
+        <location filename="../../cockpit/present/panels/bars.py" line="109"/>
+        <source>under {v}</source>
+        <translation>低于 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="106"/>
+        <location filename="../../cockpit/present/panels/bars.py" line="109"/>
+        <source>over {v}</source>
+        <translation>超过 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="111"/>
+        <source>not current</source>
+        <translation>非实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/bars.py" line="113"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+</context>
+<context>
+    <name>Card</name>
+    <message>
+        <location filename="../../cockpit/present/panels/card.py" line="77"/>
+        <source>No open event</source>
+        <translation>无在办事件</translation>
+    </message>
+</context>
+<context>
+    <name>ClosedLoop</name>
+    <message>
+        <location filename="../../widgets/closed_loop.py" line="64"/>
+        <source>No figures</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/closed_loop.py" line="93"/>
+        <location filename="../../widgets/closed_loop.py" line="150"/>
+        <source>{n} late</source>
+        <translation>超时{n}</translation>
+    </message>
+</context>
+<context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="191"/>
+        <location filename="../../cockpit/app/run.py" line="224"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="197"/>
-        <location filename="../../cockpit/app/wiring.py" line="523"/>
+        <location filename="../../cockpit/app/wiring.py" line="230"/>
+        <location filename="../../cockpit/app/wiring.py" line="637"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="214"/>
+        <location filename="../../cockpit/app/wiring.py" line="247"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="251"/>
+        <location filename="../../cockpit/app/wiring.py" line="297"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="251"/>
+        <location filename="../../cockpit/app/wiring.py" line="299"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="252"/>
+        <location filename="../../cockpit/app/wiring.py" line="301"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="285"/>
+        <location filename="../../cockpit/app/wiring.py" line="342"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="491"/>
+        <location filename="../../cockpit/app/wiring.py" line="598"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="504"/>
+        <location filename="../../cockpit/app/wiring.py" line="611"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="664"/>
+        <source>camera {name}: {what}</source>
+        <translation>摄像机 {name}：{what}</translation>
     </message>
 </context>
 <context>
@@ -640,62 +715,62 @@
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="99"/>
+        <location filename="../../cockpit/app/console.py" line="100"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="99"/>
+        <location filename="../../cockpit/app/console.py" line="101"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="99"/>
+        <location filename="../../cockpit/app/console.py" line="102"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="99"/>
+        <location filename="../../cockpit/app/console.py" line="103"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="99"/>
+        <location filename="../../cockpit/app/console.py" line="104"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="119"/>
+        <location filename="../../cockpit/app/console.py" line="125"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="119"/>
+        <location filename="../../cockpit/app/console.py" line="125"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="119"/>
+        <location filename="../../cockpit/app/console.py" line="125"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="140"/>
+        <location filename="../../cockpit/app/console.py" line="146"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="145"/>
+        <location filename="../../cockpit/app/console.py" line="151"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="191"/>
+        <location filename="../../cockpit/app/console.py" line="199"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="197"/>
+        <location filename="../../cockpit/app/console.py" line="205"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
@@ -921,6 +996,19 @@
     </message>
 </context>
 <context>
+    <name>EventCard</name>
+    <message>
+        <location filename="../../widgets/event_card.py" line="82"/>
+        <source>No event</source>
+        <translation>无事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/event_card.py" line="138"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
+    </message>
+</context>
+<context>
     <name>EventListView</name>
     <message>
         <location filename="../../widgets/event_list.py" line="77"/>
@@ -1015,6 +1103,90 @@
     </message>
 </context>
 <context>
+    <name>Facts</name>
+    <message>
+        <location filename="../../cockpit/present/panels/facts.py" line="39"/>
+        <source>{time} (in {left})</source>
+        <translation>{time}（还有 {left}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/facts.py" line="45"/>
+        <source>km {n}</source>
+        <translation>{n} 公里</translation>
+    </message>
+</context>
+<context>
+    <name>History</name>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="134"/>
+        <source>{length} under {limit}</source>
+        <translation>低于 {limit} 已 {length}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="134"/>
+        <source>{length} over {limit}</source>
+        <translation>超过 {limit} 已 {length}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="141"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="142"/>
+        <source>alarm {v}</source>
+        <translation>报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="143"/>
+        <source>low warning {v}</source>
+        <translation>下限预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="144"/>
+        <source>low alarm {v}</source>
+        <translation>下限报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="148"/>
+        <source>No history from the backend</source>
+        <translation>后端未提供历史数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="167"/>
+        <source>{d} d {h} h</source>
+        <translation>{d} 天 {h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="169"/>
+        <source>{d} d</source>
+        <translation>{d} 天</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/history.py" line="170"/>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryChart</name>
+    <message>
+        <location filename="../../widgets/history_chart.py" line="80"/>
+        <source>No history</source>
+        <translation>无历史数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/history_chart.py" line="84"/>
+        <source>now {value}</source>
+        <translation>当前 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/history_chart.py" line="106"/>
+        <source>Too small</source>
+        <translation>面板过小</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <location filename="../../cockpit/app/login.py" line="60"/>
@@ -1028,29 +1200,90 @@
     </message>
     <message>
         <location filename="../../cockpit/app/login.py" line="64"/>
-        <location filename="../../cockpit/app/login.py" line="83"/>
+        <location filename="../../cockpit/app/login.py" line="85"/>
         <source>The token says who you are and what you may do.</source>
         <translation>令牌标明您的身份和可执行的操作。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="68"/>
+        <location filename="../../cockpit/app/login.py" line="70"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="89"/>
+        <location filename="../../cockpit/app/login.py" line="91"/>
         <source>Not an operator token: {reason}</source>
         <translation>不是有效的操作员令牌：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="92"/>
+        <location filename="../../cockpit/app/login.py" line="94"/>
         <source>the whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/login.py" line="94"/>
+        <location filename="../../cockpit/app/login.py" line="96"/>
         <source>{operator}, {role}, for {districts}</source>
         <translation>{operator}，{role}，负责{districts}</translation>
+    </message>
+</context>
+<context>
+    <name>Loop</name>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="30"/>
+        <source>Found</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="31"/>
+        <source>Routed</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="32"/>
+        <source>Handled</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="33"/>
+        <source>Reported back</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="34"/>
+        <source>Evaluated</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="38"/>
+        <source>This shift</source>
+        <translation>本班</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="39"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="120"/>
+        <source>{n} min</source>
+        <translation>{n}分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="130"/>
+        <source>{n} late today</source>
+        <translation>今日超时 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/loop.py" line="131"/>
+        <source>No closed-loop figures from the backend</source>
+        <translation>后端未提供闭环数据</translation>
+    </message>
+</context>
+<context>
+    <name>LoopTimeline</name>
+    <message>
+        <location filename="../../widgets/loop_timeline.py" line="126"/>
+        <source>No step reached yet</source>
+        <translation>尚未开始办理</translation>
     </message>
 </context>
 <context>
@@ -1169,12 +1402,17 @@
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="198"/>
+        <location filename="../../cockpit/present/names.py" line="47"/>
+        <source>attribute</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/names.py" line="221"/>
         <source>Shown as codes (no name from the backend): {codes}</source>
         <translation>以代码显示（后端未提供名称）：{codes}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/names.py" line="166"/>
+        <location filename="../../cockpit/present/names.py" line="189"/>
         <source>msgs {m} · malformed {bad} · gaps {gaps} · reconnects {rc}</source>
         <translation>消息 {m} · 错误 {bad} · 缺失 {gaps} · 重连 {rc}</translation>
     </message>
@@ -1182,7 +1420,7 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="44"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="77"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -1278,99 +1516,203 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="127"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="130"/>
         <source>awaiting a second approval</source>
         <translation>待另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="128"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="131"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="129"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="132"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="136"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="139"/>
         <source>{phase}: {over} late (target {target})</source>
         <translation>{phase}：超时 {over}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="138"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="141"/>
         <source>{phase}: done, {over} late</source>
         <translation>{phase}：已完成，超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="140"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="143"/>
         <source>{phase}: done in time</source>
         <translation>{phase}：按时完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="142"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="145"/>
         <source>{phase}: stopped while the alarm is shelved ({left} left of {target})</source>
         <translation>{phase}：告警搁置期间暂停计时（剩余 {left}，时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="146"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="149"/>
         <source>{phase}: {left} left of {target}</source>
         <translation>{phase}：剩余 {left}（时限 {target}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="152"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="158"/>
         <source>{plan} · {state} · activated by {who} at {time}</source>
         <translation>{plan} · {state} · {who} 于 {time} 启动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="159"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="165"/>
         <source>approved by {who}</source>
         <translation>由 {who} 批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="162"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="168"/>
         <source>{done} of {n} tasks done, {open} mandatory open</source>
         <translation>任务完成 {done}/{n}，必办未完成 {open}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="179"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="186"/>
         <source>done at {time}</source>
         <translation>{time} 完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="181"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="188"/>
         <source>starts on approval</source>
         <translation>批准后开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="183"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="190"/>
         <source>{over} late</source>
         <translation>超时 {over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="185"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="192"/>
         <source>in {left}</source>
         <translation>剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="203"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="210"/>
         <source>you activated it: a second person must approve</source>
         <translation>由您启动：须由另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="204"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="211"/>
         <source>Approve plan</source>
         <translation>批准预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="208"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="215"/>
         <source>{n} mandatory tasks still open</source>
         <translation>仍有 {n} 项必办任务未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plans.py" line="209"/>
+        <location filename="../../cockpit/present/panels/plans.py" line="216"/>
         <source>Close plan</source>
         <translation>关闭预案</translation>
+    </message>
+</context>
+<context>
+    <name>Profile</name>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="121"/>
+        <source>its target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="124"/>
+        <source>{what} reaches {target} at {time}, in</source>
+        <translation>{what}预计 {time} 到达{target}，还有</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="128"/>
+        <source>due since {time}</source>
+        <translation>已于 {time} 到达</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="129"/>
+        <source>{what} at {target}</source>
+        <translation>{what}已到{target}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="138"/>
+        <source>warning {v}</source>
+        <translation>预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="139"/>
+        <source>alarm {v}</source>
+        <translation>报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="140"/>
+        <source>low warning {v}</source>
+        <translation>下限预警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="141"/>
+        <source>low alarm {v}</source>
+        <translation>下限报警 {v}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="145"/>
+        <source>No station with a place on the river (river_km)</source>
+        <translation>无带河道里程（river_km）的监测断面</translation>
+    </message>
+</context>
+<context>
+    <name>Ranking</name>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="26"/>
+        <source>Green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="27"/>
+        <source>Blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="28"/>
+        <source>Yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="29"/>
+        <source>Orange</source>
+        <translation>橙</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="30"/>
+        <source>Red</source>
+        <translation>红</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="79"/>
+        <source>{n} · {colour}</source>
+        <translation>{n} · {colour}色</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="83"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/ranking.py" line="84"/>
+        <source>No ratings from the backend</source>
+        <translation>后端未提供评级</translation>
+    </message>
+</context>
+<context>
+    <name>RankingList</name>
+    <message>
+        <location filename="../../widgets/ranking_list.py" line="60"/>
+        <source>No ratings</source>
+        <translation>无评级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ranking_list.py" line="92"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
     </message>
 </context>
 <context>
@@ -1480,11 +1822,80 @@
     </message>
 </context>
 <context>
+    <name>RiverProfile</name>
+    <message>
+        <location filename="../../widgets/river_profile.py" line="111"/>
+        <source>No stations</source>
+        <translation>无监测断面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/river_profile.py" line="140"/>
+        <source>Too small for the profile</source>
+        <translation>面板过小，无法显示剖面</translation>
+    </message>
+</context>
+<context>
+    <name>RunwayPlan</name>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="74"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="76"/>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="77"/>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="84"/>
+        <source>No open event</source>
+        <translation>无在办事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="89"/>
+        <source>{state} · {done} of {n} tasks done</source>
+        <translation>{state} · 已完成 {done}/{n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="97"/>
+        <source>No plan for this event ({event})</source>
+        <translation>该事件无预案（{event}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="103"/>
+        <source>within {d}</source>
+        <translation>{d}内</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/runway_plan.py" line="109"/>
+        <source>recommended · not activated</source>
+        <translation>推荐预案 · 未启动</translation>
+    </message>
+</context>
+<context>
     <name>RunwayView</name>
     <message>
-        <location filename="../../cockpit/app/runway_view.py" line="227"/>
+        <location filename="../../cockpit/app/runway_view.py" line="226"/>
         <source>not live</source>
         <translation>非实时</translation>
+    </message>
+</context>
+<context>
+    <name>Service</name>
+    <message>
+        <location filename="../../cockpit/app/service.py" line="125"/>
+        <source>no metrics: {error}</source>
+        <translation>无监控指标：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/service.py" line="334"/>
+        <source>the outbox is full: {n} commands wait for the backend; new commands can be sent once it answers</source>
+        <translation>发件箱已满：{n} 条指令等待后端应答；后端应答后才能发送新指令</translation>
     </message>
 </context>
 <context>
@@ -1534,11 +1945,62 @@
     </message>
 </context>
 <context>
+    <name>TaskChecklist</name>
+    <message>
+        <location filename="../../widgets/task_checklist.py" line="86"/>
+        <source>{owner} · optional</source>
+        <translation>{owner} · 可选</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/task_checklist.py" line="101"/>
+        <source>+{n} more tasks</source>
+        <translation>另有 {n} 项任务</translation>
+    </message>
+</context>
+<context>
     <name>Tiles</name>
     <message>
         <location filename="../../cockpit/present/panels/tiles.py" line="116"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="79"/>
+        <source>No event yet</source>
+        <translation>暂无事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="124"/>
+        <source>{n} photos</source>
+        <translation>照片 {n} 张</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="126"/>
+        <source>citizen told {time}</source>
+        <translation>{time} 已告知市民</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="144"/>
+        <source>Deadline {time} · handled {late} late</source>
+        <translation>时限 {time} · 超时 {late} 办结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="146"/>
+        <source>Deadline {time} · handled in time</source>
+        <translation>时限 {time} · 按时办结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="149"/>
+        <source>Deadline {time} · {late} late</source>
+        <translation>时限 {time} · 已超时 {late}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/timeline.py" line="153"/>
+        <source>Deadline {time} · {left} left</source>
+        <translation>时限 {time} · 剩余 {left}</translation>
     </message>
 </context>
 <context>
@@ -1552,19 +2014,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="233"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="145"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="245"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="136"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="233"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="145"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="245"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="218"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="229"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -1614,153 +2076,153 @@
         <translation>高温（40 °C）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="106"/>
+        <location filename="../../cockpit/app/trainer.py" line="108"/>
         <source>Cockpit · trainer console (DRILL)</source>
         <translation>驾驶舱 · 导调控制台（演练）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="114"/>
+        <location filename="../../cockpit/app/trainer.py" line="116"/>
         <source>DRILL</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="121"/>
+        <location filename="../../cockpit/app/trainer.py" line="123"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="126"/>
+        <location filename="../../cockpit/app/trainer.py" line="128"/>
         <source>Drill script</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="128"/>
+        <location filename="../../cockpit/app/trainer.py" line="130"/>
         <source>Start from the beginning</source>
         <translation>从头开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="130"/>
-        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <location filename="../../cockpit/app/trainer.py" line="132"/>
+        <location filename="../../cockpit/app/trainer.py" line="202"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="137"/>
+        <location filename="../../cockpit/app/trainer.py" line="139"/>
         <source>Inject by hand</source>
         <translation>手动注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="150"/>
+        <location filename="../../cockpit/app/trainer.py" line="152"/>
         <source>level </source>
         <translation>等级 </translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="152"/>
+        <location filename="../../cockpit/app/trainer.py" line="154"/>
         <source>Inject now</source>
         <translation>立即注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="156"/>
+        <location filename="../../cockpit/app/trainer.py" line="158"/>
         <source>Trainees&apos; actions</source>
         <translation>学员操作</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Command</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="161"/>
+        <location filename="../../cockpit/app/trainer.py" line="163"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="167"/>
+        <location filename="../../cockpit/app/trainer.py" line="169"/>
         <source>Injects</source>
         <translation>注入记录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="188"/>
+        <location filename="../../cockpit/app/trainer.py" line="190"/>
         <source>DRILL · {title}</source>
         <translation>演练 · {title}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="200"/>
+        <location filename="../../cockpit/app/trainer.py" line="202"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="205"/>
+        <location filename="../../cockpit/app/trainer.py" line="207"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="207"/>
+        <location filename="../../cockpit/app/trainer.py" line="209"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="209"/>
+        <location filename="../../cockpit/app/trainer.py" line="211"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="211"/>
+        <location filename="../../cockpit/app/trainer.py" line="213"/>
         <source>Drill clock {t} of {end} · {state}</source>
         <translation>演练时钟 {t} / {end} · {state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="222"/>
+        <location filename="../../cockpit/app/trainer.py" line="224"/>
         <source>{events} events measured · {met} of {total} targets met so far · {actions} actions</source>
         <translation>已评估 {events} 起事件 · 目前达标 {met}/{total} · 操作 {actions} 次</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="232"/>
+        <location filename="../../cockpit/app/trainer.py" line="234"/>
         <source>Report: {events} events, {met} of {total} targets met, {actions} actions. Written to {where}</source>
         <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="251"/>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
         <source>by hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="251"/>
+        <location filename="../../cockpit/app/trainer.py" line="255"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="256"/>
+        <location filename="../../cockpit/app/trainer.py" line="260"/>
         <source>FAILED: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="295"/>
+        <location filename="../../cockpit/app/trainer.py" line="299"/>
         <source>Pick a target for the inject first.</source>
         <translation>请先选择注入对象。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="317"/>
+        <location filename="../../cockpit/app/trainer.py" line="321"/>
         <source>Report from the trainer ({theme}, {district})</source>
         <translation>导调员上报（{theme}，{district}）</translation>
     </message>
@@ -1802,6 +2264,142 @@
     </message>
 </context>
 <context>
+    <name>VideoPanel</name>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="69"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="72"/>
+        <source>Unpin (follow alarms and defaults)</source>
+        <translation>取消固定（随告警与默认）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="74"/>
+        <source>Pin camera to this tile</source>
+        <translation>将摄像机固定到此画面</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="90"/>
+        <source>{n} by alarm</source>
+        <translation>{n} 路因告警</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="92"/>
+        <source>{n} pinned</source>
+        <translation>{n} 路已固定</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/panels/video.py" line="94"/>
+        <source>page {n} of {total}</source>
+        <translation>第 {n}/{total} 页</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTiles</name>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="28"/>
+        <source>bad URL</source>
+        <translation>地址错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="29"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="30"/>
+        <source>not authorised (user or password rejected)</source>
+        <translation>未授权（用户名或密码被拒绝）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="31"/>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="32"/>
+        <source>stream not found on the camera</source>
+        <translation>摄像机上没有此视频流</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="33"/>
+        <source>unsupported codec</source>
+        <translation>不支持的编码</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="34"/>
+        <source>credential missing from the site&apos;s camera secrets</source>
+        <translation>站点摄像机密钥中缺少此凭据</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="35"/>
+        <source>stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="36"/>
+        <source>network error</source>
+        <translation>网络错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="37"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="52"/>
+        <source>video not recorded</source>
+        <translation>视频未录制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="53"/>
+        <source>replay: which camera was here is recorded, its video is not</source>
+        <translation>回放：只记录了此处是哪台摄像机，未录制其视频</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="57"/>
+        <source>no camera</source>
+        <translation>无摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="62"/>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="66"/>
+        <source>no new frame</source>
+        <translation>没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="69"/>
+        <source>NO SIGNAL</source>
+        <translation>无信号</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="70"/>
+        <source>last picture {age} old · {why} · reconnecting</source>
+        <translation>最后画面 {age} 前 · {why} · 正在重连</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="76"/>
+        <source>FROZEN</source>
+        <translation>画面冻结</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="77"/>
+        <source>picture unchanged for {s}</source>
+        <translation>画面已 {s} 未变化</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/video_binder.py" line="84"/>
+        <source>CAMERA UNREACHABLE</source>
+        <translation>摄像机无法连接</translation>
+    </message>
+</context>
+<context>
     <name>VitalSignTile</name>
     <message>
         <location filename="../../widgets/vital_tile.py" line="24"/>
@@ -1820,32 +2418,32 @@
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="230"/>
+        <location filename="../../widgets/vital_tile.py" line="231"/>
         <source>LOW ALARM</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="231"/>
+        <location filename="../../widgets/vital_tile.py" line="232"/>
         <source>HIGH ALARM</source>
         <translation>高值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="234"/>
+        <location filename="../../widgets/vital_tile.py" line="235"/>
         <source>LOW WARNING</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="235"/>
+        <location filename="../../widgets/vital_tile.py" line="236"/>
         <source>HIGH WARNING</source>
         <translation>高值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="237"/>
+        <location filename="../../widgets/vital_tile.py" line="238"/>
         <source>STALE {age}</source>
         <translation>数据过期 {age}</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="241"/>
+        <location filename="../../widgets/vital_tile.py" line="242"/>
         <source>NO DATA</source>
         <translation>无数据</translation>
     </message>
@@ -1853,22 +2451,22 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="132"/>
+        <location filename="../../cockpit/present/wall.py" line="137"/>
         <source>as of {time}</source>
         <translation>截至 {time}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="136"/>
+        <location filename="../../cockpit/present/wall.py" line="141"/>
         <source>no data yet</source>
         <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="281"/>
+        <location filename="../../cockpit/present/wall.py" line="293"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="282"/>
+        <location filename="../../cockpit/present/wall.py" line="294"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
@@ -1888,67 +2486,72 @@
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="194"/>
+        <location filename="../../cockpit/present/wall.py" line="199"/>
         <source>Replay ended</source>
         <translation>回放结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="196"/>
+        <location filename="../../cockpit/present/wall.py" line="201"/>
         <source>Replay paused</source>
         <translation>回放暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="198"/>
+        <location filename="../../cockpit/present/wall.py" line="203"/>
         <source>Replay ×{speed:g}</source>
         <translation>回放 ×{speed:g}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="199"/>
+        <location filename="../../cockpit/present/wall.py" line="204"/>
         <source>recorded {time}; not live</source>
         <translation>录制于 {time}；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="202"/>
+        <location filename="../../cockpit/present/wall.py" line="207"/>
         <source>the drill clock stands still; not live</source>
         <translation>演练时钟已停止；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="203"/>
+        <location filename="../../cockpit/present/wall.py" line="208"/>
         <source>Drill paused</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="207"/>
+        <location filename="../../cockpit/present/wall.py" line="212"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="208"/>
+        <location filename="../../cockpit/present/wall.py" line="213"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="209"/>
+        <location filename="../../cockpit/present/wall.py" line="214"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="210"/>
+        <location filename="../../cockpit/present/wall.py" line="215"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="216"/>
+        <location filename="../../cockpit/present/wall.py" line="222"/>
+        <source>not live since {time} ({duration})</source>
+        <translation>自 {time} 起未实时（{duration}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="228"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="220"/>
+        <location filename="../../cockpit/present/wall.py" line="232"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="230"/>
+        <location filename="../../cockpit/present/wall.py" line="242"/>
         <source>Drill running</source>
         <translation>演练进行中</translation>
     </message>

@@ -36,7 +36,14 @@ def audit_row(r: AuditRecord, words: Words, names: Names) -> AuditRow:
     details = tr(", ").join(
         f"{detail_name(k)} {detail_value(k, v)}" for k, v in r.details.items() if v not in ("", None, 0, False)
     )
-    return AuditRow(r.seq, r.time.replace("T", " ")[:19], r.operator, names.role(r.role), action_text(r.action, words), details)
+    return AuditRow(
+        r.seq,
+        r.time.replace("T", " ")[:19],
+        r.operator,
+        names.role(r.role),
+        action_text(r.action, words),
+        details,
+    )
 
 
 def detail_name(key: str) -> str:
@@ -121,7 +128,12 @@ class AuditPresenter(QObject):
             return
         view.set_source(tr("Audit log: {path}").format(path=audit.path))
         try:
-            view.add_rows([audit_row(r, self.words, self.names) for r in audit.records_after(max(0, audit.seq - BACKLOG))])
+            view.add_rows(
+                [
+                    audit_row(r, self.words, self.names)
+                    for r in audit.records_after(max(0, audit.seq - BACKLOG))
+                ]
+            )
         except AuditError as exc:
             view.set_verdict(str(exc), ok=False)
         audit.add_listener(self._on_record)

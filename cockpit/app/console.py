@@ -96,7 +96,13 @@ class ConsoleWindow(QMainWindow):
         self.shelve_form = ShelveForm()
         self.shelve_form.set_choices(
             [tr("Sensor under maintenance"), tr("Known fault, repair ordered"), tr("Nuisance: chattering")],
-            [(tr("until it clears"), 0), (tr("15 min"), 15), (tr("1 h"), 60), (tr("4 h"), 240), (tr("8 h"), 480)],
+            [
+                (tr("until it clears"), 0),
+                (tr("15 min"), 15),
+                (tr("1 h"), 60),
+                (tr("4 h"), 240),
+                (tr("8 h"), 480),
+            ],
         )
         self.shelve_form.setVisible(False)
         self.shelving = ""
@@ -187,7 +193,9 @@ class ConsoleWindow(QMainWindow):
         self.plan_view.set_plan(state.header, list(state.tasks), list(state.actions))
 
     def show_assignment(self, titles: dict[str, str], assignment: Assignment, screens: int) -> None:
-        rows = [(rid, s.key, f"{s.width}×{s.height} @ {s.x},{s.y}") for rid, s in assignment.on_screen.items()]
+        rows = [
+            (rid, s.key, f"{s.width}×{s.height} @ {s.x},{s.y}") for rid, s in assignment.on_screen.items()
+        ]
         rows += [(rid, tr("console"), "") for rid in assignment.on_console]
         self.table.setRowCount(len(rows))
         for i, (rid, where, geom) in enumerate(rows):

@@ -62,7 +62,9 @@ class Finding:
 # ------------------------------------------------------------------------------------------ site
 
 
-def check_site(requested: Path | None, default: Path = DEFAULT_SITE_PATH) -> tuple[Finding, SiteConfig | None]:
+def check_site(
+    requested: Path | None, default: Path = DEFAULT_SITE_PATH
+) -> tuple[Finding, SiteConfig | None]:
     """The site file validates (the same rules as at start)."""
     try:
         site = resolve_site(requested, default)
@@ -82,7 +84,9 @@ def check_site(requested: Path | None, default: Path = DEFAULT_SITE_PATH) -> tup
     backends = f"{len(site.backend_urls)} backend URL(s)" if site.backend_urls else "the demo city"
     return (
         Finding(
-            "site", Status.OK, f"{site.path}: {site.level.value} centre {site.district} ({site.name}), {backends}"
+            "site",
+            Status.OK,
+            f"{site.path}: {site.level.value} centre {site.district} ({site.name}), {backends}",
         ),
         site,
     )
@@ -118,7 +122,7 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
     from PySide6.QtGui import QGuiApplication
 
     from cockpit.app.wall import screen_info
-    from cockpit.app.wiring import DEFAULT_LAYOUT
+    from cockpit.app.wiring import default_layout
     from cockpit.present.wall_layout import LayoutError, assign, load_layout
 
     app = QGuiApplication.instance()
@@ -129,11 +133,15 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
         return [Finding("screens", Status.FAIL, "no screen found", "connect the wall's displays")]
     described = "; ".join(
         f"{s.name or '?'} {s.width}×{s.height} at ({s.x},{s.y}) ×{r:g}"
-        + (f" [{s.manufacturer} {s.model} {s.serial}]".replace("  ", " ") if s.manufacturer or s.model else "")
+        + (
+            f" [{s.manufacturer} {s.model} {s.serial}]".replace("  ", " ")
+            if s.manufacturer or s.model
+            else ""
+        )
         for s, r in zip(screens, ratios, strict=True)
     )
     out = [Finding("screens", Status.OK, f"{len(screens)} screen(s): {described}")]
-    layout_path = (site.layout if site else None) or DEFAULT_LAYOUT
+    layout_path = (site.layout if site else None) or default_layout(site.level.value if site else "city")
     try:
         layout = load_layout(layout_path)
     except LayoutError as exc:
@@ -147,7 +155,8 @@ def check_screens(site: SiteConfig | None) -> list[Finding]:
     missing_pins = [
         e.runway
         for e in layout.screens
-        if not e.match.empty and not (e.runway in placed.on_screen and e.match.accepts(placed.on_screen[e.runway]))
+        if not e.match.empty
+        and not (e.runway in placed.on_screen and e.match.accepts(placed.on_screen[e.runway]))
     ]
     if missing_pins:
         out.append(
@@ -337,7 +346,9 @@ async def probe_backend(
             "must be a name in that certificate",
         )
     except ssl.SSLError as exc:
-        return Probe(url, False, f"TLS handshake failed: {exc.reason or exc}", "is the backend serving wss:// here?")
+        return Probe(
+            url, False, f"TLS handshake failed: {exc.reason or exc}", "is the backend serving wss:// here?"
+        )
     except ConnectionRefusedError:
         return Probe(url, False, "connection refused", "is the backend running and listening on this port?")
     except socket.gaierror as exc:
@@ -347,7 +358,9 @@ async def probe_backend(
     except websockets.ConnectionClosed as exc:
         return Probe(url, False, f"closed during the handshake: {exc}", "look at the backend's log")
     except OSError as exc:
-        return Probe(url, False, f"cannot connect: {exc.strerror or exc}", "check the network route and firewall")
+        return Probe(
+            url, False, f"cannot connect: {exc.strerror or exc}", "check the network route and firewall"
+        )
 
 
 async def _handshake(url: str, context: ssl.SSLContext | None, started: float, token: str = "") -> Probe:
@@ -498,7 +511,12 @@ async def _check_demo(timeout_s: float) -> list[Finding]:
         return [Finding("backend", Status.FAIL, f"the embedded demo city: {p.message}", p.fix)]
     fix = "set backend.urls in the site file to the district backend's wss:// URLs"
     return [
-        Finding("backend", Status.WARN, f"no backend configured: the embedded demo city answers ({p.message})", fix),
+        Finding(
+            "backend",
+            Status.WARN,
+            f"no backend configured: the embedded demo city answers ({p.message})",
+            fix,
+        ),
         skew_finding(p.skew_ms or 0, "the demo city on this machine"),
     ]
 
@@ -548,7 +566,9 @@ def check_disk(site: SiteConfig) -> Finding:
 # ------------------------------------------------------------------------------------------ run
 
 
-def run_checks(requested: Path | None, default: Path = DEFAULT_SITE_PATH, timeout_s: float = 3.0) -> list[Finding]:
+def run_checks(
+    requested: Path | None, default: Path = DEFAULT_SITE_PATH, timeout_s: float = 3.0
+) -> list[Finding]:
     """Every check, in the order an installer fixes things."""
     site_finding, site = check_site(requested, default)
     findings = [site_finding]
@@ -575,7 +595,9 @@ def _guarded(check: str, run: Callable[[], list[Finding]]) -> list[Finding]:
         return run()
     except Exception as exc:
         detail = "".join(traceback.format_exception_only(exc)).strip()
-        return [Finding(check, Status.FAIL, f"the check itself failed: {detail}", "reinstall the cockpit package")]
+        return [
+            Finding(check, Status.FAIL, f"the check itself failed: {detail}", "reinstall the cockpit package")
+        ]
 
 
 def report(findings: Sequence[Finding], out: TextIO) -> int:

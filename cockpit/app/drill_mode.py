@@ -68,7 +68,9 @@ def drill_session(
     if args.backend:
         log.warning("drill: ignoring backend URLs %s; drill commands go only to the sandbox", args.backend)
     folders = runway_folders(args.runways, args.site_config.runways)
-    return DrillSession(args.drill, identity, lang, folders, layout, args.report)
+    report_root = args.report or default_report_root()
+    record_dir = None if args.no_record else report_root / "recordings"
+    return DrillSession(args.drill, identity, lang, folders, layout, report_root, record_dir=record_dir)
 
 
 class DrillSession(QObject):
@@ -82,6 +84,8 @@ class DrillSession(QObject):
         layout: Wall layout.
         report_root: Each run's report goes into a new folder under it.
         drills_dir: The drills the trainer can pick from.
+        record_dir: Record the drill's feed here (the debrief replays it; never among the live
+            recordings); None: not recorded.
 
     Raises:
         DrillScriptError: the script is refused.
@@ -97,6 +101,7 @@ class DrillSession(QObject):
         layout: WallLayout | None = None,
         report_root: Path | None = None,
         drills_dir: Path = DRILLS_DIR,
+        record_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
@@ -106,7 +111,9 @@ class DrillSession(QObject):
         self.sandbox = DrillSandbox(self.script)
         self.sandbox.start()
         # The only URLs this cockpit will ever have: the sandbox's own.
-        self.cockpit = Cockpit(self.sandbox.feed_urls(), identity, lang, runways_dir, layout)
+        self.cockpit = Cockpit(
+            self.sandbox.feed_urls(), identity, lang, runways_dir, layout, record_dir=record_dir
+        )
         feed = self.cockpit.feed
         if not isinstance(feed, FeedClient) or not all(self.sandbox.owns(u) for u in feed.urls):
             self.sandbox.stop()  # never reached: a guard against a future change to the wiring
@@ -124,7 +131,9 @@ class DrillSession(QObject):
             self._unit_ids,
             describe=self._describe,
             kind_text=words.kind,
-            result_text=lambda result, reason: words.rejection(reason) if result == "rejected" else words.command_status_word(result),
+            result_text=lambda result, reason: (
+                words.rejection(reason) if result == "rejected" else words.command_status_word(result)
+            ),
         )
         self.trainer.show_drill(self.script, script_path, lang)
         self.timer = QTimer(self)
@@ -159,7 +168,9 @@ class DrillSession(QObject):
         """An event and a unit as the trainees' wall names them."""
         situation, ctx = self.cockpit.situation, self.cockpit.ctx
         unit = situation.units.get(unit_id)
-        return ctx.book.event_text(situation, event_id), (ctx.names.unit(unit) if unit is not None else unit_id)
+        return ctx.book.event_text(situation, event_id), (
+            ctx.names.unit(unit) if unit is not None else unit_id
+        )
 
     def _unit_ids(self) -> list[str]:
         return sorted(self.cockpit.situation.units)
@@ -230,7 +241,9 @@ class DrillSession(QObject):
             self.sandbox.pause()
         else:
             self.sandbox.resume()
-        self.cockpit.set_mode(Mode(ModeKind.DRILL, paused=paused), tr("DRILL PAUSED") if paused else tr("DRILL · sandbox"))
+        self.cockpit.set_mode(
+            Mode(ModeKind.DRILL, paused=paused), tr("DRILL PAUSED") if paused else tr("DRILL · sandbox")
+        )
 
     def inject(self, inject: object) -> None:
         if isinstance(inject, EventInject | SensorFailureInject | WeatherInject | UnitSilentInject):

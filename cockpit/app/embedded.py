@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+from cockpit.backend.cameras.demo import DemoCameras, start_demo_cameras
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
@@ -32,6 +33,8 @@ class EmbeddedBackend:
         rate: Sensor updates per second.
         speed: Simulated seconds per real second.
 
+        cameras: Serve the demo cameras over RTSP on loopback (cockpit/backend/cameras); their
+            credential is in :attr:`cameras`.
         events_per_min: Background events per simulated minute (the city's ``event_rate``).
         tokens: Check tokens like a real backend, with a signing key made for this run alone (the
             backend gets only its public half, as a district server does); the
@@ -40,10 +43,19 @@ class EmbeddedBackend:
     """
 
     def __init__(
-        self, seed: int = 1, rate: float = 2000.0, speed: float = 1.0, tokens: bool = False, events_per_min: float = 6.0
+        self,
+        seed: int = 1,
+        rate: float = 2000.0,
+        speed: float = 1.0,
+        tokens: bool = False,
+        cameras: bool = False,
+        events_per_min: float = 6.0,
     ) -> None:
         self.seed, self.rate, self.speed, self.tokens = seed, rate, speed, tokens
         self.events_per_min = events_per_min
+        self.cameras_wanted = cameras
+        self.cameras: DemoCameras | None = None
+        """The demo's cameras (RTSP on loopback) and their credential, when ``cameras``."""
         self.url = ""
         self.key = jwt_tokens.new_private_key("EdDSA")
         self.error: BaseException | None = None
@@ -88,6 +100,8 @@ class EmbeddedBackend:
         city = City(Hub(), seed=self.seed, rate=self.rate, event_rate=self.events_per_min)
         # Start the scenario clock some minutes in, so the first screen already tells a story.
         city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
+        if self.cameras_wanted:  # first: the alarms of the pre-warm name the cameras that see them
+            self.cameras = start_demo_cameras(city)
         city.advance(PREWARM_S)
         verifier = Jwks({"keys": [jwt_tokens.public_of(self.key)]}) if self.tokens else None
         backend = DemoBackend(city, speed=self.speed, verifier=verifier, limits=Limits())
@@ -96,3 +110,5 @@ class EmbeddedBackend:
         self._ready.set()
         await self._stop.wait()
         await backend.stop()
+        if self.cameras is not None:
+            self.cameras.stop()

@@ -63,7 +63,9 @@ class LoginDialog(QDialog):
         self.token_edit.setPlaceholderText(tr("paste your operator token"))
         self.who = QLabel(tr("The token says who you are and what you may do."))
         self.who.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         form = QFormLayout()
         form.addRow(tr("Token"), self.token_edit)
         box = QVBoxLayout(self)
@@ -114,8 +116,8 @@ def login_token(args: argparse.Namespace, embedded: EmbeddedBackend | None) -> s
     token_file = getattr(args, "token_file", None)
     if token_file is not None:
         return read_token_file(token_file)
-    if args.screenshot is not None or args.quit_after is not None:
-        return ""  # headless: nobody to ask
+    if args.screenshot is not None or args.quit_after is not None or getattr(args, "kiosk", False):
+        return ""  # headless, or a kiosk wall: nobody to ask (the backend's refusal is shown)
     dialog = LoginDialog()
     connect_login(dialog)
     return dialog.token if dialog.exec() == QDialog.DialogCode.Accepted else ""

@@ -2,18 +2,22 @@
 
 ``cockpit --demo`` (also the default with no backend given) starts the simulated city in-process and
 connects to it over a loopback websocket. ``--screenshot DIR --quit-after S`` writes one PNG per
-wall window after S seconds and exits 0, for headless checks.
+wall window after S seconds and exits 0, for headless checks. ``cockpit status`` tells whether the
+wall runs and is live; ``cockpit supervise -- COMMAND`` restarts a wall that ends (where there is no
+systemd); ``--kiosk``, ``--metrics`` and ``--watchdog-s`` are for a wall that runs unattended.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import faulthandler
 import logging
 import os
 import socket
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -43,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="site file (default: /etc/cockpit/site.toml if it exists, else the demo defaults)",
     )
-    p.add_argument("--ca-file", type=Path, metavar="FILE", help="PEM CA bundle for wss:// (default: the site's)")
+    p.add_argument(
+        "--ca-file", type=Path, metavar="FILE", help="PEM CA bundle for wss:// (default: the site's)"
+    )
     p.add_argument(
         "--allow-insecure",
         action="store_true",
@@ -126,7 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rec.add_argument("--no-record", action="store_true", help="do not record this session")
     p.add_argument(
-        "--retention-days", type=float, default=30.0, help="delete recordings older than this (default: %(default)s)"
+        "--retention-days",
+        type=float,
+        default=30.0,
+        help="delete recordings older than this (default: %(default)s)",
     )
     p.add_argument(
         "--disk-budget-gb",
@@ -137,12 +146,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replay", type=Path, metavar="PATH", help="replay a recording (a .mcap file or a folder of them)"
     )
+    svc = p.add_argument_group("running unattended (docs/operations.md, \"The wall as a service\")")
+    svc.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="kiosk mode: wall screens cannot be closed or left, no pointer on them, screens never blank",
+    )
+    svc.add_argument(
+        "--metrics",
+        metavar="[HOST:]PORT",
+        help="serve Prometheus metrics on HOST:PORT (default host 127.0.0.1; off unless given)",
+    )
+    svc.add_argument(
+        "--watchdog-s",
+        type=float,
+        metavar="S",
+        default=_env_float("COCKPIT_WATCHDOG_S"),
+        help="end the process if the GUI thread is stuck this long, so the service restarts it "
+        "(default: $COCKPIT_WATCHDOG_S, else 2/3 of systemd's WatchdogSec, else off; 0: off)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     return p
 
 
+def _env_float(name: str) -> float | None:
+    try:
+        return float(os.environ[name])
+    except (KeyError, ValueError):
+        return None
+
+
 def install_exception_hooks() -> None:
-    """Nothing dies silently: uncaught errors on any thread or in the loop are logged loudly."""
+    """Nothing dies silently: uncaught errors on any thread or in the loop are logged loudly, and a
+    crash in native code (a segfault, an abort) prints every thread's Python stack to stderr (the
+    journal, under systemd)."""
+    faulthandler.enable()
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log.critical("uncaught exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
@@ -171,6 +209,7 @@ def pick_language(requested: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.time()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["audit"]:  # no Qt: checks audit files on a server without a display
         from cockpit.audit.cli import main as audit_main
@@ -180,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.config.tokens import main as token_main
 
         return token_main(argv[1:])
+    if argv[:1] == ["status"]:  # no Qt: is the wall running and live? (docs/operations.md)
+        from cockpit.service.status import main as status_main
+
+        return status_main(argv[1:])
+    if argv[:1] == ["supervise"]:  # no Qt: restart the wall whenever it ends (Windows, no systemd)
+        from cockpit.service.supervisor import main as supervise_main
+
+        return supervise_main(argv[1:])
     if argv[:1] == ["doctor"]:
         from cockpit.app.doctor import main as doctor_main
 
@@ -241,6 +288,21 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.events_per_min <= 600:
         print("cockpit: --events-per-min takes 0 to 600", file=sys.stderr)
         return 2
+    if args.metrics:
+        from cockpit.service import ServiceError
+        from cockpit.service.metrics import parse_address
+
+        try:
+            parse_address(args.metrics)
+        except ServiceError as exc:
+            print(f"cockpit: {exc}", file=sys.stderr)
+            return 2
+    if args.kiosk and (args.windowed or args.screenshot is not None):
+        print("cockpit: --kiosk runs the wall full screen: not with --windowed or --screenshot", file=sys.stderr)
+        return 2
+    if args.watchdog_s is not None and args.watchdog_s < 0:
+        print("cockpit: --watchdog-s must be 0 (off) or positive", file=sys.stderr)
+        return 2
     if args.quit_after is not None and args.quit_after <= 0:
         print("cockpit: --quit-after must be positive", file=sys.stderr)
         return 2
@@ -276,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cockpit: cannot create screenshot folder {args.screenshot}: {exc}", file=sys.stderr)
             return 2
     install_exception_hooks()
+    args.started = started
     from cockpit.app.run import run  # Qt is imported only once the arguments are known good
 
     return run(args, pick_language(args.lang))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 import platformdirs
@@ -18,9 +20,10 @@ from cockpit.app.drill_mode import DrillSession, drill_session
 from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
+from cockpit.app.service import WallService, watchdog_timeout
 from cockpit.app.wall import screen_info
 from cockpit.app.wall_report import summary, write_report
-from cockpit.app.wiring import DEFAULT_LAYOUT, Cockpit, connect_app, freeze_startup_heap, runway_folders
+from cockpit.app.wiring import Cockpit, connect_app, default_layout, freeze_startup_heap, runway_folders
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
@@ -32,6 +35,11 @@ from cockpit.record.drill import DrillSandboxError
 from cockpit.record.drill_script import DrillScriptError
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Retention
+from cockpit.service.metrics import parse_address
+from cockpit.service.notify import Notifier
+from cockpit.service.signals import QuitOnSignals
+from cockpit.video import SecretsError
+from cockpit.video.urls import CameraSecrets, Credential
 from widgets.theme import apply_theme
 
 log = logging.getLogger("cockpit")
@@ -61,8 +69,25 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.SENSORS.value: area,
         Stream.DISPATCH.value: area,
         Stream.OVERLAYS.value: area,
+        Stream.SERIES.value: area,
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
     }
+
+
+def camera_secrets(path: Path | None, embedded: EmbeddedBackend | None) -> CameraSecrets:
+    """The camera credentials: the site's secrets file, plus the embedded demo cameras' own."""
+    secrets = CameraSecrets()
+    if path is not None:
+        try:
+            secrets = CameraSecrets.load(path)
+        except SecretsError as exc:  # the wall runs on; cameras that need it say "credential missing"
+            log.error("camera secrets: %s", exc)
+    cams = embedded.cameras if embedded is not None else None
+    if cams is not None and cams.server is not None:
+        secrets = CameraSecrets(
+            {**secrets.credentials, cams.credential: Credential(cams.user, cams.password)}, path
+        )
+    return secrets
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -122,7 +147,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     app.setOrganizationName("cockpit")
     check_font()
     try:
-        layout = load_layout(args.layout or DEFAULT_LAYOUT)
+        layout = load_layout(args.layout or default_layout(args.site_config.level.value))
     except LayoutError as exc:
         print(f"cockpit: {exc}", file=sys.stderr)
         return 2
@@ -133,7 +158,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
     urls = list(args.backend)
     if args.drill is None and args.replay is None and (args.demo or not urls):
         embedded = EmbeddedBackend(
-            seed=args.seed, rate=args.rate, tokens=True, events_per_min=getattr(args, "events_per_min", 6.0)
+            seed=args.seed,
+            rate=args.rate,
+            tokens=True,
+            cameras=True,
+            events_per_min=getattr(args, "events_per_min", 6.0),
         )
         try:
             urls = [embedded.start()]
@@ -145,6 +174,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(loop_exception_handler)
+    started = getattr(args, "started", None) or time.time()
     try:  # who sits here comes from the token (docs/operations.md, "Operators and tokens")
         token = login_token(args, embedded)
     except TokenFileError as exc:
@@ -176,7 +206,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
             layout,
             args.allow_insecure,
             tls,
-            record_dir=None if args.no_record or replay is not None else (args.record or default_recording_dir()),
+            record_dir=None
+            if args.no_record or replay is not None
+            else (args.record or default_recording_dir()),
             retention=Retention(args.retention_days, int(args.disk_budget_gb * 1024**3)),
             replay=replay,
             audit_path=None if replay is not None else data_dir(args) / "audit.jsonl",
@@ -184,6 +216,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             centre=f"{args.site_config.name} ({args.site_config.level.value}, {args.site_config.district})",
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
             console_scope=console_scope(args.site_config.level.value, args.site_config.district),
+            camera_secrets=camera_secrets(args.site_config.camera_secrets, embedded),
         )
     wall = cockpit.wall
     wall.text_scale = args.scale
@@ -198,6 +231,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
         screens = [screen_info(s) for s in app.screens()]
         cockpit.connect_screens(app)
     cockpit.place(screens)
+    headless_check = args.screenshot is not None or args.wall_report is not None
+    full_screen = not (args.windowed or headless_check or args.screens is not None)
+    notifier = Notifier.from_env()
     exit_code = 0
     done = asyncio.Event()
 
@@ -239,9 +275,36 @@ def run(args: argparse.Namespace, lang: str) -> int:
     # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.
     app.setQuitOnLastWindowClosed(False)
     connect_app(app, done.set)
+    # SIGTERM (systemd, shutdown, kill), SIGINT and SIGHUP quit the way closing the windows does:
+    # the drill's report, the recording's index, the outbox and the audit log are all finished.
+    quitting: list[str] = []
+
+    def on_signal(name: str) -> None:
+        if quitting:
+            if name == "SIGINT":  # a second Ctrl-C while stopping: the officer means it
+                log.critical("SIGINT again while stopping: exiting now")
+                os._exit(128 + 2)
+            log.info("%s while stopping: already stopping in order", name)  # xinit's HUP, a second TERM
+            return
+        quitting.append(name)
+        done.set()
+
+    signals = QuitOnSignals(loop, on_signal)
+    service: WallService | None = None
+    if not headless_check:  # a running wall, not a headless check: watchdog, health, kiosk
+        service = WallService(
+            cockpit,
+            None if args.replay is not None else data_dir(args),
+            kiosk=args.kiosk,
+            full_screen=full_screen,
+            metrics=parse_address(args.metrics) if args.metrics else None,  # checked in main.py
+            watchdog_s=watchdog_timeout(args.watchdog_s, notifier),
+            notifier=notifier,
+            started=started,
+        )
+        cockpit.attach_service(service)
     wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
-    headless_check = args.screenshot is not None or args.wall_report is not None
-    wall.show(full_screen=not (args.windowed or headless_check or args.screens is not None))
+    wall.show(full_screen=full_screen)
     if drill is not None:
         drill.trainer.resize(1100, 800)
         drill.trainer.show()
@@ -250,13 +313,30 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     freeze_startup_heap()
 
+    if service is not None:  # the console as it was, the last known situation until the backend answers
+        service.restore(last_known=drill is None and args.replay is None)
+
     async def main() -> None:
         (drill or cockpit).start()
+        if service is not None:
+            service.start()
         await done.wait()
-        await (drill or cockpit).stop()
+        if service is not None:
+            service.stopping()
+        try:
+            if drill is not None:
+                await drill.stop()
+            else:  # stopped by the system (SIGTERM, SIGHUP): the backend hears 1001 "going away"
+                await cockpit.stop(going_away=bool(quitting) and quitting[0] != "SIGINT")
+        finally:
+            if service is not None:
+                service.close()
 
     with loop:
         loop.run_until_complete(main())
+    signals.close()
+    if quitting:
+        log.info("stopped in order after %s", quitting[0])
     if cockpit.first_live_frame_at:
         print(f"cockpit: first live frame at {cockpit.first_live_frame_at:.3f}", flush=True)
     if embedded is not None:

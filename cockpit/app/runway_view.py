@@ -28,7 +28,6 @@ INHERITS_WALL_FONT = "inheritsWallFont"
 SLA_STYLE = "background: #e0342b; color: #ffffff; font-weight: bold; padding: 2px 10px; border-radius: 4px;"
 """The SLA badge: the alarm red, white bold text (the words say what is late)."""
 
-
 def tr(text: str) -> str:
     return QCoreApplication.translate("RunwayView", text)
 

@@ -99,7 +99,9 @@ class TrainerWindow(QMainWindow):
         unit_ids: Callable[[], list[str]],
         describe: Callable[[str, str], tuple[str, str]] = lambda event_id, unit_id: (event_id, unit_id),
         kind_text: Callable[[str], str] = lambda kind: kind,
-        result_text: Callable[[str, str], str] = lambda result, reason: f"{result} ({reason})" if reason else result,
+        result_text: Callable[[str, str], str] = lambda result, reason: (
+            f"{result} ({reason})" if reason else result
+        ),
     ) -> None:
         super().__init__()
         self.setObjectName("trainer")
@@ -243,7 +245,9 @@ class TrainerWindow(QMainWindow):
         # In words, as the officer saw them: never an event id, a unit id or a reason code.
         event, unit = self._describe(a.event_id, a.unit_id)
         result = self._result_text(a.result, a.reason)
-        for col, text in enumerate((clock_text(a.t), a.operator, self._kind_text(a.kind), event, unit, result)):
+        for col, text in enumerate(
+            (clock_text(a.t), a.operator, self._kind_text(a.kind), event, unit, result)
+        ):
             self.action_table.setItem(row, col, QTableWidgetItem(text))
         self.action_table.scrollToBottom()
 

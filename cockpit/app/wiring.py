@@ -24,13 +24,22 @@ from PySide6.QtGui import QGuiApplication, QScreen
 
 from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.console import ConsoleWindow
-from cockpit.app.panels import DispatchPanelView, EventsPanelView, MapPanelView
+from cockpit.app.panels import (
+    CardPanelView,
+    DispatchPanelView,
+    EventsPanelView,
+    MapPanelView,
+    ProfilePanelView,
+    TimelinePanelView,
+    VideoPanelView,
+)
 from cockpit.app.refused_view import RefusedView
 from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
 from cockpit.app.runway_view import RunwayView
+from cockpit.app.video_binder import VideoTileBinder
 from cockpit.app.wall import Wall
 from cockpit.audit.chain import AuditAction
-from cockpit.audit.forward import forward_to
+from cockpit.audit.forward import Forwarder
 from cockpit.audit.log import Actor, AuditError, AuditLog, action_for_command, command_details
 from cockpit.feed import FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.model import Situation
@@ -43,6 +52,7 @@ from cockpit.present.console import ConsoleModel
 from cockpit.present.context import Context
 from cockpit.present.frame import Mode, ModeKind
 from cockpit.present.panels.plans import plan_title
+from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway import RunwayModel
 from cockpit.present.runway_spec import load_runway_folders
 from cockpit.present.wall import WallPresenter
@@ -55,6 +65,9 @@ from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, Retention
 from cockpit.record.replay import PlayState, ReplaySource
 from cockpit.record.snapshot import StateMirror, StateSnapshot, take_snapshot
+from cockpit.video.pool import DecoderPool
+from cockpit.video.tiles import VideoTiles
+from cockpit.video.urls import CameraSecrets
 from widgets.audit_view import AuditView
 from widgets.geo import synthetic_risk_points
 from widgets.map_view import RenderPacer
@@ -69,6 +82,14 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 RUNWAYS_DIR = ASSETS / "runways"
 DEFAULT_LAYOUT = ASSETS / "walls" / "default.yaml"
+STREET_LAYOUT = ASSETS / "walls" / "street.yaml"
+"""A street centre's wall: its four boards (party building, economy, public services, safety and law)."""
+
+
+def default_layout(level: str) -> Path:
+    """The wall layout of a site that names none: a street centre's four boards, else the five
+    runways of the default wall."""
+    return STREET_LAYOUT if level == "street" else DEFAULT_LAYOUT
 RISK_POINTS = 330_000
 FRAME_MS = 16
 """The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""
@@ -143,6 +164,14 @@ class Source(Protocol):
     def outbox(self) -> list[Command]: ...
 
 
+class WallServiceSlots(Protocol):
+    """What :meth:`Cockpit.attach_service` connects (cockpit/app/service.py, ``WallService``)."""
+
+    def on_frame(self) -> None: ...
+
+    def on_windows_shown(self) -> None: ...
+
+
 class Cockpit:
     """The whole cockpit: model, feed, presentation, wall, console and their connections.
 
@@ -162,6 +191,7 @@ class Cockpit:
         centre: Which centre this cockpit is, for the audit trail.
         subscriptions: Stream name → filter for this centre (docs/protocol.md §4.1); None: all.
         console_scope: Which alarms the console is annunciated (the site's centre).
+        camera_secrets: The site's camera credentials (``video.secrets_file``; docs/video.md).
     """
 
     def __init__(
@@ -181,9 +211,12 @@ class Cockpit:
         centre: str = "",
         subscriptions: dict[str, Filter] | None = None,
         console_scope: ConsoleScope | None = None,
+        camera_secrets: CameraSecrets | None = None,
     ) -> None:
         self.identity = identity
         self.situation = Situation()
+        self.forwarder: Forwarder | None = None
+        self.service: WallServiceSlots | None = None
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
         self._refused = ""  # the backend's refusal now among the problems (docs/protocol.md §3.3)
@@ -211,7 +244,9 @@ class Cockpit:
                 try:
                     self.recorder = Recorder(record_dir, retention=retention, state=self._recording_state)
                 except OSError as exc:  # the wall runs on, and says it is not recording
-                    self.record_error = tr("cannot record into {dir}: {error}").format(dir=record_dir, error=exc)
+                    self.record_error = tr("cannot record into {dir}: {error}").format(
+                        dir=record_dir, error=exc
+                    )
                     log.error("%s", self.record_error)
             self.feed = FeedClient(
                 urls,
@@ -228,11 +263,21 @@ class Cockpit:
         # ---- the presentation layer (no Qt): one book, one selection, one wall state
         blocked = qt_translate("Cockpit", "replay: nothing is sent") if replay is not None else ""
         self.book = CommandBook(identity.role, qt_translate, blocked, self.situation, lang)
-        self.ctx = Context(lang, qt_translate, self.book)
+        # One decoder pool and one set of camera tiles for every video panel of the wall; a replay
+        # decodes nothing (its video was not recorded).
+        self.video_pool = DecoderPool(secrets=camera_secrets) if replay is None else None
+        self.video_tiles = VideoTiles(self.video_pool, lang)
+        self.camera_problems: dict[str, str] = {}
+        """Camera name → what is wrong with it now (no signal, frozen, unreachable, decode errors)."""
+        self.ctx = Context(lang, qt_translate, self.book, video=self.video_tiles)
         self.alarms = AlarmsPresenter(
-            console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})), self.book, qt_translate
+            console_scope or ConsoleScope("console", levels=frozenset({"district", "city"})),
+            self.book,
+            qt_translate,
         )
-        self.console_model = ConsoleModel(self.ctx, self.alarms, identity.operator, builtin_plans(), builtin_sla())
+        self.console_model = ConsoleModel(
+            self.ctx, self.alarms, identity.operator, builtin_plans(), builtin_sla()
+        )
 
         def titled(plan_type: str) -> str:
             return plan_title(builtin_plans(), plan_type, lang)
@@ -242,13 +287,17 @@ class Cockpit:
             log.error("runway refused: %s", error)
         for rid, path in loaded.overridden:
             log.info("runway %s: the site's file replaces %s", rid, path)
-        self.runways = {r.id: RunwayModel(r, self.ctx, titled) for r in loaded.runways}
+        self.runways = {r.id: RunwayModel(r, self.ctx, titled, plans=builtin_plans()) for r in loaded.runways}
         layout = layout or load_layout(DEFAULT_LAYOUT)
         problems = [str(e) for e in loaded.errors]
         refused = {e.path.stem for e in loaded.errors}
         for entry in layout.screens:
             if entry.runway not in self.runways:
-                why = tr("its file was refused") if entry.runway in refused else tr("no runway file has that id")
+                why = (
+                    tr("its file was refused")
+                    if entry.runway in refused
+                    else tr("no runway file has that id")
+                )
                 problem = tr("wall layout: runway {id} is not shown: {why}").format(id=entry.runway, why=why)
                 problems.append(problem)
                 log.error("%s", problem)
@@ -273,6 +322,14 @@ class Cockpit:
             if e.runway not in self.runways and e.runway in errors
         }
         self.wall = Wall(views, self.console, layout, problems, refused_views)
+        self.video_binder = VideoTileBinder(self.video_tiles)
+        self.video_models: list[VideoModel] = []
+        for view in views.values():
+            for panel in view.panels:
+                if isinstance(panel, VideoPanelView):
+                    self.video_models.append(panel.model)
+                    for key, tile in zip(panel.model.tile_keys, panel.tiles, strict=True):
+                        self.video_binder.bind(key, tile)
         # One pacer for every map on the wall: when their content changes together, they re-render
         # in successive frames instead of all in one late frame (widgets/map_view.py, RenderPacer).
         self.map_pacer = RenderPacer()
@@ -300,7 +357,8 @@ class Cockpit:
             # The operator and role are the token's (app/login.py); of the token, only its fingerprint.
             login = {"login_fingerprint": fingerprint(identity.token)} if identity.token else {}
             self.audit.login(self.audit.actor, client_id=identity.client_id, **login)
-            forward_to(self.audit, self.feed)  # at least once to the backend, deduped there
+            self.forwarder = Forwarder(self.audit, self.feed)  # at least once, deduped there
+            self.forwarder.start()
         self._show_problems()
 
     # ------------------------------------------------------------------------------ the graph
@@ -348,10 +406,23 @@ class Cockpit:
             )
         elif isinstance(panel, MapPanelView):
             panel.map.marker_clicked.connect(panel.model.choose)
+        elif isinstance(panel, VideoPanelView):
+            video = panel.model
+            panel.pin_requested.connect(lambda tile, cid, m=video: self._on_video_pin_requested(m, tile, cid))
+            panel.unpin_requested.connect(lambda tile, m=video: self._on_video_unpin_requested(m, tile))
+            panel.next_page_requested.connect(video.next_page)
+            for i, tile in enumerate(panel.tiles):
+                tile.customContextMenuRequested.connect(lambda at, i=i, p=panel: p.tile_menu(i, at))
         elif isinstance(panel, DispatchPanelView):
             dispatch = panel.model
             panel.panel.dispatch_requested.connect(lambda m=dispatch: self.send(m.dispatch(situation)))
             panel.panel.action_requested.connect(lambda key, m=dispatch: self.send(m.act(situation, key)))
+        elif isinstance(panel, CardPanelView):
+            panel.card.clicked.connect(panel.model.choose)
+        elif isinstance(panel, TimelinePanelView):
+            panel.timeline.clicked.connect(panel.model.choose)
+        elif isinstance(panel, ProfilePanelView):
+            panel.profile.drift_clicked.connect(panel.model.choose)
 
     def connect_screens(self, app: QGuiApplication) -> None:
         """Re-place runways when a screen is added or removed (hot-plug)."""
@@ -367,6 +438,8 @@ class Cockpit:
     def place_on(self, screens: Sequence[QScreen]) -> None:
         self.wall.replace_on(screens)
         self._placed()
+        if self.service is not None:  # kiosk mode guards the new windows
+            self.service.on_windows_shown()
 
     def _placed(self) -> None:
         """What the placement decides for the view-models (attributes down): a runway on a wall
@@ -425,13 +498,45 @@ class Cockpit:
         unnamed = cm.update_unnamed(situation, frame)
         if unnamed is not None:
             console.show_unnamed(unnamed)
+        self._video_frame()
         if frame.current and tick.changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")
 
+    def _video_frame(self) -> None:
+        """The camera tiles: newest frames onto visible tiles, slot changes to the recorder, camera
+        trouble to the console."""
+        if not self.video_models or (not self.situation.cameras and self.replay is None):
+            return  # no camera catalog (a backend without cameras): nothing to decode or show
+        self.video_binder.frame()
+        if self.recorder is not None:
+            changes = [c for m in self.video_models for c in m.take_slot_changes()]
+            self.recorder.note_video(changes, time.time_ns() // 1_000_000)
+        told = self.video_tiles.take_console()
+        for name, what in told:
+            if what == "live":
+                self.camera_problems.pop(name, None)
+            else:
+                self.camera_problems[name] = what
+        if told:
+            self._show_problems()
+
+    def _on_video_pin_requested(self, model: VideoModel, tile: int, camera_id: str) -> None:
+        now = self.situation.server_now(time.time_ns() // 1_000_000)
+        model.pin(tile, camera_id, now)
+        self._audit(
+            "camera_pinned", {"panel": model.panel.config.panel_id, "tile": tile, "camera": camera_id}
+        )
+
+    def _on_video_unpin_requested(self, model: VideoModel, tile: int) -> None:
+        model.unpin(tile, self.situation.server_now(time.time_ns() // 1_000_000))
+        self._audit("camera_unpinned", {"panel": model.panel.config.panel_id, "tile": tile})
+
     def _sync_mode(self) -> None:
         replay = self.replay
         if replay is not None:
+            for video in self.video_models:
+                video.recorded = replay.video_slots
             self.presenter.mode = replay_mode(replay)
             self.presenter.marking = screen_marking(replay)
 
@@ -451,7 +556,9 @@ class Cockpit:
         """Send a command a view-model made (``None``: it decided nothing may go now)."""
         if command is None:
             return
-        log.info("command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id)
+        log.info(
+            "command %s %s event=%s unit=%s", command.id, command.kind, command.event_id, command.unit_id
+        )
         self._audit(action_for_command(command), command_details(command))
         self.source.send_command(command)
 
@@ -508,9 +615,16 @@ class Cockpit:
         """The model's state for a recording snapshot; only when every stream is live (consistent)."""
         if self.feed is None or self.feed.state is not ConnectionState.LIVE:
             return None
-        return take_snapshot(
-            self.mirror, self.situation.sensors, self.feed.cursors, welcome, wall_ms, self.situation.clock_offset_ms
+        snapshot = take_snapshot(
+            self.mirror,
+            self.situation.sensors,
+            self.feed.cursors,
+            welcome,
+            wall_ms,
+            self.situation.clock_offset_ms,
         )
+        snapshot.video = [s for m in self.video_models for s in m.current_slots()]
+        return snapshot
 
     # ------------------------------------------------------------------------------ audit, problems
 
@@ -539,8 +653,18 @@ class Cockpit:
             log.error("backend refused this cockpit: %s", refused)
         self._show_problems()
 
+    def add_problem(self, text: str) -> None:
+        """Something the officer must know (shown on the console in red), once."""
+        if text not in self.problems:
+            self.problems.append(text)
+            self._show_problems()
+
     def _show_problems(self) -> None:
-        self.console.show_problems([*self.wall.problems, *self.problems])
+        cameras = [
+            tr("camera {name}: {what}").format(name=n, what=w)
+            for n, w in sorted(self.camera_problems.items())
+        ]
+        self.console.show_problems([*self.wall.problems, *self.problems, *cameras])
 
     # ------------------------------------------------------------------------------ life
 
@@ -551,21 +675,48 @@ class Cockpit:
         self.frame_timer.start()
         self.flash_timer.start()
 
-    async def stop(self) -> None:
+    def attach_service(self, service: WallServiceSlots) -> None:
+        """Let the service (cockpit/app/service.py) see every frame and every placement of the wall."""
+        self.service = service
+        self.frame_timer.timeout.connect(service.on_frame)
+
+    async def stop(self, going_away: bool = False) -> None:
+        """Stop in order: frames, the source (a normal close to the backend: 1001 ``going_away``
+        when the system stops the cockpit, else 1000), then the files. Each file is finished even if
+        something before it failed (a SIGTERM must never leave one unfinished)."""
         self.frame_timer.stop()
         self.flash_timer.stop()
-        await self.source.stop()
-        if self.recorder is not None:
-            self.recorder.close()  # finish the open segment: nothing to recover next time
-        if self.feed is not None:
-            self.feed.close_outbox()
-        if self.audit is not None:
-            self.audit.close()
+        try:
+            if self.feed is not None:
+                await self.feed.stop(going_away=going_away)
+            else:
+                await self.source.stop()
+        finally:
+            try:
+                if self.recorder is not None:
+                    self.recorder.close()  # finish the open segment: nothing to recover next time
+            finally:
+                try:
+                    if self.feed is not None:
+                        self.feed.close_outbox()
+                finally:
+                    try:
+                        if self.audit is not None:
+                            self.audit.close()
+                    finally:
+                        self.close_video()
+
+    def close_video(self) -> None:
+        """Stop every decoder and the decoder processes."""
+        self.video_tiles.close()
+        if self.video_pool is not None:
+            self.video_pool.shutdown()
 
     def close(self) -> None:
         """Stop the timers and close every window (tests and drills, on the Qt thread)."""
         self.frame_timer.stop()
         self.flash_timer.stop()
+        self.close_video()
         self.wall.close()
 
 

@@ -5,17 +5,31 @@ policy, ``BACKGROUND``, writes each line with one ``write`` call at once (the by
 kernel and survive a crash of the cockpit) and leaves the ``fsync`` (which makes them survive a
 power cut) to a small thread that coalesces requests. ``ALWAYS`` fsyncs in the caller; ``NEVER``
 is for tests and benchmarks.
+
+Locking (:class:`FileLock`) must work wherever the installer runs: ``fcntl.flock`` on Linux and other
+POSIX systems, ``msvcrt.locking`` on Windows (both in the standard library; the operating system
+drops either lock when the process dies, so a wall killed with ``kill -9`` or by a power cut never
+finds its own files "in use" after a restart). ``filelock`` falls back to a lock file that a
+killed process leaves behind, and ``portalocker`` brings pywin32 into the Windows bundle: neither is
+better than these few lines. Neither ``fcntl`` nor ``msvcrt`` is imported unless the platform has it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
-import fcntl
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
+from types import ModuleType
+
+_fcntl: ModuleType | None
+try:
+    import fcntl as _fcntl
+except ImportError:  # Windows (and any platform without it): msvcrt or the pid lock below
+    _fcntl = None
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +158,10 @@ class InUse(Exception):
 class FileLock:
     """An exclusive, non-blocking lock on ``<path>.lock``, held until :meth:`release` (or exit).
 
+    POSIX: ``flock``; Windows: ``msvcrt.locking`` on the file's first byte; both are dropped by the
+    system when the process ends. A platform with neither gets a best-effort lock: the file holds the
+    owner's pid, and a pid that is no longer running does not hold it.
+
     Raises:
         InUse: another process holds it.
         OSError: the lock file cannot be created.
@@ -152,16 +170,63 @@ class FileLock:
     def __init__(self, path: Path) -> None:
         self.path = path.with_name(path.name + ".lock")
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._pid_lock = False
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._acquire()
         except BlockingIOError:
+            os.close(self._fd)
+            raise InUse(f"{path} is in use by another cockpit on this machine") from None
+        except InUse:
             os.close(self._fd)
             raise InUse(f"{path} is in use by another cockpit on this machine") from None
         except OSError:
             os.close(self._fd)
             raise
 
+    def _acquire(self) -> None:
+        if _fcntl is not None:
+            _fcntl.flock(self._fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+        elif sys.platform == "win32":
+            import msvcrt
+
+            try:
+                msvcrt.locking(self._fd, msvcrt.LK_NBLCK, 1)
+            except PermissionError:  # EACCES: another process has the byte
+                raise InUse(str(self.path)) from None
+            except OSError as exc:
+                if exc.errno in (13, 36):  # EACCES, EDEADLOCK (msvcrt's "locked" answers)
+                    raise InUse(str(self.path)) from None
+                raise
+        else:
+            self._acquire_by_pid()
+
+    def _acquire_by_pid(self) -> None:
+        raw = os.read(self._fd, 32).strip()
+        owner = int(raw) if raw.isdigit() else 0
+        if owner and owner != os.getpid() and _running(owner):
+            raise InUse(str(self.path))
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, str(os.getpid()).encode())
+        self._pid_lock = True
+
     def release(self) -> None:
         if self._fd >= 0:
-            os.close(self._fd)  # closing drops the flock
+            if self._pid_lock:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing drops the flock / the msvcrt lock
             self._fd = -1
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (POSIX ``kill(pid, 0)``; only used where there is no fcntl)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
+    except OSError:
+        return False
+    return True

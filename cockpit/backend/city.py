@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import msgspec
 import numpy as np
 
+from cockpit.backend.cameras.catalog import DemoCamera
 from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
+from cockpit.backend.scenarios import Scenario, all_scenarios
+from cockpit.backend.scenarios.base import Attrs
 from cockpit.backend.streams import Hub
 from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
 from cockpit.model.centres import level_down, level_up
@@ -29,6 +32,7 @@ from cockpit.model.thresholds import LimitColumns, Limits
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     AckResult,
+    Camera,
     Catalog,
     Command,
     CommandAck,
@@ -46,6 +50,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     Stream,
     Unit,
     UnitStatus,
@@ -138,7 +143,21 @@ UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "traffic": ("traffic_police",),
     "water": ("water_repair", "traffic_police"),
     "citizen": ("enforcement_team", "grid_worker"),
+    "waste": ("enforcement_team", "traffic_police"),
+    "water_quality": ("environment_team", "river_crew"),
 }
+BASE_UNIT_KINDS: tuple[str, ...] = (
+    "drainage_crew",
+    "enforcement_team",
+    "fire_engine",
+    "forest_crew",
+    "grid_worker",
+    "traffic_police",
+    "water_repair",
+)
+"""The unit kinds of the city's first scenarios, made from the city's own random sequence; the later
+scenarios' kinds (ecology-environment enforcement, river crews) are made from their own."""
+SCENARIO_UNIT_KINDS: tuple[str, ...] = ("environment_team", "river_crew")
 
 EVENT_OF_KIND = {
     "water_level": ("waterlogging", "flood", "Water level over limit"),
@@ -155,7 +174,7 @@ EVENT_OF_KIND = {
 BACKGROUND_EVENTS = (
     ("noise_complaint", "citizen", "12345 noise complaint", 4),
     ("railing_damaged", "flood", "River railing washed away", 3),
-    ("waste_truck", "citizen", "Overloaded waste truck shedding soil", 3),
+    ("waste_truck", "waste", "Overloaded waste truck shedding soil", 3),
     ("traffic_accident", "traffic", "Traffic accident", 2),
     ("illegal_parking", "traffic", "Illegal parking blocks lane", 4),
 )
@@ -175,6 +194,9 @@ PIPE_MAINS_MM: dict[str, float] = {"nanan": 400.0, "yuzhong": 600.0, "jiangbei":
 
 CATALOG_CHUNK = 2000
 """Catalog entries per message: 11,000 event types in two languages travel in six messages."""
+
+SERIES_PERIOD_S = 3600.0
+"""The scenarios' sensor history (hourly values) is published again every simulated hour."""
 
 OVERLAY_PERIOD_S = 5.0
 """Overlays (fire spread, inundation, closures, affected area) are recomputed this often."""
@@ -229,6 +251,10 @@ class CityState:
     """Active overlays only."""
     plans: dict[str, Plan] = field(default_factory=dict)
     """Plan instances, closed ones too (§5.6)."""
+    cameras: dict[str, Camera] = field(default_factory=dict)
+    """The camera catalog (§5.7): empty unless the demo serves cameras (:meth:`City.add_cameras`)."""
+    series: dict[int, SensorSeries] = field(default_factory=dict)
+    """The newest history of each sensor that has one, by sensor id (§5.10)."""
 
 
 class City:
@@ -290,6 +316,12 @@ class City:
         self._next_event = self._draw_event_gap()
         self._next_overlay = 0.0
         self._street_work: list[tuple[float, str, EventState]] = []
+        self.scenarios: list[Scenario] = all_scenarios(seed)
+        """The later scenarios (cockpit/backend/scenarios/): waste trucks, water quality, 12345
+        requests, a street's boards. Their sensors follow the city's own in the table."""
+        self._scenario_rows: list[np.ndarray] = []
+        self._scenario_next: list[float] = [0.0] * len(self.scenarios)
+        self._series_at = -math.inf
         self._make_sensors(sensors_per_kind)
         self._make_units()
         self._publish_catalog()
@@ -297,6 +329,7 @@ class City:
         self._plan_rng = random.Random(f"plans/{seed}")
         self.plans = PlansEngine(plans if plans is not None else load_builtin_plans(), self, seed)
         self._make_agency_units()
+        self._make_scenario_units()
 
     # ------------------------------------------------------------------------------ set-up
 
@@ -334,16 +367,33 @@ class City:
                     )
                     groups.append((d.code, k.theme))
                     sid += 1
+        self._n_city = len(infos)
+        """The city's own sensors come first; the later scenarios' follow and report on their own."""
+        base = [_KIND[s.kind].base for s in infos]
+        noise = [_KIND[s.kind].noise for s in infos]
+        ttl = [_KIND[s.kind].ttl_ms for s in infos]
+        for sc in self.scenarios:
+            rows = []
+            for spec in sc.specs:
+                rows.append(len(infos))
+                infos.append(spec.info(sid))
+                groups.append((spec.district, spec.theme))
+                ordinal.append(-1)
+                base.append(0.0)
+                noise.append(0.0)
+                ttl.append(spec.ttl_ms)
+                sid += 1
+            self._scenario_rows.append(np.array(rows, dtype=np.int64))
         self.sensors = infos
         self._ordinal = np.array(ordinal, dtype=np.int32)
         n = len(infos)
         self.sensor_ids = np.array([s.id for s in infos], dtype="<u4")
-        self._base = np.array([_KIND[s.kind].base for s in infos], dtype=np.float64)
-        self._noise = np.array([_KIND[s.kind].noise for s in infos], dtype=np.float64)
+        self._base = np.array(base, dtype=np.float64)
+        self._noise = np.array(noise, dtype=np.float64)
         self._offset = np.zeros(n)  # scenario-driven displacement from base
         self.values = self._base.copy().astype(np.float32)
         self.value_ts = np.zeros(n, dtype=np.int64)
-        self._ttl = np.array([_KIND[s.kind].ttl_ms for s in infos], dtype=np.int64)
+        self._ttl = np.array(ttl, dtype=np.int64)
         # Indices of each (district, theme, ttl) group: one SensorBatch per group per tick.
         keys = [(g[0], g[1], int(self._ttl[i])) for i, g in enumerate(groups)]
         self._group_keys = sorted(set(keys))
@@ -382,9 +432,9 @@ class City:
             "rating": mask("rating"),
         }
         self._rating_base = {"yuzhong": 1.0, "jiangbei": 2.0, "nanan": 3.0, "shapingba": 2.0}
-        self._per_tick = min(per_tick, n)
+        self._per_tick = min(per_tick, self._n_city)
         for d in DISTRICTS:  # one catalog per district and theme, so filters apply to it too
-            for theme in sorted({k.theme for k in SENSOR_KINDS}):
+            for theme in sorted({s.theme for s in infos}):
                 mine = [s for s in infos if s.district == d.code and s.theme == theme]
                 for lo in range(0, len(mine), 2000):
                     self.hub.publish_catalog(d.code, theme, mine[lo : lo + 2000])
@@ -397,7 +447,7 @@ class City:
             self.hub.publish(Stream.CATALOG, msg, "", "")
 
     def _make_units(self) -> None:
-        kinds = sorted({k for ks in UNIT_KINDS.values() for k in ks})
+        kinds = BASE_UNIT_KINDS
         for d in DISTRICTS:
             for kind in kinds:
                 for i in range(2):
@@ -435,6 +485,7 @@ class City:
             self.plans.tick()
             self._tick_street_work()
             self._tick_alarms()
+            self._tick_scenarios()
             if self.now >= self._next_overlay:
                 self._tick_overlays()
                 self._next_overlay += OVERLAY_PERIOD_S
@@ -488,7 +539,7 @@ class City:
         return off
 
     def _tick_sensors(self) -> None:
-        n = len(self.sensors)
+        n = self._n_city
         lo = self._cursor
         idx = np.arange(lo, lo + self._per_tick) % n
         self._cursor = (lo + self._per_tick) % n
@@ -500,6 +551,12 @@ class City:
             idx, vals = _apply_faults(self.sensor_faults, idx, vals)
             if not len(idx):
                 return
+        idx, vals = self._publish_values(idx, vals)
+        self._check_thresholds(idx, vals)
+
+    def _publish_values(self, idx: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Store and publish values of rows ``idx``: one batch per (district, theme, ttl) group.
+        Returns the rows and values as published (sorted by group)."""
         self.values[idx] = vals
         # Sample times are wall-clock, like every other ts, whatever the simulation's speed, so
         # staleness (ts + ttl) means the same on every backend.
@@ -514,7 +571,189 @@ class City:
             self.hub.publish_sensors(
                 district, theme, ts, ttl, self.sensor_ids[part_idx].tobytes(), part_vals.tobytes()
             )
-        self._check_thresholds(idx, vals)
+        return idx, vals
+
+    # ------------------------------------------------------------------------------ later scenarios
+
+    def _tick_scenarios(self) -> None:
+        """Each later scenario reports its sensors and moves on, once per its period (simulated)."""
+        if self.now >= self._series_at + SERIES_PERIOD_S:
+            self._series_at = self.now
+            self._publish_series()
+        for k, sc in enumerate(self.scenarios):
+            if self.now < self._scenario_next[k]:
+                continue
+            self._scenario_next[k] = self.now + sc.period_s
+            rows = self._scenario_rows[k]
+            vals = np.asarray(sc.values(self.now), dtype=np.float32)
+            if self.sensor_faults:
+                rows, vals = _apply_faults(self.sensor_faults, rows, vals)
+            keep = ~np.isnan(vals)
+            if keep.any():
+                self._publish_values(rows[keep], vals[keep])
+            sc.tick(self, self.now)
+
+    def _publish_series(self) -> None:
+        """The scenarios' history of their sensors, on the ``series`` stream (§5.10)."""
+        for k, sc in enumerate(self.scenarios):
+            rows = self._scenario_rows[k]
+            for spec in sc.series(self):
+                info = self.sensors[int(rows[spec.index])]
+                msg = SensorSeries(
+                    stream=Stream.SERIES,
+                    seq=0,
+                    prev=0,
+                    ts=0,
+                    sensor=info.id,
+                    start=int(spec.start_ms),
+                    step_ms=int(spec.step_ms),
+                    values=np.asarray(spec.values, dtype="<f4").tobytes(),
+                )
+                self.state.series[info.id] = self.hub.publish(Stream.SERIES, msg, info.district, info.theme)
+
+    def _make_scenario_units(self) -> None:
+        """Two units of each of the later scenarios' kinds per district, from their own generator."""
+        rng = random.Random(f"units/{self.seed}")
+        for d in DISTRICTS:
+            for kind in SCENARIO_UNIT_KINDS:
+                for i in range(2):
+                    names = unit_names(kind, i + 1, d.code)
+                    self._put_unit(
+                        Unit(
+                            stream=Stream.DISPATCH,
+                            seq=0,
+                            prev=0,
+                            ts=0,
+                            id=f"{d.code}-{kind}-{i + 1}",
+                            name=names["en"],
+                            names=names,
+                            kind=kind,
+                            district=d.code,
+                            status=UnitStatus.AVAILABLE,
+                            lon=round(d.lon + rng.uniform(-0.02, 0.02), 5),
+                            lat=round(d.lat + rng.uniform(-0.02, 0.02), 5),
+                        )
+                    )
+
+    # What a scenario may do in the city (cockpit/backend/scenarios/base.py, ScenarioHost).
+
+    def event(self, event_id: str) -> Event | None:
+        return self.state.events.get(event_id)
+
+    def open_event(self, etype: str, theme: str) -> Event | None:
+        found = [
+            e for e in self.state.events.values() if e.type == etype and e.theme == theme and e.state != EventState.CLOSED
+        ]
+        return max(found, key=lambda e: e.time) if found else None
+
+    def raise_event(
+        self,
+        etype: str,
+        theme: str,
+        title: str,
+        severity: int,
+        district: str,
+        lon: float,
+        lat: float,
+        *,
+        source: str = "",
+        attrs: Attrs | None = None,
+        level: str = "street",
+        cameras: Sequence[str] = (),
+    ) -> Event:
+        """A scenario's new event, at its own place, with its facts and the cameras that caught it
+        (those the city serves); published and returned."""
+        self._event_counter += 1
+        ev = Event(
+            stream=Stream.EVENTS,
+            seq=0,
+            prev=0,
+            ts=0,
+            id=f"E{self.seed:02d}-{self._event_counter:06d}",
+            type=etype,
+            severity=severity,
+            time=self.ms(),
+            lon=round(lon, 5),
+            lat=round(lat, 5),
+            district=district,
+            state=EventState.NEW,
+            title=title,
+            theme=theme,
+            source=source,
+            level=level,
+            attrs=dict(attrs or {}),
+            cameras=[c for c in cameras if c in self.state.cameras],
+        )
+        ev = _replace_event(ev, recommended=self._recommend(ev))
+        ev = _replace_event(ev, plans=self.plans.recommend(ev))
+        self._put_event(ev)
+        return self.state.events[ev.id]
+
+    def change_event(self, event_id: str, **changes: object) -> Event | None:
+        """Publish a change to a scenario's event (never to a closed one: history stays as it was)."""
+        ev = self.state.events.get(event_id)
+        if ev is None or ev.state == EventState.CLOSED:
+            return None
+        self._put_event(_replace_event(ev, **changes))
+        return self.state.events[event_id]
+
+    def busy(self, event_id: str) -> bool:
+        """Whether a unit or a plan is working on the event."""
+        return any(j.event_id == event_id for j in self._jobs.values()) or self.plans.has_open(event_id)
+
+    def later(self, after_s: float, event_id: str, state: str) -> None:
+        """Let the centre that holds the event acknowledge or close it later, as street centres do
+        with their own events (skipped while the cockpit has a unit or a plan on it)."""
+        self._street_work.append((self.now + after_s, event_id, EventState(state)))
+        self._street_work.sort()
+
+    def draw(
+        self,
+        oid: str,
+        kind: str,
+        active: bool,
+        theme: str,
+        district: str,
+        geometry: Geometry,
+        label: str,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self._set_overlay(oid, kind, active, theme, district, geometry, label, labels=labels)
+
+    def free_unit(self, kinds: Sequence[str], lon: float, lat: float, district: str) -> Unit | None:
+        """The nearest available unit of ``kinds`` (the event's district first)."""
+        busy = self.plans.busy_units()
+        free = [
+            u
+            for u in self.state.units.values()
+            if u.kind in kinds and u.status == UnitStatus.AVAILABLE and u.id not in busy
+        ]
+        free.sort(key=lambda u: (u.district != district, (u.lon - lon) ** 2 + (u.lat - lat) ** 2, u.id))
+        return free[0] if free else None
+
+    def start_plan(self, event_id: str, plan_type: str, operator: str) -> bool:
+        ev = self.state.events.get(event_id)
+        if ev is None:
+            return False
+        try:
+            self.plans.activate(ev, plan_type, operator)
+        except PlanRefused:
+            return False
+        return True
+
+    def send_unit(self, event_id: str, unit_id: str) -> bool:
+        """Route an event to a unit as the backend's own dispatch (the 12345 platform routes its
+        requests itself): the same job and states as an officer's dispatch (§5.4)."""
+        ev, unit = self.state.events.get(event_id), self.state.units.get(unit_id)
+        if ev is None or unit is None or unit.status != UnitStatus.AVAILABLE:
+            return False
+        job = _Job(f"auto-{event_id}-{unit_id}", ev.id, unit.id, self.now)
+        self._jobs[job.command_id] = job
+        self._put_dispatch(job, DispatchState.ACCEPTED)
+        self._put_unit(_replace_unit(unit, status=UnitStatus.DISPATCHED, event_id=ev.id))
+        if ev.state in (EventState.NEW, EventState.ACKNOWLEDGED):
+            self._put_event(_replace_event(ev, state=EventState.DISPATCHED))
+        return True
 
     def _check_thresholds(self, idx: np.ndarray, vals: np.ndarray) -> None:
         # Vectorised: Python runs only for sensors whose alarm state changes (load-test rates
@@ -733,6 +972,58 @@ class City:
             )
         return unknown
 
+    # ------------------------------------------------------------------------------ cameras
+
+    def add_cameras(
+        self, base_url: str, cameras: Iterable[DemoCamera] | None = None, credential: str = ""
+    ) -> None:
+        """Publish the demo cameras, served at ``base_url`` (the demo's RTSP server), on the
+        ``cameras`` stream (§5.7); from now on events name the cameras that see them.
+
+        ``credential`` names the site secret the streams need (the URLs carry none).
+        """
+        from cockpit.backend.cameras.catalog import DEMO_CAMERAS
+
+        names = {s.name: s for s in self.sensors}
+        for cam in DEMO_CAMERAS if cameras is None else cameras:
+            near = names.get(cam.watches[0]) if cam.watches else None
+            d = next(x for x in DISTRICTS if x.code == cam.district)
+            lon, lat = (near.lon, near.lat) if near is not None else cam.at or (d.lon, d.lat)
+            msg = Camera(
+                stream=Stream.CAMERAS,
+                seq=0,
+                prev=0,
+                ts=0,
+                id=cam.id,
+                name=cam.name_zh,
+                names={"zh_CN": cam.name_zh, "en": cam.name_en},
+                lon=round(lon + cam.offset[0], 6),
+                lat=round(lat + cam.offset[1], 6),
+                district=cam.district,
+                theme=cam.theme,
+                active=True,
+                main_url=f"{base_url}/{cam.id}/main",
+                sub_url=f"{base_url}/{cam.id}/sub",
+                credential=credential,
+                watches=list(cam.watches),
+                kind=cam.kind,
+            )
+            self.state.cameras[cam.id] = self.hub.publish(Stream.CAMERAS, msg, cam.district, cam.theme)
+
+    def cameras_for(self, ev: Event) -> list[str]:
+        """The cameras that see ``ev``: those watching its source sensor, else the nearest (up to
+        two, within about 2 km) of its district and theme."""
+        cams = self.state.cameras.values()
+        watching = [c.id for c in cams if ev.source and ev.source in c.watches]
+        if watching:
+            return watching
+        near = [
+            ((c.lon - ev.lon) ** 2 + (c.lat - ev.lat) ** 2, c.id)
+            for c in cams
+            if c.district == ev.district and c.theme == ev.theme
+        ]
+        return [cid for dist, cid in sorted(near) if dist < 0.02**2][:2]
+
     # ------------------------------------------------------------------------------ overlays
 
     def _sensor(self, name: str) -> SensorInfo:
@@ -824,6 +1115,7 @@ class City:
         geometry: Geometry,
         label: str,
         announce: tuple[str, str, str, int, str] | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         current = self.state.overlays.get(oid)
         if not active:
@@ -838,7 +1130,12 @@ class City:
                 elif ev is not None and ev.state == EventState.NEW:
                     self._put_event(_replace_event(ev, active=False))
             return
-        if current is not None and current.geometry == geometry and current.label == label:
+        if (
+            current is not None
+            and current.geometry == geometry
+            and current.label == label
+            and current.labels == dict(labels or {})
+        ):
             return
         event_id = current.event_id if current is not None else ""
         if current is None and announce is not None:
@@ -861,6 +1158,7 @@ class City:
             district=district,
             label=label,
             event_id=event_id,
+            labels=dict(labels or {}),
         )
         self.state.overlays[oid] = self.hub.publish(Stream.OVERLAYS, msg, district, theme)
 
@@ -883,6 +1181,15 @@ class City:
             )
         elif stream == Stream.OVERLAYS:
             out.extend(o for o in self.state.overlays.values() if matches(f, o.district, o.theme))
+        elif stream == Stream.CAMERAS:
+            out.extend(c for c in self.state.cameras.values() if matches(f, c.district, c.theme))
+        elif stream == Stream.SERIES:
+            by_id = {s.id: s for s in self.sensors}
+            out.extend(
+                m
+                for m in self.state.series.values()
+                if matches(f, by_id[m.sensor].district, by_id[m.sensor].theme)
+            )
         elif stream == Stream.CATALOG:  # names are not filtered: no district or theme key (§5.8)
             for lo in range(0, len(self.catalog), CATALOG_CHUNK):
                 entries = self.catalog[lo : lo + CATALOG_CHUNK]
@@ -1140,6 +1447,8 @@ class City:
         """Publish ``ev``; ``left`` is the level it was just moved from, so that centres watching
         that level get this message too (§4.1)."""
         ev = self._settle_alarm(ev)
+        if self.state.cameras and not ev.cameras:
+            ev = _replace_event(ev, cameras=self.cameras_for(ev))
         levels = (ev.level, left) if left else (ev.level,)
         self.state.events[ev.id] = self.hub.publish(Stream.EVENTS, ev, ev.district, ev.theme, levels)
 

@@ -18,6 +18,7 @@ Only a drill's sandbox backend is ever given injects (cockpit/record/drill.py). 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import msgspec
 
@@ -38,8 +39,10 @@ def inject_event(
     severity: int,
     title: str,
     near: str = "",
+    attrs: Mapping[str, str | float] | None = None,
 ) -> Event:
-    """Report a new event in ``district`` (at sensor ``near`` if given) and return it as published.
+    """Report a new event in ``district`` (at sensor ``near`` if given), with the facts ``attrs`` (a
+    truck's plate, a request's channel), and return it as published.
 
     It is not picked up by the street centres' own handling: it waits for the officers.
 
@@ -49,6 +52,8 @@ def inject_event(
     if district not in {d.code for d in DISTRICTS}:
         raise InjectError(f"no district {district!r}")
     ev = city._new_event(type, theme, title, severity, district)
+    if attrs:
+        ev = msgspec.structs.replace(ev, attrs={**ev.attrs, **attrs})
     if near:
         sensor = _sensor(city, near)
         ev = msgspec.structs.replace(ev, lon=sensor.lon, lat=sensor.lat, source=sensor.name)

@@ -34,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events-per-min", type=float, default=6.0, help="background events per minute")
     add_server_token_arguments(p)
     p.add_argument("--nats", default="", help="publish into NATS JetStream (URLs, comma-separated)")
+    p.add_argument(
+        "--cameras",
+        metavar="SECRETS_FILE",
+        default="",
+        help="serve the demo cameras over RTSP on loopback (needs GStreamer, scripts/setup) and write "
+        "their credential, made for this run, to SECRETS_FILE (mode 0600) for the cockpit's "
+        "video.secrets_file (docs/video.md)",
+    )
     return p
 
 
@@ -49,6 +57,19 @@ async def run(
             asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
         await run_bridge(city, args.nats.split(","), args.speed, stopping)
         return
+    cameras = None
+    if args.cameras:
+        from cockpit.backend.cameras.demo import start_demo_cameras
+
+        cameras = start_demo_cameras(city)
+        if cameras.server is not None:
+            write_camera_secrets(args.cameras, cameras.credential, cameras.user, cameras.password)
+            print(
+                f"cockpit-backend: demo cameras on {cameras.server.base_url} (credential in {args.cameras})",
+                flush=True,
+            )
+        else:
+            print(f"cockpit-backend: no demo cameras: {cameras.error}", file=sys.stderr, flush=True)
     backend = DemoBackend(
         city,
         heartbeat_ms=args.heartbeat_ms,
@@ -65,6 +86,18 @@ async def run(
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await backend.stop()
+    if cameras is not None:
+        cameras.stop()
+
+
+def write_camera_secrets(path: str, credential: str, user: str, password: str) -> None:
+    """Write a camera secrets file (docs/video.md) readable by its owner only."""
+    import json
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"[credential.{credential}]\nuser = {json.dumps(user)}\npassword = {json.dumps(password)}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

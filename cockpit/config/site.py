@@ -90,6 +90,9 @@ class SiteConfig:
     runways: Path | None = None
     """The site's own runway files (``wall.runways``): they add runways, and one with a built-in
     runway's id replaces it (docs/runways.md); ``None``: the built-in runways only."""
+    camera_secrets: Path | None = None
+    """The camera credentials by name (``video.secrets_file``; docs/video.md); ``None``: cameras
+    that name a credential are shown unreachable, "credential missing"."""
 
     @property
     def is_demo(self) -> bool:
@@ -263,6 +266,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("auth.token_file", _path, "the path of the operator's token file (written by the site's SSO)"),
     Field("auth.jwks_file", _path, "the path of the site's public keys (JWKS), to check the token offline"),
+    Field("video.secrets_file", _path, "the path of the camera secrets file (docs/video.md)"),
 )
 _BY_KEY = {f.key: f for f in FIELDS}
 TABLES = tuple(dict.fromkeys(f.key.split(".")[0] for f in FIELDS))
@@ -429,6 +433,7 @@ def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
         token_file=where(v["auth.token_file"]),
         jwks_file=where(v["auth.jwks_file"]),
         runways=where(v["wall.runways"]),
+        camera_secrets=where(v["video.secrets_file"]),
     )
 
 

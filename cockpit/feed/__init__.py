@@ -4,10 +4,10 @@ Errors never escape :class:`FeedClient`: a failed connection becomes an ``OFFLIN
 reason and a jittered retry; bad frames become counted events.
 """
 
-from cockpit.feed.client import Backoff, FeedClient, FeedEvent, Identity, OutboxProblem
+from cockpit.feed.client import FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.feed.outbox import default_outbox_path
 from cockpit.protocol.commands import CommandStatus, CommandUpdate
-from cockpit.protocol.link import ConnectionState
+from cockpit.protocol.link import Backoff, ConnectionState
 
 __all__ = [
     "Backoff",

@@ -12,12 +12,11 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-import random
 import ssl
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,7 +24,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
 from cockpit.audit.files import SyncPolicy
-from cockpit.feed.outbox import Outbox
+from cockpit.feed.outbox import MAX_AUDITS, MAX_COMMANDS, Outbox
 from cockpit.protocol.codec import Problem
 from cockpit.protocol.commands import (
     COMMAND_TIMEOUT_MS,
@@ -48,7 +47,7 @@ from cockpit.protocol.events import (
     SnapshotReceived,
     StreamUnavailable,
 )
-from cockpit.protocol.link import ConnectionState
+from cockpit.protocol.link import Backoff, ConnectionState
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Audit, Command, Filter, Stream
 from cockpit.protocol.server import CLOSE_GOING_AWAY, CLOSE_NORMAL
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
@@ -69,6 +68,7 @@ def set_read_chunk(transport: asyncio.BaseTransport, size: int = READ_CHUNK_BYTE
     """
     if hasattr(transport, "max_size"):
         transport.max_size = size  # type: ignore[attr-defined]
+
 
 TRANSITIONS_KEPT = 256
 TRANSPORT_SIZE_FACTOR = 4
@@ -119,24 +119,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-@dataclass(slots=True)
-class Backoff:
-    """Jittered exponential backoff ("full jitter")."""
-
-    base_s: float = 0.2
-    cap_s: float = 8.0
-    attempt: int = 0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def next_delay(self) -> float:
-        ceiling = min(self.cap_s, self.base_s * (2**self.attempt))
-        self.attempt += 1
-        return self.rng.uniform(ceiling / 2, ceiling)
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 class FeedClient:
@@ -227,6 +209,8 @@ class FeedClient:
         self._audits: dict[tuple[str, int], Audit] = {}
         self._audits_sent: set[tuple[str, int]] = set()  # on the current connection
         self._audits_capable = False  # the backend's welcome offered "audit" (§7.8)
+        self.audit_overflow = False
+        """Audit records were turned away (the outbox held MAX_AUDITS): they wait in the audit log."""
         self._store = Outbox(outbox_path, outbox_sync)
         restored = self._store.load()
         self.commands.restore((command, round(at * 1000)) for command, at in restored.commands)
@@ -279,6 +263,19 @@ class FeedClient:
         (:class:`~cockpit.protocol.commands.CommandQueue`). A command id already queued is ignored."""
         if self.commands.status(command.id) is not None:
             return
+        if len(self.commands) >= MAX_COMMANDS:  # the app blocks new commands before this (outbox_full)
+            log.error("command %s (%s) refused: the outbox is full", command.id, command.kind)
+            detail = (
+                f"the outbox is full ({MAX_COMMANDS} commands wait for the backend): "
+                f"command {command.id} ({command.kind}) was not sent"
+            )
+            self._emit(
+                [
+                    OutboxProblem(detail),
+                    CommandUpdate(command, CommandStatus.DISCARDED, 0, "outbox_full", detail),
+                ]
+            )
+            return
         now = self._wall_ms()
         command = self.commands.submit(command, now)
         self._store.add_command(command, now / 1000)
@@ -314,18 +311,34 @@ class FeedClient:
         self._pump()
         return True
 
-    def send_audit(self, record: Audit) -> None:
+    def send_audit(self, record: Audit) -> bool:
         """Deliver an audit record at least once (§7.8): kept in the outbox until the backend has it.
 
-        A record already queued (same chain and seq) is not queued again.
+        A record already queued (same chain and seq) is not queued again. Returns False when the
+        outbox holds :data:`~cockpit.feed.outbox.MAX_AUDITS` records already: the caller keeps it
+        (the audit log) and offers it again later.
         """
         key = (record.chain, record.seq)
         if key in self._audits:
-            return
+            return True
+        if len(self._audits) >= MAX_AUDITS:  # it stays in the audit log; forward.py queues it later
+            if not self.audit_overflow:
+                log.error(
+                    "audit outbox full (%d records unacknowledged): new records wait in the audit log",
+                    MAX_AUDITS,
+                )
+            self.audit_overflow = True
+            return False
         self._audits[key] = record
         self._store.add_audit(record)
         self._send_audits()
         self._report_store_problems()
+        return True
+
+    @property
+    def outbox_full(self) -> bool:
+        """No new command can be kept: :data:`~cockpit.feed.outbox.MAX_COMMANDS` wait for answers."""
+        return len(self.commands) >= MAX_COMMANDS
 
     def audit_high_water(self, chain: str) -> int:
         """The highest seq of audit chain ``chain`` ever queued for the backend (0: none)."""
@@ -572,11 +585,25 @@ class FeedClient:
             if not u.status.pending:
                 self._store.remove_command(u.command.id)
             elif u.status is CommandStatus.UNANSWERED and u.tries == self.commands.tries:
-                log.warning("command %s (%s): no answer after %d tries; still sending", u.command.id, u.command.kind, u.tries)
+                log.warning(
+                    "command %s (%s): no answer after %d tries; still sending",
+                    u.command.id,
+                    u.command.kind,
+                    u.tries,
+                )
             elif u.status is CommandStatus.HELD:
-                log.warning("command %s (%s) held: it waited too long offline; it needs confirming", u.command.id, u.command.kind)
+                log.warning(
+                    "command %s (%s) held: it waited too long offline; it needs confirming",
+                    u.command.id,
+                    u.command.kind,
+                )
             elif u.status is CommandStatus.EXPIRED:
-                log.warning("command %s (%s event %s) not sent: the backend is in another epoch", u.command.id, u.command.kind, u.command.event_id)
+                log.warning(
+                    "command %s (%s event %s) not sent: the backend is in another epoch",
+                    u.command.id,
+                    u.command.kind,
+                    u.command.event_id,
+                )
         return list(updates)
 
     def _pump(self) -> None:

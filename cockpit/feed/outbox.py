@@ -15,6 +15,14 @@ The file is a journal, JSON Lines, one whole line per ``write`` (durability:
     {"op": "audit_done", "chain": ..., "seq": ...}            the backend holds it
     {"op": "high_water", "chain": ..., "seq": ...}            highest audit seq ever queued (compaction)
 
+**Bounds** (docs/operations.md, "Long outages"): the outbox holds at most :data:`MAX_COMMANDS`
+commands and :data:`MAX_AUDITS` audit records, however long the backend stays away. At the command
+limit the console refuses new commands, with the reason, until the backend answers some (a command
+is never dropped silently; older ones are already held for the officer's confirmation after
+``reconfirm_after_s``). At the audit limit new audit records stay only in the local hash-chained
+audit log, and are queued from it once the backlog has drained (cockpit/audit/forward.py): nothing
+is lost, the journal and the memory stay bounded.
+
 It is rewritten compactly (atomically, by rename) when it holds nothing pending or mostly finished
 entries. A file that cannot be read whole is never trusted silently: it is copied aside, everything
 readable in it is kept, and each problem is reported in :attr:`Outbox.problems`.
@@ -41,6 +49,11 @@ log = logging.getLogger(__name__)
 FORMAT = "cockpit-outbox"
 VERSION = 1
 HEADER = {"format": FORMAT, "v": VERSION}
+MAX_COMMANDS = 10_000
+"""Most commands kept unanswered (about 3 MB on disk): far more than a centre's officers click in a
+shift, and the size of the feed's command storm test (10,000 in flight across 50 disconnects)."""
+MAX_AUDITS = 50_000
+"""Most audit records kept unacknowledged (about 25 MB): beyond, they wait in the audit log itself."""
 COMPACT_SLACK = 256
 """Rewrite the journal when it has this many more lines than twice the pending entries."""
 

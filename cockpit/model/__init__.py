@@ -10,6 +10,7 @@ from cockpit.model.situation import (
     EventRecord,
     PlanRecord,
     PlanTaskRecord,
+    SeriesRecord,
     Situation,
     UnitRecord,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "PlanRecord",
     "PlanTaskRecord",
     "SensorTable",
+    "SeriesRecord",
     "Situation",
     "UnitRecord",
 ]

@@ -38,6 +38,9 @@ AGENCIES: Final[dict[str, tuple[str, str]]] = {
     "forestry": ("Forestry bureau", "林业局"),
     "health": ("Emergency medical centre (120)", "120急救中心"),
     "transport": ("Transport bureau", "交通局"),
+    "ecology_environment": ("Ecology and environment bureau", "生态环境局"),
+    "river_chief_office": ("River chief's office", "河长办"),
+    "hotline_12345": ("12345 hotline centre", "12345热线中心"),
 }
 """Owner agencies a task may name: code → (English, Chinese) name."""
 

@@ -1,4 +1,4 @@
-"""The live situation: events, sensors, units and dispatches, with no Qt (docs/architecture.md).
+"""The live situation: events, sensors, units, dispatches, overlays and cameras, with no Qt (docs/architecture.md).
 
 :meth:`Situation.apply` takes the feed's events as they come, frame by frame. Views do not listen
 per change: once per painted frame they call :meth:`Situation.take_changes` and get one consistent
@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
+
 from cockpit.model.catalog import NameCatalog
 from cockpit.model.sensors import SensorTable
 from cockpit.model.sla import Timeline
@@ -22,6 +24,7 @@ from cockpit.protocol.events import (
     SnapshotReceived,
 )
 from cockpit.protocol.messages import (
+    Camera,
     Catalog,
     DataMessage,
     Dispatch,
@@ -32,6 +35,7 @@ from cockpit.protocol.messages import (
     Plan,
     SensorBatch,
     SensorCatalog,
+    SensorSeries,
     Severity,
     Stream,
     Unit,
@@ -81,6 +85,8 @@ class EventRecord:
     level: str = "street"
     plans: tuple[str, ...] = ()
     attrs: tuple[tuple[str, str | float], ...] = ()
+    cameras: tuple[str, ...] = ()
+    """Ids of the cameras that see it, best view first (§5.7)."""
 
     @property
     def acknowledged(self) -> bool:
@@ -118,6 +124,7 @@ class EventRecord:
             level=m.level,
             plans=tuple(m.plans),
             attrs=tuple(sorted(m.attrs.items())),
+            cameras=tuple(m.cameras),
         )
 
 
@@ -244,6 +251,8 @@ class OverlayRecord:
     label: str
     event_id: str
     ts: int
+    labels: tuple[tuple[str, str], ...] = ()
+    """The label per language (§5.5)."""
 
     @classmethod
     def from_message(cls, m: Overlay) -> OverlayRecord:
@@ -257,10 +266,83 @@ class OverlayRecord:
             m.label,
             m.event_id,
             m.ts,
+            tuple(sorted(m.labels.items())),
         )
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` if the backend gave one, else ""."""
+        return dict(self.labels).get(lang, "")
 
     def geojson(self) -> dict[str, Any]:
         return {"type": self.geometry_type, "coordinates": self.coordinates}
+
+
+@dataclass(frozen=True, slots=True)
+class CameraRecord:
+    """A camera of the catalog (§5.7). Its stream URLs carry no credentials: ``credential`` names
+    the site secret that holds them (cockpit/video/urls.py)."""
+
+    id: str
+    name: str
+    names: tuple[tuple[str, str], ...]
+    lon: float
+    lat: float
+    district: str
+    theme: str
+    main_url: str
+    sub_url: str
+    credential: str
+    codec: str
+    watches: tuple[str, ...]
+    kind: str
+
+    @classmethod
+    def from_message(cls, m: Camera) -> CameraRecord:
+        return cls(
+            m.id,
+            m.name,
+            tuple(sorted(m.names.items())),
+            m.lon,
+            m.lat,
+            m.district,
+            m.theme,
+            m.main_url,
+            m.sub_url,
+            m.credential,
+            m.codec,
+            tuple(m.watches),
+            m.kind,
+        )
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang`` if the catalog has it, else the camera's default name."""
+        return dict(self.names).get(lang) or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    """One sensor's history (§5.10): ``values[i]`` was sampled at ``start_ms + i * step_ms`` (NaN:
+    none). Kept as the bytes that came, read as numpy when a chart asks."""
+
+    sensor: int
+    start_ms: int
+    step_ms: int
+    raw: bytes
+
+    @classmethod
+    def from_message(cls, m: SensorSeries) -> SeriesRecord | None:
+        """The record, or None for a malformed one (values not whole float32s, no step)."""
+        if len(m.values) % 4 or m.step_ms <= 0:
+            return None
+        return cls(m.sensor, m.start, m.step_ms, m.values)
+
+    @property
+    def values(self) -> np.ndarray:
+        return np.frombuffer(self.raw, dtype="<f4").astype(np.float64)
+
+    @property
+    def times_ms(self) -> np.ndarray:
+        return self.start_ms + self.step_ms * np.arange(len(self.raw) // 4, dtype=np.int64)
 
 
 @dataclass(slots=True)
@@ -272,6 +354,9 @@ class ChangeSet:
     dispatches: set[str] = field(default_factory=set)
     plans: set[str] = field(default_factory=set)
     overlays: set[str] = field(default_factory=set)
+    cameras: set[str] = field(default_factory=set)
+    series: set[int] = field(default_factory=set)
+    """Sensor ids whose history changed (§5.10)."""
     sensors: bool = False
     catalog: bool = False
     """The sensor descriptions changed (§5.2)."""
@@ -293,6 +378,8 @@ class ChangeSet:
             or self.dispatches
             or self.plans
             or self.overlays
+            or self.cameras
+            or self.series
             or self.sensors
             or self.catalog
             or self.names
@@ -310,6 +397,11 @@ class Situation:
         self.dispatches: dict[str, DispatchRecord] = {}
         self.plans: dict[str, PlanRecord] = {}
         self.overlays: dict[str, OverlayRecord] = {}
+        self.cameras: dict[str, CameraRecord] = {}
+        self.series: dict[int, SeriesRecord] = {}
+        """Sensor id → its history (§5.10)."""
+        self.malformed_series = 0
+        """Series dropped because their values were not whole float32s (counted, never raised)."""
         self.timeline = Timeline()
         """When each event was raised, acknowledged, dispatched and reached: for SLA timers."""
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
@@ -355,10 +447,16 @@ class Situation:
         elif ev.stream == Stream.OVERLAYS:
             self._changes.overlays.update(self.overlays)
             self.overlays.clear()
+        elif ev.stream == Stream.SERIES:
+            self._changes.series.update(self.series)
+            self.series.clear()
         elif ev.stream == Stream.CATALOG:
             self.catalog.clear()
             self.catalog.apply(())  # a snapshot, even an empty one: this backend names its codes
             self._changes.names = True
+        elif ev.stream == Stream.CAMERAS:
+            self._changes.cameras.update(self.cameras)
+            self.cameras.clear()
         self._changes.replaced.add(ev.stream)
         self._apply_messages(ev.messages)
 
@@ -413,6 +511,20 @@ class Situation:
             elif isinstance(m, Catalog):
                 self.catalog.apply(m.entries)
                 ch.names = True
+            elif isinstance(m, Camera):
+                if m.active:
+                    self.cameras[m.id] = CameraRecord.from_message(m)
+                else:
+                    self.cameras.pop(m.id, None)
+                ch.cameras.add(m.id)
+            elif isinstance(m, SensorSeries):
+                record = SeriesRecord.from_message(m)
+                if record is None:
+                    self.malformed_series += 1
+                    log.warning("sensor_series of sensor %d dropped: %d value bytes, step %d ms", m.sensor, len(m.values), m.step_ms)
+                    continue
+                self.series[m.sensor] = record
+                ch.series.add(m.sensor)
         if ids:
             ch.updates += self.sensors.apply_batches(ids, values, *group)
 

@@ -9,6 +9,7 @@ from cockpit.present.i18n import Translate
 from cockpit.present.names import Names
 from cockpit.present.selection import Selection
 from cockpit.present.words import Words
+from cockpit.video.tiles import VideoTiles
 
 
 @dataclass(slots=True)
@@ -20,12 +21,15 @@ class Context:
         translate: The translator for everything else.
         book: Every command this cockpit issued.
         selection: The event the officer works on (console and every screen).
+        video: The wall's camera tiles, if it has video panels.
     """
 
     lang: str
     translate: Translate
     book: CommandBook
     selection: Selection = field(default_factory=Selection)
+    video: VideoTiles | None = None
+    """The wall's camera tiles (one decoder pool for every video panel); None: no video panels."""
     names: Names = field(init=False)
     words: Words = field(init=False)
 

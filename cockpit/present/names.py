@@ -44,6 +44,7 @@ _KIND_WORDS: dict[str, str] = {
     CatalogKind.LEVEL: QT_TRANSLATE_NOOP("Names", "level"),
     CatalogKind.GROUP: QT_TRANSLATE_NOOP("Names", "group"),
     CatalogKind.LAYER: QT_TRANSLATE_NOOP("Names", "layer"),
+    CatalogKind.ATTRIBUTE: QT_TRANSLATE_NOOP("Names", "attribute"),
 }
 
 
@@ -134,17 +135,39 @@ class Names:
         return DEFAULT_DECIMALS
 
     def sensor(self, info: SensorInfo, with_kind: bool = True, with_place: bool = True) -> str:
-        """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several.
+        """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several;
+        "Dissolved oxygen · Ciqikou section" where the backend names the sensor itself (§5.2).
 
         Without the kind ("Jiangbei 3") where the panel's title already names it, or without the
         place where it names that: on a wall every character counts.
         """
-        number = info.name.rsplit("-", 1)[-1].lstrip("0")
-        suffix = f" {number}" if number.isdigit() and number != "1" else ""
-        where = f"{self.district(info.district)}{suffix}"
+        where = self.own_name(info)
+        if not where:
+            number = info.name.rsplit("-", 1)[-1].lstrip("0")
+            suffix = f" {number}" if number.isdigit() and number != "1" else ""
+            where = f"{self.district(info.district)}{suffix}"
         if not with_place:
             return self.sensor_kind(info.kind)
         return f"{self.sensor_kind(info.kind)} · {where}" if with_kind else where
+
+    def own_name(self, info: SensorInfo) -> str:
+        """The sensor's own name in the wall's language (a station, a site, a street), else in
+        English, else any it has; "" when the backend names it only by kind and place (§5.2)."""
+        names = info.names
+        if not names:
+            return ""
+        return names.get(self.lang) or names.get("en") or next(iter(names.values()))
+
+    def attribute(self, code: str) -> str:
+        """The name of a fact an event or a sensor carries (``plate``, ``river_km``, §5.8)."""
+        return self._name(CatalogKind.ATTRIBUTE, code)
+
+    def attr_value(self, attrs: Iterable[tuple[str, str | float]] | dict[str, str | float], code: str) -> str | float | None:
+        """The value of fact ``code`` in the wall's language: ``<code>.<lang>`` where the backend
+        gives one (§5.1), else ``<code>``; None when it is not there."""
+        table = attrs if isinstance(attrs, dict) else dict(attrs)
+        value = table.get(f"{code}.{self.lang}")
+        return value if value is not None else table.get(code)
 
     def level(self, level: str) -> str:
         cat = self.catalog

@@ -32,6 +32,29 @@ class PanelKind(enum.StrEnum):
     TREND = "trend"
     DISPATCH = "dispatch"
     INDICATOR = "indicator"
+    VIDEO = "video"
+    BARS = "bars"
+    """Each sensor as a bar against its limits (disposal sites' load against the 50 % line)."""
+    CARD = "card"
+    """One event, large: its type, place and time and the facts it carries (plate, route, source)."""
+    PROFILE = "profile"
+    """Stations along a river by their ``river_km``, against their limits, and what drifts on it."""
+    HISTORY = "history"
+    """Days of the backend's history of the sensors picked (§5.10), spans out of range marked."""
+    PLAN = "plan"
+    """The running (or recommended) plan of the runway's event: its tasks, owners and deadlines."""
+    LOOP = "loop"
+    """The closed loop's five steps with counts, median times and late requests per period."""
+    RANKING = "ranking"
+    """Areas ranked by their five-colour rating."""
+    TIMELINE = "timeline"
+    """One event's closed loop from report to closure, step by step with times."""
+
+
+SENSOR_KINDS_OF_PANELS = frozenset(
+    {"tiles", "indicator", "trend", "bars", "profile", "history", "loop", "ranking"}
+)
+"""Panel kinds that show sensors and need a ``sensors`` selector."""
 
 
 class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -56,6 +79,31 @@ class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     limit: int = 0
 
 
+class VideoAlarms(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Which new alarms bring the cameras that see them into a video panel (docs/video.md)."""
+
+    themes: list[str] = []
+    types: list[str] = []
+    districts: list[str] = []
+    max_severity: int = 4
+    """1: only red alarms; 4: every alarm."""
+    cameras: int = 4
+    """At most this many of an alarm's cameras."""
+
+
+class Video(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A ``video`` panel: one camera or a grid of them, with pages (docs/video.md)."""
+
+    grid: int = 1
+    """1: one camera; 2, 3 or 4: a grid of that many cameras a side."""
+    themes: list[str] = []
+    districts: list[str] = []
+    cameras: list[str] = []
+    """Default cameras by id, in order; empty: every camera of the themes and districts."""
+    alarms: VideoAlarms | None = None
+    """Alarm-linked video; leave it out for none."""
+
+
 class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One panel: a kind, a place on the runway's grid and its data binding."""
 
@@ -74,9 +122,21 @@ class Panel(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """For ``map`` panels: a layer (of ``layers``) whose extent the map shows; empty: the site's
     home extent. "Show the forest park" travels to every district that has such a layer, where a
     centre in degrees would not."""
+    video: Video | None = None
+    """For ``video`` panels: the grid, the default cameras and which alarms bring theirs."""
     columns: int = 0
     """For ``tiles`` panels: tiles per row (0: 1, 2 or 3 by count). One column of wide tiles puts
     title, value and state on one line, which suits a tall, narrow panel on a wall."""
+    fields: list[str] = []
+    """For ``card`` panels: which of the event's facts (``attrs`` keys) to show, in this order;
+    empty: all it has."""
+    key_fields: list[str] = []
+    """For ``card`` panels: the facts shown at key size, read from the back of the room (a plate)."""
+    days: int = 7
+    """For ``history`` panels: how many days back the chart reaches (1..60)."""
+    event_labels: str = "severe"
+    """For ``map`` panels: which event markers carry their type's name: ``severe`` (red ones on a
+    wall, red and orange at the console), ``all``, or ``none``."""
 
 
 class Grid(msgspec.Struct, forbid_unknown_fields=True):
@@ -148,9 +208,13 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
             else:
                 continue
             break
+        if p.event_labels not in ("severe", "all", "none"):
+            problems.append((f"$.panels[{i}].event_labels", "event_labels is one of: severe, all, none"))
+        if not 1 <= p.days <= 60:
+            problems.append((f"$.panels[{i}].days", f"days {p.days} is outside 1..60"))
         if p.focus and p.focus not in p.layers:
             problems.append((f"$.panels[{i}].focus", f"focus {p.focus!r} must be one of the panel's layers"))
-        if p.kind in (PanelKind.INDICATOR, PanelKind.TREND, PanelKind.TILES) and not _selects(p.sensors):
+        if p.kind.value in SENSOR_KINDS_OF_PANELS and not _selects(p.sensors):
             problems.append(
                 (
                     f"$.panels[{i}]",
@@ -158,6 +222,8 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
                     "(e.g. sensors: {kinds: [water_level], groups: [flood_watch]})",
                 )
             )
+        if p.kind is PanelKind.VIDEO and p.video is not None and p.video.grid not in (1, 2, 3, 4):
+            problems.append((f"$.panels[{i}].video.grid", f"a video grid is 1, 2, 3 or 4 cameras a side, not {p.video.grid}"))
     return problems
 
 

@@ -23,12 +23,15 @@ from cockpit.present.i18n import Translate
 from cockpit.present.words import Words
 from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.session import Counters
+from cockpit.service.health import OfflineClock
 from widgets.values import AlarmDisplay, AlarmRow, LinkLevel, Severity
 
 PINNED_SEVERITIES = (1, 2)
 """Unacknowledged alarms of these levels are pinned in the banner of every screen."""
 EPOCH_NOTICE_MS = 300_000
 """How long the status line says the backend restarted without its state."""
+OFFLINE_SINCE_AFTER_S = 10.0
+"""A link not live for longer than this says since when (a reconnect's blink does not)."""
 
 
 class LinkSource(Protocol):
@@ -97,6 +100,8 @@ class WallPresenter:
         self._shared_at = -SLOW_S
         self._shared_dirty = True
         self._paused_at: int | None = None
+        self.offline = OfflineClock(time.time())
+        """Since when the link has not been live (the status lines, cockpit status and metrics say it)."""
 
     def restart_cadence(self, now: float) -> None:
         self.cadence = Cadence(self.cadence.names, now)
@@ -212,6 +217,13 @@ class WallPresenter:
         parts: list[str] = []
         if why is not None:  # the technical reason is in the log; the wall says it in words
             parts.append(why.format(url=link.url, s=f"{silent:.0f}"))
+        since = self.offline.observe(state is ConnectionState.LIVE, wall_ms / 1000)
+        if since is not None and wall_ms / 1000 - since >= OFFLINE_SINCE_AFTER_S:  # a long outage
+            down = t("Wall", "not live since {time} ({duration})").format(
+                time=time.strftime("%H:%M:%S", time.localtime(since)),
+                duration=self.words.duration(int(wall_ms - since * 1000)),
+            )
+            parts.insert(0, down)
         if link.refused and state is not ConnectionState.LIVE:
             refused = t("Wall", "refused by {url}").format(url=link.url)
             parts = [f"{refused}: {self.words.refusal(link.refused)}"]

@@ -12,6 +12,7 @@ appear as base64 strings (``contentEncoding: base64``) and are marked ``x-msgpac
 from __future__ import annotations
 
 import base64
+import struct
 import typing
 from collections.abc import Iterable
 from typing import Any, Final
@@ -24,6 +25,7 @@ from cockpit.protocol.messages import (
     AckResult,
     Audit,
     AuditAck,
+    Camera,
     Catalog,
     CatalogEntry,
     CatalogKind,
@@ -48,6 +50,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     ServerMessage,
     SnapshotBegin,
     SnapshotEnd,
@@ -239,6 +242,14 @@ def golden_messages() -> dict[str, msgspec.Struct]:
             stream="overlays", seq=67, prev=66, ts=T0, id="closure-underpass", kind="road_closure", active=False,
             geometry=point, theme="flood", district="jiangbei", label="Underpass closed", event_id="E01-000008",
         ),
+        Camera(
+            stream="cameras", seq=12, prev=11, ts=T0, id="cam-jb-underpass-n", name="下穿道北口",
+            names={"zh_CN": "下穿道北口", "en": "Underpass north portal"}, lon=106.58604, lat=29.59011,
+            district="jiangbei", theme="flood", active=True,
+            main_url="rtsp://cams.jiangbei.cq.example:554/cam-jb-underpass-n/main",
+            sub_url="rtsp://cams.jiangbei.cq.example:554/cam-jb-underpass-n/sub", credential="jiangbei-cameras",
+            watches=["jiangbei-water_level-001", "jiangbei-rain_gauge-001"],
+        ),
         Catalog(
             stream="catalog", seq=3, prev=2, ts=T0,
             entries=[
@@ -248,6 +259,10 @@ def golden_messages() -> dict[str, msgspec.Struct]:
                 CatalogEntry(kind="centre", code="jiangbei", names={"zh_CN": "江北区城市运行管理中心", "en": "Jiangbei district centre"},
                              level="district", district="jiangbei", parent="city"),
             ],
+        ),
+        SensorSeries(
+            stream="series", seq=5, prev=4, ts=T0, sensor=412, start=T0 - 4 * 3_600_000, step_ms=3_600_000,
+            values=struct.pack("<4f", 6.1, 5.4, float("nan"), 4.2),
         ),
         Heartbeat(ts=T0 + 1000),
         Command(id=_CMD, kind="dispatch", event_id="E01-000006", unit_id="jiangbei-drainage_crew-2", critical=True, epoch=EPOCH),

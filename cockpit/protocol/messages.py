@@ -31,8 +31,12 @@ class Stream(enum.StrEnum):
     SENSORS = "sensors"
     DISPATCH = "dispatch"
     OVERLAYS = "overlays"
+    CAMERAS = "cameras"
+    """The camera catalog (§5.7); added within v1 by the rule of §10."""
     CATALOG = "catalog"
     """The district's names for its own codes, per language (§5.8)."""
+    SERIES = "series"
+    """Sensors' history at a fixed step (days of hourly values), for charts over days (§5.10)."""
 
 
 class Severity(enum.IntEnum):
@@ -280,6 +284,8 @@ class Event(msgspec.Struct, tag="event", tag_field="t", kw_only=True, omit_defau
     """Plan types the backend recommends for this event (§7.7)."""
     attrs: dict[str, str | float] = {}
     """Facts about the event that plans select on, e.g. ``pipe_diameter_mm: 400`` (§5.1, docs/plans.md)."""
+    cameras: list[str] = []
+    """Ids of the cameras that see the event, best view first (§5.7); empty: none known."""
 
 
 class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -303,6 +309,12 @@ class SensorInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
     groups: list[str] = []
     """Backend-given groups the sensor belongs to (``vital_signs``, ``flood_watch``): which sensors
     a district wants on its wall, so runway files never name a district's sensors (§5.2)."""
+    names: dict[str, str] = {}
+    """The sensor's own display name per language (``zh_CN``, ``en``): a station, a site, an area
+    ("Ciqikou section", "磁器口断面"); empty: the wall names it by kind and district (§5.2)."""
+    attrs: dict[str, str | float] = {}
+    """Facts about the sensor that panels arrange it by, e.g. ``river_km: 9.4`` on a river station,
+    ``step: routed`` and ``period: shift`` on a closed-loop indicator (§5.2, docs/runways.md)."""
 
 
 class SensorCatalog(msgspec.Struct, tag="sensor_catalog", tag_field="t", kw_only=True):
@@ -329,6 +341,25 @@ class SensorBatch(msgspec.Struct, tag="sensor_batch", tag_field="t", kw_only=Tru
     ts: int
     ttl_ms: int
     ids: bytes
+    values: bytes
+
+
+class SensorSeries(msgspec.Struct, tag="sensor_series", tag_field="t", kw_only=True):
+    """One sensor's history on the ``series`` stream: values at a fixed step from ``start`` (§5.10).
+
+    A later series of the same ``sensor`` replaces the earlier one. ``values`` holds little-endian
+    float32 values, NaN where there is none (the station was down), read with ``numpy.frombuffer``.
+    """
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    sensor: int
+    """The sensor's id (a :class:`SensorInfo` on the ``sensors`` stream)."""
+    start: int
+    """Server ms of the first value."""
+    step_ms: int
     values: bytes
 
 
@@ -429,6 +460,43 @@ class Overlay(msgspec.Struct, tag="overlay", tag_field="t", kw_only=True):
     district: str = ""
     label: str = ""
     event_id: str = ""
+    labels: dict[str, str] = {}
+    """The label per language (``zh_CN``, ``en``): a plate, a site's name; ``label`` where the
+    wall's language has none (§5.5)."""
+
+
+class Camera(msgspec.Struct, tag="camera", tag_field="t", kw_only=True, omit_defaults=True):
+    """A camera of the catalog on the ``cameras`` stream (§5.7).
+
+    A later message with the same id replaces it; ``active: false`` removes it. The stream URLs never
+    carry credentials: ``credential`` names the entry of the site's secrets that holds them.
+    """
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    name: str
+    lon: float
+    lat: float
+    district: str
+    active: bool
+    main_url: str
+    sub_url: str = ""
+    """The camera's low-resolution stream for small tiles; ``""``: only the main stream."""
+    names: dict[str, str] = {}
+    """The name in the district's languages, by language code (``zh_CN``, ``en``); ``name`` is the
+    one to use for a language not listed."""
+    theme: str = ""
+    credential: str = ""
+    """Name of the site secret with the stream's user and password; ``""``: none needed."""
+    codec: str = "h264"
+    """The video codec of both streams (``h264``, ``h265``)."""
+    watches: list[str] = []
+    """What it sees: sensor names and place ids, e.g. ``jiangbei-water_level-001``."""
+    kind: str = "fixed"
+    """``fixed``, ``ptz``, ``watchtower``, ``drone``, …: informational."""
 
 
 class CatalogKind(enum.StrEnum):
@@ -445,6 +513,8 @@ class CatalogKind(enum.StrEnum):
     GROUP = "group"
     LAYER = "layer"
     RISK_KIND = "risk_kind"
+    ATTRIBUTE = "attribute"
+    """A key of ``Event.attrs`` or ``SensorInfo.attrs`` (``plate``, ``source_site``, ``river_km``)."""
 
 
 class CatalogEntry(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -546,7 +616,7 @@ class AuditAck(msgspec.Struct, tag="audit_ack", tag_field="t", kw_only=True):
     seq: int
 
 
-DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Catalog
+DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Camera | Catalog | SensorSeries
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
 ServerMessage = (
@@ -562,7 +632,9 @@ ServerMessage = (
     | Dispatch
     | Plan
     | Overlay
+    | Camera
     | Catalog
+    | SensorSeries
     | Heartbeat
     | CommandAck
     | AuditAck
@@ -572,7 +644,7 @@ ServerMessage = (
 ClientMessage = Hello | Subscribe | Command | Heartbeat | Audit
 """Everything a client may send."""
 
-DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Catalog)
+DATA_TYPES: Final = (Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Camera, Catalog, SensorSeries)
 
 STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Event: Stream.EVENTS,
@@ -582,5 +654,7 @@ STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Dispatch: Stream.DISPATCH,
     Plan: Stream.DISPATCH,
     Overlay: Stream.OVERLAYS,
+    Camera: Stream.CAMERAS,
     Catalog: Stream.CATALOG,
+    SensorSeries: Stream.SERIES,
 }

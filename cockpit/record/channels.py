@@ -25,6 +25,8 @@ SCHEMA_ENCODING = "jsonschema"
 
 CONTROL_TOPIC = "/feed/control"
 STATE_TOPIC = "/cockpit/state"
+VIDEO_TOPIC = "/cockpit/video"
+"""Video slot changes: which camera was on which slot (cockpit/record/video.py)."""
 STREAM_TOPICS = {s.value: f"/feed/{s.value}" for s in Stream}
 FEED_TOPICS = (*STREAM_TOPICS.values(), CONTROL_TOPIC)
 
@@ -158,6 +160,8 @@ STREAM_TYPES = {
     Stream.DISPATCH.value: ["unit", "dispatch", "plan"],
     Stream.OVERLAYS.value: ["overlay"],
     Stream.CATALOG.value: ["catalog"],
+    Stream.CAMERAS.value: ["camera"],
+    Stream.SERIES.value: ["sensor_series"],
 }
 CONTROL_TYPES = ["welcome", "refused", "subscribed", "snapshot_begin", "snapshot_end", "command_ack", "hb"]
 
@@ -186,6 +190,26 @@ def schemas() -> dict[str, tuple[str, bytes]]:
         "required": ["v", "cursors", "streams"],
     }
     out[STATE_TOPIC] = ("cockpit.state", json.dumps(state).encode())
+    video = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "video slot changes",
+        "description": "Which camera each video slot showed from this time on; the video itself is "
+        "not recorded (docs/recording.md). MessagePack-encoded.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "panel": {"type": "string"},
+                "slot": {"type": "integer"},
+                "camera": {"type": "string"},
+                "name": {"type": "string"},
+                "why": {"type": "string"},
+                "event": {"type": "string"},
+            },
+            "required": ["panel", "slot"],
+        },
+    }
+    out[VIDEO_TOPIC] = ("cockpit.video_slots", json.dumps(video).encode())
     return out
 
 

@@ -163,6 +163,7 @@ class DrillDirector:
                 severity=inject.severity,
                 title=inject.title,
                 near=inject.near,
+                attrs=inject.attrs,
             )
             return ev.id
         if isinstance(inject, SensorFailureInject):

@@ -23,13 +23,14 @@ import msgspec
 import yaml
 
 from cockpit.backend.city import DISTRICTS, SENSOR_KINDS, UNIT_KINDS
+from cockpit.backend.scenarios import scenario_sensor_kinds
 from cockpit.model.yaml_lines import line_of as _line_of
 from cockpit.model.yaml_lines import syntax_error
 from cockpit.record import RecordingError
 from cockpit.record.drill_start import RecordingInstantError, open_at, parse_instant
 
 _DISTRICT_CODES = tuple(d.code for d in DISTRICTS)
-_SENSOR_KINDS = tuple(k.kind for k in SENSOR_KINDS)
+_SENSOR_KINDS = tuple(k.kind for k in SENSOR_KINDS) + scenario_sensor_kinds()
 _UNIT_KINDS = tuple(sorted({k for kinds in UNIT_KINDS.values() for k in kinds}))
 _THEMES = tuple(UNIT_KINDS)
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
@@ -119,6 +120,8 @@ class EventInject(_InjectBase, tag="event", tag_field="kind", kw_only=True):
     title: str
     near: str = ""
     """A sensor name to put the event at; empty: somewhere in the district."""
+    attrs: dict[str, str | float] = {}
+    """Facts the event carries (protocol §5.1 ``attrs``): a truck's plate, a request's channel."""
     targets: Targets | None = None
     """Targets for this event; missing ones come from the script's ``targets``."""
 

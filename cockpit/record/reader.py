@@ -29,6 +29,7 @@ from cockpit.record.channels import (
     STATE_TOPIC,
     TIMELINE_BUCKET_MS,
     TIMELINE_METADATA,
+    VIDEO_TOPIC,
     Timeline,
 )
 from cockpit.record.recover import is_finished, recover
@@ -55,7 +56,15 @@ class RecordedState:
     data: bytes
 
 
-RecordedItem = RecordedFrame | RecordedState
+@dataclass(frozen=True, slots=True)
+class RecordedVideo:
+    """Video slot changes (cockpit/record/video.py), decoded when played."""
+
+    log_ns: int
+    data: bytes
+
+
+RecordedItem = RecordedFrame | RecordedState | RecordedVideo
 
 
 @dataclass(slots=True)
@@ -270,6 +279,11 @@ class Recording:
                             yield _frame(pending, topics)
                             pending = []
                         yield RecordedState(m.log_time, m.data)
+                    elif topic == VIDEO_TOPIC:
+                        if pending:
+                            yield _frame(pending, topics)
+                            pending = []
+                        yield RecordedVideo(m.log_time, m.data)
                     elif topic in FEED_TOPICS:
                         if pending and pending[-1].sequence != m.sequence:
                             yield _frame(pending, topics)

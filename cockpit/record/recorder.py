@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -32,6 +32,7 @@ from cockpit.record.channels import (
     STATE_TOPIC,
     STREAM_TOPICS,
     TIMELINE_METADATA,
+    VIDEO_TOPIC,
     Timeline,
     message_types,
     schemas,
@@ -39,6 +40,7 @@ from cockpit.record.channels import (
 )
 from cockpit.record.recover import recover_folder
 from cockpit.record.snapshot import StateSnapshot, encode_snapshot
+from cockpit.record.video import VideoSlot, encode_slots
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +170,22 @@ class Recorder:
         except (OSError, ValueError) as exc:  # a full disk, a removed folder: the wall says so
             self._fail(exc)
 
+    def note_video(self, slots: Sequence[VideoSlot], wall_ms: int) -> None:
+        """Record changes of video slots (which camera, not its video); never raises."""
+        if self._closed or not slots:
+            return
+        try:
+            seg = self._segment
+            if seg is None:
+                if self.error and time.monotonic() < self._retry_at:
+                    return
+                seg = self._open_segment(wall_ms)
+            t = self._next_ns(wall_ms)
+            seg.writer.add_message(seg.channels[VIDEO_TOPIC], t, encode_slots(slots), t, 0)
+            self.messages += 1
+        except (OSError, ValueError) as exc:
+            self._fail(exc)
+
     def _record(self, frame: bytes, wall_ms: int) -> None:
         seg = self._segment
         if seg is not None and (
@@ -254,6 +272,19 @@ class Recorder:
         self._finished_bytes += seg.path.stat().st_size
         log.info("recording: finished %s (%d bytes)", seg.path, seg.path.stat().st_size)
         self.apply_retention()
+
+    def flush_due(self, wall_ms: int) -> None:
+        """Write out the open chunk if it has waited ``flush_every_s`` (the tap flushes only when a
+        frame arrives: without this, a link that went silent would keep the last seconds, and the
+        last state snapshot, in memory, where a kill or a power cut loses them). Never raises."""
+        seg = self._segment
+        if seg is None or self._closed or wall_ms - self._last_flush_ms < self.flush_ms:
+            return
+        self._last_flush_ms = wall_ms
+        try:
+            seg.flush()
+        except (OSError, ValueError) as exc:
+            self._fail(exc)
 
     def _fail(self, exc: Exception) -> None:
         seg, self._segment = self._segment, None

@@ -30,8 +30,9 @@ from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.messages import Command, Filter, Stream, Subscribed, SubscribeMode, Welcome
 from cockpit.protocol.session import ClientSession, Counters, Cursors, Position, SessionState
 from cockpit.record.channels import join_runs, message_types
-from cockpit.record.reader import RecordedFrame, RecordedItem, RecordedState, Recording
+from cockpit.record.reader import RecordedFrame, RecordedItem, RecordedState, RecordedVideo, Recording
 from cockpit.record.snapshot import StateSnapshot, decode_snapshot, snapshot_events
+from cockpit.record.video import VideoSlot, apply_slots, decode_slots
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ class ReplaySource:
         self.lagging = False
         """Playback could not keep up with the speed in the last tick (it slows, the wall paints)."""
         self.frames_played = 0
+        self.video_slots: dict[tuple[str, int], VideoSlot] = {}
+        """(panel, slot) → the camera it showed at the replayed instant (its video is not recorded)."""
         self._server_offset_ms = 0
         self._session = self._new_session(self.position_ns)
         self._items = recording.items(self.position_ns)
@@ -180,6 +183,7 @@ class ReplaySource:
         rec = self.recording
         at_ns = min(max(at_ns, rec.start_ns), rec.end_ns)
         events: list[FeedEvent] = []
+        self.video_slots = {}
         found = rec.snapshot_before(at_ns)
         if found is not None:
             t, snapshot = found
@@ -196,6 +200,8 @@ class ReplaySource:
             self._next = None
             if isinstance(item, RecordedFrame):
                 self._feed(item, events)
+            elif isinstance(item, RecordedVideo):
+                self._video(item)
         self.position_ns = at_ns
         if self.play_state is PlayState.ENDED:
             self.play_state = PlayState.PAUSED
@@ -227,6 +233,8 @@ class ReplaySource:
             self._next = None
             if isinstance(item, RecordedFrame):
                 self._feed(item, events)
+            elif isinstance(item, RecordedVideo):
+                self._video(item)
             elif self._session.state is not SessionState.OPEN:
                 self._resume_from(item, events)
             self.position_ns = item.log_ns
@@ -298,7 +306,15 @@ class ReplaySource:
         session.data_to_send(now_ms)
         self._session = session
         self._server_offset_ms = snapshot.clock_offset_ms
+        self.video_slots = {}
+        apply_slots(self.video_slots, snapshot.video)
         events.extend(snapshot_events(snapshot))
+
+    def _video(self, item: RecordedVideo) -> None:
+        try:
+            apply_slots(self.video_slots, decode_slots(item.data))
+        except Exception as exc:  # a damaged message costs only itself
+            self.recording.problem(f"video slot changes at {item.log_ns} are damaged ({exc})")
 
     def _resume_from(self, item: RecordedState, events: list[FeedEvent]) -> None:
         """A recording that starts mid-connection (its first segments deleted, say) has no welcome

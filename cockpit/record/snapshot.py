@@ -17,6 +17,7 @@ import numpy as np
 from cockpit.model.sensors import SensorTable
 from cockpit.protocol.events import DataReceived, SnapshotReceived
 from cockpit.protocol.messages import (
+    Camera,
     Catalog,
     CatalogEntry,
     DataMessage,
@@ -24,10 +25,12 @@ from cockpit.protocol.messages import (
     Overlay,
     SensorBatch,
     SensorCatalog,
+    SensorSeries,
     Stream,
     Welcome,
 )
 from cockpit.protocol.session import Cursors
+from cockpit.record.video import VideoSlot
 
 SNAPSHOT_VERSION = 1
 
@@ -42,6 +45,8 @@ class StateSnapshot(msgspec.Struct, kw_only=True):
     cursors: dict[str, tuple[str, int]]
     """Stream → (epoch, last seq applied)."""
     streams: dict[str, list[DataMessage]]
+    video: list[VideoSlot] = []
+    """The video panels' slots that showed a camera then (cockpit/record/video.py)."""
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -100,9 +105,12 @@ class StateMirror:
                     else:
                         self.names.pop((e.kind, e.code), None)
                 continue
-            key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
+            if isinstance(m, SensorSeries):
+                key = f"series:{m.sensor}"
+            else:
+                key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
             table = self.keyed.setdefault(m.stream, {})
-            if isinstance(m, Overlay) and not m.active:
+            if isinstance(m, Overlay | Camera) and not m.active:
                 table.pop(key, None)
             else:
                 table[key] = m

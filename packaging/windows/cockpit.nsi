@@ -6,6 +6,12 @@
 ;                        /BACKEND=wss://a.example:8765,wss://b.example:8765 /CAFILE=C:\certs\ca.pem /LANG=zh_CN
 ;
 ; Without /DISTRICT an existing site file is kept (upgrades); with none, the demo one is written.
+;
+; The wall as a service (docs/operations.md, "The wall as a service", Windows): /KIOSKUSER=NAME
+; makes a scheduled task, "Cockpit wall", that starts the wall at NAME's logon under
+; "cockpit supervise", which starts it again whenever it ends (a crash, or its own watchdog after a
+; hung GUI thread) and stops it in order when the user logs off. Signing NAME in automatically at
+; boot is the site's to set up (it needs NAME's password): see the operations guide.
 ; The cockpit validates the file when it starts; run "cockpit doctor" after installing.
 ; Uninstalling keeps %ProgramData%\cockpit (the site file and the recordings).
 ;
@@ -50,6 +56,7 @@ Var CentreName
 Var Backend
 Var CaFile
 Var UiLanguage
+Var KioskUser
 Var SiteDir
 Var DistrictField
 Var LevelField
@@ -80,6 +87,7 @@ Function .onInit
   ${GetOptions} $R0 "/BACKEND=" $Backend
   ${GetOptions} $R0 "/CAFILE=" $CaFile
   ${GetOptions} $R0 "/LANG=" $UiLanguage
+  ${GetOptions} $R0 "/KIOSKUSER=" $KioskUser
   ${If} $Level == ""
     StrCpy $Level "district"
   ${EndIf}
@@ -219,7 +227,25 @@ Section "Cockpit" SecMain
   WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
   WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
   WriteUninstaller "$INSTDIR\uninstall.exe"
+  Call WriteWallTask
 SectionEnd
+
+; The wall service on Windows: a task at the kiosk user's logon, interactive (the wall has windows),
+; running the supervisor, which restarts the wall whenever it ends. Local tool, no network.
+Function WriteWallTask
+  ${If} $KioskUser == ""
+    DetailPrint "No /KIOSKUSER: the wall is not started at logon (run the installer with /KIOSKUSER=NAME to do so)"
+    Return
+  ${EndIf}
+  nsExec::ExecToLog 'schtasks.exe /Create /F /TN "Cockpit wall" /SC ONLOGON /RU "$KioskUser" /IT /RL LIMITED /TR "\"$INSTDIR\cockpit.exe\" supervise -- --kiosk"'
+  Pop $0
+  ${If} $0 != 0
+    MessageBox MB_ICONEXCLAMATION "The scheduled task for the wall could not be made (schtasks: $0)." /SD IDOK
+    SetErrorLevel 1
+  ${Else}
+    DetailPrint "The wall starts at $KioskUser's logon (scheduled task $\"Cockpit wall$\")"
+  ${EndIf}
+FunctionEnd
 
 Function un.onInit
   SetShellVarContext all
@@ -227,6 +253,8 @@ Function un.onInit
 FunctionEnd
 
 Section "Uninstall"
+  nsExec::ExecToLog 'schtasks.exe /Delete /F /TN "Cockpit wall"'
+  Pop $0
   Delete "$SMPROGRAMS\Cockpit.lnk"
   Delete "$SMPROGRAMS\Cockpit doctor.lnk"
   RMDir /r "$INSTDIR"

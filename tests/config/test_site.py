@@ -37,6 +37,7 @@ def test_the_documented_example_loads_with_every_key_set() -> None:
     assert site.ca_file == Path("/etc/cockpit/ca.pem")
     assert site.language == "zh_CN" and site.layout == Path("/etc/cockpit/wall.yaml")
     assert (site.retention_days, site.disk_budget_gb) == (30, 200.0)
+    assert site.camera_secrets == Path("/etc/cockpit/cameras.toml")
     example = EXAMPLE.read_text(encoding="utf-8")
     for field in FIELDS:  # the example documents every key there is
         assert f"\n{field.key.split('.')[1]} = " in example, field.key
@@ -128,7 +129,7 @@ def test_unknown_keys_are_errors_with_the_nearest_known_key() -> None:
 
 def test_unknown_key_far_from_any_lists_the_known_ones() -> None:
     [error] = errors_of("zzz = 1\n" + CENTRE)
-    assert error == "site.toml: zzz = 1: unknown key (known: centre, backend, wall, recording, auth)"
+    assert error == "site.toml: zzz = 1: unknown key (known: centre, backend, wall, recording, auth, video)"
     [error] = errors_of(CENTRE + "zzz = 1\n")
     assert error == "site.toml: centre.zzz = 1: unknown key (known: centre.district, centre.level, centre.name)"
 

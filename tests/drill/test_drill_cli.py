@@ -68,8 +68,10 @@ def test_drill_screenshots_show_the_drill_band_and_the_report_is_written(tmp_pat
     assert "ignoring backend URLs ['ws://127.0.0.1:9']" in proc.stderr
     assert "feed connecting: ws://127.0.0.1:9" not in proc.stderr
     assert "feed connecting: ws://127.0.0.1:" in proc.stderr  # the sandbox's own port
-    (folder,) = reports.iterdir()
-    assert folder.name.startswith("flood-")
+    # The report's folder, and the drill's recording beside it (issue 19: drills are recorded).
+    folder, recordings = sorted(reports.iterdir())
+    assert folder.name.startswith("flood-") and recordings.name == "recordings"
+    assert list(recordings.glob("cockpit-*.mcap")), "the drill's feed is recorded"
     md = (folder / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# Drill report: Flood drill: the Jiangbei underpass")
     assert "stopped after" in md  # quit before its end: the report says so

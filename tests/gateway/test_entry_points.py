@@ -11,8 +11,8 @@ import time
 import pytest
 
 from cockpit.backend.city import City
+from cockpit.backend.gateway.main import build_config, build_parser, parse_access
 from cockpit.backend.gateway.main import main as gateway_main
-from cockpit.backend.gateway.main import parse_access
 from cockpit.backend.streams import Hub
 from cockpit.feed import ConnectionState
 from cockpit.protocol.ids import uuid7
@@ -31,6 +31,18 @@ def test_gateway_command_line_refuses_bad_options(capsys: pytest.CaptureFixture[
         "a": ("jiangbei", "yuzhong"),
         "b": ("nanan",),
     }
+    assert gateway_main(["--nats", "nats://127.0.0.1:1", "--connections-per-address", "0"]) == 2
+    assert "--connections-per-address" in capsys.readouterr().err
+
+
+def test_gateway_connection_limits_come_from_the_command_line() -> None:
+    """Behind a load balancer every wall arrives from the balancer's address: the installer raises
+    the per-address limit instead of having walls refused with 4029."""
+    args = build_parser().parse_args(["--nats", "nats://a:4222", "--connections-per-address", "5000"])
+    limits = build_config(args, parse_access([])).limits
+    assert limits is not None
+    assert limits.connections_per_address == 5000
+    assert limits.connections_per_operator == 64
 
 
 @pytest.mark.slow

@@ -4,7 +4,9 @@ The test builds the package with ``packaging/build-linux``, makes a fresh root f
 debootstrap image (Debian 12 minbase plus exactly the package's Depends, as an offline mirror would
 provide them), installs it with ``dpkg -i`` inside a chroot, runs ``cockpit doctor`` and a headless
 demo with screenshots, checks every bundled Qt plugin finds its libraries, upgrades to a newer
-version over an edited site file, and removes and purges the package while recordings stay.
+version over an edited site file, and removes and purges the package while recordings stay. Issue 19:
+the wall service's unit is installed and enabled, and ``systemd-analyze verify`` accepts it in the root
+(systemd cannot run there: the root is a chroot, this machine's PID 1 is not systemd).
 
 It needs root (chroot, debootstrap) and, the first time, Debian's mirror (``COCKPIT_DEBIAN_MIRROR``);
 the image is cached in ``~/.cache/cockpit-test`` (``COCKPIT_TEST_CACHE``), one root is unpacked per run.
@@ -106,7 +108,9 @@ def test_deb_installs_runs_upgrades_and_keeps_site_file_and_recordings(tmp_path:
     old, new = sorted(out.glob("*.deb"))
     assert old.name.startswith(f"{PACKAGE}_0.1.0+t1_") and new.name.startswith(f"{PACKAGE}_0.1.0+t2_")
 
-    image = base_image(depends_of(old))
+    # A wall machine has systemd (the package recommends it): the root gets it too, so that
+    # systemd-analyze can check the wall service's unit there.
+    image = base_image(sorted({*depends_of(old), "systemd"}))
     run(["tar", "-C", str(fresh_root), "-xf", str(image)], "unpack a fresh root")
     for deb in (old, new):
         shutil.copy(deb, fresh_root / "tmp" / deb.name)
@@ -120,6 +124,23 @@ def test_deb_installs_runs_upgrades_and_keeps_site_file_and_recordings(tmp_path:
     assert "/etc/cockpit/site.toml" in conffiles
     recordings = fresh_root / "var/lib/cockpit/recordings"
     assert recordings.is_dir() and recordings.stat().st_mode & 0o2775 == 0o2775
+
+    # Issue 19: the wall service is installed, enabled for boot, and systemd accepts its unit.
+    unit = "lib/systemd/system/cockpit-wall.service"
+    assert (fresh_root / unit).is_file() and os.access(fresh_root / "usr/lib/cockpit-wall/kiosk-session", os.X_OK)
+    wants = fresh_root / "etc/systemd/system/graphical.target.wants/cockpit-wall.service"
+    assert wants.is_symlink() and os.readlink(wants).endswith("/cockpit-wall.service")
+    enabled = in_root(fresh_root, "systemctl", "is-enabled", "cockpit-wall.service", what="systemctl is-enabled")
+    assert enabled.stdout.strip() == "enabled"
+    verify = in_root(fresh_root, "systemd-analyze", "verify", f"/{unit}", what="systemd-analyze verify")
+    assert "cockpit-wall" not in verify.stdout + verify.stderr, verify.stdout + verify.stderr  # no complaint
+    kiosk = in_root(fresh_root, "getent", "passwd", "cockpit-wall", what="getent").stdout
+    assert kiosk.split(":")[5] == "/var/lib/cockpit/wall" and kiosk.strip().endswith("/usr/sbin/nologin")
+    data = fresh_root / "var/lib/cockpit/wall"
+    assert data.is_dir() and data.stat().st_uid == int(kiosk.split(":")[2])
+    assert "/etc/default/cockpit-wall" in in_root(
+        fresh_root, "dpkg-query", "-W", "-f=${Conffiles}", PACKAGE, what="dpkg-query"
+    ).stdout
 
     # Every bundled Qt plugin finds its libraries: Depends is complete.
     plugins = "/usr/lib/cockpit-wall/_internal/PySide6/Qt/plugins"
@@ -150,6 +171,7 @@ def test_deb_installs_runs_upgrades_and_keeps_site_file_and_recordings(tmp_path:
     in_root(fresh_root, "dpkg", "-i", f"/tmp/{new.name}", what="upgrade (dpkg -i newer)")
     version = in_root(fresh_root, "dpkg-query", "-W", "-f=${Version}", PACKAGE, what="dpkg-query").stdout
     assert version == "0.1.0+t2"
+    assert wants.is_symlink()  # still enabled after the upgrade
     assert site.read_text() == edited
     doctor = in_root(fresh_root, "cockpit", "doctor", what="cockpit doctor", qt=True)
     assert "district centre jiangbei" in doctor.stdout
@@ -159,6 +181,8 @@ def test_deb_installs_runs_upgrades_and_keeps_site_file_and_recordings(tmp_path:
     assert not (fresh_root / "usr/bin/cockpit").exists() and site.read_text() == edited
     in_root(fresh_root, "dpkg", "--purge", PACKAGE, what="dpkg -r / --purge")
     assert not site.exists()
+    assert not wants.exists() and not (fresh_root / unit).exists()  # the service is forgotten
+    assert data.is_dir()  # the wall's audit log and outbox stay: the centre's records
     assert (recordings / "2026-11-22T08-00.mcap").read_bytes().endswith(b"recorded shift")
 
     shutil.rmtree(out)  # 2 × 85 MB; kept only when the test fails, for a look

@@ -38,3 +38,14 @@ def test_installer_script_refuses_to_build_without_a_bundle(tmp_path: Path) -> N
         check=False,
     )
     assert proc.returncode != 0 and "BUNDLE_DIR" in proc.stdout + proc.stderr
+
+
+def test_the_installer_makes_and_removes_the_wall_task() -> None:
+    """Windows' wall service: a logon task running the supervisor in kiosk mode (issue 19). Running it
+    needs Windows: .github/workflows/windows.yml installs with /KIOSKUSER and queries the task."""
+    text = SCRIPT.read_text(encoding="utf-8")
+    create = next(line for line in text.splitlines() if "schtasks.exe /Create" in line)
+    assert '/TN "Cockpit wall" /SC ONLOGON /RU "$KioskUser" /IT' in create
+    assert 'cockpit.exe\\" supervise -- --kiosk' in create
+    assert 'schtasks.exe /Delete /F /TN "Cockpit wall"' in text
+    assert '${GetOptions} $R0 "/KIOSKUSER=" $KioskUser' in text

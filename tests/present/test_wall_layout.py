@@ -88,7 +88,10 @@ def test_wall_moves_a_runway_to_the_console_tab_and_back(qapp: QApplication) -> 
         c.wall.place(virtual_screens(5))
         base = c.wall.console.tabs.count()  # the console's own tabs (wall, alarm KPIs)
         assert set(c.wall.windows) == set(RUNWAYS)
-        assert all(c.wall.console.tabs.indexOf(v) == -1 for v in c.wall.views.values())
+        # The five on screens are not console tabs; the built-in runways the default wall gives no
+        # screen (issue 18's) are (docs/runways.md).
+        assert all(c.wall.console.tabs.indexOf(c.wall.views[r]) == -1 for r in RUNWAYS)
+        assert all(c.wall.console.tabs.indexOf(v) >= 0 for r, v in c.wall.views.items() if r not in RUNWAYS)
         c.wall.place(virtual_screens(4))  # one screen unplugged
         assert "water_supply" not in c.wall.windows
         assert c.wall.console.tabs.count() == base + 1
@@ -122,7 +125,8 @@ def test_spanning_mode_tiles_one_large_display(qapp: QApplication) -> None:
         }
         assert c.wall.views["flood"].parent() is c.wall.span.host
         assert c.wall.views["flood"].geometry().topLeft().y() == 2160
-        assert a.on_console == ["water_supply"]
+        # The fifth, and the built-in runways the layout names nowhere (issue 18's), go to the console.
+        assert "water_supply" in a.on_console and not set(a.on_console) & set(RUNWAYS[:4])
     finally:
         c.wall.close()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -148,3 +152,12 @@ def test_no_screen_stays_black_while_a_runway_has_none() -> None:
     assert len(a.on_screen) == 3 and a.unused == []
     assert a.on_screen["overview"].name == "virtual-1"
     assert a.on_console == ["traffic", "water_supply"]
+
+
+def test_a_street_centre_gets_its_four_boards_by_default() -> None:
+    from cockpit.app.wiring import DEFAULT_LAYOUT, STREET_LAYOUT, default_layout
+
+    assert default_layout("street") == STREET_LAYOUT
+    assert default_layout("district") == default_layout("city") == DEFAULT_LAYOUT
+    boards = [e.runway for e in load_layout(STREET_LAYOUT).screens]
+    assert boards == ["street_party", "street_economy", "street_services", "street_safety"]

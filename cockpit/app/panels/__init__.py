@@ -5,20 +5,53 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from cockpit.app.panels.bars import BarsPanelView
 from cockpit.app.panels.base import PanelFrame
+from cockpit.app.panels.card import CardPanelView
 from cockpit.app.panels.dispatch import DispatchPanelView
 from cockpit.app.panels.events import EventsPanelView
+from cockpit.app.panels.history import HistoryPanelView
+from cockpit.app.panels.loop import LoopPanelView
 from cockpit.app.panels.map import MapPanelView, RiskPoints
+from cockpit.app.panels.plan import PlanPanelView
+from cockpit.app.panels.profile import ProfilePanelView
+from cockpit.app.panels.ranking import RankingPanelView
 from cockpit.app.panels.tiles import TilesPanelView
+from cockpit.app.panels.timeline import TimelinePanelView
 from cockpit.app.panels.trend import TrendPanelView
+from cockpit.app.panels.video import VideoPanelView
+from cockpit.present.panels.bars import BarsModel
+from cockpit.present.panels.card import CardModel
 from cockpit.present.panels.dispatch import DispatchModel
 from cockpit.present.panels.events import EventsModel
+from cockpit.present.panels.history import HistoryModel
+from cockpit.present.panels.loop import LoopModel
 from cockpit.present.panels.map import MapModel
+from cockpit.present.panels.profile import ProfileModel
+from cockpit.present.panels.ranking import RankingModel
+from cockpit.present.panels.runway_plan import RunwayPlanModel
 from cockpit.present.panels.tiles import TilesModel
+from cockpit.present.panels.timeline import TimelineModel
 from cockpit.present.panels.trend import TrendModel
+from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway import PanelModel
 
-PanelView = EventsPanelView | TilesPanelView | TrendPanelView | MapPanelView | DispatchPanelView
+PanelView = (
+    EventsPanelView
+    | TilesPanelView
+    | TrendPanelView
+    | MapPanelView
+    | DispatchPanelView
+    | BarsPanelView
+    | CardPanelView
+    | ProfilePanelView
+    | HistoryPanelView
+    | PlanPanelView
+    | LoopPanelView
+    | RankingPanelView
+    | TimelinePanelView
+    | VideoPanelView
+)
 
 
 def tr(text: str) -> str:
@@ -44,16 +77,43 @@ def build_view(
         return MapPanelView(model, title, lang, center, risk_points, tr("not live"))
     if isinstance(model, DispatchModel):
         return DispatchPanelView(model, title)
+    if isinstance(model, VideoModel):
+        return VideoPanelView(model, title)
+    if isinstance(model, BarsModel):
+        return BarsPanelView(model, title)
+    if isinstance(model, CardModel):
+        return CardPanelView(model, title)
+    if isinstance(model, ProfileModel):
+        return ProfilePanelView(model, title)
+    if isinstance(model, HistoryModel):
+        return HistoryPanelView(model, title)
+    if isinstance(model, RunwayPlanModel):
+        return PlanPanelView(model, title)
+    if isinstance(model, LoopModel):
+        return LoopPanelView(model, title)
+    if isinstance(model, RankingModel):
+        return RankingPanelView(model, title)
+    if isinstance(model, TimelineModel):
+        return TimelinePanelView(model, title)
     raise TypeError(f"no view for {type(model).__name__}")
 
 
 __all__ = [
+    "BarsPanelView",
+    "CardPanelView",
     "DispatchPanelView",
     "EventsPanelView",
+    "HistoryPanelView",
+    "LoopPanelView",
     "MapPanelView",
     "PanelFrame",
     "PanelView",
+    "PlanPanelView",
+    "ProfilePanelView",
+    "RankingPanelView",
     "TilesPanelView",
+    "TimelinePanelView",
     "TrendPanelView",
+    "VideoPanelView",
     "build_view",
 ]

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.present.wall_layout import WallType
 from widgets import theme
+from widgets.painted import PaintedWidget
 
 CURRENT_TITLE = f"color: {theme.TEXT};"
 STALE_TITLE = f"color: {theme.STALE}; font-style: italic;"
@@ -58,7 +59,11 @@ class PanelFrame(QWidget):
             return 0
         layout = self.layout()
         spacing = layout.spacing() if layout is not None else 0
-        title = self.title.heightForWidth(width) + spacing if self.title.isVisibleTo(self) and self.title.text() else 0
+        title = (
+            self.title.heightForWidth(width) + spacing
+            if self.title.isVisibleTo(self) and self.title.text()
+            else 0
+        )
         return title + self.content_min_height(width)
 
     def content_min_height(self, width: int) -> int:
@@ -73,3 +78,22 @@ class PanelFrame(QWidget):
         layout = self.layout()
         if layout is not None:
             layout.setSpacing(max(4, round(sizes.secondary_px * 0.2)))
+
+
+class PaintedPanelView(PanelFrame):
+    """A panel whose widget paints its own text at the wall's two sizes (widgets/painted.py)."""
+
+    def __init__(self, kind: str, title: str, content: PaintedWidget) -> None:
+        super().__init__(kind, title, content)
+        self.painted = content
+
+    def apply_wall_type(self, sizes: WallType) -> None:
+        # Key text (values, the plate, the countdown) at the key size; names and captions secondary.
+        super().apply_wall_type(sizes)
+        self.painted.set_text_px(sizes.key_px, sizes.secondary_px)
+
+    def set_current(self, current: bool, as_of: str) -> None:
+        super().set_current(current, as_of)
+        setter = getattr(self.painted, "set_current", None)
+        if setter is not None:
+            setter(current)  # not current: the panel's content grey, never in live colours

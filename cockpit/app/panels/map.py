@@ -33,31 +33,99 @@ def _geo_layer(name: str) -> dict[str, Any]:
 
 
 LAYER_STYLES: dict[str, LayerStyle] = {
-    "districts": LayerStyle(stroke="#6c747e", stroke_width=2.0, fill="#272b30", label_property="name", label_scale=2.0),
+    "districts": LayerStyle(
+        stroke="#6c747e", stroke_width=2.0, fill="#272b30", label_property="name", label_scale=2.0
+    ),
     "forest_park": LayerStyle(
-        stroke="#71907a", stroke_width=2.0, dashed=True, fill="#25302a", fill_opacity=0.9, label_property="name", label_scale=1.1
+        stroke="#71907a",
+        stroke_width=2.0,
+        dashed=True,
+        fill="#25302a",
+        fill_opacity=0.9,
+        label_property="name",
+        label_scale=1.1,
     ),
     "rivers": LayerStyle(stroke="#3e5b74", stroke_width=6.0, label_property="name", min_label_zoom=13.0),
     "pipelines": LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True),
+    "streets": LayerStyle(
+        stroke="#9aa3ad", stroke_width=2.5, dashed=True, fill="#2b3036", fill_opacity=0.6, label_property="name", label_scale=1.1
+    ),
     "hv_lines": LayerStyle(stroke="#b4b9c0", stroke_width=1.5, label_property="name", label_scale=0.8, min_label_zoom=13.5),
     "water_sources": LayerStyle(
-        stroke="#0c0d0f", stroke_width=1.5, fill="#5b8fb8", point_radius=6.0, label_property="name", label_scale=0.9, min_label_zoom=14.0
+        stroke="#0c0d0f",
+        stroke_width=1.5,
+        fill="#5b8fb8",
+        point_radius=6.0,
+        label_property="name",
+        label_scale=0.9,
+        min_label_zoom=14.0,
     ),
 }
 
 OVERLAY_STYLES: dict[str, LayerStyle] = {
     "fire_spread": LayerStyle(
-        stroke=theme.SEVERITY_RED, stroke_width=3.0, fill=theme.SEVERITY_RED, fill_opacity=0.3, label_property="label", label_scale=1.0
+        stroke=theme.SEVERITY_RED,
+        stroke_width=3.0,
+        fill=theme.SEVERITY_RED,
+        fill_opacity=0.3,
+        label_property="label",
+        label_scale=1.0,
     ),
     "inundation": LayerStyle(
-        stroke=theme.SEVERITY_BLUE, stroke_width=3.0, fill=theme.SEVERITY_BLUE, fill_opacity=0.3, label_property="label", label_scale=1.0
+        stroke=theme.SEVERITY_BLUE,
+        stroke_width=3.0,
+        fill=theme.SEVERITY_BLUE,
+        fill_opacity=0.3,
+        label_property="label",
+        label_scale=1.0,
     ),
-    "road_closure": LayerStyle(stroke=theme.SEVERITY_ORANGE, stroke_width=8.0, dashed=True, label_property="label"),
+    "road_closure": LayerStyle(
+        stroke=theme.SEVERITY_ORANGE, stroke_width=8.0, dashed=True, label_property="label"
+    ),
     "affected_area": LayerStyle(
-        stroke=theme.SEVERITY_ORANGE, stroke_width=3.0, fill=theme.SEVERITY_ORANGE, fill_opacity=0.25, label_property="label", label_scale=1.0
+        stroke=theme.SEVERITY_ORANGE,
+        stroke_width=3.0,
+        fill=theme.SEVERITY_ORANGE,
+        fill_opacity=0.25,
+        label_property="label",
+        label_scale=1.0,
+    ),
+    "camera": LayerStyle(
+        stroke="#0c0d0f",
+        stroke_width=1.5,
+        fill="#7fd1e8",
+        point_radius=7.0,
+        label_property="label",
+        label_scale=0.8,
+        min_label_zoom=13.0,
     ),
     "signal_plan": LayerStyle(
-        stroke="#0c0d0f", stroke_width=2.0, fill=theme.SEVERITY_YELLOW, point_radius=9.0, label_property="label", label_scale=0.9
+        stroke="#0c0d0f",
+        stroke_width=2.0,
+        fill=theme.SEVERITY_YELLOW,
+        point_radius=9.0,
+        label_property="label",
+        label_scale=0.9,
+    ),
+    # Construction waste: the trucks' routes (their plates), the sites they come from.
+    "truck_route": LayerStyle(stroke="#c9a36a", stroke_width=5.0, label_property="label", label_scale=0.9),
+    "construction_site": LayerStyle(
+        stroke="#0c0d0f", stroke_width=2.0, fill="#c9a36a", point_radius=8.0, label_property="label", label_scale=0.8
+    ),
+    # Water quality: an oil slick on the river, dark with the alarm's outline.
+    "oil_slick": LayerStyle(
+        stroke=theme.SEVERITY_RED, stroke_width=3.0, fill="#2a2420", fill_opacity=0.9, label_property="label", label_scale=1.0
+    ),
+    # Three-colour management of enterprises: each class labelled with its rule (never colour alone);
+    # red's label is the largest, so it is placed first where labels compete for room.
+    "enterprise_red": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill=theme.SEVERITY_RED, point_radius=8.0, label_property="label", label_scale=0.9
+    ),
+    "enterprise_yellow": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill=theme.SEVERITY_YELLOW, point_radius=6.0, label_property="label", label_scale=0.8
+    ),
+    "enterprise_green": LayerStyle(
+        stroke="#0c0d0f", stroke_width=1.5, fill="#5fa86f", point_radius=5.0, label_property="label", label_scale=0.75
     ),
 }
 
@@ -91,7 +159,7 @@ class MapPanelView(PanelFrame):
                     log.error("map layer %s cannot be shown: %s", name, exc)
             elif name == "risk_points" and risk_points is not None:
                 self.map.set_risk_points(*risk_points())
-            elif name != "ratings":
+            elif name not in ("ratings", "cameras"):  # drawn from the model, not from a file
                 log.error("runway map: unknown map layer %r", name)
         self.center = center
         self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes

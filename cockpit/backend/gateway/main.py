@@ -12,7 +12,10 @@ from cockpit.backend.gateway.layout import Retention
 from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
 from cockpit.config.revocation import RevocationFile
 from cockpit.config.tokens import add_server_token_arguments, read_server_token_arguments
+from cockpit.protocol.admission import Limits
 from cockpit.protocol.tokens import TokenVerifier
+
+DEFAULT_LIMITS = Limits()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPERATOR=D1,D2",
         help="restrict an operator to districts (repeat); others see the whole city",
     )
+    p.add_argument(
+        "--connections-per-address",
+        type=int,
+        default=DEFAULT_LIMITS.connections_per_address,
+        metavar="N",
+        help="concurrent connections allowed from one source address (default: %(default)s); raise it "
+        "when a load balancer hides the walls' addresses",
+    )
+    p.add_argument(
+        "--connections-per-operator",
+        type=int,
+        default=DEFAULT_LIMITS.connections_per_operator,
+        metavar="N",
+        help="concurrent connections allowed per operator token (default: %(default)s)",
+    )
     add_server_token_arguments(p)
     p.add_argument("--replicas", type=int, default=1, help="JetStream replicas when creating streams")
     return p
@@ -66,13 +84,14 @@ def parse_access(grants: list[str]) -> Access:
     return Access(districts)
 
 
-async def run(
+def build_config(
     args: argparse.Namespace,
     access: Access,
     verifier: TokenVerifier | None = None,
     revocations: RevocationFile | None = None,
-) -> None:
-    config = GatewayConfig(
+) -> GatewayConfig:
+    """The gateway's configuration from its command line."""
+    return GatewayConfig(
         nats_urls=[u.strip() for u in args.nats.split(",") if u.strip()],
         server_id=args.server_id or f"gateway-{args.port}",
         heartbeat_ms=args.heartbeat_ms,
@@ -83,7 +102,20 @@ async def run(
         retention=Retention(replicas=args.replicas),
         verifier=verifier,
         revocations=revocations,
+        limits=Limits(
+            connections_per_address=args.connections_per_address,
+            connections_per_operator=args.connections_per_operator,
+        ),
     )
+
+
+async def run(
+    args: argparse.Namespace,
+    access: Access,
+    verifier: TokenVerifier | None = None,
+    revocations: RevocationFile | None = None,
+) -> None:
+    config = build_config(args, access, verifier, revocations)
     gateway = Gateway(config)
     await gateway.start(args.host, args.port)
     print(f"cockpit-gateway: serving ws://{args.host}:{gateway.port} from {args.nats}", flush=True)
@@ -97,9 +129,17 @@ async def run(
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.heartbeat_ms < 50 or args.ring < 1 or args.max_lag < 1 or args.coalesce_after < 1:
+    counts = (
+        args.ring,
+        args.max_lag,
+        args.coalesce_after,
+        args.connections_per_address,
+        args.connections_per_operator,
+    )
+    if args.heartbeat_ms < 50 or min(counts) < 1:
         print(
-            "cockpit-gateway: --heartbeat-ms must be >= 50; --ring, --max-lag, --coalesce-after >= 1",
+            "cockpit-gateway: --heartbeat-ms must be >= 50; --ring, --max-lag, --coalesce-after and "
+            "--connections-per-address/-operator >= 1",
             file=sys.stderr,
         )
         return 2

@@ -2,7 +2,7 @@
 
 A :class:`Wall` is one centre's connection, driven by the protocol's own sans-I/O
 :class:`~cockpit.protocol.session.ClientSession` (the core every cockpit runs) with the cockpit's
-failover: on a drop it waits the feed's jittered backoff (the same policy as the feed's ``Backoff``),
+failover: on a drop it waits the feed's jittered backoff (:class:`cockpit.protocol.link.Backoff`, the same policy as the feed),
 takes the next URL of its list and resumes from its cursors (§4.2). Unlike the feed it keeps no
 model, outbox or per-connection timer: one ticker per worker sends every wall's heartbeats and
 notices silence, so a connection costs a task and a few hundred bytes. Websockets without
@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import socket
 import threading
 import time
@@ -45,6 +44,7 @@ from cockpit.protocol.events import (
     SessionEvent,
     SnapshotReceived,
 )
+from cockpit.protocol.link import Backoff
 from cockpit.protocol.messages import DEFAULT_MAX_FRAME_BYTES, Filter
 from cockpit.protocol.session import ClientSession, Counters, Cursors, SessionState
 
@@ -63,25 +63,6 @@ def now_ms() -> int:
 def local_address(index: int) -> str:
     """Wall ``index``'s own loopback source address (127.1.0.2 onwards; up to 64,000 walls)."""
     return f"127.{1 + index // 64_000}.{(index // 250) % 256}.{2 + index % 250}"
-
-
-@dataclass(slots=True)
-class Backoff:
-    """The cockpit feed's reconnect policy (:class:`cockpit.feed.client.Backoff`, which the backend
-    layer may not import): jittered exponential, 0.2 s doubling to 8 s, half to all of the step."""
-
-    base_s: float = 0.2
-    cap_s: float = 8.0
-    attempt: int = 0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def next_delay(self) -> float:
-        ceiling = min(self.cap_s, self.base_s * (2**self.attempt))
-        self.attempt += 1
-        return self.rng.uniform(ceiling / 2, ceiling)
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 @dataclass(slots=True)

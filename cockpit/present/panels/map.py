@@ -88,6 +88,7 @@ class MapModel:
         self.scope = event_scope(spec.events) if spec.events is not None else None
         self.label_severity = label_severity
         self._overlay_ids: set[str] = set()
+        self._camera_ids: set[str] = set()
         self._first = True
         self._current: bool | None = None
         # Derived from the sensor catalog, kept until it changes (SensorTable.generation): matching
@@ -103,6 +104,8 @@ class MapModel:
             markers = self._markers(situation)
         if ch.overlays or ch.replaced or ch.names or self._first:
             overlays = self._overlays(situation)
+        if "cameras" in self.spec.layers and (ch.cameras or ch.replaced or self._first):
+            overlays = {**(overlays or {}), **self._cameras(situation)}
         if self.spec.sensors is not None and (frame.sample or self._current != frame.current):
             dots = self._sensor_dots(situation, frame)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog or self._first) and frame.slow:
@@ -124,21 +127,43 @@ class MapModel:
                 e.lon,
                 e.lat,
                 Severity(int(e.severity)),
-                # Names only for the severe: a label per marker would bury the map.
-                names.event_type(e.type, e.title) if int(e.severity) <= self.label_severity else "",
+                # Names only for the severe: a label per marker would bury the map (unless the
+                # runway file asks for every marker's kind: the open requests by kind).
+                names.event_type(e.type, e.title) if int(e.severity) <= self._labelled() else "",
                 e.acknowledged,
             )
             for e in events_matching(situation, self.scope)[:MAX_MARKERS]
         ]
 
+    def _labelled(self) -> int:
+        """Markers up to this severity carry their event's name (the runway file's ``event_labels``)."""
+        return {"all": 4, "none": 0}.get(self.spec.event_labels, self.label_severity)
+
     def _overlays(self, situation: Situation) -> dict[str, OverlayShape | None]:
         wanted = {o.id: o for o in situation.overlays.values() if o.kind in self.spec.overlays}
         out: dict[str, OverlayShape | None] = {oid: None for oid in self._overlay_ids - wanted.keys()}
         for oid, o in wanted.items():
-            # The backend's label is in the backend's language; a Chinese wall names the kind instead.
-            label = o.label if self.ctx.lang == "en" and o.label else self.ctx.names.overlay_kind(o.kind, o.label)
+            # The backend's label in the wall's language (§5.5); else its plain label is in the
+            # backend's language (English in the demo): a Chinese wall names the kind instead.
+            label = o.label_in(self.ctx.lang) or (
+                o.label if self.ctx.lang == "en" and o.label else self.ctx.names.overlay_kind(o.kind, o.label)
+            )
             out[oid] = OverlayShape(o.kind, {"type": "Feature", "properties": {"label": label}, "geometry": o.geojson()})
         self._overlay_ids = set(wanted)
+        return out
+
+    def _cameras(self, situation: Situation) -> dict[str, OverlayShape | None]:
+        """The catalog's cameras as markers (the ``cameras`` layer; docs/protocol.md §5.7)."""
+        wanted = {f"camera:{c.id}": c for c in situation.cameras.values()}
+        out: dict[str, OverlayShape | None] = {cid: None for cid in self._camera_ids - wanted.keys()}
+        for cid, c in wanted.items():
+            feature = {
+                "type": "Feature",
+                "properties": {"label": f"▶ {c.name_in(self.ctx.lang)}"},
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            }
+            out[cid] = OverlayShape("camera", feature)
+        self._camera_ids = set(wanted)
         return out
 
     def _bind_catalog(self, situation: Situation) -> None:

@@ -98,7 +98,7 @@ class PlansModel:
         self.plan = plans[0] if plans else None
         if self.plan is None:
             return PlanState("", (), (), lines)
-        return PlanState(self._header(self.plan), tuple(self._rows(self.plan)), tuple(self._actions(self.plan)), lines)
+        return PlanState(self._header(self.plan), tuple(self.task_rows(self.plan)), tuple(self._actions(self.plan)), lines)
 
     # -- texts ----------------------------------------------------------------------------------
 
@@ -120,6 +120,9 @@ class PlansModel:
             "failed": t("Plans", "failed"),
             "cancelled": t("Plans", "cancelled"),
         }.get(state, state)
+
+    def plan_state_text(self, state: str) -> str:
+        return self._plan_state_text(state)
 
     def _plan_state_text(self, state: str) -> str:
         t = self.ctx.translate
@@ -146,6 +149,9 @@ class PlansModel:
             text = t("Plans", "{phase}: {left} left of {target}").format(phase=name, left=d(remaining_ms), target=target)
         return TimerLine(text, _URGENCY[state])
 
+    def header(self, plan: PlanRecord) -> str:
+        return self._header(plan)
+
     def _header(self, plan: PlanRecord) -> str:
         t = self.ctx.translate
         at = time.strftime("%H:%M", time.localtime(plan.activated_at / 1000)) if plan.activated_at else ""
@@ -164,7 +170,8 @@ class PlansModel:
         )
         return text
 
-    def _rows(self, plan: PlanRecord) -> list[TaskRow]:
+    def task_rows(self, plan: PlanRecord) -> list[TaskRow]:
+        """Every task of ``plan`` in words, against its deadline (also the runway's plan panel's)."""
         t, d, lang = self.ctx.translate, self.ctx.words.duration, self.ctx.lang
         spec = self.library.plans.get(plan.plan_type)
         timers = {tm.task_id: tm for tm in task_timers([plan], self.now_ms)}
