@@ -103,7 +103,8 @@ class HistoryChartWidget(PaintedWidget):
         plot = QRectF(room.left() + axis_w, top + line * 0.3, room.width() - axis_w - line * 0.3, 0.0)
         plot.setBottom(room.bottom() - line * 1.2)
         if plot.height() < line * 2 or plot.width() < line * 4:
-            self.draw_text(p, room, self._empty or QCoreApplication.translate("HistoryChart", "Too small"), detail, theme.TEXT_DIM)
+            self.draw_text(p, room, self._empty or QCoreApplication.translate("HistoryChart", "Too small"), detail, theme.TEXT_DIM,
+                           fitted=bool(self._empty))  # fmt: skip
             p.end()
             return
 

@@ -138,8 +138,10 @@ class PaintedWidget(QWidget):
         colour: str | QColor,
         flags: int = LEFT,
         key: bool = False,
+        fitted: bool = True,
     ) -> QRectF:
-        """Paint ``text`` wrapped into ``rect`` and note it; returns the box it took."""
+        """Paint ``text`` wrapped into ``rect`` and note it; returns the box it took. ``fitted``
+        False: the text stands in for content there was no room for ("Too small"), a cut."""
         if not text:
             return QRectF(rect.left(), rect.top(), 0, 0)
         fm = QFontMetricsF(font)
@@ -147,7 +149,7 @@ class PaintedWidget(QWidget):
         p.setFont(font)
         p.setPen(QColor(colour))
         p.drawText(rect, flags | WRAP, text)
-        fitted = box.width() <= rect.width() + 0.75 and box.height() <= rect.height() + 0.75
+        fitted = fitted and box.width() <= rect.width() + 0.75 and box.height() <= rect.height() + 0.75
         self._painted.append(
             PaintedText(
                 text, box.x(), box.y(), box.width(), box.height(), float(font.pixelSize()), key, fitted

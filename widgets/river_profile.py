@@ -137,7 +137,7 @@ class RiverProfileWidget(PaintedWidget):
         plot = QRectF(room.left(), plot_top, room.width(), room.bottom() - names_h - river_h - line * 0.5 - plot_top)
         if plot.height() < line:
             self.draw_text(p, QRectF(room.left(), top, room.width(), room.bottom() - top),
-                           QCoreApplication.translate("RiverProfile", "Too small for the profile"), detail, theme.TEXT_DIM)  # fmt: skip
+                           QCoreApplication.translate("RiverProfile", "Too small for the profile"), detail, theme.TEXT_DIM, fitted=False)  # fmt: skip
             p.end()
             return
         values = [s.value for s in self._stations if s.value is not None] + [m.value for m in self._marks]

@@ -112,6 +112,21 @@ class TrendChart(QWidget):
         """What the last paint drew (the wall's self-check)."""
         return list(self._log.items)
 
+    def least_height(self, width: float) -> float:
+        """The least height that shows the legend, a plot a line and a half high and the time labels at
+        this width (a lower chart paints no plot: the wall steps it aside instead)."""
+        fm = QFontMetricsF(self._font())
+        line_h, pad, swatch = fm.capHeight() * 1.9, fm.capHeight() * 0.4, fm.capHeight() * 1.4
+        rows, x = 1, 0.0
+        for name in self._names:
+            w = swatch + pad + fm.horizontalAdvance(name) + pad * 2
+            if x and x + w > width:
+                if rows == 2:
+                    break
+                rows, x = rows + 1, 0.0
+            x += w
+        return rows * line_h + pad + line_h / 2 + line_h * 1.5 + line_h + pad
+
     def sizeHint(self) -> QSize:
         h = QFontMetricsF(self._font()).height()
         return QSize(round(h * 16), round(h * 7))

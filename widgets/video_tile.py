@@ -93,6 +93,7 @@ class VideoTileWidget(QWidget):
         self._key_px = 0
         self._sec_px = 0
         self._log = TextLog()
+        self._caption_shown = True
 
     # ------------------------------------------------------------------------------ values in
 
@@ -130,9 +131,10 @@ class VideoTileWidget(QWidget):
             self.update()
 
     def set_type_sizes(self, key_px: int, secondary_px: int) -> None:
-        """Wall type (font pixel sizes): the banner's headline in ``key_px``, the caption, the age and
-        the banner's detail in ``secondary_px``; they wrap rather than being cut. 0, 0: sizes from
-        the tile (a desk)."""
+        """Wall type (font pixel sizes): the banner's headline (a state word, bold), its detail, the
+        caption and the age in ``secondary_px``; they wrap rather than being cut, and a tile too low
+        for the headline and the caption shows the headline. ``key_px`` is kept for a later key
+        element. 0, 0: sizes from the tile (a desk)."""
         if (key_px, secondary_px) != (self._key_px, self._sec_px):
             self._key_px, self._sec_px = max(0, key_px), max(0, secondary_px)
             self.update()
@@ -217,9 +219,11 @@ class VideoTileWidget(QWidget):
                     size.height(),
                 )
                 p.drawImage(target, img)
+        self._caption_shown = True
         if self._look is not TileLook.LIVE:
             self._paint_banner(p, r, img is not None)
-        self._paint_caption(p, r)
+        if self._caption_shown:
+            self._paint_caption(p, r)
         p.end()
 
     def _paint_banner(self, p: QPainter, r: QRect, dim: bool) -> None:
@@ -228,21 +232,31 @@ class VideoTileWidget(QWidget):
         colour = QColor(_BANNER.get(self._look, theme.TEXT_DIM))
         big = QFont(self.font())
         big.setBold(True)
-        big.setPixelSize(self._key_px or max(12, min(r.height() // 7, r.width() // 12)))
+        # On a wall the headline is a state word, like a tile's "STALE": secondary type, in bold.
+        big.setPixelSize(self._sec_px or max(12, min(r.height() // 7, r.width() // 12)))
         p.setFont(big)
         band = QRect(r.left(), r.center().y() - big.pixelSize(), r.width(), big.pixelSize() * 2)
-        if self._key_px:  # wall type: the headline wraps, and the band is as tall as its lines
-            lines = QFontMetricsF(big).boundingRect(
-                QRectF(r.adjusted(8, 0, -8, 0)), _WRAP_CENTRE, self._headline
+        detail_rect: QRectF | None = None
+        if self._key_px:  # wall type: the headline and the detail above the caption, never under it
+            above = QRectF(r.adjusted(8, 4, -8, 0))
+            head_h = QFontMetricsF(big).boundingRect(above, _WRAP_CENTRE, self._headline).height()
+            # The caption only where the headline leaves it room: what is wrong comes first.
+            self._caption_shown = head_h + self._caption_height(r) + 8 <= r.height()
+            if self._caption_shown:
+                above.setBottom(r.bottom() - self._caption_height(r) - 4)
+            small = QFont(self.font())
+            small.setPixelSize(self._sec_px)
+            detail_h = (
+                QFontMetricsF(small).boundingRect(QRectF(above), _WRAP_CENTRE, self._detail).height()
+                if self._detail
+                else 0.0
             )
-            band = QRect(
-                r.left() + 8,
-                int(r.center().y() - lines.height() / 2),
-                r.width() - 16,
-                int(lines.height()) + 1,
-            )
-            if self._detail:
-                band.moveTop(max(r.top(), band.top() - self._sec_px))
+            if head_h + detail_h > above.height():
+                detail_h = 0.0  # the why is at the console; the tile says what is wrong
+            top = above.top() + max(0.0, (above.height() - head_h - detail_h) / 2)
+            band = QRectF(above.left(), top, above.width(), head_h).toAlignedRect()
+            if detail_h:
+                detail_rect = QRectF(above.left(), top + head_h, above.width(), detail_h)
         if self._look in (TileLook.NO_SIGNAL, TileLook.FROZEN, TileLook.UNREACHABLE):
             frame = QColor(colour)
             p.setPen(frame)
@@ -254,24 +268,40 @@ class VideoTileWidget(QWidget):
             QRectF(band),
             _WRAP_CENTRE if self._key_px else int(Qt.AlignmentFlag.AlignCenter),
             self._headline,
-            TextRole.KEY,
+            TextRole.SECONDARY,
         )
-        if self._detail:
+        if self._key_px:
+            if detail_rect is not None:
+                small = QFont(self.font())
+                small.setPixelSize(self._sec_px)
+                p.setFont(small)
+                p.setPen(QColor(theme.TEXT))
+                self._log.draw(p, detail_rect, _WRAP_CENTRE, self._detail, TextRole.SECONDARY)
+        elif self._detail:
             small = QFont(self.font())
-            small.setPixelSize(self._sec_px or max(10, big.pixelSize() // 2))
+            small.setPixelSize(max(10, big.pixelSize() // 2))
             p.setFont(small)
             p.setPen(QColor(theme.TEXT))
-            rows = 3 if not self._sec_px else 2
-            below = QRect(
-                r.left() + 8, band.bottom(), r.width() - 16, int(QFontMetricsF(small).height() * rows)
-            )
-            self._log.draw(
-                p,
-                QRectF(below),
-                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+            below = QRect(r.left() + 8, band.bottom(), r.width() - 16, small.pixelSize() * 3)
+            p.drawText(
+                below,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                 self._detail,
-                TextRole.SECONDARY,
             )
+
+    def _caption_height(self, r: QRect) -> float:
+        """The caption bar's height in wall type (the camera's name wrapped, the age beside it or
+        on a line of its own); 0 without a caption."""
+        if not self._caption and not self._age:
+            return 0.0
+        f = QFont(self.font())
+        f.setPixelSize(self._sec_px)
+        fm = QFontMetricsF(f)
+        width = r.width() - 16
+        age_w = fm.horizontalAdvance(self._age) + fm.averageCharWidth() if self._age else 0.0
+        lines = fm.boundingRect(QRectF(0, 0, width, 1e6), _WRAP_LEFT, self._caption).height()
+        beside = fm.horizontalAdvance(self._caption) + age_w <= width
+        return (lines if beside or not self._age else lines + fm.height()) + f.pixelSize() * 0.4
 
     def _paint_caption(self, p: QPainter, r: QRect) -> None:
         if not self._caption and not self._age:

@@ -135,8 +135,11 @@ class VitalSignTile(QWidget):
     def _one_row_height(self) -> float:
         """A wall tile with title, value and state on one line: the value's line and the frame."""
         sec = float(self._sec_px)
-        value_font = self._typed_fonts()[0]
-        return 2 * max(2.0, sec * 0.22) + sec * 0.3 * 1.5 + QFontMetricsF(value_font).capHeight() * 1.45
+        value_font, unit_font, title_font, _state = self._typed_fonts()
+        cap = QFontMetricsF(value_font).capHeight()
+        # The title and the unit stand on the value's baseline: their descenders ("Yuzhong") too.
+        descent = max(QFontMetricsF(title_font).descent(), QFontMetricsF(unit_font).descent())
+        return 2 * max(2.0, sec * 0.22) + sec * 0.3 * 1.5 + max(cap * 1.45, cap + 2 * descent)
 
     def typed_width(self) -> float:
         """The narrowest a wall-typed tile can be with its value and unit whole (the title wraps)."""

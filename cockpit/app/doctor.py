@@ -194,10 +194,10 @@ def check_wall_type(site: SiteConfig | None, timeout_s: float = 120.0) -> list[F
     import subprocess
     import tempfile
 
-    from cockpit.app.wiring import DEFAULT_LAYOUT
+    from cockpit.app.wiring import default_layout
     from cockpit.present.wall_layout import LayoutError, load_layout
 
-    layout_path = (site.layout if site else None) or DEFAULT_LAYOUT
+    layout_path = (site.layout if site else None) or default_layout(site.level.value if site else "city")
     try:
         layout = load_layout(layout_path)
     except LayoutError as exc:

@@ -142,6 +142,8 @@ def collect(window: QWidget, name: str, on_wall: bool, height: int | None = None
     notes: list[str] = []
     reported: list[QWidget] = []
     widgets = [window, *window.findChildren(QWidget)]
+    if on_wall:
+        notes += left_out(widgets, window)
     for widget in widgets:
         if widget is not window and not widget.isVisibleTo(window):
             continue
@@ -188,6 +190,31 @@ def collect(window: QWidget, name: str, on_wall: bool, height: int | None = None
                 )
             items.append(moved)
     return ScreenTexts(name, on_wall, window.width(), height or window.height(), items, notes)
+
+
+def left_out(widgets: Sequence[QWidget], window: QWidget) -> list[str]:
+    """What the runway file asks for that the screen does not show at its type size: panels that
+    stepped aside and tiles left out. At the design's own scale a wall runway shows all of it."""
+    from cockpit.app.panels.base import PanelFrame
+    from cockpit.app.panels.tiles import TilesPanelView
+
+    out = []
+    for widget in widgets:
+        if not isinstance(widget, PanelFrame):
+            continue
+        parent = widget.parentWidget()
+        name = widget.base_title or widget.objectName()
+        if parent is not None and parent.isVisibleTo(window) and not widget.isVisibleTo(window):
+            out.append(f"{name}: no room at this type size (left to the console)")
+        elif (
+            isinstance(widget, TilesPanelView)
+            and widget.isVisibleTo(window)
+            and widget.shown < len(widget.tiles)
+        ):
+            out.append(
+                f"{name}: shows {widget.shown} of its {len(widget.tiles)} tiles (no room for the rest)"
+            )
+    return out
 
 
 def wall_texts(wall: Wall) -> list[ScreenTexts]:

@@ -30,12 +30,22 @@ BUSY = ["--events-per-min", "30"]
 run (docs/demo.md); 30 background events a minute make 20+ open ones by then."""
 
 
+def every_runway_on_a_screen(tmp: Path) -> Path:
+    """A wall layout with every built-in runway on a screen of its own (the default wall leaves
+    some to the console; a street centre's wall shows its four boards)."""
+    path = tmp / "every-runway.yaml"
+    path.write_text("screens:\n" + "".join(f"  - runway: {r}\n" for r in RUNWAYS), encoding="utf-8")
+    return path
+
+
 def cockpit(tmp: Path, *args: str, lang: str = "en", size: str = "1920x1080", quit_after: float = 9.0) -> dict[str, Any]:
     """Run the cockpit headless with the wall report and screenshots; return the report."""
     report, shots = tmp / "report.json", tmp / "shots"
     proc = subprocess.run(
         [
             str(BIN / "cockpit"),
+            "--layout",
+            str(every_runway_on_a_screen(tmp)),
             "--screens",
             str(len(RUNWAYS)),
             "--screen-size",

@@ -21,8 +21,8 @@ class TrendPanelView(PanelFrame):
         self.chart.set_type_size(sizes.secondary_px)
 
     def content_min_height(self, width: int) -> int:
-        # The legend, a plot a line high and the time labels, each a line of secondary type.
-        return round(self.wall_sizes.secondary_px * 1.45 * 3.5) if self.wall_sizes else 0
+        # The legend (one or two rows at this width), a plot a line and a half high, the time labels.
+        return round(self.chart.least_height(width)) if self.wall_sizes else 0
 
     def set_current(self, current: bool, as_of: str) -> None:
         super().set_current(current, as_of)

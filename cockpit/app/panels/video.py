@@ -54,7 +54,7 @@ class VideoPanelView(PanelFrame):
         self._state: VideoState | None = None
 
     def apply_wall_type(self, sizes: WallType) -> None:
-        # A tile's banner ("NO SIGNAL") is key text; its camera's name and the frame's age secondary.
+        # A tile's state ("NO SIGNAL"), its camera's name and the frame's age are secondary text.
         super().apply_wall_type(sizes)
         for tile in self.tiles:
             tile.set_type_sizes(sizes.key_px, sizes.secondary_px)
