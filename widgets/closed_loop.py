@@ -127,8 +127,10 @@ class ClosedLoopWidget(PaintedWidget):
         if self._total and not left_out and y - line * 0.2 + line <= room.bottom() + 0.5:
             self.draw_text(p, QRectF(room.left(), room.bottom() - line, room.width(), line), self._total, bold,
                            theme.STALE if dim else theme.ALARM, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))  # fmt: skip
-        # Periods with no room are said, never silently left out.
-        self.note_left_out(p, room, left_out, QCoreApplication.translate("ClosedLoop", "+{n} more").format(n=left_out))
+        # Periods with no room are said, never silently left out: under the rows, or in the corner
+        # above the periods' names.
+        spare = QRectF(room.left(), room.top(), label_w, line)
+        self.note_left_out(p, room, left_out, QCoreApplication.translate("ClosedLoop", "+{n} more").format(n=left_out), spare)
         p.end()
 
     def _paint_table(self, p: QPainter, room: QRectF, dim: bool) -> None:
@@ -141,7 +143,7 @@ class ClosedLoopWidget(PaintedWidget):
             self.draw_text(p, QRectF(room.left() + name_w + k * col_w, room.top(), col_w, line), period, bold, theme.TEXT_DIM, CENTRE)
         y = room.top() + line * 1.2
         left_out = 0
-        for i, step in enumerate(self._steps):
+        for step in self._steps:
             texts = []
             for k in range(len(self._periods)):
                 cell = step.cells[k] if k < len(step.cells) else None
@@ -152,8 +154,7 @@ class ClosedLoopWidget(PaintedWidget):
                 level = max((cell.median_level, cell.late_level if cell.late else TileLevel.NORMAL), key=_rank)
                 texts.append((" · ".join(x for x in (cell.count, cell.median, late) if x and x != "—") or cell.count, level))
             h = max([self.text_height(bold, name_w - line * 0.5, step.name)] + [self.text_height(detail, col_w, t) for t, _ in texts])
-            more = i < len(self._steps) - 1  # a line kept for "+n more" while steps follow
-            if left_out or y + h > room.bottom() - (line if more else 0.0) + 0.5:
+            if left_out or y + h > room.bottom() + 0.5:
                 left_out += 1
                 continue
             self.draw_text(p, QRectF(room.left(), y, name_w - line * 0.5, h), step.name, bold, theme.TEXT)
@@ -161,8 +162,10 @@ class ClosedLoopWidget(PaintedWidget):
                 colour = theme.STALE if dim else (LEVEL_COLOURS[level] if level in (TileLevel.WARNING, TileLevel.ALARM) else theme.TEXT)
                 self.draw_text(p, QRectF(room.left() + name_w + k * col_w, y, col_w, h), text, detail, colour, CENTRE)
             y += h + line * 0.2
-        # Steps with no room are said, never silently left out.
-        self.note_left_out(p, room, left_out, QCoreApplication.translate("ClosedLoop", "+{n} more").format(n=left_out))
+        # Steps with no room are said, never silently left out: under the rows, or in the corner
+        # beside the periods' names.
+        spare = QRectF(room.left(), room.top(), name_w - line * 0.5, line)
+        self.note_left_out(p, room, left_out, QCoreApplication.translate("ClosedLoop", "+{n} more").format(n=left_out), spare)
 
     @staticmethod
     def _arrow(p: QPainter, x0: float, x1: float, y: float) -> None:

@@ -542,9 +542,15 @@
     </message>
     <message>
         <location filename="../../widgets/closed_loop.py" line="93"/>
-        <location filename="../../widgets/closed_loop.py" line="150"/>
+        <location filename="../../widgets/closed_loop.py" line="153"/>
         <source>{n} late</source>
         <translation>超时{n}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/closed_loop.py" line="133"/>
+        <location filename="../../widgets/closed_loop.py" line="168"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 项</translation>
     </message>
 </context>
 <context>
@@ -2253,12 +2259,12 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="215"/>
+        <location filename="../../widgets/trend_chart.py" line="230"/>
         <source>−{n} min</source>
         <translation>−{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="216"/>
+        <location filename="../../widgets/trend_chart.py" line="231"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
@@ -2418,32 +2424,32 @@
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="231"/>
+        <location filename="../../widgets/vital_tile.py" line="234"/>
         <source>LOW ALARM</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="232"/>
+        <location filename="../../widgets/vital_tile.py" line="235"/>
         <source>HIGH ALARM</source>
         <translation>高值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="235"/>
+        <location filename="../../widgets/vital_tile.py" line="238"/>
         <source>LOW WARNING</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="236"/>
+        <location filename="../../widgets/vital_tile.py" line="239"/>
         <source>HIGH WARNING</source>
         <translation>高值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="238"/>
+        <location filename="../../widgets/vital_tile.py" line="241"/>
         <source>STALE {age}</source>
         <translation>数据过期 {age}</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="242"/>
+        <location filename="../../widgets/vital_tile.py" line="245"/>
         <source>NO DATA</source>
         <translation>无数据</translation>
     </message>

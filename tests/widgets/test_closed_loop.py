@@ -58,3 +58,19 @@ def test_no_figures_says_so(qtbot: QtBot) -> None:
     w.set_loop((), (), empty="No closed-loop figures from the backend")
     w.grab()
     assert w.painted_text() == "No closed-loop figures from the backend"
+
+
+def test_a_loop_too_low_for_its_periods_says_how_many_it_left_out(loop: ClosedLoopWidget) -> None:
+    loop.resize(1880, 100)  # the steps' names and no room for a period's figures
+    loop.grab()
+    assert loop.left_out() >= 1
+    assert f"+{loop.left_out()} more" in loop.painted_text()
+    assert all(not t.clipped for t in loop.text_items())
+
+
+def test_a_narrow_loop_says_how_many_steps_it_left_out(loop: ClosedLoopWidget) -> None:
+    loop.resize(700, 330)
+    loop.grab()
+    assert loop.left_out() >= 1
+    assert f"+{loop.left_out()} more" in loop.painted_text()
+    assert all(not t.clipped for t in loop.text_items())

@@ -42,3 +42,25 @@ def test_close_limits_are_named_on_rows_of_their_own_and_no_text_overlaps(qtbot:
             inter = boxes[a].intersected(boxes[b])
             assert inter.width() * inter.height() <= 4, f"{texts[a]!r} overlaps {texts[b]!r}"
     assert all(not i.clipped for i in items)
+
+
+def test_the_chart_says_the_height_it_needs_and_plots_in_it(qtbot: QtBot) -> None:
+    chart = TrendChart(120.0)
+    qtbot.addWidget(chart)
+    chart.setFont(QFont("Noto Sans CJK SC"))
+    chart.set_type_size(43)
+    chart.set_series(["Yuzhong"], "m", [Limit(3.0, "warning 3", False)])
+    one_row = chart.least_height(800)
+    chart.set_series(["Water level · Yuzhong", "Water level · Jiangbei", "Water level · Nan'an"], "m", [])
+    two_rows = chart.least_height(800)
+    assert two_rows > one_row, "a legend of two rows needs a row more"
+    chart.set_series(["Yuzhong"], "m", [Limit(3.0, "warning 3", False)])
+    t = np.arange(-100.0, 1.0)
+    chart.set_data([(t, 2.5 + 0.1 * np.sin(t / 5))])
+    chart.resize(800, round(one_row))
+    chart.grab()
+    texts = [i.text for i in chart.text_items()]
+    assert "warning 3" in texts and "now" in texts, "at its least height the plot is drawn"
+    chart.resize(800, round(one_row * 0.6))
+    chart.grab()
+    assert "now" not in [i.text for i in chart.text_items()], "lower, it draws no plot"

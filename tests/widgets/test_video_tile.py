@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
 from cockpit.app.video_binder import show
 from cockpit.video.health import Health, Reason
 from cockpit.video.tiles import TileView
+from widgets.values import TextRole
 from widgets.video_tile import TileLook, VideoTileWidget
 
 
@@ -61,3 +63,26 @@ def test_the_tile_reports_its_size_visibility_and_clicks(qtbot: QtBot) -> None:
     with qtbot.waitSignal(tile.visibility_changed) as hidden:
         tile.hide()
     assert hidden.args == [False] and not tile.on_screen()
+
+
+def test_a_wall_tile_reports_its_text_in_wall_type_and_keeps_the_state_above_the_caption(qtbot: QtBot) -> None:
+    tile = VideoTileWidget()
+    qtbot.addWidget(tile)
+    tile.setFont(QFont("Noto Sans CJK SC"))
+    tile.set_type_sizes(86, 43)
+    tile.resize(640, 360)
+    tile.show()
+    show(tile, TileView("c1", "Underpass north portal", Health.NO_SIGNAL, Reason.REFUSED, age_s=12.0))
+    tile.grab()
+    items = {i.text: i for i in tile.text_items()}
+    assert set(items) == {"NO SIGNAL", "last picture 12 s old · connection refused · reconnecting", "Underpass north portal", "12 s"}
+    assert all(i.role is TextRole.SECONDARY and not i.clipped for i in items.values())
+    assert items["NO SIGNAL"].glyph_px >= 0.7 * 43 - 1
+    boxes = [QRectF(i.x, i.y, i.w, i.h) for i in items.values()]
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            assert not boxes[a].intersects(boxes[b])
+    tile.resize(640, 110)  # too low for the state and the caption: the state is what matters
+    tile.grab()
+    texts = [i.text for i in tile.text_items()]
+    assert texts == ["NO SIGNAL"]
