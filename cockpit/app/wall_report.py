@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
@@ -220,6 +220,11 @@ def left_out(widgets: Sequence[QWidget], window: QWidget) -> list[str]:
 def wall_texts(wall: Wall) -> list[ScreenTexts]:
     """What every window of the wall shows: each runway on a screen, then the console."""
     out: list[ScreenTexts] = []
+    # The last frame's texts may have changed a label's size (the SLA badge, a title's age): let the
+    # layouts settle first, as they do before the next paint on the wall.
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QCoreApplication.processEvents()
     for rid in wall.assignment.on_screen:
         view: QWidget = wall.views.get(rid) or wall.refused[rid]
         window: QWidget = wall.windows.get(rid, view)
