@@ -195,7 +195,7 @@ def collect(window: QWidget, name: str, on_wall: bool, height: int | None = None
 def left_out(widgets: Sequence[QWidget], window: QWidget) -> list[str]:
     """What the runway file asks for that the screen does not show at its type size: panels that
     stepped aside and tiles left out. At the design's own scale a wall runway shows all of it."""
-    from cockpit.app.panels.base import PanelFrame
+    from cockpit.app.panels.base import PaintedPanelView, PanelFrame
     from cockpit.app.panels.tiles import TilesPanelView
 
     out = []
@@ -214,6 +214,13 @@ def left_out(widgets: Sequence[QWidget], window: QWidget) -> list[str]:
             out.append(
                 f"{name}: shows {widget.shown} of its {len(widget.tiles)} tiles (no room for the rest)"
             )
+        elif (
+            isinstance(widget, PaintedPanelView)
+            and widget.isVisibleTo(window)
+            and widget.painted.left_out() > 0
+            and len(widget.painted.painted()) <= 1
+        ):  # nothing but "+4 more": the panel is too low for even one of its rows
+            out.append(f"{name}: shows none of its rows, only how many there are")
     return out
 
 
