@@ -1,7 +1,7 @@
 """Gateway parity: a district that integrates through NATS JetStream gets the demo's wall.
 
 The gateway carries every stream a district backend offers (the core four, and the optional
-``cameras`` and ``catalog`` when the district has them), and keeps the cockpits' audit records
+``cameras``, ``catalog`` and ``series`` when the district has them), and keeps the cockpits' audit records
 (§7.8) once each in JetStream. Everything against a real nats-server.
 """
 
@@ -50,6 +50,10 @@ def _cameras(model: Situation) -> dict[str, tuple[object, ...]]:
     }
 
 
+def _series(model: Situation) -> dict[int, tuple[int, int, bytes]]:
+    return {k: (r.start_ms, r.step_ms, r.raw) for k, r in model.series.items()}
+
+
 def _plans(model: Situation) -> dict[str, tuple[object, ...]]:
     return {
         p.id: (p.state, p.event_id, tuple((t.id, t.state) for t in p.tasks)) for p in model.plans.values()
@@ -60,7 +64,7 @@ def _plans(model: Situation) -> dict[str, tuple[object, ...]]:
 def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: NatsServer) -> None:
     """The same city served by the demo backend and, through NATS, by a gateway: two walls that
     subscribe to every stream end with the same state: events, units, dispatches, plans, overlays,
-    sensors, the district's names in both languages and its cameras."""
+    sensors, the district's names in both languages, its cameras and its sensors' history."""
 
     async def body() -> None:
         city = make_city()
@@ -95,6 +99,7 @@ def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: N
             assert b.catalog.offered and b.catalog.name("district", city.sensors[0].district, "zh_CN")
             assert _cameras(b) == _cameras(a) and len(a.cameras) >= 4
             assert all("@" not in c.main_url for c in b.cameras.values()), "no credentials on the wire"
+            assert _series(b) == _series(a) and len(a.series) >= 3
             assert feeds[1].counters.gaps == 0 and feeds[1].counters.duplicates == 0
         finally:
             for f in feeds:

@@ -30,6 +30,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     Stream,
 )
 
@@ -149,6 +150,30 @@ def test_a_camera_is_replaced_by_id_and_removed_when_inactive() -> None:
     for key, value in cameras.kv_entries(cameras.take_dirty()).items():
         if value is not None:
             copy.load(key, value)
+    assert copy.snapshot(Filter()) == snap
+
+
+def test_a_sensor_series_is_replaced_by_the_next_one_of_the_same_sensor() -> None:
+    series = make_view(Stream.SERIES)
+    for seq, (sensor, start) in enumerate([(7, 0), (8, 0), (7, 3_600_000)], start=1):
+        msg = SensorSeries(
+            stream=Stream.SERIES,
+            seq=0,
+            prev=0,
+            ts=seq,
+            sensor=sensor,
+            start=start,
+            step_ms=3_600_000,
+            values=b"\x00\x00\x80\x3f" * 3,
+        )
+        series.apply(seq, "north" if sensor == 7 else "south", "water", stamp(body_of(msg), seq, 0))
+    snap = series.snapshot(Filter())
+    assert sorted((m.sensor, m.start, m.seq) for m in snap) == [(7, 3_600_000, 3), (8, 0, 2)]  # type: ignore[union-attr]
+    assert [m.sensor for m in series.snapshot(Filter(districts=["north"]))] == [7]  # type: ignore[union-attr]
+    copy = make_view(Stream.SERIES)
+    for key, value in series.kv_entries(series.take_dirty()).items():
+        assert value is not None
+        copy.load(key, value)
     assert copy.snapshot(Filter()) == snap
 
 

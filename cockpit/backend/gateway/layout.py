@@ -14,6 +14,7 @@ COCKPIT_OVERLAYS    ``cockpit.overlays.>``        ``overlay`` messages
 COCKPIT_SENSORS     ``cockpit.sensors.>``         ``sensor_catalog``, ``sensor_batch`` (per district)
 COCKPIT_CAMERAS     ``cockpit.cameras.>``         ``camera`` messages (optional, below)
 COCKPIT_CATALOG     ``cockpit.catalog.>``         ``catalog`` messages (optional, below)
+COCKPIT_SERIES      ``cockpit.series.>``          ``sensor_series`` messages (optional, below)
 COCKPIT_COMMANDS    ``cockpit.commands.>``        operators' commands, deduplicated by command id
 COCKPIT_AUDIT       ``cockpit.audit.>``           the cockpits' audit records, once per chain and seq
 ==================  ============================  =============================================
@@ -55,6 +56,7 @@ CORE_STREAMS: dict[str, str] = {
 OPTIONAL_STREAMS: dict[str, str] = {
     Stream.CAMERAS: "COCKPIT_CAMERAS",
     Stream.CATALOG: "COCKPIT_CATALOG",
+    Stream.SERIES: "COCKPIT_SERIES",
 }
 """Protocol stream → JetStream stream, for the streams a gateway offers only while they exist."""
 DATA_STREAMS: dict[str, str] = {**CORE_STREAMS, **OPTIONAL_STREAMS}

@@ -22,7 +22,7 @@ Per client:
   only if that subject is empty, so JetStream keeps each record once; every copy is acknowledged
   once it is stored. Commands refused as ``forbidden`` are recorded there too.
 
-The streams it offers are the four core ones and the optional ones (``cameras``, ``catalog``) that
+The streams it offers are the four core ones and the optional ones (``cameras``, ``catalog``, ``series``) that
 exist in JetStream (layout.py); one created while it runs is offered from then on.
 """
 

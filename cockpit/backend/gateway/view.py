@@ -37,6 +37,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     Stream,
     Unit,
 )
@@ -169,6 +170,8 @@ def _entity_key(stream: str, msg: DataMessage) -> str:
         return kv_key(stream, "dispatch", msg.command_id)
     if isinstance(msg, Event | Overlay):
         return kv_key(stream, msg.id)
+    if isinstance(msg, SensorSeries):  # a later series of the same sensor replaces it (§5.10)
+        return kv_key(stream, "series", str(msg.sensor))
     return kv_key(stream, type(msg).__name__.lower(), str(getattr(msg, "id", "")))
 
 
@@ -178,8 +181,8 @@ def _removed(msg: DataMessage) -> bool:
 
 
 class EntityView(StreamView):
-    """Events, dispatch (units, dispatches, plans), overlays or cameras: the latest message of each
-    entity."""
+    """Events, dispatch (units, dispatches, plans), overlays, cameras or sensor series: the latest
+    message of each entity."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
