@@ -97,7 +97,6 @@ from cockpit.protocol.messages import (
     Filter,
     Stream,
     SubscribeMode,
-    Subscription,
 )
 from cockpit.protocol.server import (
     CLOSE_OVERRUN,
@@ -112,7 +111,6 @@ from cockpit.protocol.server import (
     ServerEvent,
     ServerProtocol,
     SubscriptionRequested,
-    decide,
     duplicate_of,
 )
 from cockpit.protocol.tokens import Claims, SiteSecret, TokenVerifier
@@ -221,6 +219,8 @@ class GatewayStats:
     sent_messages: int = 0
     resumed_ring: int = 0
     resumed_jetstream: int = 0
+    resumed_ahead: int = 0
+    """Resumes at a seq this gateway's tail had not reached yet (a wall from a gateway further on)."""
     snapshots: int = 0
     coalesced: int = 0
     overruns: int = 0
@@ -805,15 +805,20 @@ class Gateway:
         """Resume from the ring, or from JetStream behind it, or a snapshot from the view (§4.2)."""
         name, tail = request.stream, self.tails[request.stream]
         decision = request.decision
-        if decision.mode is SubscribeMode.SNAPSHOT and decision.reason.startswith(
-            f"seq {request.seq} is ahead"
+        if (
+            decision.mode is SubscribeMode.SNAPSHOT
+            and request.epoch == self.epochs.get(name)
+            and request.seq > tail.seq
+            and await self._held_in_jetstream(tail, request.seq)
         ):
-            # Another gateway was further on: wait a moment for this one's tail, then decide again.
-            deadline = time.monotonic() + 2.0
-            while request.seq > tail.seq and time.monotonic() < deadline:
-                await asyncio.sleep(0.01)
-            if request.seq <= tail.seq:
-                decision = decide_again(request, self.epochs[name], tail, self.config.resume_limit)
+            # Another gateway was further on (a wall failing over from it). JetStream holds its
+            # position, so this gateway's tail will get there: resume at once, and the wall gets
+            # what follows its seq as soon as the tail has it. A snapshot here (this gateway's older
+            # state) would send the wall back in time: every message since repeated (issue 22).
+            core.resume(name)
+            self._join(core, name)
+            self.stats.resumed_ahead += 1
+            return
         if decision.mode is SubscribeMode.RESUME:
             if tail.ring.holds_after(request.seq):
                 core.resume(name)
@@ -833,6 +838,19 @@ class Gateway:
         core.snapshot(name, tail.view.seq, tail.view.snapshot(request.filter), decision.reason)
         self._join(core, name)
         self.stats.snapshots += 1
+
+    async def _held_in_jetstream(self, tail: _Tail, seq: int) -> bool:
+        """Whether JetStream's stream has reached ``seq`` (a seq another gateway delivered): from the
+        last watch first, else asked now."""
+        if seq <= tail.js_last:
+            return True
+        try:
+            info = await self.js.stream_info(tail.name)
+        except RETRYABLE as exc:
+            log.warning("%s: stream info failed (%s)", tail.name, str(exc) or type(exc).__name__)
+            return False
+        tail.js_last = max(tail.js_last, info.state.last_seq)
+        return seq <= info.state.last_seq
 
     def _join(self, core: ServerProtocol, stream: str) -> None:
         """Put the subscription the core just made into its scope (the filter as the core narrowed
@@ -1023,8 +1041,3 @@ class _ClientSensorLog(_ClientLog):
         tail = self.tail
         assert isinstance(tail, _SensorTail)
         return tail.catch_up(f, after)
-
-
-def decide_again(request: SubscriptionRequested, epoch: str, tail: _Tail, resume_limit: int) -> Decision:
-    sub = Subscription(stream=request.stream, filter=request.filter, epoch=request.epoch, seq=request.seq)
-    return decide(sub, epoch, tail, resume_limit)
