@@ -24,6 +24,12 @@ import gc  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests check behaviour, never speed: hypothesis' default 200 ms deadline per example is a
+# timed assert, and a loaded machine (other builds on its 2 cores) fails it with "unreliable timings".
+settings.register_profile("cockpit", deadline=None)
+settings.load_profile("cockpit")
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,7 @@ class AuditInbox:
         key = (record.chain, record.seq)
         if key not in self.records:
             self.records[key] = record
-            if not _intact(record):
+            if not intact(record):
                 self.damaged.append(key)
                 log.warning("audit record %s/%d arrived damaged: its hash does not match", *key)
         return AuditAck(chain=record.chain, seq=record.seq)
@@ -66,7 +66,8 @@ class AuditInbox:
         )
 
 
-def _intact(record: Audit) -> bool:
+def intact(record: Audit) -> bool:
+    """Whether a received audit record's hash matches its content (§7.8)."""
     return AuditRecord(
         chain=record.chain,
         seq=record.seq,

@@ -49,14 +49,6 @@ async def run(
     args: argparse.Namespace, verifier: TokenVerifier | None = None, revocations: RevocationFile | None = None
 ) -> None:
     city = City(Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min)
-    if args.nats:  # city → NATS; cockpit-gateway serves the cockpits (docs/operations.md)
-        from cockpit.backend.nats_bridge import run_bridge
-
-        stopping = asyncio.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
-        await run_bridge(city, args.nats.split(","), args.speed, stopping)
-        return
     cameras = None
     if args.cameras:
         from cockpit.backend.cameras.demo import start_demo_cameras
@@ -70,6 +62,18 @@ async def run(
             )
         else:
             print(f"cockpit-backend: no demo cameras: {cameras.error}", file=sys.stderr, flush=True)
+    if args.nats:  # city → NATS; cockpit-gateway serves the cockpits (docs/operations.md)
+        from cockpit.backend.nats_bridge import run_bridge
+
+        stopping = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
+        try:
+            await run_bridge(city, args.nats.split(","), args.speed, stopping)
+        finally:
+            if cameras is not None:
+                cameras.stop()
+        return
     backend = DemoBackend(
         city,
         heartbeat_ms=args.heartbeat_ms,

@@ -30,6 +30,7 @@ from cockpit.backend.gateway.layout import (
     ACKS_BUCKET,
     DATA_STREAMS,
     LATEST_BUCKET,
+    OPTIONAL_STREAMS,
     Retention,
     body_of,
     sensor_batch_body,
@@ -53,7 +54,7 @@ async def reset_layout(js: JetStreamContext, retention: Retention) -> None:
     for bucket in (LATEST_BUCKET, ACKS_BUCKET):
         with contextlib.suppress(nats.js.errors.NotFoundError, nats.js.errors.BucketNotFoundError):
             await js.delete_key_value(bucket)
-    await ensure_layout(js, retention)
+    await ensure_layout(js, retention, optional=OPTIONAL_STREAMS)
 
 
 class NatsBridge:
@@ -79,8 +80,9 @@ class NatsBridge:
         self.publisher: NatsPublisher | None = None
         self.processor: CommandProcessor | None = None
         self.epochs: dict[str, str] = {}
-        # Only the streams the gateway layout has a JetStream stream for: the others (catalog, the
-        # risk layer) are served by the demo backend alone until the gateway carries them.
+        # Every stream the gateway layout has a JetStream stream for: the city's names and cameras
+        # too, so that a wall on the gateways is the demo's wall (the hub's other streams, if any,
+        # are the demo backend's alone until the layout has them).
         self._scanned = {name: 0 for name in city.hub.logs if name in DATA_STREAMS}
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -130,7 +132,7 @@ class NatsBridge:
             log.error("nats bridge task %s failed", task.get_coro(), exc_info=task.exception())
 
     async def _on_error(self, exc: Exception) -> None:
-        log.warning("nats: %s", exc or type(exc).__name__)
+        log.warning("nats: %s", str(exc) or type(exc).__name__)
 
     def _apply(self, command: Command, role: str, operator: str) -> CommandAck:
         return self.city.handle_command(command, role, operator)
@@ -182,7 +184,7 @@ class NatsBridge:
             try:
                 await self.publisher.checkpoint()
             except RETRYABLE as exc:
-                log.warning("checkpoint failed (%s); next one in 1 s", exc or type(exc).__name__)
+                log.warning("checkpoint failed (%s); next one in 1 s", str(exc) or type(exc).__name__)
 
 
 async def run_bridge(city: City, nats_urls: list[str], speed: float, stop: asyncio.Event) -> None:

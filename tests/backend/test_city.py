@@ -67,7 +67,12 @@ def test_dispatch_moves_the_unit_through_its_states_and_duplicates_have_no_effec
 def test_commands_are_checked() -> None:
     city = make()
     city.advance(240)
-    ev = next(e for e in city.state.events.values() if e.recommended)
+    # An event whose first recommended unit is free (the later scenarios dispatch units themselves).
+    ev = next(
+        e
+        for e in city.state.events.values()
+        if e.recommended and city.state.units[e.recommended[0]].status == UnitStatus.AVAILABLE
+    )
 
     def reason(cmd: Command, role: str = "operator") -> str:
         return city.handle_command(cmd, role).reason

@@ -62,8 +62,17 @@ def first(city: City, etype: str) -> Event:
     return next(e for e in city.state.events.values() if e.type == etype)
 
 
+SCENARIO_OPERATOR = "district centre"
+"""Who activates the plans the demo's later scenarios run on their own (issue 18's water quality)."""
+
+
+def console_plans(city: City) -> list[Plan]:
+    """The plans activated from a console in the test, not those of the city's later scenarios."""
+    return [p for p in city.state.plans.values() if p.activated_by != SCENARIO_OPERATOR]
+
+
 def only_plan(city: City) -> Plan:
-    (plan,) = city.state.plans.values()
+    (plan,) = console_plans(city)
     return plan
 
 
@@ -238,7 +247,7 @@ def test_activation_is_checked() -> None:
     assert accepted(city.handle_command(cmd, Role.OPERATOR, "li"))
     assert city.handle_command(cmd, Role.OPERATOR, "li").result == AckResult.DUPLICATE
     assert li.send(CommandKind.ACTIVATE_PLAN, ev.id, "water_main_burst_small").reason == "plan_open"
-    assert len(city.state.plans) == 1
+    assert len(console_plans(city)) == 1
     assert (
         Console(city, Role.VIEWER, "zhao").send(CommandKind.ACTIVATE_PLAN, ev.id, "x").reason == "forbidden"
     )

@@ -143,9 +143,14 @@ def test_the_14_task_plan_runs_to_closure_in_simulated_time_with_its_sla_timers(
                 if first_loop is None and officer.model.timeline.times[ev.id].on_scene_ms:
                     # The first unit is on scene: the alarm's three timers have all ended. (The
                     # scenario's main bursts again every 15 minutes, each time a new occurrence.)
-                    timers = sla_timers(
-                        officer.model.events, officer.model.timeline, DEFAULT_TARGETS, city.ms()
-                    )
+                    # This alarm's timers (the later scenarios' own events have theirs).
+                    timers = [
+                        t
+                        for t in sla_timers(
+                            officer.model.events, officer.model.timeline, DEFAULT_TARGETS, city.ms()
+                        )
+                        if t.event_id == ev.id
+                    ]
                     first_loop = ({t.phase: t for t in timers}, city.state.events[ev.id])
                 for t in task_timers([plan], city.ms()):
                     if t.state is SlaState.BREACHED:

@@ -15,7 +15,7 @@ from pathlib import Path
 import nats
 
 from cockpit.backend.city import City
-from cockpit.backend.gateway.layout import DATA_STREAMS
+from cockpit.backend.gateway.jetstream import stream_infos
 from cockpit.backend.nats_bridge import NatsBridge
 from cockpit.backend.streams import Hub
 from cockpit.feed import Backoff, CommandUpdate, ConnectionState, FeedClient, Identity
@@ -138,8 +138,7 @@ async def stream_heads(nats_url: str) -> dict[str, int]:
     """The last seq of every data stream in JetStream (what clients must end at)."""
     nc = await nats.connect(nats_url)
     try:
-        js = nc.jetstream()
-        return {s: (await js.stream_info(n)).state.last_seq for s, n in DATA_STREAMS.items()}
+        return {s: info.state.last_seq for s, info in (await stream_infos(nc.jetstream())).items()}
     finally:
         await nc.close()
 

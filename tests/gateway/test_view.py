@@ -16,10 +16,13 @@ from cockpit.backend.gateway.layout import (
     parse_data_subject,
     sensor_batch_body,
 )
-from cockpit.backend.gateway.view import EntityView, Ring, SensorView, item_of
+from cockpit.backend.gateway.view import CatalogView, EntityView, Ring, SensorView, item_of, make_view
 from cockpit.protocol.codec import decode_server_frame, frames_of, stamp
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
+    Camera,
+    Catalog,
+    CatalogEntry,
     Event,
     Filter,
     Geometry,
@@ -27,6 +30,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     Stream,
 )
 
@@ -35,6 +39,7 @@ _KEYS = st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, 
 )
 
 
+@settings(deadline=None)  # a shared, loaded machine: the first example once took over 200 ms
 @given(
     st.dictionaries(_KEYS, st.integers(-5, 10**12) | st.text(max_size=20), max_size=40),
     st.integers(0, 2**63 - 1),
@@ -108,6 +113,130 @@ def test_entity_view_snapshot_filters_and_drops_removed_overlays() -> None:
         )
         overlays.apply(seq, "", "", stamp(body_of(o), seq, 0))
     assert overlays.snapshot(Filter()) == []
+
+
+def _camera(cid: str, district: str, active: bool = True, name: str = "cam") -> Camera:
+    return Camera(
+        stream=Stream.CAMERAS,
+        seq=0,
+        prev=0,
+        ts=1,
+        id=cid,
+        name=name,
+        lon=1.0,
+        lat=2.0,
+        district=district,
+        active=active,
+        main_url=f"rtsp://nvr.example/{cid}/main",
+    )
+
+
+def test_a_camera_is_replaced_by_id_and_removed_when_inactive() -> None:
+    cameras = make_view(Stream.CAMERAS)
+    for seq, cam in enumerate(
+        [
+            _camera("a", "north"),
+            _camera("b", "south"),
+            _camera("a", "north", name="renamed"),
+            _camera("b", "south", False),
+        ],
+        start=1,
+    ):
+        cameras.apply(seq, cam.district, "", stamp(body_of(cam), seq, 0))
+    snap = cameras.snapshot(Filter())
+    assert [(c.id, c.name, c.seq, c.prev) for c in snap] == [("a", "renamed", 3, 0)]  # type: ignore[union-attr]
+    assert cameras.snapshot(Filter(districts=["south"])) == []
+    copy = make_view(Stream.CAMERAS)
+    for key, value in cameras.kv_entries(cameras.take_dirty()).items():
+        if value is not None:
+            copy.load(key, value)
+    assert copy.snapshot(Filter()) == snap
+
+
+def test_a_sensor_series_is_replaced_by_the_next_one_of_the_same_sensor() -> None:
+    series = make_view(Stream.SERIES)
+    for seq, (sensor, start) in enumerate([(7, 0), (8, 0), (7, 3_600_000)], start=1):
+        msg = SensorSeries(
+            stream=Stream.SERIES,
+            seq=0,
+            prev=0,
+            ts=seq,
+            sensor=sensor,
+            start=start,
+            step_ms=3_600_000,
+            values=b"\x00\x00\x80\x3f" * 3,
+        )
+        series.apply(seq, "north" if sensor == 7 else "south", "water", stamp(body_of(msg), seq, 0))
+    snap = series.snapshot(Filter())
+    assert sorted((m.sensor, m.start, m.seq) for m in snap) == [(7, 3_600_000, 3), (8, 0, 2)]  # type: ignore[union-attr]
+    assert [m.sensor for m in series.snapshot(Filter(districts=["north"]))] == [7]  # type: ignore[union-attr]
+    copy = make_view(Stream.SERIES)
+    for key, value in series.kv_entries(series.take_dirty()).items():
+        assert value is not None
+        copy.load(key, value)
+    assert sorted(copy.snapshot(Filter()), key=lambda m: m.seq) == sorted(snap, key=lambda m: m.seq)
+
+
+def _names(seq: int, *entries: CatalogEntry) -> bytes:
+    return stamp(
+        body_of(Catalog(stream=Stream.CATALOG, seq=0, prev=0, ts=seq * 10, entries=list(entries))), seq, 0
+    )
+
+
+def test_the_catalog_view_keeps_the_latest_entry_per_kind_and_code_and_sends_them_all() -> None:
+    names = CatalogView()
+    names.apply(
+        1,
+        "",
+        "",
+        _names(
+            1,
+            CatalogEntry(kind="district", code="north", names={"en": "North", "zh_CN": "北区"}),
+            CatalogEntry(kind="event_type", code="fire", names={"en": "Fire"}),
+            CatalogEntry(kind="district", code="old", names={"en": "Old town"}),
+        ),
+    )
+    names.apply(
+        2,
+        "",
+        "",
+        _names(
+            2,
+            CatalogEntry(kind="event_type", code="fire", names={"en": "Fire", "zh_CN": "火情"}),
+            CatalogEntry(kind="district", code="old", active=False),  # withdrawn
+            CatalogEntry(kind="theme", code="fire", names={"en": "Fire theme"}),  # same code, other kind
+        ),
+    )
+    snap = names.snapshot(Filter(districts=["south"]))  # no filter keys: every entry (§4.1, §5.8)
+    assert all(isinstance(m, Catalog) and m.seq == 2 and m.prev == 0 for m in snap)
+    held = {(e.kind, e.code): e.names for m in snap for e in m.entries}  # type: ignore[union-attr]
+    assert held == {
+        ("district", "north"): {"en": "North", "zh_CN": "北区"},
+        ("event_type", "fire"): {"en": "Fire", "zh_CN": "火情"},
+        ("theme", "fire"): {"en": "Fire theme"},
+    }
+    copy = CatalogView()
+    entries = names.kv_entries(names.take_dirty())
+    assert sum(v is None for v in entries.values()) == 1, "the withdrawn entry's key is deleted"
+    for key, value in entries.items():
+        if value is not None:
+            copy.load(key, value)
+    copy.seq = names.seq
+    assert {(e.kind, e.code): e.names for m in copy.snapshot(Filter()) for e in m.entries} == held  # type: ignore[union-attr]
+
+
+def test_a_large_catalog_is_snapshotted_in_messages_of_at_most_2000_entries() -> None:
+    names = CatalogView()
+    entries = [CatalogEntry(kind="event_type", code=f"t{i}", names={"en": f"Type {i}"}) for i in range(4500)]
+    names.apply(1, "", "", _names(1, *entries))
+    snap = names.snapshot(Filter())
+    assert [len(m.entries) for m in snap] == [2000, 2000, 500]  # type: ignore[union-attr]
+    assert [e.code for m in snap for e in m.entries] == [e.code for e in entries]  # type: ignore[union-attr]
+
+
+def test_the_catalog_view_refuses_another_message_type() -> None:
+    with pytest.raises(ValueError, match="catalog stream"):
+        CatalogView().apply(1, "", "", stamp(body_of(_event(1)), 1, 0))
 
 
 def _sensor_view(n: int) -> SensorView:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from cockpit.service.health import HealthSample
 from cockpit.service.watchdog import EXIT_HUNG
 from tests.conftest import TIME_SCALE
 from tests.unattended.helpers import live_status, offscreen_env, wait_for
@@ -89,7 +90,13 @@ def test_a_hung_frame_loop_is_restarted_by_the_watchdog(tmp_path: Path) -> None:
         restarted_at = next(t for t, m in messages if "READY=1" in m and t > hung_at)
         # No ping came between the hang and the new run: the stuck loop could not feed the watchdog.
         assert not [m for t, m in messages if "WATCHDOG=1" in m and hung_at + 0.5 < t < restarted_at - 1]
-        sample = wait_for(lambda: live_status(data), 120, "the second run to be live", sup)
+
+        # The hung first run left its own status file saying live (starts=1): wait for the second's.
+        def second_run_live() -> HealthSample | None:
+            s = live_status(data)
+            return s if s is not None and s.starts >= 2 else None
+
+        sample = wait_for(second_run_live, 120, "the second run to be live", sup)
         assert sample.watchdog_restarts == 1 and sample.last_ending == "watchdog"
         reports = list(data.glob("hang-*.txt"))
         assert len(reports) == 1

@@ -12,8 +12,17 @@ COCKPIT_EVENTS      ``cockpit.events.>``          ``event`` messages
 COCKPIT_DISPATCH    ``cockpit.dispatch.>``        ``unit``, ``dispatch`` (and ``plan``) messages
 COCKPIT_OVERLAYS    ``cockpit.overlays.>``        ``overlay`` messages
 COCKPIT_SENSORS     ``cockpit.sensors.>``         ``sensor_catalog``, ``sensor_batch`` (per district)
+COCKPIT_CAMERAS     ``cockpit.cameras.>``         ``camera`` messages (optional, below)
+COCKPIT_CATALOG     ``cockpit.catalog.>``         ``catalog`` messages (optional, below)
+COCKPIT_SERIES      ``cockpit.series.>``          ``sensor_series`` messages (optional, below)
 COCKPIT_COMMANDS    ``cockpit.commands.>``        operators' commands, deduplicated by command id
+COCKPIT_AUDIT       ``cockpit.audit.>``           the cockpits' audit records, once per chain and seq
 ==================  ============================  =============================================
+
+The first four are every gateway's: a gateway creates them if they are missing. The **optional**
+streams are the district's to create, with the publisher that fills them: a gateway offers one
+(in the welcome's epochs, protocol §3.2) only while it exists, because offering a stream says
+something (an empty ``catalog`` would tell walls "this server names its codes", §5.8).
 
 The protocol's ``seq`` of a data message *is* its JetStream stream sequence, and a stream's
 protocol epoch is derived from the JetStream stream's creation time: every gateway computes the
@@ -37,14 +46,24 @@ import msgspec
 from cockpit.protocol.messages import DataMessage, Stream
 
 PREFIX = "cockpit"
-DATA_STREAMS: dict[str, str] = {
+CORE_STREAMS: dict[str, str] = {
     Stream.EVENTS: "COCKPIT_EVENTS",
     Stream.DISPATCH: "COCKPIT_DISPATCH",
     Stream.OVERLAYS: "COCKPIT_OVERLAYS",
     Stream.SENSORS: "COCKPIT_SENSORS",
 }
-"""Protocol stream → JetStream stream."""
+"""Protocol stream → JetStream stream, for the streams every gateway offers (and creates if missing)."""
+OPTIONAL_STREAMS: dict[str, str] = {
+    Stream.CAMERAS: "COCKPIT_CAMERAS",
+    Stream.CATALOG: "COCKPIT_CATALOG",
+    Stream.SERIES: "COCKPIT_SERIES",
+}
+"""Protocol stream → JetStream stream, for the streams a gateway offers only while they exist."""
+DATA_STREAMS: dict[str, str] = {**CORE_STREAMS, **OPTIONAL_STREAMS}
+"""Every protocol stream a gateway can carry → its JetStream stream."""
 COMMANDS_STREAM = "COCKPIT_COMMANDS"
+AUDIT_STREAM = "COCKPIT_AUDIT"
+"""The cockpits' audit records (protocol §7.8), written by gateways, read by the site's audit store."""
 LATEST_BUCKET = "cockpit-latest"
 """KV bucket of latest values (entities, sensor values and catalogs) for gateway snapshots."""
 ACKS_BUCKET = "cockpit-acks"
@@ -70,12 +89,14 @@ class Retention:
     Attributes:
         history_s: Events, dispatch and overlays: what clients can resume from.
         sensors_s: Sensor values: short, the KV bucket holds the latest ones.
+        audit_s: The cockpits' audit records: what an inquiry may ask for (13 months).
         dedupe_s: The ``Nats-Msg-Id`` window of every stream; commands are resent within seconds.
         replicas: JetStream replicas of every stream and bucket (3 in a city cluster).
     """
 
     history_s: float = 7 * 86400
     sensors_s: float = 3600
+    audit_s: float = 400 * 86400
     dedupe_s: float = 600
     replicas: int = 1
 
@@ -115,6 +136,27 @@ def levels_of(headers: dict[str, str] | None) -> tuple[str, ...]:
 
 def command_subject(district: str) -> str:
     return f"{PREFIX}.commands.{token(district)}"
+
+
+def audit_subject(chain: str, seq: int) -> str:
+    """Where one audit record is kept: one subject per chain and seq, so that JetStream itself keeps
+    a record once (a publish expecting the subject empty, protocol §7.8). A chain id that is not a
+    subject token (it should be 32 hex digits) is hashed."""
+    return f"{PREFIX}.audit.record.{_safe_token(chain)}.{seq}"
+
+
+def refusal_subject(district: str) -> str:
+    """Where a gateway records a command it refused as ``forbidden`` (protocol §7.8)."""
+    return f"{PREFIX}.audit.refused.{_safe_token(district)}"
+
+
+def _safe_token(text: str) -> str:
+    """``text`` as a subject token, hashed if it cannot be one (the client wrote it, not the district)."""
+    if not text:
+        return EMPTY_TOKEN
+    if _TOKEN.match(text) and text != EMPTY_TOKEN:
+        return text
+    return "h" + hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
 def epoch_of(name: str, created: object) -> str:

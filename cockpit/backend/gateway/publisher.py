@@ -87,7 +87,7 @@ class NatsPublisher:
                 ack = await self.js.publish(subject, body, headers=headers, timeout=2.0)
                 break
             except RETRYABLE as exc:
-                log.warning("publish to %s failed (%s); retrying", subject, exc or type(exc).__name__)
+                log.warning("publish to %s failed (%s); retrying", subject, str(exc) or type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(1.0, delay * 2)
         self.views[stream].apply(ack.seq, district, theme, stamp(body, ack.seq, 0))
@@ -143,7 +143,7 @@ class CommandProcessor:
             except (TimeoutError, nats.errors.TimeoutError):
                 continue
             except RETRYABLE as exc:
-                log.warning("command fetch failed (%s); retrying", exc or type(exc).__name__)
+                log.warning("command fetch failed (%s); retrying", str(exc) or type(exc).__name__)
                 await asyncio.sleep(0.2)
                 continue
             for msg in msgs:

@@ -18,6 +18,12 @@ Per client:
 - **Commands** (§7) are checked (role, district, epoch), published to the commands stream with
   ``Nats-Msg-Id`` = command id, and answered with the processor's result; JetStream drops a repeated
   id and the client gets ``duplicate`` with the first outcome.
+- **Audit records** (§7.8) are stored in the audit stream, one subject per chain and seq published
+  only if that subject is empty, so JetStream keeps each record once; every copy is acknowledged
+  once it is stored. Commands refused as ``forbidden`` are recorded there too.
+
+The streams it offers are the four core ones and the optional ones (``cameras``, ``catalog``, ``series``) that
+exist in JetStream (layout.py); one created while it runs is offered from then on.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 
 import msgspec
@@ -39,19 +46,29 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from cockpit.backend.audit import intact
 from cockpit.backend.connection import Connection, now_ms
 from cockpit.backend.connection import serve as serve_connection
 from cockpit.backend.gateway.fanout import Fanout, Scope
-from cockpit.backend.gateway.jetstream import acks_bucket, ensure_layout, epochs, latest_bucket
+from cockpit.backend.gateway.jetstream import (
+    acks_bucket,
+    ensure_layout,
+    epochs_of,
+    latest_bucket,
+    stream_infos,
+)
 from cockpit.backend.gateway.layout import (
     ACKS_SUBJECT,
+    AUDIT_STREAM,
     COMMANDS_STREAM,
     DATA_STREAMS,
     PREFIX,
     Retention,
+    audit_subject,
     command_subject,
     levels_of,
     parse_data_subject,
+    refusal_subject,
 )
 from cockpit.backend.gateway.publisher import RETRYABLE, CommandEnvelope
 from cockpit.backend.gateway.view import (
@@ -70,6 +87,8 @@ from cockpit.protocol.filters import unfiltered
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
+    Audit,
+    AuditAck,
     Command,
     CommandAck,
     CommandKind,
@@ -78,11 +97,11 @@ from cockpit.protocol.messages import (
     Filter,
     Stream,
     SubscribeMode,
-    Subscription,
 )
 from cockpit.protocol.server import (
     CLOSE_OVERRUN,
     CLOSE_REFUSED,
+    AuditReceived,
     Closing,
     CommandReceived,
     CommandRefused,
@@ -92,7 +111,6 @@ from cockpit.protocol.server import (
     ServerEvent,
     ServerProtocol,
     SubscriptionRequested,
-    decide,
     duplicate_of,
 )
 from cockpit.protocol.tokens import Claims, SiteSecret, TokenVerifier
@@ -115,10 +133,17 @@ CAPABILITIES = (
     "commands.shelve",  # every command kind goes to the command processor, which decides (§7)
     "commands.levels",
     "commands.plans",
+    "audit",  # records go to the audit stream, each kept once (§7.8)
     "gateway",
 )
 
 _ACK = msgspec.msgpack.Decoder(CommandAck)
+_ENCODER = msgspec.msgpack.Encoder()
+WRONG_LAST_SEQUENCE = 10071
+"""JetStream's error code for a publish whose expected last subject sequence did not match: the
+audit record's subject already holds it."""
+AUDIT_STORE_S = 10.0
+"""How long a gateway tries to store an audit record before it leaves it to the cockpit's next try."""
 
 
 async def cancel(task: asyncio.Task[None]) -> None:
@@ -194,6 +219,8 @@ class GatewayStats:
     sent_messages: int = 0
     resumed_ring: int = 0
     resumed_jetstream: int = 0
+    resumed_ahead: int = 0
+    """Resumes at a seq this gateway's tail had not reached yet (a wall from a gateway further on)."""
     snapshots: int = 0
     coalesced: int = 0
     overruns: int = 0
@@ -207,6 +234,12 @@ class GatewayStats:
     """Connections closed with 4008 or 4029 (docs/protocol.md §3.3)."""
     kv_entries: int = 0
     """Latest values loaded from the KV bucket at start."""
+    audit_copies: int = 0
+    """Audit records received, repeats included; each acknowledged once stored."""
+    audit_stored: int = 0
+    """Audit records this gateway stored first (a repeat, through any gateway, is not stored again)."""
+    audit_damaged: int = 0
+    """Audit records whose hash did not match their content on arrival (stored as they came)."""
 
 
 class _Tail:
@@ -325,6 +358,8 @@ class Gateway:
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._waiting: dict[str, list[asyncio.Future[CommandAck]]] = {}
+        self._pending: set[asyncio.Task[None]] = set()
+        """Audit stores and refusal records under way (kept referenced until they end)."""
         self._wake_pending = False
         verifier = config.verifier
         if verifier is None and config.secret is not None:
@@ -369,10 +404,10 @@ class Gateway:
         )
         self._js = self.nc.jetstream(timeout=5.0)
         await ensure_layout(self.js, self.config.retention)
-        self.epochs = await epochs(self.js)
+        self.epochs = epochs_of(await stream_infos(self.js))
         await self._bootstrap()
         await self.nc.subscribe(ACKS_SUBJECT, cb=self._on_ack)
-        for tail in self.tails.values():
+        for tail in self.offered():
             await tail.start()
         await self._catch_up(5.0)
         self._server = await serve(
@@ -391,7 +426,7 @@ class Gateway:
         log.info("gateway %s on ws://%s:%d", self.config.server_id, host, self.port)
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._pending]:
             await cancel(task)
         self._tasks.clear()
         if self._server is not None:
@@ -404,6 +439,10 @@ class Gateway:
             with contextlib.suppress(*RETRYABLE):
                 await self.nc.close()
 
+    def offered(self) -> list[_Tail]:
+        """The tails of the streams this gateway offers (those in :attr:`epochs`)."""
+        return [t for s, t in self.tails.items() if s in self.epochs]
+
     async def _bootstrap(self) -> None:
         """Load the KV bucket of latest values (layout: publisher.py).
 
@@ -413,7 +452,7 @@ class Gateway:
         """
         kv = await latest_bucket(self.js, self.config.retention)
         marks: dict[str, int] = {}
-        for stream in self.tails:
+        for stream in self.epochs:
             with contextlib.suppress(nats.js.errors.KeyNotFoundError):
                 marks[stream] = int((await kv.get(f"watermark.{stream}")).value or b"0")
         if not marks:
@@ -448,22 +487,26 @@ class Gateway:
 
     async def _catch_up(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
-        for tail in self.tails.values():
+        for tail in self.offered():
             info = await self.js.stream_info(tail.name)
             while tail.view.seq < info.state.last_seq and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
 
     async def _watch(self) -> None:
-        """Once a second: notice a stream created anew (new epoch) and a tail that stopped; every
-        ten seconds, say where each tail is (the log is how an operator sees a gateway fall behind)."""
+        """Once a second: notice a stream created anew (new epoch) or for the first time (an optional
+        one), one deleted, and a tail that stopped; every ten seconds, say where each tail is (the log
+        is how an operator sees a gateway fall behind)."""
         beat = 0
         while True:
             await asyncio.sleep(1.0)
             beat += 1
             try:
-                now_epochs = await epochs(self.js)
-                for stream, tail in self.tails.items():
-                    info = await self.js.stream_info(tail.name)
+                infos = await stream_infos(self.js)
+                now_epochs = epochs_of(infos)
+                for stream in [s for s in self.epochs if s not in now_epochs]:
+                    await self._withdraw(stream)
+                for stream, info in infos.items():
+                    tail = self.tails[stream]
                     tail.js_first, tail.js_last = info.state.first_seq, info.state.last_seq
                     if now_epochs[stream] != self.epochs.get(stream):
                         await self._new_epoch(stream, now_epochs[stream])
@@ -476,7 +519,7 @@ class Gateway:
                         )
                         await tail.start()
             except RETRYABLE as exc:
-                log.warning("gateway watch: %s", exc or type(exc).__name__)
+                log.warning("gateway watch: %s", str(exc) or type(exc).__name__)
             except asyncio.CancelledError:
                 task = asyncio.current_task()
                 if task is None or task.cancelling():
@@ -490,16 +533,24 @@ class Gateway:
                     "gateway: %d clients, %d scopes; tails %s",
                     len(self.clients),
                     len(self.fanout.scopes),
-                    ", ".join(f"{s} {t.view.seq}/{t.js_last}" for s, t in self.tails.items()),
+                    ", ".join(f"{t.stream} {t.view.seq}/{t.js_last}" for t in self.offered()),
                 )
 
     async def _new_epoch(self, stream: str, epoch: str) -> None:
-        log.warning(
-            "%s was created anew: epoch %s → %s; clients take snapshots",
-            DATA_STREAMS[stream],
-            self.epochs.get(stream),
-            epoch,
-        )
+        """A stream created anew (its history lost) or, for an optional one, created at all: follow
+        it from its start, and close every client (4001) so that it resubscribes: a snapshot of a
+        recreated stream, and the new stream offered in its next welcome (§3.2)."""
+        if stream in self.epochs:
+            log.warning(
+                "%s was created anew: epoch %s → %s; clients take snapshots",
+                DATA_STREAMS[stream],
+                self.epochs[stream],
+                epoch,
+            )
+        else:
+            log.warning(
+                "%s exists now: offering the %s stream (epoch %s)", DATA_STREAMS[stream], stream, epoch
+            )
         self.epochs[stream] = epoch
         tail = _tail(self, stream, self.config.ring)
         await self.tails[stream].stop()
@@ -513,10 +564,19 @@ class Gateway:
         for client in list(self.clients):
             self._shed(client, "epoch changed: resume")
 
+    async def _withdraw(self, stream: str) -> None:
+        """An optional stream was deleted: new clients are no longer offered it. Clients that have
+        it keep what they hold (nothing new comes) until they reconnect."""
+        log.warning(
+            "%s no longer exists: the %s stream is not offered any more", DATA_STREAMS[stream], stream
+        )
+        self.epochs.pop(stream, None)
+        await self.tails[stream].stop()
+
     # ------------------------------------------------------------------------------- NATS events
 
     async def _on_nats_error(self, exc: Exception) -> None:
-        log.warning("nats: %s", exc or type(exc).__name__)
+        log.warning("nats: %s", str(exc) or type(exc).__name__)
 
     async def _on_nats_disconnected(self) -> None:
         log.warning("nats: disconnected; reconnecting")
@@ -615,9 +675,15 @@ class Gateway:
             self.stats.clients = len(self.clients)
 
     def on_event(self, core: ServerProtocol, event: ServerEvent) -> None:
-        if isinstance(event, CommandRefused):
+        if isinstance(event, AuditReceived):
+            self.stats.audit_copies += 1
+            self._spawn(self._store_audit(core, event.record))
+        elif isinstance(event, CommandRefused):
             self.stats.commands += 1
             self.stats.refused_commands += 1
+            if event.ack.reason == "forbidden":
+                # A forged frame's sender does not audit itself: the gateway records the refusal (§7.8).
+                self._spawn(self._record_refusal(event))
         elif isinstance(event, Closing):
             if event.code in (CLOSE_FLOOD, CLOSE_TOO_MANY):
                 self.stats.floods += 1
@@ -626,6 +692,96 @@ class Gateway:
                 self.stats.overruns += 1
             elif event.code == CLOSE_REFUSED and core.claims is None:
                 self.stats.refused_hellos += 1
+
+    def _spawn(self, coro: Coroutine[None, None, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _store_audit(self, core: ServerProtocol, record: Audit) -> None:
+        """Keep ``record`` once in the audit stream and acknowledge this copy when it is held (§7.8).
+
+        The publish expects the record's subject to be empty: JetStream refuses a second copy
+        atomically (whichever gateway it came through), and that refusal means "already held", so
+        the copy is acknowledged too. If NATS does not take it within :data:`AUDIT_STORE_S`, no
+        ``audit_ack`` is sent: the cockpit keeps the record and sends it again after its next welcome.
+        """
+        if not intact(record):
+            self.stats.audit_damaged += 1
+            log.warning(
+                "audit record %s/%d arrived damaged: its hash does not match", record.chain, record.seq
+            )
+        headers = {
+            "Nats-Msg-Id": f"audit-{record.chain}-{record.seq}",
+            "Nats-Expected-Last-Subject-Sequence": "0",
+        }
+        subject = audit_subject(record.chain, record.seq)
+        deadline = time.monotonic() + AUDIT_STORE_S
+        while True:
+            try:
+                ack = await self.js.publish(
+                    subject, _ENCODER.encode(record), headers=headers, stream=AUDIT_STREAM, timeout=2.0
+                )
+                if not ack.duplicate:
+                    self.stats.audit_stored += 1
+                break
+            except nats.js.errors.APIError as exc:
+                if exc.err_code == WRONG_LAST_SEQUENCE:
+                    break  # held already: a copy stored earlier, maybe through another gateway
+                failure: Exception = exc
+            except RETRYABLE as exc:
+                failure = exc
+            if time.monotonic() > deadline:
+                log.warning(
+                    "audit record %s/%d not stored (%s); the cockpit will send it again",
+                    record.chain,
+                    record.seq,
+                    str(failure) or type(failure).__name__,
+                )
+                return
+            await asyncio.sleep(0.2)
+        core.send(AuditAck(chain=record.chain, seq=record.seq))
+        streams = core.streams
+        if isinstance(streams, _Streams) and streams.conn is not None:
+            streams.conn.wake.set()
+
+    async def _record_refusal(self, event: CommandRefused) -> None:
+        """Record a command refused as forbidden in the audit stream (best effort: it is a log)."""
+        command, claims = event.command, event.claims
+        body = _ENCODER.encode(
+            {
+                "t": "refused_command",
+                "command_id": command.id,
+                "kind": command.kind,
+                "event_id": command.event_id,
+                "operator": claims.operator,
+                "role": claims.role,
+                "detail": event.ack.detail,
+                "server_id": self.config.server_id,
+                "time": now_ms(),
+            }
+        )
+        log.warning(
+            "audit: refused %s command %s (event %r) from operator %r with role %r: %s",
+            command.kind,
+            command.id,
+            command.event_id,
+            claims.operator,
+            claims.role,
+            event.ack.detail,
+        )
+        try:
+            await self.js.publish(
+                refusal_subject(self.district_of(command)),
+                body,
+                headers={"Nats-Msg-Id": f"refused-{command.id}"},
+                stream=AUDIT_STREAM,
+                timeout=2.0,
+            )
+        except RETRYABLE as exc:
+            log.warning(
+                "refused command %s not recorded in NATS: %s", command.id, str(exc) or type(exc).__name__
+            )
 
     def _why_revoked(self, claims: Claims) -> str:
         """Why ``claims``' token is revoked (``""``: it is not). Looks at the list file first (one
@@ -649,15 +805,20 @@ class Gateway:
         """Resume from the ring, or from JetStream behind it, or a snapshot from the view (§4.2)."""
         name, tail = request.stream, self.tails[request.stream]
         decision = request.decision
-        if decision.mode is SubscribeMode.SNAPSHOT and decision.reason.startswith(
-            f"seq {request.seq} is ahead"
+        if (
+            decision.mode is SubscribeMode.SNAPSHOT
+            and request.epoch == self.epochs.get(name)
+            and request.seq > tail.seq
+            and await self._held_in_jetstream(tail, request.seq)
         ):
-            # Another gateway was further on: wait a moment for this one's tail, then decide again.
-            deadline = time.monotonic() + 2.0
-            while request.seq > tail.seq and time.monotonic() < deadline:
-                await asyncio.sleep(0.01)
-            if request.seq <= tail.seq:
-                decision = decide_again(request, self.epochs[name], tail, self.config.resume_limit)
+            # Another gateway was further on (a wall failing over from it). JetStream holds its
+            # position, so this gateway's tail will get there: resume at once, and the wall gets
+            # what follows its seq as soon as the tail has it. A snapshot here (this gateway's older
+            # state) would send the wall back in time: every message since repeated (issue 22).
+            core.resume(name)
+            self._join(core, name)
+            self.stats.resumed_ahead += 1
+            return
         if decision.mode is SubscribeMode.RESUME:
             if tail.ring.holds_after(request.seq):
                 core.resume(name)
@@ -677,6 +838,19 @@ class Gateway:
         core.snapshot(name, tail.view.seq, tail.view.snapshot(request.filter), decision.reason)
         self._join(core, name)
         self.stats.snapshots += 1
+
+    async def _held_in_jetstream(self, tail: _Tail, seq: int) -> bool:
+        """Whether JetStream's stream has reached ``seq`` (a seq another gateway delivered): from the
+        last watch first, else asked now."""
+        if seq <= tail.js_last:
+            return True
+        try:
+            info = await self.js.stream_info(tail.name)
+        except RETRYABLE as exc:
+            log.warning("%s: stream info failed (%s)", tail.name, str(exc) or type(exc).__name__)
+            return False
+        tail.js_last = max(tail.js_last, info.state.last_seq)
+        return seq <= info.state.last_seq
 
     def _join(self, core: ServerProtocol, stream: str) -> None:
         """Put the subscription the core just made into its scope (the filter as the core narrowed
@@ -767,7 +941,7 @@ class Gateway:
             log.warning(
                 "command %s: no result yet (%s); the client will send it again",
                 cmd.id,
-                exc or type(exc).__name__,
+                str(exc) or type(exc).__name__,
             )
             return None
         finally:
@@ -867,8 +1041,3 @@ class _ClientSensorLog(_ClientLog):
         tail = self.tail
         assert isinstance(tail, _SensorTail)
         return tail.catch_up(f, after)
-
-
-def decide_again(request: SubscriptionRequested, epoch: str, tail: _Tail, resume_limit: int) -> Decision:
-    sub = Subscription(stream=request.stream, filter=request.filter, epoch=request.epoch, seq=request.seq)
-    return decide(sub, epoch, tail, resume_limit)

@@ -26,6 +26,9 @@ import numpy as np
 from cockpit.protocol.codec import stamp
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
+    Camera,
+    Catalog,
+    CatalogEntry,
     DataMessage,
     Dispatch,
     Event,
@@ -34,6 +37,7 @@ from cockpit.protocol.messages import (
     SensorBatch,
     SensorCatalog,
     SensorInfo,
+    SensorSeries,
     Stream,
     Unit,
 )
@@ -54,6 +58,7 @@ _BATCH = msgspec.msgpack.Decoder(_Batch)
 _ENCODER = msgspec.msgpack.Encoder()
 _KEY_OK = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_CATALOG = 2000
+"""Sensor descriptions per ``sensor_catalog`` of a snapshot, and names per ``catalog`` (as the demo)."""
 MAX_BATCH = 50_000
 PENDING_BATCHES = 2048
 """Sensor batches held before they are written into the columns even if nobody reads them."""
@@ -165,11 +170,19 @@ def _entity_key(stream: str, msg: DataMessage) -> str:
         return kv_key(stream, "dispatch", msg.command_id)
     if isinstance(msg, Event | Overlay):
         return kv_key(stream, msg.id)
+    if isinstance(msg, SensorSeries):  # a later series of the same sensor replaces it (§5.10)
+        return kv_key(stream, "series", str(msg.sensor))
     return kv_key(stream, type(msg).__name__.lower(), str(getattr(msg, "id", "")))
 
 
+def _removed(msg: DataMessage) -> bool:
+    """An overlay (§5.5) or a camera (§5.7) with ``active: false``: it leaves the state."""
+    return isinstance(msg, Overlay | Camera) and not msg.active
+
+
 class EntityView(StreamView):
-    """Events, dispatch (units, dispatches, plans) or overlays: the latest message of each entity."""
+    """Events, dispatch (units, dispatches, plans), overlays, cameras or sensor series: the latest
+    message of each entity."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -188,10 +201,11 @@ class EntityView(StreamView):
         if held is not None and held[2].seq >= msg.seq:
             return
         self.dirty.add(key)
-        if held is not None and (held[0] != district or (isinstance(msg, Overlay) and not msg.active)):
+        removed = _removed(msg)
+        if held is not None and (held[0] != district or removed):
             self._by_district.get(held[0], {}).pop(key, None)
-        if isinstance(msg, Overlay) and not msg.active:
-            self.entities.pop(key, None)  # removed overlays are not in a snapshot (§5.5)
+        if removed:
+            self.entities.pop(key, None)  # removed overlays and cameras are not in a snapshot (§5.5, §5.7)
             return
         self.entities[key] = (district, theme, msg)
         self._by_district.setdefault(district, {})[key] = None
@@ -457,8 +471,83 @@ def _chunks(ids: np.ndarray, seqs: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+class CatalogView(StreamView):
+    """The district's names (§5.8): the latest entry of each kind and code, withdrawn ones left out.
+
+    A ``catalog`` message carries many entries and has no filter keys: a snapshot sends every entry
+    held, in messages of :data:`MAX_CATALOG`, whatever the filter. In the KV bucket each entry is a
+    key of its own (``catalog.<kind>.<code>``), so a later message replacing one entry rewrites one key.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(Stream.CATALOG)
+        self.entries: dict[tuple[str, str], tuple[int, int, CatalogEntry]] = {}
+        """(kind, code) → (seq, ts, entry) of the message that last set it."""
+        self.last_ts = 0
+
+    def apply(self, seq: int, district: str, theme: str, wire: bytes) -> None:
+        self.seq = max(self.seq, seq)
+        msg = _DECODE.decode(wire)
+        if not isinstance(msg, Catalog):
+            raise ValueError(f"a {type(msg).__name__} on the catalog stream")
+        self.last_ts = max(self.last_ts, msg.ts)
+        for entry in msg.entries:
+            self._put(seq, msg.ts, entry)
+
+    def _put(self, seq: int, ts: int, entry: CatalogEntry) -> None:
+        key = (entry.kind, entry.code)
+        held = self.entries.get(key)
+        if held is not None and held[0] > seq:
+            return
+        self.dirty.add(kv_key(Stream.CATALOG, entry.kind, entry.code))
+        if entry.active:
+            self.entries.pop(key, None)  # re-inserted: the dict keeps the order entries last came in
+            self.entries[key] = (seq, ts, entry)
+        else:
+            self.entries.pop(key, None)
+
+    def snapshot(self, f: Filter) -> list[DataMessage]:
+        held = [e for _, _, e in self.entries.values()]
+        return [
+            Catalog(
+                stream=Stream.CATALOG,
+                seq=self.seq,
+                prev=0,
+                ts=self.last_ts,
+                entries=held[lo : lo + MAX_CATALOG],
+            )
+            for lo in range(0, len(held), MAX_CATALOG)
+        ]
+
+    def kv_entries(self, keys: Iterable[str]) -> dict[str, bytes | None]:
+        by_key = {kv_key(Stream.CATALOG, kind, code): held for (kind, code), held in self.entries.items()}
+        out: dict[str, bytes | None] = {}
+        for key in keys:
+            held = by_key.get(key)
+            if held is None:
+                out[key] = None
+            else:
+                seq, ts, entry = held
+                one = Catalog(stream=Stream.CATALOG, seq=seq, prev=0, ts=ts, entries=[entry])
+                out[key] = _ENCODER.encode(["", "", _ENCODER.encode(one)])
+        return out
+
+    def load(self, key: str, value: bytes) -> None:
+        _, _, wire = msgspec.msgpack.decode(value)
+        msg = _DECODE.decode(wire)
+        if isinstance(msg, Catalog):
+            self.last_ts = max(self.last_ts, msg.ts)
+            for entry in msg.entries:
+                self._put(msg.seq, msg.ts, entry)
+        self.dirty.discard(key)
+
+
 def make_view(stream: str) -> StreamView:
-    return SensorView() if stream == Stream.SENSORS else EntityView(stream)
+    if stream == Stream.SENSORS:
+        return SensorView()
+    if stream == Stream.CATALOG:
+        return CatalogView()
+    return EntityView(stream)
 
 
 def item_of(

@@ -18,7 +18,7 @@ import numpy as np
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
-from cockpit.backend.gateway.layout import DATA_STREAMS, PREFIX, levels_of, parse_data_subject
+from cockpit.backend.gateway.layout import CORE_STREAMS, PREFIX, levels_of, parse_data_subject
 from cockpit.backend.loadgen.city import Centre, SyntheticCity
 from cockpit.backend.loadgen.publisher import plan_number
 from cockpit.protocol.messages import Level, Stream
@@ -59,7 +59,7 @@ async def read_back(urls: list[str], city: SyntheticCity, timeout_s: float = 120
     js = nc.jetstream(timeout=10.0)
     out = Published()
     try:
-        for stream, name in DATA_STREAMS.items():
+        for stream, name in CORE_STREAMS.items():
             info = await js.stream_info(name)
             last, count = info.state.last_seq, info.state.messages
             seqs: list[int] = []

@@ -153,7 +153,7 @@ class CityPublisher:
                 )
                 futures.append(fut)
         except RETRYABLE as exc:
-            log.warning("publish failed (%s); sending again", exc or type(exc).__name__)
+            log.warning("publish failed (%s); sending again", str(exc) or type(exc).__name__)
         if not futures:
             return planned[0].n if planned else None
         done, pending = await asyncio.wait(futures, timeout=self.ack_timeout_s)
@@ -183,7 +183,7 @@ async def run(urls: list[str], city: SyntheticCity, rate: float, replicas: int, 
                 await publisher.publish_catalogs()
             break
         except RETRYABLE as exc:
-            log.warning("JetStream not ready (%s); trying again", exc or type(exc).__name__)
+            log.warning("JetStream not ready (%s); trying again", str(exc) or type(exc).__name__)
             await asyncio.sleep(0.5)
     first = max(0, newest + 1 - RESTART_OVERLAP)
     print(f"cockpit-loadgen publisher: publishing from message {first} at {rate:g}/s", flush=True)
