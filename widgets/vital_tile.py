@@ -86,6 +86,10 @@ class VitalSignTile(QWidget):
         self._value_scale = scale
         self.update()
 
+    def title(self) -> str:
+        """Return the tile's title as set (before any eliding)."""
+        return self._title
+
     def set_title(self, title: str) -> None:
         """Set the measurement's name (already translated)."""
         self._title = title

@@ -402,3 +402,34 @@ def test_sensor_titles_number_only_the_second_and_later() -> None:
     assert names.sensor(RAIN[0]) == "Rainfall · Jiangbei"
     assert names.sensor(RAIN[1]) == "Rainfall · Jiangbei 2"
     assert names.sensor(sensor(99, "jiangbei-rain_gauge-010")) == "Rainfall · Jiangbei 10"
+
+
+def test_a_map_draws_the_backends_point_layer_at_once_then_at_most_every_period(feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cockpit.present.panels.map as map_panel
+    from tests.model.test_layers import points
+
+    clock = [1000.0]
+    monkeypatch.setattr(map_panel.time, "monotonic", lambda: clock[0])
+    model = MapModel(Panel(kind=PanelKind.MAP, at=(0, 0, 6, 6), layers=["districts", "risk"]), context(situation=feed.situation))
+    first = model.update(feed.situation, feed.frame())
+    assert first is None or first.points is None  # no layer yet
+    feed.apply(points([1, 2, 3], level=2))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.points is not None
+    assert state.points.layer == "risk" and state.points.level.tolist() == [2, 2, 2] and state.points.note == ""
+    feed.apply(points([4], seq=2))
+    assert (s := model.update(feed.situation, feed.frame())) is None or s.points is None  # too soon: held
+    clock[0] += map_panel.POINTS_PERIOD_S
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.points is not None and len(state.points.lon) == 4
+
+
+def test_a_point_layer_kept_on_disk_says_since_when(feed: Feed) -> None:
+    from tests.model.test_layers import points
+
+    feed.apply(points([1, 2]))
+    feed.situation.layers.saved_at_ms = NOW  # as DistrictCache.load leaves it
+    model = MapModel(Panel(kind=PanelKind.MAP, at=(0, 0, 6, 6), layers=["risk"]), context(situation=feed.situation))
+    state = model.update(feed.situation, feed.frame())
+    when = time.strftime("%m-%d %H:%M", time.localtime(NOW / 1000))
+    assert state is not None and state.points is not None and state.points.note == f"risk as of {when}, kept on disk"

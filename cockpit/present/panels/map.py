@@ -6,6 +6,7 @@ what is drawn over them, frame by frame, and whether it may be drawn in live col
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import event_scope, events_matching, sensors_matching
 from cockpit.present.runway_spec import Panel
-from cockpit.protocol.messages import SensorInfo
+from cockpit.protocol.messages import CatalogKind, SensorInfo
 from widgets.values import MapMarker, Severity
 
 MAX_MARKERS = 400
@@ -41,6 +42,24 @@ class OverlayShape:
     feature: dict[str, Any]
 
 
+POINTS_PERIOD_S = 10.0
+"""A changed point layer is drawn again at most this often: re-preparing 330,000 points costs
+30-90 ms, and a risk inventory changes by a few points at a time (the first layer shows at once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PointsState:
+    """The backend's point layer a map draws (§5.9)."""
+
+    layer: str
+    generation: int
+    lon: np.ndarray
+    lat: np.ndarray
+    level: np.ndarray
+    note: str
+    """"" for the live layer; for one kept on disk, since when ("risk points as of 12-07 14:03")."""
+
+
 @dataclass(frozen=True, slots=True)
 class MapState:
     markers: list[MapMarker] | None
@@ -51,6 +70,7 @@ class MapState:
     current: bool | None
     """Changed liveness: ``False`` greys the live layers and stops their flashing."""
     as_of: str = ""
+    points: PointsState | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +116,8 @@ class MapModel:
         self._catalog_key: tuple[int, int, int] = (0, -1, -1)
         self._dots = _DotRows.of([], [], ctx.names.decimals)
         self._rating_rows: list[tuple[str, int]] = []
+        self._points_seen: tuple[str, int, int] = ("", -1, 0)
+        self._points_at = -POINTS_PERIOD_S
 
     def update(self, situation: Situation, frame: Frame) -> MapState | None:
         ch = frame.changes
@@ -112,10 +134,34 @@ class MapModel:
             ratings = self._ratings(situation)
         if frame.current != self._current:
             current = self._current = frame.current
+        points = self._points(situation, frame) if (ch.layers or frame.slow) else None
         self._first = False
-        if markers is None and overlays is None and dots is None and ratings is None and current is None:
+        if markers is None and overlays is None and dots is None and ratings is None and current is None and points is None:
             return None
-        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of)
+        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, points)
+
+    def _points(self, situation: Situation, frame: Frame) -> PointsState | None:
+        """The first of the panel's layers the backend sends as points, when it changed (at most
+        every :data:`POINTS_PERIOD_S`, at once the first time or when kept-on-disk turns live)."""
+        layers = situation.layers
+        layer = next((lay for name in self.spec.layers if (lay := layers.get(name)) is not None), None)
+        if layer is None:
+            return None
+        key = (layer.code, layer.generation, layers.saved_at_ms)
+        if key == self._points_seen:
+            return None
+        now = time.monotonic()
+        fresh = key[0] != self._points_seen[0] or key[2] != self._points_seen[2] or self._points_seen[1] < 0
+        if not fresh and now - self._points_at < POINTS_PERIOD_S:
+            return None
+        self._points_seen, self._points_at = key, now
+        c = layer.columns()
+        note = ""
+        if layers.saved_at_ms:
+            when = time.strftime("%m-%d %H:%M", time.localtime(layers.saved_at_ms / 1000))
+            name = self.ctx.names.lookup(CatalogKind.LAYER, layer.code) or layer.code
+            note = self.ctx.translate("Map", "{layer} as of {when}, kept on disk").format(layer=name, when=when)
+        return PointsState(layer.code, layer.generation, c.lon, c.lat, c.level, note)
 
     def _markers(self, situation: Situation) -> list[MapMarker]:
         if self.scope is None:
