@@ -28,6 +28,9 @@ STYLES: dict[str, LayerStyle] = {
     # Areas are tinted, not painted over: a site's basemap shows through them.
     "district": LayerStyle(stroke="#6c747e", stroke_width=2.0, fill="#272b30", fill_opacity=0.6, label_scale=2.0),
     "area": LayerStyle(stroke="#6c747e", stroke_width=1.5, fill="#25292e", fill_opacity=0.6, label_scale=1.2),
+    "street": LayerStyle(
+        stroke="#9aa3ad", stroke_width=2.5, dashed=True, fill="#2b3036", fill_opacity=0.6, label_scale=1.1
+    ),
     "park": LayerStyle(stroke="#71907a", stroke_width=2.0, dashed=True, fill="#25302a", fill_opacity=0.9, label_scale=1.1),
     "water": LayerStyle(stroke="#3e5b74", stroke_width=6.0, fill="#2c3e4f", min_label_zoom=13.0),
     "pipeline": LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True),

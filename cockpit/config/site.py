@@ -60,7 +60,7 @@ class SiteError(ValueError):
         self.errors = errors
 
 
-STYLES = ("area", "district", "park", "water", "pipeline", "power_line", "road", "point", "water_point", "boundary")
+STYLES = ("area", "district", "street", "park", "water", "pipeline", "power_line", "road", "point", "water_point", "boundary")
 """The map styles a site's vector layer may name (``map.layers.<name>.style``); drawn by
 cockpit/app/panels/map.py. Colours may be overridden per layer."""
 
@@ -172,6 +172,7 @@ def demo_map() -> MapConfig:
             layer("pipelines", "pipeline"),
             layer("hv_lines", "power_line", label="name", label_en="name_en"),
             layer("water_sources", "water_point", label="name"),
+            layer("streets", "street", label="name", label_en="name_en"),
         )
     )
 

@@ -42,7 +42,7 @@ def test_the_documented_example_loads_with_every_key_set() -> None:
     for field in FIELDS:  # the example documents every key there is (map.layers: as its tables)
         assert f"\n{field.key.split('.')[1]} = " in example or f"\n[{field.key}." in example, field.key
     assert [layer.name for layer in site.map.layers] == ["districts", "rivers"]
-    assert site.map.home == (106.50, 29.55, 106.80, 29.70) and site.map.layers[0].table == "streets"
+    assert site.map.home == (117.00, 36.55, 117.30, 36.75) and site.map.layers[0].table == "streets"
 
 
 def test_the_shipped_site_file_is_valid_and_runs_the_demo() -> None:

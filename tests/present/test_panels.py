@@ -10,7 +10,7 @@ import pytest
 from cockpit.present.frame import Liveness
 from cockpit.present.panels.dispatch import DispatchModel
 from cockpit.present.panels.events import EventsModel
-from cockpit.present.panels.map import MapModel
+from cockpit.present.panels.map import MapModel, Reach, covering
 from cockpit.present.panels.tiles import TilesModel
 from cockpit.present.panels.trend import TrendModel
 from cockpit.present.runway_spec import Panel, PanelKind, Selector
@@ -277,6 +277,38 @@ def test_map_dots_follow_the_rule_and_go_grey_when_not_current(feed: Feed) -> No
     state = model.update(feed.situation, feed.frame(live=False))
     assert state is not None and state.dots is not None and set(state.dots.level) == {0}
     assert state.current is False, "the map is told it is not current (greyed, nothing flashes)"
+
+
+def test_a_map_reaches_its_own_alarms_and_shapes_and_says_so_only_when_that_changes(feed: Feed) -> None:
+    """A map focused on a layer must still take in the panel's alarms (a fire alarm at a farmhouse
+    2.5 km south of the forest park): the model says where they lie; yellow and blue events do not
+    move the view."""
+    model = MapModel(FLOOD_MAP, context())
+    first = model.update(feed.situation, feed.frame())
+    assert first is not None and first.reach == Reach(None)
+    feed.apply(feed.event("f1", severity=1, lon=106.60, lat=29.40), feed.event("f3", severity=3, lon=107.5, lat=30.5))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.reach == Reach((106.60, 29.40, 106.60, 29.40))
+    feed.apply(feed.event("f3", severity=3, lon=107.6, lat=30.6))  # markers change, the reach does not
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.markers is not None and state.reach is None
+    feed.apply(feed.overlay("ov-flood", "inundation"), feed.overlay("ov-fire", "fire_spread"))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.reach == Reach((106.50, 29.40, 106.60, 29.52)), "its own kinds only"
+    feed.apply(feed.overlay("ov-flood", "inundation", active=False), feed.event("f1", severity=1, state="closed"))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.reach == Reach(None)
+
+
+def test_a_maps_view_is_its_focus_grown_to_take_in_its_reach() -> None:
+    park = (106.40, 29.55, 106.45, 29.60)
+    assert covering(park, None) == park
+    assert covering(park, (106.42, 29.56, 106.43, 29.57)) == park, "inside: the focus as it is"
+    w, s, e, n = covering(park, (106.43, 29.525, 106.43, 29.525)) or (0, 0, 0, 0)
+    assert w < 106.40 and s < 29.525 < 29.60 < n and e > 106.45, "the farmhouse south of the park is in"
+    assert 29.525 - s > 0.005, "with a margin: the alarm is not on the edge"
+    only = covering(None, (117.1, 36.6, 117.1, 36.6))
+    assert only is not None and only[2] - only[0] >= 0.01, "a single alarm is shown with room around it"
 
 
 # ------------------------------------------------------------------------------------- dispatch

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize
 
 from cockpit.app.panels.base import DETAIL_RATIO, PanelFrame
 from cockpit.app.site_map import SiteMap
-from cockpit.present.panels.map import MapModel, MapState
+from cockpit.present.panels.map import Extent, MapModel, MapState, covering
 from widgets import theme
 from widgets.geo import InvalidMapDataError
 from widgets.map_view import LayerStyle, MapView
@@ -120,6 +120,7 @@ class MapPanelView(PanelFrame):
                 # come from the backend, protocol §5.9; cameras from the model).
                 log.info("runway map: the site has no map layer %r", name)
         self.center = center
+        self._reach: Extent | None = None  # the panel's own alarms and shapes: the view takes them in
         self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
 
     def apply_text_size(self, px: float) -> None:
@@ -129,13 +130,14 @@ class MapPanelView(PanelFrame):
         self.map.set_marker_label_scale(size / max(1.0, self.map.fontInfo().pixelSize()))
 
     def fit(self) -> None:
-        focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
+        """Show the focus layer (else the site's home), grown to take in the panel's own alarms."""
         if self.center is not None:
             self.map.set_view(*self.center)
-        elif focus is not None:
-            self.map.fit_bounds(*focus)
-        elif self.home is not None:
-            self.map.fit_bounds(*self.home)
+            return
+        focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
+        view = covering(focus if focus is not None else self.home, self._reach)
+        if view is not None:
+            self.map.fit_bounds(*view)
 
     def show_state(self, state: MapState | None) -> None:
         if self._fitted != self.map.size() and self.map.width() > 200 and self.map.height() > 150:
@@ -143,6 +145,10 @@ class MapPanelView(PanelFrame):
             self.fit()
         if state is None:
             return
+        if state.reach is not None and state.reach.extent != self._reach:
+            self._reach = state.reach.extent
+            if self._fitted.isValid():
+                self.fit()
         if state.markers is not None:
             self.map.set_markers(state.markers)
         if state.overlays is not None:

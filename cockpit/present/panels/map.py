@@ -7,7 +7,7 @@ what is drawn over them, frame by frame, and whether it may be drawn in live col
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,12 @@ from widgets.values import MapMarker, Severity
 
 MAX_MARKERS = 400
 MAX_DOTS = 300
+REACH_SEVERITY = 2
+"""Events up to this severity (red and orange alarms) are ones a map must show: its view grows to
+take them in (:class:`Reach`)."""
+
+Extent = tuple[float, float, float, float]
+"""``(west, south, east, north)`` in WGS 84 degrees."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,15 @@ class PointsState:
 
 
 @dataclass(frozen=True, slots=True)
+class Reach:
+    """Where the panel's own alarms and the backend's shapes about them lie: a map focused on a
+    layer ("the forest park") must still show the fire alarm at a farmhouse 2.5 km south of it."""
+
+    extent: Extent | None
+    """``None``: the panel has no alarm and no shape now; the view is its focus (or home) alone."""
+
+
+@dataclass(frozen=True, slots=True)
 class MapState:
     markers: list[MapMarker] | None
     overlays: dict[str, OverlayShape | None] | None
@@ -71,6 +86,8 @@ class MapState:
     """Changed liveness: ``False`` greys the live layers and stops their flashing."""
     as_of: str = ""
     points: PointsState | None = None
+    reach: Reach | None = None
+    """Changed reach (``None``: unchanged); the view fits its focus and this together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +135,7 @@ class MapModel:
         self._rating_rows: list[tuple[str, int]] = []
         self._points_seen: tuple[str, int, int] = ("", -1, 0)
         self._points_at = -POINTS_PERIOD_S
+        self._reach: Extent | None = None
 
     def update(self, situation: Situation, frame: Frame) -> MapState | None:
         ch = frame.changes
@@ -135,10 +153,38 @@ class MapModel:
         if frame.current != self._current:
             current = self._current = frame.current
         points = self._points(situation, frame) if (ch.layers or frame.slow) else None
+        reach = self._reach_of(situation) if (markers is not None or overlays is not None) else None
         self._first = False
-        if markers is None and overlays is None and dots is None and ratings is None and current is None and points is None:
+        if (
+            markers is None
+            and overlays is None
+            and dots is None
+            and ratings is None
+            and current is None
+            and points is None
+            and reach is None
+        ):
             return None
-        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, points)
+        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, points, reach)
+
+    def _reach_of(self, situation: Situation) -> Reach | None:
+        """The extent of the panel's open alarms (severity up to :data:`REACH_SEVERITY`) and of its
+        overlay kinds, when it changed since the last frame that said."""
+        points: list[tuple[float, float]] = []
+        if self.scope is not None:
+            points.extend(
+                (e.lon, e.lat)
+                for e in events_matching(situation, self.scope)[:MAX_MARKERS]
+                if int(e.severity) <= REACH_SEVERITY
+            )
+        for o in situation.overlays.values():
+            if o.kind in self.spec.overlays:
+                points.extend(_positions(o.coordinates))
+        extent = _extent(points)
+        if extent == self._reach and not self._first:
+            return None
+        self._reach = extent
+        return Reach(extent)
 
     def _points(self, situation: Situation, frame: Frame) -> PointsState | None:
         """The first of the panel's layers the backend sends as points, when it changed (at most
@@ -252,3 +298,44 @@ class MapModel:
     def choose(self, event_id: str) -> None:
         """The officer clicked a marker."""
         self.ctx.selection.choose(event_id)
+
+
+def _positions(coordinates: Any) -> Iterator[tuple[float, float]]:
+    """Every ``[lon, lat, ...]`` position of a GeoJSON geometry's coordinates, however nested."""
+    if isinstance(coordinates, (list, tuple)) and coordinates:
+        first = coordinates[0]
+        if isinstance(first, (int, float)):
+            if len(coordinates) >= 2 and isinstance(coordinates[1], (int, float)):
+                yield float(coordinates[0]), float(coordinates[1])
+            return
+        for c in coordinates:
+            yield from _positions(c)
+
+
+def _extent(points: Iterable[tuple[float, float]]) -> Extent | None:
+    """The box around the finite positions; ``None`` for none."""
+    ok = [(lon, lat) for lon, lat in points if np.isfinite(lon) and np.isfinite(lat)]
+    if not ok:
+        return None
+    lons, lats = [p[0] for p in ok], [p[1] for p in ok]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def covering(base: Extent | None, reach: Extent | None, margin: float = 0.1, least: float = 0.01) -> Extent | None:
+    """The view a map fits: its base (the focus layer or the site's home) grown to take in the
+    reach, with ``margin`` of the box's size around it so nothing sits on the edge. A reach inside
+    the base leaves the base as it is; a reach alone is shown at least ``least`` degrees wide."""
+    if reach is None:
+        return base
+    if base is not None and (
+        base[0] <= reach[0] and base[1] <= reach[1] and reach[2] <= base[2] and reach[3] <= base[3]
+    ):
+        return base
+    if base is None:
+        w, s, e, n = reach
+    else:
+        w, s, e, n = min(base[0], reach[0]), min(base[1], reach[1]), max(base[2], reach[2]), max(base[3], reach[3])
+    dx = max(e - w, least) * (0.5 + margin)
+    dy = max(n - s, least) * (0.5 + margin)
+    cx, cy = (w + e) / 2, (s + n) / 2
+    return cx - dx, cy - dy, cx + dx, cy + dy
