@@ -72,7 +72,7 @@ def demo_markers() -> list[MapMarker]:
     """A handful of invented events for screenshots."""
     return [
         MapMarker("E1", 106.452, 29.572, Severity.RED, "山火 · 歌乐山", acknowledged=False),
-        MapMarker("E2", 106.575, 29.562, Severity.ORANGE, "燃气泄漏 · 解放碑", acknowledged=False),
+        MapMarker("E2", 106.575, 29.562, Severity.ORANGE, "燃气泄漏 · 湖滨", acknowledged=False),
         MapMarker("E3", 106.585, 29.515, Severity.YELLOW, "内涝 · 南坪", acknowledged=True),
         MapMarker("E4", 106.655, 29.617, Severity.BLUE, "交通事故", acknowledged=True),
     ]

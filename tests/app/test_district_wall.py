@@ -29,6 +29,7 @@ from tests.testcity.build import BASEMAP_RGB, BOUNDS
 from tests.testcity.city import RISK_POINTS, TEST_CITY_NAMES, QingheCity, site
 from widgets.alarm_banner import AlarmBannerWidget
 from widgets.dispatch_button import DispatchPanel
+from widgets.painted import PaintedWidget
 from widgets.status_bar import ConnectionStatusWidget
 from widgets.vital_tile import VitalSignTile
 
@@ -44,7 +45,7 @@ DEMO_WORDS = sorted(
 
 def wall_texts(root: QWidget) -> list[str]:
     """Every text the wall shows in its widgets: labels, buttons, table cells, tiles, banners, the
-    dispatch block, the link status and the map's layer labels and marker labels."""
+    dispatch block, the link status and what the painted panels (bars, cards, rankings...) painted."""
     out: list[str] = []
     for w in [root, *root.findChildren(QWidget)]:
         if isinstance(w, QLabel | QAbstractButton):
@@ -60,6 +61,8 @@ def wall_texts(root: QWidget) -> list[str]:
             out += [w.event_text(), w.button_text(), w.command_text()]
         elif isinstance(w, ConnectionStatusWidget):
             out.append(w.text())
+        elif isinstance(w, PaintedWidget):  # issue 18's panels paint their own text
+            out.append(w.painted_text())
     return [t for t in out if t]
 
 
