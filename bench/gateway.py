@@ -91,10 +91,10 @@ async def _prefill(url: str, n: int) -> None:
     infos = [
         SensorInfo(
             id=i,
-            name=f"yuzhong-road_speed-{i:04d}",
+            name=f"d1-road_speed-{i:04d}",
             kind="road_speed",
             unit="km/h",
-            district="yuzhong",
+            district="d1",
             lon=106.57,
             lat=29.55,
             theme="traffic",
@@ -102,7 +102,7 @@ async def _prefill(url: str, n: int) -> None:
         for i in range(1, 100 * VALUES_PER_BATCH + 1)
     ]
     catalog = SensorCatalog(stream=Stream.SENSORS, seq=0, prev=0, ts=0, sensors=infos)
-    subject = data_subject(Stream.SENSORS, "yuzhong", "traffic")
+    subject = data_subject(Stream.SENSORS, "d1", "traffic")
     await js.publish(subject, body_of(catalog))
     for k in range(n):
         await js.publish_async(subject, _batch_body(k))
@@ -150,7 +150,7 @@ def _publisher(url: str, seconds: float, out: Any) -> None:
 
         nc = await nats.connect(url)
         js = nc.jetstream()
-        subject = data_subject(Stream.SENSORS, "yuzhong", "traffic")
+        subject = data_subject(Stream.SENSORS, "d1", "traffic")
         bodies = [_batch_body(k) for k in range(100)]
         n = 0
         t0 = time.perf_counter()

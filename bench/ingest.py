@@ -56,7 +56,7 @@ def _server(port_q: Any, stop: Any) -> None:
             name=f"bench-water_level-{i:05d}",
             kind="water_level",
             unit="m",
-            district="yuzhong",
+            district="d1",
             lon=106.5,
             lat=29.5,
             warn=3.0,

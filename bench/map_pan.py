@@ -1,4 +1,4 @@
-"""Map pan benchmark: 330,000 risk points, districts and pipelines at 1920×1080.
+"""Map pan benchmark: the demo backend's 330,000 risk points, districts and pipelines at 1920×1080.
 
 ``python -m bench.map_pan [--quick] [--screenshot PATH]``. Works with ``QT_QPA_PLATFORM=offscreen``
 (the default when no display is set) and under X (e.g. Xvfb).
@@ -9,6 +9,9 @@ leaves the cached margin and re-renders like a real drag) followed by a synchron
 spent inside ``paintEvent`` (cache blit plus markers, and the re-render when one happens).
 ``pan_fps`` is ``1000 / mean frame ms``. ``rerender_ms`` is the median of forced full re-renders
 (zoom changes), the cost of a pan that leaves the cached margin or of one wheel notch.
+The risk points reach the map as on the wall (protocol §5.9): ``layer_snapshot_ms`` applies and
+merges the demo city's snapshot messages, ``layer_prepare_ms`` projects and sorts them once for every
+map, ``layer_change_ms`` merges a change of 40 points.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ import statistics
 import sys
 import time
 
+import numpy as np
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication
 
+from cockpit.backend.demo_catalog import DISTRICTS
+from cockpit.backend.risk_points import BOUNDS
 from widgets import theme
-from widgets.geo import DEMO_GEO_DIR, load_geojson, synthetic_risk_points
+from widgets.geo import RiskPointSet, prepare_risk_points
 from widgets.map_view import LayerStyle, MapMarker, MapView
 from widgets.severity import Severity
 
@@ -46,24 +52,27 @@ class _TimedMapView(MapView):
 
 
 def add_demo_layers(view: MapView, *, all_layers: bool = True) -> None:
-    """Add the synthetic Chongqing layers of ``assets/geo`` with the wall's own styles.
+    """Add the demo city's map layers (``assets/geo``, as its site map names them) with the wall's
+    own styles.
 
     Args:
         view: The map.
         all_layers: False adds only districts and pipelines (the benchmark's set).
     """
-    from cockpit.app.panels.map import LAYER_STYLES  # the same styles the runways use
+    from cockpit.app.site_map import SiteMap  # the same reading and styles the runways use
+    from cockpit.config.site import demo_map
 
-    names = list(LAYER_STYLES) if all_layers else ["districts", "pipelines"]
+    site_map = SiteMap(demo_map(), "zh_CN")
+    names = list(site_map.layers) if all_layers else ["districts", "pipelines"]
     for name in names:
-        view.add_geojson_layer(name, load_geojson(DEMO_GEO_DIR / f"{name}.geojson"), LAYER_STYLES[name])
+        view.add_geojson_layer(name, site_map.geojson(name), site_map.style(name))
 
 
 def demo_markers() -> list[MapMarker]:
     """A handful of invented events for screenshots."""
     return [
         MapMarker("E1", 106.452, 29.572, Severity.RED, "山火 · 歌乐山", acknowledged=False),
-        MapMarker("E2", 106.575, 29.562, Severity.ORANGE, "燃气泄漏 · 解放碑", acknowledged=False),
+        MapMarker("E2", 106.575, 29.562, Severity.ORANGE, "燃气泄漏 · 湖滨", acknowledged=False),
         MapMarker("E3", 106.585, 29.515, Severity.YELLOW, "内涝 · 南坪", acknowledged=True),
         MapMarker("E4", 106.655, 29.617, Severity.BLUE, "交通事故", acknowledged=True),
     ]
@@ -103,23 +112,60 @@ def _flood_overlay() -> dict[str, object]:
     }
 
 
-def build_map(n_points: int = POINTS, *, all_layers: bool = False, timed: bool = True) -> MapView:
-    """Build the benchmark map at 1920×1080 (shown), with ``n_points`` risk points."""
+def risk_layer_costs(n_points: int = POINTS) -> tuple[RiskPointSet, dict[str, float]]:
+    """The risk layer as a wall gets it (protocol §5.9): the demo city's snapshot messages applied
+    to a Situation, merged, prepared once for every map; and a change of 40 points merged.
+
+    Returns the prepared points and the milliseconds of each step."""
+    from cockpit.backend.city import City
+    from cockpit.backend.streams import Hub
+    from cockpit.model import Situation
+    from cockpit.protocol.events import DataReceived, SnapshotReceived
+    from cockpit.protocol.messages import Filter, Stream
+
+    city = City(Hub(), seed=1, rate=10, risk_points=n_points)
+    messages = tuple(city.snapshot(Stream.LAYERS, Filter()))
+    situation = Situation()
+    t0 = time.perf_counter()
+    situation.apply([SnapshotReceived(Stream.LAYERS, "e", 1, messages)])
+    layer = situation.layers.get("risk_points")
+    assert layer is not None
+    columns = layer.columns()
+    t1 = time.perf_counter()
+    points = prepare_risk_points(columns.lon, columns.lat, columns.level)
+    t2 = time.perf_counter()
+    rows = city.risk.relevel(np.random.default_rng(2), 40)
+    situation.apply([DataReceived(tuple(city.risk.messages(rows, 0)))])
+    t3 = time.perf_counter()
+    layer.columns()
+    t4 = time.perf_counter()
+    return points, {
+        "layer_snapshot_ms": (t1 - t0) * 1000.0,
+        "layer_prepare_ms": (t2 - t1) * 1000.0,
+        "layer_change_ms": (t4 - t3) * 1000.0,
+    }
+
+
+def build_map(
+    n_points: int = POINTS, *, all_layers: bool = False, timed: bool = True
+) -> tuple[MapView, dict[str, float]]:
+    """Build the benchmark map at 1920×1080 (shown), with the demo backend's ``n_points`` risk points
+    as the wall gets them; returns it and the layer's costs (:func:`risk_layer_costs`)."""
     view: MapView = _TimedMapView() if timed else MapView()
     view.resize(WIDTH, HEIGHT)
     add_demo_layers(view, all_layers=all_layers)
-    lon, lat, level = synthetic_risk_points(n_points, seed=1)
-    view.set_risk_points(lon, lat, level)
+    points, costs = risk_layer_costs(n_points)
+    view.set_risk_point_set(points)
     view.show()
-    view.fit_bounds(106.38, 29.47, 106.70, 29.63)
+    view.fit_bounds(*BOUNDS)
     QApplication.processEvents()
-    return view
+    return view, costs
 
 
 def screenshot(path: str) -> None:
     """Render the full demo map (all layers, ratings, overlays, markers) to a PNG at ``path``."""
-    view = build_map(all_layers=True, timed=False)
-    view.set_area_ratings({"yuzhong": 4, "jiangbei": 2, "nanan": 3, "shapingba": 1})
+    view, _ = build_map(all_layers=True, timed=False)
+    view.set_area_ratings(dict(zip(DISTRICTS, (4, 2, 3, 1), strict=True)))
     view.set_overlay("fire_spread", _fire_overlay())
     view.set_overlay(
         "inundation",
@@ -143,7 +189,7 @@ def run(quick: bool) -> dict[str, dict[str, float]]:
     """Measure panning; returns ``{"map": {metric: value}}`` (see the module docstring)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    view = build_map()
+    view, costs = build_map()
     assert isinstance(view, _TimedMapView)
     n_pans = 100 if quick else 300
     # Warm-up: first paint renders the cache.
@@ -186,6 +232,7 @@ def run(quick: bool) -> dict[str, dict[str, float]]:
             "rerender_ms": statistics.median(rerenders),
             "rerenders_during_pan": float(pan_renders),
             "points": float(view.risk_point_count()),
+            **costs,
         }
     }
 

@@ -108,7 +108,7 @@ def event_frames(n_frames: int, per_frame: int) -> list[bytes]:
                     time=seq,
                     lon=106.5,
                     lat=29.5,
-                    district="yuzhong",
+                    district="d1",
                     state="new",
                     title="Fire alarm",
                     theme="fire",

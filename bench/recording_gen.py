@@ -46,7 +46,7 @@ def frames(
                                 capabilities=["batch"], server_time=t)]), t  # fmt: skip
     infos = [
         SensorInfo(
-            id=i + 1, name=f"s{i}", kind="water_level", unit="m", district="yuzhong", lon=106.5, lat=29.5
+            id=i + 1, name=f"s{i}", kind="water_level", unit="m", district="d1", lon=106.5, lat=29.5
         )
         for i in range(sensors)
     ]
@@ -77,13 +77,13 @@ def frames(
             events += 1
             msgs.append(Event(stream="events", seq=seqs["events"], prev=seqs["events"] - 1, ts=t,
                               id=f"ev-{events}", type="waterlogging", severity=1 + events % 4, time=t,
-                              lon=106.5, lat=29.5, district="jiangbei", state="new",
+                              lon=106.5, lat=29.5, district="d2", state="new",
                               title=f"event {events}"))  # fmt: skip
             if events > 3:
                 seqs["events"] += 1
                 msgs.append(Event(stream="events", seq=seqs["events"], prev=seqs["events"] - 1, ts=t,
                                   id=f"ev-{events - 3}", type="waterlogging", severity=1 + (events - 3) % 4,
-                                  time=t, lon=106.5, lat=29.5, district="jiangbei", state="acknowledged",
+                                  time=t, lon=106.5, lat=29.5, district="d2", state="acknowledged",
                                   title=f"event {events - 3}"))  # fmt: skip
         if i % 50 == 0:
             msgs.append(Heartbeat(ts=t))

@@ -150,7 +150,7 @@ class AlarmBannerWidget(QWidget):
             active: Whether a flood is on.
             count: Alarms raised within the window.
             window_min: The window in minutes, shown in the notice.
-            groups: The flood's largest groups in words ("Waterlogging ×5 Jiangbei · …"); empty
+            groups: The flood's largest groups in words ("Waterlogging ×5 Hill Town · …"); empty
                 says only that the list groups them.
 
         Raises:

@@ -1,4 +1,4 @@
-"""Offline geodata for ``MapView``: Web Mercator, GeoJSON parsing, MBTiles tiles, demo data.
+"""Offline geodata for ``MapView``: Web Mercator, GeoJSON parsing, MBTiles tiles, risk points.
 
 Nothing here imports Qt: functions take and return plain values and numpy arrays, so they are
 tested without a ``QApplication`` and can be reused by scripts.
@@ -20,7 +20,7 @@ import enum
 import json
 import math
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,6 @@ MAX_LAT = 85.05112877980659
 
 TILE_SIZE = 256
 """Pixels per tile side; the world is one tile at zoom 0."""
-
-DEMO_GEO_DIR = Path(__file__).resolve().parent.parent / "assets" / "geo"
-"""Directory of the synthetic Chongqing demo layers (see its README.md)."""
-
-DEMO_BOUNDS = (106.38, 29.47, 106.70, 29.63)
-"""``(lon0, lat0, lon1, lat1)`` covered by the demo layers and the synthetic risk points."""
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -338,6 +332,65 @@ def _ring_area(ring: FloatArray) -> float:
     return float(0.5 * (x * np.roll(y, -1) - np.roll(x, -1) * y).sum())
 
 
+# -- risk points -----------------------------------------------------------------------------------
+
+RISK_LEVELS = 4
+"""Risk-point classes 0..3 (3 is the highest risk, drawn on top)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPointSet:
+    """Risk points ready to draw: projected to world coordinates and sorted by level.
+
+    Preparing 330,000 points (projection and sort) costs 30-90 ms; a wall with five maps prepares
+    them once and gives every map the same set (:meth:`MapView.set_risk_point_set`).
+
+    Attributes:
+        x, y: World coordinates, sorted by level.
+        runs: ``(level, start, stop)`` slices of ``x`` and ``y`` per level present.
+    """
+
+    x: FloatArray
+    y: FloatArray
+    runs: tuple[tuple[int, int, int], ...]
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+def prepare_risk_points(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, level: npt.ArrayLike | None = None
+) -> RiskPointSet:
+    """Project and sort risk points for drawing; non-finite positions are dropped.
+
+    Raises:
+        InvalidMapDataError: The arrays differ in length, are not one-dimensional, or a level is
+            outside 0..3.
+    """
+    lon_a = np.asarray(lon, dtype=np.float64)
+    lat_a = np.asarray(lat, dtype=np.float64)
+    if lon_a.ndim != 1 or lon_a.shape != lat_a.shape:
+        raise InvalidMapDataError(f"lon and lat must be 1-D and equally long, got {lon_a.shape}, {lat_a.shape}")
+    if level is None:
+        lev = np.zeros(lon_a.shape, dtype=np.int64)
+    else:
+        lev = np.asarray(level).astype(np.int64, copy=False)
+        if lev.shape != lon_a.shape:
+            raise InvalidMapDataError(f"level must match lon's shape {lon_a.shape}, got {lev.shape}")
+        if lev.size and (lev.min() < 0 or lev.max() >= RISK_LEVELS):
+            raise InvalidMapDataError(f"risk levels must be 0..{RISK_LEVELS - 1}")
+    keep = np.isfinite(lon_a) & np.isfinite(lat_a)
+    order = np.argsort(lev[keep], kind="stable")
+    x, y = project(lon_a[keep][order], lat_a[keep][order])
+    sorted_lev = lev[keep][order]
+    runs = []
+    for lv in range(RISK_LEVELS):
+        start, stop = np.searchsorted(sorted_lev, [lv, lv + 1])
+        if stop > start:
+            runs.append((lv, int(start), int(stop)))
+    return RiskPointSet(x, y, tuple(runs))
+
+
 # -- MBTiles ---------------------------------------------------------------------------------------
 
 
@@ -406,66 +459,3 @@ class MBTilesReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# -- synthetic demo data ---------------------------------------------------------------------------
-
-# Centres (lon, lat, spread in degrees, weight) of the synthetic point clusters: built-up areas of
-# the demo districts. Invented for the demo; not real risk data.
-_CLUSTERS: Sequence[tuple[float, float, float, float]] = (
-    (106.565, 29.557, 0.012, 0.16),  # Jiefangbei (Yuzhong)
-    (106.52, 29.553, 0.012, 0.10),  # Daping (Yuzhong)
-    (106.58, 29.60, 0.020, 0.16),  # Guanyinqiao (Jiangbei)
-    (106.64, 29.605, 0.020, 0.10),  # Jiangbei east
-    (106.58, 29.52, 0.020, 0.14),  # Nanping (Nanan)
-    (106.64, 29.53, 0.022, 0.08),  # Nanan east
-    (106.46, 29.555, 0.016, 0.14),  # Shapingba centre
-    (106.43, 29.60, 0.020, 0.06),  # Shapingba north
-)
-
-
-def synthetic_risk_points(
-    n: int = 330_000,
-    seed: int = 0,
-    bounds: tuple[float, float, float, float] = DEMO_BOUNDS,
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.uint8]]:
-    """Generate ``n`` deterministic, invented risk points for demos, tests and benchmarks.
-
-    85 % of the points lie in Gaussian clusters around the demo districts' built-up areas, the rest
-    are spread uniformly; all lie inside ``bounds``. Levels 0..3 are drawn with probabilities
-    0.70, 0.20, 0.08, 0.02 (3 is the highest risk).
-
-    Args:
-        n: Number of points.
-        seed: Seed of ``numpy.random.default_rng``; the same seed gives the same points.
-        bounds: ``(lon0, lat0, lon1, lat1)``.
-
-    Returns:
-        ``(lon, lat, level)``: float64, float64 and uint8 arrays of length ``n``.
-
-    Raises:
-        InvalidMapDataError: ``n`` is negative or ``bounds`` is empty.
-    """
-    lon0, lat0, lon1, lat1 = bounds
-    if n < 0 or not (lon0 < lon1 and lat0 < lat1):
-        raise InvalidMapDataError(f"need n >= 0 and non-empty bounds, got n={n}, bounds={bounds}")
-    rng = np.random.default_rng(seed)
-    weights = np.array([c[3] for c in _CLUSTERS])
-    n_cluster = int(n * 0.85)
-    which = rng.choice(len(_CLUSTERS), size=n_cluster, p=weights / weights.sum())
-    centres = np.array([(c[0], c[1]) for c in _CLUSTERS])
-    spread = np.array([c[2] for c in _CLUSTERS])
-    lon = np.empty(n, dtype=np.float64)
-    lat = np.empty(n, dtype=np.float64)
-    lon[:n_cluster] = centres[which, 0] + rng.normal(0.0, 1.0, n_cluster) * spread[which] * 1.15
-    lat[:n_cluster] = centres[which, 1] + rng.normal(0.0, 1.0, n_cluster) * spread[which]
-    lon[n_cluster:] = rng.uniform(lon0, lon1, n - n_cluster)
-    lat[n_cluster:] = rng.uniform(lat0, lat1, n - n_cluster)
-    # Re-draw stragglers uniformly (not clipped: that would draw the bounding box), so exactly
-    # n points come out.
-    out = (lon < lon0) | (lon > lon1) | (lat < lat0) | (lat > lat1)
-    k = int(out.sum())
-    lon[out] = rng.uniform(lon0, lon1, k)
-    lat[out] = rng.uniform(lat0, lat1, k)
-    level = rng.choice(4, size=n, p=[0.70, 0.20, 0.08, 0.02]).astype(np.uint8)
-    return lon, lat, level

@@ -68,7 +68,9 @@ from widgets.geo import (
     GeometryKind,
     InvalidMapDataError,
     MBTilesReader,
+    RiskPointSet,
     parse_geojson,
+    prepare_risk_points,
     project,
     project_point,
     unproject_point,
@@ -304,7 +306,7 @@ class MapView(QWidget):
     view_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, cache_margin: float = 0.5) -> None:
-        """Create a map centred on the demo area (Chongqing), without layers.
+        """Create a map of the whole world, without layers (the owner sets the view it wants).
 
         Args:
             parent: Parent widget.
@@ -315,8 +317,8 @@ class MapView(QWidget):
         if cache_margin < 0:
             raise InvalidMapDataError(f"cache_margin must not be negative, got {cache_margin}")
         self._margin = cache_margin
-        self._cx, self._cy = project_point(106.55, 29.55)
-        self._zoom = 12.0
+        self._cx, self._cy = project_point(0.0, 0.0)
+        self._zoom = MIN_ZOOM
         self._layers: dict[str, _Layer] = {}
         self._overlays: dict[str, _Layer] = {}
         self._ratings: dict[str, int] = {}
@@ -456,6 +458,18 @@ class MapView(QWidget):
         """Return the GeoJSON layers' names, bottom first."""
         return list(self._layers)
 
+    def layer_labels(self, name: str) -> list[str]:
+        """Return the label texts of a layer's features (its style's ``label_property``), in order."""
+        layer = self._layers.get(name)
+        prop = layer.style.label_property if layer is not None else None
+        if layer is None or prop is None:
+            return []
+        return [str(f.properties[prop]) for f in layer.features if f.properties.get(prop) not in (None, "")]
+
+    def basemap_path(self) -> Path | None:
+        """Return the MBTiles file drawn under the layers, or None."""
+        return self._basemap.path if self._basemap is not None else None
+
     def layer_bounds(self, name: str) -> tuple[float, float, float, float] | None:
         """Return ``(lon0, lat0, lon1, lat1)`` around the layer's features; None for an unknown
         or empty layer (for fitting a view to a layer: "show the forest park")."""
@@ -560,32 +574,14 @@ class MapView(QWidget):
             InvalidMapDataError: The arrays differ in length, are not one-dimensional, or a level
                 is outside 0..3.
         """
-        lon_a = np.asarray(lon, dtype=np.float64)
-        lat_a = np.asarray(lat, dtype=np.float64)
-        if lon_a.ndim != 1 or lon_a.shape != lat_a.shape:
-            raise InvalidMapDataError(
-                f"lon and lat must be 1-D and equally long, got {lon_a.shape}, {lat_a.shape}"
-            )
-        if level is None:
-            lev = np.zeros(lon_a.shape, dtype=np.int64)
-        else:
-            lev = np.asarray(level).astype(np.int64, copy=False)
-            if lev.shape != lon_a.shape:
-                raise InvalidMapDataError(f"level must match lon's shape {lon_a.shape}, got {lev.shape}")
-            if lev.size and (lev.min() < 0 or lev.max() >= len(RISK_LEVEL_COLOURS)):
-                raise InvalidMapDataError(f"risk levels must be 0..{len(RISK_LEVEL_COLOURS) - 1}")
-        keep = np.isfinite(lon_a) & np.isfinite(lat_a)
-        order = np.argsort(lev[keep], kind="stable")
-        x, y = project(lon_a[keep][order], lat_a[keep][order])
-        sorted_lev = lev[keep][order]
-        self._risk_x, self._risk_y = x, y
-        self._risk_bounds = []
+        self.set_risk_point_set(prepare_risk_points(lon, lat, level))
+
+    def set_risk_point_set(self, points: RiskPointSet) -> None:
+        """Replace the risk-point layer with points already prepared (shared by several maps)."""
+        self._risk_x, self._risk_y = points.x, points.y
+        self._risk_bounds = list(points.runs)
         self._risk_version += 1
         self._risk_pixels = None
-        for lv in range(len(RISK_LEVEL_COLOURS)):
-            start, stop = np.searchsorted(sorted_lev, [lv, lv + 1])
-            if stop > start:
-                self._risk_bounds.append((lv, int(start), int(stop)))
         self._invalidate()
 
     def risk_point_count(self) -> int:

@@ -368,7 +368,7 @@ class Card:
     event_id: str
     title: str
     subtitle: str
-    """Where, when and how far it is: "Jiangbei · 10:02:13 · dispatched"."""
+    """Where, when and how far it is: "Hill Town · 10:02:13 · dispatched"."""
     severity: Severity
     fields: tuple[CardField, ...]
     acknowledged: bool = True

@@ -556,53 +556,53 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="224"/>
+        <location filename="../../cockpit/app/run.py" line="237"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="230"/>
-        <location filename="../../cockpit/app/wiring.py" line="637"/>
+        <location filename="../../cockpit/app/wiring.py" line="244"/>
+        <location filename="../../cockpit/app/wiring.py" line="655"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="247"/>
+        <location filename="../../cockpit/app/wiring.py" line="261"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="297"/>
+        <location filename="../../cockpit/app/wiring.py" line="311"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="299"/>
+        <location filename="../../cockpit/app/wiring.py" line="313"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="301"/>
+        <location filename="../../cockpit/app/wiring.py" line="315"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="342"/>
+        <location filename="../../cockpit/app/wiring.py" line="358"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="598"/>
+        <location filename="../../cockpit/app/wiring.py" line="616"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="611"/>
+        <location filename="../../cockpit/app/wiring.py" line="629"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="664"/>
+        <location filename="../../cockpit/app/wiring.py" line="682"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -681,17 +681,22 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../cockpit/present/console.py" line="52"/>
+        <location filename="../../cockpit/present/console.py" line="53"/>
         <source>Every open event</source>
         <translation>全部未结事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="86"/>
+        <location filename="../../cockpit/present/console.py" line="74"/>
+        <source>Names and risk points as last received {when}, kept on disk: the backend has not sent them since</source>
+        <translation>名称与风险点为 {when} 最后收到的数据（本地保存）：此后后端尚未发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/console.py" line="94"/>
         <source>{as_of} · not live: alarms may be missing</source>
         <translation>{as_of} · 非实时：可能有告警缺失</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="130"/>
+        <location filename="../../cockpit/present/console.py" line="138"/>
         <source>Shelve: {event} · {district}</source>
         <translation>搁置：{event} · {district}</translation>
     </message>
@@ -781,48 +786,48 @@
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="105"/>
+        <location filename="../../cockpit/present/console.py" line="113"/>
         <source>Alarm rate: {n10} in the last 10 min (acceptable: ≤ 1), {nh} in the last hour (≤ 6)</source>
         <translation>告警率：近 10 分钟 {n10} 条（可接受：≤ 1），近 1 小时 {nh} 条（≤ 6）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="108"/>
+        <location filename="../../cockpit/present/console.py" line="116"/>
         <source>Time in flood: {pct:.1f} % of the {observed} watched</source>
         <translation>告警泛滥时间：已监视 {observed} 中的 {pct:.1f} %</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="111"/>
+        <location filename="../../cockpit/present/console.py" line="119"/>
         <source>Flood now: {state}</source>
         <translation>当前告警泛滥：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="112"/>
+        <location filename="../../cockpit/present/console.py" line="120"/>
         <source>yes, {n} alarms in 10 min: {groups}</source>
         <translation>是，10 分钟内 {n} 条：{groups}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="114"/>
+        <location filename="../../cockpit/present/console.py" line="122"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="116"/>
+        <location filename="../../cockpit/present/console.py" line="124"/>
         <source>Top bad actors: {list}</source>
         <translation>高频告警源：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="117"/>
-        <location filename="../../cockpit/present/console.py" line="120"/>
+        <location filename="../../cockpit/present/console.py" line="125"/>
+        <location filename="../../cockpit/present/console.py" line="128"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="119"/>
+        <location filename="../../cockpit/present/console.py" line="127"/>
         <source>Chattering: {list}</source>
         <translation>抖动告警：{list}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/console.py" line="122"/>
+        <location filename="../../cockpit/present/console.py" line="130"/>
         <source>Stale (active and unacknowledged over 24 h): {n}</source>
         <translation>长期未处理（告警中且超过 24 小时未确认）：{n}</translation>
     </message>
@@ -1293,34 +1298,42 @@
     </message>
 </context>
 <context>
+    <name>Map</name>
+    <message>
+        <location filename="../../cockpit/present/panels/map.py" line="209"/>
+        <source>{layer} as of {when}, kept on disk</source>
+        <translation>{layer}：{when} 的数据（本地保存）</translation>
+    </message>
+</context>
+<context>
     <name>MapView</name>
     <message>
-        <location filename="../../widgets/map_view.py" line="127"/>
+        <location filename="../../widgets/map_view.py" line="129"/>
         <source>Green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="129"/>
+        <location filename="../../widgets/map_view.py" line="131"/>
         <source>Blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="131"/>
+        <location filename="../../widgets/map_view.py" line="133"/>
         <source>Yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="133"/>
+        <location filename="../../widgets/map_view.py" line="135"/>
         <source>Orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="135"/>
+        <location filename="../../widgets/map_view.py" line="137"/>
         <source>Red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_view.py" line="138"/>
+        <location filename="../../widgets/map_view.py" line="140"/>
         <source>{level} · {colour}</source>
         <translation>{level}级 · {colour}</translation>
     </message>
@@ -1426,7 +1439,7 @@
 <context>
     <name>Panels</name>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="77"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="78"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -2020,215 +2033,215 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="145"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="245"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="159"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="266"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="145"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="245"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="159"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="266"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="229"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="250"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="54"/>
+        <location filename="../../cockpit/app/trainer.py" line="53"/>
         <source>New event</source>
         <translation>新事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="55"/>
+        <location filename="../../cockpit/app/trainer.py" line="54"/>
         <source>Sensor fails (goes stale)</source>
         <translation>传感器失效（数据过期）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="56"/>
+        <location filename="../../cockpit/app/trainer.py" line="55"/>
         <source>Sensor reads a fault (zero)</source>
         <translation>传感器读数故障（归零）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="57"/>
+        <location filename="../../cockpit/app/trainer.py" line="56"/>
         <source>Weather change</source>
         <translation>天气变化</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="58"/>
+        <location filename="../../cockpit/app/trainer.py" line="57"/>
         <source>Unit does not respond</source>
         <translation>力量无响应</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="64"/>
+        <location filename="../../cockpit/app/trainer.py" line="63"/>
         <source>Heavy rain (storm 1.2)</source>
         <translation>暴雨（强度 1.2）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="65"/>
+        <location filename="../../cockpit/app/trainer.py" line="64"/>
         <source>Rain stops (storm 0)</source>
         <translation>雨停（强度 0）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="66"/>
+        <location filename="../../cockpit/app/trainer.py" line="65"/>
         <source>Gale (wind 18 m/s)</source>
         <translation>大风（风速 18 m/s）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="67"/>
+        <location filename="../../cockpit/app/trainer.py" line="66"/>
         <source>Heat (40 °C)</source>
         <translation>高温（40 °C）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="108"/>
+        <location filename="../../cockpit/app/trainer.py" line="105"/>
         <source>Cockpit · trainer console (DRILL)</source>
         <translation>驾驶舱 · 导调控制台（演练）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="116"/>
+        <location filename="../../cockpit/app/trainer.py" line="113"/>
         <source>DRILL</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="123"/>
+        <location filename="../../cockpit/app/trainer.py" line="120"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="128"/>
+        <location filename="../../cockpit/app/trainer.py" line="125"/>
         <source>Drill script</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="130"/>
+        <location filename="../../cockpit/app/trainer.py" line="127"/>
         <source>Start from the beginning</source>
         <translation>从头开始</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="132"/>
-        <location filename="../../cockpit/app/trainer.py" line="202"/>
+        <location filename="../../cockpit/app/trainer.py" line="129"/>
+        <location filename="../../cockpit/app/trainer.py" line="199"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="139"/>
+        <location filename="../../cockpit/app/trainer.py" line="136"/>
         <source>Inject by hand</source>
         <translation>手动注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="152"/>
+        <location filename="../../cockpit/app/trainer.py" line="149"/>
         <source>level </source>
         <translation>等级 </translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="154"/>
+        <location filename="../../cockpit/app/trainer.py" line="151"/>
         <source>Inject now</source>
         <translation>立即注入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="158"/>
+        <location filename="../../cockpit/app/trainer.py" line="155"/>
         <source>Trainees&apos; actions</source>
         <translation>学员操作</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="163"/>
+        <location filename="../../cockpit/app/trainer.py" line="160"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="163"/>
+        <location filename="../../cockpit/app/trainer.py" line="160"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="163"/>
+        <location filename="../../cockpit/app/trainer.py" line="160"/>
         <source>Command</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="163"/>
+        <location filename="../../cockpit/app/trainer.py" line="160"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="163"/>
+        <location filename="../../cockpit/app/trainer.py" line="160"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="163"/>
+        <location filename="../../cockpit/app/trainer.py" line="160"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="169"/>
+        <location filename="../../cockpit/app/trainer.py" line="166"/>
         <source>Injects</source>
         <translation>注入记录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="190"/>
+        <location filename="../../cockpit/app/trainer.py" line="187"/>
         <source>DRILL · {title}</source>
         <translation>演练 · {title}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="202"/>
+        <location filename="../../cockpit/app/trainer.py" line="199"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="207"/>
+        <location filename="../../cockpit/app/trainer.py" line="204"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="209"/>
+        <location filename="../../cockpit/app/trainer.py" line="206"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="211"/>
+        <location filename="../../cockpit/app/trainer.py" line="208"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="213"/>
+        <location filename="../../cockpit/app/trainer.py" line="210"/>
         <source>Drill clock {t} of {end} · {state}</source>
         <translation>演练时钟 {t} / {end} · {state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="224"/>
+        <location filename="../../cockpit/app/trainer.py" line="221"/>
         <source>{events} events measured · {met} of {total} targets met so far · {actions} actions</source>
         <translation>已评估 {events} 起事件 · 目前达标 {met}/{total} · 操作 {actions} 次</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="234"/>
+        <location filename="../../cockpit/app/trainer.py" line="231"/>
         <source>Report: {events} events, {met} of {total} targets met, {actions} actions. Written to {where}</source>
         <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="255"/>
+        <location filename="../../cockpit/app/trainer.py" line="252"/>
         <source>by hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="255"/>
+        <location filename="../../cockpit/app/trainer.py" line="252"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="260"/>
+        <location filename="../../cockpit/app/trainer.py" line="257"/>
         <source>FAILED: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="299"/>
+        <location filename="../../cockpit/app/trainer.py" line="296"/>
         <source>Pick a target for the inject first.</source>
         <translation>请先选择注入对象。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="321"/>
+        <location filename="../../cockpit/app/trainer.py" line="318"/>
         <source>Report from the trainer ({theme}, {district})</source>
         <translation>导调员上报（{theme}，{district}）</translation>
     </message>

@@ -563,6 +563,118 @@ def check_disk(site: SiteConfig) -> Finding:
     return Finding("disk", Status.OK, msg)
 
 
+# ------------------------------------------------------------------------------------------ map
+
+
+def _show_extent(e: tuple[float, float, float, float]) -> str:
+    return f"{e[0]:.4f}–{e[2]:.4f} E, {e[1]:.4f}–{e[3]:.4f} N"
+
+
+def check_map(site: SiteConfig) -> list[Finding]:
+    """Every map file the site names, opened and checked (docs/operations.md, "Bringing your map"):
+    missing, unreadable, wrong coordinate system, empty, outside the district; and the layers the
+    runway files ask for that the site does not have."""
+    from cockpit.app.wiring import runway_folders
+    from cockpit.config.mapdata import MapDataError, intersects, read_basemap, read_layer, union
+    from cockpit.present.runway_spec import load_runway_folders
+
+    config = site.map
+    if not config.layers and config.basemap is None:
+        if site.is_demo:
+            return [Finding("map", Status.OK, "the demo city's map (no [map] in the site file)")]
+        return [
+            Finding(
+                "map",
+                Status.WARN,
+                "no map data: the wall's maps show only what the backend sends (risk points, events)",
+                "name your basemap and layers in [map] of the site file (docs/operations.md, \"Bringing your map\")",
+            )
+        ]
+    out: list[Finding] = []
+    extents: dict[str, tuple[float, float, float, float]] = {}
+    for layer in config.layers:
+        try:
+            loaded = read_layer(layer)
+        except MapDataError as exc:
+            text = str(exc)
+            if "does not exist" in text:
+                fix = f"copy the file there or correct map.layers.{layer.name}.file"
+            elif "coordinates are in" in text or "not degrees" in text:
+                fix = "convert the layer to WGS 84 (EPSG:4326) with your GIS or ogr2ogr -t_srs EPSG:4326"
+            elif "no features" in text:
+                fix = "export the layer again with its features (or remove it from [map.layers])"
+            elif "no property" in text:
+                fix = f"correct map.layers.{layer.name}.label/label_en/code to a property the layer has"
+            else:
+                fix = "export it again as GeoPackage (.gpkg) or GeoJSON in WGS 84"
+            out.append(Finding("map", Status.FAIL, text, fix))
+            continue
+        extents[layer.name] = loaded.bounds
+        out.append(
+            Finding(
+                "map",
+                Status.OK,
+                f"map layer {layer.name} ({layer.file.name}): {loaded.count} features, {loaded.crs}, "
+                f"{_show_extent(loaded.bounds)}",
+            )
+        )
+    basemap_bounds = None
+    if config.basemap is not None:
+        try:
+            info = read_basemap(config.basemap)
+        except MapDataError as exc:
+            fix = (
+                "copy the file there or correct map.basemap"
+                if "does not exist" in str(exc)
+                else "export the basemap again as raster MBTiles (PNG or JPEG tiles, TMS rows)"
+            )
+            out.append(Finding("map", Status.FAIL, str(exc), fix))
+        else:
+            basemap_bounds = info.bounds
+            where = f", {_show_extent(info.bounds)}" if info.bounds is not None else ""
+            out.append(
+                Finding(
+                    "map",
+                    Status.OK,
+                    f"basemap {config.basemap.name}: {info.tiles} {info.format} tiles, zoom {info.min_zoom}–{info.max_zoom}{where}",
+                )
+            )
+    # The district's extent: the site's home, else the basemap's, else the layers' together.
+    district = config.home or basemap_bounds or union(list(extents.values()))
+    if district is not None:
+        outside = {name: e for name, e in extents.items() if not intersects(e, district)}
+        if basemap_bounds is not None and not intersects(basemap_bounds, district):
+            outside["basemap"] = basemap_bounds
+        for name, e in outside.items():
+            out.append(
+                Finding(
+                    "map",
+                    Status.FAIL,
+                    f"{name} lies outside the district: {_show_extent(e)}, the district {_show_extent(district)}",
+                    "check its coordinates (longitude and latitude swapped? another city's file?) or map.home",
+                )
+            )
+    runways = load_runway_folders(runway_folders(None, site.runways))
+    wanted = {
+        name: r.id
+        for r in runways.runways
+        for p in r.panels
+        for name in p.layers
+        if name not in ("risk_points", "ratings", "cameras") and config.layer(name) is None
+    }
+    if wanted:
+        out.append(
+            Finding(
+                "map",
+                Status.WARN,
+                "runway maps name layers the site does not have (they are drawn without them): "
+                + ", ".join(f"{n} ({rid})" for n, rid in sorted(wanted.items())),
+                "add them to [map.layers] under those names, or use your own runway files (wall.runways)",
+            )
+        )
+    return out
+
+
 # ------------------------------------------------------------------------------------------ run
 
 
@@ -583,6 +695,7 @@ def run_checks(
     findings += _guarded("wall", lambda: check_wall_type(site))
     findings += _guarded("opengl", lambda: [check_opengl()])
     if site is not None:
+        findings += _guarded("map", lambda: check_map(site))
         findings += _guarded("backend", lambda: asyncio.run(check_backends(site, timeout_s)))
         findings += _guarded("disk", lambda: [check_disk(site)])
     del app

@@ -21,10 +21,12 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from cockpit.app.drill_pdf import write_pdf
 from cockpit.app.trainer import TrainerWindow
-from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit, connect_drill, runway_folders
+from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit, connect_drill, map_config, runway_folders
+from cockpit.config.site import MapConfig, demo_map
 from cockpit.feed import FeedClient, Identity
 from cockpit.present.frame import Mode, ModeKind
 from cockpit.present.wall_layout import WallLayout
+from cockpit.protocol.messages import CatalogKind
 from cockpit.record.drill import DrillSandbox, DrillSandboxError
 from cockpit.record.drill_report import DrillReport, compute_report, write_report
 from cockpit.record.drill_script import (
@@ -70,7 +72,10 @@ def drill_session(
     folders = runway_folders(args.runways, args.site_config.runways)
     report_root = args.report or default_report_root()
     record_dir = None if args.no_record else report_root / "recordings"
-    return DrillSession(args.drill, identity, lang, folders, layout, report_root, record_dir=record_dir)
+    site_map = map_config(args.site_config.map, demo=True)  # the sandbox is the demo city
+    return DrillSession(
+        args.drill, identity, lang, folders, layout, report_root, record_dir=record_dir, site_map=site_map
+    )
 
 
 class DrillSession(QObject):
@@ -86,6 +91,7 @@ class DrillSession(QObject):
         drills_dir: The drills the trainer can pick from.
         record_dir: Record the drill's feed here (the debrief replays it; never among the live
             recordings); None: not recorded.
+        site_map: The map the trainees' wall draws (the demo city's: the sandbox is the demo city).
 
     Raises:
         DrillScriptError: the script is refused.
@@ -102,6 +108,7 @@ class DrillSession(QObject):
         report_root: Path | None = None,
         drills_dir: Path = DRILLS_DIR,
         record_dir: Path | None = None,
+        site_map: MapConfig | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
@@ -112,7 +119,13 @@ class DrillSession(QObject):
         self.sandbox.start()
         # The only URLs this cockpit will ever have: the sandbox's own.
         self.cockpit = Cockpit(
-            self.sandbox.feed_urls(), identity, lang, runways_dir, layout, record_dir=record_dir
+            self.sandbox.feed_urls(),
+            identity,
+            lang,
+            runways_dir,
+            layout,
+            record_dir=record_dir,
+            site_map=site_map or demo_map(),
         )
         feed = self.cockpit.feed
         if not isinstance(feed, FeedClient) or not all(self.sandbox.owns(u) for u in feed.urls):
@@ -129,6 +142,7 @@ class DrillSession(QObject):
             drills,
             self._sensor_names,
             self._unit_ids,
+            self._event_targets,
             describe=self._describe,
             kind_text=words.kind,
             result_text=lambda result, reason: (
@@ -174,6 +188,13 @@ class DrillSession(QObject):
 
     def _unit_ids(self) -> list[str]:
         return sorted(self.cockpit.situation.units)
+
+    def _event_targets(self) -> list[tuple[str, str]]:
+        """Every theme and district the sandbox names in its catalog (protocol §5.8)."""
+        catalog = self.cockpit.situation.catalog
+        themes = sorted(e.code for e in catalog if e.kind == CatalogKind.THEME)
+        districts = sorted(e.code for e in catalog if e.kind == CatalogKind.DISTRICT)
+        return [(theme, district) for theme in themes for district in districts]
 
     # --------------------------------------------------------------------------- lifecycle
 

@@ -50,12 +50,15 @@ class EmbeddedBackend:
         tokens: bool = False,
         cameras: bool = False,
         events_per_min: float = 6.0,
+        risk_points: int = 20_000,
     ) -> None:
         self.seed, self.rate, self.speed, self.tokens = seed, rate, speed, tokens
         self.events_per_min = events_per_min
         self.cameras_wanted = cameras
         self.cameras: DemoCameras | None = None
         """The demo's cameras (RTSP on loopback) and their credential, when ``cameras``."""
+        self.risk_points = risk_points
+        """Points of the city's risk layer: the demo's 330,000 (``cockpit --demo``), fewer in tests."""
         self.url = ""
         self.key = jwt_tokens.new_private_key("EdDSA")
         self.error: BaseException | None = None
@@ -99,7 +102,9 @@ class EmbeddedBackend:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        city = City(Hub(), seed=self.seed, rate=self.rate, event_rate=self.events_per_min)
+        city = City(
+            Hub(), seed=self.seed, rate=self.rate, event_rate=self.events_per_min, risk_points=self.risk_points
+        )
         # Start the scenario clock some minutes in, so the first screen already tells a story.
         city.time_origin_ms = now_ms() - int(PREWARM_S * 1000)
         if self.cameras_wanted:  # first: the alarms of the pre-warm name the cameras that see them

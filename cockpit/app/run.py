@@ -23,7 +23,15 @@ from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_except
 from cockpit.app.service import WallService, watchdog_timeout
 from cockpit.app.wall import screen_info
 from cockpit.app.wall_report import summary, write_report
-from cockpit.app.wiring import Cockpit, connect_app, default_layout, freeze_startup_heap, runway_folders
+from cockpit.app.wiring import (
+    Cockpit,
+    connect_app,
+    default_layout,
+    freeze_startup_heap,
+    map_config,
+    runway_folders,
+)
+from cockpit.backend.risk_points import RISK_POINTS
 from cockpit.config import tls_context
 from cockpit.config.tokens import TokenFileError
 from cockpit.feed import Identity
@@ -71,6 +79,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.OVERLAYS.value: area,
         Stream.SERIES.value: area,
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
+        Stream.LAYERS.value: area,
     }
 
 
@@ -163,6 +172,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             tokens=True,
             cameras=True,
             events_per_min=getattr(args, "events_per_min", 6.0),
+            risk_points=RISK_POINTS,
         )
         try:
             urls = [embedded.start()]
@@ -217,6 +227,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
             console_scope=console_scope(args.site_config.level.value, args.site_config.district),
             camera_secrets=camera_secrets(args.site_config.camera_secrets, embedded),
+            site_map=map_config(args.site_config.map, demo=embedded is not None),
+            # The demo city is made anew at every start: only a district's backend is worth keeping.
+            cache_dir=None if embedded is not None else data_dir(args) / "district",
         )
     wall = cockpit.wall
     wall.text_scale = args.scale

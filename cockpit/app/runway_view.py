@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.app.panels import PanelView, build_view
-from cockpit.app.panels.map import RiskPoints
+from cockpit.app.site_map import SiteMap
 from cockpit.present.frame import WallState
 from cockpit.present.runway import RunwayModel
 from cockpit.present.runway_spec import PanelKind
@@ -146,10 +146,10 @@ class RunwayView(QWidget):
 
     Args:
         model: The runway's view-models.
-        risk_points: Supplies the map's risk-point layer (lon, lat, level), if any map wants it.
+        site_map: The site's map data (layers, basemap, home extent).
     """
 
-    def __init__(self, model: RunwayModel, risk_points: RiskPoints | None = None) -> None:
+    def __init__(self, model: RunwayModel, site_map: SiteMap) -> None:
         super().__init__()
         self.model = model
         spec = self.spec = model.spec
@@ -218,7 +218,7 @@ class RunwayView(QWidget):
         self.grid = PanelGrid(spec.grid.columns, spec.grid.rows, spacing=14)
         self.panels: list[PanelView] = []
         for panel_model in model.panels:
-            view = build_view(panel_model, lang, spec.center, risk_points)
+            view = build_view(panel_model, lang, site_map, spec.center)
             self.grid.add(view, panel_model.spec.at)
             self.panels.append(view)
         outer.addWidget(self.grid, 1)

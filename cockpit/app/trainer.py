@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cockpit.backend.city import DISTRICTS, UNIT_KINDS
 from cockpit.record.drill_report import DrillLog, DrillReport, InjectFired, TraineeAction
 from cockpit.record.drill_script import (
     DrillScript,
@@ -68,11 +67,6 @@ def weather_presets() -> list[tuple[str, WeatherInject]]:
     ]
 
 
-def event_targets() -> list[tuple[str, str]]:
-    """(theme, district) pairs a hand-made event can be reported for."""
-    return [(theme, d.code) for theme in UNIT_KINDS for d in DISTRICTS]
-
-
 class TrainerWindow(QMainWindow):
     """The trainer's console for one drill at a time.
 
@@ -81,6 +75,8 @@ class TrainerWindow(QMainWindow):
         lang: Language of drill titles.
         sensor_names: Gives the sensors the wall knows now (targets for a sensor failure).
         unit_ids: Gives the units the wall knows now (targets for a silent unit).
+        event_targets: Gives the (theme, district) pairs a hand-made event can be reported for:
+            the codes the drill's backend names (its catalog), never a compiled list.
 
     Signals:
         start_requested(str): start the drill in this file from its beginning.
@@ -97,6 +93,7 @@ class TrainerWindow(QMainWindow):
         drills: Sequence[tuple[Path, str]],
         sensor_names: Callable[[], list[str]],
         unit_ids: Callable[[], list[str]],
+        event_targets: Callable[[], list[tuple[str, str]]] = list,
         describe: Callable[[str, str], tuple[str, str]] = lambda event_id, unit_id: (event_id, unit_id),
         kind_text: Callable[[str], str] = lambda kind: kind,
         result_text: Callable[[str, str], str] = lambda result, reason: (
@@ -106,7 +103,7 @@ class TrainerWindow(QMainWindow):
         super().__init__()
         self.setObjectName("trainer")
         self.setWindowTitle(tr("Cockpit · trainer console (DRILL)"))
-        self._sensor_names, self._unit_ids = sensor_names, unit_ids
+        self._sensor_names, self._unit_ids, self._event_targets = sensor_names, unit_ids, event_targets
         self._describe, self._kind_text, self._result_text = describe, kind_text, result_text
         self._paused = False
         host = QWidget()
@@ -277,7 +274,7 @@ class TrainerWindow(QMainWindow):
         self.target.clear()
         self.severity.setVisible(kind == "event")
         if kind == "event":
-            for theme, district in event_targets():
+            for theme, district in self._event_targets():
                 self.target.addItem(f"{theme} · {district}", (theme, district))
         elif kind in ("sensor_failure", "sensor_fault"):
             for name in self._sensor_names():

@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 
@@ -36,11 +35,13 @@ from cockpit.app.panels import (
 from cockpit.app.refused_view import RefusedView
 from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
 from cockpit.app.runway_view import RunwayView
+from cockpit.app.site_map import SiteMap
 from cockpit.app.video_binder import VideoTileBinder
 from cockpit.app.wall import Wall
 from cockpit.audit.chain import AuditAction
 from cockpit.audit.forward import Forwarder
 from cockpit.audit.log import Actor, AuditError, AuditLog, action_for_command, command_details
+from cockpit.config.site import MapConfig, demo_map
 from cockpit.feed import FeedClient, FeedEvent, Identity, OutboxProblem
 from cockpit.model import Situation
 from cockpit.model.alarms import ConsoleScope
@@ -61,6 +62,7 @@ from cockpit.protocol.link import ConnectionState
 from cockpit.protocol.messages import Command, Filter, Welcome
 from cockpit.protocol.session import Counters, Cursors
 from cockpit.protocol.tokens import fingerprint
+from cockpit.record.district_cache import DistrictCache
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, Retention
 from cockpit.record.replay import PlayState, ReplaySource
@@ -69,7 +71,6 @@ from cockpit.video.pool import DecoderPool
 from cockpit.video.tiles import VideoTiles
 from cockpit.video.urls import CameraSecrets
 from widgets.audit_view import AuditView
-from widgets.geo import synthetic_risk_points
 from widgets.map_view import RenderPacer
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def default_layout(level: str) -> Path:
     """The wall layout of a site that names none: a street centre's four boards, else the five
     runways of the default wall."""
     return STREET_LAYOUT if level == "street" else DEFAULT_LAYOUT
-RISK_POINTS = 330_000
+
+
 FRAME_MS = 16
 """The wall's steady frame period (60 Hz): the model is read once per frame, never per message."""
 FLASH_MS = 500
@@ -127,10 +129,12 @@ def runway_folders(builtin: Path | None, site: Path | None) -> list[Path]:
     return ([site] if site is not None else []) + [builtin or RUNWAYS_DIR]
 
 
-@cache
-def demo_risk_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The 330,000 synthetic risk points of the demo city (computed once)."""
-    return synthetic_risk_points(RISK_POINTS, seed=0)
+def map_config(site: MapConfig, demo: bool) -> MapConfig:
+    """The site's map; on the embedded demo city with no map of the site's own, the demo's. A wall
+    on a district's backend never shows the demo's map (docs/operations.md, "Bringing your map")."""
+    if demo and not site.layers and site.basemap is None:
+        return demo_map()
+    return site
 
 
 @cache
@@ -192,6 +196,9 @@ class Cockpit:
         subscriptions: Stream name → filter for this centre (docs/protocol.md §4.1); None: all.
         console_scope: Which alarms the console is annunciated (the site's centre).
         camera_secrets: The site's camera credentials (``video.secrets_file``; docs/video.md).
+        site_map: The site's map data (``[map]``); None: no static map layers.
+        cache_dir: Keep the district's names and risk layer here, and start with them (protocol
+            §5.8, §5.9); None: do not keep them.
     """
 
     def __init__(
@@ -212,11 +219,18 @@ class Cockpit:
         subscriptions: dict[str, Filter] | None = None,
         console_scope: ConsoleScope | None = None,
         camera_secrets: CameraSecrets | None = None,
+        site_map: MapConfig | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.identity = identity
         self.situation = Situation()
         self.forwarder: Forwarder | None = None
         self.service: WallServiceSlots | None = None
+        self.cache: DistrictCache | None = None
+        if cache_dir is not None and replay is None:
+            self.cache = DistrictCache(cache_dir)
+            if self.cache.load(self.situation):
+                log.info("started with the names and layers kept in %s", cache_dir)
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
         self._refused = ""  # the backend's refusal now among the problems (docs/protocol.md §3.3)
@@ -312,7 +326,9 @@ class Cockpit:
         )
 
         # ---- the Qt shell: windows lay out and show states
-        views = {rid: RunwayView(model, demo_risk_points) for rid, model in self.runways.items()}
+        self.site_map = SiteMap(site_map or MapConfig(), lang)
+        problems += self.site_map.problems
+        views = {rid: RunwayView(model, self.site_map) for rid, model in self.runways.items()}
         self.console = ConsoleWindow(self.console_model)
         # A runway the layout places but whose file was refused: its screen says why, in wall type.
         errors = {e.path.stem: e for e in loaded.errors}
@@ -499,6 +515,8 @@ class Cockpit:
         if unnamed is not None:
             console.show_unnamed(unnamed)
         self._video_frame()
+        if frame.slow and self.cache is not None:
+            self.cache.maybe_save(situation, time.time_ns() // 1_000_000)
         if frame.current and tick.changes.sensors and not self.first_live_frame_at:
             self.first_live_frame_at = time.time()
             log.info("first live frame painted")
@@ -697,14 +715,18 @@ class Cockpit:
                     self.recorder.close()  # finish the open segment: nothing to recover next time
             finally:
                 try:
-                    if self.feed is not None:
-                        self.feed.close_outbox()
+                    if self.cache is not None:
+                        self.cache.close(self.situation)  # what a restart without a backend shows
                 finally:
                     try:
-                        if self.audit is not None:
-                            self.audit.close()
+                        if self.feed is not None:
+                            self.feed.close_outbox()
                     finally:
-                        self.close_video()
+                        try:
+                            if self.audit is not None:
+                                self.audit.close()
+                        finally:
+                            self.close_video()
 
     def close_video(self) -> None:
         """Stop every decoder and the decoder processes."""

@@ -22,6 +22,7 @@ import numpy as np
 from cockpit.backend.cameras.catalog import DemoCamera
 from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
+from cockpit.backend.risk_points import RiskPoints, risk_catalog
 from cockpit.backend.scenarios import Scenario, all_scenarios
 from cockpit.backend.scenarios.base import Attrs
 from cockpit.backend.streams import Hub
@@ -192,6 +193,10 @@ AGENCY_UNITS: dict[str, str] = {
 PIPE_MAINS_MM: dict[str, float] = {"nanan": 400.0, "yuzhong": 600.0, "jiangbei": 300.0, "shapingba": 800.0}
 """Diameter of each district's main that the pressure sensors watch: Nan'an's burst main is DN400."""
 
+RISK_PERIOD_S = 30.0
+"""Every 30 simulated seconds, inspections re-rate some risk points."""
+RISK_CHANGES = 40
+
 CATALOG_CHUNK = 2000
 """Catalog entries per message: 11,000 event types in two languages travel in six messages."""
 
@@ -280,6 +285,7 @@ class City:
         event_rate: float = 6.0,
         tick_hz: float = 10.0,
         plans: PlanLibrary | None = None,
+        risk_points: int = 20_000,
     ) -> None:
         self.hub = hub
         self.seed = seed
@@ -325,6 +331,12 @@ class City:
         self._make_sensors(sensors_per_kind)
         self._make_units()
         self._publish_catalog()
+        # The risk layer draws from its own generators: the city's random sequence stays as it was.
+        self.risk = RiskPoints.generate(risk_points, seed)
+        self._risk_rng = np.random.default_rng([seed, 331])
+        self._next_risk = RISK_PERIOD_S
+        for msg in self.risk.messages(np.arange(len(self.risk.ids)), 0):
+            self.hub.publish(Stream.LAYERS, msg, msg.district, "")
         # Plans draw from their own generators, so the city's own random sequence stays as it was.
         self._plan_rng = random.Random(f"plans/{seed}")
         self.plans = PlansEngine(plans if plans is not None else load_builtin_plans(), self, seed)
@@ -441,7 +453,7 @@ class City:
 
     def _publish_catalog(self) -> None:
         """The demo's names for its codes, on the ``catalog`` stream like any district's (§5.8)."""
-        self.catalog = demo_catalog()
+        self.catalog = demo_catalog() + risk_catalog()
         for lo in range(0, len(self.catalog), CATALOG_CHUNK):
             msg = Catalog(stream=Stream.CATALOG, seq=0, prev=0, ts=0, entries=self.catalog[lo : lo + CATALOG_CHUNK])
             self.hub.publish(Stream.CATALOG, msg, "", "")
@@ -489,11 +501,20 @@ class City:
             if self.now >= self._next_overlay:
                 self._tick_overlays()
                 self._next_overlay += OVERLAY_PERIOD_S
+            if self.now >= self._next_risk:
+                self._tick_risk()
+                self._next_risk += RISK_PERIOD_S
             while self._next_event <= self.now:
                 self._background_event()
                 self._next_event += self._draw_event_gap()
             self._next_tick += 1.0 / self.tick_hz
         self.now = end
+
+    def _tick_risk(self) -> None:
+        """Inspections re-rate a few risk points: the layer changes like any stream (§5.9)."""
+        rows = self.risk.relevel(self._risk_rng, RISK_CHANGES)
+        for msg in self.risk.messages(rows, 0):
+            self.hub.publish(Stream.LAYERS, msg, msg.district, "")
 
     def _draw_event_gap(self) -> float:
         return self._rng.expovariate(self.event_rate / 60.0) if self.event_rate > 0 else math.inf
@@ -1190,6 +1211,10 @@ class City:
                 for m in self.state.series.values()
                 if matches(f, by_id[m.sensor].district, by_id[m.sensor].theme)
             )
+        elif stream == Stream.LAYERS:
+            allowed = [d for d, name in enumerate(self.risk.districts) if matches(f, name, "")]
+            rows = np.flatnonzero(np.isin(self.risk.district, allowed)).astype(np.int64)
+            out.extend(self.risk.messages(rows, self.ms(), seq))
         elif stream == Stream.CATALOG:  # names are not filtered: no district or theme key (§5.8)
             for lo in range(0, len(self.catalog), CATALOG_CHUNK):
                 entries = self.catalog[lo : lo + CATALOG_CHUNK]

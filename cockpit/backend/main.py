@@ -9,6 +9,7 @@ import signal
 import sys
 
 from cockpit.backend.city import City
+from cockpit.backend.risk_points import RISK_POINTS
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
 from cockpit.config.revocation import RevocationFile
@@ -48,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 async def run(
     args: argparse.Namespace, verifier: TokenVerifier | None = None, revocations: RevocationFile | None = None
 ) -> None:
-    city = City(Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min)
+    city = City(
+        Hub(epoch=args.epoch), seed=args.seed, rate=args.rate, event_rate=args.events_per_min, risk_points=RISK_POINTS
+    )
     cameras = None
     if args.cameras:
         from cockpit.backend.cameras.demo import start_demo_cameras

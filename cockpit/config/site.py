@@ -60,6 +60,53 @@ class SiteError(ValueError):
         self.errors = errors
 
 
+STYLES = ("area", "district", "street", "park", "water", "pipeline", "power_line", "road", "point", "water_point", "boundary")
+"""The map styles a site's vector layer may name (``map.layers.<name>.style``); drawn by
+cockpit/app/panels/map.py. Colours may be overridden per layer."""
+
+MAP_CRS = ("EPSG:4326", "OGC:CRS84", "EPSG:4490")
+"""Coordinate systems a map layer may be in: WGS 84 (the protocol's, §1) and CGCS2000, which
+differs from it by centimetres."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapLayer:
+    """One vector layer the site's map draws, by name (``[map.layers.<name>]``)."""
+
+    name: str
+    """What runway files call it (``layers: [districts, rivers]``)."""
+    file: Path
+    """A GeoJSON or GeoPackage file."""
+    style: str
+    """One of :data:`STYLES`."""
+    table: str = ""
+    """The layer inside a GeoPackage; "" for the file's only (or first) layer."""
+    label: str = ""
+    """The property shown as the label ("" for none)."""
+    label_en: str = ""
+    """The property shown as the label on an English wall ("": ``label``)."""
+    code: str = ""
+    """The property holding each area's district code (ratings colour areas by it)."""
+    stroke: str = ""
+    fill: str = ""
+    """Colours (``#rrggbb``) replacing the style's; "" keeps the style's."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapConfig:
+    """The district's own map data (``[map]``): a raster basemap, vector layers, the home extent."""
+
+    basemap: Path | None = None
+    """An MBTiles raster file (MBTiles 1.3: tile rows in TMS order, flipped from XYZ)."""
+    basemap_opacity: float = 0.6
+    home: tuple[float, float, float, float] | None = None
+    """``(lon0, lat0, lon1, lat1)`` the maps show by default; ``None``: the data's extent."""
+    layers: tuple[MapLayer, ...] = ()
+
+    def layer(self, name: str) -> MapLayer | None:
+        return next((layer for layer in self.layers if layer.name == name), None)
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     """A validated site file. Paths are absolute (relative ones are taken from the file's folder)."""
@@ -93,6 +140,8 @@ class SiteConfig:
     camera_secrets: Path | None = None
     """The camera credentials by name (``video.secrets_file``; docs/video.md); ``None``: cameras
     that name a credential are shown unreachable, "credential missing"."""
+    map: MapConfig = MapConfig()
+    """The district's map data (``[map]``, docs/operations.md "Bringing your map")."""
 
     @property
     def is_demo(self) -> bool:
@@ -102,6 +151,30 @@ class SiteConfig:
     @property
     def source(self) -> str:
         return str(self.path) if self.path is not None else "built-in demo defaults"
+
+
+DEMO_MAP_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "geo"
+"""The demo city's map data (invented; assets/geo/README.md): its "site files"."""
+
+
+def demo_map() -> MapConfig:
+    """The demo city's map, as a district would configure its own in ``[map]``: used only with the
+    embedded demo backend (never with ``--backend``: a district's wall shows none of the demo)."""
+
+    def layer(name: str, style: str, **props: str) -> MapLayer:
+        return MapLayer(name=name, file=DEMO_MAP_DIR / f"{name}.geojson", style=style, **props)
+
+    return MapConfig(
+        layers=(
+            layer("districts", "district", label="name", label_en="name_en", code="code"),
+            layer("forest_park", "park", label="name", label_en="name_en"),
+            layer("rivers", "water", label="name", label_en="name_en"),
+            layer("pipelines", "pipeline"),
+            layer("hv_lines", "power_line", label="name", label_en="name_en"),
+            layer("water_sources", "water_point", label="name"),
+            layer("streets", "street", label="name", label_en="name_en"),
+        )
+    )
 
 
 def demo_site() -> SiteConfig:
@@ -206,6 +279,84 @@ def _ws_url(v: Any) -> str:
     return v
 
 
+def _extent(v: Any) -> tuple[float, float, float, float]:
+    expected = "[lon0, lat0, lon1, lat1] in WGS 84 degrees, west < east and south < north"
+    if not isinstance(v, list) or len(v) != 4:
+        raise _Bad(expected)
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in v):
+        raise _Bad(expected)
+    lon0, lat0, lon1, lat1 = (float(x) for x in v)
+    if not (-180 <= lon0 < lon1 <= 180 and -85 <= lat0 < lat1 <= 85):
+        raise _Bad(expected)
+    return lon0, lat0, lon1, lat1
+
+
+def _table(v: Any) -> Any:
+    if not isinstance(v, dict):
+        raise _Bad("tables [map.layers.<name>], one per layer")
+    return v
+
+
+_LAYER_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_LAYER_KEYS = ("file", "style", "table", "label", "label_en", "code", "stroke", "fill")
+_RESERVED_LAYERS = ("risk_points", "ratings", "basemap")
+"""Layer names a runway file uses for the backend's layers and the basemap."""
+
+
+def _read_map_layers(doc: dict[str, Any], base: Path, source: str, errors: list[str]) -> tuple[MapLayer, ...]:
+    """``[map.layers.<name>]`` tables: each names a file and a style; every problem is reported."""
+    m = doc.get("map")
+    raw = m.get("layers") if isinstance(m, dict) else None
+    if not isinstance(raw, dict):
+        return ()
+    out: list[MapLayer] = []
+    for name, body in raw.items():
+        key = f"map.layers.{name}"
+        if not _LAYER_NAME.fullmatch(name) or name in _RESERVED_LAYERS:
+            errors.append(
+                f"{source}: {key}: expected a layer name of lower-case letters, digits and \"_\" "
+                f"(not {', '.join(_RESERVED_LAYERS)}: those are the backend's)"
+            )
+            continue
+        if not isinstance(body, dict):
+            errors.append(f"{source}: {key} = {show(body)}: expected a table with file and style")
+            continue
+        ok = True
+        for k, v in body.items():
+            if k not in _LAYER_KEYS:
+                errors.append(f"{source}: {_unknown(f'{key}.{k}', v, tuple(f'{key}.{x}' for x in _LAYER_KEYS), key)}")
+                ok = False
+            elif not isinstance(v, str) or not v.strip() or "\x00" in v:
+                errors.append(f"{source}: {key}.{k} = {show(v)}: expected a non-empty string")
+                ok = False
+        for k in ("file", "style"):
+            if k not in body:
+                errors.append(f"{source}: {key}.{k} is missing: expected " + (
+                    "the path of a GeoJSON or GeoPackage file" if k == "file" else "a style: " + ", ".join(STYLES)
+                ))
+                ok = False
+        style = body.get("style")
+        if isinstance(style, str) and style not in STYLES:
+            errors.append(f"{source}: {key}.style = {show(style)}: expected one of " + ", ".join(f'"{s}"' for s in STYLES))
+            ok = False
+        for k in ("stroke", "fill"):
+            v = body.get(k)
+            if isinstance(v, str) and not _COLOUR.fullmatch(v):
+                errors.append(f"{source}: {key}.{k} = {show(v)}: expected a colour \"#rrggbb\"")
+                ok = False
+        if ok:
+            out.append(
+                MapLayer(
+                    name=name,
+                    file=base / Path(body["file"]).expanduser(),
+                    style=body["style"],
+                    **{k: body[k] for k in ("table", "label", "label_en", "code", "stroke", "fill") if k in body},
+                )
+            )
+    return tuple(out)
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is this machine (plain ``ws://`` is allowed there)."""
     if host == "localhost":
@@ -236,7 +387,7 @@ FIELDS: tuple[Field, ...] = (
         "centre.district",
         _text(
             'a district code as the backend names it: 1 to 64 lower-case letters, digits, "_" or "-" '
-            '(e.g. "jiangbei" or "500105")',
+            '(e.g. "500105")',
             _DISTRICT,
             64,
         ),
@@ -264,6 +415,12 @@ FIELDS: tuple[Field, ...] = (
         "a number of GB",
         default=50.0,
     ),
+    Field("map.basemap", _path, "the path of an MBTiles raster file (the district's offline basemap)"),
+    Field(
+        "map.basemap_opacity", _number_range(0, 1, "opacity"), "the basemap's opacity, above 0 and at most 1", default=0.6
+    ),
+    Field("map.home", _extent, "the extent the maps show by default: [lon0, lat0, lon1, lat1]"),
+    Field("map.layers", _table, "tables [map.layers.<name>] with file and style"),
     Field("auth.token_file", _path, "the path of the operator's token file (written by the site's SSO)"),
     Field("auth.jwks_file", _path, "the path of the site's public keys (JWKS), to check the token offline"),
     Field("video.secrets_file", _path, "the path of the camera secrets file (docs/video.md)"),
@@ -347,10 +504,11 @@ def parse_site(
     errors: list[str] = []
     values = _read_fields(doc, source, errors)
     base = base_dir or Path.cwd()
+    layers = _read_map_layers(doc, base, source, errors)
     _check_links(doc, values["backend.allow_insecure"], source, errors)
     config = None
     if not errors:
-        config = _build(values, base, path)
+        config = _build(values, base, path, layers)
         if check_files:
             _check_files(config, source, errors)
     if errors or config is None:
@@ -411,7 +569,7 @@ def _check(field: Field, value: Any, source: str, errors: list[str]) -> Any:
         return field.default
 
 
-def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
+def _build(v: dict[str, Any], base: Path, path: Path | None, layers: tuple[MapLayer, ...] = ()) -> SiteConfig:
     def where(p: str | None) -> Path | None:
         return None if p is None else base / Path(p).expanduser()
 
@@ -434,6 +592,12 @@ def _build(v: dict[str, Any], base: Path, path: Path | None) -> SiteConfig:
         jwks_file=where(v["auth.jwks_file"]),
         runways=where(v["wall.runways"]),
         camera_secrets=where(v["video.secrets_file"]),
+        map=MapConfig(
+            basemap=where(v["map.basemap"]),
+            basemap_opacity=v["map.basemap_opacity"],
+            home=v["map.home"],
+            layers=layers,
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """Emergency plans (预案) as data files in ``assets/plans/*.yaml`` (docs/plans.md).
 
 A plan turns one event into a checklist of agency tasks. It is selected by the event's type plus a
-few conditions written in a small language (``pipe_diameter_mm < 500``, ``district in [nanan]``;
+few conditions written in a small language (``pipe_diameter_mm < 500``, ``district in [d7]``;
 no ``eval``), and each task names its owner agency, the kind of unit that does it, whether it is
 mandatory, its deadline after activation and the tasks it waits for.
 

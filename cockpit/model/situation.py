@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from cockpit.model.catalog import NameCatalog
+from cockpit.model.layers import PointLayers
 from cockpit.model.sensors import SensorTable
 from cockpit.model.sla import Timeline
 from cockpit.protocol.events import (
@@ -31,6 +32,7 @@ from cockpit.protocol.messages import (
     DispatchState,
     Event,
     EventState,
+    LayerPoints,
     Overlay,
     Plan,
     SensorBatch,
@@ -362,6 +364,8 @@ class ChangeSet:
     """The sensor descriptions changed (§5.2)."""
     names: bool = False
     """The district's names changed (§5.8): everything shown with a name is shown again."""
+    layers: set[str] = field(default_factory=set)
+    """Point layers that changed (§5.9)."""
     replaced: set[str] = field(default_factory=set)
     """Streams replaced by a snapshot: redraw everything from them."""
     new_epoch: set[str] = field(default_factory=set)
@@ -383,6 +387,7 @@ class ChangeSet:
             or self.sensors
             or self.catalog
             or self.names
+            or self.layers
             or self.replaced
             or self.new_epoch
         )
@@ -408,6 +413,8 @@ class Situation:
         self.sensors = SensorTable()
         self.catalog = NameCatalog()
         """The district's names for its codes (§5.8)."""
+        self.layers = PointLayers()
+        """The district's point layers: its risk points (§5.9)."""
         self.clock_offset_ms = 0
         self.epochs: dict[str, str] = {}
         """Each stream's epoch as of the last snapshot (§4.2)."""
@@ -457,6 +464,9 @@ class Situation:
         elif ev.stream == Stream.CAMERAS:
             self._changes.cameras.update(self.cameras)
             self.cameras.clear()
+        elif ev.stream == Stream.LAYERS:
+            self._changes.layers.update(self.layers.layers)
+            self.layers.clear()
         self._changes.replaced.add(ev.stream)
         self._apply_messages(ev.messages)
 
@@ -525,6 +535,9 @@ class Situation:
                     continue
                 self.series[m.sensor] = record
                 ch.series.add(m.sensor)
+            elif isinstance(m, LayerPoints):
+                self.layers.apply(m)
+                ch.layers.add(m.layer)
         if ids:
             ch.updates += self.sensors.apply_batches(ids, values, *group)
 

@@ -265,7 +265,7 @@ class CommandBook:
         return rows
 
     def event_text(self, situation: Situation, event_id: str) -> str:
-        """ "Fire alarm · Shapingba"; an event the wall no longer has is named as such, never by id."""
+        """ "Fire alarm · Hill Town"; an event the wall no longer has is named as such, never by id."""
         ev = situation.events.get(event_id)
         if ev is None:
             return self.translate("Commands", "an event no longer shown") if event_id else ""

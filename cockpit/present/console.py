@@ -3,6 +3,7 @@ the chosen event, the plan and SLA view, the dispatch board and the alarm KPIs i
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from cockpit.model import Situation
@@ -67,6 +68,13 @@ class ConsoleModel:
             return None
         names = self.ctx.names
         text = names.unnamed_text(names.unnamed(situation))
+        kept = max(situation.catalog.saved_at_ms, situation.layers.saved_at_ms)
+        if kept:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(kept / 1000))
+            old = self.ctx.translate(
+                "Console", "Names and risk points as last received {when}, kept on disk: the backend has not sent them since"
+            ).format(when=when)
+            text = f"{old}\n{text}".strip()
         if text == self._unnamed:
             return None
         self._unnamed = text

@@ -135,10 +135,10 @@ class Names:
         return DEFAULT_DECIMALS
 
     def sensor(self, info: SensorInfo, with_kind: bool = True, with_place: bool = True) -> str:
-        """ "Rainfall · Jiangbei 3": kind, district and the sensor's number where there are several;
-        "Dissolved oxygen · Ciqikou section" where the backend names the sensor itself (§5.2).
+        """ "Rainfall · Hill Town 3": kind, district and the sensor's number where there are several;
+        "Dissolved oxygen · River section 2" where the backend names the sensor itself (§5.2).
 
-        Without the kind ("Jiangbei 3") where the panel's title already names it, or without the
+        Without the kind ("Hill Town 3") where the panel's title already names it, or without the
         place where it names that: on a wall every character counts.
         """
         where = self.own_name(info)

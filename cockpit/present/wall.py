@@ -275,7 +275,7 @@ class WallPresenter:
         return tuple(rows)
 
     def _flood_groups(self, flood: FloodState, groups: int = 3) -> str:
-        """The flood's largest groups, e.g. "Waterlogging ×5 Jiangbei · Traffic jam ×3 Yuzhong"."""
+        """The flood's largest groups, e.g. "Waterlogging ×5 Hill Town · Traffic jam ×3 Lakeside"."""
         return " · ".join(
             f"{self.names.event_type(g.type)} ×{g.count} {self.names.district(g.district)}" for g in flood.groups[:groups]
         )

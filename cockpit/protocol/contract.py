@@ -41,6 +41,7 @@ from cockpit.protocol.messages import (
     Geometry,
     Heartbeat,
     Hello,
+    LayerPoints,
     Level,
     Overlay,
     Plan,
@@ -107,6 +108,17 @@ def schemas() -> dict[str, Any]:
             schema["properties"]["values"]["description"] = "MessagePack bin: N float32 little-endian values (§5.2)"
         if name == "Event":
             schema["properties"]["severity"].update(minimum=1, maximum=4)
+        if name == "LayerPoints":
+            props = schema["properties"]
+            for field, text in (
+                ("ids", "N uint32 little-endian point ids, unique within the layer"),
+                ("lon", "N float64 little-endian longitudes (WGS 84)"),
+                ("lat", "N float64 little-endian latitudes (WGS 84)"),
+                ("level", "N uint8 risk levels 0..3 (empty: all 0)"),
+                ("kind", "N uint16 little-endian indices into kinds (empty: no kind)"),
+                ("removed", "uint32 little-endian ids removed before the additions"),
+            ):
+                props[field]["description"] = f"MessagePack bin: {text} (§5.9)"
     return components
 
 
@@ -196,7 +208,7 @@ def golden_messages() -> dict[str, msgspec.Struct]:
         Hello(v=1, client_id="wall-jb-01", operator="li.wei", role="operator", token="<a JWT, §3.1>", client_time=T0),
         Welcome(
             v=1,
-            server_id="district-jiangbei",
+            server_id="district-lakeside",
             epochs={s.value: EPOCH for s in Stream},
             capabilities=["batch", "resume", "snapshot", "filters", "audit"],
             server_time=T0 + 12,
@@ -204,7 +216,7 @@ def golden_messages() -> dict[str, msgspec.Struct]:
         Refused(code="token_expired", detail="the token of li.wei expired at 2026-01-01 08:00 UTC; ask for a new one"),
         Subscribe(
             streams=[
-                Subscription(stream="events", filter=Filter(districts=["jiangbei"], themes=["flood"]), epoch=EPOCH, seq=38)
+                Subscription(stream="events", filter=Filter(districts=["lakeside"], themes=["flood"]), epoch=EPOCH, seq=38)
             ]
         ),
         Subscribed(stream="events", epoch=EPOCH, mode="snapshot", seq=38, reason="first subscription"),
@@ -212,64 +224,70 @@ def golden_messages() -> dict[str, msgspec.Struct]:
         SnapshotEnd(stream="events", epoch=EPOCH, seq=38, count=1),
         Event(
             stream="events", seq=39, prev=38, ts=T0 + 300, id="E01-000006", type="waterlogging", severity=2,
-            time=T0, lon=106.57564, lat=29.58941, district="jiangbei", state="dispatched", title="Water level over limit",
-            theme="flood", source="jiangbei-water_level-001", recommended=["jiangbei-drainage_crew-2"], level="district",
+            time=T0, lon=106.57564, lat=29.58941, district="lakeside", state="dispatched", title="Water level over limit",
+            theme="flood", source="lakeside-water_level-001", recommended=["lakeside-drainage_crew-2"], level="district",
         ),
         SensorCatalog(
             stream="sensors", seq=1, prev=0, ts=T0,
-            sensors=[SensorInfo(id=67, name="jiangbei-water_level-001", kind="water_level", unit="m",
-                                district="jiangbei", lon=106.57564, lat=29.58941, theme="flood", warn=3.0, alarm=3.5)],
+            sensors=[SensorInfo(id=67, name="lakeside-water_level-001", kind="water_level", unit="m",
+                                district="lakeside", lon=106.57564, lat=29.58941, theme="flood", warn=3.0, alarm=3.5)],
         ),
         SensorBatch(
             stream="sensors", seq=2, prev=1, ts=T0, ttl_ms=5000,
             ids=(67).to_bytes(4, "little"), values=b"\xe1\x7a\x74\x40",
         ),
         Unit(
-            stream="dispatch", seq=82, prev=81, ts=T0, id="jiangbei-drainage_crew-2", name="Drainage crew 2",
-            kind="drainage_crew", district="jiangbei", status="dispatched", lon=106.56008, lat=29.61932, event_id="E01-000006",
+            stream="dispatch", seq=82, prev=81, ts=T0, id="lakeside-drainage_crew-2", name="Drainage crew 2",
+            kind="drainage_crew", district="lakeside", status="dispatched", lon=106.56008, lat=29.61932, event_id="E01-000006",
         ),
         Dispatch(
             stream="dispatch", seq=81, prev=80, ts=T0, command_id=_CMD, event_id="E01-000006",
-            unit_id="jiangbei-drainage_crew-2", state="accepted",
+            unit_id="lakeside-drainage_crew-2", state="accepted",
         ),
         Plan(
             stream="dispatch", seq=83, prev=82, ts=T0, id="P01-0001", plan_type="waterlogging", event_id="E01-000006",
             title="Waterlogging", state="active", activated_by="li.wei", activated_at=T0,
             tasks=[PlanTask(id="pump_out", title="Pump out the underpass", owner="water_company", state="dispatched",
-                            deadline=T0 + 1_800_000, unit_id="jiangbei-drainage_crew-2")],
+                            deadline=T0 + 1_800_000, unit_id="lakeside-drainage_crew-2")],
         ),
         Overlay(
             stream="overlays", seq=67, prev=66, ts=T0, id="closure-underpass", kind="road_closure", active=False,
-            geometry=point, theme="flood", district="jiangbei", label="Underpass closed", event_id="E01-000008",
+            geometry=point, theme="flood", district="lakeside", label="Underpass closed", event_id="E01-000008",
         ),
         Camera(
             stream="cameras", seq=12, prev=11, ts=T0, id="cam-jb-underpass-n", name="下穿道北口",
             names={"zh_CN": "下穿道北口", "en": "Underpass north portal"}, lon=106.58604, lat=29.59011,
-            district="jiangbei", theme="flood", active=True,
-            main_url="rtsp://cams.jiangbei.cq.example:554/cam-jb-underpass-n/main",
-            sub_url="rtsp://cams.jiangbei.cq.example:554/cam-jb-underpass-n/sub", credential="jiangbei-cameras",
-            watches=["jiangbei-water_level-001", "jiangbei-rain_gauge-001"],
+            district="lakeside", theme="flood", active=True,
+            main_url="rtsp://cams.lakeside.example:554/cam-jb-underpass-n/main",
+            sub_url="rtsp://cams.lakeside.example:554/cam-jb-underpass-n/sub", credential="lakeside-cameras",
+            watches=["lakeside-water_level-001", "lakeside-rain_gauge-001"],
         ),
         Catalog(
             stream="catalog", seq=3, prev=2, ts=T0,
             entries=[
-                CatalogEntry(kind="district", code="jiangbei", names={"zh_CN": "江北", "en": "Jiangbei"}),
+                CatalogEntry(kind="district", code="lakeside", names={"zh_CN": "湖滨", "en": "Lakeside"}),
                 CatalogEntry(kind="event_type", code="waterlogging", names={"zh_CN": "内涝积水", "en": "Waterlogging"}),
                 CatalogEntry(kind="sensor_kind", code="water_level", names={"zh_CN": "水位", "en": "Water level"}, decimals=2),
-                CatalogEntry(kind="centre", code="jiangbei", names={"zh_CN": "江北区城市运行管理中心", "en": "Jiangbei district centre"},
-                             level="district", district="jiangbei", parent="city"),
+                CatalogEntry(kind="centre", code="lakeside", names={"zh_CN": "湖滨区城市运行管理中心", "en": "Lakeside district centre"},
+                             level="district", district="lakeside", parent="city"),
             ],
         ),
         SensorSeries(
             stream="series", seq=5, prev=4, ts=T0, sensor=412, start=T0 - 4 * 3_600_000, step_ms=3_600_000,
             values=struct.pack("<4f", 6.1, 5.4, float("nan"), 4.2),
         ),
+        LayerPoints(
+            stream="layers", seq=15, prev=14, ts=T0, layer="risk_points", district="lakeside",
+            ids=struct.pack("<2I", 101, 102), lon=struct.pack("<2d", 106.57564, 106.58121),
+            lat=struct.pack("<2d", 29.58941, 29.60012), level=bytes([0, 3]), kind=struct.pack("<2H", 0, 1),
+            kinds=["gas_station_03", "slope_12"], removed=struct.pack("<I", 97),
+        ),
         Heartbeat(ts=T0 + 1000),
-        Command(id=_CMD, kind="dispatch", event_id="E01-000006", unit_id="jiangbei-drainage_crew-2", critical=True, epoch=EPOCH),
+        Command(id=_CMD, kind="dispatch", event_id="E01-000006", unit_id="lakeside-drainage_crew-2", critical=True, epoch=EPOCH),
         CommandAck(id=_CMD, result="duplicate", detail="this command id was already handled", original="accepted"),
         Audit(
             chain="9f86d081884c7d659a2feaa0c55ad015", seq=1, time="2026-01-01T09:00:00.300Z", operator="li.wei",
-            role="operator", centre="jiangbei", action="dispatch", details={"command_id": _CMD},
+            role="operator", centre="lakeside", action="dispatch", details={"command_id": _CMD},
             prev="0" * 64, hash="1" * 64,
         ),
         AuditAck(chain="9f86d081884c7d659a2feaa0c55ad015", seq=1),

@@ -254,7 +254,7 @@ def _check_inject(i: int, inj: Inject, duration: float) -> list[tuple[str, str]]
                 (
                     f"{at}.unit",
                     f"unit {inj.unit!r} is not a demo unit id <district>-<kind>-<n>, "
-                    f"e.g. jiangbei-drainage_crew-1 (kinds: {', '.join(_UNIT_KINDS)})",
+                    f"e.g. {_DISTRICT_CODES[0]}-{_UNIT_KINDS[0]}-1 (kinds: {', '.join(_UNIT_KINDS)})",
                 )
             )
     return problems
@@ -265,7 +265,7 @@ def _sensor_name_problems(name: str) -> list[str]:
     if not m or m.group(1) not in _DISTRICT_CODES or m.group(2) not in _SENSOR_KINDS:
         return [
             f"sensor {name!r} is not a demo sensor name <district>-<kind>-<nnn>, "
-            f"e.g. jiangbei-water_level-001 (kinds: {', '.join(_SENSOR_KINDS)})"
+            f"e.g. {_DISTRICT_CODES[0]}-{_SENSOR_KINDS[0]}-001 (kinds: {', '.join(_SENSOR_KINDS)})"
         ]
     return []
 

@@ -22,6 +22,7 @@ from cockpit.protocol.messages import (
     CatalogEntry,
     DataMessage,
     Dispatch,
+    LayerPoints,
     Overlay,
     SensorBatch,
     SensorCatalog,
@@ -93,7 +94,9 @@ class StateMirror:
 
     def _take(self, messages: Iterable[DataMessage]) -> None:
         for m in messages:
-            if isinstance(m, SensorBatch):
+            if isinstance(m, SensorBatch | LayerPoints):
+                # Point layers are not in state snapshots: 330,000 points every 10 s would be most
+                # of a recording. The cockpit keeps the layer on disk (cockpit/record/district_cache.py).
                 continue
             if isinstance(m, SensorCatalog):
                 self.catalogs.append(m)
@@ -163,6 +166,8 @@ def snapshot_events(snapshot: StateSnapshot) -> list[SnapshotReceived]:
     """The snapshot as the protocol events that replace every stream's state in the model."""
     out = []
     for stream in Stream:
+        if stream is Stream.LAYERS:
+            continue  # not in snapshots: the layer the model has stays (see StateMirror)
         epoch, seq = snapshot.cursors.get(stream.value, ("", 0))
         out.append(SnapshotReceived(stream.value, epoch, seq, tuple(snapshot.streams.get(stream.value, []))))
     return out

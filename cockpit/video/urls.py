@@ -106,7 +106,7 @@ class CameraSecrets:
 
     The file is TOML, one table per credential::
 
-        [credential.jiangbei-cameras]
+        [credential.district-cameras]
         user = "wall"
         password = "…"
     """

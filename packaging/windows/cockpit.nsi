@@ -2,7 +2,7 @@
 ; site file, %ProgramData%\cockpit\site.toml, from the installer's options, so that a silent install
 ; configures a centre:
 ;
-;   cockpit-setup.exe /S /DISTRICT=jiangbei /LEVEL=district /NAME="Jiangbei centre"
+;   cockpit-setup.exe /S /DISTRICT=lakeside /LEVEL=district /NAME="Lakeside centre"
 ;                        /BACKEND=wss://a.example:8765,wss://b.example:8765 /CAFILE=C:\certs\ca.pem /LANG=zh_CN
 ;
 ; Without /DISTRICT an existing site file is kept (upgrades); with none, the demo one is written.

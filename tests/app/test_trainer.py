@@ -64,7 +64,10 @@ def run_on_qt_loop(app: QApplication, body: Callable[[], Awaitable[None]]) -> No
 
 def window(qtbot: QtBot, drills: list[tuple[Path, str]]) -> TrainerWindow:
     w = TrainerWindow(
-        drills, lambda: ["jiangbei-water_level-001", "nanan-pipe_pressure-002"], lambda: ["u-1"]
+        drills,
+        lambda: ["jiangbei-water_level-001", "nanan-pipe_pressure-002"],
+        lambda: ["u-1"],
+        lambda: [("flood", "jiangbei"), ("fire", "shapingba")],  # the sandbox's catalog, as the drill gives it
     )
     connect_trainer(w)  # as the composition root does
     qtbot.addWidget(w)
@@ -81,7 +84,7 @@ def test_the_console_builds_each_inject_kind_from_its_controls(qtbot: QtBot, tmp
     event = built["event"]
     assert isinstance(event, EventInject) and (event.theme, event.district, event.severity) == (
         "flood",
-        "yuzhong",
+        "jiangbei",  # the first target the drill's catalog gave, not a compiled district
         2,
     )
     stale, fault = built["sensor_failure"], built["sensor_fault"]

@@ -137,3 +137,27 @@ def test_the_demo_city_names_its_codes_on_the_catalog_stream_and_its_units_carry
     assert all({"en", "zh_CN"} <= e.names.keys() for e in sent)
     unit = city.state.units["shapingba-fire_engine-1"]
     assert unit.name == "Fire engine 1 (Shapingba)" and unit.names["zh_CN"] == "沙坪坝消防车 1"
+
+
+def test_the_demo_risk_layer_is_sent_by_district_in_columns_and_changes_as_inspections_re_rate_it() -> None:
+    import numpy as np
+
+    from cockpit.protocol.messages import LayerPoints
+
+    city = City(Hub(), seed=3, risk_points=30_000)
+    every = [m for m in city.snapshot(Stream.LAYERS, Filter()) if isinstance(m, LayerPoints)]
+    assert sum(len(m.ids) // 4 for m in every) == 30_000 and {m.district for m in every} == {"yuzhong", "jiangbei", "nanan", "shapingba"}
+    mine = [m for m in city.snapshot(Stream.LAYERS, Filter(districts=["nanan"])) if isinstance(m, LayerPoints)]
+    assert mine and {m.district for m in mine} == {"nanan"} and sum(len(m.ids) for m in mine) < sum(len(m.ids) for m in every)
+    m = mine[0]
+    n = len(m.ids) // 4
+    assert len(m.lon) == len(m.lat) == 8 * n and len(m.level) == n and len(m.kind) == 2 * n
+    assert np.frombuffer(m.kind, "<u2").max() < len(m.kinds)  # only the kinds it uses, by index
+    lon = np.frombuffer(m.lon, "<f8")
+    assert lon.min() > 106.3 and lon.max() < 106.8
+    kinds = {e.code for e in city.catalog if e.kind == "risk_kind"}
+    assert len(kinds) == 1126 and set(m.kinds) <= kinds  # 1,126 kinds of risk, each named
+    before = city.hub.logs[Stream.LAYERS].seq
+    city.advance(31.0)
+    changed = [e.message for e in city.hub.logs[Stream.LAYERS].since(before)]
+    assert changed and all(isinstance(c, LayerPoints) and 0 < len(c.ids) // 4 <= 40 for c in changed)

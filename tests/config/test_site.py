@@ -32,15 +32,17 @@ def errors_of(text: str, **kw: Any) -> list[str]:
 
 def test_the_documented_example_loads_with_every_key_set() -> None:
     site = load_site(EXAMPLE, check_files=False)  # its CA and layout paths are the target machine's
-    assert site.district == "jiangbei" and site.level is Level.DISTRICT
+    assert site.district == "lakeside" and site.level is Level.DISTRICT
     assert len(site.backend_urls) == 2 and all(u.startswith("wss://") for u in site.backend_urls)
     assert site.ca_file == Path("/etc/cockpit/ca.pem")
     assert site.language == "zh_CN" and site.layout == Path("/etc/cockpit/wall.yaml")
     assert (site.retention_days, site.disk_budget_gb) == (30, 200.0)
     assert site.camera_secrets == Path("/etc/cockpit/cameras.toml")
     example = EXAMPLE.read_text(encoding="utf-8")
-    for field in FIELDS:  # the example documents every key there is
-        assert f"\n{field.key.split('.')[1]} = " in example, field.key
+    for field in FIELDS:  # the example documents every key there is (map.layers: as its tables)
+        assert f"\n{field.key.split('.')[1]} = " in example or f"\n[{field.key}." in example, field.key
+    assert [layer.name for layer in site.map.layers] == ["districts", "rivers"]
+    assert site.map.home == (117.00, 36.55, 117.30, 36.75) and site.map.layers[0].table == "streets"
 
 
 def test_the_shipped_site_file_is_valid_and_runs_the_demo() -> None:
@@ -129,7 +131,7 @@ def test_unknown_keys_are_errors_with_the_nearest_known_key() -> None:
 
 def test_unknown_key_far_from_any_lists_the_known_ones() -> None:
     [error] = errors_of("zzz = 1\n" + CENTRE)
-    assert error == "site.toml: zzz = 1: unknown key (known: centre, backend, wall, recording, auth, video)"
+    assert error == "site.toml: zzz = 1: unknown key (known: centre, backend, wall, recording, map, auth, video)"
     [error] = errors_of(CENTRE + "zzz = 1\n")
     assert error == "site.toml: centre.zzz = 1: unknown key (known: centre.district, centre.level, centre.name)"
 

@@ -88,6 +88,12 @@ def test_the_built_in_plans_all_load() -> None:
         "waterlogging",
         "forest_fire",
         "traffic_incident",
+        # issue 18's scenarios: construction waste, water quality, 12345 requests
+        "waste_truck_shedding",
+        "disposal_site_match",
+        "dissolved_oxygen",
+        "oil_slick_intake",
+        "citizen_noise",
     }
     small = lib.plans["water_main_burst_small"]
     assert len(small.tasks) == 14 and small.dual_approval

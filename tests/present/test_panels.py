@@ -10,7 +10,7 @@ import pytest
 from cockpit.present.frame import Liveness
 from cockpit.present.panels.dispatch import DispatchModel
 from cockpit.present.panels.events import EventsModel
-from cockpit.present.panels.map import MapModel
+from cockpit.present.panels.map import MapModel, Reach, covering
 from cockpit.present.panels.tiles import TilesModel
 from cockpit.present.panels.trend import TrendModel
 from cockpit.present.runway_spec import Panel, PanelKind, Selector
@@ -281,6 +281,38 @@ def test_map_dots_follow_the_rule_and_go_grey_when_not_current(feed: Feed) -> No
     assert state.current is False, "the map is told it is not current (greyed, nothing flashes)"
 
 
+def test_a_map_reaches_its_own_alarms_and_shapes_and_says_so_only_when_that_changes(feed: Feed) -> None:
+    """A map focused on a layer must still take in the panel's alarms (a fire alarm at a farmhouse
+    2.5 km south of the forest park): the model says where they lie; yellow and blue events do not
+    move the view."""
+    model = MapModel(FLOOD_MAP, context())
+    first = model.update(feed.situation, feed.frame())
+    assert first is not None and first.reach == Reach(None)
+    feed.apply(feed.event("f1", severity=1, lon=106.60, lat=29.40), feed.event("f3", severity=3, lon=107.5, lat=30.5))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.reach == Reach((106.60, 29.40, 106.60, 29.40))
+    feed.apply(feed.event("f3", severity=3, lon=107.6, lat=30.6))  # markers change, the reach does not
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.markers is not None and state.reach is None
+    feed.apply(feed.overlay("ov-flood", "inundation"), feed.overlay("ov-fire", "fire_spread"))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.reach == Reach((106.50, 29.40, 106.60, 29.52)), "its own kinds only"
+    feed.apply(feed.overlay("ov-flood", "inundation", active=False), feed.event("f1", severity=1, state="closed"))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.reach == Reach(None)
+
+
+def test_a_maps_view_is_its_focus_grown_to_take_in_its_reach() -> None:
+    park = (106.40, 29.55, 106.45, 29.60)
+    assert covering(park, None) == park
+    assert covering(park, (106.42, 29.56, 106.43, 29.57)) == park, "inside: the focus as it is"
+    w, s, e, n = covering(park, (106.43, 29.525, 106.43, 29.525)) or (0, 0, 0, 0)
+    assert w < 106.40 and s < 29.525 < 29.60 < n and e > 106.45, "the farmhouse south of the park is in"
+    assert 29.525 - s > 0.005, "with a margin: the alarm is not on the edge"
+    only = covering(None, (117.1, 36.6, 117.1, 36.6))
+    assert only is not None and only[2] - only[0] >= 0.01, "a single alarm is shown with room around it"
+
+
 # ------------------------------------------------------------------------------------- dispatch
 
 
@@ -404,3 +436,34 @@ def test_sensor_titles_number_only_the_second_and_later() -> None:
     assert names.sensor(RAIN[0]) == "Rainfall · Jiangbei"
     assert names.sensor(RAIN[1]) == "Rainfall · Jiangbei 2"
     assert names.sensor(sensor(99, "jiangbei-rain_gauge-010")) == "Rainfall · Jiangbei 10"
+
+
+def test_a_map_draws_the_backends_point_layer_at_once_then_at_most_every_period(feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cockpit.present.panels.map as map_panel
+    from tests.model.test_layers import points
+
+    clock = [1000.0]
+    monkeypatch.setattr(map_panel.time, "monotonic", lambda: clock[0])
+    model = MapModel(Panel(kind=PanelKind.MAP, at=(0, 0, 6, 6), layers=["districts", "risk"]), context(situation=feed.situation))
+    first = model.update(feed.situation, feed.frame())
+    assert first is None or first.points is None  # no layer yet
+    feed.apply(points([1, 2, 3], level=2))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.points is not None
+    assert state.points.layer == "risk" and state.points.level.tolist() == [2, 2, 2] and state.points.note == ""
+    feed.apply(points([4], seq=2))
+    assert (s := model.update(feed.situation, feed.frame())) is None or s.points is None  # too soon: held
+    clock[0] += map_panel.POINTS_PERIOD_S
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.points is not None and len(state.points.lon) == 4
+
+
+def test_a_point_layer_kept_on_disk_says_since_when(feed: Feed) -> None:
+    from tests.model.test_layers import points
+
+    feed.apply(points([1, 2]))
+    feed.situation.layers.saved_at_ms = NOW  # as DistrictCache.load leaves it
+    model = MapModel(Panel(kind=PanelKind.MAP, at=(0, 0, 6, 6), layers=["risk"]), context(situation=feed.situation))
+    state = model.update(feed.situation, feed.frame())
+    when = time.strftime("%m-%d %H:%M", time.localtime(NOW / 1000))
+    assert state is not None and state.points is not None and state.points.note == f"risk as of {when}, kept on disk"

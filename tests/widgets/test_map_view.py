@@ -15,10 +15,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from cockpit.backend.risk_points import BOUNDS as DEMO_BOUNDS
+from cockpit.backend.risk_points import synthetic_points as synthetic_risk_points
+from cockpit.config.site import DEMO_MAP_DIR as DEMO_GEO_DIR
 from widgets.errors import WidgetsError
 from widgets.geo import (
-    DEMO_BOUNDS,
-    DEMO_GEO_DIR,
     MAX_LAT,
     GeometryKind,
     InvalidGeoJSONError,
@@ -29,7 +30,6 @@ from widgets.geo import (
     parse_geojson,
     project,
     project_point,
-    synthetic_risk_points,
     unproject,
     unproject_point,
 )
@@ -617,6 +617,7 @@ def test_maps_sharing_a_pacer_re_render_in_different_frames(qtbot: QtBot) -> Non
         m = MapView()
         qtbot.addWidget(m)
         m.resize(W, H)
+        m.set_view(106.55, 29.55, 12.0)  # where the points are (a new map shows the whole world)
         with qtbot.waitExposed(m):
             m.show()
         m.set_render_pacer(pacer)

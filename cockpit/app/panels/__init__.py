@@ -12,7 +12,7 @@ from cockpit.app.panels.dispatch import DispatchPanelView
 from cockpit.app.panels.events import EventsPanelView
 from cockpit.app.panels.history import HistoryPanelView
 from cockpit.app.panels.loop import LoopPanelView
-from cockpit.app.panels.map import MapPanelView, RiskPoints
+from cockpit.app.panels.map import MapPanelView
 from cockpit.app.panels.plan import PlanPanelView
 from cockpit.app.panels.profile import ProfilePanelView
 from cockpit.app.panels.ranking import RankingPanelView
@@ -20,6 +20,7 @@ from cockpit.app.panels.tiles import TilesPanelView
 from cockpit.app.panels.timeline import TimelinePanelView
 from cockpit.app.panels.trend import TrendPanelView
 from cockpit.app.panels.video import VideoPanelView
+from cockpit.app.site_map import SiteMap
 from cockpit.present.panels.bars import BarsModel
 from cockpit.present.panels.card import CardModel
 from cockpit.present.panels.dispatch import DispatchModel
@@ -61,8 +62,8 @@ def tr(text: str) -> str:
 def build_view(
     model: PanelModel,
     lang: str,
+    site_map: SiteMap,
     center: tuple[float, float, float] | None,
-    risk_points: RiskPoints | None,
 ) -> PanelView:
     """The widget for one panel's view-model."""
     spec = model.spec
@@ -74,7 +75,7 @@ def build_view(
     if isinstance(model, TrendModel):
         return TrendPanelView(model, title)
     if isinstance(model, MapModel):
-        return MapPanelView(model, title, lang, center, risk_points, tr("not live"))
+        return MapPanelView(model, title, site_map, center, tr("not live"))
     if isinstance(model, DispatchModel):
         return DispatchPanelView(model, title)
     if isinstance(model, VideoModel):

@@ -39,16 +39,29 @@ class PanelFrame(QWidget):
         self.content = content
         self._current = True
         self.wall_sizes: WallType | None = None
+        self._as_of = ""
+        self.note = ""
+        """Something old the panel shows although the link is live (a layer kept on disk)."""
+
+    def set_note(self, note: str) -> None:
+        """Add (or, with "", remove) a note to the title, in grey: what the panel shows that is old."""
+        if note != self.note:
+            self.note = note
+            self.set_current(self._current, self._as_of)
 
     def set_current(self, current: bool, as_of: str) -> None:
         """A panel whose data is not current says so in its title, in grey (never in live colours)."""
-        if not self.base_title:
+        if not self.base_title and not self.note:
             return
-        self._current = current
+        self._current, self._as_of = current, as_of
         text = self.base_title if current or not as_of else f"{self.base_title} · {as_of}"
+        if self.note:
+            text = f"{text} · {self.note}" if text else self.note
+        self.title.setVisible(bool(text))
         if text != self.title.text():
             self.title.setText(text)
-        style = CURRENT_TITLE if current else STALE_TITLE
+        old = not current or bool(self.note)
+        style = STALE_TITLE if old else CURRENT_TITLE
         if style != self.title.styleSheet():
             self.title.setStyleSheet(style)
 

@@ -1,66 +1,22 @@
-"""A map panel: the runway's static layers (district polygons, rivers, pipelines, risk points),
-and the view-model's markers, overlays, dots and ratings over them."""
+"""A map panel: the site's basemap and the runway's layers of the site's map (docs/runways.md,
+"Maps"), the backend's risk points, and the view-model's markers, overlays, dots and ratings over
+them. Nothing here knows a city: the layers, styles and home extent are the site's."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Callable
-from functools import cache
-from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QSize
 
 from cockpit.app.panels.base import PanelFrame
-from cockpit.present.panels.map import MapModel, MapState
+from cockpit.app.site_map import SiteMap
+from cockpit.present.panels.map import Extent, MapModel, MapState, covering
 from cockpit.present.wall_layout import WallType
 from widgets import theme
-from widgets.geo import DEMO_GEO_DIR, load_geojson
+from widgets.geo import InvalidMapDataError
 from widgets.map_view import LayerStyle, MapView
 
 log = logging.getLogger(__name__)
-
-FOCUS_MARGIN = 0.5
-"""A focused map shows this share of the focus layer's size again on each side."""
-
-RiskPoints = Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]
-
-
-@cache
-def _geo_layer(name: str) -> dict[str, Any]:
-    return load_geojson(DEMO_GEO_DIR / f"{name}.geojson")
-
-
-LAYER_STYLES: dict[str, LayerStyle] = {
-    "districts": LayerStyle(
-        stroke="#6c747e", stroke_width=2.0, fill="#272b30", label_property="name", label_scale=2.0
-    ),
-    "forest_park": LayerStyle(
-        stroke="#71907a",
-        stroke_width=2.0,
-        dashed=True,
-        fill="#25302a",
-        fill_opacity=0.9,
-        label_property="name",
-        label_scale=1.1,
-    ),
-    "rivers": LayerStyle(stroke="#3e5b74", stroke_width=6.0, label_property="name", min_label_zoom=13.0),
-    "pipelines": LayerStyle(stroke="#a29779", stroke_width=2.0, dashed=True),
-    "streets": LayerStyle(
-        stroke="#9aa3ad", stroke_width=2.5, dashed=True, fill="#2b3036", fill_opacity=0.6, label_property="name", label_scale=1.1
-    ),
-    "hv_lines": LayerStyle(stroke="#b4b9c0", stroke_width=1.5, label_property="name", label_scale=0.8, min_label_zoom=13.5),
-    "water_sources": LayerStyle(
-        stroke="#0c0d0f",
-        stroke_width=1.5,
-        fill="#5b8fb8",
-        point_radius=6.0,
-        label_property="name",
-        label_scale=0.9,
-        min_label_zoom=14.0,
-    ),
-}
 
 OVERLAY_STYLES: dict[str, LayerStyle] = {
     "fire_spread": LayerStyle(
@@ -137,9 +93,8 @@ class MapPanelView(PanelFrame):
         self,
         model: MapModel,
         title: str,
-        lang: str,
+        site_map: SiteMap,
         center: tuple[float, float, float] | None,
-        risk_points: RiskPoints | None,
         not_live: str,
     ) -> None:
         self.model = model
@@ -148,20 +103,25 @@ class MapPanelView(PanelFrame):
         self.map = MapView(cache_margin=0.1)
         super().__init__("map", title, self.map)
         self.not_live = not_live
+        self.site_map = site_map
+        self.home = site_map.home
+        if site_map.basemap is not None:
+            try:
+                self.map.set_basemap(site_map.basemap.path, site_map.config.basemap_opacity)
+            except InvalidMapDataError as exc:  # read_basemap checked it; the file changed since
+                log.error("basemap cannot be shown: %s", exc)
         for name in model.spec.layers:
-            if name in LAYER_STYLES:
-                style = LAYER_STYLES[name]
-                if lang != "zh_CN" and style.label_property == "name":
-                    style = dataclasses.replace(style, label_property="name_en")
+            if site_map.has(name):
                 try:
-                    self.map.add_geojson_layer(name, _geo_layer(name), style)
-                except (OSError, ValueError) as exc:
+                    self.map.add_geojson_layer(name, site_map.geojson(name), site_map.style(name))
+                except InvalidMapDataError as exc:
                     log.error("map layer %s cannot be shown: %s", name, exc)
-            elif name == "risk_points" and risk_points is not None:
-                self.map.set_risk_points(*risk_points())
-            elif name not in ("ratings", "cameras"):  # drawn from the model, not from a file
-                log.error("runway map: unknown map layer %r", name)
+            elif name not in ("ratings", "risk_points", "cameras"):
+                # Runway files travel: a district without this layer draws the others (risk points
+                # come from the backend, protocol §5.9; cameras from the model).
+                log.info("runway map: the site has no map layer %r", name)
         self.center = center
+        self._reach: Extent | None = None  # the panel's own alarms and shapes: the view takes them in
         self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
 
     def apply_wall_type(self, sizes: WallType) -> None:
@@ -175,17 +135,14 @@ class MapPanelView(PanelFrame):
         return round(self.wall_sizes.key_px * 2) if self.wall_sizes else 0
 
     def fit(self) -> None:
-        focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
+        """Show the focus layer (else the site's home), grown to take in the panel's own alarms."""
         if self.center is not None:
             self.map.set_view(*self.center)
-        elif focus is not None:
-            # Half the focus's size again around it: the events at its edge (a fire by the forest
-            # park) are on the map, whole, with room for their labels.
-            lon0, lat0, lon1, lat1 = focus
-            dx, dy = (lon1 - lon0) * FOCUS_MARGIN, (lat1 - lat0) * FOCUS_MARGIN
-            self.map.fit_bounds(lon0 - dx, lat0 - dy, lon1 + dx, lat1 + dy)
-        else:
-            self.map.fit_bounds(106.43, 29.47, 106.70, 29.63)
+            return
+        focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
+        view = covering(focus if focus is not None else self.home, self._reach)
+        if view is not None:
+            self.map.fit_bounds(*view)
 
     def show_state(self, state: MapState | None) -> None:
         if self._fitted != self.map.size() and self.map.width() > 200 and self.map.height() > 150:
@@ -193,6 +150,10 @@ class MapPanelView(PanelFrame):
             self.fit()
         if state is None:
             return
+        if state.reach is not None and state.reach.extent != self._reach:
+            self._reach = state.reach.extent
+            if self._fitted.isValid():
+                self.fit()
         if state.markers is not None:
             self.map.set_markers(state.markers)
         if state.overlays is not None:
@@ -209,5 +170,14 @@ class MapPanelView(PanelFrame):
             self.map.set_dots(d.lon, d.lat, d.level, d.labels)
         if state.ratings is not None:
             self.map.set_area_ratings(state.ratings)
+        if state.points is not None:
+            p = state.points
+            self.map.set_risk_point_set(self.site_map.prepared(p.layer, p.generation, p.lon, p.lat, p.level))
+            self.set_note(p.note)
+            if self.home is None and self.center is None and self.model.spec.focus == "":
+                bounds = self.site_map.points_bounds(p.layer, p.generation, p.lon, p.lat)
+                if bounds is not None:  # a site with no map of its own: show the backend's layer
+                    self.home = bounds
+                    self.fit()
         if state.current is not None:
             self.map.set_not_current("" if state.current else f"{state.as_of} · {self.not_live}".strip(" ·"))

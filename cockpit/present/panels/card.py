@@ -29,7 +29,7 @@ class CardState:
 
 
 def event_subtitle(ctx: Context, situation: Situation, ev: EventRecord) -> str:
-    """ "Jiangbei · 10:02:13 · Enforcement team 1 (Jiangbei): en route" — where, when, how far."""
+    """ "Hill Town · 10:02:13 · Enforcement team 1 (Hill Town): en route" — where, when, how far."""
     parts = [ctx.names.district(ev.district), clock(ev.time_ms)]
     units = [
         f"{ctx.names.unit(situation.units[d.unit_id])}: {ctx.words.dispatch_state(d.state)}"

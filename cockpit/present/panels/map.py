@@ -6,7 +6,8 @@ what is drawn over them, frame by frame, and whether it may be drawn in live col
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +19,17 @@ from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import event_scope, events_matching, sensors_matching
 from cockpit.present.runway_spec import Panel
-from cockpit.protocol.messages import SensorInfo
+from cockpit.protocol.messages import CatalogKind, SensorInfo
 from widgets.values import MapMarker, Severity
 
 MAX_MARKERS = 400
 MAX_DOTS = 300
+REACH_SEVERITY = 2
+"""Events up to this severity (red and orange alarms) are ones a map must show: its view grows to
+take them in (:class:`Reach`)."""
+
+Extent = tuple[float, float, float, float]
+"""``(west, south, east, north)`` in WGS 84 degrees."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,33 @@ class OverlayShape:
     feature: dict[str, Any]
 
 
+POINTS_PERIOD_S = 10.0
+"""A changed point layer is drawn again at most this often: re-preparing 330,000 points costs
+30-90 ms, and a risk inventory changes by a few points at a time (the first layer shows at once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PointsState:
+    """The backend's point layer a map draws (§5.9)."""
+
+    layer: str
+    generation: int
+    lon: np.ndarray
+    lat: np.ndarray
+    level: np.ndarray
+    note: str
+    """"" for the live layer; for one kept on disk, since when ("risk points as of 12-07 14:03")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where the panel's own alarms and the backend's shapes about them lie: a map focused on a
+    layer ("the forest park") must still show the fire alarm at a farmhouse 2.5 km south of it."""
+
+    extent: Extent | None
+    """``None``: the panel has no alarm and no shape now; the view is its focus (or home) alone."""
+
+
 @dataclass(frozen=True, slots=True)
 class MapState:
     markers: list[MapMarker] | None
@@ -51,6 +85,9 @@ class MapState:
     current: bool | None
     """Changed liveness: ``False`` greys the live layers and stops their flashing."""
     as_of: str = ""
+    points: PointsState | None = None
+    reach: Reach | None = None
+    """Changed reach (``None``: unchanged); the view fits its focus and this together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +133,9 @@ class MapModel:
         self._catalog_key: tuple[int, int, int] = (0, -1, -1)
         self._dots = _DotRows.of([], [], ctx.names.decimals)
         self._rating_rows: list[tuple[str, int]] = []
+        self._points_seen: tuple[str, int, int] = ("", -1, 0)
+        self._points_at = -POINTS_PERIOD_S
+        self._reach: Extent | None = None
 
     def update(self, situation: Situation, frame: Frame) -> MapState | None:
         ch = frame.changes
@@ -112,10 +152,62 @@ class MapModel:
             ratings = self._ratings(situation)
         if frame.current != self._current:
             current = self._current = frame.current
+        points = self._points(situation, frame) if (ch.layers or frame.slow) else None
+        reach = self._reach_of(situation) if (markers is not None or overlays is not None) else None
         self._first = False
-        if markers is None and overlays is None and dots is None and ratings is None and current is None:
+        if (
+            markers is None
+            and overlays is None
+            and dots is None
+            and ratings is None
+            and current is None
+            and points is None
+            and reach is None
+        ):
             return None
-        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of)
+        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, points, reach)
+
+    def _reach_of(self, situation: Situation) -> Reach | None:
+        """The extent of the panel's open alarms (severity up to :data:`REACH_SEVERITY`) and of its
+        overlay kinds, when it changed since the last frame that said."""
+        points: list[tuple[float, float]] = []
+        if self.scope is not None:
+            points.extend(
+                (e.lon, e.lat)
+                for e in events_matching(situation, self.scope)[:MAX_MARKERS]
+                if int(e.severity) <= REACH_SEVERITY
+            )
+        for o in situation.overlays.values():
+            if o.kind in self.spec.overlays:
+                points.extend(_positions(o.coordinates))
+        extent = _extent(points)
+        if extent == self._reach and not self._first:
+            return None
+        self._reach = extent
+        return Reach(extent)
+
+    def _points(self, situation: Situation, frame: Frame) -> PointsState | None:
+        """The first of the panel's layers the backend sends as points, when it changed (at most
+        every :data:`POINTS_PERIOD_S`, at once the first time or when kept-on-disk turns live)."""
+        layers = situation.layers
+        layer = next((lay for name in self.spec.layers if (lay := layers.get(name)) is not None), None)
+        if layer is None:
+            return None
+        key = (layer.code, layer.generation, layers.saved_at_ms)
+        if key == self._points_seen:
+            return None
+        now = time.monotonic()
+        fresh = key[0] != self._points_seen[0] or key[2] != self._points_seen[2] or self._points_seen[1] < 0
+        if not fresh and now - self._points_at < POINTS_PERIOD_S:
+            return None
+        self._points_seen, self._points_at = key, now
+        c = layer.columns()
+        note = ""
+        if layers.saved_at_ms:
+            when = time.strftime("%m-%d %H:%M", time.localtime(layers.saved_at_ms / 1000))
+            name = self.ctx.names.lookup(CatalogKind.LAYER, layer.code) or layer.code
+            note = self.ctx.translate("Map", "{layer} as of {when}, kept on disk").format(layer=name, when=when)
+        return PointsState(layer.code, layer.generation, c.lon, c.lat, c.level, note)
 
     def _markers(self, situation: Situation) -> list[MapMarker]:
         if self.scope is None:
@@ -206,3 +298,44 @@ class MapModel:
     def choose(self, event_id: str) -> None:
         """The officer clicked a marker."""
         self.ctx.selection.choose(event_id)
+
+
+def _positions(coordinates: Any) -> Iterator[tuple[float, float]]:
+    """Every ``[lon, lat, ...]`` position of a GeoJSON geometry's coordinates, however nested."""
+    if isinstance(coordinates, (list, tuple)) and coordinates:
+        first = coordinates[0]
+        if isinstance(first, (int, float)):
+            if len(coordinates) >= 2 and isinstance(coordinates[1], (int, float)):
+                yield float(coordinates[0]), float(coordinates[1])
+            return
+        for c in coordinates:
+            yield from _positions(c)
+
+
+def _extent(points: Iterable[tuple[float, float]]) -> Extent | None:
+    """The box around the finite positions; ``None`` for none."""
+    ok = [(lon, lat) for lon, lat in points if np.isfinite(lon) and np.isfinite(lat)]
+    if not ok:
+        return None
+    lons, lats = [p[0] for p in ok], [p[1] for p in ok]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def covering(base: Extent | None, reach: Extent | None, margin: float = 0.1, least: float = 0.01) -> Extent | None:
+    """The view a map fits: its base (the focus layer or the site's home) grown to take in the
+    reach, with ``margin`` of the box's size around it so nothing sits on the edge. A reach inside
+    the base leaves the base as it is; a reach alone is shown at least ``least`` degrees wide."""
+    if reach is None:
+        return base
+    if base is not None and (
+        base[0] <= reach[0] and base[1] <= reach[1] and reach[2] <= base[2] and reach[3] <= base[3]
+    ):
+        return base
+    if base is None:
+        w, s, e, n = reach
+    else:
+        w, s, e, n = min(base[0], reach[0]), min(base[1], reach[1]), max(base[2], reach[2]), max(base[3], reach[3])
+    dx = max(e - w, least) * (0.5 + margin)
+    dy = max(n - s, least) * (0.5 + margin)
+    cx, cy = (w + e) / 2, (s + n) / 2
+    return cx - dx, cy - dy, cx + dx, cy + dy
