@@ -54,7 +54,7 @@ def wall_texts(root: QWidget) -> list[str]:
             m = w.model()
             out += [str(m.index(r, c).data() or "") for r in range(m.rowCount()) for c in range(m.columnCount())]
         elif isinstance(w, VitalSignTile):
-            out.append(w.title())
+            out.append(w.title_text())
         elif isinstance(w, AlarmBannerWidget):
             out += w.line_texts()
         elif isinstance(w, DispatchPanel):
@@ -138,7 +138,7 @@ def test_the_wall_shows_the_districts_names_map_and_risk_points_and_nothing_of_t
             assert "Ice jam at Lock 3" in joined
             # The vital-sign tiles are the district's group, titled in its words.
             tiles = next(p for p in c.wall.views["overview"].panels if isinstance(p, TilesPanelView))
-            titles = [t.title() for t in tiles.tiles]
+            titles = [t.title_text() for t in tiles.tiles]
             assert all(any(n in t for n in mine) for t in titles), titles
 
             # Its map: its GeoPackage layers and its MBTiles basemap, at its place.
