@@ -425,48 +425,48 @@
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="229"/>
-        <location filename="../../cockpit/app/wiring.py" line="629"/>
+        <location filename="../../cockpit/app/wiring.py" line="231"/>
+        <location filename="../../cockpit/app/wiring.py" line="647"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="246"/>
+        <location filename="../../cockpit/app/wiring.py" line="248"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="296"/>
+        <location filename="../../cockpit/app/wiring.py" line="298"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="298"/>
+        <location filename="../../cockpit/app/wiring.py" line="300"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="300"/>
+        <location filename="../../cockpit/app/wiring.py" line="302"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="334"/>
+        <location filename="../../cockpit/app/wiring.py" line="336"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="590"/>
+        <location filename="../../cockpit/app/wiring.py" line="608"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="603"/>
+        <location filename="../../cockpit/app/wiring.py" line="621"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="656"/>
+        <location filename="../../cockpit/app/wiring.py" line="674"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -635,12 +635,17 @@
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="163"/>
+        <location filename="../../cockpit/app/console.py" line="164"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="169"/>
+        <location filename="../../cockpit/app/console.py" line="166"/>
+        <source>this console (desk monitor)</source>
+        <translation>本控制台（桌面显示器）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="172"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
@@ -2297,17 +2302,17 @@
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="73"/>
+        <location filename="../../cockpit/app/wall.py" line="88"/>
         <source>Cockpit · wall</source>
         <translation>驾驶舱 · 大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="195"/>
+        <location filename="../../cockpit/app/wall.py" line="236"/>
         <source>Wall type on a {diag:g}&quot; panel: key elements {have:.0f} mm, details {detail:.0f} mm; from {dist:g} m text needs {need:.0f} mm</source>
         <translation>大屏文字（{diag:g} 英寸屏）：关键元素 {have:.0f} 毫米，细节 {detail:.0f} 毫米；{dist:g} 米外阅读需要 {need:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="206"/>
+        <location filename="../../cockpit/app/wall.py" line="247"/>
         <source> (too small for that distance: raise font_scale in the wall layout)</source>
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>

@@ -222,7 +222,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     else:
         screens = [screen_info(s) for s in app.screens()]
         cockpit.connect_screens(app)
-    cockpit.place(screens)
+    wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
+    cockpit.place(screens)  # after the resize: a desk monitor the layout reserves fits the console to it
     full_screen = not (args.windowed or args.screenshot is not None or args.screens is not None)
     notifier = Notifier.from_env()
     exit_code = 0
@@ -285,7 +286,6 @@ def run(args: argparse.Namespace, lang: str) -> int:
             started=started,
         )
         cockpit.attach_service(service)
-    wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
     wall.show(full_screen=full_screen)
     if drill is not None:
         drill.trainer.resize(1100, 800)
