@@ -168,7 +168,7 @@ class Wall:
         self.assignment = new
         self._place_console(new.console_screen)
         titles = {rid: v.title.text() for rid, v in self.views.items()}
-        self.console.show_assignment(titles, new, len(screens))
+        self.console.show_assignment(titles, new, sum(s is not new.console_screen for s in screens))
         log.info(
             "wall: %s on screens; %s in the console",
             ", ".join(f"{r}→{s.key}" for r, s in new.on_screen.items()) or "nothing",
