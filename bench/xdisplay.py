@@ -184,6 +184,12 @@ class XorgDummy(_Server):
     def unplug(self, i: int) -> None:
         xrandr(self.display, "--output", f"DUMMY{i}", "--off")
 
+    def set_mode(self, i: int, mode: str) -> None:
+        """Change output DUMMY``i``'s resolution (``1280x800``, any mode ``xrandr -q`` lists for it),
+        as a panel's own menu or a driver after a reconnect does; its position stays."""
+        xrandr(self.display, "-q")  # probes the outputs: until then the server knows only the modes in use
+        xrandr(self.display, "--output", f"DUMMY{i}", "--mode", mode)
+
     def stop(self) -> None:
         super().stop()
         with contextlib.suppress(OSError):

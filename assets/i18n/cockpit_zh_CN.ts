@@ -561,48 +561,48 @@
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="244"/>
-        <location filename="../../cockpit/app/wiring.py" line="655"/>
+        <location filename="../../cockpit/app/wiring.py" line="247"/>
+        <location filename="../../cockpit/app/wiring.py" line="674"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="261"/>
+        <location filename="../../cockpit/app/wiring.py" line="264"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="311"/>
+        <location filename="../../cockpit/app/wiring.py" line="314"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="313"/>
+        <location filename="../../cockpit/app/wiring.py" line="316"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="315"/>
+        <location filename="../../cockpit/app/wiring.py" line="318"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="358"/>
+        <location filename="../../cockpit/app/wiring.py" line="361"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="616"/>
+        <location filename="../../cockpit/app/wiring.py" line="635"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="629"/>
+        <location filename="../../cockpit/app/wiring.py" line="648"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="682"/>
+        <location filename="../../cockpit/app/wiring.py" line="701"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -776,12 +776,17 @@
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="199"/>
+        <location filename="../../cockpit/app/console.py" line="200"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="205"/>
+        <location filename="../../cockpit/app/console.py" line="202"/>
+        <source>this console (desk monitor)</source>
+        <translation>本控制台（桌面显示器）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/console.py" line="208"/>
         <source>{placed} runways on {screens} screens; {console} in this console</source>
         <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
     </message>
@@ -2490,17 +2495,17 @@
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="85"/>
+        <location filename="../../cockpit/app/wall.py" line="100"/>
         <source>Cockpit · wall</source>
         <translation>驾驶舱 · 大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="246"/>
+        <location filename="../../cockpit/app/wall.py" line="286"/>
         <source>Wall type on a {diag:g}&quot; panel: key text {have:.0f} mm, secondary {detail:.0f} mm (capitals); from {dist:g} m key text needs {need:.0f} mm, secondary {half:.0f} mm</source>
         <translation>{diag:g} 英寸屏上的墙面字高：关键文字 {have:.0f} 毫米，次要文字 {detail:.0f} 毫米（大写字母）；在 {dist:g} 米处关键文字需 {need:.0f} 毫米，次要文字需 {half:.0f} 毫米</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wall.py" line="258"/>
+        <location filename="../../cockpit/app/wall.py" line="298"/>
         <source> (too small for that distance: raise font_scale in the wall layout)</source>
         <translation>（在该距离下偏小：请在大屏布局中调大 font_scale）</translation>
     </message>

@@ -194,12 +194,15 @@ class ConsoleWindow(QMainWindow):
 
     def show_assignment(self, titles: dict[str, str], assignment: Assignment, screens: int) -> None:
         rows = [
-            (rid, s.key, f"{s.width}×{s.height} @ {s.x},{s.y}") for rid, s in assignment.on_screen.items()
+            (titles.get(rid, rid), s.key, f"{s.width}×{s.height} @ {s.x},{s.y}")
+            for rid, s in assignment.on_screen.items()
         ]
-        rows += [(rid, tr("console"), "") for rid in assignment.on_console]
+        rows += [(titles.get(rid, rid), tr("console"), "") for rid in assignment.on_console]
+        if (desk := assignment.console_screen) is not None:
+            rows.append((tr("this console (desk monitor)"), desk.key, f"{desk.width}×{desk.height} @ {desk.x},{desk.y}"))
         self.table.setRowCount(len(rows))
-        for i, (rid, where, geom) in enumerate(rows):
-            for j, text in enumerate((titles.get(rid, rid), where, geom)):
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.summary.setText(
             tr("{placed} runways on {screens} screens; {console} in this console").format(

@@ -243,7 +243,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     else:
         screens = [screen_info(s) for s in app.screens()]
         cockpit.connect_screens(app)
-    cockpit.place(screens)
+    wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
+    cockpit.place(screens)  # after the resize: a desk monitor the layout reserves fits the console to it
     headless_check = args.screenshot is not None or args.wall_report is not None
     full_screen = not (args.windowed or headless_check or args.screens is not None)
     notifier = Notifier.from_env()
@@ -316,7 +317,6 @@ def run(args: argparse.Namespace, lang: str) -> int:
             started=started,
         )
         cockpit.attach_service(service)
-    wall.console.resize(1920, 1080)  # a desk monitor; the console holds alarms, dispatch, board and plan
     wall.show(full_screen=full_screen)
     if drill is not None:
         drill.trainer.resize(1100, 800)

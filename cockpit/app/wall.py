@@ -1,5 +1,6 @@
 """The wall's windows: one frameless full-screen window per screen (or one spanning a wall
-controller's display), the operator console, and placing runways on screens again after a hot-plug.
+controller's display), the operator console (on the desk monitor when the layout reserves one), and
+placing runways on screens again after a hot-plug or a change of resolution.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QRect
-from PySide6.QtGui import QFont, QScreen
+from PySide6.QtGui import QFont, QGuiApplication, QScreen
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from cockpit.app.console import ConsoleWindow
@@ -20,6 +21,7 @@ from cockpit.present.wall_layout import (
     WallLayout,
     WallType,
     assign,
+    desk_screen,
     mm_per_px,
     span_cells,
     wall_type,
@@ -60,6 +62,7 @@ def screen_info(screen: QScreen) -> ScreenInfo:
         g.y(),
         g.width(),
         g.height(),
+        primary=screen == QGuiApplication.primaryScreen(),
     )
 
 
@@ -73,6 +76,18 @@ class ScreenWindow(QMainWindow):
         self.setObjectName(f"screen-{rid}")
         self.setWindowTitle(title)
         self.setCentralWidget(view)
+        self.fit(screen)
+
+    def fit(self, screen: ScreenInfo) -> None:
+        """Move onto ``screen`` or follow its new resolution.
+
+        The runway's text was sized for the screen just before; the layout learns of it only at the
+        next turn of the event loop, and until then the window's minimum width is the one of the
+        larger text, which would keep the window wider than a screen that became smaller.
+        """
+        self.screen_info = screen
+        if (lay := self.layout()) is not None:
+            lay.activate()
         self.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
 
 
@@ -128,16 +143,24 @@ class Wall:
         self.problems = list(problems)
         self.assignment = Assignment({}, list(self.order), [])
         self.screens: list[ScreenInfo] = []
+        self._console_fitted = False
+        """Whether the console was put on the desk monitor (then it is shown maximised there)."""
         console.show_problems(self.problems)
 
     # --------------------------------------------------------------------------- placement
 
     def place(self, screens: Sequence[ScreenInfo]) -> Assignment:
-        """Put runways on ``screens`` (again, after a hot-plug); the rest go to the console."""
+        """Put runways on ``screens`` (again, after a hot-plug or a change of resolution); the rest
+        go to the console, and the console to the desk monitor if the layout reserves one."""
         self.screens = list(screens)
-        if self.layout.spanning and screens:
-            return self._place_spanning(screens)
-        new = self._assign(screens)
+        desk = desk_screen(self.layout, screens)
+        if self.layout.spanning and any(s is not desk for s in screens):
+            return self._place_spanning(screens, desk)
+        if self.span is not None:  # the wall controller's display is gone: runways to the console
+            self.span.close()
+            self.span.deleteLater()
+            self.span = None
+        new = self._assign(screens, desk)
         for rid, view in self.views.items():
             screen = new.on_screen.get(rid)
             if screen is None:
@@ -158,8 +181,9 @@ class Wall:
             self._show_on(rid, refused, screen)
             refused.apply_wall_type(self._wall_type(refused, screen))
         self.assignment = new
+        self._place_console(new.console_screen)
         titles = {rid: v.title.text() for rid, v in self.views.items()}
-        self.console.show_assignment(titles, new, len(screens))
+        self.console.show_assignment(titles, new, sum(s is not new.console_screen for s in screens))
         log.info(
             "wall: %s on screens; %s in the console",
             ", ".join(f"{r}→{s.key}" for r, s in new.on_screen.items()) or "nothing",
@@ -167,11 +191,11 @@ class Wall:
         )
         return new
 
-    def _assign(self, screens: Sequence[ScreenInfo]) -> Assignment:
+    def _assign(self, screens: Sequence[ScreenInfo], desk: ScreenInfo | None) -> Assignment:
         """The layout on these screens; a refused runway keeps its screen (to say why), never goes
         to the console."""
         new = assign(self.layout, screens, [*self.order, *self.refused])
-        return Assignment(new.on_screen, [r for r in new.on_console if r in self.views], new.unused)
+        return Assignment(new.on_screen, [r for r in new.on_console if r in self.views], new.unused, desk)
 
     def _close_window(self, rid: str) -> None:
         window = self.windows.pop(rid, None)
@@ -187,14 +211,29 @@ class Wall:
             self.windows[rid] = ScreenWindow(view, screen, rid, view.title.text())
             return True
         if window.screen_info != screen:
-            window.screen_info = screen
-            window.setGeometry(QRect(screen.x, screen.y, screen.width, screen.height))
+            window.fit(screen)
         return False
 
-    def _place_spanning(self, screens: Sequence[ScreenInfo]) -> Assignment:
-        display = max(screens, key=lambda s: s.width * s.height)
+    def _place_console(self, desk: ScreenInfo | None) -> None:
+        """Put the console on the desk monitor, unless the officers already keep it there.
+
+        A console that lies within the desk monitor stays as they sized it (its saved geometry is
+        restored at start); one elsewhere, or one the monitor no longer holds after a change of
+        resolution, is fitted to the monitor and shown maximised.
+        """
+        if desk is None:
+            self._console_fitted = False
+            return
+        rect = QRect(desk.x, desk.y, desk.width, desk.height)
+        if not self.console.isVisible() or not rect.contains(self.console.frameGeometry()):
+            self.console.setGeometry(rect)
+            self._console_fitted = True
+        log.info("wall: the console on %s, the desk monitor the layout reserves", desk.key)
+
+    def _place_spanning(self, screens: Sequence[ScreenInfo], desk: ScreenInfo | None) -> Assignment:
+        display = max((s for s in screens if s is not desk), key=lambda s: s.width * s.height)
         cells = span_cells(display, len(self.layout.screens), self.layout.tiles)
-        new = self._assign(cells)
+        new = self._assign(cells, desk)
         for rid in list(self.windows):  # per-screen windows give way to the one spanning window
             window = self.windows.pop(rid)
             window.takeCentralWidget()
@@ -215,6 +254,7 @@ class Wall:
             else:
                 self.console.hold(view)
         self.assignment = new
+        self._place_console(desk)
         titles = {rid: v.title.text() for rid, v in self.views.items()}
         self.console.show_assignment(titles, new, 1)
         log.info("wall: spanning %s with %d runways", display.key, len(new.on_screen))
@@ -269,7 +309,10 @@ class Wall:
                 window.showFullScreen()
             else:
                 window.show()
-        self.console.show()
+        if self._console_fitted:
+            self.console.showMaximized()  # fills the desk monitor (its work area under a window manager)
+        else:
+            self.console.show()
 
     def replace_on(self, screens: Sequence[QScreen]) -> None:
         """Re-place runways on the screens there are now (hot-plug) and show them."""

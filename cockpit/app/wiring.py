@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 
 from cockpit.app.audit_ui import AuditPresenter
@@ -231,6 +231,8 @@ class Cockpit:
             self.cache = DistrictCache(cache_dir)
             if self.cache.load(self.situation):
                 log.info("started with the names and layers kept in %s", cache_dir)
+        self._replace_pending = False
+        """A re-placement is due at the next turn of the event loop (screens changed)."""
         self.problems: list[str] = []
         """Things the officer must know that are not about the city: shown on the console in red."""
         self._refused = ""  # the backend's refusal now among the problems (docs/protocol.md §3.3)
@@ -441,15 +443,31 @@ class Cockpit:
             panel.profile.drift_clicked.connect(panel.model.choose)
 
     def connect_screens(self, app: QGuiApplication) -> None:
-        """Re-place runways when a screen is added or removed (hot-plug)."""
-        app.screenAdded.connect(self._on_app_screens_changed)
+        """Re-place runways when a screen is added or removed (hot-plug) or changes its resolution
+        or position (``xrandr --mode``, a panel's own menu, a driver after a reconnect)."""
+        app.screenAdded.connect(self._on_app_screen_added)
         app.screenRemoved.connect(self._on_app_screens_changed)
+        for screen in app.screens():
+            screen.geometryChanged.connect(self._on_screen_geometry_changed)
 
-    def _on_app_screens_changed(self, _screen: QScreen) -> None:
+    def _on_app_screen_added(self, screen: QScreen) -> None:
+        screen.geometryChanged.connect(self._on_screen_geometry_changed)  # dropped with the screen
+        self._on_app_screens_changed(screen)
+
+    def _on_screen_geometry_changed(self, _geometry: QRect) -> None:
+        self._on_app_screens_changed(None)
+
+    def _on_app_screens_changed(self, _screen: QScreen | None) -> None:
         app = QGuiApplication.instance()
-        if isinstance(app, QGuiApplication):
-            # After Qt has finished with the screen: placing during its own signal is too early.
-            QTimer.singleShot(0, self.console, lambda: self.place_on(app.screens()))
+        if isinstance(app, QGuiApplication) and not self._replace_pending:
+            # After Qt has finished with the screen: placing during its own signal is too early. A
+            # burst (several outputs changed by one xrandr call) is placed once.
+            self._replace_pending = True
+            QTimer.singleShot(0, self.console, lambda: self._on_replace_due(app))
+
+    def _on_replace_due(self, app: QGuiApplication) -> None:
+        self._replace_pending = False
+        self.place_on(app.screens())
 
     def place_on(self, screens: Sequence[QScreen]) -> None:
         self.wall.replace_on(screens)

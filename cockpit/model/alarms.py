@@ -622,6 +622,8 @@ class AlarmBoard:
         fresh: list[Annunciation] = []
         for event_id in changed:
             rec = self.events.get(event_id)
+            if rec is None:
+                self._counted.pop(event_id, None)  # the situation forgot it (MAX_CLOSED_EVENTS)
             if rec is None or not _listable(rec):
                 listable.pop(event_id, None)
             else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -393,11 +394,22 @@ class ChangeSet:
         )
 
 
+MAX_CLOSED_EVENTS = 10_000
+"""Closed events the wall keeps; older closed ones are forgotten (they are history on the backend).
+
+Nothing on the wall lists a closed event, yet every one the feed ever sent was kept: about 850 bytes
+each with its SLA times and alarm count (a wall running for months at the demo city's ~500 events an
+hour would grow ~10 MiB a day; issue 19). 10,000 is days of a centre's events, and at most ~9 MiB.
+"""
+
+
 class Situation:
     """Everything the wall shows, kept up to date from the feed."""
 
     def __init__(self) -> None:
         self.events: dict[str, EventRecord] = {}
+        self._closed: deque[str] = deque()
+        """Ids of closed events, in the order they were seen closed (for ``MAX_CLOSED_EVENTS``)."""
         self.units: dict[str, UnitRecord] = {}
         self.dispatches: dict[str, DispatchRecord] = {}
         self.plans: dict[str, PlanRecord] = {}
@@ -422,6 +434,18 @@ class Situation:
 
     # ------------------------------------------------------------------------------ input
 
+    def _forget_closed(self, ch: ChangeSet) -> None:
+        """Forget the oldest closed events beyond ``MAX_CLOSED_EVENTS`` (they are announced as
+        changed, with no record, as after a snapshot that no longer holds them)."""
+        while len(self._closed) > MAX_CLOSED_EVENTS:
+            event_id = self._closed.popleft()
+            rec = self.events.get(event_id)
+            if rec is None or rec.state is not EventState.CLOSED:
+                continue  # gone already, or not closed after all: nothing to forget
+            del self.events[event_id]
+            self.timeline.forget(event_id)
+            ch.events.add(event_id)
+
     def apply(self, events: Iterable[object]) -> None:
         """Apply feed events; anything that is not about the situation is ignored."""
         for ev in events:
@@ -440,6 +464,7 @@ class Situation:
         if ev.stream == Stream.EVENTS:
             self._changes.events.update(self.events)
             self.events.clear()
+            self._closed.clear()
             self._open = None
         elif ev.stream == Stream.DISPATCH:
             self._changes.units.update(self.units)
@@ -494,10 +519,15 @@ class Situation:
                 ids, values = [], []
             ch.updates += 1
             if isinstance(m, Event):
-                self.events[m.id] = EventRecord.from_message(m)
+                prev = self.events.get(m.id)
+                rec = self.events[m.id] = EventRecord.from_message(m)
                 self.timeline.on_event(m)
                 ch.events.add(m.id)
                 self._open = None
+                if rec.state is EventState.CLOSED and (prev is None or prev.state is not EventState.CLOSED):
+                    self._closed.append(m.id)
+                    if len(self._closed) > MAX_CLOSED_EVENTS:
+                        self._forget_closed(ch)
             elif isinstance(m, Unit):
                 self.units[m.id] = UnitRecord.from_message(m)
                 ch.units.add(m.id)

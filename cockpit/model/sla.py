@@ -163,6 +163,10 @@ class Timeline:
             t = self.times[event_id] = EventTimes()
         return t
 
+    def forget(self, event_id: str) -> None:
+        """Drop an event's times (the situation forgot the closed event)."""
+        self.times.pop(event_id, None)
+
     def on_event(self, m: Event) -> None:
         t = self._of(m.id)
         if m.occurrence > t.occurrence:  # the alarm fired again: a new loop starts (§7.5)

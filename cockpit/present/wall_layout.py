@@ -4,6 +4,10 @@ Screens are matched by what identifies the panel itself (name, manufacturer, mod
 by list position, which changes when a cable is moved. A layout entry with no ``match`` takes the
 next screen no other entry claimed, in left-to-right, top-to-bottom order. Runways that get no
 screen go to the operator console, and so do the runways of a screen that is unplugged.
+
+A layout may reserve the officers' desk monitor for the console (``console: {match: …}``): that
+screen is taken out before any runway is placed, so no runway lands on it, not even one that lost its
+own screen, and the console window is put on it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ class ScreenInfo:
     y: int
     width: int
     height: int
+    primary: bool = False
+    """The operating system's primary screen (the one a desktop session puts its panel on)."""
 
     @property
     def key(self) -> str:
@@ -44,9 +50,11 @@ class ScreenMatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     manufacturer: str = ""
     model: str = ""
     serial: str = ""
+    primary: bool = False
+    """Only the operating system's primary screen (true); false does not care."""
 
     def accepts(self, s: ScreenInfo) -> bool:
-        return all(
+        return (not self.primary or s.primary) and all(
             not want or want == have
             for want, have in (
                 (self.name, s.name),
@@ -58,7 +66,7 @@ class ScreenMatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
 
     @property
     def empty(self) -> bool:
-        return not (self.name or self.manufacturer or self.model or self.serial)
+        return not (self.name or self.manufacturer or self.model or self.serial or self.primary)
 
 
 class LayoutEntry(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -66,10 +74,19 @@ class LayoutEntry(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     match: ScreenMatch = msgspec.field(default_factory=ScreenMatch)
 
 
+class ConsoleEntry(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The officers' desk monitor: the console's screen, never a runway's."""
+
+    match: ScreenMatch
+
+
 class WallLayout(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """A wall-layout file (``assets/walls/*.yaml`` or the site's own)."""
 
     screens: list[LayoutEntry]
+    console: ConsoleEntry | None = None
+    """The desk monitor reserved for the console, by what identifies it (none: every screen is the
+    wall's, and the console goes wherever no runway is)."""
     spanning: bool = False
     """One window across the largest display, for wall controllers that present the whole wall as
     one large display; ``tiles`` splits it into the panels the runways are laid on."""
@@ -111,6 +128,11 @@ def load_layout(path: Path) -> WallLayout:
         raise LayoutError(f"{path}: {exc}") from exc
     if not layout.screens:
         raise LayoutError(f"{path}: a wall layout needs at least one screen entry")
+    if layout.console is not None and layout.console.match.empty:
+        raise LayoutError(
+            f"{path}: console.match must name the desk monitor (name, manufacturer, model, serial, "
+            "or primary: true); without it every screen could be the desk's"
+        )
     if not 1.0 <= layout.reading_distance_m <= 50 or not 20 <= layout.panel_diagonal_in <= 200:
         raise LayoutError(
             f"{path}: reading_distance_m must be 1..50 and panel_diagonal_in 20..200, "
@@ -214,17 +236,27 @@ class Assignment:
     """Runways with no screen: shown in the operator console."""
     unused: list[ScreenInfo]
     """Screens no runway took."""
+    console_screen: ScreenInfo | None = None
+    """The desk monitor the layout reserves for the console, if one is connected."""
+
+
+def desk_screen(layout: WallLayout, screens: Sequence[ScreenInfo]) -> ScreenInfo | None:
+    """The first screen, in reading order, that the layout's ``console`` entry accepts."""
+    if layout.console is None:
+        return None
+    return next((s for s in reading_order(screens) if layout.console.match.accepts(s)), None)
 
 
 def assign(layout: WallLayout, screens: Sequence[ScreenInfo], runways: Sequence[str]) -> Assignment:
     """Put each known runway of the layout on a screen.
 
-    Entries with a ``match`` claim the first free screen they accept; then entries without one take
+    The desk monitor the layout reserves for the console is taken out first. Entries with a ``match`` claim the first free screen they accept; then entries without one take
     the free screens in reading order; then loaded runways the layout does not place fill any screen
     still free, so no screen stays black. Runways the layout names but that did not load go nowhere
     (the caller has already reported them); whatever is left without a screen goes to the console.
     """
-    free = reading_order(screens)
+    desk = desk_screen(layout, screens)
+    free = [s for s in reading_order(screens) if s is not desk]
     placed: dict[str, ScreenInfo] = {}
     entries = [e for e in layout.screens if e.runway in runways]
     for entry in entries:
@@ -243,7 +275,7 @@ def assign(layout: WallLayout, screens: Sequence[ScreenInfo], runways: Sequence[
         if runway not in placed and free:
             placed[runway] = free.pop(0)
     console = [r for r in runways if r not in placed]
-    return Assignment(placed, console, free)
+    return Assignment(placed, console, free, desk)
 
 
 def span_cells(display: ScreenInfo, n: int, tiles: tuple[int, int] = (0, 0)) -> list[ScreenInfo]:

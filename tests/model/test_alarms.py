@@ -469,6 +469,17 @@ def test_each_occurrence_counts_once_and_only_when_annunciated() -> None:
     assert {v.record.id for v in board.rows(t0 + 9500)} == {"a", "b", "c"}
 
 
+def test_an_event_the_situation_forgot_is_no_longer_counted_as_seen() -> None:
+    t0 = 5 * HOUR_MS
+    events: dict[str, EventRecord] = {"a": rec("a", t0, source="s1")}
+    board = AlarmBoard(events)
+    board.update(["a"], t0)
+    assert board._counted == {"a": 1}
+    del events["a"]  # closed long ago and forgotten (Situation's MAX_CLOSED_EVENTS)
+    board.update(["a"], t0 + 1000)
+    assert board._counted == {} and len(board.annunciations()) == 1  # the KPI history keeps its day
+
+
 def times_to_events(times: list[int], **kw: object) -> dict[str, EventRecord]:
     return {f"e{i}": rec(f"e{i}", t, **kw) for i, t in enumerate(times)}  # type: ignore[arg-type]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+import cockpit.model.situation as situation_module
 from cockpit.model import Situation
 from cockpit.protocol.events import DataReceived, SnapshotReceived
 from cockpit.protocol.messages import Event, SensorBatch, SensorCatalog, SensorInfo, Severity
@@ -216,3 +218,23 @@ def test_the_districts_names_snapshot_replaces_entries_update_and_withdraw() -> 
     assert s.catalog.get("district", "d1") is None and s.take_changes().names
     s.apply([SnapshotReceived("catalog", "e1", 3, (names(3, CatalogEntry(kind="theme", code="t", names={"en": "T"})),))])
     assert [e.code for e in s.catalog] == ["t"]
+
+
+def test_closed_events_beyond_the_bound_are_forgotten_and_open_ones_never(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(situation_module, "MAX_CLOSED_EVENTS", 3)
+    s = Situation()
+    s.apply([DataReceived((ev("OPEN", 1),))])
+    seq = 1
+    for i in range(6):  # six events raised and closed, one after the other
+        s.apply([DataReceived((ev(f"C{i}", seq + 1), ev(f"C{i}", seq + 2, state="closed")))])
+        seq += 2
+    s.apply([DataReceived((ev("C5", seq + 1, state="closed"),))])  # said closed again: counted once
+    assert set(s.events) == {"OPEN", "C3", "C4", "C5"}  # the newest 3 closed ones, and the open one
+    assert "C0" not in s.timeline.times and "C5" in s.timeline.times
+    assert {"C0", "C1", "C2"} <= s.take_changes().events  # announced as changed: views drop them
+    # A snapshot starts the count again from what it holds.
+    s.apply([SnapshotReceived("events", "e2", 99, (ev("C9", 98, state="closed"), ev("OPEN", 99)))])
+    s.apply([DataReceived((ev("D0", 100, state="closed"), ev("D1", 101, state="closed")))])
+    assert set(s.events) == {"OPEN", "C9", "D0", "D1"}
+    s.apply([DataReceived((ev("D2", 102, state="closed"),))])
+    assert set(s.events) == {"OPEN", "D0", "D1", "D2"}

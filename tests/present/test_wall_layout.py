@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from cockpit.present.wall_layout import (
+    ConsoleEntry,
     LayoutEntry,
     LayoutError,
     ScreenInfo,
@@ -70,6 +71,8 @@ def test_reading_order_is_rows_then_columns() -> None:
         ("screens:\n  - runway: overview\n    match: {colour: red}\n", "unknown field `colour`"),
         ("screens:\n  - runway: overview\nfont_scale: 20\n", "font_scale"),
         ("[1, 2", "cannot read"),
+        ("screens:\n  - runway: overview\nconsole: {match: {}}\n", "console.match must name the desk monitor"),
+        ("screens:\n  - runway: overview\nconsole: {}\n", "missing required field `match`"),
     ],
 )
 def test_bad_layout_is_refused_with_reason(tmp_path: Path, text: str, reason: str) -> None:
@@ -161,3 +164,67 @@ def test_a_street_centre_gets_its_four_boards_by_default() -> None:
     assert default_layout("district") == default_layout("city") == DEFAULT_LAYOUT
     boards = [e.runway for e in load_layout(STREET_LAYOUT).screens]
     assert boards == ["street_party", "street_economy", "street_services", "street_safety"]
+
+
+def test_the_desk_monitor_is_the_consoles_and_never_a_runways() -> None:
+    desk = ScreenInfo("DP-9", "Dell", "U2723QE", "D-1", 0, 0, 2560, 1440)  # left of the wall: first in reading order
+    wall = [screen("DP-1", "S-1", 2560), screen("DP-2", "S-2", 6400)]
+    layout = WallLayout(
+        screens=[LayoutEntry("flood", ScreenMatch(serial="S-2")), LayoutEntry("overview"), LayoutEntry("traffic")],
+        console=ConsoleEntry(ScreenMatch(model="U2723QE")),
+    )
+    a = assign(layout, [*wall, desk], RUNWAYS)
+    assert a.console_screen is desk
+    assert a.on_screen == {"flood": wall[1], "overview": wall[0]}  # not the desk, though it comes first
+    assert a.on_console == ["forest_fire", "traffic", "water_supply"] and a.unused == []
+    # A wall panel unplugged: its runway goes to the console, not to the free-looking desk monitor.
+    lost = assign(layout, [wall[0], desk], RUNWAYS)
+    assert lost.console_screen is desk and "flood" in lost.on_console and desk not in lost.on_screen.values()
+    # The desk monitor unplugged: nothing reserved, the wall as before.
+    assert assign(layout, wall, RUNWAYS).console_screen is None
+    # Without a console entry the same screen is a wall screen like any other (as before).
+    plain = assign(WallLayout(screens=layout.screens), [*wall, desk], RUNWAYS)
+    assert plain.console_screen is None and plain.on_screen["overview"] is desk
+
+
+def test_the_desk_monitor_can_be_named_as_the_primary_screen(tmp_path: Path) -> None:
+    p = tmp_path / "wall.yaml"
+    p.write_text("screens:\n  - runway: overview\n  - runway: flood\nconsole:\n  match: {primary: true}\n")
+    layout = load_layout(p)
+    screens = [screen("DP-1", "S-1", 0), ScreenInfo("eDP-1", "BOE", "0x0a1b", "", 3840, 0, 1920, 1080, primary=True)]
+    a = assign(layout, screens, RUNWAYS)
+    assert a.console_screen is screens[1] and a.on_screen == {"overview": screens[0]}
+    assert assign(layout, [screen("DP-1", "S-1", 0)], RUNWAYS).console_screen is None  # no primary: none
+
+
+def test_wall_puts_the_console_on_the_desk_monitor_and_follows_its_resolution(qapp: QApplication) -> None:
+    from cockpit.app.wiring import Cockpit
+    from cockpit.feed import Identity
+
+    layout = WallLayout(screens=[LayoutEntry(r) for r in RUNWAYS[:2]], console=ConsoleEntry(ScreenMatch(name="desk")))
+    c = Cockpit(["ws://127.0.0.1:9"], Identity("t", "o", "viewer"), layout=layout)
+    try:
+        desk = ScreenInfo("desk", "Dell", "P2422H", "", 3840, 0, 1920, 1080)
+        c.wall.place([*virtual_screens(2), desk])
+        assert set(c.wall.windows) == {"overview", "forest_fire"}
+        g = c.wall.console.geometry()
+        assert (g.x(), g.y(), g.width(), g.height()) == (3840, 0, 1920, 1080)
+        rows = [c.wall.console.table.item(i, 0).text() for i in range(c.wall.console.table.rowCount())]
+        assert any("desk monitor" in r or "桌面" in r for r in rows), rows
+        assert c.wall.console.summary.text().startswith("2 runways on 2 screens")  # the desk is not the wall's
+        # A resolution change on a wall screen: the same screen, smaller. Its window follows, and the
+        # runway's text is sized for the new height.
+        before_px = c.wall.views["forest_fire"].fontInfo().pixelSize()
+        small = [virtual_screens(2)[0], ScreenInfo("virtual-2", "cockpit", "virtual", "V002", 1920, 0, 1280, 720), desk]
+        c.wall.place(small)
+        w = c.wall.windows["forest_fire"].geometry()
+        assert (w.x(), w.width(), w.height()) == (1920, 1280, 720)
+        assert c.wall.windows["forest_fire"].screen_info.height == 720
+        assert c.wall.views["forest_fire"].fontInfo().pixelSize() < before_px
+        # And on the desk monitor: the console is fitted to it again.
+        c.wall.place([*virtual_screens(2), ScreenInfo("desk", "Dell", "P2422H", "", 3840, 0, 1280, 720)])
+        g = c.wall.console.geometry()
+        assert (g.x(), g.width(), g.height()) == (3840, 1280, 720)
+    finally:
+        c.wall.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -7,6 +7,10 @@ the console and back onto the screen when it returns. The wall runs in kiosk mod
 DPMS are off while it runs and as they were after it stops; the console moves to the monitor no
 runway uses; the pointer is hidden over the runways only; a window manager's close request (what
 Alt+F4 sends) cannot close a wall screen.
+
+A layout may reserve the officers' desk monitor for the console: no runway lands there, not even one
+whose own monitor was unplugged. ``xrandr --mode`` changes a monitor's resolution: Qt's
+``QScreen.geometryChanged``, and the runway's window (or the console) is fitted to the new size.
 """
 
 from __future__ import annotations
@@ -53,6 +57,16 @@ def window_ids(display: str, title: str) -> list[int]:
     """The visible windows whose title is ``title`` (a runway id; the console's starts "Cockpit ·")."""
     pattern = "^Cockpit · operator console$" if title == "console" else f"^{title}$"
     return [int(w) for w in xdotool(display, "search", "--onlyvisible", "--name", pattern).split()]
+
+
+def window_geometry(display: str, title: str) -> tuple[int, int, int, int] | None:
+    """Position and size of the window titled ``title`` (xdotool), None if there is none."""
+    ids = window_ids(display, title)
+    if not ids:
+        return None
+    text = xdotool(display, "getwindowgeometry", str(ids[0]))
+    m = re.search(r"Position: (-?\d+),(-?\d+).*Geometry: (\d+)x(\d+)", text, re.S)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))) if m else None
 
 
 def window_x(display: str, title: str) -> int | None:
@@ -137,3 +151,68 @@ def test_unplugging_and_replugging_a_monitor_moves_its_runway_away_and_back(tmp_
         assert code == 0, log.read_text()[-3000:]
         q = xset_q(x.display)
         assert "timeout:  600" in q and "prefer blanking:  yes" in q, q  # as they were before the wall
+
+
+def test_the_desk_monitor_stays_the_consoles_and_a_resolution_change_is_followed(tmp_path: Path) -> None:
+    assert os.geteuid() == 0, "Xorg with the dummy driver needs root here (CI runs as root)"
+    data, log = tmp_path / "data", tmp_path / "cockpit.log"
+    four = (*RUNWAYS, "traffic")
+    with XorgDummy(4) as x:  # the desk monitor DUMMY0 (the primary, at the left) and three wall monitors
+        env = offscreen_env(tmp_path) | x.env()
+        layout = tmp_path / "wall.yaml"  # four runways, not pinned: they take the wall monitors in order
+        layout.write_text(
+            "screens:\n" + "".join(f"  - runway: {r}\n" for r in four) + "console:\n  match: {primary: true}\n"
+        )
+        runways = tmp_path / "runways"
+        runways.mkdir()
+        for r in four:
+            shutil.copy(ASSETS / "runways" / f"{r}.yaml", runways)
+        proc = start_cockpit(
+            ["--demo", "--kiosk", "--layout", str(layout), "--runways", str(runways), "--data-dir", str(data),
+             "--no-record"],
+            env, log,
+        )  # fmt: skip
+        try:
+            wait_for(lambda: live_status(data, proc.pid), 120, "a live wall", proc)
+            first = placements(log)[-1]
+            # The desk monitor comes first in reading order, yet no runway takes it.
+            assert first == {"overview": "DUMMY1", "forest_fire": "DUMMY2", "flood": "DUMMY3", "traffic": "console"}
+            assert "the console on DUMMY0, the desk monitor the layout reserves" in log.read_text()
+            assert window_geometry(x.display, "console") == (0, 0, 1920, 1080)
+            assert window_geometry(x.display, "forest_fire") == (3840, 0, 1920, 1080)
+
+            # A wall monitor changes its resolution: the runway stays on it, its window fits the new size.
+            n = len(placements(log))
+            x.set_mode(2, "1280x800")
+            wait_for(lambda: len(placements(log)) > n, 30, "a placement after the mode change", proc)
+            assert placements(log)[-1]["forest_fire"] == "DUMMY2"
+            wait_for(
+                lambda: window_geometry(x.display, "forest_fire") == (3840, 0, 1280, 800), 10,
+                "forest_fire's window at 1280×800", proc,
+            )  # fmt: skip
+            assert window_geometry(x.display, "overview") == (1920, 0, 1920, 1080)  # the others stay
+
+            # The desk monitor changes its resolution: the console is fitted to it again.
+            x.set_mode(0, "1280x800")
+            wait_for(
+                lambda: window_geometry(x.display, "console") == (0, 0, 1280, 800), 30,
+                "the console fitted to the desk monitor's new size", proc,
+            )  # fmt: skip
+
+            # A wall monitor unplugged: its runway goes to the console, never onto the desk monitor.
+            x.unplug(3)
+            moved = wait_for(
+                lambda: (p := placements(log)) and "DUMMY3" not in p[-1].values() and p[-1], 30,
+                "flood to leave the unplugged screen", proc,
+            )  # fmt: skip
+            assert moved["flood"] == "console" and "DUMMY0" not in moved.values()
+            x.set_mode(2, XorgDummy.MODE)  # and back
+            wait_for(
+                lambda: window_geometry(x.display, "forest_fire") == (3840, 0, 1920, 1080), 30,
+                "forest_fire's window at 1920×1080 again", proc,
+            )  # fmt: skip
+            assert proc.poll() is None and "Traceback" not in log.read_text()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(60)
+        assert code == 0, log.read_text()[-3000:]
