@@ -95,7 +95,7 @@ SENSORS = [
     SensorInfo(id=1, name="QH-LOCK-3", kind="canal_level", unit="m", district="qh-east", lon=117.14, lat=36.63,
                theme="flood", warn=4.0, alarm=4.5, groups=["vital_signs", "flood_watch"]),
     SensorInfo(id=2, name="QH-LOCK-5", kind="canal_level", unit="m", district="qh-west", lon=117.05, lat=36.62,
-               theme="flood", warn=4.0, alarm=4.5, groups=["vital_signs", "flood_watch"]),
+               theme="flood", warn=4.0, alarm=4.5, groups=["flood_watch"]),
     SensorInfo(id=3, name="QH-GAS-11", kind="methane", unit="%LEL", district="qh-north", lon=117.20, lat=36.71,
                theme="gas", warn=10.0, alarm=20.0, groups=["vital_signs"]),
     SensorInfo(id=4, name="QH-GAS-12", kind="methane", unit="%LEL", district="qh-east", lon=117.24, lat=36.60,
