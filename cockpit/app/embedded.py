@@ -19,10 +19,20 @@ from cockpit.protocol import jwt_tokens
 from cockpit.protocol.admission import Limits
 from cockpit.protocol.jwt_tokens import Jwks
 from cockpit.protocol.tokens import Claims, new_token_id
+from cockpit.video.urls import CameraSecrets, Credential
 
 log = logging.getLogger(__name__)
 
 PREWARM_S = 175.0
+
+
+def with_demo_cameras(secrets: CameraSecrets, cams: DemoCameras | None) -> CameraSecrets:
+    """``secrets`` plus the credential of the demo cameras, when they are serving."""
+    if cams is None or cams.server is None:
+        return secrets
+    return CameraSecrets(
+        {**secrets.credentials, cams.credential: Credential(cams.user, cams.password)}, secrets.path
+    )
 
 
 class EmbeddedBackend:
