@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from tests.app.test_cli import NEW_RUNWAYS
+
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 FLOOD = Path(__file__).resolve().parents[2] / "assets" / "drills" / "flood.yaml"
@@ -53,15 +55,11 @@ def test_drill_screenshots_show_the_drill_band_and_the_report_is_written(tmp_pat
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     pngs = sorted(p.stem for p in shots.glob("*.png"))
-    assert pngs == [
-        "console",
-        "console-flood",
-        "console-traffic",
-        "console-water_supply",
-        "forest_fire",
-        "overview",
-        "trainer",
-    ]
+    assert pngs == sorted(
+        ["console", "console-flood", "console-traffic", "console-water_supply", "forest_fire", "overview"]
+        + ["trainer"]
+        + [f"console-{r}" for r in NEW_RUNWAYS]  # issue 18's runways: console tabs, as on the live wall
+    )
     for name in ("overview", "forest_fire", "console"):
         image = QImage(str(shots / f"{name}.png"))
         assert band_pixels(image) > 500, f"{name}.png has no DRILL band"
