@@ -69,6 +69,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.DISPATCH.value: area,
         Stream.OVERLAYS.value: area,
         Stream.SERIES.value: area,
+        Stream.CAMERAS.value: area,  # the district's cameras (§5.7); a stream left out is not sent
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
     }
 
