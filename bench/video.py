@@ -157,7 +157,7 @@ def measure(
     from widgets.video_tile import VideoTileWidget
 
     app = QApplication.instance() or QApplication(["bench"])
-    seconds = clip_s or 60 * math.ceil((warmup_s + window_s + 60) / 60)  # whole minutes: cached clips reused
+    seconds = clip_s or 60 * math.ceil((warmup_s + window_s + 45) / 60)  # whole minutes: cached clips reused
     work = Path(tempfile.mkdtemp(prefix="cockpit-bench-video-"))
     frame_log = str(work / "sends.csv")
     sub_ids = [f"bench-sub{i:02d}" for i in range(subs)]
@@ -276,6 +276,11 @@ def measure(
                 "window_s": win,
                 "tiles_sub": float(len(subs_k)),
                 "tiles_main": float(len(mains_k)),
+                **{
+                    f"{kind}_tile_{dim}": float(getattr(binder.widgets[ks[0]], dim)()) if ks else 0.0
+                    for kind, ks in (("sub", subs_k), ("main", mains_k))
+                    for dim in ("width", "height")
+                },
                 "wall_frame_p50_ms": _pct(list(gaps), 50),
                 "wall_frame_p99_ms": _pct(list(gaps), 99),
                 "wall_frame_max_ms": float(gaps.max()) if len(gaps) else float("nan"),
