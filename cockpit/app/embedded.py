@@ -71,14 +71,19 @@ class EmbeddedBackend:
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._main, name="demo-backend", daemon=True)
 
-    def start(self, timeout: float = 10.0) -> str:
+    def start(self, timeout: float = 60.0) -> str:
         """Start and return the websocket URL.
+
+        ``timeout`` covers the cameras' RTSP server (up to 20 s) and the city's pre-warm: on a loaded
+        machine (load average 29 on 2 cores) the 10 s this once waited was not enough.
 
         Raises:
             RuntimeError: the backend did not come up.
         """
         self._thread.start()
-        if not self._ready.wait(timeout) or self.error is not None or not self.url:
+        if not self._ready.wait(timeout):
+            raise RuntimeError(f"embedded demo backend did not start within {timeout:.0f} s")
+        if self.error is not None or not self.url:
             raise RuntimeError(f"embedded demo backend did not start: {self.error!r}")
         return self.url
 
