@@ -26,11 +26,17 @@ import msgspec
 import numpy as np
 
 SENSORS = 20_000
+QUICK_SENSORS = 2_000
+"""``--quick`` (and the smoke test): the same flood over a tenth of the catalog, whose snapshot is
+most of a short run's start-up on a loaded machine."""
 PER_BATCH = 1000
 BATCHES_PER_FRAME = 16
+START_S = 120.0
+"""Longest wait for a link to deliver its first batch: a run that cannot start fails saying where,
+instead of hanging (a smoke run once hung past pytest's 300 s on a machine at load 8–11)."""
 
 
-def _server(port_q: Any, stop: Any) -> None:
+def _server(port_q: Any, stop: Any, sensors: int = SENSORS) -> None:
     import websockets
     from websockets.asyncio.server import serve
 
@@ -48,7 +54,7 @@ def _server(port_q: Any, stop: Any) -> None:
     )
 
     rng = np.random.default_rng(0)
-    pool_ids = [(rng.permutation(SENSORS)[:PER_BATCH] + 1).astype("<u4").tobytes() for _ in range(64)]
+    pool_ids = [(rng.permutation(sensors)[:PER_BATCH] + 1).astype("<u4").tobytes() for _ in range(64)]
     pool_vals = [rng.random(PER_BATCH, dtype=np.float32).tobytes() for _ in range(64)]
     infos = [
         SensorInfo(
@@ -62,7 +68,7 @@ def _server(port_q: Any, stop: Any) -> None:
             warn=3.0,
             alarm=3.5,
         )
-        for i in range(1, SENSORS + 1)
+        for i in range(1, sensors + 1)
     ]
 
     async def handler(ws: Any) -> None:
@@ -98,7 +104,7 @@ def _server(port_q: Any, stop: Any) -> None:
                                 SensorCatalog(
                                     stream="sensors", seq=0, prev=0, ts=0, sensors=infos[i : i + 2000]
                                 )
-                                for i in range(0, SENSORS, 2000)
+                                for i in range(0, sensors, 2000)
                             ]
                         out += [
                             SnapshotBegin(stream=s.stream, epoch="e", seq=0),
@@ -143,12 +149,16 @@ def _server(port_q: Any, stop: Any) -> None:
     asyncio.run(main())
 
 
-def _start_server() -> tuple[Any, Any, int]:
+def _start_server(sensors: int = SENSORS) -> tuple[Any, Any, int]:
     ctx = mp.get_context("spawn")
     q, stop = ctx.Queue(), ctx.Event()
-    proc = ctx.Process(target=_server, args=(q, stop), daemon=True)
+    proc = ctx.Process(target=_server, args=(q, stop, sensors), daemon=True)
     proc.start()
-    return proc, stop, int(q.get(timeout=60))
+    try:
+        return proc, stop, int(q.get(timeout=START_S))
+    except Exception as exc:
+        proc.kill()
+        raise RuntimeError(f"the flood server did not listen within {START_S:.0f} s") from exc
 
 
 async def _ceiling(url: str, seconds: float) -> float:
@@ -158,15 +168,22 @@ async def _ceiling(url: str, seconds: float) -> float:
     from cockpit.protocol.codec import decode_server_frame, encode_frame
     from cockpit.protocol.messages import Filter, Hello, SensorBatch, Subscribe, Subscription
 
-    async with websockets.connect(url, compression=None, max_size=1 << 22, proxy=None) as ws:
+    # close_timeout: the flood server answers a close only between its sends; the measurement is
+    # over by then, and the default 10 s wait for that answer was most of a quick run's time.
+    async with websockets.connect(
+        url, compression=None, max_size=1 << 22, proxy=None, close_timeout=1.0
+    ) as ws:
         set_read_chunk(ws.transport)  # the same socket reads as the app's feed: a fair ceiling
         await ws.send(encode_frame([Hello(v=1, client_id="c", operator="o", role="viewer")]))
         await ws.recv()
         await ws.send(encode_frame([Subscribe(streams=[Subscription(stream="sensors", filter=Filter())])]))
         values = 0
         t0 = 0.0
+        deadline = time.perf_counter() + START_S
         while True:
-            data = await ws.recv()
+            if not t0 and time.perf_counter() > deadline:
+                raise RuntimeError(f"ceiling: no sensor batch within {START_S:.0f} s of subscribing")
+            data = await asyncio.wait_for(ws.recv(), START_S)
             msgs = decode_server_frame(data, 1 << 22).messages
             if not t0 and any(isinstance(m, SensorBatch) for m in msgs):
                 t0 = time.perf_counter()
@@ -198,7 +215,13 @@ def _app(url: str, seconds: float) -> dict[str, float]:
 
     async def body() -> dict[str, float]:
         cockpit.start()
+        deadline = time.perf_counter() + START_S
         while not (cockpit.feed.state is ConnectionState.LIVE and cockpit.situation.sensors.ts.any()):
+            if time.perf_counter() > deadline:
+                await cockpit.stop()
+                raise RuntimeError(
+                    f"app: no sensor values within {START_S:.0f} s (feed {cockpit.feed.state.value})"
+                )
             await asyncio.sleep(0.05)
         table = cockpit.situation.sensors
         start_msgs = cockpit.feed.counters.messages
@@ -225,7 +248,7 @@ def _app(url: str, seconds: float) -> dict[str, float]:
 
 def run(quick: bool = False) -> dict[str, dict[str, float]]:
     seconds = 3.0 if quick else 8.0
-    proc, stop, port = _start_server()
+    proc, stop, port = _start_server(QUICK_SENSORS if quick else SENSORS)
     url = f"ws://127.0.0.1:{port}"
     # The ceiling is measured right before AND right after the app, and the ratio taken against
     # their median: on a shared 2-core machine the transport alone swung 122-328 M/s over a day,

@@ -42,3 +42,14 @@ def test_wall_soak_runs_the_whole_wall_under_xvfb() -> None:
     r = wall_soak.soak(duration_s=20.0, rate=1000.0, screens=2, sample_s=5.0, out=None)
     assert not r["crashed"] and r["stop_status"] == 0 and r["frames"] > 0
     assert r["rss_end_mib"] > 0 and r["tracebacks"] == 0
+
+
+@pytest.mark.slow
+def test_video_bench_runs_the_whole_wall_with_its_cameras_in_one_process() -> None:
+    from bench import video
+
+    r = video.measure(2, 1, live=True, window_s=3.0, warmup_s=2.0)
+    assert r["tiles_sub"] == 2 and r["tiles_main"] == 1  # the runway's tiles decode sub and main
+    assert r["wall_frame_p99_ms"] > 0 and r["rss_gui_end_mb"] > 0 and r["rss_workers_end_mb"] > 0
+    assert r["sub_painted_fps_min"] > 0 and r["main_painted_fps_min"] > 0  # frames reached the tiles
+    assert r["sub_capture_to_paint_p99_ms"] > 0

@@ -22,6 +22,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from cockpit.app.drill_pdf import write_pdf
 from cockpit.app.trainer import TrainerWindow
 from cockpit.app.wiring import ASSETS, RUNWAYS_DIR, Cockpit, connect_drill, map_config, runway_folders
+from cockpit.backend.cameras.catalog import CREDENTIAL
+from cockpit.backend.cameras.demo import USER, DemoCameras, new_password, serve_demo_cameras
 from cockpit.config.site import MapConfig, demo_map
 from cockpit.feed import FeedClient, Identity
 from cockpit.present.frame import Mode, ModeKind
@@ -39,6 +41,7 @@ from cockpit.record.drill_script import (
     drill_files,
     load_drill,
 )
+from cockpit.video.urls import CameraSecrets, Credential
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +118,15 @@ class DrillSession(QObject):
         self.report_root = report_root or default_report_root()
         self.script_path = script_path
         self.script: DrillScript = load_drill(script_path)
-        self.sandbox = DrillSandbox(self.script)
-        self.sandbox.start()
+        self._camera_password = new_password()
+        self.cameras: DemoCameras | None = None
+        """The demo cameras, started for the first drill that wants them and kept for the next."""
+        self.sandbox = DrillSandbox(self.script, cameras=self._cameras_for(self.script))
+        try:
+            self.sandbox.start()
+        except DrillSandboxError:
+            self._stop_cameras()
+            raise
         # The only URLs this cockpit will ever have: the sandbox's own.
         self.cockpit = Cockpit(
             self.sandbox.feed_urls(),
@@ -126,6 +136,7 @@ class DrillSession(QObject):
             layout,
             record_dir=record_dir,
             site_map=site_map or demo_map(),
+            camera_secrets=CameraSecrets({CREDENTIAL: Credential(USER, self._camera_password)}),
         )
         feed = self.cockpit.feed
         if not isinstance(feed, FeedClient) or not all(self.sandbox.owns(u) for u in feed.urls):
@@ -153,6 +164,16 @@ class DrillSession(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         connect_drill(self)
+
+    def _cameras_for(self, script: DrillScript) -> DemoCameras | None:
+        """The demo cameras for ``script``, started if it wants them and they are not serving."""
+        if script.cameras and (self.cameras is None or not self.cameras.running):
+            self.cameras = serve_demo_cameras(self._camera_password)
+        return self.cameras if script.cameras else None
+
+    def _stop_cameras(self) -> None:
+        if self.cameras is not None:
+            self.cameras.stop()
 
     def _mark_screens(self) -> None:
         """The DRILL band on every screen and the console, and whether the drill's clock runs."""
@@ -209,6 +230,7 @@ class DrillSession(QObject):
         self.finish_report()
         await self.cockpit.stop()
         await asyncio.to_thread(self.sandbox.stop)
+        await asyncio.to_thread(self._stop_cameras)
         self.trainer.close()
 
     def dispose(self) -> None:
@@ -291,7 +313,8 @@ class DrillSession(QObject):
             self.finish_report()
             port = self.sandbox.port
             await asyncio.to_thread(self.sandbox.stop)
-            sandbox = DrillSandbox(script, port=port)
+            cameras = await asyncio.to_thread(self._cameras_for, script)
+            sandbox = DrillSandbox(script, port=port, cameras=cameras)
             try:
                 await asyncio.to_thread(sandbox.start)
             except DrillSandboxError as exc:

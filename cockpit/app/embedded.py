@@ -19,10 +19,20 @@ from cockpit.protocol import jwt_tokens
 from cockpit.protocol.admission import Limits
 from cockpit.protocol.jwt_tokens import Jwks
 from cockpit.protocol.tokens import Claims, new_token_id
+from cockpit.video.urls import CameraSecrets, Credential
 
 log = logging.getLogger(__name__)
 
 PREWARM_S = 175.0
+
+
+def with_demo_cameras(secrets: CameraSecrets, cams: DemoCameras | None) -> CameraSecrets:
+    """``secrets`` plus the credential of the demo cameras, when they are serving."""
+    if cams is None or cams.server is None:
+        return secrets
+    return CameraSecrets(
+        {**secrets.credentials, cams.credential: Credential(cams.user, cams.password)}, secrets.path
+    )
 
 
 class EmbeddedBackend:
@@ -67,9 +77,12 @@ class EmbeddedBackend:
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._main, name="demo-backend", daemon=True)
 
-    def start(self, timeout: float = 30.0) -> str:
+    def start(self, timeout: float = 60.0) -> str:
         """Start and return the websocket URL (the city's pre-warm and the demo cameras took more
         than 10 s on a loaded two-core machine: a slow start is not a failed one).
+
+        ``timeout`` covers the cameras' RTSP server (up to 20 s) and the city's pre-warm: on a loaded
+        machine (load average 29 on 2 cores) the 10 s this once waited was not enough.
 
         Raises:
             RuntimeError: the backend did not come up.

@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cockpit.app.drill_mode import DrillSession, drill_session
-from cockpit.app.embedded import EmbeddedBackend
+from cockpit.app.embedded import EmbeddedBackend, with_demo_cameras
 from cockpit.app.login import identity_for, login_token
 from cockpit.app.main import ASSETS, FONT_FAMILY, default_client_id, loop_exception_handler
 from cockpit.app.service import WallService, watchdog_timeout
@@ -47,7 +47,7 @@ from cockpit.service.metrics import parse_address
 from cockpit.service.notify import Notifier
 from cockpit.service.signals import QuitOnSignals
 from cockpit.video import SecretsError
-from cockpit.video.urls import CameraSecrets, Credential
+from cockpit.video.urls import CameraSecrets
 from widgets.theme import apply_theme
 
 log = logging.getLogger("cockpit")
@@ -78,6 +78,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.DISPATCH.value: area,
         Stream.OVERLAYS.value: area,
         Stream.SERIES.value: area,
+        Stream.CAMERAS.value: area,  # the district's cameras (§5.7); a stream left out is not sent
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
         Stream.LAYERS.value: area,
     }
@@ -85,18 +86,13 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
 
 def camera_secrets(path: Path | None, embedded: EmbeddedBackend | None) -> CameraSecrets:
     """The camera credentials: the site's secrets file, plus the embedded demo cameras' own."""
-    secrets = CameraSecrets()
+    secrets = CameraSecrets(path=path)
     if path is not None:
         try:
             secrets = CameraSecrets.load(path)
         except SecretsError as exc:  # the wall runs on; cameras that need it say "credential missing"
             log.error("camera secrets: %s", exc)
-    cams = embedded.cameras if embedded is not None else None
-    if cams is not None and cams.server is not None:
-        secrets = CameraSecrets(
-            {**secrets.credentials, cams.credential: Credential(cams.user, cams.password)}, path
-        )
-    return secrets
+    return with_demo_cameras(secrets, embedded.cameras if embedded is not None else None)
 
 
 def data_dir(args: argparse.Namespace) -> Path:

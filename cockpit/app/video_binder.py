@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from cockpit.video.health import Health, Reason
+from cockpit.video.health import Health, Reason, detail_beyond
 from cockpit.video.tiles import TileView, VideoTiles, age_text
 from widgets.video_tile import TileLook, VideoTileWidget
 
@@ -78,9 +78,9 @@ def show(widget: VideoTileWidget, view: TileView) -> None:
             age,
         )
     else:
-        detail = reason_words(view.reason)
-        if view.detail:
-            detail = f"{detail}: {view.detail}" if detail else view.detail
+        detail, extra = reason_words(view.reason), detail_beyond(view.reason, view.detail)
+        if extra:
+            detail = f"{detail}: {extra}" if detail else extra
         widget.set_status(TileLook.UNREACHABLE, tr("CAMERA UNREACHABLE"), detail)
 
 

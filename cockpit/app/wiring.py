@@ -545,8 +545,8 @@ class Cockpit:
         if not self.video_models or (not self.situation.cameras and self.replay is None):
             return  # no camera catalog (a backend without cameras): nothing to decode or show
         self.video_binder.frame()
-        if self.recorder is not None:
-            changes = [c for m in self.video_models for c in m.take_slot_changes()]
+        changes = [c for m in self.video_models for c in m.take_slot_changes()]  # taken even unrecorded:
+        if self.recorder is not None:  # a wall without a recorder kept them all, for ever
             self.recorder.note_video(changes, time.time_ns() // 1_000_000)
         told = self.video_tiles.take_console()
         for name, what in told:

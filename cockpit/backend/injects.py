@@ -18,7 +18,7 @@ Only a drill's sandbox backend is ever given injects (cockpit/record/drill.py). 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import msgspec
 
@@ -40,23 +40,33 @@ def inject_event(
     title: str,
     near: str = "",
     attrs: Mapping[str, str | float] | None = None,
+    cameras: Sequence[str] = (),
 ) -> Event:
     """Report a new event in ``district`` (at sensor ``near`` if given), with the facts ``attrs`` (a
     truck's plate, a request's channel), and return it as published.
 
-    It is not picked up by the street centres' own handling: it waits for the officers.
+    It is not picked up by the street centres' own handling: it waits for the officers. It names
+    ``cameras`` as the cameras that see it; with none given, a city serving cameras names those its
+    rule picks (:meth:`~cockpit.backend.city.City.cameras_for`).
 
     Raises:
-        InjectError: the district or sensor is unknown.
+        InjectError: the district, sensor or a camera is unknown (a camera is known only to a city
+            that serves cameras).
     """
     if district not in {d.code for d in DISTRICTS}:
         raise InjectError(f"no district {district!r}")
+    unknown = [c for c in cameras if c not in city.state.cameras]
+    if unknown:
+        served = "this city serves no cameras" if not city.state.cameras else "not in the camera catalog"
+        raise InjectError(f"camera {', '.join(unknown)}: {served}")
     ev = city._new_event(type, theme, title, severity, district)
     if attrs:
         ev = msgspec.structs.replace(ev, attrs={**ev.attrs, **attrs})
     if near:
         sensor = _sensor(city, near)
         ev = msgspec.structs.replace(ev, lon=sensor.lon, lat=sensor.lat, source=sensor.name)
+    if cameras:
+        ev = msgspec.structs.replace(ev, cameras=list(cameras))
     city._put_event(ev)
     return city.state.events[ev.id]
 

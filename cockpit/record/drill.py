@@ -13,6 +13,11 @@ trainer's injects by hand, and logs every event state, every command the trainee
 it and the answer) and every inject, for the trainer console and the report
 (:mod:`cockpit.record.drill_report`).
 
+A script with ``cameras: true`` gets the demo cameras too: the sandbox publishes their catalog and
+the demo's RTSP server streams them on loopback (cockpit/backend/cameras), so the drill's alarms
+bring their cameras into the runways' video slots as the live wall's do; an event inject can name
+the cameras that see it.
+
 No Qt. The sandbox's controls are thread-safe: the Qt thread calls them, they run on the sandbox loop.
 """
 
@@ -28,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cockpit.backend import injects
+from cockpit.backend.cameras.demo import DemoCameras, serve_demo_cameras
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
@@ -164,6 +170,7 @@ class DrillDirector:
                 title=inject.title,
                 near=inject.near,
                 attrs=inject.attrs,
+                cameras=inject.cameras,
             )
             return ev.id
         if isinstance(inject, SensorFailureInject):
@@ -257,11 +264,17 @@ class DrillSandbox:
             also the situation the city starts from, cockpit/record/drill_start.py).
         port: Loopback port; 0 picks a free one. A restart reuses the port, so the cockpit's feed
             simply reconnects (and reloads, the new sandbox being in a new epoch).
+        cameras: The demo cameras, already serving, for a script with ``cameras: true`` (the drill
+            session keeps one camera server for all its drills); None: the sandbox starts its own
+            and stops it with itself. A script without cameras publishes none either way.
     """
 
-    def __init__(self, script: DrillScript, port: int = 0) -> None:
+    def __init__(self, script: DrillScript, port: int = 0, cameras: DemoCameras | None = None) -> None:
         self.script = script
         self.port = port
+        self.cameras = cameras
+        """The demo cameras this drill publishes (their credential is for the drill's wall)."""
+        self._own_cameras = False
         self.url = ""
         self.error: BaseException | None = None
         self.director: DrillDirector | None = None
@@ -289,6 +302,8 @@ class DrillSandbox:
             with contextlib.suppress(RuntimeError):  # its loop has already closed
                 self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout=10)
+        if self._own_cameras and self.cameras is not None:
+            self.cameras.stop()
 
     def feed_urls(self, requested: Sequence[str] = ()) -> list[str]:
         """The only URLs a drill's feed may use: this sandbox's own.
@@ -370,6 +385,17 @@ class DrillSandbox:
             log.exception("drill sandbox failed")
             self._ready.set()
 
+    def _publish_cameras(self, city: City) -> list[str]:
+        """Start (unless given) and publish the demo cameras of a script that wants them; a
+        machine that cannot serve them runs the drill without, and the trainer is told why."""
+        if not self.script.cameras:
+            return []
+        if self.cameras is None:
+            self.cameras, self._own_cameras = serve_demo_cameras(), True
+        if self.cameras.publish(city):
+            return []
+        return [f"the drill runs without its cameras: {self.cameras.error or 'the camera server stopped'}"]
+
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
@@ -377,8 +403,9 @@ class DrillSandbox:
         city = SandboxCity(Hub(), seed=sc.seed, rate=sc.rate, event_rate=sc.events_per_min)
         # The scenario clock starts at the script's second, so the drill opens on that situation.
         city.time_origin_ms = now_ms() - int(sc.clock * 1000)
+        notes = self._publish_cameras(city)  # first: the alarms before the start name their cameras
         recorded = self.script.start.recording
-        notes = _start_from_recording(city, recorded) if recorded is not None else []
+        notes += _start_from_recording(city, recorded) if recorded is not None else []
         if recorded is None and sc.clock > 0:
             city.advance(sc.clock)
         backend = DemoBackend(city, speed=sc.speed, server_id=SERVER_ID)

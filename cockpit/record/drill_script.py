@@ -3,7 +3,8 @@
 A script says where the drill starts (a synthetic scenario of the demo city: seed, scenario clock,
 speed; or the situation at an instant of a recording) and what the trainer throws at the duty officers, and when: a new event, a sensor failure, a
 weather change, a unit that does not respond. It also sets the response targets the drill report
-measures against.
+measures against, and whether the drill serves the demo cameras (``cameras: true``: the runways'
+video slots show them, and an event can name the cameras that see it).
 
 Loading validates the whole file and refuses a broken one with its path, line and reason
 (:class:`DrillScriptError`), so a trainer finds the mistake before the exercise, not during it.
@@ -22,6 +23,7 @@ from typing import Any
 import msgspec
 import yaml
 
+from cockpit.backend.cameras.catalog import DEMO_CAMERAS
 from cockpit.backend.city import DISTRICTS, SENSOR_KINDS, UNIT_KINDS
 from cockpit.backend.scenarios import scenario_sensor_kinds
 from cockpit.model.yaml_lines import line_of as _line_of
@@ -33,6 +35,7 @@ _DISTRICT_CODES = tuple(d.code for d in DISTRICTS)
 _SENSOR_KINDS = tuple(k.kind for k in SENSOR_KINDS) + scenario_sensor_kinds()
 _UNIT_KINDS = tuple(sorted({k for kinds in UNIT_KINDS.values() for k in kinds}))
 _THEMES = tuple(UNIT_KINDS)
+_CAMERA_IDS = tuple(c.id for c in DEMO_CAMERAS)
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 _SENSOR_NAME = re.compile(r"^([a-z]+)-([a-z_]+)-(\d{3})$")
 _UNIT_ID = re.compile(r"^([a-z]+)-([a-z_]+)-(\d+)$")
@@ -122,6 +125,10 @@ class EventInject(_InjectBase, tag="event", tag_field="kind", kw_only=True):
     """A sensor name to put the event at; empty: somewhere in the district."""
     attrs: dict[str, str | float] = {}
     """Facts the event carries (protocol §5.1 ``attrs``): a truck's plate, a request's channel."""
+    cameras: list[str] = []
+    """Demo cameras that see it (ids of cockpit/backend/cameras/catalog.py), for the wall's video
+    slot; empty: the cameras the city's rule picks (those watching ``near``, else the nearest).
+    Needs the script's ``cameras: true``."""
     targets: Targets | None = None
     """Targets for this event; missing ones come from the script's ``targets``."""
 
@@ -197,6 +204,9 @@ class DrillScript(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     injected event and every event the trainees act on."""
     report_themes: list[str] = []
     """Themes whose sensor alarms are measured (``flood``, ``water``…); empty: every theme."""
+    cameras: bool = False
+    """Serve the demo cameras for this drill: the sandbox publishes their catalog and streams
+    them over RTSP on loopback, and its events name the cameras that see them (docs/video.md)."""
     injects: list[Inject] = []
 
     def title_in(self, lang: str) -> str:
@@ -236,6 +246,11 @@ def _check_inject(i: int, inj: Inject, duration: float) -> list[tuple[str, str]]
             problems.append((f"{at}.severity", f"severity {inj.severity} must be 1 (red) to 4 (blue)"))
         if inj.near:
             problems += [(f"{at}.near", p) for p in _sensor_name_problems(inj.near)]
+        for j, cam in enumerate(inj.cameras):
+            if cam not in _CAMERA_IDS:
+                problems.append(
+                    (f"{at}.cameras[{j}]", f"unknown camera {cam!r}; a demo camera is one of {_CAMERA_IDS}")
+                )
     elif isinstance(inj, SensorFailureInject):
         problems += [(f"{at}.sensor", p) for p in _sensor_name_problems(inj.sensor)]
     elif isinstance(inj, WeatherInject):
@@ -312,6 +327,10 @@ def _check(script: DrillScript) -> list[tuple[str, str]]:
     names: dict[str, int] = {}
     for i, inj in enumerate(script.injects):
         problems += _check_inject(i, inj, script.duration)
+        if isinstance(inj, EventInject) and inj.cameras and not script.cameras:
+            problems.append(
+                (f"$.injects[{i}].cameras", "the event names cameras but the drill has none: set 'cameras: true'")
+            )
         if inj.name and inj.name in names:
             problems.append(
                 (f"$.injects[{i}].name", f"name {inj.name!r} is already used by inject {names[inj.name] + 1}")

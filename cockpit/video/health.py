@@ -76,6 +76,22 @@ REASON_TEXT: dict[Reason, str] = {
 }
 
 
+def detail_beyond(reason: Reason, detail: str) -> str:
+    """What ``detail`` adds to ``reason``'s words: PyAV's words often repeat them ("Connection
+    refused" after "connection refused"), and a check's begin with them ("bad URL: no host")."""
+    words, extra = REASON_TEXT[reason], detail.strip()
+    if words and extra.lower().startswith(words.lower()):
+        extra = extra[len(words) :].lstrip(" :")
+    return extra
+
+
+def reason_and_detail(reason: Reason, detail: str) -> str:
+    """``reason`` in words, then what ``detail`` adds to them: "connection refused", never
+    "connection refused: Connection refused"."""
+    words, extra = REASON_TEXT[reason], detail_beyond(reason, detail)
+    return f"{words}: {extra}" if words and extra else words or extra
+
+
 @dataclass(frozen=True, slots=True)
 class HealthView:
     """One stream's health at one instant, for a tile and the console."""

@@ -27,7 +27,7 @@ from multiprocessing.process import BaseProcess
 import numpy as np
 
 from cockpit.video import PoolError
-from cockpit.video.health import REASON_TEXT, Health, HealthView, Reason, StreamHealth
+from cockpit.video.health import Health, HealthView, Reason, StreamHealth, reason_and_detail
 from cockpit.video.ring import FrameMeta, FrameRing
 from cockpit.video.urls import (
     SUPPORTED_CODECS,
@@ -277,7 +277,7 @@ class DecoderPool:
     def _refuse(self, stream: _Stream, reason: Reason, detail: str) -> HealthView:
         stream.health.failed(self._clock(), reason, detail)
         view = stream.health.view()
-        log.warning("camera %s: %s: %s", stream.label, REASON_TEXT[reason], detail)
+        log.warning("camera %s: %s", stream.label, reason_and_detail(reason, detail))
         return view
 
     def _on_worker_event(
@@ -291,7 +291,7 @@ class DecoderPool:
             detail = redact(str(fields.get("detail", "")), s.secrets)
             s.health.failed(now, reason, detail)
             retry = f"; retrying in {float(fields.get('delay', 0)):.1f} s" if fields.get("retry") else ""  # type: ignore[arg-type]
-            log.warning("camera %s: %s: %s%s", s.label, REASON_TEXT[reason], detail, retry)
+            log.warning("camera %s: %s%s", s.label, reason_and_detail(reason, detail), retry)
         elif kind == "opened":
             if s.health.reason is not Reason.NONE:
                 s.health.reconnected()

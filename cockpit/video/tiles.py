@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cockpit.model.situation import CameraRecord
-from cockpit.video.health import REASON_TEXT, Health, HealthView, Reason
+from cockpit.video.health import REASON_TEXT, Health, HealthView, Reason, reason_and_detail
 from cockpit.video.pool import DecoderPool
 from cockpit.video.urls import StreamKind
 
@@ -212,7 +212,7 @@ class VideoTiles:
         elif view.health is Health.FROZEN:
             text = "picture frozen"
         elif view.health is Health.UNREACHABLE:
-            text = f"unreachable: {REASON_TEXT[view.reason]}: {view.detail}"
+            text = f"unreachable: {reason_and_detail(view.reason, view.detail)}"
         elif view.health is Health.LIVE:
             text = "live"
         else:

@@ -12,6 +12,7 @@ from cockpit.app.embedded import EmbeddedBackend
 from cockpit.app.run import console_scope, site_subscriptions
 from cockpit.app.wiring import Cockpit
 from cockpit.feed import ConnectionState, Identity
+from cockpit.protocol.messages import Stream
 from tests.app.test_wall import dispose, run_on_qt_loop
 from tests.helpers import wait_until
 
@@ -62,3 +63,10 @@ def test_a_centre_sees_its_district_and_level(
 def test_a_city_centre_subscribes_to_everything() -> None:
     assert site_subscriptions("city", "") is None
     assert console_scope("city", "").districts == frozenset()
+
+
+def test_a_district_or_street_centre_subscribes_to_every_stream_for_its_district() -> None:
+    for level in ("district", "street"):
+        subs = site_subscriptions(level, "jiangbei")
+        assert subs is not None and set(subs) == {s.value for s in Stream}  # none left unsent
+        assert subs[Stream.CAMERAS.value].districts == ["jiangbei"]  # a wall found no cameras without it

@@ -70,6 +70,9 @@ def test_every_shipped_drill_loads_and_covers_every_inject_kind() -> None:
         assert [i.at for i in script.injects] == sorted(i.at for i in script.injects)
         kinds |= {inject_kind(i) for i in script.injects}
     assert kinds == {"event", "sensor_failure", "weather", "unit_silent"}
+    flood = load_drill(DRILLS / "flood.yaml")
+    assert flood.cameras, "the flood drill shows the underpass cameras"
+    assert any(isinstance(i, EventInject) and i.cameras for i in flood.injects)
 
 
 def test_a_good_script_loads_with_its_injects_in_time_order_and_targets_merged(tmp_path: Path) -> None:
@@ -133,6 +136,25 @@ def test_a_recording_start_needs_a_path_and_an_instant_and_is_one_start_only(tmp
     both = GOOD.replace("  scenario:", "  recording: {path: /x.mcap, at: 0}\n  scenario:")
     with pytest.raises(DrillScriptError, match="exactly one of 'scenario' or 'recording'"):
         load_drill(write(tmp_path, both))
+
+
+def test_a_drill_with_cameras_lets_its_events_name_demo_cameras_and_refuses_unknown_ones(
+    tmp_path: Path,
+) -> None:
+    named = GOOD.replace("    title: Railing washed away\n", "    title: Railing washed away\n    cameras: [cam-jb-riverbank]\n")
+    assert named != GOOD
+    with_cameras = named.replace("duration: 300\n", "duration: 300\ncameras: true\n")
+    script = load_drill(write(tmp_path, with_cameras))
+    event = script.injects[0]
+    assert script.cameras and isinstance(event, EventInject) and event.cameras == ["cam-jb-riverbank"]
+    assert not load_drill(write(tmp_path, GOOD)).cameras  # off unless asked for
+    with pytest.raises(DrillScriptError) as info:
+        load_drill(write(tmp_path, named))  # cameras named, none served
+    assert info.value.line == 18 and "set 'cameras: true'" in info.value.reason
+    with pytest.raises(DrillScriptError) as info:
+        load_drill(write(tmp_path, with_cameras.replace("cam-jb-riverbank", "cam-nowhere")))
+    assert info.value.line == 19 and "unknown camera 'cam-nowhere'" in info.value.reason
+    assert "cam-jb-underpass-n" in info.value.reason  # says which cameras there are
 
 
 def test_not_yaml_not_a_mapping_and_unreadable_files_are_refused(tmp_path: Path) -> None:

@@ -133,3 +133,14 @@ def test_the_age_shown_includes_how_far_behind_the_decoder_was() -> None:
     h.observe(10.0, 10.0, 0, behind_s=0.8)
     h.poll(10.1)
     assert h.view().age_s is not None and abs(h.view().age_s - 0.9) < 1e-9
+
+
+def test_a_failure_is_said_once_the_reason_then_what_the_detail_adds() -> None:
+    from cockpit.video.health import reason_and_detail
+
+    assert reason_and_detail(Reason.REFUSED, "Connection refused") == "connection refused"
+    assert reason_and_detail(Reason.BAD_URL, "bad URL: Port out of range 0-65535") == (
+        "bad URL: Port out of range 0-65535"
+    )
+    assert reason_and_detail(Reason.TIMEOUT, "no answer in 5 s") == "timed out: no answer in 5 s"
+    assert reason_and_detail(Reason.NONE, "odd") == "odd"
