@@ -24,6 +24,7 @@ from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
 from cockpit.backend.scenarios import Scenario, all_scenarios
 from cockpit.backend.scenarios.base import Attrs
+from cockpit.backend.plot_desk import PlotDesk
 from cockpit.backend.streams import Hub
 from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
 from cockpit.model.centres import level_down, level_up
@@ -31,6 +32,7 @@ from cockpit.model.plans import PlanLibrary, load_builtin_plans
 from cockpit.model.thresholds import LimitColumns, Limits
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
+    PLOT_COMMANDS,
     AckResult,
     Camera,
     Catalog,
@@ -330,6 +332,8 @@ class City:
         self.plans = PlansEngine(plans if plans is not None else load_builtin_plans(), self, seed)
         self._make_agency_units()
         self._make_scenario_units()
+        self.plots = PlotDesk(hub, lambda: self.state.events)
+        """The plots drawn on the shared map, per event (§5.10)."""
 
     # ------------------------------------------------------------------------------ set-up
 
@@ -1190,6 +1194,8 @@ class City:
                 for m in self.state.series.values()
                 if matches(f, by_id[m.sensor].district, by_id[m.sensor].theme)
             )
+        elif stream == Stream.PLOTS:
+            out.extend(self.plots.snapshot(f))
         elif stream == Stream.CATALOG:  # names are not filtered: no district or theme key (§5.8)
             for lo in range(0, len(self.catalog), CATALOG_CHUNK):
                 entries = self.catalog[lo : lo + CATALOG_CHUNK]
@@ -1262,6 +1268,8 @@ class City:
             return CommandAck(id=c.id, result=AckResult.ACCEPTED)
         if c.kind in (CommandKind.APPROVE_PLAN, CommandKind.CLOSE_PLAN):
             return self._plan_command(c, operator)
+        if c.kind in PLOT_COMMANDS:
+            return self.plots.apply(c, operator or role)
         if ev is None:
             return self._reject(c, "unknown_event", f"no event {c.event_id!r}")
         if ev.state == EventState.CLOSED:
