@@ -162,6 +162,7 @@ STREAM_TYPES = {
     Stream.CATALOG.value: ["catalog"],
     Stream.CAMERAS.value: ["camera"],
     Stream.SERIES.value: ["sensor_series"],
+    Stream.PLOTS.value: ["plot"],
 }
 CONTROL_TYPES = ["welcome", "refused", "subscribed", "snapshot_begin", "snapshot_end", "command_ack", "hb"]
 

@@ -17,8 +17,11 @@ from cockpit.model.thresholds import Level, LimitColumns, Limits
 from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import event_scope, events_matching, sensors_matching
+from cockpit.present.plots.shapes import record_shape
+from cockpit.present.plots.words import PlotWords
 from cockpit.present.runway_spec import Panel
 from cockpit.protocol.messages import SensorInfo
+from widgets.plot_values import PlotShape
 from widgets.values import MapMarker, Severity
 
 MAX_MARKERS = 400
@@ -51,6 +54,8 @@ class MapState:
     current: bool | None
     """Changed liveness: ``False`` greys the live layers and stops their flashing."""
     as_of: str = ""
+    plots: list[PlotShape] | None = None
+    """Every plot on the shared map (protocol §5.10), when they changed; the map draws those in view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class MapModel:
         self._catalog_key: tuple[int, int, int] = (0, -1, -1)
         self._dots = _DotRows.of([], [], ctx.names.decimals)
         self._rating_rows: list[tuple[str, int]] = []
+        self._plot_words = PlotWords(ctx.translate)
 
     def update(self, situation: Situation, frame: Frame) -> MapState | None:
         ch = frame.changes
@@ -106,6 +112,9 @@ class MapModel:
             overlays = self._overlays(situation)
         if "cameras" in self.spec.layers and (ch.cameras or ch.replaced or self._first):
             overlays = {**(overlays or {}), **self._cameras(situation)}
+        plots = None
+        if ch.plots or ch.replaced or self._first:
+            plots = [record_shape(p, self._plot_words) for p in situation.plots.values()]
         if self.spec.sensors is not None and (frame.sample or self._current != frame.current):
             dots = self._sensor_dots(situation, frame)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog or self._first) and frame.slow:
@@ -113,9 +122,9 @@ class MapModel:
         if frame.current != self._current:
             current = self._current = frame.current
         self._first = False
-        if markers is None and overlays is None and dots is None and ratings is None and current is None:
+        if markers is None and overlays is None and dots is None and ratings is None and current is None and plots is None:
             return None
-        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of)
+        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, plots)
 
     def _markers(self, situation: Situation) -> list[MapMarker]:
         if self.scope is None:
