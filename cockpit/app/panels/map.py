@@ -17,6 +17,7 @@ from cockpit.present.panels.map import MapModel, MapState
 from widgets import theme
 from widgets.geo import DEMO_GEO_DIR, load_geojson
 from widgets.map_view import LayerStyle, MapView
+from widgets.plot_layer import PlotLayer
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,26 @@ OVERLAY_STYLES: dict[str, LayerStyle] = {
 }
 
 
+PLOT_UNIT = 0.75
+"""Plotting symbols are 0.75 key heights large: a point symbol about 1.3 key heights across, a fire
+line's teeth every 0.7, its label at the details' height (widgets/plot_symbols.py)."""
+
+
+def layer_points(name: str) -> list[tuple[float, float]]:
+    """The point features of a map layer (water sources: what a drawing snaps to)."""
+    try:
+        features = _geo_layer(name).get("features", [])
+    except (OSError, ValueError):
+        return []
+    out = []
+    for f in features:
+        geometry = f.get("geometry") or {}
+        if geometry.get("type") == "Point":
+            lon, lat = geometry["coordinates"][:2]
+            out.append((float(lon), float(lat)))
+    return out
+
+
 class MapPanelView(PanelFrame):
     """Shows a :class:`MapModel`; the map's ``marker_clicked`` is connected by the wiring."""
 
@@ -142,6 +163,8 @@ class MapPanelView(PanelFrame):
         # A wall's map is rarely panned: a narrow cached margin (1.44× the view, not 4×) makes each
         # re-render (ratings, overlays) about three times cheaper; a pan past it re-renders once.
         self.map = MapView(cache_margin=0.1)
+        self.plots = PlotLayer(self.map)
+        """The plots drawn on the shared map (protocol §5.10), over the static layers."""
         super().__init__("map", title, self.map)
         self.not_live = not_live
         for name in model.spec.layers:
@@ -165,6 +188,7 @@ class MapPanelView(PanelFrame):
         # that names every marker's kind (event_labels: all) names them at the detail size.
         size = px * DETAIL_RATIO if self.model.spec.event_labels == "all" else px
         self.map.set_marker_label_scale(size / max(1.0, self.map.fontInfo().pixelSize()))
+        self.plots.set_unit(PLOT_UNIT * px)  # plotting symbols are key elements too
 
     def fit(self) -> None:
         focus = self.map.layer_bounds(self.model.spec.focus) if self.model.spec.focus else None
@@ -197,5 +221,7 @@ class MapPanelView(PanelFrame):
             self.map.set_dots(d.lon, d.lat, d.level, d.labels)
         if state.ratings is not None:
             self.map.set_area_ratings(state.ratings)
+        if state.plots is not None:
+            self.plots.set_shapes(state.plots)
         if state.current is not None:
             self.map.set_not_current("" if state.current else f"{state.as_of} · {self.not_live}".strip(" ·"))
