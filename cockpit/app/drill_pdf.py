@@ -12,7 +12,15 @@ from PySide6.QtCore import QByteArray, QMarginsF, QUrl
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 
-from cockpit.record.drill_report import PLOT_IMAGES, DrillReport, response_plot, timeline_plot, to_html
+from cockpit.record.drill_report import (
+    DRAWINGS_IMAGE,
+    PLOT_IMAGES,
+    DrillReport,
+    drawings_picture,
+    response_plot,
+    timeline_plot,
+    to_html,
+)
 
 PLOT_SCALE = 2
 """Plots are rendered at twice their size (the page shows them at a fixed width), sharp in print."""
@@ -48,6 +56,8 @@ def write_pdf(report: DrillReport, path: Path) -> Path:
             QUrl(name),
             image,
         )
+    if report.plots:
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(DRAWINGS_IMAGE), svg_image(drawings_picture(report)))
     doc.setHtml(to_html(report, inline_svg=False))
     writer = QPdfWriter(str(path))
     writer.setPageLayout(

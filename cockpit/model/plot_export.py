@@ -183,13 +183,17 @@ def to_svg(
                 f'stroke="#ffffff" stroke-width="0.6">{html.escape(p.label)}</text>'
             )
     kinds = list(dict.fromkeys(p.kind for p in plots))
-    x = 6.0
+    x, row = 6.0, 0
     for kind in kinds:
+        advance = 28 + 7.5 * len(name(kind))
+        if x + advance > width and x > 6:
+            x, row = 6.0, row + 1
+        y = height + 7 + 20 * row
         colour = COLOURS.get(kind, "#444")
-        parts.append(f'<rect x="{x:.0f}" y="{height + 7}" width="12" height="12" fill="{colour}"/>')
-        label = html.escape(name(kind))
-        parts.append(f'<text x="{x + 16:.0f}" y="{height + 18}" font-size="12">{label}</text>')
-        x += 28 + 7.5 * len(name(kind))
+        parts.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16:.0f}" y="{y + 11}" font-size="12">{html.escape(name(kind))}</text>')
+        x += advance
+    parts[0] = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + legend_h + 20 * row}">'
     parts.append("</svg>")
     return "".join(parts)
 
@@ -219,17 +223,21 @@ def _svg_symbol(
     w = 3.0 * scale
     out: list[str] = []
 
-    def poly(points: Sequence[tuple[float, float]], fill: str, stroke: str = "none", sw: float = 1.0) -> str:
+    def poly(
+        points: Sequence[tuple[float, float]], fill: str, stroke: str = "none", sw: float = 1.0, opacity: float = 1.0
+    ) -> str:
         d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z"
-        return f'<path d="{d}" fill="{fill}" stroke="{stroke}" stroke-width="{sw:.1f}"/>'
+        alpha = f' fill-opacity="{opacity:.2f}"' if opacity < 1 else ""
+        return f'<path d="{d}" fill="{fill}"{alpha} stroke="{stroke}" stroke-width="{sw:.1f}"/>'
 
     line_d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in pts)
     if geometry == "Polygon":
-        out.append(poly(pts, colour + "33", colour, w))
+        out.append(poly(pts, colour, colour, w, opacity=0.2))
         out.extend(_hatch(pts, colour))
     elif geometry == "LineString":
         dash = ' stroke-dasharray="10,5"' if kind == "isolation_belt" else ""
-        out.append(f'<path d="{line_d}" fill="none" stroke="{colour}" stroke-width="{w:.1f}"{dash}/>')
+        width = w * 2 if kind in ("evacuation_route", "advance_arrow") else w
+        out.append(f'<path d="{line_d}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"{dash}/>')
         if kind == "fire_line":  # flame teeth on the left of the direction drawn
             for x, y, a in _along(pts, 18):
                 nx, ny = math.sin(a), -math.cos(a)
@@ -259,8 +267,10 @@ def _svg_symbol(
             for k in (-2, 0, 2):
                 out.append(f'<line x1="{x + k * r / 3 - 3:.1f}" y1="{y + r / 3:.1f}" x2="{x + k * r / 3 + 3:.1f}" y2="{y - r / 3:.1f}" stroke="{colour}" stroke-width="3"/>')
         elif kind == "command_post":
-            out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y - 2.2 * r:.1f}" stroke="#222" stroke-width="2"/>')
-            out.append(poly([(x, y - 2.2 * r), (x + 1.6 * r, y - 1.7 * r), (x, y - 1.2 * r)], colour, "#222"))
+            top = y - 2.6 * r
+            out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{top:.1f}" stroke="#222" stroke-width="2"/>')
+            out.append(poly([(x, top), (x + 2.6 * r, top + 0.9 * r), (x, top + 1.8 * r)], colour, "#222"))
+            x, y = x + 0.85 * r, top + 0.9 * r  # the letter goes in the pennant
         elif kind == "text":
             pass
         else:

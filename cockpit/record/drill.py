@@ -31,7 +31,8 @@ from cockpit.backend import injects
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
-from cockpit.protocol.messages import Command, CommandAck, Event, Stream
+from cockpit.model.plots import PlotRecord
+from cockpit.protocol.messages import PLOT_COMMANDS, Command, CommandAck, Event, Stream
 from cockpit.record.drill_report import DrillLog, EventSeen, InjectFired, TraineeAction
 from cockpit.record.drill_script import (
     DrillScript,
@@ -192,6 +193,8 @@ class DrillDirector:
         )
         with self._lock:
             self._log.actions.append(action)
+            if command.kind in PLOT_COMMANDS and result == "accepted":  # the drawing as it stands now
+                self._log.plots = [PlotRecord.from_message(p) for p in self.city.plots.register.active()]
         self._scan_events()
 
     def _scan_events(self) -> None:
