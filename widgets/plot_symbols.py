@@ -8,7 +8,7 @@ letters, so a fire line and an evacuation route differ for a colour-blind office
 ======================  ==========================================================================
 kind                    drawn as
 ======================  ==========================================================================
-``fire_line``           red line with filled flame teeth on its left (the burning side as drawn)
+``fire_line``           red line with filled flame teeth on its left as drawn: the way the fire spreads
 ``fire_zone``           red outline, translucent fill crossed by diagonal hatching
 ``isolation_belt``      brown double line with cross ties: a ladder
 ``evacuation_route``    green line with white chevrons pointing the way out, an arrowhead at its end

@@ -31,7 +31,8 @@ class PlotTool(QObject):
     """The mouse and keys of one map, as drawing intents.
 
     Signals:
-        clicked(float, float, float): A click (press and release in place): lon, lat, tolerance.
+        clicked(float, float, float): A click (press and release in place): lon, lat, tolerance. The
+            map gets the release too (its ``marker_clicked`` may follow).
         double_clicked(float, float, float): A double click while drawing.
         hovered(float, float, float): The pointer moved while drawing, no button down.
         vertex_grabbed(str, int): A press on a handle: the plot and the vertex.
@@ -166,8 +167,10 @@ class PlotTool(QObject):
         if press is None or self._moved:
             return False
         self.clicked.emit(*self.at(pos))
-        # While drawing, a click is the drawing's, not a click on an event marker.
-        return self._drawing
+        # The map sees the release too: it ends the press it saw (else its next move would pan).
+        # Whether a click on an event marker while drawing chooses the event is the edit model's
+        # call (the map's marker_clicked goes there).
+        return False
 
     def _on_double(self, event: QMouseEvent) -> bool:
         if event.button() != Qt.MouseButton.LeftButton or not self._drawing:

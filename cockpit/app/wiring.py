@@ -427,7 +427,7 @@ class Cockpit:
         tool.delete_requested.connect(lambda: send(model.delete()))
         tool.undo_requested.connect(lambda: send(model.undo()))
         tool.redo_requested.connect(lambda: send(model.redo()))
-        view.map.marker_clicked.connect(self.ctx.selection.choose)
+        view.map.marker_clicked.connect(model.choose_event)
 
     def _on_plot_controls_export_requested(self, fmt: str) -> None:
         name, text = self.plotting.export(fmt)

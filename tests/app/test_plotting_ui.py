@@ -82,6 +82,8 @@ async def draw(c: Cockpit, city: City, qtbot: QtBot) -> None:
     # which the forest-fire runway's map shows.
     m.set_view(106.425, 29.566, 14.5)
     base = (106.425, 29.560)
+    await asyncio.sleep(0.05)
+    view_before = m.view()
 
     def pos(lon: float, lat: float) -> QPoint:
         return m.lonlat_to_widget(lon, lat).toPoint()
@@ -113,6 +115,9 @@ async def draw(c: Cockpit, city: City, qtbot: QtBot) -> None:
     z = next(p for p in c.situation.plots.values() if p.kind == "fire_zone")
     assert len(z.vertices) == 4 and all(near(a, b) for a, b in zip(z.vertices, zone, strict=True))
     assert z.author == "li.wei" and z.centre == "shapingba" and z.version == 1
+    QTest.mouseMove(m, QPoint(20, 20))  # the pointer leaves for the palette: clicks never left the map panning
+    QTest.mouseMove(m, QPoint(300, 200))
+    assert m.view() == view_before, "the map stays where the officer put it"
 
     # Select the zone, drag its third corner away, let go: version 2.
     qtbot.mouseClick(view.controls.buttons[""], Qt.MouseButton.LeftButton)

@@ -127,9 +127,10 @@ OVERLAY_STYLES: dict[str, LayerStyle] = {
 }
 
 
-PLOT_UNIT = 0.75
-"""Plotting symbols are 0.75 key heights large: a point symbol about 1.3 key heights across, a fire
-line's teeth every 0.7, its label at the details' height (widgets/plot_symbols.py)."""
+PLOT_UNIT = 0.6
+"""Plotting symbols are sized from 0.6 key heights: a point symbol about one key height across (40 mm
+at 8 m), a fire line 5 mm wide with teeth every 22 mm, its label near the details' height
+(widgets/plot_symbols.py)."""
 
 
 def layer_points(name: str) -> list[tuple[float, float]]:

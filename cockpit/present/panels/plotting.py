@@ -22,7 +22,7 @@ from cockpit.present.plots.editor import PlotEditor, Tool, plot_note
 from cockpit.present.plots.shapes import body_shape, record_shape
 from cockpit.present.plots.trace import traced_fire_line
 from cockpit.present.plots.words import PALETTE, PlotWords
-from cockpit.present.runway_spec import Panel, PanelKind
+from cockpit.present.runway_spec import Panel, PanelKind, Selector
 from cockpit.protocol.messages import Command, CommandKind, EventState, PlotKind, Stream
 from cockpit.protocol.plots import GEOMETRY_OF_KIND
 from widgets.plot_values import DraftRow, Handle, PaletteItem, PlotLook, PlotShape
@@ -32,8 +32,10 @@ CONSOLE_MAP = Panel(
     at=(0, 0, 1, 1),
     layers=["districts", "forest_park", "water_sources", "hv_lines", "rivers", "pipelines"],
     overlays=["fire_spread", "inundation", "road_closure", "affected_area", "signal_plan"],
+    events=Selector(),
 )
-"""What the drawing map shows under the plots: every layer and overlay the runways' maps use."""
+"""What the drawing map shows under the plots: every open event, and every layer and overlay the
+runways' maps use."""
 FOCUS_ZOOM = 14.5
 """The drawing map's zoom on the chosen event: a few kilometres across, streets and ponds readable."""
 
@@ -179,6 +181,12 @@ class PlottingModel:
 
     def choose(self, kind: str) -> None:
         self.editor.choose(kind)
+
+    def choose_event(self, event_id: str) -> None:
+        """The officer clicked an event's marker on the drawing map: while drawing, that click placed
+        a vertex (it is the drawing's); otherwise the event is chosen, as anywhere on the wall."""
+        if self.editor.tool is Tool.SELECT:
+            self.ctx.selection.choose(event_id)
 
     def set_label(self, text: str) -> None:
         self.editor.set_label(text)

@@ -45,8 +45,12 @@ def traced_fire_line(situation: Situation, event_id: str, label: str, centre: st
         return None
     line = shapely.LineString([*ring, ring[0]]).simplify(SIMPLIFY_DEG, preserve_topology=False)
     vertices = tuple((round(x, 6), round(y, 6)) for x, y in line.coords)
-    if len(set(vertices)) < 2:
+    if len(set(vertices)) < 3:
         return None
+    if shapely.LinearRing(vertices).is_ccw:
+        # A fire line's teeth are on its left as drawn (widgets/plot_symbols.py): clockwise, they point
+        # out of the fire, the way it spreads.
+        vertices = vertices[::-1]
     return PlotBody(
         id=uuid7(time.time_ns() // 1_000_000), kind=PlotKind.FIRE_LINE, geometry=geometry_of(LINE, vertices),
         event_id=event_id, label=label, centre=centre,
