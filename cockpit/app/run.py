@@ -70,6 +70,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.OVERLAYS.value: area,
         Stream.SERIES.value: area,
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
+        Stream.PLOTS.value: area,  # what the centres drew for its district's events (§5.10)
     }
 
 
@@ -207,6 +208,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             audit_path=None if replay is not None else data_dir(args) / "audit.jsonl",
             outbox_path=None if replay is not None else data_dir(args) / "outbox.jsonl",
             centre=f"{args.site_config.name} ({args.site_config.level.value}, {args.site_config.district})",
+            centre_name=args.site_config.name,
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
             console_scope=console_scope(args.site_config.level.value, args.site_config.district),
             camera_secrets=camera_secrets(args.site_config.camera_secrets, embedded),

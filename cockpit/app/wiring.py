@@ -195,6 +195,7 @@ class Cockpit:
         subscriptions: Stream name → filter for this centre (docs/protocol.md §4.1); None: all.
         console_scope: Which alarms the console is annunciated (the site's centre).
         camera_secrets: The site's camera credentials (``video.secrets_file``; docs/video.md).
+        centre_name: The centre's name, stamped on what it draws on the shared map (default: ``centre``).
     """
 
     def __init__(
@@ -215,6 +216,7 @@ class Cockpit:
         subscriptions: dict[str, Filter] | None = None,
         console_scope: ConsoleScope | None = None,
         camera_secrets: CameraSecrets | None = None,
+        centre_name: str = "",
     ) -> None:
         self.identity = identity
         self.situation = Situation()
@@ -337,7 +339,7 @@ class Cockpit:
         self.audit_presenter = AuditPresenter(self.audit_view, self.audit, audit_problem)
         self.console.tabs.addTab(self.audit_view, tr("Audit trail"))
         # Drawing on the shared map (protocol §5.10): the console's own tab, a map like the wall's.
-        self.plotting = PlottingModel(self.ctx, self.situation, centre)
+        self.plotting = PlottingModel(self.ctx, self.situation, centre_name or centre)
         self.plotting.set_snap_points(layer_points("water_sources"))
         self.plotting_view = PlottingPanelView(self.plotting, lang, qt_translate("Panels", "not live"))
         self.plotting_view.map.set_render_pacer(self.map_pacer)
