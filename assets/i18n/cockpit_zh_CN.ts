@@ -420,68 +420,68 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="217"/>
+        <location filename="../../cockpit/app/run.py" line="219"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="233"/>
-        <location filename="../../cockpit/app/wiring.py" line="686"/>
+        <location filename="../../cockpit/app/wiring.py" line="235"/>
+        <location filename="../../cockpit/app/wiring.py" line="688"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="250"/>
+        <location filename="../../cockpit/app/wiring.py" line="252"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="300"/>
+        <location filename="../../cockpit/app/wiring.py" line="302"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="302"/>
+        <location filename="../../cockpit/app/wiring.py" line="304"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="304"/>
+        <location filename="../../cockpit/app/wiring.py" line="306"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="338"/>
+        <location filename="../../cockpit/app/wiring.py" line="340"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="344"/>
+        <location filename="../../cockpit/app/wiring.py" line="346"/>
         <source>Plotting</source>
         <translation>标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="434"/>
+        <location filename="../../cockpit/app/wiring.py" line="436"/>
         <source>Export the drawings</source>
         <translation>导出标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="440"/>
+        <location filename="../../cockpit/app/wiring.py" line="442"/>
         <source>export not written: {error}</source>
         <translation>导出文件未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="647"/>
+        <location filename="../../cockpit/app/wiring.py" line="649"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="660"/>
+        <location filename="../../cockpit/app/wiring.py" line="662"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="713"/>
+        <location filename="../../cockpit/app/wiring.py" line="715"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -1582,22 +1582,22 @@
 <context>
     <name>Plots</name>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="163"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="165"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="169"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="171"/>
         <source>draft: not applied</source>
         <translation>草稿：未生效</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="231"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="239"/>
         <source>Fire line (traced from the projected spread)</source>
         <translation>火线（按蔓延预测描绘）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="234"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="242"/>
         <source>No projected fire spread to trace near this event</source>
         <translation>此事件附近没有可描绘的火势蔓延预测</translation>
     </message>
@@ -1612,27 +1612,27 @@
         <translation>第{version}版 · {who}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="138"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="140"/>
         <source>This backend does not share drawings (it offers no plots stream)</source>
         <translation>此后端不共享标绘（未提供标绘数据流）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="141"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="143"/>
         <source>Choose the event to draw for: click it in a list or on a map</source>
         <translation>请先选择要标绘的事件：在列表或地图上点击它</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="143"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="145"/>
         <source>The event is closed: its drawings are kept as they are</source>
         <translation>事件已关闭：其标绘保持原样</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="288"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="296"/>
         <source>Drawing: no event chosen</source>
         <translation>标绘：未选择事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="289"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="297"/>
         <source>Drawing for {event} ({id})</source>
         <translation>标绘事件：{event}（{id}）</translation>
     </message>
