@@ -234,6 +234,7 @@ def _start_from_recording(city: City, start: RecordingStart) -> list[str]:
         overlays=situation.overlays,
         sensors=situation.sensors,
     )
+    city.plots.load(situation.plots)  # the drawing as it stood: the trainees go on from it
     notes = [f"recording {start.path}: {problem}" for problem in situation.problems]
     if unknown:
         shown = ", ".join(sorted(unknown)[:10]) + (", …" if len(unknown) > 10 else "")
@@ -241,12 +242,13 @@ def _start_from_recording(city: City, start: RecordingStart) -> list[str]:
             f"{len(unknown)} recorded sensors are not in the drill's city and were left out: {shown}"
         )
     log.info(
-        "drill: started from %s at %s: %d open events, %d units, %d overlays, %d sensor values",
+        "drill: started from %s at %s: %d open events, %d units, %d overlays, %d plots, %d sensor values",
         start.path,
         start.at,
         len(situation.events),
         len(situation.units),
         len(situation.overlays),
+        len(situation.plots),
         len(situation.sensors) - len(unknown),
     )
     return notes
