@@ -74,7 +74,7 @@ async def shoot(app: QApplication, lang: str) -> None:
         # The alarm came from a farmhouse south of the park; the fire runs up into the park's south
         # side, which the forest-fire runway's map shows. The officer pans there to draw.
         lon, lat = 106.430, 29.552
-        m.set_view(106.426, 29.563, 14.5)
+        m.set_view(106.422, 29.565, 13.8)
         await asyncio.sleep(0.2)
 
         def click(dx: float, dy: float, double: bool = False) -> None:
@@ -94,13 +94,13 @@ async def shoot(app: QApplication, lang: str) -> None:
                 click(dx, dy, double=len(points) > 1 and i == len(points) - 1)
             await wait(lambda: len(c.situation.plots) > before)
 
-        zone = [(-0.005, 0.000), (0.010, -0.001), (0.014, 0.007), (0.006, 0.014), (-0.006, 0.009)]
+        zone = [(-0.012, 0.000), (0.010, -0.002), (0.016, 0.010), (0.002, 0.018), (-0.014, 0.011)]
         await draw("fire_zone", zone)
-        await draw("fire_line", [(-0.012, 0.014), (-0.002, 0.019), (0.010, 0.020), (0.019, 0.014)], words["line"])
-        await draw("evacuation_route", [(-0.010, 0.004), (-0.020, 0.008), (-0.026, 0.020)], words["route"])
-        await draw("assembly_point", [(-0.027, 0.0245)])
-        await draw("water_source", [(0.016, 0.001)])
-        await draw("command_post", [(-0.018, -0.001)], words["post"])
+        await draw("fire_line", [(-0.020, 0.018), (-0.005, 0.026), (0.012, 0.026), (0.022, 0.017)], words["line"])
+        await draw("evacuation_route", [(-0.018, 0.004), (-0.032, 0.010), (-0.038, 0.026)], words["route"])
+        await draw("assembly_point", [(-0.040, 0.031)])
+        await draw("water_source", [(0.022, 0.000)])
+        await draw("command_post", [(-0.030, -0.004)], words["post"])
         QTest.mouseClick(view.controls.buttons[""], Qt.MouseButton.LeftButton)
         await asyncio.sleep(1.0)  # a few frames on every screen
         panel = c.wall.views["forest_fire"].panel(PanelKind.MAP)
