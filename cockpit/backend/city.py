@@ -22,9 +22,9 @@ import numpy as np
 from cockpit.backend.cameras.catalog import DemoCamera
 from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
+from cockpit.backend.plot_desk import PlotDesk
 from cockpit.backend.scenarios import Scenario, all_scenarios
 from cockpit.backend.scenarios.base import Attrs
-from cockpit.backend.plot_desk import PlotDesk
 from cockpit.backend.streams import Hub
 from cockpit.model.alarms import MAX_SHELVE_MS, ONE_SHOT, Alarm, Refusal
 from cockpit.model.centres import level_down, level_up
@@ -256,7 +256,7 @@ class CityState:
     cameras: dict[str, Camera] = field(default_factory=dict)
     """The camera catalog (§5.7): empty unless the demo serves cameras (:meth:`City.add_cameras`)."""
     series: dict[int, SensorSeries] = field(default_factory=dict)
-    """The newest history of each sensor that has one, by sensor id (§5.10)."""
+    """The newest history of each sensor that has one, by sensor id (§5.11)."""
 
 
 class City:
@@ -598,7 +598,7 @@ class City:
             sc.tick(self, self.now)
 
     def _publish_series(self) -> None:
-        """The scenarios' history of their sensors, on the ``series`` stream (§5.10)."""
+        """The scenarios' history of their sensors, on the ``series`` stream (§5.11)."""
         for k, sc in enumerate(self.scenarios):
             rows = self._scenario_rows[k]
             for spec in sc.series(self):

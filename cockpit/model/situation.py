@@ -323,7 +323,7 @@ class CameraRecord:
 
 @dataclass(frozen=True, slots=True)
 class SeriesRecord:
-    """One sensor's history (§5.10): ``values[i]`` was sampled at ``start_ms + i * step_ms`` (NaN:
+    """One sensor's history (§5.11): ``values[i]`` was sampled at ``start_ms + i * step_ms`` (NaN:
     none). Kept as the bytes that came, read as numpy when a chart asks."""
 
     sensor: int
@@ -358,7 +358,7 @@ class ChangeSet:
     overlays: set[str] = field(default_factory=set)
     cameras: set[str] = field(default_factory=set)
     series: set[int] = field(default_factory=set)
-    """Sensor ids whose history changed (§5.10)."""
+    """Sensor ids whose history changed (§5.11)."""
     plots: set[str] = field(default_factory=set)
     """Plots drawn, changed or deleted (§5.10)."""
     sensors: bool = False
@@ -404,7 +404,7 @@ class Situation:
         self.overlays: dict[str, OverlayRecord] = {}
         self.cameras: dict[str, CameraRecord] = {}
         self.series: dict[int, SeriesRecord] = {}
-        """Sensor id → its history (§5.10)."""
+        """Sensor id → its history (§5.11)."""
         self.malformed_series = 0
         """Series dropped because their values were not whole float32s (counted, never raised)."""
         self.plots: dict[str, PlotRecord] = {}

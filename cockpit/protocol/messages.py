@@ -385,7 +385,7 @@ class SensorBatch(msgspec.Struct, tag="sensor_batch", tag_field="t", kw_only=Tru
 
 
 class SensorSeries(msgspec.Struct, tag="sensor_series", tag_field="t", kw_only=True):
-    """One sensor's history on the ``series`` stream: values at a fixed step from ``start`` (§5.10).
+    """One sensor's history on the ``series`` stream: values at a fixed step from ``start`` (§5.11).
 
     A later series of the same ``sensor`` replaces the earlier one. ``values`` holds little-endian
     float32 values, NaN where there is none (the station was down), read with ``numpy.frombuffer``.
