@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 from widgets.map_view import MapView
@@ -31,6 +31,8 @@ class PlotLayer:
         self._version = 0
         self._unit = 0.0
         self._image: tuple[tuple[object, ...], QImage] | None = None
+        self._anchors: list[tuple[QRectF, QPointF]] = []
+        """Each point plot's symbol box and its position, as last painted."""
         self.paint_count = 0
         """Times the plots were painted into the layer's image (tests, benchmarks)."""
         view.add_foreground(self)
@@ -77,6 +79,16 @@ class PlotLayer:
                 out.append(shape.id)
         return out
 
+    def anchor_at(self, pos: QPointF) -> QPointF | None:
+        """Where the point plot whose symbol was painted under ``pos`` stands (its geometry's
+        position on the widget), the last painted on top first; ``None`` if no symbol is there.
+        A symbol is larger than its point (a command post's pennant flies above and beside it), so
+        the officer clicks the symbol, not the point."""
+        for box, anchor in reversed(self._anchors):
+            if box.contains(pos):
+                return anchor
+        return None
+
     def paint(self, p: QPainter, view: MapView) -> None:
         if not self._shapes:
             return
@@ -87,6 +99,7 @@ class PlotLayer:
             image.fill(Qt.GlobalColor.transparent)
             q = QPainter(image)
             unit, font = self.unit, view.font()
+            anchors: list[tuple[QRectF, QPointF]] = []
             margin = 4 * unit
             for shape in self._shapes:
                 pts = self.positions(shape)
@@ -95,8 +108,11 @@ class PlotLayer:
                 xs, ys = [pt.x() for pt in pts], [pt.y() for pt in pts]
                 if max(xs) < -margin or min(xs) > view.width() + margin or max(ys) < -margin or min(ys) > view.height() + margin:
                     continue  # not on this map: a wall map shows only what it covers
-                paint_plot(q, shape, pts, unit, font)
+                box = paint_plot(q, shape, pts, unit, font)
+                if shape.geometry == "Point":
+                    anchors.append((box.adjusted(-4, -4, 4, 4), pts[0]))
             q.end()
+            self._anchors = anchors
             self._image = (shown, image)
             self.paint_count += 1
         p.drawImage(QPoint(0, 0), self._image[1])

@@ -289,10 +289,11 @@ def _halo_label(p: QPainter, baseline_left: QPointF, text: str, font: QFont) -> 
     return path.boundingRect()
 
 
-def paint_plot(p: QPainter, shape: PlotShape, pts: Sequence[QPointF], unit: float, font: QFont) -> None:
-    """Draw ``shape`` at widget positions ``pts`` with symbols ``unit`` px large."""
+def paint_plot(p: QPainter, shape: PlotShape, pts: Sequence[QPointF], unit: float, font: QFont) -> QRectF:
+    """Draw ``shape`` at widget positions ``pts`` with symbols ``unit`` px large. Returns the box its
+    symbol covers (a point's icon: a command post's pennant stands above and beside its point)."""
     if not pts:
-        return
+        return QRectF()
     u = unit * max(0.5, min(3.0, shape.scale))
     colour = colour_of(shape)
     p.save()
@@ -339,6 +340,7 @@ def paint_plot(p: QPainter, shape: PlotShape, pts: Sequence[QPointF], unit: floa
         for q in pts:
             p.drawRect(QRectF(q.x() - 0.22 * u, q.y() - 0.22 * u, 0.44 * u, 0.44 * u))
     p.restore()
+    return box
 
 
 def _labels(p: QPainter, shape: PlotShape, pts: Sequence[QPointF], box: QRectF, u: float, font: QFont) -> None:
@@ -347,9 +349,10 @@ def _labels(p: QPainter, shape: PlotShape, pts: Sequence[QPointF], box: QRectF, 
     if shape.geometry == "Point":
         anchor = QPointF(box.right() + 0.25 * u, box.center().y() + 0.2 * u)
     elif shape.geometry == "Polygon" and len(pts) >= 3:
+        # Below the outline, not at its centre: a zone is drawn around the event, whose marker and
+        # label sit at the centre.
         cx = sum(q.x() for q in pts) / len(pts)
-        cy = sum(q.y() for q in pts) / len(pts)
-        anchor = QPointF(cx, cy)
+        anchor = QPointF(cx - 1.0 * u, max(q.y() for q in pts) + 0.9 * u)
     else:
         mid = pts[len(pts) // 2]
         anchor = QPointF(mid.x() + 0.5 * u, mid.y() - 0.5 * u)

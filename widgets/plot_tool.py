@@ -12,7 +12,7 @@ there in degrees of latitude, so the edit model can snap and pick without knowin
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
@@ -69,6 +69,9 @@ class PlotTool(QObject):
         self._moved = False
         self._grabbed = False
         self._after_double = False
+        self.symbol_anchor: Callable[[QPointF], QPointF | None] | None = None
+        """Where the point symbol under a widget position stands (:meth:`PlotLayer.anchor_at`):
+        a click on a symbol, away from its point, selects it."""
         view.installEventFilter(self)
         view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -166,7 +169,8 @@ class PlotTool(QObject):
             return True
         if press is None or self._moved:
             return False
-        self.clicked.emit(*self.at(pos))
+        anchor = self.symbol_anchor(pos) if self.symbol_anchor is not None and not self._drawing else None
+        self.clicked.emit(*self.at(anchor if anchor is not None else pos))
         # The map sees the release too: it ends the press it saw (else its next move would pan).
         # Whether a click on an event marker while drawing chooses the event is the edit model's
         # call (the map's marker_clicked goes there).

@@ -1582,72 +1582,97 @@
 <context>
     <name>Plots</name>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="165"/>
-        <source>sending…</source>
-        <translation>发送中…</translation>
-    </message>
-    <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="171"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="178"/>
         <source>draft: not applied</source>
         <translation>草稿：未生效</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="239"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="253"/>
         <source>Fire line (traced from the projected spread)</source>
         <translation>火线（按蔓延预测描绘）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="242"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="256"/>
         <source>No projected fire spread to trace near this event</source>
         <translation>此事件附近没有可描绘的火势蔓延预测</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/editor.py" line="407"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="268"/>
+        <source>Not re-applied: {why}</source>
+        <translation>未重新提交：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/editor.py" line="421"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/editor.py" line="482"/>
+        <location filename="../../cockpit/present/plots/editor.py" line="496"/>
         <source>v{version} · {who}</source>
         <translation>第{version}版 · {who}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="140"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="144"/>
         <source>This backend does not share drawings (it offers no plots stream)</source>
         <translation>此后端不共享标绘（未提供标绘数据流）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="143"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="148"/>
+        <source>its event is not on this wall now</source>
+        <translation>所属事件当前不在大屏上</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="149"/>
         <source>Choose the event to draw for: click it in a list or on a map</source>
         <translation>请先选择要标绘的事件：在列表或地图上点击它</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="145"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="151"/>
         <source>The event is closed: its drawings are kept as they are</source>
         <translation>事件已关闭：其标绘保持原样</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="296"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="315"/>
         <source>Drawing: no event chosen</source>
         <translation>标绘：未选择事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="297"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="316"/>
         <source>Drawing for {event} ({id})</source>
         <translation>标绘事件：{event}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/drafts.py" line="72"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="333"/>
+        <source>waiting for the link…</source>
+        <translation>等待连接恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="335"/>
+        <source>no answer yet: still sending</source>
+        <translation>尚无应答：仍在发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="337"/>
+        <source>no answer: outcome unknown</source>
+        <translation>无应答：结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="338"/>
+        <source>sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/drafts.py" line="73"/>
         <source>not sent: the backend restarted</source>
         <translation>未发送：后端已重启</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/drafts.py" line="75"/>
+        <location filename="../../cockpit/present/plots/drafts.py" line="76"/>
         <source>not applied: {who} changed it first (now version {version})</source>
         <translation>未生效：{who} 已先行修改（现为第{version}版）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/drafts.py" line="80"/>
+        <location filename="../../cockpit/present/plots/drafts.py" line="81"/>
         <source>not applied: {reason}</source>
         <translation>未生效：{reason}</translation>
     </message>

@@ -13,6 +13,8 @@ import shapely
 from shapely.geometry import shape
 
 from cockpit.model.plot_export import to_svg
+from cockpit.protocol.commands import CommandStatus, CommandUpdate
+from cockpit.protocol.events import SnapshotReceived
 from cockpit.protocol.messages import AckResult, CommandKind, Geometry, PlotBody, Stream
 from tests.present.plotting_loop import Loop
 from widgets.plot_values import PlotLook
@@ -303,3 +305,60 @@ def test_an_events_plots_export_as_geojson_that_validates_and_reopens_and_as_kml
     assert all(math.isclose(a, b, abs_tol=1e-7) for (x, y), (u, v) in zip(coords, [*pts, pts[0]], strict=True) for a, b in ((x, u), (y, v)))
     svg = to_svg(list(loop.situation.plots.values()))
     assert svg.startswith("<svg") and svg.count("<path") >= 3 and "Route to the school" in svg
+
+
+def test_a_change_unanswered_in_a_stall_is_never_shown_failed_and_shows_as_drawn_once_applied() -> None:
+    loop = Loop()
+    pts = corners(loop)
+    draw_zone(loop, pts)
+    pid = the_plot(loop, "fire_zone")
+    loop.model.choose("")
+    loop.model.click(pts[0][0] + 0.001, pts[0][1] + 0.001, TOL)
+    loop.model.grab(pid, 1)
+    edit = loop.model.drop(pts[1][0] + 0.001, pts[1][1], 0.0)
+    assert edit is not None
+    notes = []
+    for status in (CommandStatus.SENT, CommandStatus.UNANSWERED, CommandStatus.ABANDONED):
+        loop.book.apply([CommandUpdate(edit, status, 3)])
+        state = loop.state()
+        [shape] = [s for s in state.shapes if s.id == pid]
+        assert shape.look is PlotLook.SENDING and state.drafts == (), status
+        notes.append(shape.note)
+    assert notes == ["sending…", "no answer yet: still sending", "no answer: outcome unknown"]
+    # The backend did apply it (its ack was lost in the stall): the plots stream shows version 2.
+    ack = loop.city.handle_command(edit, "operator", "li.wei")
+    assert ack.result == AckResult.ACCEPTED
+    state = loop.state()
+    [shape] = [s for s in state.shapes if s.id == pid]
+    assert shape.look is PlotLook.DRAWN and shape.vertices[1] == (pts[1][0] + 0.001, pts[1][1])
+    assert state.drafts == () and loop.situation.plots[pid].version == 2
+
+
+def test_a_draft_for_an_event_no_longer_shown_cannot_be_reapplied_and_says_why() -> None:
+    loop = Loop()
+    loop.model.choose("command_post")
+    post = loop.model.click(loop.fire.lon + 0.01, loop.fire.lat, 0.0)
+    assert post is not None
+    loop.book.apply([CommandUpdate(post, CommandStatus.EXPIRED, 0)])  # the backend restarted
+    [row] = loop.state().drafts
+    assert row.can_reapply and row.text == "New Command post — not sent: the backend restarted"
+    loop.situation.apply([SnapshotReceived(Stream.EVENTS, "e2", 0, ())])  # the restarted backend has no such event
+    state = loop.state()
+    assert not state.drafts[0].can_reapply
+    assert loop.model.reapply(row.id) is None
+    assert loop.state().notice == "Not re-applied: its event is not on this wall now"
+
+
+def test_a_click_that_picks_a_drawing_on_an_event_marker_does_not_choose_that_event() -> None:
+    loop = Loop()
+    other = next(e for e in loop.situation.open_events() if e.id != loop.fire.id)
+    loop.model.choose("command_post")
+    loop.send(loop.model.click(other.lon, other.lat, 0.0))  # a post drawn on another event's marker
+    loop.model.choose("")
+    loop.model.click(other.lon, other.lat, TOL)  # the tool reports the click, then the map the marker
+    loop.model.choose_event(other.id)
+    assert loop.model.editor.selected and loop.model.editor.event_id == loop.fire.id
+    loop.model.click(other.lon + 0.05, other.lat, TOL)  # nothing drawn there: the marker chooses
+    loop.model.choose_event(other.id)
+    loop.frame()
+    assert loop.model.editor.event_id == other.id

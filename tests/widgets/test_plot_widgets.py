@@ -162,3 +162,28 @@ def test_the_controls_say_why_not_and_name_the_draft_acted_on(qtbot: QtBot) -> N
     with qtbot.waitSignal(c.export_requested) as exported:
         qtbot.mouseClick(c.export_kml, Qt.MouseButton.LeftButton)
     assert exported.args == ["kml"]
+
+
+def test_a_click_on_a_pennant_away_from_its_point_is_reported_at_the_point(qtbot: QtBot) -> None:
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_view(106.43, 29.56, 15.0)
+    view.show()
+    layer = PlotLayer(view)
+    layer.set_unit(40.0)
+    layer.set_shapes([PlotShape("post", "command_post", "Point", ((106.43, 29.56),), mark="C")])
+    view.grab()  # painted: the layer knows where the symbol is
+    tool = PlotTool(view)
+    tool.symbol_anchor = layer.anchor_at
+    foot = view.lonlat_to_widget(106.43, 29.56)
+    flag = QPoint(int(foot.x() + 20), int(foot.y() - 30))  # on the pennant, well away from the foot
+    assert layer.anchor_at(QPointF(flag)) == foot
+    assert layer.anchor_at(QPointF(foot.x() - 120, foot.y())) is None
+    with qtbot.waitSignal(tool.clicked) as clicked:
+        QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, flag)
+    assert clicked.args[:2] == pytest.approx([106.43, 29.56], abs=2e-4)  # the pennant is ~1e-3 away
+    tool.set_drawing(True)  # while drawing a click is where it is: a vertex placed there
+    with qtbot.waitSignal(tool.clicked) as clicked:
+        QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, flag)
+    assert abs(view.lonlat_to_widget(clicked.args[0], clicked.args[1]).x() - flag.x()) < 1

@@ -31,6 +31,7 @@ class PlottingPanelView(QWidget):
         self.map = self.map_panel.map
         self.plots = self.map_panel.plots
         self.tool = PlotTool(self.map)
+        self.tool.symbol_anchor = self.plots.anchor_at  # a click on a pennant picks its command post
         layout.addWidget(self.map_panel, 5)
 
     def show_map(self, state: MapState | None) -> None:

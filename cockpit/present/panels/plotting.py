@@ -16,6 +16,7 @@ from cockpit.model.plot_export import geojson_text, to_kml
 from cockpit.model.plots import Position, positions
 from cockpit.present.context import Context
 from cockpit.present.frame import Frame
+from cockpit.present.i18n import Translate
 from cockpit.present.panels.map import MapModel, MapState
 from cockpit.present.plots.drafts import Draft, draft_rows, find_drafts
 from cockpit.present.plots.editor import PlotEditor, Tool, plot_note
@@ -23,6 +24,7 @@ from cockpit.present.plots.shapes import body_shape, record_shape
 from cockpit.present.plots.trace import traced_fire_line
 from cockpit.present.plots.words import PALETTE, PlotWords
 from cockpit.present.runway_spec import Panel, PanelKind, Selector
+from cockpit.protocol.commands import CommandStatus
 from cockpit.protocol.messages import Command, CommandKind, EventState, PlotKind, Stream
 from cockpit.protocol.plots import GEOMETRY_OF_KIND
 from widgets.plot_values import DraftRow, Handle, PaletteItem, PlotLook, PlotShape
@@ -83,6 +85,7 @@ class PlottingModel:
         self._drafts: list[Draft] = []
         self._seen: tuple[object, ...] = ()
         self._focused = ""
+        self._picked = False  # the last click picked a drawing
 
     # ---------------------------------------------------------------------------- per frame
 
@@ -117,7 +120,7 @@ class PlottingModel:
             shapes=tuple(self.shapes(situation)),
             handles=tuple(self._handles()),
             drawing=ed.tool is Tool.DRAW and not why_not,
-            drafts=tuple(draft_rows(self._drafts, situation, self.words)),
+            drafts=tuple(draft_rows(self._drafts, situation, self.words, lambda e: self.why_not(situation, e))),
             notice=ed.notice,
             label=ed.label,
             can_undo=bool(ed.undo_stack) and not why_not,
@@ -129,8 +132,9 @@ class PlottingModel:
             focus=focus,
         )
 
-    def why_not(self, situation: Situation) -> str:
-        """Why the officer may not draw now, in words; "" when he may."""
+    def why_not(self, situation: Situation, event_id: str | None = None) -> str:
+        """Why the officer may not draw now, for ``event_id`` (default: the chosen event), in words;
+        "" when he may."""
         t = self.ctx.translate
         book = self.ctx.book
         why = book.why_not(CommandKind.PLOT_CREATE)
@@ -138,8 +142,10 @@ class PlottingModel:
             return why
         if Stream.PLOTS not in situation.epochs:
             return t("Plots", "This backend does not share drawings (it offers no plots stream)")
-        ev = situation.events.get(self.editor.event_id)
+        ev = situation.events.get(self.editor.event_id if event_id is None else event_id)
         if ev is None:
+            if event_id is not None:
+                return t("Plots", "its event is not on this wall now")
             return t("Plots", "Choose the event to draw for: click it in a list or on a map")
         if ev.state is EventState.CLOSED:
             return t("Plots", "The event is closed: its drawings are kept as they are")
@@ -162,7 +168,8 @@ class PlottingModel:
         for pid, body in view.pending.items():
             if body is None:
                 continue
-            shape = body_shape(body, words, PlotLook.SENDING, selected=pid == ed.selected, note=ed.words.translate("Plots", "sending…"))
+            note = _waiting_note(view.waiting.get(pid, CommandStatus.QUEUED), ed.words.translate)
+            shape = body_shape(body, words, PlotLook.SENDING, selected=pid == ed.selected, note=note)
             if view.dragging is not None and view.dragging[0] == pid:
                 shape = _dragged(shape, view.dragging[1], view.dragging[2])
             out.append(shape)
@@ -184,15 +191,22 @@ class PlottingModel:
 
     def choose_event(self, event_id: str) -> None:
         """The officer clicked an event's marker on the drawing map: while drawing, that click placed
-        a vertex (it is the drawing's); otherwise the event is chosen, as anywhere on the wall."""
-        if self.editor.tool is Tool.SELECT:
+        a vertex (it is the drawing's); when it picked a drawing on top of the marker, the drawing is
+        what he meant (the map reports the marker after the tool reported the click); otherwise the
+        event is chosen, as anywhere on the wall."""
+        if self.editor.tool is Tool.SELECT and not self._picked:
             self.ctx.selection.choose(event_id)
 
     def set_label(self, text: str) -> None:
         self.editor.set_label(text)
 
     def click(self, lon: float, lat: float, tol: float) -> Command | None:
-        return self.editor.click(lon, lat, tol) if self._may() else None
+        self._picked = False
+        if not self._may():
+            return None
+        command = self.editor.click(lon, lat, tol)
+        self._picked = self.editor.tool is Tool.SELECT and bool(self.editor.selected)
+        return command
 
     def double_click(self, lon: float, lat: float, tol: float) -> Command | None:
         return self.editor.double_click(lon, lat, tol) if self._may() else None
@@ -247,7 +261,12 @@ class PlottingModel:
     def reapply(self, command_id: str) -> Command | None:
         """Re-apply a draft on the shared map as it is now."""
         draft = next((d for d in self._drafts if d.command_id == command_id), None)
-        if draft is None or not self._may():
+        if draft is None:
+            return None
+        why = self.why_not(self.situation, draft.event_id)
+        if why:  # the button says so too (DraftRow.can_reapply); never a click that does nothing
+            self.editor.notice = self.ctx.translate("Plots", "Not re-applied: {why}").format(why=why)
+            self.editor.generation += 1
             return None
         command = self.editor.reapply(draft.body, draft.plot_id, draft.kind)
         self.dismissed.add(command_id)
@@ -306,6 +325,17 @@ class PlottingModel:
         if body is None:
             return []
         return [Handle(body.id, i, lon, lat) for i, (lon, lat) in enumerate(positions(body.geometry.type, body.geometry.coordinates))]
+
+
+def _waiting_note(status: CommandStatus, t: Translate) -> str:
+    """What the officer's change on its way says beside it: never "failed" while the outcome is open."""
+    if status is CommandStatus.QUEUED:
+        return t("Plots", "waiting for the link…")
+    if status is CommandStatus.UNANSWERED:
+        return t("Plots", "no answer yet: still sending")
+    if status is CommandStatus.ABANDONED:
+        return t("Plots", "no answer: outcome unknown")
+    return t("Plots", "sending…")
 
 
 def _dragged(shape: PlotShape, index: int, at: Position) -> PlotShape:

@@ -10,6 +10,7 @@ restart through the outbox, so a refusal that arrives after a restart still beco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cockpit.model import Situation
@@ -81,10 +82,13 @@ def draft_text(draft: Draft, situation: Situation, words: PlotWords) -> str:
     return f"{action} — {why}"
 
 
-def draft_rows(drafts: list[Draft], situation: Situation, words: PlotWords) -> list[DraftRow]:
-    """The drafts as the console lists them, newest first."""
+def draft_rows(
+    drafts: list[Draft], situation: Situation, words: PlotWords, why_not: Callable[[str], str] = lambda _: ""
+) -> list[DraftRow]:
+    """The drafts as the console lists them, newest first. ``why_not(event_id)``: why nothing may be
+    drawn for that event now ("" if it may); such a draft cannot be re-applied yet."""
     rows = []
     for d in reversed(drafts):
         gone = d.kind == CommandKind.PLOT_DELETE and d.plot_id not in situation.plots
-        rows.append(DraftRow(d.command_id, draft_text(d, situation, words), can_reapply=not gone))
+        rows.append(DraftRow(d.command_id, draft_text(d, situation, words), can_reapply=not gone and not why_not(d.event_id)))
     return rows

@@ -88,6 +88,8 @@ class EditorView:
     dragging: tuple[str, int, Position] | None = None
     pending: dict[str, PlotBody | None] = field(default_factory=dict)
     """Plot id → the officer's change on its way (None: a deletion)."""
+    waiting: dict[str, CommandStatus] = field(default_factory=dict)
+    """Plot id → where the command of that change is (queued, sent, unanswered, sending stopped)."""
 
 
 class PlotEditor:
@@ -139,7 +141,12 @@ class PlotEditor:
             self._hover if self._sketch else None,
             (drag.plot_id, drag.index, drag.at) if drag is not None else None,
             {pid: p.body for pid, p in self._pending.items()},
+            {pid: self._status(p.command_id) for pid, p in self._pending.items()},
         )
+
+    def _status(self, command_id: str) -> CommandStatus:
+        rec = self.book.records.get(command_id)
+        return rec.status if rec is not None else CommandStatus.QUEUED
 
     def local(self, plot_id: str) -> PlotBody | None:
         """The plot as the officer sees it: his change on its way, else the shared map's."""
@@ -165,11 +172,18 @@ class PlotEditor:
             rec = self.book.records.get(p.command_id)
             status = rec.status if rec is not None else CommandStatus.REJECTED
             shown = self.situation.plots.get(pid)
+            arrived = (shown is not None and shown.version >= p.version) or (p.body is None and shown is None)
             if status is CommandStatus.ACCEPTED:
-                arrived = (shown is not None and shown.version >= p.version) or (p.body is None and shown is None)
                 if not arrived:
                     continue
             elif not status.settled:
+                # No answer yet (a stall, a cut link, sending stopped): never shown as failed. Once the
+                # shared map has reached the version this change would give, it shows the change (or
+                # someone else's, and a late answer to this one would come back a conflict: a draft).
+                if shown is None or shown.version < p.version:
+                    continue
+                del self._pending[pid]
+                changed = True
                 continue
             del self._pending[pid]
             changed = True
