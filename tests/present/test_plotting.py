@@ -362,3 +362,15 @@ def test_a_click_that_picks_a_drawing_on_an_event_marker_does_not_choose_that_ev
     loop.model.choose_event(other.id)
     loop.frame()
     assert loop.model.editor.event_id == other.id
+
+
+def test_drawing_for_the_event_nobody_chose_makes_it_chosen_so_a_newer_event_cannot_take_over() -> None:
+    loop = Loop()
+    loop.ctx.selection.clear()
+    target, chosen = loop.ctx.selection.target(loop.situation)
+    assert target is not None and not chosen
+    loop.model.choose("fire_line")  # the officer starts drawing for the console's first event
+    assert loop.ctx.selection.target(loop.situation) == (target, True)
+    loop.model.click(loop.fire.lon + 0.01, loop.fire.lat, 0.0)
+    loop.frame()
+    assert loop.model.editor.event_id == target and loop.model.editor.view().sketch, "the sketch stays"

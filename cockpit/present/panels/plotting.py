@@ -187,6 +187,7 @@ class PlottingModel:
     # ---------------------------------------------------------------------------- intents
 
     def choose(self, kind: str) -> None:
+        self._hold()
         self.editor.choose(kind)
 
     def choose_event(self, event_id: str) -> None:
@@ -305,8 +306,17 @@ class PlottingModel:
         self.editor.set_event(target or "")
 
     def _may(self) -> bool:
-        self._sync_event()
+        self._hold()
         return not self.why_not(self.situation)
+
+    def _hold(self) -> None:
+        """The officer acts on the drawing for the event nobody chose (the console's first): that is
+        his choice now. Else a newer, graver event would take the drawing over, and the map with it,
+        between two clicks of a fire line."""
+        self._sync_event()
+        target, chosen = self.ctx.selection.target(self.situation)
+        if target and not chosen:
+            self.ctx.selection.choose(target)
 
     def _heading(self, situation: Situation) -> str:
         t = self.ctx.translate
