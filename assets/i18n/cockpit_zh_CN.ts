@@ -1587,17 +1587,17 @@
         <translation>草稿：未生效</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="253"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="254"/>
         <source>Fire line (traced from the projected spread)</source>
         <translation>火线（按蔓延预测描绘）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="256"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="257"/>
         <source>No projected fire spread to trace near this event</source>
         <translation>此事件附近没有可描绘的火势蔓延预测</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="268"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="269"/>
         <source>Not re-applied: {why}</source>
         <translation>未重新提交：{why}</translation>
     </message>
@@ -1632,32 +1632,32 @@
         <translation>事件已关闭：其标绘保持原样</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="315"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="325"/>
         <source>Drawing: no event chosen</source>
         <translation>标绘：未选择事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="316"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="326"/>
         <source>Drawing for {event} ({id})</source>
         <translation>标绘事件：{event}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="333"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="343"/>
         <source>waiting for the link…</source>
         <translation>等待连接恢复…</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="335"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="345"/>
         <source>no answer yet: still sending</source>
         <translation>尚无应答：仍在发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="337"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="347"/>
         <source>no answer: outcome unknown</source>
         <translation>无应答：结果未知</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/plotting.py" line="338"/>
+        <location filename="../../cockpit/present/panels/plotting.py" line="348"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
