@@ -27,6 +27,9 @@ def city_digest(city: City) -> dict[str, object]:
         "units": {k: (v.status, v.event_id) for k, v in st.units.items()},
         "dispatches": {k: (v.state, v.unit_id) for k, v in st.dispatches.items()},
         "overlays": {k: (v.kind, v.label) for k, v in st.overlays.items()},
+        "plots": {
+            p.id: (p.version, p.kind, p.geometry.type, repr(p.geometry.coordinates)) for p in city.plots.register.active()
+        },
         "sensors": {
             int(city.sensor_ids[i]): float(city.values[i])
             for i in range(len(city.sensors))

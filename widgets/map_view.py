@@ -39,7 +39,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -290,6 +290,13 @@ class RenderPacer:
         self._last_render_end = now
 
 
+class ForegroundLayer(Protocol):
+    """Something painted over the cached map, under the sensor dots and markers, on every paint (the
+    plot layer, widgets/plot_layer.py). It keeps its own cache if painting is not cheap."""
+
+    def paint(self, p: QPainter, view: MapView) -> None: ...
+
+
 class MapView(QWidget):
     """Offline map: pan by dragging, zoom with the wheel about the cursor, click markers.
 
@@ -363,6 +370,7 @@ class MapView(QWidget):
         self._flash_lit = False
         self._not_current = ""
         """Why the live layers are not current ("" when they are): drawn under a grey veil with it."""
+        self._foreground: list[ForegroundLayer] = []
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(FLASH_INTERVAL_MS)
         self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
@@ -552,6 +560,11 @@ class MapView(QWidget):
         self._overlays[name] = _Layer(features, style or DEFAULT_OVERLAY_STYLE)
         self._invalidate()
 
+    def add_foreground(self, layer: ForegroundLayer) -> None:
+        """Paint ``layer`` over the map, under the dots and markers (and the not-current veil)."""
+        self._foreground.append(layer)
+        self.update()
+
     def overlay_names(self) -> list[str]:
         """Return the overlays' names, bottom first."""
         return list(self._overlays)
@@ -725,6 +738,8 @@ class MapView(QWidget):
         p = QPainter(self)
         src = QRect(ix - self._cache_origin.x(), iy - self._cache_origin.y(), self.width(), self.height())
         p.drawImage(QPoint(0, 0), cache, src)
+        for layer in self._foreground:
+            layer.paint(p, self)
         if self._dots:
             p.drawImage(QPoint(0, 0), self._dots_layer(ix, iy))
         else:

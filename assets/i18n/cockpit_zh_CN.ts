@@ -556,53 +556,68 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="237"/>
+        <location filename="../../cockpit/app/run.py" line="235"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="247"/>
-        <location filename="../../cockpit/app/wiring.py" line="674"/>
+        <location filename="../../cockpit/app/wiring.py" line="252"/>
+        <location filename="../../cockpit/app/wiring.py" line="732"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="264"/>
+        <location filename="../../cockpit/app/wiring.py" line="269"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="314"/>
+        <location filename="../../cockpit/app/wiring.py" line="319"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="316"/>
+        <location filename="../../cockpit/app/wiring.py" line="321"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="318"/>
+        <location filename="../../cockpit/app/wiring.py" line="323"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="361"/>
+        <location filename="../../cockpit/app/wiring.py" line="366"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="635"/>
+        <location filename="../../cockpit/app/wiring.py" line="372"/>
+        <source>Plotting</source>
+        <translation>标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="462"/>
+        <source>Export the drawings</source>
+        <translation>导出标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="468"/>
+        <source>export not written: {error}</source>
+        <translation>导出文件未写入：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/wiring.py" line="693"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="648"/>
+        <location filename="../../cockpit/app/wiring.py" line="706"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="701"/>
+        <location filename="../../cockpit/app/wiring.py" line="759"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -610,27 +625,32 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="83"/>
+        <location filename="../../cockpit/present/commands.py" line="85"/>
         <source>an emergency plan</source>
         <translation>应急预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="271"/>
+        <location filename="../../cockpit/present/commands.py" line="282"/>
         <source>an event no longer shown</source>
         <translation>已不在大屏上的事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="281"/>
+        <location filename="../../cockpit/present/commands.py" line="289"/>
+        <source>a drawing</source>
+        <translation>一处标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/commands.py" line="297"/>
         <source>a dispatch</source>
         <translation>一项调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="134"/>
+        <location filename="../../cockpit/present/commands.py" line="143"/>
         <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
         <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="138"/>
+        <location filename="../../cockpit/present/commands.py" line="149"/>
         <source>waiting for the answer to the last one</source>
         <translation>正在等待上一条指令的回应</translation>
     </message>
@@ -1305,7 +1325,7 @@
 <context>
     <name>Map</name>
     <message>
-        <location filename="../../cockpit/present/panels/map.py" line="209"/>
+        <location filename="../../cockpit/present/panels/map.py" line="219"/>
         <source>{layer} as of {when}, kept on disk</source>
         <translation>{layer}：{when} 的数据（本地保存）</translation>
     </message>
@@ -1633,6 +1653,330 @@
         <location filename="../../cockpit/present/panels/plans.py" line="216"/>
         <source>Close plan</source>
         <translation>关闭预案</translation>
+    </message>
+</context>
+<context>
+    <name>PlotControls</name>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="85"/>
+        <source>Select / move</source>
+        <translation>选择 / 移动</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="92"/>
+        <source>Label of the next drawing</source>
+        <translation>下一处标绘的标注文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="96"/>
+        <source>Put on selected</source>
+        <translation>用于所选标绘</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="102"/>
+        <source>Finish (Enter)</source>
+        <translation>完成（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="103"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="104"/>
+        <source>Delete (Del)</source>
+        <translation>删除（Del）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="105"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="106"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="107"/>
+        <source>Trace fire line from the spread</source>
+        <translation>按蔓延预测描绘火线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="108"/>
+        <source>Export GeoJSON</source>
+        <translation>导出 GeoJSON</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="110"/>
+        <source>Export KML</source>
+        <translation>导出 KML</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="124"/>
+        <source>Drafts: your changes that did not go in</source>
+        <translation>草稿：未生效的修改</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="130"/>
+        <source>Re-apply</source>
+        <translation>重新提交</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plot_controls.py" line="132"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+</context>
+<context>
+    <name>PlotMarks</name>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="54"/>
+        <source>A</source>
+        <translation>集</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="55"/>
+        <source>C</source>
+        <translation>指</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="56"/>
+        <source>W</source>
+        <translation>水</translation>
+    </message>
+</context>
+<context>
+    <name>Plots</name>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="178"/>
+        <source>draft: not applied</source>
+        <translation>草稿：未生效</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="254"/>
+        <source>Fire line (traced from the projected spread)</source>
+        <translation>火线（按蔓延预测描绘）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="257"/>
+        <source>No projected fire spread to trace near this event</source>
+        <translation>此事件附近没有可描绘的火势蔓延预测</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="269"/>
+        <source>Not re-applied: {why}</source>
+        <translation>未重新提交：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/editor.py" line="421"/>
+        <source>Not sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/editor.py" line="496"/>
+        <source>v{version} · {who}</source>
+        <translation>第{version}版 · {who}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="144"/>
+        <source>This backend does not share drawings (it offers no plots stream)</source>
+        <translation>此后端不共享标绘（未提供标绘数据流）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="148"/>
+        <source>its event is not on this wall now</source>
+        <translation>所属事件当前不在大屏上</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="149"/>
+        <source>Choose the event to draw for: click it in a list or on a map</source>
+        <translation>请先选择要标绘的事件：在列表或地图上点击它</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="151"/>
+        <source>The event is closed: its drawings are kept as they are</source>
+        <translation>事件已关闭：其标绘保持原样</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="325"/>
+        <source>Drawing: no event chosen</source>
+        <translation>标绘：未选择事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="326"/>
+        <source>Drawing for {event} ({id})</source>
+        <translation>标绘事件：{event}（{id}）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="343"/>
+        <source>waiting for the link…</source>
+        <translation>等待连接恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="345"/>
+        <source>no answer yet: still sending</source>
+        <translation>尚无应答：仍在发送</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="347"/>
+        <source>no answer: outcome unknown</source>
+        <translation>无应答：结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/plotting.py" line="348"/>
+        <source>sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/drafts.py" line="73"/>
+        <source>not sent: the backend restarted</source>
+        <translation>未发送：后端已重启</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/drafts.py" line="76"/>
+        <source>not applied: {who} changed it first (now version {version})</source>
+        <translation>未生效：{who} 已先行修改（现为第{version}版）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/drafts.py" line="81"/>
+        <source>not applied: {reason}</source>
+        <translation>未生效：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="37"/>
+        <source>Fire line</source>
+        <translation>火线</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="38"/>
+        <source>Fire zone</source>
+        <translation>火场</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="39"/>
+        <source>Isolation belt</source>
+        <translation>隔离带</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="40"/>
+        <source>Evacuation route</source>
+        <translation>疏散路线</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="41"/>
+        <source>Assembly point</source>
+        <translation>集结点</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="42"/>
+        <source>Command post</source>
+        <translation>前线指挥部</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="43"/>
+        <source>Water source</source>
+        <translation>水源</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="44"/>
+        <source>Road block</source>
+        <translation>路障</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="45"/>
+        <source>Advance arrow</source>
+        <translation>进攻方向</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="46"/>
+        <source>Free text</source>
+        <translation>文字标注</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="65"/>
+        <source>The outline crosses itself near {where}: move a corner so it does not</source>
+        <translation>轮廓在 {where} 附近自相交：请移动一个角点</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="66"/>
+        <source>{n} points is too many: a drawing has at most {max}</source>
+        <translation>{n} 个点过多：一处标绘最多 {max} 个点</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="67"/>
+        <source>Not enough points: a line needs 2, an area 3 corners</source>
+        <translation>点数不足：线至少 2 个点，区域至少 3 个角点</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="68"/>
+        <source>Point {n} is off the map (longitude −180…180, latitude −90…90)</source>
+        <translation>第 {n} 个点超出地图范围（经度 −180…180，纬度 −90…90）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="69"/>
+        <source>A point is not a position on the map</source>
+        <translation>有一个点不是地图上的位置</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="70"/>
+        <source>The outline is not closed</source>
+        <translation>轮廓未闭合</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="71"/>
+        <source>This symbol is drawn as another shape</source>
+        <translation>此符号需用另一种图形绘制</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="72"/>
+        <source>The palette has no such symbol</source>
+        <translation>符号库中没有此符号</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="73"/>
+        <source>Choose the event this drawing belongs to</source>
+        <translation>请选择此标绘所属的事件</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="74"/>
+        <source>Nothing to send</source>
+        <translation>没有可发送的内容</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="75"/>
+        <source>The label is too long ({n} characters; at most {max})</source>
+        <translation>标注文字过长（{n} 个字符；最多 {max} 个）</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="76"/>
+        <source>Free text needs its words: type them in the label field first</source>
+        <translation>文字标注需要内容：请先在标注栏输入文字</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="77"/>
+        <source>The colour is not valid</source>
+        <translation>颜色无效</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="78"/>
+        <source>The size is out of range</source>
+        <translation>大小超出范围</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="89"/>
+        <source>New {what}</source>
+        <translation>新增{what}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="90"/>
+        <source>Change of {what}</source>
+        <translation>修改{what}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/plots/words.py" line="91"/>
+        <source>Deletion of {what}</source>
+        <translation>删除{what}</translation>
     </message>
 </context>
 <context>
@@ -2038,19 +2382,19 @@
 <context>
     <name>Trainer</name>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="159"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="266"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="180"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="290"/>
         <source>DRILL PAUSED</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="159"/>
-        <location filename="../../cockpit/app/drill_mode.py" line="266"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="180"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="290"/>
         <source>DRILL · sandbox</source>
         <translation>演练 · 沙盘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/drill_mode.py" line="250"/>
+        <location filename="../../cockpit/app/drill_mode.py" line="274"/>
         <source>The report could not be written to {folder}: {error}</source>
         <translation>报告无法写入 {folder}：{error}</translation>
     </message>
@@ -2638,365 +2982,425 @@
         <translation>关闭预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="54"/>
+        <location filename="../../cockpit/present/words.py" line="47"/>
+        <source>Draw</source>
+        <translation>标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="48"/>
+        <source>Change drawing</source>
+        <translation>修改标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="49"/>
+        <source>Delete drawing</source>
+        <translation>删除标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="57"/>
         <source>dispatch units</source>
         <translation>调度力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="55"/>
+        <location filename="../../cockpit/present/words.py" line="58"/>
         <source>call off units</source>
         <translation>撤回力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="56"/>
+        <location filename="../../cockpit/present/words.py" line="59"/>
         <source>acknowledge alarms</source>
         <translation>确认告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="57"/>
+        <location filename="../../cockpit/present/words.py" line="60"/>
         <source>close events</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="58"/>
+        <location filename="../../cockpit/present/words.py" line="61"/>
         <source>shelve alarms</source>
         <translation>搁置告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="59"/>
+        <location filename="../../cockpit/present/words.py" line="62"/>
         <source>unshelve alarms</source>
         <translation>取消搁置告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="60"/>
+        <location filename="../../cockpit/present/words.py" line="63"/>
         <source>escalate events</source>
         <translation>升级上报事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="61"/>
+        <location filename="../../cockpit/present/words.py" line="64"/>
         <source>hand events down</source>
         <translation>下派事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="62"/>
+        <location filename="../../cockpit/present/words.py" line="65"/>
         <source>activate plans</source>
         <translation>启动预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="63"/>
+        <location filename="../../cockpit/present/words.py" line="66"/>
         <source>approve plans</source>
         <translation>批准预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="64"/>
+        <location filename="../../cockpit/present/words.py" line="67"/>
         <source>close plans</source>
         <translation>关闭预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="71"/>
+        <location filename="../../cockpit/present/words.py" line="68"/>
+        <source>draw on the map</source>
+        <translation>在地图上标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="69"/>
+        <source>change what is drawn on the map</source>
+        <translation>修改地图上的标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="70"/>
+        <source>delete what is drawn on the map</source>
+        <translation>删除地图上的标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="77"/>
         <source>Accepted</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="72"/>
-        <location filename="../../cockpit/present/words.py" line="86"/>
+        <location filename="../../cockpit/present/words.py" line="78"/>
+        <location filename="../../cockpit/present/words.py" line="92"/>
         <source>Dispatched</source>
         <translation>已调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="73"/>
+        <location filename="../../cockpit/present/words.py" line="79"/>
         <source>Unit acknowledged</source>
         <translation>力量已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="74"/>
+        <location filename="../../cockpit/present/words.py" line="80"/>
         <source>En route</source>
         <translation>赶赴途中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="75"/>
+        <location filename="../../cockpit/present/words.py" line="81"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="76"/>
+        <location filename="../../cockpit/present/words.py" line="82"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="77"/>
+        <location filename="../../cockpit/present/words.py" line="83"/>
         <source>Failed</source>
         <translation>执行失败</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="78"/>
+        <location filename="../../cockpit/present/words.py" line="84"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="84"/>
+        <location filename="../../cockpit/present/words.py" line="90"/>
         <source>New</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="85"/>
+        <location filename="../../cockpit/present/words.py" line="91"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="87"/>
+        <location filename="../../cockpit/present/words.py" line="93"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="88"/>
+        <location filename="../../cockpit/present/words.py" line="94"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="95"/>
+        <location filename="../../cockpit/present/words.py" line="101"/>
         <source>your role may not do this</source>
         <translation>当前角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="96"/>
+        <location filename="../../cockpit/present/words.py" line="102"/>
         <source>the event no longer exists</source>
         <translation>事件已不存在</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="97"/>
+        <location filename="../../cockpit/present/words.py" line="103"/>
         <source>the event is closed</source>
         <translation>事件已结案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="98"/>
+        <location filename="../../cockpit/present/words.py" line="104"/>
         <source>the unit is unknown</source>
         <translation>未知力量</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="99"/>
+        <location filename="../../cockpit/present/words.py" line="105"/>
         <source>the unit is busy</source>
         <translation>该力量正在执行任务</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="100"/>
+        <location filename="../../cockpit/present/words.py" line="106"/>
         <source>a dispatch is still open</source>
         <translation>仍有调度未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="101"/>
+        <location filename="../../cockpit/present/words.py" line="107"/>
         <source>the backend restarted</source>
         <translation>后台已重启</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="102"/>
+        <location filename="../../cockpit/present/words.py" line="108"/>
         <source>nothing to call off: the dispatch has ended</source>
         <translation>无可召回：该调度已结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="103"/>
+        <location filename="../../cockpit/present/words.py" line="109"/>
         <source>the backend does not know this action</source>
         <translation>后端不识别此操作</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="104"/>
+        <location filename="../../cockpit/present/words.py" line="110"/>
         <source>the alarm fired again since; look at it again</source>
         <translation>告警此后再次触发，请重新查看</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="105"/>
+        <location filename="../../cockpit/present/words.py" line="111"/>
         <source>a reason is required</source>
         <translation>须填写原因</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="106"/>
+        <location filename="../../cockpit/present/words.py" line="112"/>
         <source>longer than the longest shelf allowed</source>
         <translation>超过允许的最长搁置时长</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="107"/>
+        <location filename="../../cockpit/present/words.py" line="113"/>
         <source>mandatory tasks are still open</source>
         <translation>仍有必办任务未完成</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="108"/>
+        <location filename="../../cockpit/present/words.py" line="114"/>
         <source>a second person must approve</source>
         <translation>须由另一人批准</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="109"/>
+        <location filename="../../cockpit/present/words.py" line="115"/>
         <source>already at the city centre</source>
         <translation>已在市级中心</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="110"/>
+        <location filename="../../cockpit/present/words.py" line="116"/>
         <source>already at street level</source>
         <translation>已在街道级</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="111"/>
+        <location filename="../../cockpit/present/words.py" line="117"/>
         <source>this plan already runs for the event</source>
         <translation>该事件已在执行此预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="112"/>
+        <location filename="../../cockpit/present/words.py" line="118"/>
         <source>the plan is already closed</source>
         <translation>该预案已关闭</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="113"/>
+        <location filename="../../cockpit/present/words.py" line="119"/>
         <source>the backend has no such plan</source>
         <translation>后端没有此预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="114"/>
+        <location filename="../../cockpit/present/words.py" line="120"/>
         <source>the plan does not fit this event</source>
         <translation>该预案不适用于此事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="115"/>
+        <location filename="../../cockpit/present/words.py" line="121"/>
         <source>the plan does not await approval</source>
         <translation>该预案不在待审批状态</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="116"/>
+        <location filename="../../cockpit/present/words.py" line="122"/>
         <source>the backend could not read the command</source>
         <translation>后端无法解析该指令</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="117"/>
+        <location filename="../../cockpit/present/words.py" line="123"/>
         <source>the event is outside your districts</source>
         <translation>该事件不在您的辖区内</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="120"/>
+        <location filename="../../cockpit/present/words.py" line="124"/>
+        <source>someone changed this drawing first</source>
+        <translation>他人已先行修改此标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="125"/>
+        <source>someone deleted this drawing</source>
+        <translation>他人已删除此标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="126"/>
+        <source>the backend has no such drawing</source>
+        <translation>后端没有此标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="127"/>
+        <source>the drawing already exists</source>
+        <translation>此标绘已存在</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="128"/>
+        <source>the backend refused the shape</source>
+        <translation>后端拒绝了此图形</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="129"/>
+        <source>the backend refused the drawing</source>
+        <translation>后端拒绝了此标绘</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/words.py" line="132"/>
         <source>refused by the backend (code {code})</source>
         <translation>被后端拒绝（代码 {code}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="128"/>
+        <location filename="../../cockpit/present/words.py" line="140"/>
         <source>no operator token: log in with the token the site issued</source>
         <translation>缺少操作员令牌：请用本中心签发的令牌登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="129"/>
+        <location filename="../../cockpit/present/words.py" line="141"/>
         <source>the operator token is not valid at this site: log in again</source>
         <translation>操作员令牌在本中心无效：请重新登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="130"/>
+        <location filename="../../cockpit/present/words.py" line="142"/>
         <source>the operator token has expired: log in again</source>
         <translation>操作员令牌已过期：请重新登录</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="131"/>
+        <location filename="../../cockpit/present/words.py" line="143"/>
         <source>the operator token has been revoked: ask the site for a new one</source>
         <translation>操作员令牌已被吊销：请向本站申请新令牌</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="132"/>
+        <location filename="../../cockpit/present/words.py" line="144"/>
         <source>this operator has too many connections open</source>
         <translation>该操作员打开的连接过多</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="133"/>
+        <location filename="../../cockpit/present/words.py" line="145"/>
         <source>the backend speaks another protocol version</source>
         <translation>后端协议版本不一致</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="136"/>
+        <location filename="../../cockpit/present/words.py" line="148"/>
         <source>refused by the backend: {reason}</source>
         <translation>被后端拒绝：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="142"/>
+        <location filename="../../cockpit/present/words.py" line="154"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="143"/>
+        <location filename="../../cockpit/present/words.py" line="155"/>
         <source>Resynchronising</source>
         <translation>正在重新同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="144"/>
+        <location filename="../../cockpit/present/words.py" line="156"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="145"/>
+        <location filename="../../cockpit/present/words.py" line="157"/>
         <source>Stale: no data</source>
         <translation>数据过期：无新数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="146"/>
+        <location filename="../../cockpit/present/words.py" line="158"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="153"/>
+        <location filename="../../cockpit/present/words.py" line="165"/>
         <source>queued, not sent: link down; sends when it is back</source>
         <translation>已排队，未发送：链路中断，恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="155"/>
+        <location filename="../../cockpit/present/words.py" line="167"/>
         <source>held: waited too long offline; send anyway or discard</source>
         <translation>已暂扣：离线等待过久，可仍然发送或丢弃</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="157"/>
+        <location filename="../../cockpit/present/words.py" line="169"/>
         <source>sent, waiting for the answer (try {n})</source>
         <translation>已发送，等待应答（第 {n} 次）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="159"/>
+        <location filename="../../cockpit/present/words.py" line="171"/>
         <source>no answer after {n} tries: still sending; it may have worked, do not repeat it</source>
         <translation>{n} 次无应答：仍在重发；指令可能已生效，请勿重复下达</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="161"/>
+        <location filename="../../cockpit/present/words.py" line="173"/>
         <source>stopped sending: outcome unknown; check with the backend</source>
         <translation>已停止重发：结果未知；请向后端核实</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="164"/>
+        <location filename="../../cockpit/present/words.py" line="176"/>
         <source>not sent: this is a replay</source>
         <translation>未发送：这是回放</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="165"/>
+        <location filename="../../cockpit/present/words.py" line="177"/>
         <source>not sent: the backend restarted; check the event again</source>
         <translation>未发送：后台已重启，请重新核实事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="167"/>
+        <location filename="../../cockpit/present/words.py" line="179"/>
         <source>discarded, not sent</source>
         <translation>已丢弃，未发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="169"/>
+        <location filename="../../cockpit/present/words.py" line="181"/>
         <source>rejected: {reason}</source>
         <translation>被拒绝：{reason}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="170"/>
-        <location filename="../../cockpit/present/words.py" line="175"/>
-        <location filename="../../cockpit/present/words.py" line="175"/>
+        <location filename="../../cockpit/present/words.py" line="182"/>
+        <location filename="../../cockpit/present/words.py" line="187"/>
+        <location filename="../../cockpit/present/words.py" line="187"/>
         <source>accepted</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="182"/>
+        <location filename="../../cockpit/present/words.py" line="194"/>
         <source>{n} s</source>
         <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="185"/>
+        <location filename="../../cockpit/present/words.py" line="197"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/words.py" line="186"/>
+        <location filename="../../cockpit/present/words.py" line="198"/>
         <source>{h} h {m} min</source>
         <translation>{h} 小时 {m} 分钟</translation>
     </message>

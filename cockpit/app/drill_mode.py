@@ -255,6 +255,8 @@ class DrillSession(QObject):
         self.trainer.show_log(snapshot, compute_report(snapshot))
         if snapshot.finished and self.report is None:
             self.finish_report()
+        elif self.report is not None:  # show_log's "so far" must not hide where the report went
+            self.trainer.show_report(self.report, self.report_files)
 
     def finish_report(self) -> list[Path]:
         """Write this run's report (once) and show its summary; returns the files written."""

@@ -12,7 +12,15 @@ from PySide6.QtCore import QByteArray, QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 
-from cockpit.record.drill_report import PLOT_IMAGES, DrillReport, response_plot, timeline_plot, to_html
+from cockpit.record.drill_report import (
+    DRAWINGS_IMAGE,
+    PLOT_IMAGES,
+    DrillReport,
+    drawings_picture,
+    response_plot,
+    timeline_plot,
+    to_html,
+)
 
 PDF_DPI = 96
 """The page is laid out at the screen's 96 dots per inch: the type sizes of the HTML report."""
@@ -41,6 +49,8 @@ def pdf_document(report: DrillReport) -> tuple[QTextDocument, QPageLayout]:
     doc = QTextDocument()
     for name, svg in zip(PLOT_IMAGES, (response_plot(report), timeline_plot(report)), strict=True):
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), svg_image(svg))
+    if report.plots:
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(DRAWINGS_IMAGE), svg_image(drawings_picture(report)))
     doc.setHtml(to_html(report, inline_svg=False).replace("margin: 2em;", "margin: 0;"))
     layout = QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)

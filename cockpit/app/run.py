@@ -81,6 +81,7 @@ def site_subscriptions(level: str, district: str) -> dict[str, Filter] | None:
         Stream.CAMERAS.value: area,  # the district's cameras (§5.7); a stream left out is not sent
         Stream.CATALOG.value: Filter(),  # names are the whole district's (§5.8)
         Stream.LAYERS.value: area,
+        Stream.PLOTS.value: area,  # what the centres drew for its district's events (§5.10)
     }
 
 
@@ -220,6 +221,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             audit_path=None if replay is not None else data_dir(args) / "audit.jsonl",
             outbox_path=None if replay is not None else data_dir(args) / "outbox.jsonl",
             centre=f"{args.site_config.name} ({args.site_config.level.value}, {args.site_config.district})",
+            centre_name=args.site_config.name,
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
             console_scope=console_scope(args.site_config.level.value, args.site_config.district),
             camera_secrets=camera_secrets(args.site_config.camera_secrets, embedded),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import QFileDialog
 
 from cockpit.app.audit_ui import AuditPresenter
 from cockpit.app.console import ConsoleWindow
@@ -32,6 +33,8 @@ from cockpit.app.panels import (
     TimelinePanelView,
     VideoPanelView,
 )
+from cockpit.app.panels.map import layer_points
+from cockpit.app.panels.plotting import PlottingPanelView
 from cockpit.app.refused_view import RefusedView
 from cockpit.app.replay_ui import ReplayControls, recording_text, screen_marking
 from cockpit.app.runway_view import RunwayView
@@ -53,6 +56,7 @@ from cockpit.present.console import ConsoleModel
 from cockpit.present.context import Context
 from cockpit.present.frame import Mode, ModeKind
 from cockpit.present.panels.plans import plan_title
+from cockpit.present.panels.plotting import PlottingModel
 from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway import RunwayModel
 from cockpit.present.runway_spec import load_runway_folders
@@ -199,6 +203,7 @@ class Cockpit:
         site_map: The site's map data (``[map]``); None: no static map layers.
         cache_dir: Keep the district's names and risk layer here, and start with them (protocol
             §5.8, §5.9); None: do not keep them.
+        centre_name: The centre's name, stamped on what it draws on the shared map (default: ``centre``).
     """
 
     def __init__(
@@ -221,6 +226,7 @@ class Cockpit:
         camera_secrets: CameraSecrets | None = None,
         site_map: MapConfig | None = None,
         cache_dir: Path | None = None,
+        centre_name: str = "",
     ) -> None:
         self.identity = identity
         self.situation = Situation()
@@ -358,6 +364,12 @@ class Cockpit:
         self.audit_view = AuditView()
         self.audit_presenter = AuditPresenter(self.audit_view, self.audit, audit_problem)
         self.console.tabs.addTab(self.audit_view, tr("Audit trail"))
+        # Drawing on the shared map (protocol §5.10): the console's own tab, a map like the wall's.
+        self.plotting = PlottingModel(self.ctx, self.situation, centre_name or centre)
+        self.plotting.set_snap_points(layer_points(self.site_map))
+        self.plotting_view = PlottingPanelView(self.plotting, self.site_map, qt_translate("Panels", "not live"))
+        self.plotting_view.map.set_render_pacer(self.map_pacer)
+        self.console.tabs.addTab(self.plotting_view, tr("Plotting"))
         self.frame_timer = QTimer(self.console)
         self.frame_timer.setInterval(FRAME_MS)
         self.flash_timer = QTimer(self.console)
@@ -412,6 +424,49 @@ class Cockpit:
         self.audit_presenter.verified.connect(self.audit_presenter.show_verdict)
         if self.replay_controls is not None:
             connect_replay_controls(self.replay_controls)
+        self._connect_plotting()
+
+    def _connect_plotting(self) -> None:
+        """The drawing panel: its controls and the drawing tool on its map, to the view-model's
+        intents; every command they make goes through :meth:`send` (audited, then the feed)."""
+        view, model, send = self.plotting_view, self.plotting, self.send
+        c, tool = view.controls, view.tool
+        c.symbol_chosen.connect(model.choose)
+        c.label_edited.connect(model.set_label)
+        c.relabel_requested.connect(lambda: send(model.relabel()))
+        c.finish_requested.connect(lambda: send(model.finish()))
+        c.cancel_requested.connect(model.cancel)
+        c.delete_requested.connect(lambda: send(model.delete()))
+        c.undo_requested.connect(lambda: send(model.undo()))
+        c.redo_requested.connect(lambda: send(model.redo()))
+        c.trace_requested.connect(lambda: send(model.trace()))
+        c.reapply_requested.connect(lambda command_id: send(model.reapply(command_id)))
+        c.discard_requested.connect(model.discard)
+        c.export_requested.connect(self._on_plot_controls_export_requested)
+        tool.clicked.connect(lambda lon, lat, tol: send(model.click(lon, lat, tol)))
+        tool.double_clicked.connect(lambda lon, lat, tol: send(model.double_click(lon, lat, tol)))
+        tool.hovered.connect(model.hover)
+        tool.vertex_grabbed.connect(model.grab)
+        tool.vertex_dragged.connect(model.drag)
+        tool.vertex_dropped.connect(lambda lon, lat, tol: send(model.drop(lon, lat, tol)))
+        tool.finish_requested.connect(lambda: send(model.finish()))
+        tool.cancel_requested.connect(model.cancel)
+        tool.back_requested.connect(model.back)
+        tool.delete_requested.connect(lambda: send(model.delete()))
+        tool.undo_requested.connect(lambda: send(model.undo()))
+        tool.redo_requested.connect(lambda: send(model.redo()))
+        view.map.marker_clicked.connect(model.choose_event)
+
+    def _on_plot_controls_export_requested(self, fmt: str) -> None:
+        name, text = self.plotting.export(fmt)
+        path, _ = QFileDialog.getSaveFileName(self.console, tr("Export the drawings"), str(Path.home() / name))
+        if not path:
+            return
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:  # the officer is told; nothing else depends on it
+            self.problems.append(tr("export not written: {error}").format(error=exc))
+            self._show_problems()
 
     def _connect_panel(self, panel: object) -> None:
         situation = self.situation
@@ -532,6 +587,10 @@ class Cockpit:
         unnamed = cm.update_unnamed(situation, frame)
         if unnamed is not None:
             console.show_unnamed(unnamed)
+        self.plotting_view.show_map(self.plotting.update_map(situation, frame))
+        plotting = self.plotting.update(situation, frame)
+        if plotting is not None:
+            self.plotting_view.show_state(plotting)
         self._video_frame()
         if frame.slow and self.cache is not None:
             self.cache.maybe_save(situation, time.time_ns() // 1_000_000)

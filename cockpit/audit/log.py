@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import platformdirs
 
 from cockpit.audit.chain import (
@@ -283,6 +284,9 @@ _ACTION_OF_KIND: dict[str, AuditAction] = {
     CommandKind.ACTIVATE_PLAN: AuditAction.ACTIVATE_PLAN,
     CommandKind.APPROVE_PLAN: AuditAction.APPROVE_PLAN,
     CommandKind.CLOSE_PLAN: AuditAction.CLOSE_PLAN,
+    CommandKind.PLOT_CREATE: AuditAction.PLOT_CREATE,
+    CommandKind.PLOT_EDIT: AuditAction.PLOT_EDIT,
+    CommandKind.PLOT_DELETE: AuditAction.PLOT_DELETE,
 }
 
 
@@ -293,10 +297,12 @@ def action_for_command(command: Command) -> str:
 
 def command_details(command: Command) -> dict[str, Any]:
     """What the audit log keeps of a command: its id and every field that is set."""
-    fields = ("event_id", "unit_id", "ref", "note", "critical", "occurrence", "until", "epoch")
+    fields = ("event_id", "unit_id", "ref", "note", "critical", "occurrence", "until", "epoch", "base")
     out: dict[str, Any] = {"command_id": command.id}
     for name in fields:
         value = getattr(command, name)
         if value:
             out[name] = value
+    if command.plot is not None:  # what was drawn, as drawn: the record of the officer's drawing
+        out["plot"] = msgspec.to_builtins(command.plot)
     return out

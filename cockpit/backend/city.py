@@ -22,6 +22,7 @@ import numpy as np
 from cockpit.backend.cameras.catalog import DemoCamera
 from cockpit.backend.demo_catalog import demo_catalog, unit_names
 from cockpit.backend.plans_engine import PlanRefused, PlansEngine
+from cockpit.backend.plot_desk import PlotDesk
 from cockpit.backend.risk_points import RiskPoints, risk_catalog
 from cockpit.backend.scenarios import Scenario, all_scenarios
 from cockpit.backend.scenarios.base import Attrs
@@ -32,6 +33,7 @@ from cockpit.model.plans import PlanLibrary, load_builtin_plans
 from cockpit.model.thresholds import LimitColumns, Limits
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
+    PLOT_COMMANDS,
     AckResult,
     Camera,
     Catalog,
@@ -259,7 +261,7 @@ class CityState:
     cameras: dict[str, Camera] = field(default_factory=dict)
     """The camera catalog (§5.7): empty unless the demo serves cameras (:meth:`City.add_cameras`)."""
     series: dict[int, SensorSeries] = field(default_factory=dict)
-    """The newest history of each sensor that has one, by sensor id (§5.10)."""
+    """The newest history of each sensor that has one, by sensor id (§5.11)."""
 
 
 class City:
@@ -342,6 +344,8 @@ class City:
         self.plans = PlansEngine(plans if plans is not None else load_builtin_plans(), self, seed)
         self._make_agency_units()
         self._make_scenario_units()
+        self.plots = PlotDesk(hub, lambda: self.state.events)
+        """The plots drawn on the shared map, per event (§5.10)."""
 
     # ------------------------------------------------------------------------------ set-up
 
@@ -615,7 +619,7 @@ class City:
             sc.tick(self, self.now)
 
     def _publish_series(self) -> None:
-        """The scenarios' history of their sensors, on the ``series`` stream (§5.10)."""
+        """The scenarios' history of their sensors, on the ``series`` stream (§5.11)."""
         for k, sc in enumerate(self.scenarios):
             rows = self._scenario_rows[k]
             for spec in sc.series(self):
@@ -1215,6 +1219,8 @@ class City:
             allowed = [d for d, name in enumerate(self.risk.districts) if matches(f, name, "")]
             rows = np.flatnonzero(np.isin(self.risk.district, allowed)).astype(np.int64)
             out.extend(self.risk.messages(rows, self.ms(), seq))
+        elif stream == Stream.PLOTS:
+            out.extend(self.plots.snapshot(f))
         elif stream == Stream.CATALOG:  # names are not filtered: no district or theme key (§5.8)
             for lo in range(0, len(self.catalog), CATALOG_CHUNK):
                 entries = self.catalog[lo : lo + CATALOG_CHUNK]
@@ -1287,6 +1293,8 @@ class City:
             return CommandAck(id=c.id, result=AckResult.ACCEPTED)
         if c.kind in (CommandKind.APPROVE_PLAN, CommandKind.CLOSE_PLAN):
             return self._plan_command(c, operator)
+        if c.kind in PLOT_COMMANDS:
+            return self.plots.apply(c, operator or role)
         if ev is None:
             return self._reject(c, "unknown_event", f"no event {c.event_id!r}")
         if ev.state == EventState.CLOSED:

@@ -27,6 +27,7 @@ from cockpit.protocol.admission import Admission, Limits, address_of
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
+    PLOT_COMMANDS,
     Command,
     CommandAck,
     CommandKind,
@@ -60,6 +61,7 @@ CAPABILITIES = (
     "commands.shelve",  # shelve and unshelve alarms (§7.5)
     "commands.levels",  # escalate and hand down (§7.6)
     "commands.plans",  # activate, approve and close plans (§7.7)
+    "commands.plots",  # draw, edit and delete plots on the shared map (§7.10)
     "audit",  # keeps the cockpits' audit records (§7.8)
 )
 
@@ -232,6 +234,8 @@ class DemoBackend:
         the plan (``approve_plan``, ``close_plan``) it names; ``""`` if unknown (the city rejects it)."""
         state = self.city.state
         event_id = command.event_id
+        if command.kind in PLOT_COMMANDS:
+            return self.city.plots.district_of(command)
         if command.kind == CommandKind.CANCEL:
             dispatch = state.dispatches.get(command.ref)
             event_id = dispatch.event_id if dispatch is not None else ""

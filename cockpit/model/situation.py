@@ -18,6 +18,7 @@ import numpy as np
 
 from cockpit.model.catalog import NameCatalog
 from cockpit.model.layers import PointLayers
+from cockpit.model.plots import PlotRecord
 from cockpit.model.sensors import SensorTable
 from cockpit.model.sla import Timeline
 from cockpit.protocol.events import (
@@ -36,6 +37,7 @@ from cockpit.protocol.messages import (
     LayerPoints,
     Overlay,
     Plan,
+    Plot,
     SensorBatch,
     SensorCatalog,
     SensorSeries,
@@ -324,7 +326,7 @@ class CameraRecord:
 
 @dataclass(frozen=True, slots=True)
 class SeriesRecord:
-    """One sensor's history (§5.10): ``values[i]`` was sampled at ``start_ms + i * step_ms`` (NaN:
+    """One sensor's history (§5.11): ``values[i]`` was sampled at ``start_ms + i * step_ms`` (NaN:
     none). Kept as the bytes that came, read as numpy when a chart asks."""
 
     sensor: int
@@ -359,7 +361,9 @@ class ChangeSet:
     overlays: set[str] = field(default_factory=set)
     cameras: set[str] = field(default_factory=set)
     series: set[int] = field(default_factory=set)
-    """Sensor ids whose history changed (§5.10)."""
+    """Sensor ids whose history changed (§5.11)."""
+    plots: set[str] = field(default_factory=set)
+    """Plots drawn, changed or deleted (§5.10)."""
     sensors: bool = False
     catalog: bool = False
     """The sensor descriptions changed (§5.2)."""
@@ -385,6 +389,7 @@ class ChangeSet:
             or self.overlays
             or self.cameras
             or self.series
+            or self.plots
             or self.sensors
             or self.catalog
             or self.names
@@ -416,9 +421,11 @@ class Situation:
         self.overlays: dict[str, OverlayRecord] = {}
         self.cameras: dict[str, CameraRecord] = {}
         self.series: dict[int, SeriesRecord] = {}
-        """Sensor id → its history (§5.10)."""
+        """Sensor id → its history (§5.11)."""
         self.malformed_series = 0
         """Series dropped because their values were not whole float32s (counted, never raised)."""
+        self.plots: dict[str, PlotRecord] = {}
+        """What the centres drew on the map, by plot id; deleted ones are not kept (§5.10)."""
         self.timeline = Timeline()
         """When each event was raised, acknowledged, dispatched and reached: for SLA timers."""
         self._open: list[EventRecord] | None = None  # open_events(), until the events change
@@ -482,6 +489,9 @@ class Situation:
         elif ev.stream == Stream.SERIES:
             self._changes.series.update(self.series)
             self.series.clear()
+        elif ev.stream == Stream.PLOTS:
+            self._changes.plots.update(self.plots)
+            self.plots.clear()
         elif ev.stream == Stream.CATALOG:
             self.catalog.clear()
             self.catalog.apply(())  # a snapshot, even an empty one: this backend names its codes
@@ -568,6 +578,12 @@ class Situation:
             elif isinstance(m, LayerPoints):
                 self.layers.apply(m)
                 ch.layers.add(m.layer)
+            elif isinstance(m, Plot):
+                if m.active:
+                    self.plots[m.id] = PlotRecord.from_message(m)
+                else:
+                    self.plots.pop(m.id, None)
+                ch.plots.add(m.id)
         if ids:
             ch.updates += self.sensors.apply_batches(ids, values, *group)
 
@@ -600,6 +616,10 @@ class Situation:
     def plans_for(self, event_id: str) -> list[PlanRecord]:
         return [p for p in self.plans.values() if p.event_id == event_id]
 
+    def plots_for(self, event_id: str) -> list[PlotRecord]:
+        """The event's plots, oldest first."""
+        return sorted((p for p in self.plots.values() if p.event_id == event_id), key=lambda p: (p.created, p.id))
+
     def digest(self) -> dict[str, object]:
         """A plain comparable form of the whole state, for tests and the soak."""
         return {
@@ -607,6 +627,7 @@ class Situation:
             "units": {k: (v.status.value, v.event_id) for k, v in self.units.items()},
             "dispatches": {k: (v.state.value, v.unit_id) for k, v in self.dispatches.items()},
             "overlays": {k: (v.kind, v.label) for k, v in self.overlays.items()},
+            "plots": {k: (v.version, v.kind, v.geometry_type, repr(v.coordinates)) for k, v in self.plots.items()},
             "sensors": self.sensors.digest(),
         }
 

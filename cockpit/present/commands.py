@@ -17,11 +17,13 @@ from cockpit.model import Situation
 from cockpit.model.roles import ROLES, may
 from cockpit.present.i18n import Translate
 from cockpit.present.names import Names
+from cockpit.present.plots.words import PlotWords
 from cockpit.present.words import CRITICAL_KINDS, Words
 from cockpit.protocol.commands import CommandStatus, CommandUpdate
 from cockpit.protocol.events import CommandAcked
 from cockpit.protocol.ids import uuid7
-from cockpit.protocol.messages import AckResult, Command, CommandKind, DispatchState
+from cockpit.protocol.messages import PLOT_COMMANDS, AckResult, Command, CommandKind, DispatchState, PlotBody
+from cockpit.protocol.plots import check_plot
 from widgets.values import BoardRow, Tone
 
 BOARD_ROWS = 200
@@ -97,11 +99,14 @@ class CommandBook:
         occurrence: int = 0,
         note: str = "",
         until: int = 0,
+        plot: PlotBody | None = None,
+        base: int = 0,
     ) -> Command | None:
         """A new command, if it may be sent now (:meth:`why_not` is ""); ``None`` otherwise.
 
         The caller sends it (the composition root hands it to the feed after the audit log) and the
-        book records it at once, as ``QUEUED``.
+        book records it at once, as ``QUEUED``. A plot command (``plot``, ``base``, protocol §7.10)
+        that breaks the plot rules is never made: the drawing tool says why before it asks.
         """
         if self.why_not(kind, event_id, ref):
             return None
@@ -115,7 +120,11 @@ class CommandBook:
             note=note,
             until=until,
             critical=kind in CRITICAL_KINDS,
+            plot=plot,
+            base=base,
         )
+        if kind in PLOT_COMMANDS and check_plot(command) is not None:
+            return None
         self.records[command.id] = CommandRecord(command, CommandStatus.QUEUED, time.time_ns() // 1_000_000)
         self.generation += 1
         return command
@@ -134,7 +143,9 @@ class CommandBook:
             return t("Commands", "Your role ({role}) may not {action}; allowed: {allowed}").format(
                 role=self.names.role(self.role), action=self.words.action(kind), allowed=", ".join(allowed) or "—"
             )
-        if self.pending(kind, event_id, ref):
+        # Plot commands chain by version (protocol §7.10): an officer's second change of a drawing
+        # goes out behind the first and is made on the version the first will give.
+        if kind not in PLOT_COMMANDS and self.pending(kind, event_id, ref):
             return t("Commands", "waiting for the answer to the last one")
         return ""
 
@@ -272,6 +283,11 @@ class CommandBook:
         return f"{self.names.event_type(ev.type, ev.title)} · {self.names.district(ev.district)}"
 
     def _target_text(self, situation: Situation, c: Command) -> str:
+        if c.kind in PLOT_COMMANDS:
+            plot = situation.plots.get(c.ref) if c.plot is None else None
+            kind, label = (c.plot.kind, c.plot.label) if c.plot is not None else (plot.kind, plot.label) if plot else ("", "")
+            what = PlotWords(self.translate).kind(kind) if kind else self.translate("Commands", "a drawing")
+            return f"{what} “{label}”" if label else what
         if c.unit_id:
             unit = situation.units.get(c.unit_id)
             return self.names.unit(unit) if unit is not None else c.unit_id

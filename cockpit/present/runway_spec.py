@@ -40,7 +40,7 @@ class PanelKind(enum.StrEnum):
     PROFILE = "profile"
     """Stations along a river by their ``river_km``, against their limits, and what drifts on it."""
     HISTORY = "history"
-    """Days of the backend's history of the sensors picked (§5.10), spans out of range marked."""
+    """Days of the backend's history of the sensors picked (§5.11), spans out of range marked."""
     PLAN = "plan"
     """The running (or recommended) plan of the runway's event: its tasks, owners and deadlines."""
     LOOP = "loop"

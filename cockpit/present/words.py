@@ -44,6 +44,9 @@ class Words:
             CommandKind.ACTIVATE_PLAN: t("Words", "Activate plan"),
             CommandKind.APPROVE_PLAN: t("Words", "Approve plan"),
             CommandKind.CLOSE_PLAN: t("Words", "Close plan"),
+            CommandKind.PLOT_CREATE: t("Words", "Draw"),
+            CommandKind.PLOT_EDIT: t("Words", "Change drawing"),
+            CommandKind.PLOT_DELETE: t("Words", "Delete drawing"),
         }
         return names.get(kind, kind)
 
@@ -62,6 +65,9 @@ class Words:
             CommandKind.ACTIVATE_PLAN: t("Words", "activate plans"),
             CommandKind.APPROVE_PLAN: t("Words", "approve plans"),
             CommandKind.CLOSE_PLAN: t("Words", "close plans"),
+            CommandKind.PLOT_CREATE: t("Words", "draw on the map"),
+            CommandKind.PLOT_EDIT: t("Words", "change what is drawn on the map"),
+            CommandKind.PLOT_DELETE: t("Words", "delete what is drawn on the map"),
         }
         return names.get(kind, kind)
 
@@ -115,6 +121,12 @@ class Words:
             "not_awaiting_approval": t("Words", "the plan does not await approval"),
             "malformed": t("Words", "the backend could not read the command"),
             "not_in_district": t("Words", "the event is outside your districts"),
+            "plot_conflict": t("Words", "someone changed this drawing first"),
+            "plot_deleted": t("Words", "someone deleted this drawing"),
+            "unknown_plot": t("Words", "the backend has no such drawing"),
+            "plot_exists": t("Words", "the drawing already exists"),
+            "bad_geometry": t("Words", "the backend refused the shape"),
+            "bad_plot": t("Words", "the backend refused the drawing"),
         }.get(code)
         if words is None:
             return t("Words", "refused by the backend (code {code})").format(code=code or "?")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from cockpit.protocol.messages import AckResult, Command, CommandAck, DataMessage, Dispatch
+from cockpit.protocol.messages import AckResult, Command, CommandAck, CommandKind, DataMessage, Dispatch, Plot
 
 COMMAND_TIMEOUT_MS = 3000
 COMMAND_TRIES = 3
@@ -230,12 +230,19 @@ class CommandQueue:
             self._finish(entry, CommandStatus.ACCEPTED)
 
     def observe(self, messages: Iterable[DataMessage]) -> None:
-        """Data from the backend: a ``dispatch`` under a queued command's id settles it (§5.4)."""
+        """Data from the backend: a ``dispatch`` under a queued command's id settles it (§5.4); so
+        does a ``plot`` with the id a queued ``plot_create`` made (§7.10: the cockpit makes a new
+        plot's id, so the plot on the stream is that create's effect)."""
         if not self._entries:
             return
         for m in messages:
             if isinstance(m, Dispatch) and m.command_id in self._entries:
                 self.settled(m.command_id)
+            elif isinstance(m, Plot):
+                for entry in list(self._entries.values()):
+                    c = entry.command
+                    if c.kind == CommandKind.PLOT_CREATE and c.plot is not None and c.plot.id == m.id:
+                        self.settled(c.id)
 
     def tick(self, now_ms: int) -> None:
         """Send again what waited its time; mark ``UNANSWERED`` what used its tries. Call

@@ -46,6 +46,10 @@ from cockpit.protocol.messages import (
     Overlay,
     Plan,
     PlanTask,
+    Plot,
+    PlotBody,
+    PlotKind,
+    PlotStyle,
     Refused,
     Role,
     SensorBatch,
@@ -79,6 +83,8 @@ _ENUMS: Final[dict[tuple[str, str], list[str]]] = {
     ("Audit", "role"): [r.value for r in Role],
     ("CatalogEntry", "kind"): [k.value for k in CatalogKind],
     ("CatalogEntry", "level"): [lv.value for lv in Level],
+    ("Plot", "kind"): [k.value for k in PlotKind],
+    ("PlotBody", "kind"): [k.value for k in PlotKind],
 }
 """Fields whose values v1 senders take from a fixed list (receivers still take unknown ones, §10)."""
 
@@ -201,8 +207,15 @@ EPOCH: Final = "7f3a9c2e41d0"
 _CMD: Final = "019b78cb-cacc-7f31-a7ab-27591db3a33e"
 
 
+_PLOT: Final = "019b78cc-1f20-7d42-9c6e-5b0f3a2d8e11"
+_FIRE_LINE: Final = [[106.44212, 29.55301], [106.44498, 29.55562], [106.44851, 29.55633], [106.45102, 29.55490]]
+
+
 def golden_messages() -> dict[str, msgspec.Struct]:
-    """One example of every message type, by its ``t``: each becomes a golden frame of one message."""
+    """One example of every message type, by its ``t``: each becomes a golden frame of one message.
+
+    A few more examples, named ``<t>.<case>``, show the variants of one type (the plot commands, §7.10).
+    """
     point = Geometry(type="LineString", coordinates=[[106.56964, 29.58741], [106.58164, 29.59141]])
     examples: list[msgspec.Struct] = [
         Hello(v=1, client_id="wall-jb-01", operator="li.wei", role="operator", token="<a JWT, §3.1>", client_time=T0),
@@ -291,8 +304,33 @@ def golden_messages() -> dict[str, msgspec.Struct]:
             prev="0" * 64, hash="1" * 64,
         ),
         AuditAck(chain="9f86d081884c7d659a2feaa0c55ad015", seq=1),
+        Plot(
+            stream="plots", seq=12, prev=11, ts=T0 + 4000, id=_PLOT, kind="fire_line", active=True,
+            geometry=Geometry(type="LineString", coordinates=_FIRE_LINE), event_id="E01-000012",
+            district="shapingba", theme="fire", version=2, author="li.wei", created=T0 + 1000, updated=T0 + 4000,
+            label="Fire line 14:05", centre="shapingba", updated_by="zhang.min", updated_centre="city",
+        ),
     ]
-    return {_tag(type(m)): m for m in examples}
+    out: dict[str, msgspec.Struct] = {_tag(type(m)): m for m in examples}
+    body = PlotBody(
+        id=_PLOT, kind="fire_line", geometry=Geometry(type="LineString", coordinates=_FIRE_LINE[:3]),
+        event_id="E01-000012", label="Fire line 14:05", centre="shapingba",
+    )
+    edited = msgspec.structs.replace(
+        body, geometry=Geometry(type="LineString", coordinates=_FIRE_LINE), style=PlotStyle(scale=1.5)
+    )
+    out["command.plot_create"] = Command(id="019b78cc-1f21-7a10-8f3e-0c4b2a9d7e61", kind="plot_create", plot=body, epoch=EPOCH)
+    out["command.plot_edit"] = Command(
+        id="019b78cc-2a08-7b31-a4c2-7d9e1f0b3c52", kind="plot_edit", plot=edited, base=1, epoch=EPOCH
+    )
+    out["command.plot_delete"] = Command(
+        id="019b78cc-3b11-7c02-b5d3-8eaf20c14d63", kind="plot_delete", ref=_PLOT, base=2, epoch=EPOCH
+    )
+    out["command_ack.plot_conflict"] = CommandAck(
+        id="019b78cc-2a08-7b31-a4c2-7d9e1f0b3c52", result="rejected", reason="plot_conflict",
+        detail="zhang.min (city) changed it to version 2; this change was made on version 1",
+    )
+    return out
 
 
 def golden_frame(message: msgspec.Struct) -> bytes:

@@ -36,9 +36,11 @@ class Stream(enum.StrEnum):
     CATALOG = "catalog"
     """The district's names for its own codes, per language (§5.8)."""
     SERIES = "series"
-    """Sensors' history at a fixed step (days of hourly values), for charts over days (§5.10)."""
+    """Sensors' history at a fixed step (days of hourly values), for charts over days (§5.11)."""
     LAYERS = "layers"
     """The district's feature layers: its risk points (§5.9)."""
+    PLOTS = "plots"
+    """What the centres draw on the map for an event: fire lines, zones, routes, posts (§5.10)."""
 
 
 class Severity(enum.IntEnum):
@@ -114,6 +116,44 @@ class CommandKind(enum.StrEnum):
     """A supervisor's second approval of plan instance ``ref`` that requires dual approval (§7.7)."""
     CLOSE_PLAN = "close_plan"
     """Close plan instance ``ref``; refused while a mandatory task is open (§7.7)."""
+    PLOT_CREATE = "plot_create"
+    """Draw a new plot (``plot``) for an event (§7.10)."""
+    PLOT_EDIT = "plot_edit"
+    """Replace plot ``plot.id`` as the officer changed it from version ``base`` (§7.10)."""
+    PLOT_DELETE = "plot_delete"
+    """Delete plot ``ref`` as the officer saw it at version ``base`` (§7.10)."""
+
+
+PLOT_COMMANDS: Final = frozenset({CommandKind.PLOT_CREATE, CommandKind.PLOT_EDIT, CommandKind.PLOT_DELETE})
+"""The commands that draw on the shared map (§7.10)."""
+
+
+class PlotKind(enum.StrEnum):
+    """What a plot shows: the palette of emergency plotting symbols, in the style of GB/T 35649 (§5.10).
+
+    Each kind has one geometry type (:data:`cockpit.protocol.plots.GEOMETRY_OF_KIND`).
+    """
+
+    FIRE_LINE = "fire_line"
+    """The edge of the fire (火线): a line."""
+    FIRE_ZONE = "fire_zone"
+    """The burning or burnt area (火场): a polygon."""
+    ISOLATION_BELT = "isolation_belt"
+    """A firebreak cut or to be cut (隔离带): a line."""
+    EVACUATION_ROUTE = "evacuation_route"
+    """The way people leave (疏散路线): a line, in its direction of travel."""
+    ASSEMBLY_POINT = "assembly_point"
+    """Where evacuated people gather (集结点): a point."""
+    COMMAND_POST = "command_post"
+    """The forward command post (前指): a point."""
+    WATER_SOURCE = "water_source"
+    """Water crews should use: a pond, a hydrant, a tank (水源): a point."""
+    ROAD_BLOCK = "road_block"
+    """A road closed to traffic (路障): a point."""
+    ADVANCE_ARROW = "advance_arrow"
+    """A crew's direction of attack or advance (进攻方向): a line, drawn as an arrow."""
+    TEXT = "text"
+    """Free text on the map (文字标注): a point with its label."""
 
 
 class AckResult(enum.StrEnum):
@@ -347,7 +387,7 @@ class SensorBatch(msgspec.Struct, tag="sensor_batch", tag_field="t", kw_only=Tru
 
 
 class SensorSeries(msgspec.Struct, tag="sensor_series", tag_field="t", kw_only=True):
-    """One sensor's history on the ``series`` stream: values at a fixed step from ``start`` (§5.10).
+    """One sensor's history on the ``series`` stream: values at a fixed step from ``start`` (§5.11).
 
     A later series of the same ``sensor`` replaces the earlier one. ``values`` holds little-endian
     float32 values, NaN where there is none (the station was down), read with ``numpy.frombuffer``.
@@ -539,6 +579,73 @@ class CatalogEntry(msgspec.Struct, kw_only=True, omit_defaults=True):
     """For a ``sensor_kind``: digits after the point its values are shown with."""
 
 
+class PlotStyle(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """How a plot departs from its symbol's standard look (§5.10); empty: the standard look."""
+
+    colour: str = ""
+    """``#rrggbb``; ``""``: the symbol's own colour. Colour is never a symbol's only mark."""
+    scale: float = 1.0
+    """Line width and icon size relative to the symbol's standard (0.5 to 3)."""
+
+
+class PlotBody(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A plot as the officer drew it, inside a ``plot_create`` or ``plot_edit`` command (§7.10)."""
+
+    id: str
+    """The plot's id: a UUIDv7 the cockpit makes when the officer starts the drawing."""
+    kind: str
+    """:class:`PlotKind`."""
+    geometry: Geometry
+    """A GeoJSON ``Point``, ``LineString`` or ``Polygon`` in WGS 84, as the kind requires."""
+    event_id: str = ""
+    """The event it belongs to (required by ``plot_create``; an edit keeps the plot's)."""
+    label: str = ""
+    """The words drawn with it (at most 200 characters); required for ``text``."""
+    symbol: str = ""
+    """A variant of the kind's symbol in the site's palette; ``""``: the kind's standard symbol."""
+    style: PlotStyle = msgspec.field(default_factory=PlotStyle)
+    centre: str = ""
+    """The centre the officer draws from (the cockpit's site centre), shown with the author."""
+
+
+class Plot(msgspec.Struct, tag="plot", tag_field="t", kw_only=True, omit_defaults=True):
+    """A plot on the shared map, on the ``plots`` stream (§5.10).
+
+    A later message with the same id replaces it; ``active: false`` deletes it. ``version`` counts
+    its accepted changes: an edit is made against a version and refused if the plot has moved on
+    (§7.10).
+    """
+
+    stream: str
+    seq: int
+    prev: int
+    ts: int
+    id: str
+    kind: str
+    active: bool
+    geometry: Geometry
+    event_id: str
+    district: str
+    """The event's district (filter key)."""
+    version: int
+    """1 when created, one more with every accepted edit or delete."""
+    author: str
+    """Who drew it (the operator of the token that created it)."""
+    created: int
+    updated: int
+    """Server times (ms) of its creation and of its latest change."""
+    theme: str = ""
+    """The event's theme (filter key)."""
+    label: str = ""
+    symbol: str = ""
+    style: PlotStyle = msgspec.field(default_factory=PlotStyle)
+    centre: str = ""
+    """The centre it was drawn from."""
+    updated_by: str = ""
+    """Who made the latest change (the author for version 1)."""
+    updated_centre: str = ""
+
+
 class Catalog(msgspec.Struct, tag="catalog", tag_field="t", kw_only=True):
     """Names for the district's own codes on the ``catalog`` stream (§5.8); a later entry with the
     same kind and code replaces the earlier one."""
@@ -607,6 +714,10 @@ class Command(msgspec.Struct, tag="command", tag_field="t", kw_only=True, omit_d
     """The ``events`` epoch the operator was looking at; a server in another epoch rejects the
     command with ``stale_epoch``, so a command queued before a backend lost its state can never
     act on a different event that reuses an id (§7.1)."""
+    plot: PlotBody | None = None
+    """For ``plot_create`` and ``plot_edit``: the plot as drawn (§7.10)."""
+    base: int = 0
+    """For ``plot_edit`` and ``plot_delete``: the plot's version the officer changed (§7.10)."""
 
 
 class CommandAck(msgspec.Struct, tag="command_ack", tag_field="t", kw_only=True):
@@ -646,7 +757,9 @@ class AuditAck(msgspec.Struct, tag="audit_ack", tag_field="t", kw_only=True):
     seq: int
 
 
-DataMessage = Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Camera | Catalog | SensorSeries | LayerPoints
+DataMessage = (
+    Event | SensorCatalog | SensorBatch | Unit | Dispatch | Plan | Overlay | Camera | Catalog | SensorSeries | LayerPoints | Plot
+)
 """Messages that belong to a stream and carry ``stream``, ``seq``, ``prev`` and ``ts``."""
 
 ServerMessage = (
@@ -666,6 +779,7 @@ ServerMessage = (
     | Catalog
     | SensorSeries
     | LayerPoints
+    | Plot
     | Heartbeat
     | CommandAck
     | AuditAck
@@ -676,7 +790,7 @@ ClientMessage = Hello | Subscribe | Command | Heartbeat | Audit
 """Everything a client may send."""
 
 DATA_TYPES: Final = (
-    Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Camera, Catalog, SensorSeries, LayerPoints
+    Event, SensorCatalog, SensorBatch, Unit, Dispatch, Plan, Overlay, Camera, Catalog, SensorSeries, LayerPoints, Plot
 )
 
 STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
@@ -691,4 +805,5 @@ STREAM_OF_TYPE: Final[dict[type[msgspec.Struct], Stream]] = {
     Catalog: Stream.CATALOG,
     SensorSeries: Stream.SERIES,
     LayerPoints: Stream.LAYERS,
+    Plot: Stream.PLOTS,
 }

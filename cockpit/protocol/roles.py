@@ -41,6 +41,9 @@ _OFFICER: Final = frozenset(
         CommandKind.ESCALATE,
         CommandKind.HAND_DOWN,
         CommandKind.ACTIVATE_PLAN,
+        CommandKind.PLOT_CREATE,
+        CommandKind.PLOT_EDIT,
+        CommandKind.PLOT_DELETE,
     }
 )
 _SUPERVISOR: Final = _OFFICER | {
@@ -70,6 +73,9 @@ ACTION: Final[dict[CommandKind, str]] = {
     CommandKind.ACTIVATE_PLAN: "activate plans",
     CommandKind.APPROVE_PLAN: "approve plans",
     CommandKind.CLOSE_PLAN: "close plans",
+    CommandKind.PLOT_CREATE: "draw on the map",
+    CommandKind.PLOT_EDIT: "change what is drawn on the map",
+    CommandKind.PLOT_DELETE: "delete what is drawn on the map",
 }
 """What each command kind does, as the refusal text names it."""
 

@@ -54,6 +54,7 @@ from cockpit.protocol.filters import matches, restrict, unfiltered
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
+    PLOT_COMMANDS,
     PROTOCOL_VERSION,
     AckResult,
     Audit,
@@ -74,6 +75,7 @@ from cockpit.protocol.messages import (
     Subscription,
     Welcome,
 )
+from cockpit.protocol.plots import check_plot
 from cockpit.protocol.roles import refusal, rights
 from cockpit.protocol.tokens import TOKEN_REVOKED, Claims, TokenError, TokenVerifier
 
@@ -246,7 +248,9 @@ def decide(sub: Subscription, epoch: str, log: StreamLog, resume_limit: int = 0)
 
 def check_command(command: Command, role: str, events_epoch: str) -> tuple[str, str] | None:
     """The checks every command gets before anything is looked up (§7.2), in order: the role
-    (``forbidden``, the roles table §7.9), the epoch (``stale_epoch``) and the kind (``unknown_kind``).
+    (``forbidden``, the roles table §7.9), the epoch (``stale_epoch``), the kind (``unknown_kind``)
+    and, for a plot command, the plot (``bad_plot``, ``bad_geometry``: :func:`~cockpit.protocol.plots.check_plot`,
+    §7.10).
 
     Returns:
         ``(reason, detail)`` of the rejection, or None if the command passes.
@@ -259,6 +263,10 @@ def check_command(command: Command, role: str, events_epoch: str) -> tuple[str, 
         return "stale_epoch", f"issued in epoch {command.epoch}; this backend is in {events_epoch}"
     if not known:
         return "unknown_kind", f"unknown command kind {command.kind!r}"
+    if command.kind in PLOT_COMMANDS:
+        problem = check_plot(command)
+        if problem is not None:
+            return problem.reason, problem.detail
     return None
 
 

@@ -163,6 +163,7 @@ STREAM_TYPES = {
     Stream.CAMERAS.value: ["camera"],
     Stream.SERIES.value: ["sensor_series"],
     Stream.LAYERS.value: ["layer_points"],
+    Stream.PLOTS.value: ["plot"],
 }
 CONTROL_TYPES = ["welcome", "refused", "subscribed", "snapshot_begin", "snapshot_end", "command_ack", "hb"]
 

@@ -37,7 +37,8 @@ from cockpit.backend.cameras.demo import DemoCameras, serve_demo_cameras
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend, now_ms
 from cockpit.backend.streams import Hub
-from cockpit.protocol.messages import Command, CommandAck, Event, Stream
+from cockpit.model.plots import PlotRecord
+from cockpit.protocol.messages import PLOT_COMMANDS, Command, CommandAck, Event, Stream
 from cockpit.record.drill_report import DrillLog, EventSeen, InjectFired, TraineeAction
 from cockpit.record.drill_script import (
     DrillScript,
@@ -199,6 +200,8 @@ class DrillDirector:
         )
         with self._lock:
             self._log.actions.append(action)
+            if command.kind in PLOT_COMMANDS and result == "accepted":  # the drawing as it stands now
+                self._log.plots = [PlotRecord.from_message(p) for p in self.city.plots.register.active()]
         self._scan_events()
 
     def _scan_events(self) -> None:
@@ -238,6 +241,7 @@ def _start_from_recording(city: City, start: RecordingStart) -> list[str]:
         overlays=situation.overlays,
         sensors=situation.sensors,
     )
+    city.plots.load(situation.plots)  # the drawing as it stood: the trainees go on from it
     notes = [f"recording {start.path}: {problem}" for problem in situation.problems]
     if unknown:
         shown = ", ".join(sorted(unknown)[:10]) + (", …" if len(unknown) > 10 else "")
@@ -245,12 +249,13 @@ def _start_from_recording(city: City, start: RecordingStart) -> list[str]:
             f"{len(unknown)} recorded sensors are not in the drill's city and were left out: {shown}"
         )
     log.info(
-        "drill: started from %s at %s: %d open events, %d units, %d overlays, %d sensor values",
+        "drill: started from %s at %s: %d open events, %d units, %d overlays, %d plots, %d sensor values",
         start.path,
         start.at,
         len(situation.events),
         len(situation.units),
         len(situation.overlays),
+        len(situation.plots),
         len(situation.sensors) - len(unknown),
     )
     return notes

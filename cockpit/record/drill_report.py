@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cockpit.model.plot_export import to_svg
+from cockpit.model.plots import PlotRecord
 from cockpit.record.drill_script import DrillScript, Targets
 
 NEW, DISPATCHED = "new", "dispatched"
@@ -96,6 +98,8 @@ class DrillLog:
     finished: bool = False
     notes: list[str] = field(default_factory=list)
     """What the trainer should know about the drill's start (e.g. what a recording could not give)."""
+    plots: list[PlotRecord] = field(default_factory=list)
+    """What the trainees drew on the sandbox's shared map, as it stands (protocol §5.10)."""
 
     def copy(self) -> DrillLog:
         return DrillLog(
@@ -107,6 +111,7 @@ class DrillLog:
             self.end_t,
             self.finished,
             list(self.notes),
+            list(self.plots),
         )
 
 
@@ -170,6 +175,8 @@ class DrillReport:
     injects: list[InjectFired]
     notes: list[str] = field(default_factory=list)
     """What the trainer should know about the drill's start (from :attr:`DrillLog.notes`)."""
+    plots: list[PlotRecord] = field(default_factory=list)
+    """What the trainees drew on the map (from :attr:`DrillLog.plots`)."""
 
     def targets_met(self) -> tuple[int, int]:
         """(met, measured) over every measure that has a target."""
@@ -243,6 +250,7 @@ def compute_report(log: DrillLog) -> DrillReport:
         actions=sorted(log.actions, key=lambda a: a.t),
         injects=sorted(log.injects, key=lambda f: f.t),
         notes=list(log.notes),
+        plots=sorted(log.plots, key=lambda p: (p.created, p.id)),
     )
 
 
@@ -317,7 +325,28 @@ def to_markdown(report: DrillReport) -> str:
     lines += ["", "## Timeline", "", "| time | who | what | result |", "|---|---|---|---|"]
     for t, who, what, result in _timeline(report):
         lines.append(f"| {_clock(t)} | {_md(who)} | {_md(what)} | {_md(result)} |")
+    if report.plots:
+        lines += ["", "## Drawings on the map", "", "| drawing | label | event | drawn by | version |", "|---|---|---|---|---|"]
+        for p in report.plots:
+            lines.append(f"| {_md(plot_name(p.kind))} | {_md(p.label)} | {p.event_id} | {_md(p.author)} | {p.version} |")
     return "\n".join(lines) + "\n"
+
+
+PLOT_NAMES = {
+    "fire_line": "Fire line", "fire_zone": "Fire zone", "isolation_belt": "Isolation belt",
+    "evacuation_route": "Evacuation route", "assembly_point": "Assembly point", "command_post": "Command post",
+    "water_source": "Water source", "road_block": "Road block", "advance_arrow": "Advance arrow", "text": "Free text",
+}  # fmt: skip
+"""The palette's names in the report's language (English, like the rest of the report)."""
+
+
+def plot_name(kind: str) -> str:
+    return PLOT_NAMES.get(kind, kind)
+
+
+def drawings_picture(report: DrillReport) -> str:
+    """An SVG of what the trainees drew on the map (SVG Tiny: the PDF export renders it too)."""
+    return to_svg(report.plots, name=plot_name)
 
 
 def _md(text: str) -> str:
@@ -416,6 +445,8 @@ def _cell(m: Measure) -> str:
 
 PLOT_IMAGES = ("drill-plot:response", "drill-plot:timeline")
 """Image names :func:`to_html` uses instead of inline SVG when asked (for renderers without SVG)."""
+DRAWINGS_IMAGE = "drill-plot:drawings"
+"""The same for the picture of the drawings (:func:`drawings_picture`)."""
 PLOT_IMAGE_WIDTH = 620
 """Their width in the page's layout units: an A4 page's text width in Qt's rich text."""
 
@@ -462,7 +493,23 @@ def to_html(report: DrillReport, inline_svg: bool = True) -> str:
         out.append(
             f'<tr><td class="time">{_clock(t)}</td><td>{esc(who)}</td><td>{esc(what)}</td><td>{esc(result)}</td></tr>'
         )
-    out.append("</table></body></html>")
+    out.append("</table>")
+    if report.plots:
+        picture = drawings_picture(report) if inline_svg else f'<img src="{DRAWINGS_IMAGE}" width="{PLOT_IMAGE_WIDTH}">'
+        out += [
+            "<h2>Drawings on the map</h2>",
+            "<p>What the trainees drew on the sandbox's shared map (fire lines, zones, routes, posts), as it "
+            "stood at the end; it never left the sandbox.</p>",
+            picture,
+            "<table><tr><th>drawing</th><th>label</th><th>event</th><th>drawn by</th><th>version</th></tr>",
+        ]
+        for p in report.plots:
+            out.append(
+                f"<tr><td>{esc(plot_name(p.kind))}</td><td>{esc(p.label)}</td><td>{esc(p.event_id)}</td>"
+                f"<td>{esc(p.author)}</td><td>{p.version}</td></tr>"
+            )
+        out.append("</table>")
+    out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 

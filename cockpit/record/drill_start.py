@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
+
 from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
-from cockpit.protocol.messages import Dispatch, Event, EventState, Overlay, Stream, Unit
+from cockpit.protocol.messages import Dispatch, Event, EventState, Overlay, Plot, Stream, Unit
 from cockpit.record import RecordingError
 from cockpit.record.reader import Recording
 from cockpit.record.replay import ReplaySource
@@ -122,6 +124,8 @@ class RecordedSituation:
     units: list[Unit] = field(default_factory=list)
     dispatches: list[Dispatch] = field(default_factory=list)
     overlays: list[Overlay] = field(default_factory=list)
+    plots: list[Plot] = field(default_factory=list)
+    """What the centres had drawn for the open events (protocol §5.10)."""
     sensors: dict[str, tuple[float, int]] = field(default_factory=dict)
     """Sensor name → (latest value, its sample time on the drill's clock in ms)."""
     problems: list[str] = field(default_factory=list)
@@ -158,6 +162,12 @@ def recorded_situation(path: Path, at: Instant, now_ms: int) -> RecordedSituatio
         elif isinstance(m, Dispatch):
             out.dispatches.append(m)
     out.overlays = [m for m in mirror.keyed[Stream.OVERLAYS].values() if isinstance(m, Overlay)]
+    open_events = {e.id for e in out.events}
+    out.plots = [
+        msgspec.structs.replace(m, created=m.created + shift, updated=m.updated + shift)
+        for m in mirror.keyed[Stream.PLOTS].values()
+        if isinstance(m, Plot) and m.event_id in open_events
+    ]
     table = model.sensors
     for row, info in enumerate(table.infos):
         if table.ts[row] != 0:

@@ -24,6 +24,7 @@ from cockpit.protocol.messages import (
     Dispatch,
     LayerPoints,
     Overlay,
+    Plot,
     SensorBatch,
     SensorCatalog,
     SensorSeries,
@@ -66,7 +67,7 @@ def decode_snapshot(data: bytes) -> StateSnapshot:
 
 
 class StateMirror:
-    """The newest message of every event, unit, dispatch, plan and overlay, as the model saw them.
+    """The newest message of every event, unit, dispatch, plan, overlay and plot, as the model saw them.
 
     The app gives it the same feed events as the model (per frame; only the few keyed messages cost
     a dict write, sensor batches are skipped). Keeping the messages themselves, not the model's
@@ -113,7 +114,7 @@ class StateMirror:
             else:
                 key = m.command_id if isinstance(m, Dispatch) else f"{type(m).__name__}:{m.id}"
             table = self.keyed.setdefault(m.stream, {})
-            if isinstance(m, Overlay | Camera) and not m.active:
+            if isinstance(m, Overlay | Camera | Plot) and not m.active:
                 table.pop(key, None)
             else:
                 table[key] = m

@@ -5,6 +5,7 @@
 
 docs/contract/asyncapi.json   AsyncAPI 3.0, a JSON Schema of every message (cockpit/protocol/contract.py)
 docs/contract/golden/T.msgpack   one frame holding one message of type T, as the code encodes it
+                                 (T.case.msgpack: one more example of T, e.g. command.plot_edit)
 docs/contract/golden/T.json      that frame decoded (bin fields base64), for people and other languages
 """
 
@@ -28,7 +29,10 @@ def files() -> dict[Path, bytes]:
     for t, message in golden_messages().items():
         frame = golden_frame(message)
         out[OUT / "golden" / f"{t}.msgpack"] = frame
-        decoded = {"t": t, "hex": frame.hex(" "), "frame": as_json(msgspec.msgpack.decode(frame))}
+        tag = str(type(message).__struct_config__.tag)
+        decoded = {"t": tag, "hex": frame.hex(" "), "frame": as_json(msgspec.msgpack.decode(frame))}
+        if t != tag:  # a second example of a type: one case of it (e.g. command.plot_edit)
+            decoded = {"t": tag, "example": t, **{k: v for k, v in decoded.items() if k != "t"}}
         out[OUT / "golden" / f"{t}.json"] = (json.dumps(decoded, indent=2, ensure_ascii=False) + "\n").encode()
     return out
 

@@ -35,10 +35,12 @@ from cockpit.protocol.messages import (
     CommandKind,
     Event,
     Filter,
+    Geometry,
     Heartbeat,
     Hello,
     LayerPoints,
     Overlay,
+    PlotBody,
     SensorBatch,
     Stream,
     Subscribe,
@@ -53,6 +55,10 @@ OLD_EPOCH = "5b0e8d1f9a27"  # an epoch the backend had before it lost its state 
 CMD_1 = "019b78cb-cacc-7f31-a7ab-27591db3a33e"  # UUIDv7 of 1767258180300
 CMD_2 = "019b78cb-cd91-7a02-b5e3-8f1c44d07a19"  # UUIDv7 of 1767258181009
 CMD_3 = "019b78cb-ce4f-7c6d-9e02-4b7a1f35c8d6"  # UUIDv7 of 1767258181199
+PLOT_ID = "019b78cb-d0a1-7e43-8b0c-2f6d9a1e4c70"  # the plot of §9.14, made when Li Wei started drawing
+CMD_PLOT = "019b78cb-d3c2-7a8e-9f14-6b2e0c7d5a31"
+CMD_EDIT_A = "019b78cb-e7f0-7b12-a3d4-1c9e8f2b6a40"  # Li Wei's edit
+CMD_EDIT_B = "019b78cb-e7f2-7c55-b8e1-0d3f7a9c2b58"  # Zhang Min's, at the same moment
 JIANGBEI = Filter(districts=["jiangbei"], themes=["flood", "traffic"])
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -569,7 +575,77 @@ def generate() -> str:
     w("little-endian; a point with an id the layer has replaces it):")
     w()
     dump(encode_frame([shown]), show=96)
+    plots_example(backend, city, core)
     return reflow(out)
+
+
+def plots_example(backend: DemoBackend, city: City, core: Any) -> None:
+    """§9.14: a fire line drawn, then edited by two centres at once (§5.10, §7.10)."""
+    fire = next(e for e in sorted(city.state.events.values(), key=lambda e: e.id) if e.type == "fire")
+    hello_a = encode_frame([Hello(v=1, client_id="wall-spb-01", operator="Li Wei", role="operator")])
+    hello_b = encode_frame([Hello(v=1, client_id="wall-city-03", operator="Zhang Min", role="operator")])
+    a, b = core(), core()
+    server_in_other(backend, a, hello_a, 0)
+    server_in_other(backend, b, hello_b, 0)
+    sub = Subscription(stream=Stream.PLOTS, filter=Filter(districts=[fire.district]))
+    subscribe_to(backend, a, sub)
+    subscribe_to(backend, b, sub)
+    line = [[round(fire.lon - 0.004, 5), round(fire.lat - 0.001, 5)], [round(fire.lon, 5), round(fire.lat + 0.002, 5)],
+            [round(fire.lon + 0.004, 5), round(fire.lat + 0.001, 5)]]  # fmt: skip
+    body = PlotBody(
+        id=PLOT_ID, kind="fire_line", geometry=Geometry(type="LineString", coordinates=line), event_id=fire.id,
+        label="Fire line", centre="shapingba",
+    )  # fmt: skip
+    create = encode_frame([Command(id=CMD_PLOT, kind=CommandKind.PLOT_CREATE, plot=body, epoch=EPOCH)])
+    ack = server_in_other(backend, a, create, 0)
+    a.collect()
+    drawn = one(a.data_to_send(0))
+    w("### §9.14 plots: a fire line drawn, then edited by two centres at once")
+    w()
+    w(f"Li Wei, at the `{fire.district}` street centre, draws a fire line for the fire `{fire.id}`; his wall")
+    w(f"and Zhang Min's at the city centre both subscribe to `plots` for `{fire.district}` (§5.10). The")
+    w("plot's id was made by Li Wei's cockpit when he started drawing; the command carries the plot as")
+    w("drawn (§7.10):")
+    w()
+    dump(create, show=96)
+    w()
+    w("It is accepted, and the plot arrives on the `plots` stream at version 1, with the author the")
+    w("token names, on every subscription whose filter it passes (here, Li Wei's):")
+    w()
+    dump(ack)
+    w()
+    dump(drawn, show=48)
+    w()
+    b.collect()
+    b.data_to_send(0)
+    moved = [[line[0][0] - 0.001, line[0][1]], *line[1:]]
+    bent = [*line[:-1], [line[-1][0] + 0.001, line[-1][1] + 0.001]]
+    edit_b = Command(
+        id=CMD_EDIT_B, kind=CommandKind.PLOT_EDIT, base=1, epoch=EPOCH,
+        plot=msgspec.structs.replace(body, geometry=Geometry(type="LineString", coordinates=moved), centre="city"),
+    )  # fmt: skip
+    edit_a = Command(
+        id=CMD_EDIT_A, kind=CommandKind.PLOT_EDIT, base=1, epoch=EPOCH,
+        plot=msgspec.structs.replace(body, geometry=Geometry(type="LineString", coordinates=bent)),
+    )  # fmt: skip
+    ack_b = server_in_other(backend, b, encode_frame([edit_b]), 0)
+    ack_a = server_in_other(backend, a, encode_frame([edit_a]), 0)
+    a.collect()
+    after = one(a.data_to_send(0))
+    w("Both officers now move a vertex of version 1 at the same moment. Zhang Min's edit reaches the")
+    w("backend first and makes version 2; Li Wei's, made on version 1 too, is refused with who changed")
+    w("the plot. His cockpit keeps his edit as a draft he can re-apply on version 2 or discard; both walls")
+    w("show version 2 (§7.10).")
+    w()
+    dump(ack_b)
+    w()
+    dump(ack_a)
+    w()
+    w("The frame Li Wei's wall gets next: version 2, by Zhang Min.")
+    w()
+    dump(after, show=48)
+
+
 
 
 def reflow(lines: list[str]) -> str:

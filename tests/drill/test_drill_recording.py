@@ -25,12 +25,14 @@ from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
 from cockpit.protocol.messages import (
     AckResult,
+    Command,
     CommandKind,
     Dispatch,
     DispatchState,
     EventState,
     Geometry,
     Overlay,
+    PlotBody,
     Stream,
     Unit,
     UnitStatus,
@@ -67,6 +69,13 @@ def record_demo(folder: Path) -> Recorded:
     city = City(Hub(), seed=11, rate=600, event_rate=60, sensors_per_kind=14)
     city.time_origin_ms = now_ms() - int(SCENARIO_S * 1000)
     city.advance(SCENARIO_S)
+    fire = next(e for e in city.state.events.values() if e.type == "fire")  # a fire line drawn for it
+    drawn = PlotBody(
+        id="plot-fire-line", kind="fire_line", event_id=fire.id,
+        geometry=Geometry(type="LineString", coordinates=[[106.42, 29.56], [106.43, 29.565]]),
+    )  # fmt: skip
+    ack = city.handle_command(Command(id="draw-1", kind=CommandKind.PLOT_CREATE, plot=drawn), "operator", "officer-1")
+    assert ack.result == AckResult.ACCEPTED
     backend = DemoBackend(city, heartbeat_ms=300, speed=4)
     model, mirror = Situation(), StateMirror()
     feed: FeedClient | None = None
@@ -214,6 +223,10 @@ def test_the_sandbox_starts_on_the_recorded_situation_and_takes_injects_and_comm
             u: r.status for u, r in city.state.units.items()
         }
         assert set(city.state.overlays) <= set(model.overlays)
+        # What the centres had drawn is there too, as it was.
+        assert {p.id: (p.version, p.coordinates) for p in model.plots.values()} == {
+            p.id: (p.version, p.geometry.coordinates) for p in city.plots.register.active()
+        } != {}
         names = {info.id: info.name for info in model.sensors.infos}
         assert not any(n.endswith(("-013", "-014")) for n in names.values())
         live = {info.name: float(city.values[i]) for i, info in enumerate(city.sensors) if city.value_ts[i]}

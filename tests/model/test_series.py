@@ -1,4 +1,4 @@
-"""A sensor's history on the ``series`` stream (protocol §5.10), as the model keeps it."""
+"""A sensor's history on the ``series`` stream (protocol §5.11), as the model keeps it."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cockpit.protocol.commands import CommandQueue, CommandStatus
-from cockpit.protocol.messages import AckResult, Command, CommandAck, Dispatch
+from cockpit.protocol.messages import AckResult, Command, CommandAck, Dispatch, Geometry, Plot, PlotBody
 
 
 def cmd(n: int = 1, **kw: object) -> Command:
@@ -86,6 +86,24 @@ def test_the_dispatch_stream_settles_a_command_whose_ack_was_lost() -> None:
     assert statuses(q) == [("c1", CommandStatus.ACCEPTED, 0)]
     q.tick(100_000)
     assert q.take_to_send() == []
+
+
+def test_the_plots_stream_settles_a_create_whose_ack_was_lost_and_nothing_else() -> None:
+    q = CommandQueue()
+    q.link_opened("e", 0)
+    point = Geometry(type="Point", coordinates=[106.45, 29.55])
+    body = PlotBody(id="p1", kind="command_post", geometry=point, event_id="E1")
+    q.submit(Command(id="c1", kind="plot_create", event_id="E1", plot=body), 0)
+    q.submit(Command(id="c2", kind="plot_edit", event_id="E1", plot=body, base=1), 0)
+    q.take_to_send()
+    q.take_updates()
+    shown = Plot(
+        stream="plots", seq=1, prev=0, ts=1, id="p1", kind="command_post", active=True, geometry=point,
+        event_id="E1", district="d", version=1, author="li.wei", created=1, updated=1,
+    )  # fmt: skip
+    q.observe([shown])
+    assert statuses(q) == [("c1", CommandStatus.ACCEPTED, 0)], "the plot the create made is its effect"
+    assert q.status("c2") is CommandStatus.SENT, "an edit is settled by its ack only"
 
 
 def test_a_cut_resends_without_counting_and_another_epoch_expires() -> None:

@@ -15,6 +15,7 @@ from cockpit.present.wall_layout import WallType
 from widgets import theme
 from widgets.geo import InvalidMapDataError
 from widgets.map_view import LayerStyle, MapView
+from widgets.plot_layer import PlotLayer
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,25 @@ OVERLAY_STYLES: dict[str, LayerStyle] = {
 }
 
 
+PLOT_UNIT = 0.6
+"""Plotting symbols are sized from 0.6 key heights: a point symbol about one key height across (40 mm
+at 8 m), a fire line 5 mm wide with teeth every 22 mm, its label near the details' height
+(widgets/plot_symbols.py)."""
+
+
+def layer_points(site_map: SiteMap) -> list[tuple[float, float]]:
+    """The point features of the site's map layers (water sources, hydrants: what a drawing snaps
+    to); none for a site without a map."""
+    out = []
+    for name in site_map.layers:
+        for f in site_map.geojson(name).get("features", []):
+            geometry = f.get("geometry") or {}
+            if geometry.get("type") == "Point":
+                lon, lat = geometry["coordinates"][:2]
+                out.append((float(lon), float(lat)))
+    return out
+
+
 class MapPanelView(PanelFrame):
     """Shows a :class:`MapModel`; the map's ``marker_clicked`` is connected by the wiring."""
 
@@ -101,6 +121,8 @@ class MapPanelView(PanelFrame):
         # A wall's map is rarely panned: a narrow cached margin (1.44× the view, not 4×) makes each
         # re-render (ratings, overlays) about three times cheaper; a pan past it re-renders once.
         self.map = MapView(cache_margin=0.1)
+        self.plots = PlotLayer(self.map)
+        """The plots drawn on the shared map (protocol §5.10), over the static layers."""
         super().__init__("map", title, self.map)
         self.not_live = not_live
         self.site_map = site_map
@@ -129,6 +151,7 @@ class MapPanelView(PanelFrame):
         # counts are secondary.
         super().apply_wall_type(sizes)
         self.map.set_type_sizes(sizes.key_px, sizes.secondary_px)
+        self.plots.set_unit(PLOT_UNIT * sizes.key_px)  # plotting symbols are key elements too
 
     def content_min_height(self, width: int) -> int:
         # Room for an event's icon and its key-type label beside it.
@@ -179,5 +202,7 @@ class MapPanelView(PanelFrame):
                 if bounds is not None:  # a site with no map of its own: show the backend's layer
                     self.home = bounds
                     self.fit()
+        if state.plots is not None:
+            self.plots.set_shapes(state.plots)
         if state.current is not None:
             self.map.set_not_current("" if state.current else f"{state.as_of} · {self.not_live}".strip(" ·"))

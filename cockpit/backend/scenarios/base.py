@@ -61,7 +61,7 @@ class SensorSpec:
 
 @dataclass(frozen=True, slots=True)
 class SeriesSpec:
-    """One sensor's history (protocol §5.10): ``values`` at ``step_ms`` from ``start_ms``."""
+    """One sensor's history (protocol §5.11): ``values`` at ``step_ms`` from ``start_ms``."""
 
     index: int
     """The sensor's index among the scenario's own sensors."""

@@ -3,7 +3,7 @@
 Seven monitoring sections along the river report dissolved oxygen, each with its place on the river
 (``river_km`` from the upstream end). At the Ciqikou section it has been under 5 mg/L (class III)
 for three days: the backend keeps a week of hourly values for every section (the ``series`` stream,
-protocol §5.10) and names the two treatment plants upstream whose outfalls run high as suspects.
+protocol §5.11) and names the two treatment plants upstream whose outfalls run high as suspects.
 
 Every 16 minutes (``CYCLE_S``), at 2:00, a patrol finds an oil slick at km 9.6; it was traced
 upstream in 15 minutes to a storm-drain outfall, and drifts down towards the Liangtuo drinking-water

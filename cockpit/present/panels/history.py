@@ -1,5 +1,5 @@
 """A ``history`` panel: the days behind the sensors its selector picks, from the backend's history
-(the ``series`` stream, protocol §5.10), with the current value at the right-hand end, against the
+(the ``series`` stream, protocol §5.11), with the current value at the right-hand end, against the
 sensors' limits; every stretch out of range is marked with its length ("3 d 5 h under 5 mg/L").
 
 A stretch counts when the values stay at or beyond a limit for at least :data:`MIN_SPAN_H` hours

@@ -18,8 +18,11 @@ from cockpit.model.thresholds import Level, LimitColumns, Limits
 from cockpit.present.context import Context
 from cockpit.present.frame import Frame
 from cockpit.present.panels.scope import event_scope, events_matching, sensors_matching
+from cockpit.present.plots.shapes import record_shape
+from cockpit.present.plots.words import PlotWords
 from cockpit.present.runway_spec import Panel
 from cockpit.protocol.messages import CatalogKind, SensorInfo
+from widgets.plot_values import PlotShape
 from widgets.values import MapMarker, Severity
 
 MAX_MARKERS = 400
@@ -88,6 +91,8 @@ class MapState:
     points: PointsState | None = None
     reach: Reach | None = None
     """Changed reach (``None``: unchanged); the view fits its focus and this together."""
+    plots: list[PlotShape] | None = None
+    """Every plot on the shared map (protocol §5.10), when they changed; the map draws those in view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,7 @@ class MapModel:
         self._points_seen: tuple[str, int, int] = ("", -1, 0)
         self._points_at = -POINTS_PERIOD_S
         self._reach: Extent | None = None
+        self._plot_words = PlotWords(ctx.translate)
 
     def update(self, situation: Situation, frame: Frame) -> MapState | None:
         ch = frame.changes
@@ -146,6 +152,9 @@ class MapModel:
             overlays = self._overlays(situation)
         if "cameras" in self.spec.layers and (ch.cameras or ch.replaced or self._first):
             overlays = {**(overlays or {}), **self._cameras(situation)}
+        plots = None
+        if ch.plots or ch.replaced or self._first:
+            plots = [record_shape(p, self._plot_words) for p in situation.plots.values()]
         if self.spec.sensors is not None and (frame.sample or self._current != frame.current):
             dots = self._sensor_dots(situation, frame)
         if "ratings" in self.spec.layers and (ch.sensors or ch.catalog or self._first) and frame.slow:
@@ -163,9 +172,10 @@ class MapModel:
             and current is None
             and points is None
             and reach is None
+            and plots is None
         ):
             return None
-        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, points, reach)
+        return MapState(markers, overlays, dots, ratings, current, frame.wall.as_of, points, reach, plots)
 
     def _reach_of(self, situation: Situation) -> Reach | None:
         """The extent of the panel's open alarms (severity up to :data:`REACH_SEVERITY`) and of its
