@@ -13,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 import nats
+import numpy as np
 import pytest
 from nats.js.api import DeliverPolicy
 
@@ -54,6 +55,21 @@ def _series(model: Situation) -> dict[int, tuple[int, int, bytes]]:
     return {k: (r.start_ms, r.step_ms, r.raw) for k, r in model.series.items()}
 
 
+def _layers(model: Situation) -> dict[str, tuple[bytes, ...]]:
+    out: dict[str, tuple[bytes, ...]] = {}
+    for code, layer in model.layers.layers.items():
+        c = layer.columns()
+        kinds = np.array([*layer.kinds, ""], dtype=object)[c.kind]  # -1: none
+        out[code] = (
+            c.ids.tobytes(),
+            c.lon.tobytes(),
+            c.lat.tobytes(),
+            c.level.tobytes(),
+            "/".join(kinds).encode(),
+        )
+    return out
+
+
 def _plans(model: Situation) -> dict[str, tuple[object, ...]]:
     return {
         p.id: (p.state, p.event_id, tuple((t.id, t.state) for t in p.tasks)) for p in model.plans.values()
@@ -64,7 +80,7 @@ def _plans(model: Situation) -> dict[str, tuple[object, ...]]:
 def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: NatsServer) -> None:
     """The same city served by the demo backend and, through NATS, by a gateway: two walls that
     subscribe to every stream end with the same state: events, units, dispatches, plans, overlays,
-    sensors, the district's names in both languages, its cameras and its sensors' history."""
+    sensors, the district's names in both languages, its cameras, its sensors' history and its risk points."""
 
     async def body() -> None:
         city = make_city()
@@ -100,6 +116,7 @@ def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: N
             assert _cameras(b) == _cameras(a) and len(a.cameras) >= 4
             assert all("@" not in c.main_url for c in b.cameras.values()), "no credentials on the wire"
             assert _series(b) == _series(a) and len(a.series) >= 3
+            assert _layers(b) == _layers(a) and len(a.layers.layers["risk_points"].columns()) > 1000
             assert feeds[1].counters.gaps == 0 and feeds[1].counters.duplicates == 0
         finally:
             for f in feeds:

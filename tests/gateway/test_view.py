@@ -16,16 +16,27 @@ from cockpit.backend.gateway.layout import (
     parse_data_subject,
     sensor_batch_body,
 )
-from cockpit.backend.gateway.view import CatalogView, EntityView, Ring, SensorView, item_of, make_view
+from cockpit.backend.gateway.view import (
+    CatalogView,
+    EntityView,
+    LayerView,
+    Ring,
+    SensorView,
+    item_of,
+    make_view,
+)
+from cockpit.model.layers import PointLayers
 from cockpit.protocol.codec import decode_server_frame, frames_of, stamp
 from cockpit.protocol.filters import matches
 from cockpit.protocol.messages import (
     Camera,
     Catalog,
     CatalogEntry,
+    DataMessage,
     Event,
     Filter,
     Geometry,
+    LayerPoints,
     Overlay,
     SensorBatch,
     SensorCatalog,
@@ -370,3 +381,113 @@ def test_a_district_snapshot_from_the_index_is_what_a_scan_of_every_entity_gives
         v.apply(seq, district, "", stamp(body_of(_event_in(0, eid, district, level)), seq, 0))
     scan = [m for d, t, m in v.entities.values() if isinstance(m, Event) and matches(f, d, t, (m.level,))]
     assert sorted(m.seq for m in v.snapshot(f)) == sorted(m.seq for m in scan)
+
+
+def _layer_msg(
+    ids: list[int],
+    district: str,
+    *,
+    level: int = 1,
+    kinds: tuple[str, ...] = ("pipe", "tank"),
+    removed: list[int] = (),  # type: ignore[assignment]
+) -> LayerPoints:
+    n = len(ids)
+    return LayerPoints(
+        stream=Stream.LAYERS,
+        seq=0,
+        prev=0,
+        ts=1000 + sum(ids),
+        layer="risk_points",
+        ids=np.array(ids, "<u4").tobytes(),
+        lon=(106.5 + np.array(ids, "<f8") / 1e4).tobytes(),
+        lat=np.full(n, 29.5, "<f8").tobytes(),
+        level=np.full(n, level, np.uint8).tobytes(),
+        kind=(np.array(ids, "<u2") % (len(kinds) + 1)).astype("<u2").tobytes()
+        if kinds
+        else b"",  # one past: none
+        kinds=list(kinds),
+        removed=np.array(removed, "<u4").tobytes(),
+        district=district,
+    )
+
+
+def _wall_points(msgs: list[DataMessage]) -> dict[int, tuple[float, float, int, str, str]]:
+    """What a wall holds after ``msgs`` (the model's own merge, §5.9): id → (lon, lat, level, kind, district)."""
+    layers = PointLayers()
+    for m in msgs:
+        assert isinstance(m, LayerPoints)
+        layers.apply(m)
+    layer = layers.get("risk_points")
+    assert layer is not None and layers.bad == 0
+    c = layer.columns()
+    return {
+        int(i): (
+            float(c.lon[k]),
+            float(c.lat[k]),
+            int(c.level[k]),
+            layer.kinds[c.kind[k]] if c.kind[k] >= 0 else "",
+            "",
+        )
+        for k, i in enumerate(c.ids)
+    }
+
+
+def test_the_layer_view_holds_the_points_a_wall_would_and_snapshots_them_by_district() -> None:
+    """§5.9 through the gateway: replaced and removed points, a point moved to another district, a
+    malformed message skipped; the snapshot rebuilds on a wall the layer the messages built, a
+    district filter sends that district's points, and the KV form loads into an equal view."""
+    sent = [
+        _layer_msg(list(range(1, 9001)), "north"),  # two KV blocks
+        _layer_msg(list(range(9001, 9101)), "south", kinds=()),
+        _layer_msg([5, 6, 9050], "north", level=3, removed=[7, 9002]),  # 9050 moves to north
+        _layer_msg([8], "", level=2, removed=[9]),
+    ]
+    view = make_view(Stream.LAYERS)
+    assert isinstance(view, LayerView)
+    for seq, m in enumerate(sent, start=1):
+        view.apply(seq, m.district, "", stamp(body_of(m), seq, 0))
+    bad = msgspec.structs.replace(_layer_msg([1, 2], "north"), lat=b"\x00" * 8)
+    view.apply(5, "north", "", stamp(body_of(bad), 5, 0))
+    assert view.malformed == 1 and view.seq == 5
+    expected = _wall_points(list(sent))
+    assert len(expected) == 9100 - 3 and expected[5][2] == 3 and 7 not in expected and 9002 not in expected
+
+    snap = view.snapshot(Filter())
+    assert all(isinstance(m, LayerPoints) and m.seq == 5 for m in snap)
+    assert _wall_points(snap) == expected
+    assert {m.district for m in snap} == {"north", "south", ""}  # type: ignore[union-attr]
+
+    north = view.snapshot(Filter(districts=["north"]))
+    ids = {int(i) for m in north for i in np.frombuffer(m.ids, "<u4")}  # type: ignore[union-attr]
+    assert 9050 in ids and 8 in ids and 9051 not in ids, "its own, the moved one and the district-less one"
+    assert len(ids) == 9000 - 2 + 1  # 7 and 9 removed, 9050 moved in
+
+    dirty = view.take_dirty()
+    assert dirty == {"layers.risk_points.0", "layers.risk_points.1"}
+    copy = make_view(Stream.LAYERS)
+    for key, value in view.kv_entries(dirty).items():
+        assert value is not None
+        copy.load(key, value)
+    assert _wall_points(copy.snapshot(Filter())) == expected
+    assert _wall_points(copy.snapshot(Filter(districts=["south"]))) == {
+        k: v
+        for k, v in expected.items()
+        if 9000 < k != 9050 or k == 8  # 8: no district, every filter's
+    }
+
+
+def test_a_layer_block_emptied_by_removals_is_deleted_from_the_kv_bucket() -> None:
+    view = make_view(Stream.LAYERS)
+    view.apply(1, "north", "", stamp(body_of(_layer_msg([1, 2, 9000], "north")), 1, 0))
+    view.take_dirty()
+    gone = LayerPoints(
+        stream=Stream.LAYERS,
+        seq=0,
+        prev=0,
+        ts=5,
+        layer="risk_points",
+        removed=np.array([9000], "<u4").tobytes(),
+    )
+    view.apply(2, "", "", stamp(body_of(gone), 2, 0))
+    assert view.kv_entries(view.take_dirty()) == {"layers.risk_points.1": None}
+    assert _wall_points(view.snapshot(Filter())).keys() == {1, 2}

@@ -15,6 +15,7 @@ COCKPIT_SENSORS     ``cockpit.sensors.>``         ``sensor_catalog``, ``sensor_b
 COCKPIT_CAMERAS     ``cockpit.cameras.>``         ``camera`` messages (optional, below)
 COCKPIT_CATALOG     ``cockpit.catalog.>``         ``catalog`` messages (optional, below)
 COCKPIT_SERIES      ``cockpit.series.>``          ``sensor_series`` messages (optional, below)
+COCKPIT_LAYERS      ``cockpit.layers.>``          ``layer_points`` messages (optional, below)
 COCKPIT_COMMANDS    ``cockpit.commands.>``        operators' commands, deduplicated by command id
 COCKPIT_AUDIT       ``cockpit.audit.>``           the cockpits' audit records, once per chain and seq
 ==================  ============================  =============================================
@@ -57,6 +58,7 @@ OPTIONAL_STREAMS: dict[str, str] = {
     Stream.CAMERAS: "COCKPIT_CAMERAS",
     Stream.CATALOG: "COCKPIT_CATALOG",
     Stream.SERIES: "COCKPIT_SERIES",
+    Stream.LAYERS: "COCKPIT_LAYERS",
 }
 """Protocol stream → JetStream stream, for the streams a gateway offers only while they exist."""
 DATA_STREAMS: dict[str, str] = {**CORE_STREAMS, **OPTIONAL_STREAMS}

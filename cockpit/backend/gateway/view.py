@@ -22,6 +22,7 @@ from typing import Any
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 
 from cockpit.protocol.codec import stamp
 from cockpit.protocol.filters import matches
@@ -33,6 +34,7 @@ from cockpit.protocol.messages import (
     Dispatch,
     Event,
     Filter,
+    LayerPoints,
     Overlay,
     SensorBatch,
     SensorCatalog,
@@ -542,11 +544,234 @@ class CatalogView(StreamView):
         self.dirty.discard(key)
 
 
+LAYER_CHUNK = 25_000
+"""Points per ``layer_points`` of a snapshot (§5.9: about 575 kB, well under the frame limit)."""
+LAYER_BLOCK_BITS = 13
+"""A layer's points are kept in the KV bucket by blocks of 8,192 ids (about 300 kB a key, under
+NATS's 1 MB payload), so a change of 40 points rewrites the blocks they are in, not the layer."""
+_U32 = np.dtype("<u4")
+_F64 = np.dtype("<f8")
+_U16 = np.dtype("<u2")
+
+
+@dataclass(frozen=True, slots=True)
+class _Points:
+    """Columns of points, one row each. ``kind`` and ``district`` index the view's own lists
+    (``kind`` -1: none); ``seq`` is the seq of the message that last set the point."""
+
+    ids: npt.NDArray[np.uint32]
+    lon: npt.NDArray[np.float64]
+    lat: npt.NDArray[np.float64]
+    level: npt.NDArray[np.uint8]
+    kind: npt.NDArray[np.int32]
+    district: npt.NDArray[np.int32]
+    seq: npt.NDArray[np.int64]
+
+    @classmethod
+    def empty(cls) -> _Points:
+        return cls(
+            np.empty(0, np.uint32),
+            np.empty(0, np.float64),
+            np.empty(0, np.float64),
+            np.empty(0, np.uint8),
+            np.empty(0, np.int32),
+            np.empty(0, np.int32),
+            np.empty(0, np.int64),
+        )
+
+    def take(self, rows: npt.NDArray[Any]) -> _Points:
+        return _Points(*(getattr(self, f)[rows] for f in _POINT_FIELDS))
+
+    @staticmethod
+    def concat(parts: list[_Points]) -> _Points:
+        return _Points(*(np.concatenate([getattr(p, f) for p in parts]) for f in _POINT_FIELDS))
+
+
+_POINT_FIELDS = ("ids", "lon", "lat", "level", "kind", "district", "seq")
+
+
+def _newest_per_id(points: _Points) -> _Points:
+    """One row per id, the one with the greatest seq (the later row among equal seqs), sorted by id."""
+    if not len(points.ids):
+        return points
+    order = np.lexsort((np.arange(len(points.ids)), points.seq, points.ids))
+    ids = points.ids[order]
+    last = np.ones(len(ids), dtype=bool)
+    last[:-1] = ids[1:] != ids[:-1]
+    return points.take(order[last])
+
+
+class LayerView(StreamView):
+    """The district's feature layers (§5.9): every point of every layer, in numpy columns.
+
+    A ``layer_points`` message removes its ``removed`` ids, then adds or replaces its points (in
+    whatever district they were before: a point's district is the one of the message that last set
+    it). Messages are queued as they come and merged into the columns when next read, as the
+    sensor view does with values. A snapshot sends the points that pass the filter, one district
+    per message, :data:`LAYER_CHUNK` points at most, like the demo. A malformed message (columns of
+    unequal length, §5.9) is skipped: the wall drops it too.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(Stream.LAYERS)
+        self.layers: dict[str, _Points] = {}
+        """Layer code → its points, sorted by id (merged up to :attr:`_pending`)."""
+        self.kinds: list[str] = []
+        self.districts: list[str] = []
+        self.last_ts = 0
+        self.malformed = 0
+        self._kind_index: dict[str, int] = {}
+        self._district_index: dict[str, int] = {}
+        self._pending: dict[str, list[tuple[npt.NDArray[np.uint32], _Points]]] = {}
+        """Layer → messages applied but not merged: (ids removed, points added)."""
+
+    def _index(self, table: list[str], index: dict[str, int], code: str) -> int:
+        i = index.get(code)
+        if i is None:
+            i = index[code] = len(table)
+            table.append(code)
+        return i
+
+    def apply(self, seq: int, district: str, theme: str, wire: bytes) -> None:
+        self.seq = max(self.seq, seq)
+        msg = _DECODE.decode(wire)
+        if not isinstance(msg, LayerPoints):
+            raise ValueError(f"a {type(msg).__name__} on the layers stream")
+        self.last_ts = max(self.last_ts, msg.ts)
+        points = self._points_of(msg, seq)
+        if points is None:
+            self.malformed += 1
+            return
+        removed = np.frombuffer(msg.removed, _U32).astype(np.uint32)
+        self._pending.setdefault(msg.layer, []).append((removed, points))
+        for ids in (removed, points.ids):
+            for block in np.unique(ids >> LAYER_BLOCK_BITS).tolist():
+                self.dirty.add(kv_key(Stream.LAYERS, msg.layer, str(block)))
+
+    def _points_of(self, msg: LayerPoints, seq: int) -> _Points | None:
+        n, rem = divmod(len(msg.ids), 4)
+        if rem or len(msg.removed) % 4 or len(msg.lon) != 8 * n or len(msg.lat) != 8 * n:
+            return None
+        if len(msg.level) not in (0, n) or len(msg.kind) not in (0, 2 * n):
+            return None
+        kind = np.full(n, -1, np.int32)
+        if msg.kind:
+            table = np.array(
+                [self._index(self.kinds, self._kind_index, k) for k in msg.kinds] + [-1], dtype=np.int32
+            )
+            local = np.frombuffer(msg.kind, _U16).astype(np.int64)
+            kind = table[np.minimum(local, len(msg.kinds))]  # an index past the kinds: no kind
+        d = self._index(self.districts, self._district_index, msg.district)
+        return _Points(
+            np.frombuffer(msg.ids, _U32).astype(np.uint32),
+            np.frombuffer(msg.lon, _F64).astype(np.float64),
+            np.frombuffer(msg.lat, _F64).astype(np.float64),
+            np.frombuffer(msg.level, np.uint8).copy() if msg.level else np.zeros(n, np.uint8),
+            kind,
+            np.full(n, d, np.int32),
+            np.full(n, seq, np.int64),
+        )
+
+    def _merged(self) -> dict[str, _Points]:
+        """The layers with every queued message merged in order (a later point with the same id wins)."""
+        for layer, pending in self._pending.items():
+            held = self.layers.get(layer, _Points.empty())
+            for removed, added in pending:
+                gone = np.concatenate([removed, added.ids])
+                if len(held.ids) and len(gone):
+                    held = held.take(~np.isin(held.ids, gone))
+                held = _Points.concat([held, added])
+            self.layers[layer] = _newest_per_id(held)  # sorted by id; an id twice in one message: the later
+        self._pending.clear()
+        return self.layers
+
+    def snapshot(self, f: Filter) -> list[DataMessage]:
+        out: list[DataMessage] = []
+        for layer, points in self._merged().items():
+            passing = [d for d, name in enumerate(self.districts) if matches(f, name, "")]
+            for d in passing:
+                rows = np.flatnonzero(points.district == d)
+                for lo in range(0, len(rows), LAYER_CHUNK):
+                    out.append(
+                        self._message(layer, points.take(rows[lo : lo + LAYER_CHUNK]), self.districts[d])
+                    )
+        return out
+
+    def _message(self, layer: str, part: _Points, district: str, seq: int | None = None) -> LayerPoints:
+        """``part`` as one ``layer_points`` with only the kinds it uses."""
+        used, local = np.unique(part.kind, return_inverse=True)
+        kinds = [self.kinds[int(k)] for k in used if k >= 0]
+        if len(used) and used[0] < 0:  # no kind: an index past the message's kinds
+            local = np.where(local == 0, len(used) - 1, local - 1)
+        return LayerPoints(
+            stream=Stream.LAYERS,
+            seq=self.seq if seq is None else seq,
+            prev=0,
+            ts=self.last_ts,
+            layer=layer,
+            ids=part.ids.astype(_U32).tobytes(),
+            lon=part.lon.astype(_F64).tobytes(),
+            lat=part.lat.astype(_F64).tobytes(),
+            level=part.level.tobytes(),
+            kind=local.astype(_U16).tobytes() if len(used) and used[-1] >= 0 else b"",
+            kinds=kinds,
+            district=district,
+        )
+
+    def kv_entries(self, keys: Iterable[str]) -> dict[str, bytes | None]:
+        layers = self._merged()
+        by_key: dict[str, tuple[str, int]] = {}
+        for layer in layers:
+            for block in np.unique(layers[layer].ids >> LAYER_BLOCK_BITS).tolist():
+                by_key[kv_key(Stream.LAYERS, layer, str(block))] = (layer, block)
+        out: dict[str, bytes | None] = {}
+        for key in keys:
+            where = by_key.get(key)
+            if where is None:
+                out[key] = None  # every point of the block was removed
+                continue
+            layer, block = where
+            points = layers[layer]
+            part = points.take(np.flatnonzero((points.ids >> LAYER_BLOCK_BITS) == block))
+            dists, dlocal = np.unique(part.district, return_inverse=True)
+            out[key] = _ENCODER.encode(
+                {
+                    "layer": layer,
+                    "ts": self.last_ts,
+                    "message": _ENCODER.encode(self._message(layer, part, "", int(part.seq.max()))),
+                    "districts": [self.districts[int(d)] for d in dists],
+                    "district": dlocal.astype(_U16).tobytes(),
+                    "seq": part.seq.astype("<i8").tobytes(),
+                }
+            )
+        return out
+
+    def load(self, key: str, value: bytes) -> None:
+        """Merge one block of a layer; per point, the newer seq wins over a point already held."""
+        decoded: Any = msgspec.msgpack.decode(value)
+        msg = _DECODE.decode(decoded["message"])
+        points = self._points_of(msg, 0) if isinstance(msg, LayerPoints) else None
+        if points is not None:
+            table = np.array(
+                [self._index(self.districts, self._district_index, d) for d in decoded["districts"]],
+                dtype=np.int32,
+            )
+            district = table[np.frombuffer(decoded["district"], _U16).astype(np.int64)]
+            seq = np.frombuffer(decoded["seq"], "<i8").astype(np.int64)
+            points = _Points(points.ids, points.lon, points.lat, points.level, points.kind, district, seq)
+            held = self._merged().get(msg.layer, _Points.empty())
+            self.layers[msg.layer] = _newest_per_id(_Points.concat([held, points]))
+            self.last_ts = max(self.last_ts, int(decoded["ts"]))
+        self.dirty.discard(key)
+
+
 def make_view(stream: str) -> StreamView:
     if stream == Stream.SENSORS:
         return SensorView()
     if stream == Stream.CATALOG:
         return CatalogView()
+    if stream == Stream.LAYERS:
+        return LayerView()
     return EntityView(stream)
 
 
