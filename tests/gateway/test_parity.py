@@ -1,7 +1,7 @@
 """Gateway parity: a district that integrates through NATS JetStream gets the demo's wall.
 
 The gateway carries every stream a district backend offers (the core four, and the optional
-``cameras``, ``catalog`` and ``series`` when the district has them), and keeps the cockpits' audit records
+``cameras``, ``catalog``, ``series`` and ``layers`` when the district has them), and keeps the cockpits' audit records
 (§7.8) once each in JetStream. Everything against a real nats-server.
 """
 
