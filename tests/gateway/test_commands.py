@@ -14,7 +14,7 @@ from cockpit.backend.gateway.server import Access, Gateway, GatewayConfig
 from cockpit.backend.nats_bridge import NatsBridge
 from cockpit.feed import ConnectionState, FeedClient
 from cockpit.protocol.ids import uuid7
-from cockpit.protocol.messages import AckResult, Command, CommandKind
+from cockpit.protocol.messages import AckResult, Command, CommandKind, Filter, Geometry, Plot, PlotBody
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import Recorder, make_feed, settle, start_bridge
 from tests.helpers import city_digest, wait_until
@@ -185,8 +185,8 @@ def test_a_gateway_started_late_loads_latest_values_from_the_bucket(nats_server:
         async with gateways(nats_server.url) as (gw,):
             assert gw.stats.kv_entries > 0, "started from the bucket, not from the first message"
             assert all(
-                t.view.seq > 0 for t in gw.offered() if t.stream not in ("overlays", "cameras")
-            )  # no cameras in this city
+                t.view.seq > 0 for t in gw.offered() if t.stream not in ("overlays", "cameras", "plots")
+            )  # no cameras in this city, nothing drawn
             rec = Recorder()
             feed = make_feed([gw.url], rec)
             try:
@@ -195,6 +195,102 @@ def test_a_gateway_started_late_loads_latest_values_from_the_bucket(nats_server:
                 assert rec.model.digest() == city_digest(bridge.city)
             finally:
                 await feed.stop()
+        await bridge.stop()
+
+    asyncio.run(body())
+
+
+def _plot(event_id: str, pid: str, lon: float = 106.5) -> PlotBody:
+    line = [[lon, 29.55], [lon + 0.005, 29.553]]
+    return PlotBody(
+        id=pid, kind="fire_line", geometry=Geometry(type="LineString", coordinates=line), event_id=event_id
+    )
+
+
+def _cmd(kind: CommandKind, **fields: object) -> Command:
+    return Command(id=uuid7(int(time.time() * 1000)), kind=kind, **fields)  # type: ignore[arg-type]
+
+
+def test_plots_are_drawn_edited_and_deleted_through_the_gateway(nats_server: NatsServer) -> None:
+    """§5.10/§7.10 through NATS: plot commands reach the district's backend and their answers the
+    wall (a stale edit ``plot_conflict``, an edit of a deleted plot ``plot_deleted``); the plots come
+    back on the ``plots`` stream; a wall that connects later gets the drawn plot and not the deleted
+    one; an operator of one district cannot draw on another district's event."""
+
+    async def body() -> None:
+        bridge = await start_bridge(nats_server.url)
+        access = Access({"officer-jb": ("jiangbei",)})
+        async with gateways(nats_server.url, access=access) as (gw,):
+            rec, rec_jb = Recorder(), Recorder()
+            feed = make_feed([gw.url], rec)
+            feed_jb = make_feed([gw.url], rec_jb, operator="officer-jb", client_id="wall-jb")
+            late = None
+            try:
+                await live(feed)
+                await live(feed_jb)
+                assert "plots" in gw.epochs and "commands.plots" in gw.core_config.capabilities
+                city = bridge.city
+                await wait_until(
+                    lambda: (
+                        {"jiangbei", "yuzhong"}
+                        <= {e.district for e in city.state.events.values() if e.state == "new"}
+                    ),
+                    timeout=30,
+                    what="open events in jiangbei and yuzhong",
+                )
+                bridge.running = False  # events stay open
+                ev = next(
+                    e for e in city.state.events.values() if e.state == "new" and e.district == "yuzhong"
+                )
+
+                async def answer(c: Command, r: Recorder = rec, f: FeedClient = feed) -> tuple[str, str]:
+                    n = len(r.acks)
+                    f.send_command(c)
+                    await wait_until(lambda: len(r.acks) > n, what=f"the answer to {c.kind}")
+                    return str(r.acks[-1].result), r.acks[-1].reason
+
+                assert await answer(_cmd(CommandKind.PLOT_CREATE, plot=_plot(ev.id, "p-kept"))) == (
+                    "accepted",
+                    "",
+                )
+                assert await answer(_cmd(CommandKind.PLOT_CREATE, plot=_plot(ev.id, "p-gone", 106.51))) == (
+                    "accepted",
+                    "",
+                )
+                moved = _plot(ev.id, "p-kept", 106.52)
+                assert await answer(_cmd(CommandKind.PLOT_EDIT, plot=moved, base=1)) == ("accepted", "")
+                assert (await answer(_cmd(CommandKind.PLOT_EDIT, plot=moved, base=1)))[1] == "plot_conflict"
+                assert await answer(_cmd(CommandKind.PLOT_DELETE, ref="p-gone", base=1)) == ("accepted", "")
+                gone = _plot(ev.id, "p-gone", 106.53)
+                assert (await answer(_cmd(CommandKind.PLOT_EDIT, plot=gone, base=1)))[1] == "plot_deleted"
+                assert (await answer(_cmd(CommandKind.PLOT_DELETE, ref="p-gone", base=2)))[
+                    1
+                ] == "plot_deleted"
+                # The jiangbei officer may not draw on, edit or delete yuzhong's plots (§3.1).
+                for c in (
+                    _cmd(CommandKind.PLOT_CREATE, plot=_plot(ev.id, "p-jb")),
+                    _cmd(CommandKind.PLOT_EDIT, plot=_plot(ev.id, "p-kept", 106.54), base=2),
+                ):
+                    assert await answer(c, rec_jb, feed_jb) == ("rejected", "forbidden")
+
+                await wait_until(lambda: bridge.caught_up, what="the bridge published everything")
+                await wait_until(lambda: set(rec.model.plots) == {"p-kept"}, what="the plots on the wall")
+                assert rec.model.plots["p-kept"].version == 2
+                snap = gw.tails["plots"].view.snapshot(Filter())
+                held = [(p.id, p.active) for p in snap if isinstance(p, Plot)]
+                assert held == [("p-kept", True)] and len(snap) == 1, "a deleted plot leaves the view"
+                assert not rec_jb.model.plots, "yuzhong's plots are not the jiangbei wall's"
+                late_rec = Recorder()
+                late = make_feed([gw.url], late_rec, client_id="wall-late")
+                await live(late)
+                await wait_until(lambda: bool(late_rec.model.plots), what="the late wall's plots")
+                assert set(late_rec.model.plots) == {"p-kept"} and late_rec.model.plots["p-kept"].version == 2
+                assert rec.model.digest() == late_rec.model.digest() == city_digest(city)
+            finally:
+                await feed.stop()
+                await feed_jb.stop()
+                if late is not None:
+                    await late.stop()
         await bridge.stop()
 
     asyncio.run(body())

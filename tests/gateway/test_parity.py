@@ -25,7 +25,16 @@ from cockpit.backend.server import DemoBackend
 from cockpit.feed import ConnectionState
 from cockpit.model import Situation
 from cockpit.protocol.ids import uuid7
-from cockpit.protocol.messages import Audit, Catalog, CatalogEntry, Command, CommandKind, Stream
+from cockpit.protocol.messages import (
+    Audit,
+    Catalog,
+    CatalogEntry,
+    Command,
+    CommandKind,
+    Geometry,
+    PlotBody,
+    Stream,
+)
 from tests.gateway.conftest import NatsServer
 from tests.gateway.support import Recorder, make_city, make_feed, settle, start_bridge
 from tests.helpers import wait_until
@@ -80,7 +89,8 @@ def _plans(model: Situation) -> dict[str, tuple[object, ...]]:
 def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: NatsServer) -> None:
     """The same city served by the demo backend and, through NATS, by a gateway: two walls that
     subscribe to every stream end with the same state: events, units, dispatches, plans, overlays,
-    sensors, the district's names in both languages, its cameras, its sensors' history and its risk points."""
+    sensors, the district's names in both languages, its cameras, its sensors' history, its risk points
+    and what is drawn on its map."""
 
     async def body() -> None:
         city = make_city()
@@ -103,6 +113,16 @@ def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: N
             assert set(gw.epochs) == set(demo.epochs()) == {s.value for s in Stream}
             await wait_until(lambda: len(city.state.plans) >= 1 or len(city.state.events) >= 30, timeout=30)
             bridge.running = False
+            ev = next(e for e in city.state.events.values() if e.state != "closed")
+            line = Geometry(type="LineString", coordinates=[[106.5, 29.55], [106.505, 29.553]])
+            drawn = PlotBody(
+                id=uuid7(int(time.time() * 1000)), kind="fire_line", geometry=line, event_id=ev.id
+            )
+            feeds[1].send_command(
+                Command(id=uuid7(int(time.time() * 1000)), kind=CommandKind.PLOT_CREATE, plot=drawn)
+            )  # drawn through the gateway: the city's answer comes back through NATS
+            await wait_until(lambda: bool(on_gateway.acks), what="the plot's answer")
+            assert on_gateway.acks[0].result == "accepted"
             await settle(bridge, [feeds[1]], nats_server.url)
             await wait_until(
                 lambda: all(feeds[0].cursors.get(s).seq == log.seq for s, log in city.hub.logs.items()),
@@ -117,6 +137,7 @@ def test_a_wall_on_the_gateway_is_the_wall_the_demo_backend_gives(nats_server: N
             assert all("@" not in c.main_url for c in b.cameras.values()), "no credentials on the wire"
             assert _series(b) == _series(a) and len(a.series) >= 3
             assert _layers(b) == _layers(a) and len(a.layers.layers["risk_points"].columns()) > 1000
+            assert set(b.plots) == set(a.plots) == {drawn.id}
             assert feeds[1].counters.gaps == 0 and feeds[1].counters.duplicates == 0
         finally:
             for f in feeds:

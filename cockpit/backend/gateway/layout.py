@@ -16,6 +16,7 @@ COCKPIT_CAMERAS     ``cockpit.cameras.>``         ``camera`` messages (optional,
 COCKPIT_CATALOG     ``cockpit.catalog.>``         ``catalog`` messages (optional, below)
 COCKPIT_SERIES      ``cockpit.series.>``          ``sensor_series`` messages (optional, below)
 COCKPIT_LAYERS      ``cockpit.layers.>``          ``layer_points`` messages (optional, below)
+COCKPIT_PLOTS       ``cockpit.plots.>``           ``plot`` messages (optional, below)
 COCKPIT_COMMANDS    ``cockpit.commands.>``        operators' commands, deduplicated by command id
 COCKPIT_AUDIT       ``cockpit.audit.>``           the cockpits' audit records, once per chain and seq
 ==================  ============================  =============================================
@@ -59,6 +60,7 @@ OPTIONAL_STREAMS: dict[str, str] = {
     Stream.CATALOG: "COCKPIT_CATALOG",
     Stream.SERIES: "COCKPIT_SERIES",
     Stream.LAYERS: "COCKPIT_LAYERS",
+    Stream.PLOTS: "COCKPIT_PLOTS",
 }
 """Protocol stream → JetStream stream, for the streams a gateway offers only while they exist."""
 DATA_STREAMS: dict[str, str] = {**CORE_STREAMS, **OPTIONAL_STREAMS}

@@ -87,6 +87,7 @@ from cockpit.protocol.filters import unfiltered
 from cockpit.protocol.messages import (
     DEFAULT_HEARTBEAT_MS,
     DEFAULT_MAX_FRAME_BYTES,
+    PLOT_COMMANDS,
     Audit,
     AuditAck,
     Command,
@@ -98,6 +99,7 @@ from cockpit.protocol.messages import (
     Stream,
     SubscribeMode,
 )
+from cockpit.protocol.plots import plot_id_of
 from cockpit.protocol.server import (
     CLOSE_OVERRUN,
     CLOSE_REFUSED,
@@ -133,6 +135,7 @@ CAPABILITIES = (
     "commands.shelve",  # every command kind goes to the command processor, which decides (§7)
     "commands.levels",
     "commands.plans",
+    "commands.plots",
     "audit",  # records go to the audit stream, each kept once (§7.8)
     "gateway",
 )
@@ -645,9 +648,21 @@ class Gateway:
         return self.tails[stream]
 
     def district_of(self, command: Command) -> str:
-        """The district a command acts in: its event's (through the dispatch a ``cancel`` names)."""
+        """The district a command acts in: its event's (through the dispatch a ``cancel`` names); for a
+        plot command, its plot's, or for a new plot its event's (§7.10). A plot deleted or not known
+        here gives ``""``: the command goes on and the district's backend answers it."""
         events = self.tails[Stream.EVENTS].view
         event_id = command.event_id
+        if command.kind in PLOT_COMMANDS:
+            plots = self.tails.get(Stream.PLOTS)
+            held_plot = (
+                plots.view.entities.get(kv_key(Stream.PLOTS, "plot", plot_id_of(command)))
+                if plots is not None and isinstance(plots.view, EntityView)
+                else None
+            )
+            if held_plot is not None:
+                return held_plot[0]
+            event_id = command.plot.event_id if command.plot is not None else ""
         if command.kind == CommandKind.CANCEL:
             dispatch = self.tails[Stream.DISPATCH].view
             assert isinstance(dispatch, EntityView)

@@ -36,6 +36,7 @@ from cockpit.protocol.messages import (
     Filter,
     LayerPoints,
     Overlay,
+    Plot,
     SensorBatch,
     SensorCatalog,
     SensorInfo,
@@ -178,13 +179,14 @@ def _entity_key(stream: str, msg: DataMessage) -> str:
 
 
 def _removed(msg: DataMessage) -> bool:
-    """An overlay (§5.5) or a camera (§5.7) with ``active: false``: it leaves the state."""
-    return isinstance(msg, Overlay | Camera) and not msg.active
+    """An overlay (§5.5), a camera (§5.7) or a plot (§5.10) with ``active: false``: it leaves the
+    state (a deleted plot is in no snapshot; walls that saw it got its delete on the stream)."""
+    return isinstance(msg, Overlay | Camera | Plot) and not msg.active
 
 
 class EntityView(StreamView):
-    """Events, dispatch (units, dispatches, plans), overlays, cameras or sensor series: the latest
-    message of each entity."""
+    """Events, dispatch (units, dispatches, plans), overlays, cameras, sensor series or plots: the
+    latest message of each entity."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
