@@ -38,6 +38,7 @@ from cockpit.protocol.messages import (
     Geometry,
     LayerPoints,
     Overlay,
+    Plot,
     SensorBatch,
     SensorCatalog,
     SensorInfo,
@@ -491,3 +492,27 @@ def test_a_layer_block_emptied_by_removals_is_deleted_from_the_kv_bucket() -> No
     view.apply(2, "", "", stamp(body_of(gone), 2, 0))
     assert view.kv_entries(view.take_dirty()) == {"layers.risk_points.1": None}
     assert _wall_points(view.snapshot(Filter())).keys() == {1, 2}
+
+
+def test_a_deleted_plot_leaves_the_view_and_the_bucket_and_an_undo_brings_it_back() -> None:
+    """§5.10: ``active: false`` deletes a plot; an edit against the version it was deleted at restores it."""
+    plots = make_view(Stream.PLOTS)
+    line = Geometry(type="LineString", coordinates=[[106.5, 29.55], [106.505, 29.553]])
+
+    def plot(seq: int, version: int, active: bool) -> bytes:
+        msg = Plot(
+            stream=Stream.PLOTS, seq=0, prev=0, ts=seq, id="p-1", kind="fire_line", active=active,
+            geometry=line, event_id="E1", district="north", version=version, author="li.wei",
+            created=1, updated=seq, theme="fire",
+        )  # fmt: skip
+        return stamp(body_of(msg), seq, 0)
+
+    plots.apply(1, "north", "fire", plot(1, 1, True))
+    plots.apply(2, "north", "fire", plot(2, 2, True))
+    assert [(m.id, m.version) for m in plots.snapshot(Filter(districts=["north"]))] == [("p-1", 2)]  # type: ignore[union-attr]
+    plots.take_dirty()
+    plots.apply(3, "north", "fire", plot(3, 3, False))
+    assert plots.snapshot(Filter()) == [] and plots.snapshot(Filter(districts=["north"])) == []
+    assert plots.kv_entries(plots.take_dirty()) == {"plots.plot.p-1": None}
+    plots.apply(4, "north", "fire", plot(4, 4, True))  # the undo of the delete
+    assert [(m.id, m.version) for m in plots.snapshot(Filter())] == [("p-1", 4)]  # type: ignore[union-attr]

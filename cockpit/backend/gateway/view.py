@@ -209,7 +209,7 @@ class EntityView(StreamView):
         if held is not None and (held[0] != district or removed):
             self._by_district.get(held[0], {}).pop(key, None)
         if removed:
-            self.entities.pop(key, None)  # removed overlays and cameras are not in a snapshot (§5.5, §5.7)
+            self.entities.pop(key, None)  # in no snapshot (§5.5, §5.7, §5.10)
             return
         self.entities[key] = (district, theme, msg)
         self._by_district.setdefault(district, {})[key] = None
