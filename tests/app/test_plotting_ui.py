@@ -20,6 +20,7 @@ from cockpit.audit.chain import verify_file
 from cockpit.backend.city import City
 from cockpit.backend.server import DemoBackend
 from cockpit.backend.streams import Hub
+from cockpit.config.site import demo_map
 from cockpit.feed import ConnectionState, Identity
 from cockpit.model.plots import PlotRecord
 from cockpit.present.runway_spec import PanelKind
@@ -48,7 +49,7 @@ def test_an_officer_draws_edits_and_undoes_with_the_mouse_and_the_wall_shows_it(
         await backend.start()
         c = Cockpit(
             [backend.url], Identity("plot-ui", "li.wei", "operator"), audit_path=tmp_path / "audit.jsonl",
-            centre="shapingba",
+            centre="shapingba", site_map=demo_map(),  # the forest park the runway's map focuses on
         )  # fmt: skip
         made.append(c)
         c.place(virtual_screens(2, 1600, 900))
