@@ -141,7 +141,9 @@ class TrendChart(QWidget):
         return font
 
     def _range(self) -> tuple[float, float]:
-        values = [float(v) for _, y in self._series for v in (np.nanmin(y), np.nanmax(y)) if y.size and np.isfinite(v)]
+        # Only the readings there are: a series may be empty or all gaps (a sensor that never reported).
+        finite = [y[np.isfinite(y)] for _, y in self._series]
+        values = [float(v) for y in finite if y.size for v in (y.min(), y.max())]
         if not values:
             values = [lim.value for lim in self._limits] or [0.0, 1.0]
         # Every limit in view: how far the values are from the warning and the alarm is what the

@@ -64,3 +64,22 @@ def test_the_chart_says_the_height_it_needs_and_plots_in_it(qtbot: QtBot) -> Non
     chart.resize(800, round(one_row * 0.6))
     chart.grab()
     assert "now" not in [i.text for i in chart.text_items()], "lower, it draws no plot"
+
+
+def test_an_empty_or_all_gap_series_is_drawn_without_error(qtbot: QtBot) -> None:
+    """A sensor that has not reported yet (no points, or only gaps) beside one that has: the chart
+    paints, scaled to the readings there are (an empty series once raised in the paint and left the
+    painter open: the wall logged it every frame and crashed at exit)."""
+    chart = TrendChart(120.0)
+    qtbot.addWidget(chart)
+    chart.set_type_size(30)
+    chart.resize(900, 400)
+    chart.set_series(["A", "B", "C"], "m", [Limit(3.0, "warning 3", False)])
+    t = np.arange(-10.0, 1.0)
+    chart.set_data([(np.array([]), np.array([])), (t, np.full(t.size, np.nan)), (t, 2.0 + 0.01 * t)])
+    chart.grab()
+    lo, hi = chart._range()
+    assert lo < 1.9 and hi > 3.0, "the readings and the limit in view"
+    chart.set_data([(np.array([]), np.array([]))])
+    chart.grab()
+    assert chart._range()[0] < 3.0 < chart._range()[1], "no readings at all: the limits set the scale"
