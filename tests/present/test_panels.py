@@ -467,3 +467,23 @@ def test_a_point_layer_kept_on_disk_says_since_when(feed: Feed) -> None:
     state = model.update(feed.situation, feed.frame())
     when = time.strftime("%m-%d %H:%M", time.localtime(NOW / 1000))
     assert state is not None and state.points is not None and state.points.note == f"risk as of {when}, kept on disk"
+
+
+def test_a_dispatch_keeps_the_panel_on_its_event_when_nobody_chose(feed: Feed) -> None:
+    """With nobody choosing, the panel serves the most severe event; once the officer dispatches
+    to it, a graver new alarm must not take the button: a second click a second later would send a
+    unit to an event the officer never looked at (officer review of the merged wall)."""
+    ctx = context()
+    model = DispatchModel(Panel(kind=PanelKind.DISPATCH, at=(0, 0, 3, 3)), ctx)
+    dispatch_feed(feed)
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.event_id == "e1" and ctx.selection.chosen is None
+    command = model.dispatch(feed.situation)
+    assert command is not None and command.event_id == "e1"
+    assert ctx.selection.chosen == "e1", "acting on the event made it the officer's choice"
+    answer(ctx, command, "accepted")
+    feed.apply(feed.event("e3", severity=1, recommended=("dc-2",)))  # newer, as grave, unacknowledged
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.event_id == "e1", "the button stays on the event dispatched to"
+    again = model.dispatch(feed.situation)
+    assert again is None or again.event_id == "e1"

@@ -190,7 +190,16 @@ class DispatchModel:
         uid = self._recommended_unit(situation, ev)
         if uid is None:
             return None
-        return self.ctx.book.make(CommandKind.DISPATCH, ev.id, unit_id=uid)
+        command = self.ctx.book.make(CommandKind.DISPATCH, ev.id, unit_id=uid)
+        if command is not None:
+            self._keep(ev.id)
+        return command
+
+    def _keep(self, event_id: str) -> None:
+        """Acting on an event makes it the officer's choice: with nobody choosing, the panel would
+        move to the next event the moment this one is dispatched, and a second click a second later
+        would send a unit to an event the officer never looked at."""
+        self.ctx.selection.choose(event_id)
 
     def act(self, situation: Situation, key: str) -> Command | None:
         """The officer triggered action ``key`` (confirmed already, if critical)."""
@@ -207,6 +216,9 @@ class DispatchModel:
         event_id = ev.id
         if kind == CommandKind.CANCEL and ref in situation.dispatches:
             event_id = situation.dispatches[ref].event_id
-        return self.ctx.book.make(
+        command = self.ctx.book.make(
             kind, event_id, ref=ref, occurrence=ev.occurrence if kind == CommandKind.ACKNOWLEDGE else 0
         )
+        if command is not None:
+            self._keep(ev.id)
+        return command
