@@ -467,6 +467,10 @@ class Situation:
         old = self.epochs.get(ev.stream)
         if old is not None and old != ev.epoch:
             self._changes.new_epoch.add(ev.stream)
+            if ev.stream == Stream.EVENTS:
+                self.timeline.new_events_epoch()
+            elif ev.stream == Stream.DISPATCH:
+                self.timeline.new_dispatch_epoch()
         self.epochs[ev.stream] = ev.epoch
         if ev.stream == Stream.EVENTS:
             self._changes.events.update(self.events)

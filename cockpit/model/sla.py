@@ -167,6 +167,19 @@ class Timeline:
         """Drop an event's times (the situation forgot the closed event)."""
         self.times.pop(event_id, None)
 
+    def new_events_epoch(self) -> None:
+        """The events stream came back in another epoch (a backend that lost its state): its ids may
+        name other events now, so what was seen of the old ones' alarms goes."""
+        for t in self.times.values():
+            t.alarm_ms = t.acked_ms = t.shelved_ms = t.shelved_until = t.shelf_total_ms = 0
+            t.occurrence = 1
+
+    def new_dispatch_epoch(self) -> None:
+        """The dispatch stream came back in another epoch: its dispatches and plans are not the old
+        ones, so no event has been dispatched to or reached until it says so again."""
+        for t in self.times.values():
+            t.dispatched_ms = t.on_scene_ms = 0
+
     def on_event(self, m: Event) -> None:
         t = self._of(m.id)
         if m.occurrence > t.occurrence:  # the alarm fired again: a new loop starts (§7.5)

@@ -22,7 +22,15 @@ from cockpit.present.words import CRITICAL_KINDS, Words
 from cockpit.protocol.commands import CommandStatus, CommandUpdate
 from cockpit.protocol.events import CommandAcked
 from cockpit.protocol.ids import uuid7
-from cockpit.protocol.messages import PLOT_COMMANDS, AckResult, Command, CommandKind, DispatchState, PlotBody
+from cockpit.protocol.messages import (
+    PLOT_COMMANDS,
+    AckResult,
+    Command,
+    CommandKind,
+    DispatchState,
+    PlotBody,
+    Stream,
+)
 from cockpit.protocol.plots import check_plot
 from widgets.values import BoardRow, Tone
 
@@ -40,6 +48,9 @@ class CommandRecord:
     tries: int = 0
     reason: str = ""
     detail: str = ""
+    epoch: str = ""
+    """The ``events`` epoch its event id belongs to ("" unknown): after a backend lost its state the
+    same id may name another event, which this command never was about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +136,19 @@ class CommandBook:
         )
         if kind in PLOT_COMMANDS and check_plot(command) is not None:
             return None
-        self.records[command.id] = CommandRecord(command, CommandStatus.QUEUED, time.time_ns() // 1_000_000)
+        self.records[command.id] = CommandRecord(
+            command, CommandStatus.QUEUED, time.time_ns() // 1_000_000, epoch=self._events_epoch()
+        )
         self.generation += 1
         return command
+
+    def _events_epoch(self) -> str:
+        return self.situation.epochs.get(Stream.EVENTS, "") if self.situation is not None else ""
+
+    def _of_this_epoch(self, rec: CommandRecord) -> bool:
+        """Whether ``rec``'s event id names an event of the epoch the wall shows."""
+        now = self._events_epoch()
+        return not rec.epoch or not now or rec.epoch == now
 
     def why_not(self, kind: CommandKind, event_id: str = "", ref: str = "") -> str:
         """Why this command cannot be sent now, in words; "" when it can.
@@ -162,7 +183,9 @@ class CommandBook:
             if isinstance(ev, CommandUpdate):
                 rec = self.records.get(ev.command.id)
                 if rec is None:  # from the outbox on disk: issued before a restart
-                    rec = self.records[ev.command.id] = CommandRecord(ev.command, ev.status, time.time_ns() // 1_000_000)
+                    rec = self.records[ev.command.id] = CommandRecord(
+                        ev.command, ev.status, time.time_ns() // 1_000_000, epoch=ev.command.epoch
+                    )
                 if rec.status.settled:
                     continue  # the backend's word stands
                 rec.status, rec.tries = ev.status, ev.tries
@@ -191,7 +214,7 @@ class CommandBook:
     def latest(self, event_id: str, kind: CommandKind | None = None) -> CommandRecord | None:
         """The newest command for ``event_id`` (of ``kind``)."""
         for rec in reversed(self.records.values()):
-            if rec.command.event_id == event_id and (kind is None or rec.command.kind == kind):
+            if rec.command.event_id == event_id and (kind is None or rec.command.kind == kind) and self._of_this_epoch(rec):
                 return rec
         return None
 
@@ -217,7 +240,7 @@ class CommandBook:
             if kind == CommandKind.CANCEL:
                 if c.ref == ref:
                     return True
-            elif c.event_id == event_id:
+            elif c.event_id == event_id and self._of_this_epoch(rec):
                 return True
         return False
 

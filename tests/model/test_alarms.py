@@ -309,7 +309,7 @@ def test_the_state_machine_takes_every_transition_and_keeps_its_invariants() -> 
     run_state_machine_as_test(
         AlarmMachine,
         settings=settings(
-            max_examples=200,
+            max_examples=500,
             stateful_step_count=40,
             derandomize=True,
             database=None,

@@ -15,7 +15,9 @@ def test_a_command_is_recorded_once_made_and_a_second_of_its_kind_waits() -> Non
     assert first is not None and ctx.book.records[first.id].status is CommandStatus.QUEUED
     assert ctx.book.make(CommandKind.DISPATCH, "e1", unit_id="u2") is None
     assert ctx.book.why_not(CommandKind.DISPATCH, "e1") == "waiting for the answer to the last one"
-    assert ctx.book.make(CommandKind.DISPATCH, "e2", unit_id="u2") is not None, "another event is another target"
+    assert ctx.book.make(CommandKind.DISPATCH, "e2", unit_id="u2") is not None, (
+        "another event is another target"
+    )
 
 
 def test_roles_and_modes_say_why_not() -> None:
@@ -72,12 +74,17 @@ def test_refusals_read_in_words_never_as_a_bare_code() -> None:
     assert rows[0].state == "rejected: this plan already runs for the event"
     assert rows[0].event == "an event no longer shown", "never an event id"
     assert "water_main_burst_small" not in rows[0].target
-    ctx.book.plan_title = lambda plan_type, fallback: {"water_main_burst_small": "Water-main burst, main under 500 mm"}[plan_type]
+    ctx.book.plan_title = lambda plan_type, fallback: {
+        "water_main_burst_small": "Water-main burst, main under 500 mm"
+    }[plan_type]
     assert ctx.book.board_rows(feed.situation)[0].target == "Water-main burst, main under 500 mm"
     other = ctx.book.make(CommandKind.ACKNOWLEDGE, "e9")
     assert other is not None
     ctx.book.apply([CommandUpdate(other, CommandStatus.REJECTED, 1, "some_new_code")])
-    assert ctx.book.board_rows(feed.situation)[0].state == "rejected: refused by the backend (code some_new_code)"
+    assert (
+        ctx.book.board_rows(feed.situation)[0].state
+        == "rejected: refused by the backend (code some_new_code)"
+    )
 
 
 def test_a_command_restored_from_disk_is_on_the_board_as_queued() -> None:
@@ -132,3 +139,35 @@ def test_an_accepted_dispatch_stays_on_its_way_until_the_stream_shows_its_unit()
     assert ctx.book.pending(CommandKind.DISPATCH, "e1")
     feed.apply(feed.dispatch(c.id, "e1", "u1", "accepted"))
     assert not ctx.book.pending(CommandKind.DISPATCH, "e1")
+
+
+def test_a_backend_that_lost_its_state_reuses_ids_and_old_commands_and_times_stay_with_the_old_events() -> (
+    None
+):
+    """A seeded backend restarted without its state hands out the same event ids again: the new
+    'E1' must not show the old E1's dispatch ("accepted"), block its Send button, or read its SLA
+    steps as done (officer review: a brand-new accident showed a dispatch and 'done in time')."""
+    from cockpit.model.sla import DEFAULT_TARGETS, Phase, SlaState, sla_timers
+    from cockpit.protocol.events import SnapshotReceived
+
+    feed = Feed()
+    s = feed.situation
+    s.apply([SnapshotReceived("dispatch", "A", 1, (feed.unit("dc-1"),))])
+    s.apply([SnapshotReceived("events", "A", 1, (feed.event("e1", severity=1, recommended=("dc-1",)),))])
+    ctx = context(situation=s)
+    book = ctx.book
+    sent = book.make(CommandKind.DISPATCH, "e1", unit_id="dc-1")
+    assert sent is not None
+    assert book.why_not(CommandKind.DISPATCH, "e1") != "", "one dispatch at a time"
+    feed.apply(feed.event("e1", severity=1, state="dispatched", recommended=("dc-1",)))
+    feed.apply(feed.dispatch(sent.id, "e1", "dc-1", "on_scene"))
+    steps = {t.phase: t.state for t in sla_timers(s.events, s.timeline, DEFAULT_TARGETS, 10**13)}
+    assert steps[Phase.ON_SCENE] is SlaState.MET or steps[Phase.ON_SCENE] is SlaState.MET_LATE
+
+    # The backend comes back in epoch B, without its state: a new event with the same id.
+    s.apply([SnapshotReceived("dispatch", "B", 1, (feed.unit("dc-1"),))])
+    s.apply([SnapshotReceived("events", "B", 1, (feed.event("e1", severity=1, recommended=("dc-1",)),))])
+    assert book.latest("e1", CommandKind.DISPATCH) is None, "the old dispatch was for another event"
+    assert book.why_not(CommandKind.DISPATCH, "e1") == "", "Send is free for the new event"
+    timers = sla_timers(s.events, s.timeline, DEFAULT_TARGETS, 10**13)
+    assert [t.phase for t in timers] == [Phase.ACKNOWLEDGE], "only the new alarm's first step has started"
