@@ -247,6 +247,10 @@ class WallPresenter:
             ConnectionState.STALE: LinkLevel.DOWN,
             ConnectionState.OFFLINE: LinkLevel.DOWN,
         }[state]
+        if level is LinkLevel.DEGRADED and since is not None and wall_ms / 1000 - since >= OFFLINE_SINCE_AFTER_S:
+            # Trying again after a long silence is no better than the silence: the colour never
+            # calms while the data gets older (red "stale", then amber "connecting" misled).
+            level = LinkLevel.DOWN
         return LinkLine(self.words.link_state(state), level, age, detail, wall_detail)
 
     def _pinned(self, now_ms: int) -> tuple[AlarmRow, ...]:

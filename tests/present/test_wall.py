@@ -120,3 +120,20 @@ def test_the_wall_escalates_a_late_open_event_and_forgets_it_once_resolved() -> 
     assert wall.frame(NOW, 1000.0).wall.sla.startswith("SLA ✕1 · Fire alarm +")
     feed.apply(feed.event("late", severity=1, type="fire", age_s=3600, state="resolved"))
     assert wall.frame(NOW + 600, 1000.6).wall.sla == "", "a resolved event is late no more"
+
+
+def test_the_link_colour_never_calms_while_the_data_gets_older() -> None:
+    """Stalled backend: red 'Stale' at 2 s must not turn amber 'Connecting' at 20 s while the data
+    is 20 s old (officer review, kill -STOP); a quick reconnect right after live stays amber."""
+    feed = Feed()
+    link = Link()
+    wall = presenter(feed, link)
+    assert wall.frame(NOW, 1000.0).wall.link.level is LinkLevel.OK
+    link.state = ConnectionState.CONNECTING
+    assert wall.frame(NOW + 2_000, 1002.0).wall.link.level is LinkLevel.DEGRADED, "a quick reconnect"
+    link.state = ConnectionState.STALE
+    assert wall.frame(NOW + 4_000, 1004.0).wall.link.level is LinkLevel.DOWN
+    link.state = ConnectionState.CONNECTING
+    assert wall.frame(NOW + 20_000, 1020.0).wall.link.level is LinkLevel.DOWN, "still no data: still red"
+    link.state = ConnectionState.LIVE
+    assert wall.frame(NOW + 21_000, 1021.0).wall.link.level is LinkLevel.OK
