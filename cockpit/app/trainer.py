@@ -121,7 +121,7 @@ class TrainerWindow(QMainWindow):
         grid = QGridLayout(control)
         self.picker = QComboBox()
         for path, title in drills:
-            self.picker.addItem(title, str(path))
+            self.picker.addItem(title, str(Path(path).resolve()))
         grid.addWidget(QLabel(tr("Drill script")), 0, 0)
         grid.addWidget(self.picker, 0, 1)
         self.start_button = QPushButton(tr("Start from the beginning"))
@@ -185,9 +185,11 @@ class TrainerWindow(QMainWindow):
     def show_drill(self, script: DrillScript, path: Path, lang: str) -> None:
         """A drill (re)started: its title on the banner, its file picked, the tables emptied."""
         self.banner.setText(tr("DRILL · {title}").format(title=script.title_in(lang)))
-        index = self.picker.findData(str(path))
-        if index >= 0:
-            self.picker.setCurrentIndex(index)
+        index = self.picker.findData(str(Path(path).resolve()))  # "assets/drills/x.yaml" names the listed file
+        if index < 0:  # a drill file from elsewhere: listed, so the box never names another drill
+            self.picker.addItem(script.title_in(lang), str(Path(path).resolve()))
+            index = self.picker.count() - 1
+        self.picker.setCurrentIndex(index)
         self.action_table.setRowCount(0)
         self.injects.clear()
         self.summary.clear()

@@ -266,3 +266,19 @@ def test_the_pdf_report_is_a_pdf_with_the_plots_rendered(qapp: QApplication, tmp
     pdf = write_pdf(report, tmp_path / "report.pdf")
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and b"/Title" in data and len(data) > 2000
+
+
+def test_the_drill_box_names_the_running_drill_whatever_path_started_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cockpit --drill assets/drills/flood.yaml` listed the drills by absolute path and the box
+    kept the first one ("12345 drill") beside the flood drill's banner (officer review)."""
+    one = write_drill(tmp_path, "one", "Drill one", 100)
+    two = write_drill(tmp_path, "two", "Drill two", 100)
+    w = window(qtbot, [(one, "Drill one"), (two, "Drill two")])
+    monkeypatch.chdir(tmp_path)
+    w.show_drill(load_drill(two), Path("two.yaml"), "en")
+    assert w.picker.currentText() == "Drill two"
+    elsewhere = write_drill(tmp_path / "elsewhere", "three", "Drill three", 100)
+    w.show_drill(load_drill(elsewhere), elsewhere, "en")
+    assert w.picker.currentText() == "Drill three", "a drill file that was not listed is listed now"
