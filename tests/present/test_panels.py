@@ -487,3 +487,19 @@ def test_a_dispatch_keeps_the_panel_on_its_event_when_nobody_chose(feed: Feed) -
     assert state is not None and state.event_id == "e1", "the button stays on the event dispatched to"
     again = model.dispatch(feed.situation)
     assert again is None or again.event_id == "e1"
+
+
+def test_a_resolved_event_offers_no_plan_to_activate(feed: Feed) -> None:
+    """'Activate plan: Forest fire' was offered on an event already marked Resolved (officer review)."""
+    import msgspec
+
+    ctx = context()
+    model = DispatchModel(Panel(kind=PanelKind.DISPATCH, at=(0, 0, 3, 3)), ctx, on_wall=False)
+    feed.apply(msgspec.structs.replace(feed.event("e1", severity=1, state="acknowledged"), plans=["forest_fire"]))
+    ctx.selection.choose("e1")
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and any(a.key == "plan:forest_fire" for a in state.actions)
+    feed.apply(msgspec.structs.replace(feed.event("e1", severity=1, state="resolved"), plans=["forest_fire"]))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and not any(a.key.startswith("plan:") for a in state.actions)
+    assert any(a.key == "close" for a in state.actions), "a resolved event is closed, not planned for"

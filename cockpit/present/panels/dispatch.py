@@ -152,7 +152,7 @@ class DispatchModel:
         if ev.state is EventState.NEW:
             add("ack", CommandKind.ACKNOWLEDGE, t("Dispatch", "Acknowledge"))
         running = {p.plan_type for p in situation.plans_for(ev.id) if p.state != "closed"}
-        for plan_type in ev.plans:
+        for plan_type in ev.plans if ev.state is not EventState.RESOLVED else ():  # nothing left to plan for
             if plan_type not in running:
                 add(f"plan:{plan_type}", CommandKind.ACTIVATE_PLAN,
                     t("Dispatch", "Activate plan: {plan}").format(plan=self.plan_title(plan_type)), plan_type)
