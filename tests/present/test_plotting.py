@@ -374,3 +374,23 @@ def test_drawing_for_the_event_nobody_chose_makes_it_chosen_so_a_newer_event_can
     loop.model.click(loop.fire.lon + 0.01, loop.fire.lat, 0.0)
     loop.frame()
     assert loop.model.editor.event_id == target and loop.model.editor.view().sketch, "the sketch stays"
+
+
+def test_undo_while_a_refused_shape_is_shown_takes_its_last_corner_not_the_last_drawing() -> None:
+    """A committed fire line, then a zone that crosses itself (refused before it is sent): Undo
+    deleted the fire line on every wall and left the refused zone on screen (officer review)."""
+    loop = Loop()
+    pts = corners(loop)
+    draw_zone(loop, pts)
+    pid = the_plot(loop, "fire_zone")
+    loop.model.choose("fire_zone")
+    a, b, c, d = corners(loop, 0.002)
+    bow = [(a[0] + 0.01, a[1]), (c[0] + 0.01, c[1]), (b[0] + 0.01, b[1]), (d[0] + 0.01, d[1])]  # crosses itself
+    for lon, lat in bow:
+        loop.model.click(lon, lat, 0.0)
+    assert loop.model.double_click(*bow[-1], 0.0) is None, "refused before it is sent"
+    assert loop.state().can_undo
+    assert loop.model.undo() is None, "Undo works on the sketch first"
+    assert pid in loop.situation.plots, "the committed zone stays"
+    loop.model.cancel()
+    assert loop.send(loop.model.undo()) is not None and pid not in loop.situation.plots, "then the last drawing"

@@ -123,7 +123,7 @@ class PlottingModel:
             drafts=tuple(draft_rows(self._drafts, situation, self.words, lambda e: self.why_not(situation, e))),
             notice=ed.notice,
             label=ed.label,
-            can_undo=bool(ed.undo_stack) and not why_not,
+            can_undo=(bool(ed.undo_stack) or ed.sketching) and not why_not,
             can_redo=bool(ed.redo_stack) and not why_not,
             can_delete=selected is not None and not why_not,
             can_finish=bool(ed.view().sketch) and not why_not,

@@ -330,7 +330,17 @@ class PlotEditor:
             return None
         return self._edit(body, msgspec.structs.replace(body, label=text))
 
+    @property
+    def sketching(self) -> bool:
+        """A line or area is being drawn (or was refused and is still shown to be put right)."""
+        return bool(self._sketch)
+
     def undo(self) -> Command | None:
+        """Undo the officer's last step: the sketch's last vertex while one is drawn (a refused
+        shape is still the sketch), else the last change sent to the shared map."""
+        if self._sketch:
+            self.back()
+            return None
         if not self.undo_stack:
             return None
         step = self.undo_stack[-1]
