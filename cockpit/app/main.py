@@ -274,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay is not None:
             print("cockpit: --drill and --replay cannot be combined", file=sys.stderr)
             return 2
+        if args.record is not None:  # never ignored in silence: the trainer would look for it there
+            print(
+                "cockpit: --record does not apply to a drill: a drill records into its report folder "
+                "(--report DIR, in DIR/recordings; --no-record for none)",
+                file=sys.stderr,
+            )
+            return 2
         try:
             load_drill(args.drill)
         except DrillScriptError as exc:

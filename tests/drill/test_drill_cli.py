@@ -109,3 +109,17 @@ def test_a_drill_cannot_be_combined_with_a_replay(tmp_path: Path) -> None:
         timeout=60,
     )
     assert proc.returncode == 2 and "--drill and --replay cannot be combined" in proc.stderr
+
+
+def test_record_with_a_drill_is_refused_not_ignored(tmp_path: Path) -> None:
+    """`--record DIR` with `--drill` went unused (the drill recorded into REPORT/recordings) and the
+    trainer looked for it in DIR (officer review): said at once, exit 2."""
+    proc = subprocess.run(
+        [str(BIN / "cockpit"), "--drill", str(FLOOD), "--record", str(tmp_path / "rec")],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "--record does not apply to a drill" in proc.stderr
+    assert not (tmp_path / "rec").exists()
