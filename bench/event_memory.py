@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                 msgs.append(
                     Event(
                         stream="events", seq=seq, prev=seq - 1, ts=now, id=f"bench-{i:07d}", type="water_main_burst",
-                        severity=2, time=now, lon=106.5, lat=29.5, district="nanan", state=state,
-                        title=f"Water-main burst {i}", theme="water", source=f"nanan-pipe_pressure-{i % 50:03d}",
+                        severity=2, time=now, lon=106.5, lat=29.5, district="lakeside", state=state,
+                        title=f"Water-main burst {i}", theme="water", source=f"lakeside-pipe_pressure-{i % 50:03d}",
                         active=state == "new",
                     )
                 )  # fmt: skip

@@ -190,7 +190,7 @@ def measure(
     server.start()
     # Cameras of a theme no runway or alarm rule asks for: only the benchmark's runway shows them.
     cameras = [
-        DemoCamera(c, c, c, "jiangbei", "bench", (), (0.0, 0.0), at=(106.5, 29.6)) for c in sub_ids + main_ids
+        DemoCamera(c, c, c, "lakeside", "bench", (), (0.0, 0.0), at=(106.5, 29.6)) for c in sub_ids + main_ids
     ]
     city = _City(server.base_url, cameras)
     url = city.start()

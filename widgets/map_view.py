@@ -1372,8 +1372,8 @@ class MapView(QWidget):
         if self._not_current:
             occupied.append(self._note_box()[0])
         size = self._marker_size()
-        # Two labels are never closer than a word space of key type: side by side, "Shapingba"
-        # and "Jiangbei" read as one name.
+        # Two labels are never closer than a word space of key type: side by side, "Northgate"
+        # and "Lakeside" read as one name.
         pad = max(3.0, (self._sec_px or QFontMetricsF(self.font()).height()) * 0.35)
         labels: list[tuple[str, QFont, TextRole, QPointF, QRectF]] = []
         swatches: list[tuple[QRectF, QColor]] = []

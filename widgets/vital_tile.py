@@ -137,7 +137,7 @@ class VitalSignTile(QWidget):
         sec = float(self._sec_px)
         value_font, unit_font, title_font, _state = self._typed_fonts()
         cap = QFontMetricsF(value_font).capHeight()
-        # The title and the unit stand on the value's baseline: their descenders ("Yuzhong") too.
+        # The title and the unit stand on the value's baseline: their descenders ("Quay gauge") too.
         descent = max(QFontMetricsF(title_font).descent(), QFontMetricsF(unit_font).descent())
         return 2 * max(2.0, sec * 0.22) + sec * 0.3 * 1.5 + max(cap * 1.45, cap + 2 * descent)
 

@@ -307,14 +307,14 @@ def golden_messages() -> dict[str, msgspec.Struct]:
         Plot(
             stream="plots", seq=12, prev=11, ts=T0 + 4000, id=_PLOT, kind="fire_line", active=True,
             geometry=Geometry(type="LineString", coordinates=_FIRE_LINE), event_id="E01-000012",
-            district="shapingba", theme="fire", version=2, author="li.wei", created=T0 + 1000, updated=T0 + 4000,
-            label="Fire line 14:05", centre="shapingba", updated_by="zhang.min", updated_centre="city",
+            district="lakeside", theme="fire", version=2, author="li.wei", created=T0 + 1000, updated=T0 + 4000,
+            label="Fire line 14:05", centre="lakeside", updated_by="zhang.min", updated_centre="city",
         ),
     ]
     out: dict[str, msgspec.Struct] = {_tag(type(m)): m for m in examples}
     body = PlotBody(
         id=_PLOT, kind="fire_line", geometry=Geometry(type="LineString", coordinates=_FIRE_LINE[:3]),
-        event_id="E01-000012", label="Fire line 14:05", centre="shapingba",
+        event_id="E01-000012", label="Fire line 14:05", centre="lakeside",
     )
     edited = msgspec.structs.replace(
         body, geometry=Geometry(type="LineString", coordinates=_FIRE_LINE), style=PlotStyle(scale=1.5)

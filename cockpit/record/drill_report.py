@@ -376,7 +376,7 @@ def response_plot(report: DrillReport) -> str:
         + [m.seconds for r in rows for m in r.measures if m.seconds is not None]
         + [m.target for r in rows for m in r.measures if m.target is not None]
     )
-    left, width, row_h = 320, 460, 42  # room for "Waterlogging at the Jiangbei underpass #19d677"
+    left, width, row_h = 320, 460, 42  # room for "Waterlogging at the Lakeside underpass #19d677"
     height = 40 + row_h * len(rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 40}" height="{height}">']
     for k, name in enumerate(("acknowledge", "first dispatch", "closure")):

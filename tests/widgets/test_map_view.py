@@ -727,7 +727,7 @@ def test_a_flash_phase_repaints_neither_the_icons_nor_their_labels(qtbot: QtBot)
 
 def _wall_map(qtbot: QtBot, markers: list[MapMarker]) -> MapView:
     """The overview's districts at wall type, with ratings and markers (as the wall shows them)."""
-    from widgets.geo import DEMO_GEO_DIR, load_geojson
+    from widgets.geo import load_geojson
 
     view = MapView(cache_margin=0.1)
     qtbot.addWidget(view)
@@ -792,7 +792,7 @@ def test_wall_map_markers_are_whole_inside_the_map_and_never_cover_another(qtbot
 def test_wall_map_drops_the_lowest_priority_labels_first(qtbot: QtBot) -> None:
     """A small map with room for one label: the red event's label wins over the district's name
     and its rating, which are dropped (never drawn under or over it)."""
-    from widgets.geo import DEMO_GEO_DIR, load_geojson
+    from widgets.geo import load_geojson
 
     view = MapView(cache_margin=0.1)
     qtbot.addWidget(view)

@@ -45,7 +45,7 @@ FOCUS_ZOOM = 14.5
 @dataclass(frozen=True, slots=True)
 class PlottingState:
     heading: str
-    """What the drawings are for: "Drawing for Fire alarm · Shapingba (E01-000013)"."""
+    """What the drawings are for: "Drawing for Fire alarm · Lakeside (E01-000013)"."""
     why_not: str
     """Why nothing can be drawn now, in words; "" when the officer may draw."""
     palette: tuple[PaletteItem, ...]

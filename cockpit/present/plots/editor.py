@@ -501,6 +501,6 @@ class PlotEditor:
 
 
 def plot_note(record: PlotRecord, words: PlotWords) -> str:
-    """Who drew it and its version, for the console: "v3 · li.wei (shapingba)"."""
+    """Who drew it and its version, for the console: "v3 · li.wei (lakeside)"."""
     who = record.updated_by + (f" ({record.updated_centre})" if record.updated_centre else "")
     return words.translate("Plots", "v{version} · {who}").format(version=record.version, who=who)
