@@ -54,8 +54,10 @@ def xdotool(display: str, *args: str) -> str:
 
 
 def window_ids(display: str, title: str) -> list[int]:
-    """The visible windows whose title is ``title`` (a runway id; the console's starts "Cockpit ·")."""
-    pattern = "^Cockpit · operator console$" if title == "console" else f"^{title}$"
+    """The visible windows whose title is ``title`` (a runway id: its window is titled by the
+    runway's English name; the console's starts "Cockpit ·")."""
+    names = {"console": "Cockpit · operator console", "forest_fire": "Forest fire", "overview": "Overview"}
+    pattern = f"^{names.get(title, title)}$"
     return [int(w) for w in xdotool(display, "search", "--onlyvisible", "--name", pattern).split()]
 
 
