@@ -625,32 +625,32 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="85"/>
+        <location filename="../../cockpit/present/commands.py" line="96"/>
         <source>an emergency plan</source>
         <translation>应急预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="282"/>
+        <location filename="../../cockpit/present/commands.py" line="305"/>
         <source>an event no longer shown</source>
         <translation>已不在大屏上的事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="289"/>
+        <location filename="../../cockpit/present/commands.py" line="312"/>
         <source>a drawing</source>
         <translation>一处标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="297"/>
+        <location filename="../../cockpit/present/commands.py" line="320"/>
         <source>a dispatch</source>
         <translation>一项调度</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="143"/>
+        <location filename="../../cockpit/present/commands.py" line="164"/>
         <source>Your role ({role}) may not {action}; allowed: {allowed}</source>
         <translation>当前角色（{role}）无权{action}；有权角色：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="149"/>
+        <location filename="../../cockpit/present/commands.py" line="170"/>
         <source>waiting for the answer to the last one</source>
         <translation>正在等待上一条指令的回应</translation>
     </message>
@@ -807,8 +807,8 @@
     </message>
     <message>
         <location filename="../../cockpit/app/console.py" line="208"/>
-        <source>{placed} runways on {screens} screens; {console} in this console</source>
-        <translation>{placed} 条跑道在 {screens} 块屏幕上；{console} 条在本控制台</translation>
+        <source>Runways on the wall: {placed} (screens: {screens}) · in this console: {console}</source>
+        <translation>上墙跑道：{placed}（屏幕：{screens}）· 本控制台：{console}</translation>
     </message>
     <message>
         <location filename="../../cockpit/present/console.py" line="113"/>
@@ -1769,12 +1769,12 @@
         <translation>未重新提交：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/editor.py" line="421"/>
+        <location filename="../../cockpit/present/plots/editor.py" line="431"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/plots/editor.py" line="496"/>
+        <location filename="../../cockpit/present/plots/editor.py" line="506"/>
         <source>v{version} · {who}</source>
         <translation>第{version}版 · {who}</translation>
     </message>
@@ -2470,7 +2470,7 @@
     </message>
     <message>
         <location filename="../../cockpit/app/trainer.py" line="129"/>
-        <location filename="../../cockpit/app/trainer.py" line="199"/>
+        <location filename="../../cockpit/app/trainer.py" line="201"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -2535,62 +2535,62 @@
         <translation>演练 · {title}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="199"/>
+        <location filename="../../cockpit/app/trainer.py" line="201"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="204"/>
+        <location filename="../../cockpit/app/trainer.py" line="206"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="206"/>
+        <location filename="../../cockpit/app/trainer.py" line="208"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="208"/>
+        <location filename="../../cockpit/app/trainer.py" line="210"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="210"/>
+        <location filename="../../cockpit/app/trainer.py" line="212"/>
         <source>Drill clock {t} of {end} · {state}</source>
         <translation>演练时钟 {t} / {end} · {state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="221"/>
+        <location filename="../../cockpit/app/trainer.py" line="223"/>
         <source>{events} events measured · {met} of {total} targets met so far · {actions} actions</source>
         <translation>已评估 {events} 起事件 · 目前达标 {met}/{total} · 操作 {actions} 次</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="231"/>
+        <location filename="../../cockpit/app/trainer.py" line="233"/>
         <source>Report: {events} events, {met} of {total} targets met, {actions} actions. Written to {where}</source>
         <translation>报告：{events} 起事件，达标 {met}/{total}，操作 {actions} 次。已写入 {where}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="252"/>
+        <location filename="../../cockpit/app/trainer.py" line="254"/>
         <source>by hand</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="252"/>
+        <location filename="../../cockpit/app/trainer.py" line="254"/>
         <source>script</source>
         <translation>脚本</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="257"/>
+        <location filename="../../cockpit/app/trainer.py" line="259"/>
         <source>FAILED: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="296"/>
+        <location filename="../../cockpit/app/trainer.py" line="298"/>
         <source>Pick a target for the inject first.</source>
         <translation>请先选择注入对象。</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/trainer.py" line="318"/>
+        <location filename="../../cockpit/app/trainer.py" line="320"/>
         <source>Report from the trainer ({theme}, {district})</source>
         <translation>导调员上报（{theme}，{district}）</translation>
     </message>
@@ -2621,12 +2621,12 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="230"/>
+        <location filename="../../widgets/trend_chart.py" line="232"/>
         <source>−{n} min</source>
         <translation>−{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="231"/>
+        <location filename="../../widgets/trend_chart.py" line="233"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
@@ -2829,12 +2829,12 @@
         <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="293"/>
+        <location filename="../../cockpit/present/wall.py" line="297"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="294"/>
+        <location filename="../../cockpit/present/wall.py" line="298"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>

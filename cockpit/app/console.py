@@ -205,7 +205,7 @@ class ConsoleWindow(QMainWindow):
             for j, text in enumerate(row):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.summary.setText(
-            tr("{placed} runways on {screens} screens; {console} in this console").format(
+            tr("Runways on the wall: {placed} (screens: {screens}) · in this console: {console}").format(
                 placed=len(assignment.on_screen), screens=screens, console=len(assignment.on_console)
             )
         )

@@ -211,7 +211,7 @@ def test_wall_puts_the_console_on_the_desk_monitor_and_follows_its_resolution(qa
         assert (g.x(), g.y(), g.width(), g.height()) == (3840, 0, 1920, 1080)
         rows = [c.wall.console.table.item(i, 0).text() for i in range(c.wall.console.table.rowCount())]
         assert any("desk monitor" in r or "桌面" in r for r in rows), rows
-        assert c.wall.console.summary.text().startswith("2 runways on 2 screens")  # the desk is not the wall's
+        assert c.wall.console.summary.text().startswith("Runways on the wall: 2 (screens: 2)")  # the desk is not the wall's
         # A resolution change on a wall screen: the same screen, smaller. Its window follows, and the
         # runway's text is sized for the new height.
         before_px = c.wall.views["forest_fire"].fontInfo().pixelSize()
