@@ -67,6 +67,14 @@ class BarGaugesWidget(PaintedWidget):
         lo, hi = self._scale
         return min(1.0, max(0.0, (value - lo) / (hi - lo)))
 
+    def least_height(self, width: float) -> float:
+        """The marks' header, one bar, and a line for "+n more" under it when there are more."""
+        line = QFontMetricsF(self.detail_font()).height()
+        if not self._bars:
+            return line
+        header = line * 1.05 if self._marks else 0.0
+        return header + line * 1.3 + (line if len(self._bars) > 1 else 0.0)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         room = self.begin_paint(p)

@@ -54,6 +54,25 @@ class ClosedLoopWidget(PaintedWidget):
     def steps(self) -> tuple[LoopStep, ...]:
         return self._steps
 
+    def least_height(self, width: float) -> float:
+        """The steps' names and one period's row (or, narrow, the periods and one step's row)."""
+        line = QFontMetricsF(self.detail_font()).height()
+        if not self._steps or self._empty:
+            return line
+        head = self._head_height(width)
+        return (head if head is not None else line * 1.2) + line * 1.15
+
+    def _head_height(self, width: float) -> float | None:
+        """The steps' names' height side by side in ``width``; None when too narrow for that."""
+        bold = self.detail_font(bold=True)
+        line = QFontMetricsF(self.detail_font()).height()
+        label_w = max([self.one_line_width(bold, name) for name in self._periods] or [0.0]) + line * 0.5
+        n = len(self._steps)
+        col_w = (width - label_w - line * 0.6 * (n - 1)) / n
+        if max(self.one_line_width(bold, word) for s in self._steps for word in s.name.split()) > col_w:
+            return None
+        return max(self.text_height(bold, col_w, s.name) for s in self._steps)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         room = self.begin_paint(p)
@@ -73,8 +92,12 @@ class ClosedLoopWidget(PaintedWidget):
             self._paint_table(p, room, dim)
             p.end()
             return
-        # The steps' names, and arrows from each to the next.
         head_h = max(self.text_height(bold, col_w, s.name) for s in self._steps)
+        if head_h + line * 1.15 > room.height() + 0.5:  # no room for a row under the names: say so
+            self.note_left_out(p, room, len(self._periods), QCoreApplication.translate("ClosedLoop", "+{n} more").format(n=len(self._periods)))
+            p.end()
+            return
+        # The steps' names, and arrows from each to the next.
         for i, step in enumerate(self._steps):
             x = room.left() + label_w + i * (col_w + gap)
             self.draw_text(p, QRectF(x, room.top(), col_w, head_h), step.name, bold, theme.TEXT, CENTRE)
@@ -139,6 +162,9 @@ class ClosedLoopWidget(PaintedWidget):
         line = QFontMetricsF(detail).height()
         name_w = max(self.one_line_width(bold, s.name) for s in self._steps) + line * 0.5
         col_w = (room.width() - name_w) / max(1, len(self._periods))
+        if line * 2.35 > room.height() + 0.5:  # no room for a step's row under the periods: say so
+            self.note_left_out(p, room, len(self._steps), QCoreApplication.translate("ClosedLoop", "+{n} more").format(n=len(self._steps)))
+            return
         for k, period in enumerate(self._periods):
             self.draw_text(p, QRectF(room.left() + name_w + k * col_w, room.top(), col_w, line), period, bold, theme.TEXT_DIM, CENTRE)
         y = room.top() + line * 1.2

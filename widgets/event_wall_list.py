@@ -260,6 +260,8 @@ class EventWallList(QWidget):
             p.setFont(bold)
             p.setPen(QColor(theme.TEXT_DIM))
             text = QCoreApplication.translate("EventWallList", "+{n} more on the console").format(n=more)
+            if bfm.horizontalAdvance(text) > line.width() - 2 * pad:  # a narrow panel: the count alone
+                text = QCoreApplication.translate("EventWallList", "+{n} more").format(n=more)
             self._log.draw_at(
                 p, QPointF(line.left() + pad, line.center().y() + bfm.capHeight() / 2), text, TextRole.SECONDARY, line
             )

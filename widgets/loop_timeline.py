@@ -62,6 +62,22 @@ class LoopTimelineWidget(PaintedWidget):
             self.clicked.emit()
         super().mouseReleaseEvent(event)
 
+    def least_height(self, width: float) -> float:
+        """The request's title and deadline, then the steps: side by side, the nodes, the names and
+        the times (one under the other, the first step's row)."""
+        detail, bold, key = self.detail_font(), self.detail_font(bold=True), self.key_font()
+        line = QFontMetricsF(detail).height()
+        head = self.text_height(bold, width, self._title) + self.text_height(detail, width, self._deadline)
+        if not self._steps:
+            return max(line, head)
+        col_w = width / len(self._steps)
+        if col_w < line * 6:
+            return head + line * 0.3 + max(QFontMetricsF(bold).height(), self.text_height(bold, width * 0.6, self._steps[0].name))
+        time_font = key if QFontMetricsF(key).horizontalAdvance("00:00") <= col_w * 0.92 else bold
+        names = max(self.text_height(bold, col_w - line * 0.3, s.name) for s in self._steps)
+        times = QFontMetricsF(time_font).height() if any(s.time_text for s in self._steps) else 0.0
+        return head + line * (0.4 + 1.1 + 0.2) + names + times
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         room = self.begin_paint(p)

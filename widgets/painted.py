@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets import theme
-from widgets.text_report import glyph_px
+from widgets.text_report import glyph_px, wrapped_ink_box
 from widgets.values import Severity, TextItem, TextRole, TileLevel
 
 LEVEL_COLOURS: dict[TileLevel, str] = {
@@ -88,6 +88,12 @@ class PaintedWidget(QWidget):
         """The texts of the last paint, one a line (tests read what the panel shows)."""
         return "\n".join(t.text for t in self._painted)
 
+    def least_height(self, width: float) -> float:
+        """The least height at ``width`` to show something whole: a line of detail type, room for
+        "+2 more" (panels with a header row override this). A runway's grid hides a panel whose
+        cell is lower than this, rather than cut its text."""
+        return QFontMetricsF(self.detail_font()).height()
+
     def left_out(self) -> int:
         """How many rows the last paint had no room for (shown as "+n more")."""
         return self._left_out
@@ -156,9 +162,10 @@ class PaintedWidget(QWidget):
             )
         )
         role = TextRole.KEY if key else TextRole.SECONDARY
+        ink = wrapped_ink_box(font, rect, flags | WRAP, text)  # the report's box is the ink's
         self._items.append(
             TextItem(
-                text, role, box.x(), box.y(), box.width(), box.height(), glyph_px(font, text), "", not fitted
+                text, role, ink.x(), ink.y(), ink.width(), ink.height(), glyph_px(font, text), "", not fitted
             )
         )
         return box

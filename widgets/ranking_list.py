@@ -50,6 +50,11 @@ class RankingListWidget(PaintedWidget):
     def rows(self) -> tuple[RankRow, ...]:
         return self._rows
 
+    def least_height(self, width: float) -> float:
+        """One row, and a line for "+n more" under it when there are more."""
+        line = QFontMetricsF(self.detail_font()).height()
+        return line * (2.0 if len(self._rows) > 1 else 1.0)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         room = self.begin_paint(p)

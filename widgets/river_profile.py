@@ -97,6 +97,14 @@ class RiverProfileWidget(PaintedWidget):
                 break
         super().mouseReleaseEvent(event)
 
+    def least_height(self, width: float) -> float:
+        """Room for the profile: the values over the dots, a line of plot, the river and the two
+        rows of names (what drifts takes at most half of the panel, above them)."""
+        line = QFontMetricsF(self.detail_font()).height()
+        if not self._stations:
+            return line
+        return line * 6.1 + (QFontMetricsF(self.key_font()).height() if self._drifts else 0.0)
+
     # -- painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -41,6 +41,7 @@ class ConnectionStatusWidget(QWidget):
         self._label = ""
         self._level = LinkLevel.DOWN
         self._age_s: float | None = None
+        self._shows_age = True
         self._detail = ""
         self._wrap = False
         self._role = TextRole.SECONDARY
@@ -48,7 +49,9 @@ class ConnectionStatusWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
-    def set_status(self, label: str, level: LinkLevel, age_s: float | None, detail: str) -> None:
+    def set_status(
+        self, label: str, level: LinkLevel, age_s: float | None, detail: str, shows_age: bool = True
+    ) -> None:
         """Show a new status.
 
         Args:
@@ -56,10 +59,13 @@ class ConnectionStatusWidget(QWidget):
             level: Health, decides colour and icon.
             age_s: Age of the newest data in seconds, None if none has arrived.
             detail: Free text, e.g. counters ("1 204 msg/s · 0 errors"); may be empty.
+            shows_age: False where the data's age means nothing (a replay, a paused drill): no
+                age is shown, never "no data" over data that is there.
         """
-        if (label, level, age_s, detail) == (self._label, self._level, self._age_s, self._detail):
+        new = (label, level, age_s, detail, shows_age)
+        if new == (self._label, self._level, self._age_s, self._detail, self._shows_age):
             return
-        self._label, self._level, self._age_s, self._detail = label, level, age_s, detail
+        self._label, self._level, self._age_s, self._detail, self._shows_age = new
         self.updateGeometry()
         self.update()
 
@@ -68,7 +74,9 @@ class ConnectionStatusWidget(QWidget):
         return self._level
 
     def age_text(self) -> str:
-        """Return the age part as shown, e.g. "data 0.4 s old" or "no data"."""
+        """Return the age part as shown, e.g. "data 0.4 s old" or "no data" ("" when not shown)."""
+        if not self._shows_age:
+            return ""
         if self._age_s is None:
             return QCoreApplication.translate("ConnectionStatusWidget", "no data")
         return QCoreApplication.translate("ConnectionStatusWidget", "data {age} old").format(
@@ -237,10 +245,11 @@ class ConnectionStatusWidget(QWidget):
 
         p.setFont(self.font())
         age = self.age_text()
-        age_w = fm.horizontalAdvance(age)
-        p.setPen(QColor(theme.TEXT))
-        self._log.draw(p, QRectF(x, head.top(), age_w + 1, head.height()), middle, age, self._role)
-        x += age_w + pad * 1.5
+        if age:
+            age_w = fm.horizontalAdvance(age)
+            p.setPen(QColor(theme.TEXT))
+            self._log.draw(p, QRectF(x, head.top(), age_w + 1, head.height()), middle, age, self._role)
+            x += age_w + pad * 1.5
 
         p.setPen(QColor(theme.TEXT_DIM))
         if self._wrap:

@@ -52,6 +52,17 @@ def ink_box(font: QFont, text: str, baseline_left: QPointF) -> QRectF:
     return QFontMetricsF(font).tightBoundingRect(text).translated(baseline_left)
 
 
+def wrapped_ink_box(font: QFont, rect: QRectF, flags: int, text: str) -> QRectF:
+    """The ink box of ``text`` word-wrapped in ``rect``: its lines' box, trimmed above the first
+    line's ink and below the last's (a line box is a third taller than a line's capitals)."""
+    fm = QFontMetricsF(font)
+    lines = fm.boundingRect(rect, int(flags) | int(Qt.TextFlag.TextWordWrap), text)
+    n = max(1, round(lines.height() / fm.lineSpacing()))
+    tight = fm.tightBoundingRect(text.replace("\n", " "))
+    top = lines.top() + fm.ascent() + tight.top()
+    return QRectF(lines.left(), top, lines.width(), (n - 1) * fm.lineSpacing() + tight.height())
+
+
 def laid_out(font: QFont, rect: QRectF, flags: int, text: str) -> tuple[QRectF, QPointF]:
     """Where ``QPainter.drawText(rect, flags, text)`` puts a single line: its line box and baseline."""
     fm = QFontMetricsF(font)
@@ -122,13 +133,13 @@ class TextLog:
     ) -> QRectF:
         """``p.drawText(rect, flags, text)`` in the painter's font, noted. Returns the ink box.
 
-        Word-wrapped text is noted by its lines' box (a close enough ink box for overlaps).
+        Word-wrapped text is noted by its lines' box, trimmed to the ink above and below.
         """
         font = p.font()
         flags = int(flags)
         p.drawText(rect, flags, text)
         if flags & int(Qt.TextFlag.TextWordWrap):
-            box = QFontMetricsF(font).boundingRect(rect, flags, text)
+            box = wrapped_ink_box(font, rect, flags, text)
         else:
             _line, baseline = laid_out(font, rect, flags, text)
             box = ink_box(font, text, baseline)

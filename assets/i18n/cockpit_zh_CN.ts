@@ -480,12 +480,12 @@
 <context>
     <name>BarGauges</name>
     <message>
-        <location filename="../../widgets/bar_gauges.py" line="77"/>
+        <location filename="../../widgets/bar_gauges.py" line="85"/>
         <source>No data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/bar_gauges.py" line="123"/>
+        <location filename="../../widgets/bar_gauges.py" line="131"/>
         <source>+{n} more</source>
         <translation>另有 {n} 项</translation>
     </message>
@@ -536,19 +536,21 @@
 <context>
     <name>ClosedLoop</name>
     <message>
-        <location filename="../../widgets/closed_loop.py" line="64"/>
+        <location filename="../../widgets/closed_loop.py" line="83"/>
         <source>No figures</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/closed_loop.py" line="93"/>
-        <location filename="../../widgets/closed_loop.py" line="153"/>
+        <location filename="../../widgets/closed_loop.py" line="116"/>
+        <location filename="../../widgets/closed_loop.py" line="179"/>
         <source>{n} late</source>
         <translation>超时{n}</translation>
     </message>
     <message>
-        <location filename="../../widgets/closed_loop.py" line="133"/>
-        <location filename="../../widgets/closed_loop.py" line="168"/>
+        <location filename="../../widgets/closed_loop.py" line="97"/>
+        <location filename="../../widgets/closed_loop.py" line="156"/>
+        <location filename="../../widgets/closed_loop.py" line="166"/>
+        <location filename="../../widgets/closed_loop.py" line="194"/>
         <source>+{n} more</source>
         <translation>另有 {n} 项</translation>
     </message>
@@ -688,12 +690,12 @@
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="73"/>
+        <location filename="../../widgets/status_bar.py" line="81"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/status_bar.py" line="74"/>
+        <location filename="../../widgets/status_bar.py" line="82"/>
         <source>data {age} old</source>
         <translation>数据延迟 {age}</translation>
     </message>
@@ -1109,6 +1111,11 @@
         <source>+{n} more on the console</source>
         <translation>另有 {n} 条见操作台</translation>
     </message>
+    <message>
+        <location filename="../../widgets/event_wall_list.py" line="264"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 起</translation>
+    </message>
 </context>
 <context>
     <name>Events</name>
@@ -1317,7 +1324,7 @@
 <context>
     <name>LoopTimeline</name>
     <message>
-        <location filename="../../widgets/loop_timeline.py" line="126"/>
+        <location filename="../../widgets/loop_timeline.py" line="142"/>
         <source>No step reached yet</source>
         <translation>尚未开始办理</translation>
     </message>
@@ -2073,12 +2080,12 @@
 <context>
     <name>RankingList</name>
     <message>
-        <location filename="../../widgets/ranking_list.py" line="60"/>
+        <location filename="../../widgets/ranking_list.py" line="65"/>
         <source>No ratings</source>
         <translation>无评级</translation>
     </message>
     <message>
-        <location filename="../../widgets/ranking_list.py" line="92"/>
+        <location filename="../../widgets/ranking_list.py" line="97"/>
         <source>+{n} more</source>
         <translation>另有 {n} 项</translation>
     </message>
@@ -2119,72 +2126,87 @@
         <translation>● 录制 {mb} MB</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="48"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="50"/>
+        <source>REPLAY PAUSED {at}</source>
+        <translation>回放 已暂停 {at}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="52"/>
+        <source>REPLAY ENDED {at}</source>
+        <translation>回放 已结束 {at}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="54"/>
+        <source>REPLAY ×{speed:g} {at}</source>
+        <translation>回放 ×{speed:g} {at}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/replay_ui.py" line="55"/>
         <source>REPLAY {at}</source>
         <translation>回放 {at}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="55"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="62"/>
         <source>playing ×{speed:g}</source>
         <translation>播放 ×{speed:g}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="56"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="63"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="57"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="64"/>
         <source>end of recording</source>
         <translation>录像结束</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="59"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="66"/>
         <source>REPLAY · {at} · {state} · not live</source>
         <translation>回放 · {at} · {state} · 非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="74"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="81"/>
         <source>Step</source>
         <translation>单步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="75"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="82"/>
         <source>Pause and play exactly the next recorded frame</source>
         <translation>暂停并只播放下一录制帧</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="77"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="84"/>
         <source>Speed</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="83"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="90"/>
         <source>Clear loop</source>
         <translation>取消循环</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="84"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="91"/>
         <source>Drag across the timeline to loop a stretch</source>
         <translation>在时间轴上拖选一段以循环播放</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="106"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="113"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="106"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="113"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="110"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="117"/>
         <source> (cannot keep up at this speed)</source>
         <translation>（此倍速下跟不上）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/replay_ui.py" line="157"/>
+        <location filename="../../cockpit/app/replay_ui.py" line="164"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
@@ -2192,12 +2214,12 @@
 <context>
     <name>RiverProfile</name>
     <message>
-        <location filename="../../widgets/river_profile.py" line="111"/>
+        <location filename="../../widgets/river_profile.py" line="119"/>
         <source>No stations</source>
         <translation>无监测断面</translation>
     </message>
     <message>
-        <location filename="../../widgets/river_profile.py" line="140"/>
+        <location filename="../../widgets/river_profile.py" line="148"/>
         <source>Too small for the profile</source>
         <translation>面板过小，无法显示剖面</translation>
     </message>
@@ -2248,7 +2270,12 @@
 <context>
     <name>RunwayView</name>
     <message>
-        <location filename="../../cockpit/app/runway_view.py" line="226"/>
+        <location filename="../../cockpit/app/runway_view.py" line="56"/>
+        <source>No room for the panels at this type size</source>
+        <translation>此字号下无空间显示面板</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/app/runway_view.py" line="244"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -2829,12 +2856,12 @@
         <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="297"/>
+        <location filename="../../cockpit/present/wall.py" line="298"/>
         <source>an event</source>
         <translation>一个事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="298"/>
+        <location filename="../../cockpit/present/wall.py" line="299"/>
         <source>SLA ✕{n} · {event} +{over}</source>
         <translation>超时 ✕{n} · {event} +{over}</translation>
     </message>
@@ -2874,52 +2901,57 @@
         <translation>录制于 {time}；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="207"/>
+        <location filename="../../cockpit/present/wall.py" line="206"/>
+        <source>not live</source>
+        <translation>非实时</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/wall.py" line="208"/>
         <source>the drill clock stands still; not live</source>
         <translation>演练时钟已停止；非实时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="208"/>
+        <location filename="../../cockpit/present/wall.py" line="209"/>
         <source>Drill paused</source>
         <translation>演练暂停</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="212"/>
+        <location filename="../../cockpit/present/wall.py" line="213"/>
         <source>connecting to {url}</source>
         <translation>正在连接 {url}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="213"/>
+        <location filename="../../cockpit/present/wall.py" line="214"/>
         <source>catching up with {url}</source>
         <translation>正在与 {url} 同步</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="214"/>
+        <location filename="../../cockpit/present/wall.py" line="215"/>
         <source>{url} silent for {s} s</source>
         <translation>{url} 已 {s} 秒无数据</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="215"/>
+        <location filename="../../cockpit/present/wall.py" line="216"/>
         <source>cannot reach {url}; retrying</source>
         <translation>无法连接 {url}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="222"/>
+        <location filename="../../cockpit/present/wall.py" line="223"/>
         <source>not live since {time} ({duration})</source>
         <translation>自 {time} 起未实时（{duration}）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="228"/>
+        <location filename="../../cockpit/present/wall.py" line="229"/>
         <source>refused by {url}</source>
         <translation>被 {url} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="232"/>
+        <location filename="../../cockpit/present/wall.py" line="233"/>
         <source>backend restarted without its state at {time}; events reloaded</source>
         <translation>后台于 {time} 重启且丢失状态，事件已重新载入</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/wall.py" line="242"/>
+        <location filename="../../cockpit/present/wall.py" line="243"/>
         <source>Drill running</source>
         <translation>演练进行中</translation>
     </message>

@@ -171,7 +171,7 @@ class ConsoleWindow(QMainWindow):
 
     def show_wall(self, wall: WallState) -> None:
         link = wall.link
-        self.status.set_status(link.label, link.level, link.age_s, link.detail)
+        self.status.set_status(link.label, link.level, link.age_s, link.detail, link.shows_age)
         self.set_mode_marking(wall.marking)
         self.events.set_current(wall.liveness.current, wall.as_of)
 

@@ -42,9 +42,16 @@ def recording_text(status: RecorderStatus) -> str:
 
 
 def screen_marking(source: ReplaySource) -> str:
-    """The REPLAY marking on the wall's screens: the replayed time, short enough for any header (the
-    speed and pause state are at the console; the wall's clock beside it keeps the real time)."""
+    """The REPLAY marking on the wall's screens: the replayed time, and whether it is paused, ended
+    or faster than life (the wall's clock beside it keeps the real time). It is the wall's whole
+    word on a replay: a link status beside it would only repeat "not live"."""
     at = time.strftime("%H:%M:%S", time.localtime(source.position_ns / 1e9))
+    if source.play_state is PlayState.PAUSED:
+        return tr("REPLAY PAUSED {at}").format(at=at)
+    if source.play_state is PlayState.ENDED:
+        return tr("REPLAY ENDED {at}").format(at=at)
+    if source.speed != 1:
+        return tr("REPLAY ×{speed:g} {at}").format(speed=source.speed, at=at)
     return tr("REPLAY {at}").format(at=at)
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.app.panels import PanelView, build_view
 from cockpit.app.site_map import SiteMap
-from cockpit.present.frame import WallState
+from cockpit.present.frame import Liveness, WallState
 from cockpit.present.runway import RunwayModel
 from cockpit.present.runway_spec import PanelKind
 from cockpit.present.wall_layout import WallType
@@ -53,6 +53,13 @@ class PanelGrid(QWidget):
         self.columns, self.rows, self.spacing = columns, rows, spacing
         self.cells: list[tuple[QWidget, tuple[int, int, int, int]]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.no_room = QLabel(tr("No room for the panels at this type size"), self)
+        """Said in the panels' place when not even the first of them fits (a --scale far beyond
+        the design on a small screen): never a panel cut in half."""
+        self.no_room.setObjectName("noRoom")
+        self.no_room.setWordWrap(True)
+        self.no_room.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.no_room.setVisible(False)
 
     def add(self, widget: QWidget, at: tuple[int, int, int, int]) -> None:
         widget.setParent(self)
@@ -85,30 +92,40 @@ class PanelGrid(QWidget):
 
     def _lay_out(self) -> None:
         """Each panel on its cells of the grid. Where the type is too large for a panel's cells
-        (a --scale beyond the design), the panels last in the runway file step aside first (their
-        content is at the console) and the ones before them grow into the cells left free, until
-        every panel shown has room for its text whole. At the design's own scale nothing moves."""
+        (a --scale beyond the design), the panels are kept in the runway file's order while every
+        panel kept has room for its text whole, growing into the cells of those that step aside;
+        where none fits, the grid says so. At the design's own scale nothing moves."""
+        def fits(on: list[bool]) -> tuple[bool, list[QRect]]:
+            places = iter(self._grow([at for (_w, at), keep in zip(self.cells, on, strict=True) if keep]))
+            cells = [self._cell(next(places)) if keep else QRect() for keep in on]
+            ok = all(
+                not keep or cell.height() >= self._least(widget, cell.width())
+                for (widget, _at), cell, keep in zip(self.cells, cells, on, strict=True)
+            )
+            return ok, cells
+
         shown = [True] * len(self.cells)
-        while True:
-            spans = self._grow([at for (_w, at), on in zip(self.cells, shown, strict=True) if on])
-            places = iter(spans)
-            cells = [self._cell(next(places)) if on else QRect() for on in shown]
-            short = [
-                i for i, ((widget, _at), cell) in enumerate(zip(self.cells, cells, strict=True))
-                if shown[i] and cell.height() < self._least(widget, cell.width())
-            ]
-            if not short or sum(shown) <= 1:
-                break
-            last = max(i for i, on in enumerate(shown) if on)
-            shown[last] = False
+        ok, cells = fits(shown)
+        if not ok:  # in the file's order, each panel that still leaves every one kept room for its text
+            shown = [False] * len(self.cells)
+            for i in range(len(self.cells)):
+                trial = [*shown[:i], True, *shown[i + 1 :]]
+                if fits(trial)[0]:
+                    shown = trial
+            cells = fits(shown)[1]
+        nothing = bool(self.cells) and not any(shown)
+        if nothing:
+            self.no_room.setGeometry(self.rect())
+        if nothing != self.no_room.isVisibleTo(self):
+            if nothing:
+                log.warning("%s: no room for any panel at this type size", self.objectName())
+            self.no_room.setVisible(nothing)
         for i, ((widget, _at), cell) in enumerate(zip(self.cells, cells, strict=True)):
             if shown[i]:
                 widget.setGeometry(cell)
             if shown[i] != widget.isVisibleTo(self) and (self.isVisible() or not shown[i]):
                 if not shown[i]:
-                    log.warning(
-                        "%s: no room at this type size; it is left to the console", widget.objectName()
-                    )
+                    log.warning("%s: no room at this type size; it is not shown", widget.objectName())
                 widget.setVisible(shown[i])
 
     def _grow(self, spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -216,6 +233,7 @@ class RunwayView(QWidget):
         outer.addWidget(self.banner)
 
         self.grid = PanelGrid(spec.grid.columns, spec.grid.rows, spacing=14)
+        self.grid.setObjectName(f"panels-{spec.id}")
         self.panels: list[PanelView] = []
         for panel_model in model.panels:
             view = build_view(panel_model, lang, site_map, spec.center)
@@ -237,8 +255,12 @@ class RunwayView(QWidget):
         link = wall.link
         on_wall = self.wall_type is not None
         self.status.set_status(
-            link.label, link.level, link.age_s, link.wall_detail if on_wall else link.detail
+            link.label, link.level, link.age_s, link.wall_detail if on_wall else link.detail, link.shows_age
         )
+        # A replay on the wall: the REPLAY band says it, with its time and state, in key type; a
+        # status line beside it would only take a header row from the panels.
+        replay = wall.liveness in (Liveness.REPLAY, Liveness.REPLAY_PAUSED)
+        self.status.setVisible(not (on_wall and replay))
         self.set_sla(wall.sla)
         current = wall.liveness.current
         self.banner.set_not_current("" if current else f"{wall.as_of} · {self.not_live}")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from cockpit.app.wall import Wall
 from cockpit.present.wall_check import ScreenTexts, ScreenVerdict, dumps, judge, problems
-from widgets.text_report import glyph_px, ink_box, laid_out, role_of
+from widgets.text_report import glyph_px, ink_box, laid_out, role_of, wrapped_ink_box
 from widgets.values import TextItem, TextRole
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def label_item(label: QLabel) -> TextItem | None:
         # Qt breaks lines at spaces; a word longer than the room still overflows it.
         too_wide = any(fm.horizontalAdvance(word) > room.width() + TOLERANCE_PX for word in text.split())
         clipped = too_wide or box.height() > room.height() + TOLERANCE_PX
+        box = wrapped_ink_box(font, room, flags, text)
         if not clipped:
             box = box.intersected(room)
     else:
@@ -205,7 +206,7 @@ def left_out(widgets: Sequence[QWidget], window: QWidget) -> list[str]:
         parent = widget.parentWidget()
         name = widget.base_title or widget.objectName()
         if parent is not None and parent.isVisibleTo(window) and not widget.isVisibleTo(window):
-            out.append(f"{name}: no room at this type size (left to the console)")
+            out.append(f"{name}: no room at this type size (not shown)")
         elif (
             isinstance(widget, TilesPanelView)
             and widget.isVisibleTo(window)

@@ -86,6 +86,8 @@ class LinkLine:
     wall_detail: str = ""
     """The detail a wall screen shows: why the link is as it is and whether it records, without the
     desk's counters (message rates mean nothing from across the room)."""
+    shows_age: bool = True
+    """False where the data's age means nothing (a replay, a paused drill): the status shows none."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,10 +202,11 @@ class WallPresenter:
             else:
                 label = t("Wall", "Replay ×{speed:g}").format(speed=mode.speed)
             recorded = t("Wall", "recorded {time}; not live").format(time=at)
-            return LinkLine(label, LinkLevel.NOT_LIVE, None, recorded, recorded)
+            # The wall's REPLAY band says the recorded time in key type; the status says not live.
+            return LinkLine(label, LinkLevel.NOT_LIVE, None, recorded, t("Wall", "not live"), shows_age=False)
         if liveness is Liveness.DRILL_PAUSED:
             still = t("Wall", "the drill clock stands still; not live")
-            return LinkLine(t("Wall", "Drill paused"), LinkLevel.NOT_LIVE, age, still, still)
+            return LinkLine(t("Wall", "Drill paused"), LinkLevel.NOT_LIVE, age, still, still, shows_age=False)
         state = link.state
         silent = (wall_ms - link.last_rx_wall_ms) / 1000 if link.last_rx_wall_ms else 0.0
         why = {

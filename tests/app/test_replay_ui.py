@@ -101,6 +101,12 @@ def test_replay_controls_drive_the_source_and_every_screen_says_replay(
     for view in c.wall.views.values():
         assert view.mode_marking.isVisibleTo(view) and view.mode_marking.text().startswith("REPLAY")
         assert "Live" not in view.status.text(), "a replay is never shown as live"
+        # The band is the wall's whole word on a replay: no status line beside it ("no data" over
+        # the data shown misled; its row took the panels' room).
+        on_wall = view.wall_type is not None  # else a console tab: its status line stays
+        assert view.status.isVisibleTo(view) is not on_wall
+        assert "no data" not in view.status.text()
+    assert any(view.wall_type is not None for view in c.wall.views.values())
     band = c.console.menuWidget()
     assert band is not None and band.isVisible() and "REPLAY" in band.text()  # type: ignore[attr-defined]
     # Play, pause, speed.
@@ -108,6 +114,11 @@ def test_replay_controls_drive_the_source_and_every_screen_says_replay(
     assert source.play_state is PlayState.PLAYING and panel.play_button.text() == "Pause"
     qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
     assert source.play_state is PlayState.PAUSED
+    for _ in range(40):
+        c.frame()
+        qtbot.wait(16)
+    for view in c.wall.views.values():  # paused: the wall's band says so, not only the console
+        assert view.mode_marking.text().startswith("REPLAY PAUSED"), view.mode_marking.text()
     panel.speed.setCurrentIndex(panel.speed.count() - 1)
     assert source.speed == 60
     # Step plays one frame.

@@ -87,11 +87,13 @@ def fresh_root(tmp_path: Path) -> Iterator[Path]:
 
 
 def not_blank(png: Path) -> bool:
+    """A window that painted: antialiased text and panels give many colours on a sparse grid of
+    samples (a runway whose data has not come yet gives about 20; an unpainted window one or two)."""
     image = QImage(str(png))
     if image.isNull() or image.width() < 200:
         return False
     colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}
-    return len(colours) > 20
+    return len(colours) > 8
 
 
 @pytest.mark.slow
@@ -162,7 +164,9 @@ def test_deb_installs_runs_upgrades_and_keeps_site_file_and_recordings(tmp_path:
     runways = sorted(p.stem for p in (ROOT / "assets/runways").glob("*.yaml"))
     tabs = [f"console-{r}.png" for r in runways if r != "overview"]
     assert shots == sorted(["overview.png", "console.png", *tabs]), shots
-    assert all(not_blank(fresh_root / "tmp/shots" / s) for s in shots)
+    shutil.copytree(fresh_root / "tmp/shots", tmp_path / "shots")  # kept by pytest, to look at
+    blank = [s for s in shots if not not_blank(fresh_root / "tmp/shots" / s)]
+    assert not blank, f"blank screenshots: {blank}"
 
     # Upgrade over an edited site file: the edit is kept (a conffile), the new version runs with it.
     site = fresh_root / "etc/cockpit/site.toml"

@@ -146,6 +146,19 @@ def test_the_profile_orders_stations_by_their_place_and_counts_down_to_the_intak
     assert late is not None and late.drifts[0].countdown.startswith("due since")
 
 
+def test_the_profile_waits_for_data_before_it_blames_the_stations() -> None:
+    # Before the catalog comes there is no station at all: "no station carries river_km" would
+    # blame the backend's data (seen on a packaged wall in its first seconds).
+    feed, ctx = Feed(), context()
+    spec = panel(PanelKind.PROFILE, sensors=Selector(groups=["river_watch"]))
+    model = ProfileModel(spec, ctx, "water_quality")
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.empty == "No data yet"
+    feed.apply(feed.catalog(info(20, "x-dissolved_oxygen-009", "dissolved_oxygen", groups=["river_watch"])))
+    state = model.update(feed.situation, feed.frame())
+    assert state is not None and state.empty == "No station with a place on the river (river_km)"
+
+
 # ------------------------------------------------------------------------------------------ history
 
 

@@ -48,3 +48,12 @@ def test_abnormal_levels_show_their_colour_ok_shows_none(
     shown = colours_in(status)
     assert QColor(theme.WARNING).name() not in shown
     assert QColor(theme.ALARM).name() not in shown
+
+
+def test_a_replay_shows_no_age_never_no_data_over_data_that_is_there(status: ConnectionStatusWidget) -> None:
+    # A replay's data has no age: "no data" there misled (officer review); no age is shown at all.
+    status.set_status("Replay paused", LinkLevel.NOT_LIVE, None, "recorded 20:52:35; not live", shows_age=False)
+    status.grab()
+    assert status.age_text() == ""
+    assert "no data" not in status.text() and "old" not in status.text()
+    assert [t.text for t in status.text_items()] == ["Replay paused", "recorded 20:52:35; not live"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from cockpit.present.wall_layout import WallType
@@ -104,6 +106,10 @@ class PaintedPanelView(PanelFrame):
         # Key text (values, the plate, the countdown) at the key size; names and captions secondary.
         super().apply_wall_type(sizes)
         self.painted.set_text_px(sizes.key_px, sizes.secondary_px)
+
+    def content_min_height(self, width: int) -> int:
+        margins = self.contentsMargins()
+        return math.ceil(self.painted.least_height(width - margins.left() - margins.right()))
 
     def set_current(self, current: bool, as_of: str) -> None:
         super().set_current(current, as_of)

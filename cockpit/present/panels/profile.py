@@ -60,6 +60,8 @@ class ProfileModel:
         self.ctx = ctx
         self.scope = event_scope(spec.events, theme)
         self.rows: list[tuple[int, float]] = []
+        self.matched = 0
+        """Sensors the selector picks, with a river_km or not (none yet: the catalog has not come)."""
         self.limits = Limits()
         self.unit = ""
         self.decimals = 1
@@ -85,7 +87,9 @@ class ProfileModel:
         self._key = key
         infos = table.infos
         rows = []
-        for r in sensors_matching(situation, self.spec.sensors):
+        matching = sensors_matching(situation, self.spec.sensors)
+        self.matched = len(matching)
+        for r in matching:
             km = _km(infos[r].attrs.get(KM))
             if km is not None:
                 rows.append((r, km))
@@ -142,7 +146,13 @@ class ProfileModel:
         ):
             if value is not None:
                 marks.append(Mark(value, word.format(v=fmt(value, 0 if value == int(value) else 1, self.unit)), alarm))
-        empty = "" if self.rows else t("Profile", "No station with a place on the river (river_km)")
+        empty = (
+            ""
+            if self.rows
+            else t("Profile", "No station with a place on the river (river_km)")
+            if self.matched
+            else t("Profile", "No data yet")
+        )
         return ProfileState(span, tuple(marks), self.unit, tuple(stations), tuple(drifts), empty)
 
     def choose(self, event_id: str) -> None:
