@@ -225,7 +225,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
             subscriptions=site_subscriptions(args.site_config.level.value, args.site_config.district),
             console_scope=console_scope(args.site_config.level.value, args.site_config.district),
             camera_secrets=camera_secrets(args.site_config.camera_secrets, embedded),
-            site_map=map_config(args.site_config.map, demo=embedded is not None),
+            # A replay of a recording made on the demo city shows the demo's map (the recording says).
+            site_map=map_config(
+                args.site_config.map,
+                demo=embedded is not None or (replay is not None and replay.source.get("map") == "demo"),
+            ),
             # The demo city is made anew at every start: only a district's backend is worth keeping.
             cache_dir=None if embedded is not None else data_dir(args) / "district",
         )

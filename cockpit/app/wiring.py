@@ -264,7 +264,11 @@ class Cockpit:
         else:
             if record_dir is not None:
                 try:
-                    self.recorder = Recorder(record_dir, retention=retention, state=self._recording_state)
+                    # A replay of the demo city shows the demo's map, as the wall did (no site file).
+                    shown = {"map": "demo"} if site_map is not None and site_map == demo_map() else {}
+                    self.recorder = Recorder(
+                        record_dir, retention=retention, state=self._recording_state, source=shown
+                    )
                 except OSError as exc:  # the wall runs on, and says it is not recording
                     self.record_error = tr("cannot record into {dir}: {error}").format(
                         dir=record_dir, error=exc

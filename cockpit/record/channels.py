@@ -31,6 +31,9 @@ STREAM_TOPICS = {s.value: f"/feed/{s.value}" for s in Stream}
 FEED_TOPICS = (*STREAM_TOPICS.values(), CONTROL_TOPIC)
 
 TIMELINE_METADATA = "cockpit.timeline"
+SOURCE_METADATA = "cockpit.source"
+"""What the recording was made from, for its replay: ``{"map": "demo"}`` when the wall showed the
+demo city's map (a replay of it shows that map too; a district's recording uses its site's)."""
 """Metadata record written when a segment is finished: what the replay timeline draws."""
 TIMELINE_BUCKET_MS = 10_000
 

@@ -26,6 +26,7 @@ from cockpit.record import RecordingError
 from cockpit.record.channels import (
     CONTROL_TOPIC,
     FEED_TOPICS,
+    SOURCE_METADATA,
     STATE_TOPIC,
     TIMELINE_BUCKET_MS,
     TIMELINE_METADATA,
@@ -81,6 +82,8 @@ class Segment:
     start_ns: int
     end_ns: int
     messages: int
+    source: dict[str, str] = field(default_factory=dict)
+    """What it was recorded from (``SOURCE_METADATA``); {} for recordings made before it was kept."""
 
 
 @dataclass(slots=True)
@@ -171,7 +174,9 @@ class Recording:
                 reader = SeekingReader(f)
                 summary = reader.get_summary()
                 assert summary is not None  # finished or recovered: it has one
-                timeline_md = [m for m in reader.iter_metadata() if m.name == TIMELINE_METADATA]
+                metadata = list(reader.iter_metadata())
+                timeline_md = [m for m in metadata if m.name == TIMELINE_METADATA]
+                source = next((dict(m.metadata) for m in metadata if m.name == SOURCE_METADATA), {})
         except Exception as exc:
             self.problem(f"{path}: its index cannot be read: {type(exc).__name__}: {exc}")
             return None
@@ -190,7 +195,7 @@ class Recording:
             self.problem(f"{path}: holds no messages")
             return None
         return Segment(
-            path, readable, chunks, topics, timeline, start_ns, end_ns, stats.message_count if stats else 0
+            path, readable, chunks, topics, timeline, start_ns, end_ns, stats.message_count if stats else 0, source
         )
 
     def close(self) -> None:
@@ -206,6 +211,11 @@ class Recording:
     @property
     def start_ns(self) -> int:
         return self.segments[0].start_ns
+
+    @property
+    def source(self) -> dict[str, str]:
+        """What the recording was made from (its first segment's word; see ``SOURCE_METADATA``)."""
+        return next((s.source for s in self.segments if s.source), {})
 
     @property
     def end_ns(self) -> int:

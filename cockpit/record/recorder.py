@@ -29,6 +29,7 @@ from cockpit.record.channels import (
     MESSAGE_ENCODING,
     PROFILE,
     SCHEMA_ENCODING,
+    SOURCE_METADATA,
     STATE_TOPIC,
     STREAM_TOPICS,
     TIMELINE_METADATA,
@@ -79,11 +80,13 @@ class RecorderStatus:
 class _Segment:
     """One open MCAP file."""
 
-    def __init__(self, path: Path, chunk_bytes: int) -> None:
+    def __init__(self, path: Path, chunk_bytes: int, source: dict[str, str] | None = None) -> None:
         self.path = path
         self.file: IO[bytes] = open(path, "xb")  # noqa: SIM115 - closed in finish()
         self.writer = Writer(self.file, chunk_size=chunk_bytes, compression=CompressionType.ZSTD)
         self.writer.start(profile=PROFILE, library="cockpit")
+        if source:
+            self.writer.add_metadata(SOURCE_METADATA, dict(source))
         self.channels: dict[str, int] = {}
         for topic, (name, data) in schemas().items():
             schema_id = self.writer.register_schema(name, SCHEMA_ENCODING, data)
@@ -119,6 +122,7 @@ class Recorder:
         segment_bytes: ... or once it is this large.
         snapshot_every_s: Write a state snapshot this often (recording time), and at every segment start.
         flush_every_s: Close the open chunk and write it out this often: what a crash can lose.
+        source: What the recording is made from (``SOURCE_METADATA``), in every segment.
     """
 
     def __init__(
@@ -132,8 +136,10 @@ class Recorder:
         snapshot_every_s: float = 10.0,
         flush_every_s: float = 2.0,
         chunk_bytes: int = 1024**2,
+        source: dict[str, str] | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.source = dict(source or {})
         self.retention = retention or Retention()
         self.state = state
         self.segment_ms = int(segment_s * 1000)
@@ -252,7 +258,7 @@ class Recorder:
         while path.exists():  # two sessions in one second: never overwrite a recording
             n += 1
             path = self.directory / f"cockpit-{stamp}-{self._segments:04d}-{n}.mcap"
-        seg = _Segment(path, self.chunk_bytes)
+        seg = _Segment(path, self.chunk_bytes, self.source)
         seg.opened_ms = wall_ms
         seg.timeline = Timeline(wall_ms)
         self._segment = seg

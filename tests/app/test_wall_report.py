@@ -158,6 +158,14 @@ def test_a_replay_wall_reads_from_8_m(tmp_path: Path, recording: Path, lang: str
     marking = {"en": "REPLAY", "zh_CN": "回放"}[lang]
     for screen in wall_screens(report):
         assert any(t["text"].startswith(marking) and t["role"] == "key" for t in screen["texts"]), screen["window"]
+    if lang == "en":
+        # The recording says it was made on the demo city's map: its replay shows that map (its
+        # district names), not markers on a blank ground (officer review).
+        from cockpit.backend.demo_catalog import DISTRICTS
+
+        (fire,) = [s for s in wall_screens(report) if s["window"] == "forest_fire"]
+        names = {en for en, _zh in DISTRICTS.values()}
+        assert names & {t["text"] for t in fire["texts"]}, [t["text"] for t in fire["texts"]]
 
 
 @pytest.mark.slow

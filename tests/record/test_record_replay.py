@@ -17,7 +17,7 @@ from cockpit.feed.client import FeedEvent
 from cockpit.model import Situation
 from cockpit.protocol.messages import Stream, Welcome
 from cockpit.record import RecordingError
-from cockpit.record.channels import CONTROL_TOPIC, STATE_TOPIC, STREAM_TOPICS, join_runs
+from cockpit.record.channels import CONTROL_TOPIC, SOURCE_METADATA, STATE_TOPIC, STREAM_TOPICS, join_runs
 from cockpit.record.reader import Recording
 from cockpit.record.recorder import Recorder, segments_in
 from cockpit.record.replay import PlayState, ReplaySource
@@ -30,7 +30,7 @@ IDENTITY = Identity("test-cockpit", "officer-1", "operator")
 class Live:
     """A demo backend, a feed recording into ``directory`` and a model fed as the app feeds it."""
 
-    def __init__(self, directory: Path, **recorder_args: float) -> None:
+    def __init__(self, directory: Path, **recorder_args: object) -> None:
         city = City(Hub(), seed=11, rate=600, event_rate=240, sensors_per_kind=4)
         self.backend = DemoBackend(city, heartbeat_ms=300, speed=4)
         self.model = Situation()
@@ -78,7 +78,7 @@ class Live:
         self.recorder.close()
 
 
-def record_session(directory: Path, seconds: float, **recorder_args: float) -> Live:
+def record_session(directory: Path, seconds: float, **recorder_args: object) -> Live:
     live = Live(directory, **recorder_args)
 
     async def body() -> None:
@@ -108,8 +108,24 @@ def replay_to_end(path: Path) -> tuple[Situation, ReplaySource]:
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Live]:
     directory = tmp_path_factory.mktemp("rec")
-    live = record_session(directory, 3.0, snapshot_every_s=0.5, segment_s=1.2, flush_every_s=0.2)
+    live = record_session(
+        directory, 3.0, snapshot_every_s=0.5, segment_s=1.2, flush_every_s=0.2, source={"map": "demo"}
+    )
     return directory, live
+
+
+def test_every_segment_says_what_it_was_recorded_from(session: tuple[Path, Live]) -> None:
+    # A replay of the demo city shows the demo's map: the recording says so in each segment
+    # (any one may be played alone), read here with mcap itself.
+    directory, _live = session
+    files = sorted(directory.glob("*.mcap"))
+    assert len(files) >= 2
+    for path in files:
+        with open(path, "rb") as f:
+            found = [m.metadata for m in make_reader(f).iter_metadata() if m.name == SOURCE_METADATA]
+        assert found == [{"map": "demo"}], path
+    assert Recording(directory).source == {"map": "demo"}
+    assert Recording(files[-1]).source == {"map": "demo"}
 
 
 def test_recording_reads_back_with_mcap_and_counts_match_the_feed(session: tuple[Path, Live]) -> None:
