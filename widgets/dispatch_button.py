@@ -6,7 +6,7 @@ Translation context: ``DispatchPanel``.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
@@ -33,6 +33,34 @@ _STATE_STYLE: dict[Tone, str] = {
     Tone.ENDED: f"color: {theme.TEXT_DIM}; background: transparent;",
     Tone.HELD: f"color: #000000; background: {theme.WARNING}; font-weight: bold; border-radius: 4px;",
 }
+
+
+def balanced_lines(text: str, room: float, width: Callable[[str], float]) -> list[str]:
+    """``text`` in as few lines as fit ``room`` when broken at spaces, as evenly long as they can
+    be with that many (a word longer than the room has a line of its own)."""
+
+    def wrap(limit: float) -> list[str]:
+        lines: list[str] = []
+        for word in text.split(" "):
+            if lines and width(f"{lines[-1]} {word}") <= limit:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
+
+    fewest = wrap(room)
+    if len(fewest) <= 1:
+        return fewest
+    lo, hi = max(width(w) for w in text.split(" ")), room  # the narrowest limit giving as few lines
+    if lo >= hi:
+        return fewest
+    for _ in range(24):
+        mid = (lo + hi) / 2
+        if len(wrap(mid)) <= len(fewest):
+            hi = mid
+        else:
+            lo = mid
+    return wrap(hi)
 
 
 class DispatchPanel(QWidget):
@@ -62,6 +90,8 @@ class DispatchPanel(QWidget):
         self._button_px = 0
         self._busy = False
         self._level = Tone.IDLE
+        self._state_beside: str | None = None
+        """Where the command's state is: "beside" the event, "under-event", or "under-button"."""
 
         self._heading = QLabel(QCoreApplication.translate("DispatchPanel", "Selected event"), self)
         self._heading.setObjectName("dispatchHeading")
@@ -139,6 +169,7 @@ class DispatchPanel(QWidget):
             self._text_changed_at = time.monotonic()  # a click now was aimed at what was there before
             self._button.setText(text)
         self._fit_button_text()
+        self._place_state()
         self._target_enabled = enabled
         self._update_button()
 
@@ -161,6 +192,7 @@ class DispatchPanel(QWidget):
         self._state.setText(text)
         self._state.setVisible(bool(text))
         self._state.setStyleSheet(_STATE_STYLE[level] + " padding: 4px;")
+        self._place_state()
         self._update_button()
 
     def set_actions(self, actions: Sequence[PanelAction]) -> None:
@@ -281,15 +313,35 @@ class DispatchPanel(QWidget):
         set_role(self._button, TextRole.KEY if self._button_px else TextRole.SECONDARY)
         # On a wall the command's state shares the event's row: a row of height is worth more
         # there than at the desk, where it reads under the button.
-        self._layout.removeWidget(self._state)
-        self._top.removeWidget(self._state)
-        if self._button_px:
-            self._top.addWidget(self._state, 0, Qt.AlignmentFlag.AlignRight)
-        else:
-            self._layout.insertWidget(self._layout.indexOf(self._button) + 1, self._state)
+        self._state_beside = None
+        self._place_state()
         self._heading.setVisible(not self._button_px)
         self._apply_metrics()
         self._update_action_visibility()
+
+    def _place_state(self) -> None:
+        """At a desk the command's state reads under the button. On a wall it shares the event's
+        row where both fit it on one line each (a row of height is worth more there); else it
+        takes a row of its own under the event, rather than squeeze the event into a narrow
+        column of three lines ("Fire alarm / · / Shapingba")."""
+        beside = False
+        if self._button_px and self._state.text():
+            gap = self._layout.spacing() + 8  # the padding of the state's style
+            need = QFontMetrics(self._event.font()).horizontalAdvance(self._event.text())
+            need += QFontMetrics(self._state.font()).horizontalAdvance(self._state.text()) + gap + 16
+            beside = need <= self.contentsRect().width()
+        where = "beside" if beside else ("under-event" if self._button_px else "under-button")
+        if where == self._state_beside:
+            return
+        self._state_beside = where
+        self._layout.removeWidget(self._state)
+        self._top.removeWidget(self._state)
+        if where == "beside":
+            self._top.addWidget(self._state, 0, Qt.AlignmentFlag.AlignRight)
+        elif where == "under-event":
+            self._layout.insertWidget(self._layout.indexOf(self._button), self._state)
+        else:
+            self._layout.insertWidget(self._layout.indexOf(self._button) + 1, self._state)
 
     def _apply_metrics(self) -> None:
         base = self.font()
@@ -306,8 +358,9 @@ class DispatchPanel(QWidget):
 
     def _fit_button_text(self) -> None:
         """On a wall the button's text keeps its size (it must read from the back of the room): one
-        too long for the button's width is broken into two lines at the space that best balances
-        them, and the button grows to hold them."""
+        too long for the button's width is broken into as few lines as fit, balanced, and the
+        button grows to hold them ("Send another unit: Fire engine 2 (Shapingba) →" takes three
+        on a half-screen panel; two cut it on both sides)."""
         if not self._button_px:
             return
         font = QFont(self._button.font())
@@ -317,14 +370,7 @@ class DispatchPanel(QWidget):
         fm = QFontMetrics(font)
         text = self._button.text().replace("\n", " ")
         room = self._button.width() - 2 * self._button_margin()
-        shown = text
-        if room > 0 and fm.horizontalAdvance(text) > room:
-            spaces = [i for i, ch in enumerate(text) if ch == " "]
-            if spaces:
-                best = min(
-                    spaces, key=lambda i: max(fm.horizontalAdvance(text[:i]), fm.horizontalAdvance(text[i + 1 :]))
-                )
-                shown = text[:best] + "\n" + text[best + 1 :]
+        shown = "\n".join(balanced_lines(text, room, fm.horizontalAdvance)) if room > 0 else text
         if shown != self._button.text():
             self._button.setText(shown)
         lines = shown.count("\n") + 1
@@ -337,6 +383,7 @@ class DispatchPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_button_text()
+        self._place_state()
         self._lay_out_actions()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -558,68 +558,68 @@
 <context>
     <name>Cockpit</name>
     <message>
-        <location filename="../../cockpit/app/run.py" line="235"/>
+        <location filename="../../cockpit/app/run.py" line="239"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
         <location filename="../../cockpit/app/wiring.py" line="252"/>
-        <location filename="../../cockpit/app/wiring.py" line="732"/>
+        <location filename="../../cockpit/app/wiring.py" line="736"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="269"/>
+        <location filename="../../cockpit/app/wiring.py" line="273"/>
         <source>cannot record into {dir}: {error}</source>
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="319"/>
+        <location filename="../../cockpit/app/wiring.py" line="323"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="321"/>
+        <location filename="../../cockpit/app/wiring.py" line="325"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="323"/>
+        <location filename="../../cockpit/app/wiring.py" line="327"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="366"/>
+        <location filename="../../cockpit/app/wiring.py" line="370"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="372"/>
+        <location filename="../../cockpit/app/wiring.py" line="376"/>
         <source>Plotting</source>
         <translation>标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="462"/>
+        <location filename="../../cockpit/app/wiring.py" line="466"/>
         <source>Export the drawings</source>
         <translation>导出标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="468"/>
+        <location filename="../../cockpit/app/wiring.py" line="472"/>
         <source>export not written: {error}</source>
         <translation>导出文件未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="693"/>
+        <location filename="../../cockpit/app/wiring.py" line="697"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="706"/>
+        <location filename="../../cockpit/app/wiring.py" line="710"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="759"/>
+        <location filename="../../cockpit/app/wiring.py" line="763"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -1013,22 +1013,22 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="66"/>
+        <location filename="../../widgets/dispatch_button.py" line="96"/>
         <source>Selected event</source>
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="132"/>
+        <location filename="../../widgets/dispatch_button.py" line="162"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="135"/>
+        <location filename="../../widgets/dispatch_button.py" line="165"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="137"/>
+        <location filename="../../widgets/dispatch_button.py" line="167"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -1470,6 +1470,11 @@
 </context>
 <context>
     <name>Panels</name>
+    <message>
+        <location filename="../../cockpit/app/panels/map.py" line="149"/>
+        <source>no base map</source>
+        <translation>无底图</translation>
+    </message>
     <message>
         <location filename="../../cockpit/app/panels/__init__.py" line="78"/>
         <source>not live</source>
@@ -1989,49 +1994,54 @@
 <context>
     <name>Profile</name>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="121"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="125"/>
         <source>its target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="124"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="128"/>
         <source>{what} reaches {target} at {time}, in</source>
         <translation>{what}预计 {time} 到达{target}，还有</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="128"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="132"/>
         <source>due since {time}</source>
         <translation>已于 {time} 到达</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="129"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="133"/>
         <source>{what} at {target}</source>
         <translation>{what}已到{target}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="138"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="142"/>
         <source>warning {v}</source>
         <translation>预警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="139"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="143"/>
         <source>alarm {v}</source>
         <translation>报警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="140"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="144"/>
         <source>low warning {v}</source>
         <translation>下限预警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="141"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="145"/>
         <source>low alarm {v}</source>
         <translation>下限报警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/profile.py" line="145"/>
+        <location filename="../../cockpit/present/panels/profile.py" line="152"/>
         <source>No station with a place on the river (river_km)</source>
         <translation>无带河道里程（river_km）的监测断面</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/profile.py" line="154"/>
+        <source>No data yet</source>
+        <translation>尚无数据</translation>
     </message>
 </context>
 <context>

@@ -89,3 +89,24 @@ def test_a_focused_map_grows_to_take_in_a_far_alarm_and_returns_to_its_focus(qtb
     assert on_map(*farmhouse) and on_map(park[0], park[1]) and on_map(park[2], park[3])
     view.show_state(state(Reach(None)))
     assert not on_map(*farmhouse), "the alarm gone, the park again"
+
+
+def test_a_map_whose_site_has_none_of_its_layers_says_so_in_its_title(qtbot: QtBot) -> None:
+    """A site file without [map] on a district backend: the map draws markers on a blank ground.
+    Its title says "no base map" (grey) rather than look like an empty city (officer review); a
+    site with the layers has no such note."""
+    from cockpit.config.site import MapConfig
+
+    spec = Panel(kind=PanelKind.MAP, at=(0, 0, 6, 5), layers=["districts", "rivers", "ratings"])
+    bare = MapPanelView(MapModel(spec, context()), "Events", SiteMap(MapConfig(), "en"), None, "not live")
+    qtbot.addWidget(bare)
+    bare.set_current(True, "")
+    assert bare.title.isVisibleTo(bare) and bare.title.text() == "Events · no base map"
+    full = MapPanelView(MapModel(spec, context()), "Events", SiteMap(demo_map(), "en"), None, "not live")
+    qtbot.addWidget(full)
+    full.set_current(True, "")
+    assert full.title.text() == "Events"
+    only_backend = Panel(kind=PanelKind.MAP, at=(0, 0, 6, 5), layers=["risk_points"])
+    risk = MapPanelView(MapModel(only_backend, context()), "Risk", SiteMap(MapConfig(), "en"), None, "not live")
+    qtbot.addWidget(risk)
+    assert risk.site_note == "", "layers the backend sends are not the site's to give"

@@ -136,3 +136,45 @@ def test_a_changed_set_of_actions_appears_after_a_settle_and_old_buttons_go_dead
     assert escalate is not None
     with qtbot.assertNotEmitted(w.action_requested):
         qtbot.mouseClick(escalate, Qt.MouseButton.LeftButton)  # it just appeared: a click aimed elsewhere
+
+
+def test_a_long_send_text_on_a_wall_takes_the_lines_it_needs_whole(qtbot: QtBot) -> None:
+    """After a dispatch the wall's button offers "Send another unit: Fire engine 2 (Shapingba) →":
+    broken in two it was cut on both sides of a half-screen panel (officer review). Every line
+    fits the button; the command's state moves under the event rather than squeeze it."""
+    from PySide6.QtGui import QFontMetrics
+
+    from widgets.dispatch_button import balanced_lines
+
+    w = DispatchPanel()
+    qtbot.addWidget(w)
+    font = w.font()
+    font.setPixelSize(45)  # the wall's secondary type at 1080p
+    w.setFont(font)
+    w.set_button_text_px(90)
+    w.resize(950, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_target("Fire alarm · Shapingba", "another unit: Fire engine 2 (Shapingba)", enabled=True)
+    w.set_command_state("Fire engine 1 (Shapingba): En route", Tone.PENDING)
+    qtbot.wait(10)
+    button = button_of(w)
+    fm = QFontMetrics(button.font())
+    lines = button.text().split("\n")
+    assert len(lines) == 3 and " ".join(lines) == "Send another unit: Fire engine 2 (Shapingba) →"
+    room = button.width() - 2 * max(8, round(90 * 0.2))
+    assert all(fm.horizontalAdvance(line) <= room for line in lines), (lines, room)
+    assert button.height() >= fm.height() * 3
+    event = w.findChild(QLabel, "dispatchEvent")
+    state = w.findChild(QLabel, "dispatchState")
+    assert event is not None and state is not None
+    assert state.geometry().top() >= event.geometry().bottom(), "the state under the event, not beside it"
+    assert event.height() < 2 * QFontMetrics(event.font()).height(), "the event on one line"
+    # A short state ("Ready") shares the event's row again.
+    w.set_command_state("Ready", Tone.IDLE)
+    qtbot.wait(10)
+    assert abs(state.geometry().center().y() - event.geometry().center().y()) < event.height()
+    # Balanced: as few lines as fit, as even as they can be.
+    width = len  # one unit a character
+    assert balanced_lines("Send Fire engine 1 →", 40, width) == ["Send Fire engine 1 →"]
+    assert balanced_lines("aaaa bb cc dddd", 9, width) == ["aaaa bb", "cc dddd"]

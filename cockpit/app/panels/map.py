@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 
 from cockpit.app.panels.base import PanelFrame
 from cockpit.app.site_map import SiteMap
@@ -142,6 +142,14 @@ class MapPanelView(PanelFrame):
                 # Runway files travel: a district without this layer draws the others (risk points
                 # come from the backend, protocol §5.9; cameras from the model).
                 log.info("runway map: the site has no map layer %r", name)
+        # Asked for the site's layers and given none of them (a site file without [map]): the map
+        # shows markers on a blank ground; its title says so rather than look like an empty city.
+        static = [n for n in model.spec.layers if n not in ("ratings", "risk_points", "cameras")]
+        bare = bool(static) and site_map.basemap is None and not any(site_map.has(n) for n in static)
+        self.site_note = QCoreApplication.translate("Panels", "no base map") if bare else ""
+        if bare:
+            log.warning("runway map %s: the site has none of its layers %s and no basemap", title, static)
+            self.set_note(self.site_note)
         self.center = center
         self._reach: Extent | None = None  # the panel's own alarms and shapes: the view takes them in
         self._fitted = QSize()  # the view is fitted again whenever the map's size on screen changes
@@ -196,7 +204,7 @@ class MapPanelView(PanelFrame):
         if state.points is not None:
             p = state.points
             self.map.set_risk_point_set(self.site_map.prepared(p.layer, p.generation, p.lon, p.lat, p.level))
-            self.set_note(p.note)
+            self.set_note(" · ".join(n for n in (self.site_note, p.note) if n))
             if self.home is None and self.center is None and self.model.spec.focus == "":
                 bounds = self.site_map.points_bounds(p.layer, p.generation, p.lon, p.lat)
                 if bounds is not None:  # a site with no map of its own: show the backend's layer
