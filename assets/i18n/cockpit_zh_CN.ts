@@ -632,17 +632,22 @@
         <translation>应急预案</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="305"/>
+        <location filename="../../cockpit/present/commands.py" line="255"/>
+        <source>accepted before the backend restarted without its state: progress unknown</source>
+        <translation>后端重启前已受理，后端未保留状态：进展未知</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/commands.py" line="310"/>
         <source>an event no longer shown</source>
         <translation>已不在大屏上的事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="312"/>
+        <location filename="../../cockpit/present/commands.py" line="317"/>
         <source>a drawing</source>
         <translation>一处标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/commands.py" line="320"/>
+        <location filename="../../cockpit/present/commands.py" line="325"/>
         <source>a dispatch</source>
         <translation>一项调度</translation>
     </message>
@@ -3371,7 +3376,7 @@
     </message>
     <message>
         <location filename="../../cockpit/present/words.py" line="157"/>
-        <source>Stale: no data</source>
+        <source>Stale: no new data</source>
         <translation>数据过期：无新数据</translation>
     </message>
     <message>

@@ -249,6 +249,11 @@ class CommandBook:
         w = self.words
         c = rec.command
         record = situation.dispatches.get(c.id) if c.kind == CommandKind.DISPATCH else None
+        if record is None and rec.status is CommandStatus.ACCEPTED and not self._of_this_epoch(rec):
+            # Accepted by a backend that has since restarted without its state: what became of it
+            # is not known here any more (the unit may well be on its way). Never "running".
+            text = self.translate("Commands", "accepted before the backend restarted without its state: progress unknown")
+            return CommandLine(text, Tone.UNKNOWN, False)
         if record is not None:  # the backend's own account of the dispatch: it decides
             text = w.dispatch_state(record.state)
             if record.reason:

@@ -154,7 +154,7 @@ class Words:
             ConnectionState.CONNECTING: t("Words", "Connecting"),
             ConnectionState.RESYNCING: t("Words", "Resynchronising"),
             ConnectionState.LIVE: t("Words", "Live"),
-            ConnectionState.STALE: t("Words", "Stale: no data"),
+            ConnectionState.STALE: t("Words", "Stale: no new data"),
             ConnectionState.OFFLINE: t("Words", "Offline"),
         }[state]
 

@@ -171,3 +171,26 @@ def test_a_backend_that_lost_its_state_reuses_ids_and_old_commands_and_times_sta
     assert book.why_not(CommandKind.DISPATCH, "e1") == "", "Send is free for the new event"
     timers = sla_timers(s.events, s.timeline, DEFAULT_TARGETS, 10**13)
     assert [t.phase for t in timers] == [Phase.ACKNOWLEDGE], "only the new alarm's first step has started"
+
+
+def test_a_dispatch_accepted_before_the_backend_lost_its_state_is_not_shown_running() -> None:
+    """Officer walk: after the backend restarted without its state the board still read the old
+    dispatch "accepted" and "1 running", as if the new backend tracked it. What became of it is
+    unknown now (the unit may well be on its way): it says so, in amber, and is not counted running."""
+    from cockpit.protocol.events import SnapshotReceived
+
+    feed = Feed()
+    s = feed.situation
+    s.apply([SnapshotReceived("dispatch", "A", 1, (feed.unit("u1"),))])
+    s.apply([SnapshotReceived("events", "A", 1, (feed.event("e1", recommended=("u1",)),))])
+    ctx = context(situation=s)
+    c = ctx.book.make(CommandKind.DISPATCH, "e1", unit_id="u1")
+    assert c is not None
+    ctx.book.apply([CommandUpdate(c, CommandStatus.ACCEPTED, 1)])
+    (row,) = ctx.book.board_rows(s)
+    assert row.tone is Tone.PENDING and row.state == "accepted"
+    s.apply([SnapshotReceived("dispatch", "B", 1, (feed.unit("u1"),))])
+    s.apply([SnapshotReceived("events", "B", 1, ())])
+    (row,) = ctx.book.board_rows(s)
+    assert row.tone is Tone.UNKNOWN, row
+    assert row.state == "accepted before the backend restarted without its state: progress unknown"
