@@ -2,9 +2,11 @@
 
 A general plotting widget on a wall panel 200-300 px high fits its axes by shrinking their text
 and overprinting their ticks ("1.8" over "1.6"). This one is painted for the wall: three value
-ticks at most, their labels in the type it is given, the time axis as "−2 min" and "now", the
-series named above the plot in one or two rows, and each warning or alarm limit as a dashed line
-named at the right in its own row, nudged apart when two limits lie close. It draws once per
+ticks at most, their labels in the type it is given, the unit beside the top value tick, the time
+axis as "−2 min" and "now" (or what its right edge is when that is not now: a replay's recorded
+time, a paused drill), every series named above the plot (in as many rows as leave a plot, the rest
+said as "+2 more", never dropped unsaid), and each warning or alarm limit as a dashed line named at
+the right in its own row, nudged apart when two limits lie close. It draws once per
 change of data into an image (curves of a few hundred points each) and says what text it drew
 (``text_items``).
 
@@ -80,6 +82,7 @@ class TrendChart(QWidget):
         self._px = 0
         self._log = TextLog()
         self._dim = False
+        self._end: str | None = None
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
@@ -102,6 +105,17 @@ class TrendChart(QWidget):
         self._series = [(np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)) for t, y in series]
         self.update()
 
+    def set_end_label(self, text: str | None) -> None:
+        """What the time axis's right edge is: ``None`` for "now" (live); else a replay's recorded
+        time ("21:02:40") or a paused drill's clock ("paused 21:02:40"), already translated."""
+        if text != self._end:
+            self._end = text
+            self.update()
+
+    def end_label(self) -> str:
+        """The time axis's right-edge label as painted."""
+        return self._end if self._end is not None else QCoreApplication.translate("TrendChart", "now")
+
     def set_dim(self, dim: bool) -> None:
         """Grey curves: what is shown is not current."""
         if dim != self._dim:
@@ -116,16 +130,41 @@ class TrendChart(QWidget):
         """The least height that shows the legend, a plot a line and a half high and the time labels at
         this width (a lower chart paints no plot: the wall steps it aside instead)."""
         fm = QFontMetricsF(self._font())
-        line_h, pad, swatch = fm.capHeight() * 1.9, fm.capHeight() * 0.4, fm.capHeight() * 1.4
-        rows, x = 1, 0.0
-        for name in self._names:
-            w = swatch + pad + fm.horizontalAdvance(name) + pad * 2
-            if x and x + w > width:
-                if rows == 2:
-                    break
-                rows, x = rows + 1, 0.0
-            x += w
+        line_h, pad = fm.capHeight() * 1.9, fm.capHeight() * 0.4
+        rows = max(1, len(self._legend(fm, width, 2)[0]))
         return rows * line_h + pad + line_h / 2 + line_h * 1.5 + line_h + pad
+
+    def _legend(self, fm: QFontMetricsF, width: float, most_rows: int) -> tuple[list[list[tuple[str, str]]], str]:
+        """The legend in at most ``most_rows`` rows of (name, colour), each name whole, and what is
+        said of the series left out ("+2 more"; "" when every series is named). A chart draws a
+        curve for every series: none may be drawn unnamed and unsaid."""
+        pad, swatch = fm.capHeight() * 0.4, fm.capHeight() * 1.4
+
+        def entry_w(name: str) -> float:
+            return swatch + pad + fm.horizontalAdvance(name) + pad * 2
+
+        rows: list[list[tuple[str, str]]] = [[]]
+        x, placed = 0.0, 0
+        for i, name in enumerate(self._names):
+            w = entry_w(name)
+            if rows[-1] and x + w > width:
+                if len(rows) >= most_rows:
+                    break
+                rows.append([])
+                x = 0.0
+            rows[-1].append((name, COLOURS[i % len(COLOURS)]))
+            x += w
+            placed += 1
+        if placed == len(self._names):
+            return rows, ""
+        # Room for "+n more" at the end of the last row: names leave it, the last first.
+        while True:
+            more = QCoreApplication.translate("TrendChart", "+{n} more").format(n=len(self._names) - placed)
+            used = sum(entry_w(name) for name, _ in rows[-1])
+            if not rows[-1] or used + fm.horizontalAdvance(more) <= width:
+                return rows, more
+            rows[-1].pop()
+            placed -= 1
 
     def sizeHint(self) -> QSize:
         h = QFontMetricsF(self._font()).height()
@@ -165,32 +204,27 @@ class TrendChart(QWidget):
         line_h = fm.capHeight() * 1.9
         pad = fm.capHeight() * 0.4
 
-        # Legend: the series' names in up to two rows, each whole (never shortened).
+        # Legend: every series' name, whole, in two rows (what least_height allows for), or more
+        # while the plot keeps three lines' height; any left out are said as "+n more".
         p.setFont(font)
-        rows: list[list[tuple[str, str]]] = [[]]
-        x = 0.0
         swatch = fm.capHeight() * 1.4
-        for i, name in enumerate(self._names):
-            w = swatch + pad + fm.horizontalAdvance(name) + pad * 2
-            if rows[-1] and x + w > rect.width():
-                if len(rows) == 2:
-                    break
-                rows.append([])
-                x = 0.0
-            rows[-1].append((name, COLOURS[i % len(COLOURS)]))
-            x += w
+        fixed = pad + line_h / 2 + line_h * 3 + line_h + pad
+        rows, more = self._legend(fm, rect.width(), max(2, int((rect.height() - fixed) // line_h)))
         y = rect.top()
-        for row in rows:
-            if not row:
+        for r, row in enumerate(rows):
+            if not row and not more:
                 continue
             x = rect.left()
+            cy = y + line_h / 2
             for name, hue in row:
-                cy = y + line_h / 2
                 p.setPen(QPen(QColor(hue), max(2.0, fm.capHeight() * 0.18)))
                 p.drawLine(QPointF(x, cy), QPointF(x + swatch, cy))
                 p.setPen(QColor(hue))
                 self._log.draw_at(p, QPointF(x + swatch + pad, cy + fm.capHeight() / 2), name, TextRole.SECONDARY, rect)
                 x += swatch + pad + fm.horizontalAdvance(name) + pad * 2
+            if more and r == len(rows) - 1:
+                p.setPen(QColor(theme.TEXT_DIM))
+                self._log.draw_at(p, QPointF(x, cy + fm.capHeight() / 2), more, TextRole.SECONDARY, rect)
             y += line_h
         top = y + pad
 
@@ -198,7 +232,9 @@ class TrendChart(QWidget):
         lo, hi = self._range()
         ticks = nice_ticks(lo, hi, 3)
         tick_texts = [tick_text(v, ticks) for v in ticks]
-        axis_w = max((fm.horizontalAdvance(t) for t in tick_texts), default=0.0) + pad
+        # The unit goes on the value axis, beside its top tick ("2.5 m"): room for it on any of them.
+        unit = f" {self._unit}" if self._unit else ""
+        axis_w = max((fm.horizontalAdvance(t + unit) for t in tick_texts), default=0.0) + pad
         limit_w = max((QFontMetricsF(bold).horizontalAdvance(lim.label) for lim in self._limits), default=0.0)
         plot = QRectF(rect.left() + axis_w + pad, top + line_h / 2, 0, 0)
         plot.setRight(rect.right() - (limit_w + pad * 2 if limit_w else pad))
@@ -216,6 +252,8 @@ class TrendChart(QWidget):
             if not kept or abs(to_y(kept[-1][0]) - to_y(v)) >= fm.capHeight() * 1.8:
                 kept.append((v, text))
         ticks, tick_texts = [v for v, _ in kept], [t for _, t in kept]
+        if tick_texts and unit:
+            tick_texts[-1] += unit
         p.setPen(QPen(QColor(theme.BORDER), 1))
         p.drawRect(plot)
         grid = QPen(QColor(theme.BORDER), 1, Qt.PenStyle.DotLine)
@@ -227,18 +265,19 @@ class TrendChart(QWidget):
             p.setFont(font)
             w = fm.horizontalAdvance(text)
             self._log.draw_at(p, QPointF(plot.left() - pad - w, ty + fm.capHeight() / 2), text, TextRole.SECONDARY, rect)
-        # Time: the window's start and now.
+        # Time: the window's start and its right edge ("now" only when it is now).
         minutes = self._window_s / 60
         start = QCoreApplication.translate("TrendChart", "−{n} min").format(n=f"{minutes:g}")
-        now = QCoreApplication.translate("TrendChart", "now")
+        end = self.end_label()
         base = plot.bottom() + pad + fm.capHeight()
         p.setPen(QColor(theme.TEXT_DIM))
         self._log.draw_at(p, QPointF(plot.left(), base), start, TextRole.SECONDARY, rect)
-        self._log.draw_at(p, QPointF(plot.right() - fm.horizontalAdvance(now), base), now, TextRole.SECONDARY, rect)
-        if self._unit:
-            unit_x = plot.left() + fm.horizontalAdvance(start) + pad * 3
-            if unit_x + fm.horizontalAdvance(self._unit) < plot.right() - fm.horizontalAdvance(now) - pad * 3:
-                self._log.draw_at(p, QPointF(unit_x, base), f"({self._unit})", TextRole.SECONDARY, rect)
+        # Under the plot's right edge; a longer label ("paused 21:02:40") may reach under the limits'
+        # names rather than into "−2 min".
+        end_w = fm.horizontalAdvance(end)
+        end_x = max(plot.right() - end_w, plot.left() + fm.horizontalAdvance(start) + pad * 3)
+        end_x = min(end_x, rect.right() - end_w)
+        self._log.draw_at(p, QPointF(end_x, base), end, TextRole.SECONDARY, rect)
 
         # Limits: dashed lines; their names at the right, one row each, nudged apart if close.
         shown = sorted((lim for lim in self._limits if lo <= lim.value <= hi), key=lambda lim: -lim.value)

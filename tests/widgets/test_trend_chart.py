@@ -34,7 +34,7 @@ def test_close_limits_are_named_on_rows_of_their_own_and_no_text_overlaps(qtbot:
     items = chart.text_items()
     texts = [i.text for i in items]
     assert {"warning 1.8", "alarm 2.2", "alarm 2.25", "now", "Yuzhong"} <= set(texts)
-    values = [i for i in items if i.text.replace(".", "").isdigit()]
+    values = [i for i in items if i.text.removesuffix(" index").replace(".", "").isdigit()]
     assert 2 <= len(values) <= 3, "three value ticks at most"
     boxes = [QRectF(i.x, i.y, i.w, i.h) for i in items]
     for a in range(len(boxes)):
@@ -83,3 +83,64 @@ def test_an_empty_or_all_gap_series_is_drawn_without_error(qtbot: QtBot) -> None
     chart.set_data([(np.array([]), np.array([]))])
     chart.grab()
     assert chart._range()[0] < 3.0 < chart._range()[1], "no readings at all: the limits set the scale"
+
+
+def _flood_chart(qtbot: QtBot, width: int, height: int) -> TrendChart:
+    chart = TrendChart(120.0)
+    qtbot.addWidget(chart)
+    chart.setFont(QFont("Noto Sans CJK SC"))
+    chart.set_type_size(43)
+    chart.resize(width, height)
+    chart.set_series(
+        ["Water level · Yuzhong", "Water level · Jiangbei", "Water level · Nan'an"],
+        "m",
+        [Limit(3.0, "warning 3", False), Limit(3.5, "alarm 3.5", True)],
+    )
+    t = np.arange(-100.0, 1.0)
+    chart.set_data([(t, 2.0 + 0.2 * k + 0.05 * np.sin(t / 5)) for k in range(3)])
+    chart.grab()
+    return chart
+
+
+def test_every_line_drawn_is_named_in_the_legend_or_said_as_more(qtbot: QtBot) -> None:
+    """The officer saw three lines and two names on the flood runway: a third name did not fit two
+    legend rows and was dropped unsaid. Now it is named when the chart has the height, else "+1 more"."""
+    low = _flood_chart(qtbot, 760, 330)
+    texts = [i.text for i in low.text_items()]
+    named = [n for n in ("Water level · Yuzhong", "Water level · Jiangbei", "Water level · Nan'an") if n in texts]
+    assert len(named) == 3 or f"+{3 - len(named)} more" in texts, texts
+    assert len(named) < 3, "this chart is too low for three legend rows: the test must see '+1 more'"
+    tall = _flood_chart(qtbot, 760, 700)
+    texts = [i.text for i in tall.text_items()]
+    assert {"Water level · Yuzhong", "Water level · Jiangbei", "Water level · Nan'an"} <= set(texts), texts
+    assert not any(t.endswith("more") for t in texts)
+
+
+def test_the_unit_is_on_the_value_axis_not_the_time_axis(qtbot: QtBot) -> None:
+    chart = _flood_chart(qtbot, 760, 500)
+    items = chart.text_items()
+    texts = [i.text for i in items]
+    assert "(m)" not in texts, "the unit was printed on the time axis, beside '−2 min'"
+    ticks = [i for i in items if i.text.removesuffix(" m").replace(".", "").isdigit()]
+    assert any(i.text.endswith(" m") for i in ticks), texts
+    start = next(i for i in items if i.text == "−2 min")
+    with_unit = next(i for i in items if i.text.endswith(" m"))
+    assert with_unit.y < start.y and with_unit.x < start.x + start.w, "beside the value ticks, left of the plot"
+
+
+def test_the_time_axis_ends_at_what_it_is_told(qtbot: QtBot) -> None:
+    """Live: "now". A replay's right edge is its recorded time, a paused drill's a clock standing
+    still: the chart then says that, never "now"."""
+    chart = _flood_chart(qtbot, 760, 500)
+    assert "now" in [i.text for i in chart.text_items()]
+    chart.set_end_label("21:02:40")
+    chart.grab()
+    texts = [i.text for i in chart.text_items()]
+    assert "21:02:40" in texts and "now" not in texts
+    chart.set_end_label("paused 21:02:40")
+    chart.grab()
+    items = chart.text_items()
+    assert "paused 21:02:40" in [i.text for i in items] and not any(i.clipped for i in items)
+    chart.set_end_label(None)
+    chart.grab()
+    assert "now" in [i.text for i in chart.text_items()]
