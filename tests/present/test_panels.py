@@ -234,6 +234,30 @@ def test_trend_appends_a_point_per_current_fresh_sample_and_gaps_otherwise(feed:
     assert all(np.isnan(h[-1]) for h in model.history)
 
 
+def test_trend_says_now_only_when_live_else_what_its_right_edge_is(feed: Feed) -> None:
+    """Officer review: a replay's trend ended at "now" (its right edge is the recorded instant) and
+    a paused drill's too (its clock stands still). The edge is "now" only when live."""
+    model = TrendModel(
+        Panel(kind=PanelKind.TREND, at=(0, 0, 6, 3), sensors=Selector(names=["jiangbei-water_level-001"])),
+        context(),
+    )
+    feed.apply(feed.catalog(*LEVELS), feed.batch({10: 0.5}, ts=NOW))
+    at = time.strftime("%H:%M:%S", time.localtime((NOW + 1000) / 1000))
+
+    def end(liveness: Liveness, sample: bool = True) -> str | None:
+        state = model.update(feed.situation, feed.frame(now=NOW + 1000, liveness=liveness, sample=sample))
+        assert state is not None
+        return state.end
+
+    assert end(Liveness.LIVE) is None, "live: the chart's own 'now'"
+    assert end(Liveness.REPLAY) == at, "a replay: its recorded time"
+    assert end(Liveness.REPLAY_PAUSED) == f"paused {at}"
+    assert end(Liveness.DRILL) == at
+    assert end(Liveness.DRILL_PAUSED, sample=False) == f"paused {at}", "said at once, not at the next sample"
+    assert end(Liveness.OFFLINE) == at
+    assert end(Liveness.LIVE, sample=False) is None
+
+
 # ------------------------------------------------------------------------------------- map
 
 FLOOD_MAP = Panel(kind=PanelKind.MAP, at=(0, 0, 6, 6), overlays=["inundation", "road_closure"], events=Selector(themes=["flood"]))

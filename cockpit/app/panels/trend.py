@@ -32,5 +32,6 @@ class TrendPanelView(PanelFrame):
         if state.binding is not None:
             b = state.binding
             self.chart.set_series(b.names, b.unit, [Limit(lim.value, lim.label, lim.alarm) for lim in b.limits])
+        self.chart.set_end_label(state.end)
         if state.series is not None:
             self.chart.set_data(state.series)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ import numpy.typing as npt
 from cockpit.model import Situation
 from cockpit.model.thresholds import Limits
 from cockpit.present.context import Context
-from cockpit.present.frame import Frame
+from cockpit.present.frame import Frame, Liveness
 from cockpit.present.panels.scope import sensors_matching
 from cockpit.present.panels.tiles import HISTORY_POINTS
 from cockpit.present.runway_spec import Panel
@@ -42,6 +43,10 @@ class TrendState:
     binding: TrendBinding | None
     series: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] | None
     """Per series: seconds before now, values (NaN: a gap, drawn as a gap)."""
+    end: str | None = None
+    """What the time axis's right edge is: ``None`` for "now" (live, the only time it is now); a
+    replay's recorded time or the drill's clock ("21:02:40"); "paused 21:02:40" when that clock
+    stands still (a paused drill or replay)."""
 
 
 class TrendModel:
@@ -52,11 +57,26 @@ class TrendModel:
         self._limits: list[Limits] = []
         self.history: list[deque[float]] = []
         self.times: list[deque[float]] = []
+        self._liveness: Liveness | None = None
+
+    def end_label(self, frame: Frame) -> str | None:
+        """The right edge of the time axis in words (see :attr:`TrendState.end`)."""
+        liveness = frame.wall.liveness
+        if liveness.live:
+            return None
+        at = time.strftime("%H:%M:%S", time.localtime(frame.server_now_ms / 1000))
+        if liveness in (Liveness.DRILL_PAUSED, Liveness.REPLAY_PAUSED):
+            return self.ctx.translate("Trend", "paused {time}").format(time=at)
+        return at
 
     def update(self, situation: Situation, frame: Frame) -> TrendState | None:
         binding = self._bind(situation) if frame.changes.catalog or frame.changes.names else None
+        # The edge's label changes with the clock: said once a second with the curves, and at once
+        # when the wall's state changes (a drill paused, a replay started).
+        moved, self._liveness = frame.wall.liveness is not self._liveness, frame.wall.liveness
+        end = self.end_label(frame) if frame.sample or moved or binding is not None else None
         if not frame.sample or not self.rows:
-            return TrendState(binding, None) if binding is not None else None
+            return TrendState(binding, None, end) if binding is not None or moved else None
         table = situation.sensors
         now = frame.server_now_ms / 1000
         out = []
@@ -75,7 +95,7 @@ class TrendModel:
                 self.history[i].append(float("nan"))
                 self.times[i].append(now)
             out.append((np.fromiter(self.times[i], dtype=np.float64) - now, np.fromiter(self.history[i], dtype=np.float64)))
-        return TrendState(binding, out)
+        return TrendState(binding, out, end)
 
     def _bind(self, situation: Situation) -> TrendBinding | None:
         rows = sensors_matching(situation, self.spec.sensors)[:MAX_SERIES]
