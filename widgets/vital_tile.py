@@ -35,7 +35,8 @@ class VitalSignTile(QWidget):
     Normal readings are calm grey and white. Warning and alarm add a coloured border and a
     coloured label with text ("HIGH ALARM", "LOW WARNING"), so the state never depends on colour
     alone. A stale reading turns grey, gets a dashed border and shows "STALE 12 s"; it never
-    looks live. All text sizes are relative to the widget's font.
+    looks live. A reading held by a paused clock (a paused drill) is grey the same way and says
+    "PAUSED": its age would only count how long the pause has lasted. All text sizes are relative to the widget's font.
 
     Signals:
         None. The tile only displays.
@@ -68,6 +69,7 @@ class VitalSignTile(QWidget):
         self._value: float | None = None
         self._age_s = 0.0
         self._low = False
+        self._paused = False
         self._limit_lines: tuple[float, ...] = ()
         self._history: npt.NDArray[np.float64] = np.empty(0, dtype=np.float64)
         self._history_version = 0
@@ -123,6 +125,7 @@ class VitalSignTile(QWidget):
         title_rows = 1 if tfm.horizontalAdvance(self._title) <= inner_w else 2
         states = [self.tr_state(w) for w in ("HIGH ALARM", "LOW ALARM", "HIGH WARNING", "LOW WARNING", "NO DATA")]
         states.append(self.tr_state("STALE {age}").format(age=self.tr_state("{n} min").format(n=88)))
+        states.append(self.tr_state("PAUSED"))
         label_w = max(sfm.horizontalAdvance(t) for t in states) + 2 * pad
         digits = "".join("8" if c.isdigit() else c for c in self.value_text()) + "8"
         value_w = vfm.horizontalAdvance(digits) + pad + (ufm.horizontalAdvance(self._unit) if self._unit else 0.0)
@@ -186,7 +189,9 @@ class VitalSignTile(QWidget):
             self._decimals = decimals
         self.update()
 
-    def set_reading(self, value: float | None, age_s: float, level: TileLevel, low: bool = False) -> None:
+    def set_reading(
+        self, value: float | None, age_s: float, level: TileLevel, low: bool = False, paused: bool = False
+    ) -> None:
         """Show a new reading and where it stands (the caller applies the threshold rule).
 
         Args:
@@ -195,12 +200,15 @@ class VitalSignTile(QWidget):
             level: What the reading means: NO_DATA (also forced for None/NaN), STALE (not live:
                 grey with its age whatever its value), ALARM, WARNING or NORMAL.
             low: An ALARM or WARNING is against a low limit ("LOW ALARM").
+            paused: A STALE reading held by a clock that stands still (a paused drill): grey,
+                saying "PAUSED" instead of an age.
         """
         shown = (self.value_text(), self._level, self.status_text())
         self._value = value
         self._age_s = max(0.0, age_s)
         self._level = TileLevel.NO_DATA if value is None or math.isnan(value) else level
         self._low = low
+        self._paused = paused
         # Repaint only what changed on screen (a value's digits, its state, a stale age): wall
         # type is drawn as paths, and readings repeat more often than they change.
         if (self.value_text(), self._level, self.status_text()) != shown:
@@ -238,6 +246,8 @@ class VitalSignTile(QWidget):
                 return QCoreApplication.translate("VitalSignTile", "LOW WARNING")
             return QCoreApplication.translate("VitalSignTile", "HIGH WARNING")
         if self._level is TileLevel.STALE:
+            if self._paused:
+                return QCoreApplication.translate("VitalSignTile", "PAUSED")
             return QCoreApplication.translate("VitalSignTile", "STALE {age}").format(
                 age=_format_age(self._age_s)
             )

@@ -158,6 +158,28 @@ def test_tiles_show_values_and_turn_stale_after_ttl_or_when_not_current(feed: Fe
     assert levels(now=NOW + 21_000, liveness=Liveness.DRILL_PAUSED) == [TileLevel.STALE] * 2
 
 
+def test_a_paused_drill_greys_the_tiles_as_paused_without_an_age(feed: Feed) -> None:
+    """Officer review: in a paused drill the tiles said "STALE 0.1 s" although nothing was wrong but
+    the drill's clock standing still. They are grey (not live) and say so as paused, not as an age;
+    a value already past its time to live on the drill's clock is still stale with its age."""
+    model = tiles(Selector(kinds=["rain_gauge"], districts=["jiangbei", "yuzhong"], limit=2))
+    feed.apply(feed.catalog(*RAIN))
+    model.update(feed.situation, feed.frame())
+    feed.apply(feed.batch({1: 12.5, 4: 3.25}, ts=NOW, ttl_ms=TTL))
+    feed.apply(feed.batch({1: 13.0}, ts=NOW + 20_000))
+    state = model.update(feed.situation, feed.frame(now=NOW + 20_100, liveness=Liveness.DRILL_PAUSED))
+    assert state is not None and state.readings is not None
+    fresh, old = state.readings
+    assert (fresh.level, fresh.paused) == (TileLevel.STALE, True), "grey, paused: not an age of 0.1 s"
+    assert (old.level, old.paused) == (TileLevel.STALE, False), "past its time to live: stale, with its age"
+    state = model.update(feed.situation, feed.frame(now=NOW + 20_100, liveness=Liveness.OFFLINE))
+    assert state is not None and state.readings is not None
+    assert [r.paused for r in state.readings] == [False, False], "a link down: stale with its age"
+    state = model.update(feed.situation, feed.frame(now=NOW + 20_100, liveness=Liveness.DRILL))
+    assert state is not None and state.readings is not None
+    assert state.readings[0].level is TileLevel.NORMAL and not state.readings[0].paused
+
+
 def test_tiles_classify_with_the_model_rule(feed: Feed) -> None:
     model = tiles(Selector(names=["jiangbei-water_level-001", "jiangbei-water_level-002", "jiangbei-rain_gauge-001"]))
     feed.apply(feed.catalog(*RAIN, *LEVELS))

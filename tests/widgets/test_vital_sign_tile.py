@@ -53,6 +53,21 @@ def test_stale_shows_the_value_grey_with_its_age(tile: VitalSignTile) -> None:
     assert tile.level() is TileLevel.ALARM
 
 
+def test_a_reading_held_by_a_paused_clock_says_paused_not_an_age(tile: VitalSignTile) -> None:
+    """A paused drill: grey like any not-live reading, but "PAUSED", never "STALE 0.1 s"."""
+    tile.set_reading(9.9, 0.1, TileLevel.STALE, paused=True)
+    assert tile.level() is TileLevel.STALE
+    assert tile.status_text() == "PAUSED"
+    assert tile.value_text() == "9.90"
+    tile.set_type_sizes(60, 30)
+    tile.resize(700, round(tile.typed_height(700)))
+    tile.grab()
+    items = {i.text: i for i in tile.text_items()}
+    assert "PAUSED" in items and not items["PAUSED"].clipped
+    tile.set_reading(9.9, 0.1, TileLevel.STALE)
+    assert tile.status_text() == "STALE 0.1 s"
+
+
 def test_paints_every_level_with_history(tile: VitalSignTile) -> None:
     tile.resize(tile.sizeHint())
     history = np.sin(np.linspace(0, 20, 5000))

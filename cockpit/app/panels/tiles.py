@@ -114,7 +114,7 @@ class TilesPanelView(PanelFrame):
             self._reflow()
         if state.readings is not None:
             for tile, r in zip(self.tiles, state.readings, strict=True):
-                tile.set_reading(r.value, r.age_s, r.level, r.low)
+                tile.set_reading(r.value, r.age_s, r.level, r.low, r.paused)
             self._reflow()  # a first value, or a longer one, may need more room than "—" did
         if state.histories is not None:
             for tile, h in zip(self.tiles, state.histories, strict=True):

@@ -1,5 +1,6 @@
 """Vital-sign tiles: each sensor a selector picks (an indicator: the first one, shown large), its
-value against its limits by the model's rule, grey with its age when not current."""
+value against its limits by the model's rule, grey with its age when not current (grey and
+"PAUSED", without an age, while a drill's clock stands still)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy.typing as npt
 from cockpit.model import Situation
 from cockpit.model.thresholds import Level, Limits
 from cockpit.present.context import Context
-from cockpit.present.frame import Frame
+from cockpit.present.frame import Frame, Liveness
 from cockpit.present.panels.scope import sensors_matching
 from cockpit.present.runway_spec import Panel, PanelKind
 from widgets.values import TileLevel
@@ -42,6 +43,9 @@ class Reading:
     age_s: float
     level: TileLevel
     low: bool = False
+    paused: bool = False
+    """STALE only because the drill is paused: its clock stands still, so the value is not live but
+    no older than when it was paused; the tile says "PAUSED", not an age."""
 
 
 @dataclass(slots=True)
@@ -135,8 +139,10 @@ class TilesModel:
         ts = int(table.ts[t.row])
         value = float(table.values[t.row])
         age = max(0.0, (frame.server_now_ms - ts) / 1000)
-        if not frame.current or frame.server_now_ms > int(table.stale_at[t.row]):
-            return Reading(value, age, TileLevel.STALE)
+        if frame.server_now_ms > int(table.stale_at[t.row]):
+            return Reading(value, age, TileLevel.STALE)  # past its time to live (on the drill's clock too)
+        if not frame.current:
+            return Reading(value, age, TileLevel.STALE, paused=frame.wall.liveness is Liveness.DRILL_PAUSED)
         return Reading(value, age, _TILE_LEVEL[t.limits.level(value)], t.limits.is_low(value))
 
     def _sample(self, situation: Situation, frame: Frame) -> None:
