@@ -76,6 +76,7 @@ class TrendChart(QWidget):
         super().__init__(parent)
         self._window_s = window_s
         self._names: list[str] = []
+        self._heading = ""
         self._unit = ""
         self._limits: list[Limit] = []
         self._series: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = []
@@ -94,9 +95,10 @@ class TrendChart(QWidget):
             self._px = max(0, px)
             self.update()
 
-    def set_series(self, names: Sequence[str], unit: str, limits: Sequence[Limit]) -> None:
-        """What is plotted: the series' names (legend), the unit (axis) and the limits."""
-        self._names, self._unit, self._limits = list(names), unit, list(limits)
+    def set_series(self, names: Sequence[str], unit: str, limits: Sequence[Limit], heading: str = "") -> None:
+        """What is plotted: the series' names (legend), the unit (axis) and the limits; ``heading``:
+        what every series is ("Water level"), said once before their names."""
+        self._names, self._unit, self._limits, self._heading = list(names), unit, list(limits), heading
         self._series = []
         self.update()
 
@@ -144,10 +146,10 @@ class TrendChart(QWidget):
             return swatch + pad + fm.horizontalAdvance(name) + pad * 2
 
         rows: list[list[tuple[str, str]]] = [[]]
-        x, placed = 0.0, 0
+        x, placed = (fm.horizontalAdvance(self._heading) + pad * 2 if self._heading else 0.0), 0
         for i, name in enumerate(self._names):
             w = entry_w(name)
-            if rows[-1] and x + w > width:
+            if (rows[-1] or x) and x + w > width:
                 if len(rows) >= most_rows:
                     break
                 rows.append([])
@@ -161,6 +163,8 @@ class TrendChart(QWidget):
         while True:
             more = QCoreApplication.translate("TrendChart", "+{n} more").format(n=len(self._names) - placed)
             used = sum(entry_w(name) for name, _ in rows[-1])
+            if len(rows) == 1 and self._heading:
+                used += fm.horizontalAdvance(self._heading) + pad * 2
             if not rows[-1] or used + fm.horizontalAdvance(more) <= width:
                 return rows, more
             rows[-1].pop()
@@ -212,10 +216,14 @@ class TrendChart(QWidget):
         rows, more = self._legend(fm, rect.width(), max(2, int((rect.height() - fixed) // line_h)))
         y = rect.top()
         for r, row in enumerate(rows):
-            if not row and not more:
+            if not row and not more and not (r == 0 and self._heading):
                 continue
             x = rect.left()
             cy = y + line_h / 2
+            if r == 0 and self._heading:
+                p.setPen(QColor(theme.TEXT))
+                self._log.draw_at(p, QPointF(x, cy + fm.capHeight() / 2), self._heading, TextRole.SECONDARY, rect)
+                x += fm.horizontalAdvance(self._heading) + pad * 2
             for name, hue in row:
                 p.setPen(QPen(QColor(hue), max(2.0, fm.capHeight() * 0.18)))
                 p.drawLine(QPointF(x, cy), QPointF(x + swatch, cy))

@@ -226,8 +226,10 @@ def test_trend_binds_sensors_with_each_limit_labelled_once(feed: Feed) -> None:
     feed.apply(feed.catalog(*RAIN, *LEVELS))
     state = model.update(feed.situation, feed.frame(sample=False))
     assert state is not None and state.binding is not None
-    # One unit for both: it goes on the axis, the legend names the series (untitled: kind and place).
-    assert state.binding.names == ["Water level · Jiangbei 2", "Water level · Jiangbei"]
+    # One unit for both: it goes on the axis; one kind: said once (untitled: before the names, which
+    # name the places only: the flood wall's third name did not fit when each repeated the kind).
+    assert state.binding.names == ["Jiangbei 2", "Jiangbei"]
+    assert state.binding.heading == "Water level"
     assert state.binding.unit == "m"
     # warn 2.0 is shared and labelled once; alarms 4.0 and 3.0 each get a line of their own.
     assert [(line.value, line.label) for line in state.binding.limits] == [

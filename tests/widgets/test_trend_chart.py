@@ -144,3 +144,20 @@ def test_the_time_axis_ends_at_what_it_is_told(qtbot: QtBot) -> None:
     chart.set_end_label(None)
     chart.grab()
     assert "now" in [i.text for i in chart.text_items()]
+
+
+def test_series_of_one_kind_say_the_kind_once_and_all_fit(qtbot: QtBot) -> None:
+    """The flood runway's trend at 1920x1080: "Water level" once, then the places, all named."""
+    chart = TrendChart(120.0)
+    qtbot.addWidget(chart)
+    chart.setFont(QFont("Noto Sans CJK SC"))
+    chart.set_type_size(43)
+    chart.resize(760, 330)
+    chart.set_series(["Yuzhong", "Jiangbei", "Nan'an"], "m", [Limit(3.0, "warning 3", False)], heading="Water level")
+    t = np.arange(-100.0, 1.0)
+    chart.set_data([(t, 2.0 + 0.2 * k + 0.0 * t) for k in range(3)])
+    chart.grab()
+    items = {i.text: i for i in chart.text_items()}
+    assert {"Water level", "Yuzhong", "Jiangbei", "Nan'an"} <= set(items), list(items)
+    assert not any(t.endswith("more") for t in items)
+    assert items["Water level"].x < items["Yuzhong"].x and not any(i.clipped for i in items.values())

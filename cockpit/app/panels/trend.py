@@ -31,7 +31,8 @@ class TrendPanelView(PanelFrame):
     def show_state(self, state: TrendState) -> None:
         if state.binding is not None:
             b = state.binding
-            self.chart.set_series(b.names, b.unit, [Limit(lim.value, lim.label, lim.alarm) for lim in b.limits])
+            limits = [Limit(lim.value, lim.label, lim.alarm) for lim in b.limits]
+            self.chart.set_series(b.names, b.unit, limits, b.heading)
         self.chart.set_end_label(state.end)
         if state.series is not None:
             self.chart.set_data(state.series)

@@ -36,6 +36,9 @@ class TrendBinding:
     limits: list[LimitLine]
     unit: str = ""
     """The unit of every series, when they share one (the legend then names only the series)."""
+    heading: str = ""
+    """What every series is ("Water level"), said once before their names, when they are all of
+    one kind and the panel has no title to say it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +112,12 @@ class TrendModel:
         t = self.ctx.translate
         names, lines, drawn = [], [], set()
         shown = [infos[r] for r in rows]
-        # A titled panel of one kind ("Congestion index") names each series by its place only; one
-        # unit for all goes on the axis: on a wall every character counts.
-        one_kind = bool(self.spec.title) and len({i.kind for i in shown}) == 1
+        # Series of one kind ("Congestion index") are named by their place only, the kind said once
+        # (by the panel's title, else before the names); one unit for all goes on the axis: on a
+        # wall every character counts, and a name that does not fit is a line the room cannot name.
+        kinds = {i.kind for i in shown}
+        one_kind = len(kinds) == 1
+        heading = self.ctx.names.sensor_kind(next(iter(kinds))) if one_kind and not self.spec.title else ""
         units = {i.unit for i in shown}
         unit = units.pop() if len(units) == 1 else ""
         for row, lim in zip(rows, limits, strict=True):
@@ -128,4 +134,4 @@ class TrendModel:
                     continue
                 drawn.add(value)
                 lines.append(LimitLine(value, alarm, low, label.format(v=f"{value:g}")))
-        return TrendBinding(names, lines, unit)
+        return TrendBinding(names, lines, unit, heading)
