@@ -83,7 +83,7 @@ class TrendChart(QWidget):
         self._px = 0
         self._log = TextLog()
         self._dim = False
-        self._end: str | None = None
+        self._end: tuple[str, ...] = ()
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
@@ -107,16 +107,17 @@ class TrendChart(QWidget):
         self._series = [(np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)) for t, y in series]
         self.update()
 
-    def set_end_label(self, text: str | None) -> None:
-        """What the time axis's right edge is: ``None`` for "now" (live); else a replay's recorded
-        time ("21:02:40") or a paused drill's clock ("paused 21:02:40"), already translated."""
-        if text != self._end:
-            self._end = text
+    def set_end_label(self, *texts: str) -> None:
+        """What the time axis's right edge is: none for "now" (live); else a replay's recorded time
+        ("21:02:40") or a paused drill's clock ("paused 21:02:40"), already translated, longest
+        first: the first that fits under the plot beside "−2 min" is drawn (the last if none does)."""
+        if texts != self._end:
+            self._end = texts
             self.update()
 
-    def end_label(self) -> str:
-        """The time axis's right-edge label as painted."""
-        return self._end if self._end is not None else QCoreApplication.translate("TrendChart", "now")
+    def end_labels(self) -> tuple[str, ...]:
+        """The time axis's right-edge labels, longest first ("now" when live)."""
+        return self._end or (QCoreApplication.translate("TrendChart", "now"),)
 
     def set_dim(self, dim: bool) -> None:
         """Grey curves: what is shown is not current."""
@@ -276,16 +277,15 @@ class TrendChart(QWidget):
         # Time: the window's start and its right edge ("now" only when it is now).
         minutes = self._window_s / 60
         start = QCoreApplication.translate("TrendChart", "−{n} min").format(n=f"{minutes:g}")
-        end = self.end_label()
         base = plot.bottom() + pad + fm.capHeight()
         p.setPen(QColor(theme.TEXT_DIM))
         self._log.draw_at(p, QPointF(plot.left(), base), start, TextRole.SECONDARY, rect)
-        # Under the plot's right edge; a longer label ("paused 21:02:40") may reach under the limits'
-        # names rather than into "−2 min".
-        end_w = fm.horizontalAdvance(end)
-        end_x = max(plot.right() - end_w, plot.left() + fm.horizontalAdvance(start) + pad * 3)
-        end_x = min(end_x, rect.right() - end_w)
-        self._log.draw_at(p, QPointF(end_x, base), end, TextRole.SECONDARY, rect)
+        # Under the plot's right edge, never into "−2 min" nor under the limits' names: the longest
+        # form that fits ("paused 21:02:40", else "paused").
+        room = plot.width() - fm.horizontalAdvance(start) - pad * 3
+        labels = self.end_labels()
+        end = next((t for t in labels if fm.horizontalAdvance(t) <= room), labels[-1])
+        self._log.draw_at(p, QPointF(plot.right() - fm.horizontalAdvance(end), base), end, TextRole.SECONDARY, rect)
 
         # Limits: dashed lines; their names at the right, one row each, nudged apart if close.
         shown = sorted((lim for lim in self._limits if lo <= lim.value <= hi), key=lambda lim: -lim.value)

@@ -268,18 +268,19 @@ def test_trend_says_now_only_when_live_else_what_its_right_edge_is(feed: Feed) -
     feed.apply(feed.catalog(*LEVELS), feed.batch({10: 0.5}, ts=NOW))
     at = time.strftime("%H:%M:%S", time.localtime((NOW + 1000) / 1000))
 
-    def end(liveness: Liveness, sample: bool = True) -> str | None:
+    def end(liveness: Liveness, sample: bool = True) -> tuple[str, ...] | None:
         state = model.update(feed.situation, feed.frame(now=NOW + 1000, liveness=liveness, sample=sample))
         assert state is not None
         return state.end
 
-    assert end(Liveness.LIVE) is None, "live: the chart's own 'now'"
-    assert end(Liveness.REPLAY) == at, "a replay: its recorded time"
-    assert end(Liveness.REPLAY_PAUSED) == f"paused {at}"
-    assert end(Liveness.DRILL) == at
-    assert end(Liveness.DRILL_PAUSED, sample=False) == f"paused {at}", "said at once, not at the next sample"
-    assert end(Liveness.OFFLINE) == at
-    assert end(Liveness.LIVE, sample=False) is None
+    assert end(Liveness.LIVE) == (), "live: the chart's own 'now'"
+    assert end(Liveness.REPLAY) == (at,), "a replay: its recorded time"
+    assert end(Liveness.REPLAY_PAUSED) == (f"paused {at}", "paused")
+    assert end(Liveness.DRILL) == (at,)
+    paused = end(Liveness.DRILL_PAUSED, sample=False)
+    assert paused == (f"paused {at}", "paused"), "said at once, not at the next sample"
+    assert end(Liveness.OFFLINE) == (at,)
+    assert end(Liveness.LIVE, sample=False) == ()
 
 
 # ------------------------------------------------------------------------------------- map

@@ -137,14 +137,20 @@ def test_the_time_axis_ends_at_what_it_is_told(qtbot: QtBot) -> None:
     chart.grab()
     texts = [i.text for i in chart.text_items()]
     assert "21:02:40" in texts and "now" not in texts
-    chart.set_end_label("paused 21:02:40")
+    chart.set_end_label("paused 21:02:40", "paused")
+    chart.resize(1100, 500)
     chart.grab()
     items = chart.text_items()
     assert "paused 21:02:40" in [i.text for i in items] and not any(i.clipped for i in items)
-    chart.set_end_label(None)
+    chart.resize(560, 500)  # too narrow for the long form beside "−2 min": the short one
+    chart.grab()
+    items = chart.text_items()
+    assert "paused" in [i.text for i in items] and "paused 21:02:40" not in [i.text for i in items]
+    plot_right = max(i.x + i.w for i in items if i.text in ("paused", "−2 min"))
+    assert all(i.x >= plot_right for i in items if i.text.startswith(("warning", "alarm"))), "not under the limits"
+    chart.set_end_label()
     chart.grab()
     assert "now" in [i.text for i in chart.text_items()]
-
 
 def test_series_of_one_kind_say_the_kind_once_and_all_fit(qtbot: QtBot) -> None:
     """The flood runway's trend at 1920x1080: "Water level" once, then the places, all named."""

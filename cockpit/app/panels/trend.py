@@ -33,6 +33,7 @@ class TrendPanelView(PanelFrame):
             b = state.binding
             limits = [Limit(lim.value, lim.label, lim.alarm) for lim in b.limits]
             self.chart.set_series(b.names, b.unit, limits, b.heading)
-        self.chart.set_end_label(state.end)
+        if state.end is not None:
+            self.chart.set_end_label(*state.end)
         if state.series is not None:
             self.chart.set_data(state.series)

@@ -46,10 +46,10 @@ class TrendState:
     binding: TrendBinding | None
     series: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] | None
     """Per series: seconds before now, values (NaN: a gap, drawn as a gap)."""
-    end: str | None = None
-    """What the time axis's right edge is: ``None`` for "now" (live, the only time it is now); a
-    replay's recorded time or the drill's clock ("21:02:40"); "paused 21:02:40" when that clock
-    stands still (a paused drill or replay)."""
+    end: tuple[str, ...] | None = None
+    """What the time axis's right edge is, longest form first: ``()`` for "now" (live, the only
+    time it is now); a replay's recorded time or the drill's clock ("21:02:40",); ("paused 21:02:40",
+    "paused") when that clock stands still (a paused drill or replay). ``None``: unchanged."""
 
 
 class TrendModel:
@@ -62,15 +62,16 @@ class TrendModel:
         self.times: list[deque[float]] = []
         self._liveness: Liveness | None = None
 
-    def end_label(self, frame: Frame) -> str | None:
+    def end_label(self, frame: Frame) -> tuple[str, ...]:
         """The right edge of the time axis in words (see :attr:`TrendState.end`)."""
         liveness = frame.wall.liveness
         if liveness.live:
-            return None
+            return ()
         at = time.strftime("%H:%M:%S", time.localtime(frame.server_now_ms / 1000))
         if liveness in (Liveness.DRILL_PAUSED, Liveness.REPLAY_PAUSED):
-            return self.ctx.translate("Trend", "paused {time}").format(time=at)
-        return at
+            t = self.ctx.translate
+            return t("Trend", "paused {time}").format(time=at), t("Trend", "paused")
+        return (at,)
 
     def update(self, situation: Situation, frame: Frame) -> TrendState | None:
         binding = self._bind(situation) if frame.changes.catalog or frame.changes.names else None
