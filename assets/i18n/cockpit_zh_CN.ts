@@ -2370,7 +2370,7 @@
 <context>
     <name>Tiles</name>
     <message>
-        <location filename="../../cockpit/present/panels/tiles.py" line="116"/>
+        <location filename="../../cockpit/present/panels/tiles.py" line="120"/>
         <source>No sensor</source>
         <translation>无传感器</translation>
     </message>
@@ -2640,22 +2640,32 @@
 <context>
     <name>Trend</name>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="102"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="73"/>
+        <source>paused {time}</source>
+        <translation>已暂停 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/trend.py" line="73"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../cockpit/present/panels/trend.py" line="129"/>
         <source>warning {v}</source>
         <translation>预警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="103"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="130"/>
         <source>alarm {v}</source>
         <translation>告警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="104"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="131"/>
         <source>low warning {v}</source>
         <translation>低值预警 {v}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/trend.py" line="105"/>
+        <location filename="../../cockpit/present/panels/trend.py" line="132"/>
         <source>low alarm {v}</source>
         <translation>低值告警 {v}</translation>
     </message>
@@ -2663,12 +2673,17 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="232"/>
+        <location filename="../../widgets/trend_chart.py" line="165"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="279"/>
         <source>−{n} min</source>
         <translation>−{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="233"/>
+        <location filename="../../widgets/trend_chart.py" line="120"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
@@ -2828,32 +2843,37 @@
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="234"/>
+        <location filename="../../widgets/vital_tile.py" line="242"/>
         <source>LOW ALARM</source>
         <translation>低值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="235"/>
+        <location filename="../../widgets/vital_tile.py" line="243"/>
         <source>HIGH ALARM</source>
         <translation>高值告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="238"/>
+        <location filename="../../widgets/vital_tile.py" line="246"/>
         <source>LOW WARNING</source>
         <translation>低值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="239"/>
+        <location filename="../../widgets/vital_tile.py" line="247"/>
         <source>HIGH WARNING</source>
         <translation>高值预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="241"/>
+        <location filename="../../widgets/vital_tile.py" line="250"/>
+        <source>PAUSED</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/vital_tile.py" line="251"/>
         <source>STALE {age}</source>
         <translation>数据过期 {age}</translation>
     </message>
     <message>
-        <location filename="../../widgets/vital_tile.py" line="245"/>
+        <location filename="../../widgets/vital_tile.py" line="255"/>
         <source>NO DATA</source>
         <translation>无数据</translation>
     </message>
