@@ -77,7 +77,9 @@ from widgets.values import AlarmDisplay as AlarmDisplay
 from widgets.values import AlarmRow as AlarmRow
 from widgets.values import Severity, TextRole
 
-ACK_TOP_SETTLE_MS = 500
+ACK_SETTLE_MS = 500
+"""A click on Acknowledge within this long of its target changing by itself (a new alarm on top
+while nobody chose) does nothing: it was aimed at what the button said before."""
 """A click on the one-click acknowledge button this soon after it changed does nothing."""
 FLASH_INTERVAL_MS = 500
 """Length of one flash phase: 1 flash per second, well under the 3 Hz limit (WCAG 2.3.1)."""
@@ -629,12 +631,6 @@ class AlarmListView(QWidget):
         self._summary.setObjectName("alarmSummary")
         self._summary.setTextFormat(Qt.TextFormat.PlainText)
         self._summary.setWordWrap(True)
-        # One click for the alarm that needs it most: the top unacknowledged one, named on the
-        # button. A click within SETTLE_MS of the button changing does nothing (aimed at another).
-        self._ack_top = QPushButton(self)
-        self._ack_top.setObjectName("alarmAckTopButton")
-        self._ack_top_target: tuple[str, int] | None = None
-        self._ack_top_changed = 0.0
 
         self._table = AckTableView(
             lambda: self._not_current or QCoreApplication.translate("AlarmListView", "No alarms"), self
@@ -657,13 +653,17 @@ class AlarmListView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(AlarmColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
 
-        # The selected row's panel: what is selected, in words, and the two actions.
+        # The selected row's panel: what is selected, in words, and the two actions. There is one
+        # Acknowledge, for the selected row, and it names that alarm: a second button for "the top
+        # alarm" acted on another alarm than the one the officer saw selected (officer review).
         self._detail = QLabel(self)
         self._detail.setObjectName("alarmDetail")
         self._detail.setTextFormat(Qt.TextFormat.PlainText)
         self._detail.setWordWrap(True)
         self._ack_button = QPushButton(QCoreApplication.translate("AlarmListView", "Acknowledge"), self)
         self._ack_button.setObjectName("alarmAckButton")
+        self._ack_target: tuple[str, int] | None = None
+        self._ack_moved = 0.0  # when the target last changed without the officer choosing it
         self._shelve_button = QPushButton(QCoreApplication.translate("AlarmListView", "Shelve"), self)
         self._shelve_button.setObjectName("alarmShelveButton")
         panel = QHBoxLayout()
@@ -672,13 +672,9 @@ class AlarmListView(QWidget):
         panel.addWidget(self._ack_button)
         panel.addWidget(self._shelve_button)
 
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self._summary, 1)
-        top.addWidget(self._ack_top)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(self._summary)
         layout.addWidget(self._table, 1)
         layout.addLayout(panel)
 
@@ -694,7 +690,6 @@ class AlarmListView(QWidget):
         self._table.clicked.connect(self._on_table_clicked)
         self._table.ack_key_pressed.connect(self._on_table_ack_key_pressed)
         self._ack_button.clicked.connect(self._on_ack_button_clicked)
-        self._ack_top.clicked.connect(self._on_ack_top_clicked)
         # Rows never move under the pointer: while it is over the list, rows arriving above the
         # one under it scroll the list by as much, so the row stays where the officer aims.
         self._table.viewport().setMouseTracking(True)
@@ -704,7 +699,6 @@ class AlarmListView(QWidget):
         self._apply_metrics()
         self._update_summary()
         self._update_panel()
-        self._update_ack_top()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -739,8 +733,7 @@ class AlarmListView(QWidget):
         self._update_flash_timer()
         self._update_summary()
         self._sync_selection()
-        self._update_panel()
-        self._update_ack_top()
+        self._update_panel(by_officer=False)
 
     def _hover_anchor(self) -> tuple[str, int] | None:
         """The alarm under the pointer and its row's top in the viewport, if the pointer is there."""
@@ -767,32 +760,10 @@ class AlarmListView(QWidget):
                 self._hovered = None
         return False
 
-    def ack_top_target(self) -> str | None:
-        """The alarm the one-click button acknowledges (the top unacknowledged one), if any."""
-        return self._ack_top_target[0] if self._ack_top_target is not None else None
-
-    def _update_ack_top(self) -> None:
-        row = next((self._model.row_at(r) for r in range(self._model.rowCount()) if not self._model.row_at(r).acknowledged), None)
-        target = (row.id, row.occurrence) if row is not None else None
-        if row is None:
-            text = QCoreApplication.translate("AlarmListView", "Nothing to acknowledge")
-        else:
-            text = QCoreApplication.translate("AlarmListView", "Acknowledge {message} · {source}").format(
-                message=row.message, source=row.source
-            )
-        if target != self._ack_top_target or text != self._ack_top.text():
-            self._ack_top_target = target
-            self._ack_top.setText(text)
-            self._ack_top_changed = time.monotonic()
-        self._ack_top.setEnabled(target is not None and not self._ack_why_not)
-        self._ack_top.setToolTip(self._ack_why_not)
-
-    def _on_ack_top_clicked(self) -> None:
-        if self._ack_top_target is None or self._ack_why_not:
-            return
-        if (time.monotonic() - self._ack_top_changed) * 1000 < ACK_TOP_SETTLE_MS:
-            return  # the button changed a moment ago: the click was aimed at what it said before
-        self.acknowledge_requested.emit(*self._ack_top_target)
+    def ack_target(self) -> str | None:
+        """The alarm the Acknowledge button acknowledges (the selected one, named on the button),
+        or None when it cannot be clicked for any alarm."""
+        return self._ack_target[0] if self._ack_target is not None else None
 
     def selected_alarm_id(self) -> str | None:
         """Return the id of the selected alarm, or None."""
@@ -808,13 +779,19 @@ class AlarmListView(QWidget):
             True if the alarm is listed (or None was given); False if not, and then the
             selection is unchanged.
         """
-        if alarm_id is None:
-            self._table.selectionModel().clear()
-            return True
-        r = self._model.row_of(alarm_id)
-        if r is None:
+        r = None if alarm_id is None else self._model.row_of(alarm_id)
+        if alarm_id is not None and r is None:
             return False
-        self._select_row(r, scroll=True)
+        self._updating = True  # not the officer's click: the panel below is told so
+        try:
+            if r is None:
+                self._table.selectionModel().clear()
+            else:
+                self._select_row(r, scroll=True)
+        finally:
+            self._updating = False
+        self._sync_selection()
+        self._update_panel(by_officer=False)
         return True
 
     def row_count(self) -> int:
@@ -929,13 +906,30 @@ class AlarmListView(QWidget):
         r = None if alarm_id is None else self._model.row_of(alarm_id)
         return None if r is None else self._model.row_at(r)
 
-    def _update_panel(self) -> None:
+    def _update_panel(self, *, by_officer: bool = True) -> None:
+        """Show the selected row in words and name it on Acknowledge.
+
+        Args:
+            by_officer: The officer chose the row (a click, a key): the button may be clicked at
+                once. Otherwise (new rows, the console's selection) a click in the next
+                :data:`ACK_SETTLE_MS` does nothing when the target changed.
+        """
         row = self._selected_row()
+        target = (row.id, row.occurrence) if row is not None and not row.acknowledged else None
+        if target != self._ack_target:
+            self._ack_target = target
+            self._ack_moved = 0.0 if by_officer else time.monotonic()
         if row is None:
             self._detail.setText(QCoreApplication.translate("AlarmListView", "No alarm selected"))
+            self._ack_button.setText(QCoreApplication.translate("AlarmListView", "Acknowledge"))
             self._ack_button.setEnabled(False)
             self._shelve_button.setEnabled(False)
             return
+        self._ack_button.setText(
+            QCoreApplication.translate("AlarmListView", "Acknowledge {message} · {source}").format(
+                message=row.message, source=row.source
+            )
+        )
         self._detail.setText(
             QCoreApplication.translate("AlarmListView", "{level} {n} · {source}: {message} — {flags}").format(
                 level=severity_name(row.severity),
@@ -959,8 +953,7 @@ class AlarmListView(QWidget):
         self._ack_why_not, self._shelve_why_not = acknowledge_why_not, shelve_why_not
         self._ack_button.setToolTip(acknowledge_why_not)
         self._shelve_button.setToolTip(shelve_why_not)
-        self._update_panel()
-        self._update_ack_top()
+        self._update_panel(by_officer=False)
 
     def acknowledge_enabled(self) -> bool:
         """Whether the Acknowledge button can be clicked now."""
@@ -1016,7 +1009,10 @@ class AlarmListView(QWidget):
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.row_clicked.emit(self._model.row_at(index.row()).id)
+            row = self._model.row_at(index.row())
+            if self._ack_target is not None and self._ack_target[0] == row.id:
+                self._ack_moved = 0.0  # the officer clicked the row the button names: they chose it
+            self.row_clicked.emit(row.id)
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -1026,8 +1022,11 @@ class AlarmListView(QWidget):
         self._request_ack(r)
 
     def _on_ack_button_clicked(self) -> None:
-        alarm_id = self.selected_alarm_id()
-        r = None if alarm_id is None else self._model.row_of(alarm_id)
+        if self._ack_target is None or self._ack_why_not:
+            return
+        if (time.monotonic() - self._ack_moved) * 1000 < ACK_SETTLE_MS:
+            return  # the button changed by itself a moment ago: the click was aimed at what it said
+        r = self._model.row_of(self._ack_target[0])
         if r is not None:
             self._request_ack(r)
 

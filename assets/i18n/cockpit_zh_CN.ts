@@ -42,173 +42,174 @@
 <context>
     <name>AlarmListView</name>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="109"/>
+        <location filename="../../widgets/alarm_list.py" line="111"/>
         <source>UNACKNOWLEDGED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="111"/>
+        <location filename="../../widgets/alarm_list.py" line="113"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="113"/>
+        <location filename="../../widgets/alarm_list.py" line="115"/>
         <source>RTN – unacknowledged</source>
         <translation>已恢复 – 未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="115"/>
+        <location filename="../../widgets/alarm_list.py" line="117"/>
         <source>Cleared</source>
         <translation>已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="117"/>
+        <location filename="../../widgets/alarm_list.py" line="119"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="119"/>
+        <location filename="../../widgets/alarm_list.py" line="121"/>
         <source>Suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="120"/>
+        <location filename="../../widgets/alarm_list.py" line="122"/>
         <source>Out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="133"/>
+        <location filename="../../widgets/alarm_list.py" line="135"/>
         <source>{n} unacknowledged</source>
         <translation>{n} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="135"/>
+        <location filename="../../widgets/alarm_list.py" line="137"/>
         <source>{n} returned to normal, unacknowledged</source>
         <translation>{n} 条已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="139"/>
+        <location filename="../../widgets/alarm_list.py" line="141"/>
         <source>{n} acknowledged</source>
         <translation>{n} 条已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="141"/>
+        <location filename="../../widgets/alarm_list.py" line="143"/>
         <source>{n} cleared</source>
         <translation>{n} 条已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="143"/>
+        <location filename="../../widgets/alarm_list.py" line="145"/>
         <source>{n} shelved</source>
         <translation>{n} 条已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="145"/>
+        <location filename="../../widgets/alarm_list.py" line="147"/>
         <source>{n} suppressed</source>
         <translation>{n} 条已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="146"/>
+        <location filename="../../widgets/alarm_list.py" line="148"/>
         <source>{n} out of service</source>
         <translation>{n} 条停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="167"/>
-        <location filename="../../widgets/alarm_list.py" line="640"/>
+        <location filename="../../widgets/alarm_list.py" line="169"/>
+        <location filename="../../widgets/alarm_list.py" line="636"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="171"/>
+        <location filename="../../widgets/alarm_list.py" line="173"/>
         <source>1 alarm:</source>
         <translation>共 1 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="173"/>
+        <location filename="../../widgets/alarm_list.py" line="175"/>
         <source>{n} alarms:</source>
         <translation>共 {n} 条告警：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="191"/>
+        <location filename="../../widgets/alarm_list.py" line="193"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="193"/>
+        <location filename="../../widgets/alarm_list.py" line="195"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="195"/>
+        <location filename="../../widgets/alarm_list.py" line="197"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="197"/>
+        <location filename="../../widgets/alarm_list.py" line="199"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="199"/>
+        <location filename="../../widgets/alarm_list.py" line="201"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="200"/>
+        <location filename="../../widgets/alarm_list.py" line="202"/>
         <source>Ack by</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="206"/>
+        <location filename="../../widgets/alarm_list.py" line="208"/>
         <source>active</source>
         <translation>告警中</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="208"/>
+        <location filename="../../widgets/alarm_list.py" line="210"/>
         <source>returned to normal</source>
         <translation>已恢复正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="209"/>
+        <location filename="../../widgets/alarm_list.py" line="211"/>
         <source>acknowledged by {who}</source>
         <translation>由 {who} 确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="211"/>
+        <location filename="../../widgets/alarm_list.py" line="213"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="213"/>
+        <location filename="../../widgets/alarm_list.py" line="215"/>
         <source>unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="216"/>
+        <location filename="../../widgets/alarm_list.py" line="218"/>
         <source>shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="218"/>
+        <location filename="../../widgets/alarm_list.py" line="220"/>
         <source>suppressed</source>
         <translation>已抑制</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="220"/>
+        <location filename="../../widgets/alarm_list.py" line="222"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="221"/>
+        <location filename="../../widgets/alarm_list.py" line="223"/>
         <source>occurrence {n}</source>
         <translation>第 {n} 次触发</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="223"/>
+        <location filename="../../widgets/alarm_list.py" line="225"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="665"/>
+        <location filename="../../widgets/alarm_list.py" line="663"/>
+        <location filename="../../widgets/alarm_list.py" line="924"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
@@ -218,27 +219,22 @@
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="778"/>
-        <source>Nothing to acknowledge</source>
-        <translation>无待确认告警</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/alarm_list.py" line="780"/>
+        <location filename="../../widgets/alarm_list.py" line="929"/>
         <source>Acknowledge {message} · {source}</source>
         <translation>确认 {message} · {source}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="935"/>
+        <location filename="../../widgets/alarm_list.py" line="923"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="940"/>
+        <location filename="../../widgets/alarm_list.py" line="934"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="990"/>
+        <location filename="../../widgets/alarm_list.py" line="983"/>
         <source>Shelved until 88:88</source>
         <translation>搁置至 88:88</translation>
     </message>
@@ -803,17 +799,17 @@
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="200"/>
+        <location filename="../../cockpit/app/console.py" line="203"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="202"/>
+        <location filename="../../cockpit/app/console.py" line="205"/>
         <source>this console (desk monitor)</source>
         <translation>本控制台（桌面显示器）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="208"/>
+        <location filename="../../cockpit/app/console.py" line="211"/>
         <source>Runways on the wall: {placed} (screens: {screens}) · in this console: {console}</source>
         <translation>上墙跑道：{placed}（屏幕：{screens}）· 本控制台：{console}</translation>
     </message>
@@ -902,37 +898,37 @@
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="153"/>
-        <source>Acknowledge</source>
-        <translation>确认</translation>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="154"/>
+        <source>Acknowledge {event} · {district}</source>
+        <translation>确认 {event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="158"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="160"/>
         <source>Activate plan: {plan}</source>
         <translation>启动预案：{plan}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="161"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="163"/>
         <source>Escalate to {level}</source>
         <translation>升级上报至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="163"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="165"/>
         <source>Hand down to {level}</source>
         <translation>下派至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="168"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="170"/>
         <source>Call off {unit}</source>
         <translation>撤回 {unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="170"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="172"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="172"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="174"/>
         <source>Close event</source>
         <translation>结案</translation>
     </message>

@@ -181,8 +181,11 @@ class ConsoleWindow(QMainWindow):
                 self.alarms.set_rows(state.rows)
         self.alarms.set_permissions(state.ack_why_not, state.shelve_why_not)
         self.alarms.set_not_current(state.not_current)
-        chosen = state.selected
-        if chosen and chosen in self.alarms.alarm_ids() and self.alarms.selected_alarm_id() != chosen:
+        # The list's selected row is the event the officer works on, or none: its Acknowledge names
+        # and acts on that row, so a row left selected from before would act on another event than
+        # the one the dispatch block beside it shows (officer review).
+        chosen = state.selected if state.selected in self.alarms.alarm_ids() else None
+        if self.alarms.selected_alarm_id() != chosen:
             with QSignalBlocker(self.alarms):  # showing the choice is not choosing
                 self.alarms.select_alarm(chosen)
         if state.kpis is not None:

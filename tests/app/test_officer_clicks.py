@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from cockpit.app.panels import DispatchPanelView
@@ -143,3 +143,65 @@ def test_the_wall_never_says_live_with_the_link_down(cockpit: Cockpit, qtbot: Qt
         for panel in view.panels:
             if panel.model.spec.kind is PanelKind.MAP:
                 assert panel.map.not_current(), "the map is veiled with its note"  # type: ignore[union-attr]
+
+
+def test_every_acknowledge_on_the_console_names_the_selected_event_and_acknowledges_it(
+    cockpit: Cockpit, qtbot: QtBot
+) -> None:
+    """Officer review: the console had three Acknowledge buttons (the alarm list's "top alarm" one,
+    the selected row's, the dispatch block's), with different targets. Each one left names its
+    target, which is the event selected, and a click acknowledges exactly that event."""
+    feed = Feed()
+    feed.situation = cockpit.situation
+    feed.apply(
+        feed.event("BURST", severity=1, theme="water", type="water_main_burst", district="nanan"),
+        feed.event("JAM", severity=2, theme="traffic", type="traffic_jam", district="yuzhong"),
+        feed.event("ACC", severity=2, theme="traffic", type="traffic_accident", level="street"),
+    )
+    console = cockpit.console
+    console.show()
+    frames(cockpit, qtbot)
+    names = cockpit.ctx.names
+
+    def named(event_id: str) -> str:
+        ev = cockpit.situation.events[event_id]
+        return f"Acknowledge {names.event_type(ev.type, ev.title)} · {names.district(ev.district)}"
+
+    def acks() -> list[QPushButton]:
+        return [
+            b for b in console.findChildren(QPushButton)
+            if b.isVisible() and b.isEnabled() and b.text().startswith("Acknowledge")
+        ]
+
+    # Nobody chose: the most severe (the burst) is the one selected, and every button names it.
+    assert cockpit.ctx.selection.target(cockpit.situation)[0] == "BURST"
+    assert [b.text() for b in acks()] == [named("BURST")] * 2
+
+    # The officer clicks the jam's row: every Acknowledge names the jam, and acknowledges the jam.
+    table = console.alarms.findChild(QTableView, "alarmTable")
+    assert table is not None
+    r = console.alarms.alarm_ids().index("JAM")
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(r, 1)).center())
+    frames(cockpit, qtbot, 5)
+    assert console.dispatch.model.event_id == "JAM"
+    qtbot.wait(ACTIONS_SETTLE_MS + SETTLE_MS)
+    frames(cockpit, qtbot, 5)
+    buttons = acks()
+    assert [b.text() for b in buttons] == [named("JAM")] * 2
+    list_ack = console.alarms.findChild(QPushButton, "alarmAckButton")
+    assert list_ack in buttons
+    qtbot.mouseClick(list_ack, Qt.MouseButton.LeftButton)
+    assert sent(cockpit, CommandKind.ACKNOWLEDGE) == ["JAM"]
+
+    # A street centre's accident is not on this console's alarm list: chosen on the wall, the list
+    # selects nothing (its button cannot act on the jam left selected), and the dispatch block's
+    # button names the accident and acknowledges it.
+    cockpit.ctx.selection.choose("ACC")
+    frames(cockpit, qtbot, 5)
+    assert console.alarms.selected_alarm_id() is None and console.alarms.ack_target() is None
+    qtbot.wait(ACTIONS_SETTLE_MS + SETTLE_MS)
+    frames(cockpit, qtbot, 5)
+    buttons = acks()
+    assert [b.text() for b in buttons] == [named("ACC")]
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert sent(cockpit, CommandKind.ACKNOWLEDGE) == ["JAM", "ACC"]

@@ -150,7 +150,9 @@ class DispatchModel:
             actions.append(PanelAction(key, text, not why, why, kind in CRITICAL_KINDS))
 
         if ev.state is EventState.NEW:
-            add("ack", CommandKind.ACKNOWLEDGE, t("Dispatch", "Acknowledge"))
+            # The button names what it acknowledges, as the alarm list's does (officer review).
+            add("ack", CommandKind.ACKNOWLEDGE, t("Dispatch", "Acknowledge {event} · {district}").format(
+                event=self.ctx.names.event_type(ev.type, ev.title), district=self.ctx.names.district(ev.district)))
         running = {p.plan_type for p in situation.plans_for(ev.id) if p.state != "closed"}
         for plan_type in ev.plans if ev.state is not EventState.RESOLVED else ():  # nothing left to plan for
             if plan_type not in running:
