@@ -302,6 +302,10 @@ class _AlarmTableModel(QAbstractTableModel):
             return state_text(row, self._displays[r])
         return row.acked_by if row.acknowledged else ""
 
+    def text_at(self, r: int, column: AlarmColumn) -> str:
+        """The text row ``r`` shows in ``column``."""
+        return self._display_text(r, column)
+
     def row_at(self, r: int) -> AlarmRow:
         return self._rows[r]
 
@@ -625,6 +629,7 @@ class AlarmListView(QWidget):
         self._model = _AlarmTableModel(self)
         self._not_current = ""  # set_not_current
         self._ack_why_not = ""  # set_permissions
+        self._floors: dict[AlarmColumn, int] = {}  # _apply_metrics: the least widths of fitted columns
         self._shelve_why_not = ""
 
         self._summary = QLabel(self)
@@ -720,6 +725,7 @@ class AlarmListView(QWidget):
         self._updating = True
         try:
             self._model.set_rows(rows)
+            self._fit_columns()
             if anchor is not None:
                 self._keep_under_pointer(*anchor)
             if before is not None:
@@ -992,10 +998,25 @@ class AlarmListView(QWidget):
         header = self._table.horizontalHeader()
         for column, width in widths.items():
             header.resizeSection(column, max(width, fm.horizontalAdvance(_header_text(column)) + pad))
+        self._floors = {c: header.sectionSize(c) for c in (AlarmColumn.SOURCE, AlarmColumn.ACKED_BY)}
+        self._fit_columns()
         self._summary.setFont(theme.scaled_font(self.font(), 1.0, bold=True))
         margin = max(4, h // 3)
         self._summary.setContentsMargins(margin, margin // 2, margin, margin // 2)
         self._detail.setContentsMargins(margin, 0, margin, 0)
+
+    def _fit_columns(self) -> None:
+        """Source and Ack-by as wide as their widest value, never narrower than for a usual one:
+        "district …" left the officer guessing who acknowledged. The Alarm column stretches into
+        what is left."""
+        fm = QFontMetrics(self.font())
+        pad = 2 * max(4, fm.height() // 3) + 2  # the delegate's padding on both sides, and a pixel each
+        header = self._table.horizontalHeader()
+        for column, floor in self._floors.items():
+            values = {self._model.text_at(r, column) for r in range(self._model.rowCount())}
+            width = max(floor, max((fm.horizontalAdvance(v) + pad for v in values), default=0))
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
 
     # -- slots --------------------------------------------------------------------------------
 

@@ -467,3 +467,34 @@ def test_rows_stay_under_the_pointer_when_alarms_arrive_above(view: AlarmListVie
     view.set_rows([alarm("new1"), alarm("new2"), *rows])  # two red alarms arrive on top
     assert table.indexAt(QPoint(50, y)).row() == r + 2, "the row the officer aimed at is still there"
     assert table.rowViewportPosition(r + 2) == before
+
+
+def test_ack_by_and_source_are_shown_whole_where_the_table_has_room(view: AlarmListView) -> None:
+    """Officer review: the Ack-by column read "district …" (who acknowledged is the point of it)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from widgets.alarm_list import AlarmColumn
+
+    long_source = "Liangjiang New Area, Yuelai"
+    rows = [
+        dataclasses.replace(alarm("a", acked=True), acked_by="district centre"),
+        dataclasses.replace(alarm("b", acked=True), acked_by="Xu Mingyang (Jiangbei district centre)"),
+        dataclasses.replace(alarm("c"), source=long_source),
+    ]
+    view.show()
+    narrow = view.findChild(QTableView).horizontalHeader().sectionSize(AlarmColumn.ACKED_BY)
+    view.set_rows(rows)
+    fm = QFontMetrics(view.font())
+    pad = 2 * max(4, fm.height() // 3)  # what the row delegate keeps free around the text
+    header = table_of(view).horizontalHeader()
+    for text, column in [
+        ("district centre", AlarmColumn.ACKED_BY),
+        ("Xu Mingyang (Jiangbei district centre)", AlarmColumn.ACKED_BY),
+        (long_source, AlarmColumn.SOURCE),
+    ]:
+        assert header.sectionSize(column) - pad >= fm.horizontalAdvance(text), text
+    # The Alarm column still has room for its text: the table is wide enough here.
+    assert header.sectionSize(AlarmColumn.MESSAGE) - pad >= fm.horizontalAdvance("Alarm a") * 1.2
+    # Once nobody long is listed, the column goes back to its usual width.
+    view.set_rows([alarm("d")])
+    assert header.sectionSize(AlarmColumn.ACKED_BY) == narrow
