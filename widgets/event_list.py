@@ -72,6 +72,10 @@ class EventColumn(enum.IntEnum):
     DISPATCH = 6
 
 
+_FITTED = (EventColumn.DISTRICT, EventColumn.STATE, EventColumn.DISPATCH)
+"""The columns as wide as their widest text (the title stretches)."""
+
+
 def _header_text(column: EventColumn) -> str:
     if column is EventColumn.SEVERITY:
         return QCoreApplication.translate("EventListView", "Level")
@@ -168,6 +172,10 @@ class _EventTableModel(QAbstractTableModel):
 
     def row_at(self, r: int) -> EventRow:
         return self._rows[r]
+
+    def text_at(self, r: int, column: EventColumn) -> str:
+        """The text row ``r`` shows in ``column``."""
+        return self._display(self._rows[r], column)
 
     def row_of(self, event_id: str) -> int | None:
         return self._index_of.get(event_id)
@@ -418,6 +426,7 @@ class EventListView(QWidget):
         self._updating = True
         try:
             self._model.set_rows(rows)
+            self._fit_columns()
             if before is not None:
                 r = self._model.row_of(before)
                 if r is None:
@@ -531,6 +540,28 @@ class EventListView(QWidget):
         header = self._table.horizontalHeader()
         for column, width in widths.items():
             header.resizeSection(column, max(width, fm.horizontalAdvance(_header_text(column))))
+        self._floors = {c: header.sectionSize(c) for c in _FITTED}
+        self._advance: dict[str, int] = {}
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """District, state and dispatch as wide as their widest value, never narrower than for a
+        usual one (officer review: a unit's name and state were cut); the event's title stretches
+        into what is left. Widths are cached per text: thousands of rows share a few dozen."""
+        fm = QFontMetrics(self.font())
+        pad = 2 * max(4, fm.height() // 3) + 2  # the delegate's padding on both sides, and a pixel each
+        header, advance, model = self._table.horizontalHeader(), self._advance, self._model
+        for column, floor in self._floors.items():
+            width = floor
+            for text in {model.text_at(r, column) for r in range(model.rowCount())}:
+                w = advance.get(text)
+                if w is None:
+                    if len(advance) > 4096:  # a shift's dispatch texts: keep the cache small
+                        advance.clear()
+                    w = advance[text] = fm.horizontalAdvance(text) + pad
+                width = max(width, w)
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
 
     def set_column_visible(self, column: EventColumn, visible: bool) -> None:
         """Show or hide a column, e.g. to give the event text room in a narrow panel."""

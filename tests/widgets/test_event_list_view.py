@@ -193,3 +193,31 @@ def test_any_update_sequence_shows_exactly_the_given_rows(
                 w.select_event(selected)
     finally:
         w.deleteLater()
+
+
+def test_district_state_and_dispatch_are_shown_whole_where_the_list_has_room(view: EventListView) -> None:
+    """Officer review: a unit's name and its state were cut in the console's list."""
+    from PySide6.QtGui import QFontMetrics
+
+    from widgets.event_list import EventColumn
+
+    header = table_of(view).horizontalHeader()
+    usual = {c: header.sectionSize(c) for c in (EventColumn.DISTRICT, EventColumn.DISPATCH)}
+    wide = dataclasses.replace(
+        row("a"),
+        district="Liangjiang New Area",
+        state_text="Acknowledged by the district centre",
+        dispatch_text="Water repair crew 1 (Nan'an) · on scene",
+    )
+    view.set_rows([wide, row("b")])
+    fm = QFontMetrics(view.font())
+    pad = 2 * max(4, fm.height() // 3)  # what the row delegate keeps free around the text
+    for column, text in [
+        (EventColumn.DISTRICT, wide.district),
+        (EventColumn.STATE, wide.state_text),
+        (EventColumn.DISPATCH, wide.dispatch_text),
+    ]:
+        assert header.sectionSize(column) - pad >= fm.horizontalAdvance(text), text
+    assert header.sectionSize(EventColumn.TITLE) - pad >= fm.horizontalAdvance("Event a"), "the title keeps room"
+    view.set_rows([row("b")])
+    assert {c: header.sectionSize(c) for c in usual} == usual
