@@ -93,9 +93,11 @@ class DispatchBoard(QWidget):
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._table.setWordWrap(False)
         header = self._table.horizontalHeader()
+        # Every column as wide as its text, the state taking what is left: an event stretched to
+        # share the room with the state read "Water-main burst · …" (officer review). A board too
+        # narrow for its rows scrolls sideways instead of cutting them.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(_Column.EVENT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(_Column.STATE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self._cancel = ConfirmButton(
             QCoreApplication.translate("DispatchBoard", "Cancel dispatch"), critical=True, parent=self
         )

@@ -111,3 +111,30 @@ def test_the_table_always_shows_exactly_the_rows_whatever_changes(
             board = [r for k, r in enumerate(board) if k != n % max(1, len(board))]
         b.set_rows(board)
         assert shown(b) == expected(board)
+
+
+def test_the_board_cuts_no_text_it_scrolls_when_too_narrow(qtbot: QtBot) -> None:
+    """Officer review: the board's Event column read "Water-main burst · …" beside an empty Unit
+    column and a State column with room to spare."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QTableWidget
+
+    board = DispatchBoard()
+    qtbot.addWidget(board)
+    board.resize(760, 300)
+    board.show()
+    long_event = "Congestion index over limit · Jiangbei"
+    board.set_rows([
+        BoardRow("c2", "21:23:25", "Acknowledge", "Water-main burst · Nan'an", "", "accepted", Tone.DONE),
+        BoardRow("c1", "21:23:20", "Dispatch", long_event, "Water repair crew 1 (Nan'an)", "en route", Tone.PENDING),
+    ])
+    table = board.findChild(QTableWidget, "boardTable")
+    assert table is not None
+    fm = QFontMetrics(table.font())
+    for r in range(table.rowCount()):
+        for c in range(table.columnCount()):
+            text = table.item(r, c).text()
+            assert table.columnWidth(c) >= fm.horizontalAdvance(text), (r, c, text)
+    board.resize(420, 300)  # narrower than its rows: a scroll bar, and still nothing cut
+    qtbot.wait(20)
+    assert table.columnWidth(2) >= fm.horizontalAdvance(long_event)
