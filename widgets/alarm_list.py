@@ -991,7 +991,7 @@ class AlarmListView(QWidget):
         widths = {
             AlarmColumn.SEVERITY: icon + bfm.horizontalAdvance("M") + name_w + 2 * pad,
             AlarmColumn.TIME: fm.horizontalAdvance("88:88:88") + pad,
-            AlarmColumn.SOURCE: fm.horizontalAdvance("M" * 11) + pad,
+            AlarmColumn.SOURCE: fm.horizontalAdvance("M" * 7) + pad,  # widened to its widest source
             AlarmColumn.STATE: icon + state_w + 2 * pad,
             AlarmColumn.ACKED_BY: fm.horizontalAdvance("M" * 6) + pad,
         }

@@ -62,15 +62,22 @@ class ConsoleWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         host = QWidget()
-        columns = QHBoxLayout(host)
+        page = QVBoxLayout(host)
+        # The link status heads the page, over both columns: it never scrolls away with a column
+        # (an active plan's tasks scrolled it off the left one), and it is never shortened there
+        # ("gaps …"): what does not fit on its line wraps onto the next (officer review).
+        self.status = ConnectionStatusWidget()
+        self.status.setObjectName("consoleLinkStatus")
+        self.status.set_wrap(True)
+        page.addWidget(self.status)
+        columns = QHBoxLayout()
+        page.addLayout(columns, 1)
         # Nothing on the console is squeezed below what it needs to be read and clicked (a replay's
         # dock once crushed the alarm list to one row and its buttons to dashed bars): each column
         # scrolls instead, and the lists keep a least number of rows.
         left = QWidget()
         layout = QVBoxLayout(left)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.status = ConnectionStatusWidget()
-        layout.addWidget(self.status)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -119,8 +126,6 @@ class ConsoleWindow(QMainWindow):
         layout.addWidget(self.dispatch)
         self.plan_view = PlanView()
         layout.addWidget(self.plan_view, 3)
-        self.board = DispatchBoard()
-        layout.addWidget(self.board, 2)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([tr("Runway"), tr("Screen"), tr("Geometry")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -140,7 +145,16 @@ class ConsoleWindow(QMainWindow):
         self.unnamed.setWordWrap(True)
         self.unnamed.setVisible(False)
         layout.addWidget(self.unnamed)
-        columns.addWidget(_scrolling(left), 2)
+        # The dispatch board has a pane of its own under the left column: inside the column an active
+        # plan's tasks pushed it below the window (officer review). The column scrolls above it.
+        self.board = DispatchBoard()
+        self.left_panes = panes = QSplitter(Qt.Orientation.Vertical)
+        panes.setChildrenCollapsible(False)
+        panes.addWidget(_scrolling(left))
+        panes.addWidget(self.board)
+        panes.setStretchFactor(0, 3)
+        panes.setStretchFactor(1, 1)
+        columns.addWidget(panes, 2)
         columns.addWidget(_scrolling(right), 3)
         self._set_least_heights()
         self.tabs.addTab(host, tr("Wall"))
@@ -158,7 +172,7 @@ class ConsoleWindow(QMainWindow):
         self.alarms.setMinimumHeight(round(line * 11))
         self.events.setMinimumHeight(round(line * 8))
         self.plan_view.setMinimumHeight(round(line * 6))
-        self.board.setMinimumHeight(round(line * 6))
+        self.board.setMinimumHeight(round(line * 10))  # its title, header, four rows and buttons
         self.table.setMinimumHeight(round(line * 4.5))
         self.dispatch.setMinimumHeight(self.dispatch.sizeHint().height())
 
