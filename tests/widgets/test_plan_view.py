@@ -55,3 +55,31 @@ def test_actions_emit_their_key(qtbot: QtBot) -> None:
     with qtbot.waitSignal(v.action_requested, timeout=1000) as sig:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert sig.args == ["approve"]
+
+
+def test_a_long_task_wraps_in_its_row_instead_of_being_cut(qtbot: QtBot) -> None:
+    """Officer review: the console's plan read "Isolate the main: close the…"."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    v = PlanView()
+    qtbot.addWidget(v)
+    v.resize(720, 500)
+    v.show()
+    long = "Isolate the main: close the valves either side of the burst and report the pressure"
+    v.set_plan(
+        "Water-main burst · active",
+        [
+            TaskRow(long, "Water company", "pending", "starts on approval", Urgency.CALM),
+            TaskRow("Close the lanes", "Traffic police", "pending", "starts on approval", Urgency.CALM),
+        ],
+        [],
+    )
+    qtbot.wait(50)
+    table = v._table
+    fm = QFontMetrics(table.font())
+    room = table.columnWidth(0) - 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) - 6
+    needed = fm.boundingRect(QRect(0, 0, room, 10_000), int(Qt.TextFlag.TextWordWrap), long).height()
+    assert fm.horizontalAdvance(long) > room, "the test needs a task longer than its column"
+    assert table.rowHeight(0) > table.rowHeight(1), "the long task got no second line: it is cut"
+    assert table.rowHeight(0) >= needed, "the long task is cut"
