@@ -1,4 +1,5 @@
-"""Pieces the list widgets share: row-run grouping for diffs, and a table view with an ack key."""
+"""Pieces the list widgets share: row-run grouping for diffs, a table view with an ack key, and the
+width of a table's text column."""
 
 from __future__ import annotations
 
@@ -25,6 +26,19 @@ def runs(indices: Sequence[int]) -> Iterator[tuple[int, int]]:
             yield first, last
             first = last = i
     yield first, last
+
+
+def fill_column(table: QTableView, column: int, need: int) -> None:
+    """Give ``column`` what the other columns leave of the viewport, and never less than ``need``
+    (its widest text): a table too narrow for its rows scrolls sideways instead of cutting the
+    text the officer works from (a stretched column was squeezed to "Traffic ac…" by wide ones)."""
+    header = table.horizontalHeader()
+    others = sum(
+        header.sectionSize(c) for c in range(header.count()) if c != column and not header.isSectionHidden(c)
+    )
+    width = max(need, table.viewport().width() - others)
+    if header.sectionSize(column) != width:
+        header.resizeSection(column, width)
 
 
 class AckTableView(QTableView):

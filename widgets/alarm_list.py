@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import theme
-from widgets._table import AckTableView, runs
+from widgets._table import AckTableView, fill_column, runs
 from widgets.errors import DuplicateAlarmIdError
 from widgets.severity import (
     paint_severity_icon,
@@ -656,7 +656,9 @@ class AlarmListView(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(AlarmColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
+        # The alarm's text takes the room the other columns leave, never less than its widest text
+        # (fill_column, kept by _fit_columns on new rows and when the viewport resizes).
+        self._message_need = 0
 
         # The selected row's panel: what is selected, in words, and the two actions. There is one
         # Acknowledge, for the selected row, and it names that alarm: a second button for "the top
@@ -759,6 +761,8 @@ class AlarmListView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._table.viewport():
+            if event.type() == QEvent.Type.Resize:
+                fill_column(self._table, AlarmColumn.MESSAGE, self._message_need)
             if event.type() == QEvent.Type.MouseMove:
                 index = self._table.indexAt(event.position().toPoint())  # type: ignore[attr-defined]
                 self._hovered = self._model.row_at(index.row()).id if index.isValid() else None
@@ -1017,6 +1021,12 @@ class AlarmListView(QWidget):
             width = max(floor, max((fm.horizontalAdvance(v) + pad for v in values), default=0))
             if header.sectionSize(column) != width:
                 header.resizeSection(column, width)
+        bold = QFont(self.font())
+        bold.setBold(True)  # unacknowledged alarms are bold: measure every one so
+        bfm = QFontMetrics(bold)
+        messages = {self._model.text_at(r, AlarmColumn.MESSAGE) for r in range(self._model.rowCount())}
+        self._message_need = max((bfm.horizontalAdvance(m) + pad for m in messages), default=0)
+        fill_column(self._table, AlarmColumn.MESSAGE, self._message_need)
 
     # -- slots --------------------------------------------------------------------------------
 

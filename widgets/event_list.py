@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import theme
-from widgets._table import AckTableView, runs
+from widgets._table import AckTableView, fill_column, runs
 from widgets.errors import DuplicateEventIdError
 from widgets.severity import (
     paint_severity_icon,
@@ -389,7 +389,9 @@ class EventListView(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(EventColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        # The title takes the room the other columns leave, but never less than its widest text:
+        # see fill_column (kept by _fit_columns, on new rows and when the viewport resizes).
+        self._table.viewport().installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -541,6 +543,7 @@ class EventListView(QWidget):
         for column, width in widths.items():
             header.resizeSection(column, max(width, fm.horizontalAdvance(_header_text(column))))
         self._floors = {c: header.sectionSize(c) for c in _FITTED}
+        self._title_need = 0
         self._advance: dict[str, int] = {}
         self._fit_columns()
 
@@ -551,17 +554,33 @@ class EventListView(QWidget):
         fm = QFontMetrics(self.font())
         pad = 2 * max(4, fm.height() // 3) + 2  # the delegate's padding on both sides, and a pixel each
         header, advance, model = self._table.horizontalHeader(), self._advance, self._model
+        if len(advance) > 4096:  # a shift's dispatch texts: keep the cache small
+            advance.clear()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bfm = QFontMetrics(bold)  # unacknowledged titles are bold: measure every title so
+        title = 0
+        for text in {model.text_at(r, EventColumn.TITLE) for r in range(model.rowCount())}:
+            w = advance.get("\0" + text)
+            if w is None:
+                w = advance["\0" + text] = bfm.horizontalAdvance(text) + pad
+            title = max(title, w)
         for column, floor in self._floors.items():
             width = floor
             for text in {model.text_at(r, column) for r in range(model.rowCount())}:
                 w = advance.get(text)
                 if w is None:
-                    if len(advance) > 4096:  # a shift's dispatch texts: keep the cache small
-                        advance.clear()
                     w = advance[text] = fm.horizontalAdvance(text) + pad
                 width = max(width, w)
             if header.sectionSize(column) != width:
                 header.resizeSection(column, width)
+        self._title_need = title
+        fill_column(self._table, EventColumn.TITLE, title)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:
+            fill_column(self._table, EventColumn.TITLE, self._title_need)
+        return False
 
     def set_column_visible(self, column: EventColumn, visible: bool) -> None:
         """Show or hide a column, e.g. to give the event text room in a narrow panel."""

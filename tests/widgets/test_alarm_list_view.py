@@ -498,3 +498,28 @@ def test_ack_by_and_source_are_shown_whole_where_the_table_has_room(view: AlarmL
     # Once nobody long is listed, the column goes back to its usual width.
     view.set_rows([alarm("d")])
     assert header.sectionSize(AlarmColumn.ACKED_BY) == narrow
+
+
+def test_wide_columns_never_squeeze_the_alarm_text_the_list_scrolls_sideways(view: AlarmListView, qtbot: QtBot) -> None:
+    """Officer review: the alarm text was cut ("Congestion index over l…") when Ack-by widened."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from widgets.alarm_list import AlarmColumn
+
+    view.resize(640, 400)
+    view.show()
+    message = "Congestion index over limit on the inner ring road"
+    view.set_rows([
+        dataclasses.replace(alarm("a"), message=message),
+        dataclasses.replace(alarm("b", acked=True), acked_by="Xu Mingyang (Jiangbei district centre)"),
+    ])
+    qtbot.wait(20)
+    bold = QFont(view.font())
+    bold.setBold(True)
+    pad = 2 * max(4, QFontMetrics(view.font()).height() // 3)
+    table = table_of(view)
+    assert table.columnWidth(AlarmColumn.MESSAGE) - pad >= QFontMetrics(bold).horizontalAdvance(message)
+    assert table.horizontalScrollBar().maximum() > 0, "too narrow for its rows: it scrolls"
+    view.resize(1900, 400)
+    qtbot.wait(20)
+    assert table.horizontalScrollBar().maximum() == 0

@@ -221,3 +221,30 @@ def test_district_state_and_dispatch_are_shown_whole_where_the_list_has_room(vie
     assert header.sectionSize(EventColumn.TITLE) - pad >= fm.horizontalAdvance("Event a"), "the title keeps room"
     view.set_rows([row("b")])
     assert {c: header.sectionSize(c) for c in usual} == usual
+
+
+def test_wide_columns_never_squeeze_the_title_the_list_scrolls_sideways(view: EventListView, qtbot: QtBot) -> None:
+    """Officer review: wide State and Dispatch columns squeezed the stretched title to "Traffic ac…"."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from widgets.event_list import EventColumn
+
+    view.resize(700, 400)
+    view.show()
+    title = "Congestion index over limit"
+    view.set_rows([
+        dataclasses.replace(row("a", acked=False), title=title, state_text="Cleared, unacknowledged"),
+        dataclasses.replace(row("b"), title="Traffic accident", dispatch_text="Water repair crew 1 (Nan'an) · on scene"),
+    ])
+    qtbot.wait(20)
+    bold = QFont(view.font())
+    bold.setBold(True)
+    pad = 2 * max(4, QFontMetrics(view.font()).height() // 3)
+    table = table_of(view)
+    assert table.columnWidth(EventColumn.TITLE) - pad >= QFontMetrics(bold).horizontalAdvance(title)
+    assert table.horizontalScrollBar().maximum() > 0, "too narrow for its rows: it scrolls"
+    view.resize(1900, 400)  # room enough: the title takes what is left, no scrolling
+    qtbot.wait(20)
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)) == table.viewport().width()
