@@ -535,9 +535,9 @@ class EventListView(QWidget):
             EventColumn.SEVERITY: round(h * 1.7 * 0.72) + name_w + 2 * pad,
             EventColumn.TIME: fm.horizontalAdvance("88:88:88") + pad,
             EventColumn.DISTRICT: fm.horizontalAdvance("M" * 7) + pad,
-            EventColumn.STATE: fm.horizontalAdvance("M" * 9) + pad,
+            EventColumn.STATE: fm.horizontalAdvance("M" * 5) + pad,  # widened to its widest state
             EventColumn.ACK: max(fm.horizontalAdvance(_ack_text(a)) for a in (True, False)) + 2 * pad,
-            EventColumn.DISPATCH: fm.horizontalAdvance("M" * 9) + pad,
+            EventColumn.DISPATCH: fm.horizontalAdvance("M" * 5) + pad,  # widened to its widest text
         }
         header = self._table.horizontalHeader()
         for column, width in widths.items():
