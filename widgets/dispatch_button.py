@@ -351,22 +351,19 @@ class DispatchPanel(QWidget):
             button_font.setPixelSize(self._button_px)
         self._button.setFont(button_font)
         self._fit_button_text()
-        # A tall target at a desk; on a wall, where the text is already large, just room around it.
-        if not self._button_px:
-            self._button.setMinimumHeight(round(QFontMetrics(button_font).height() * 2.4))
         self._state.setFont(theme.scaled_font(base, 1.0 if self._button_px else 1.1))
 
     def _fit_button_text(self) -> None:
-        """On a wall the button's text keeps its size (it must read from the back of the room): one
-        too long for the button's width is broken into as few lines as fit, balanced, and the
-        button grows to hold them ("Send another unit: Fire engine 2 (Shapingba) →" takes three
-        on a half-screen panel; two cut it on both sides)."""
-        if not self._button_px:
-            return
+        """The button's text keeps its size (on a wall it must read from the back of the room; at
+        the desk "Send another unit: Enforcement team 2 (Jiangbei) →" was cut at both ends, officer
+        review): one too long for the button's width is broken into as few lines as fit, balanced,
+        and the button grows to hold them ("Send another unit: Fire engine 2 (Shapingba) →" takes
+        three on a half-screen wall panel; two cut it on both sides)."""
         font = QFont(self._button.font())
-        font.setPixelSize(self._button_px)
-        if font != self._button.font():
-            self._button.setFont(font)
+        if self._button_px:
+            font.setPixelSize(self._button_px)
+            if font != self._button.font():
+                self._button.setFont(font)
         fm = QFontMetrics(font)
         text = self._button.text().replace("\n", " ")
         room = self._button.width() - 2 * self._button_margin()
@@ -374,11 +371,14 @@ class DispatchPanel(QWidget):
         if shown != self._button.text():
             self._button.setText(shown)
         lines = shown.count("\n") + 1
-        self._button.setMinimumHeight(round(QFontMetrics(font).height() * lines + self._button_px * 0.4))
+        if self._button_px:  # on a wall, where the text is already large, just room around it
+            self._button.setMinimumHeight(round(fm.height() * lines + self._button_px * 0.4))
+        else:  # a tall target at a desk
+            self._button.setMinimumHeight(round(fm.height() * max(2.4, lines + 0.6)))
 
     def _button_margin(self) -> int:
         """The room the style keeps around a push button's text on each side."""
-        return max(8, round(self._button_px * 0.2))
+        return max(8, round((self._button_px or QFontMetrics(self._button.font()).height()) * 0.2))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

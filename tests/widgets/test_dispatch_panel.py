@@ -178,3 +178,25 @@ def test_a_long_send_text_on_a_wall_takes_the_lines_it_needs_whole(qtbot: QtBot)
     width = len  # one unit a character
     assert balanced_lines("Send Fire engine 1 →", 40, width) == ["Send Fire engine 1 →"]
     assert balanced_lines("aaaa bb cc dddd", 9, width) == ["aaaa bb", "cc dddd"]
+
+
+def test_at_the_desk_a_long_send_text_takes_two_lines_instead_of_being_cut(qtbot: QtBot) -> None:
+    """Officer review: the console's button read "end another unit: Enforcement team 2 (Jiangbei) -",
+    cut at both ends."""
+    from PySide6.QtGui import QFontMetrics
+
+    w = DispatchPanel()
+    qtbot.addWidget(w)
+    w.resize(560, 400)
+    w.show()
+    w.set_target("Truck shedding soil · Jiangbei", "another unit: Enforcement team 2 (Jiangbei)", enabled=True)
+    qtbot.wait(20)
+    button = button_of(w)
+    fm = QFontMetrics(button.font())
+    lines = button.text().split("\n")
+    assert len(lines) == 2 and w.button_text() == "Send another unit: Enforcement team 2 (Jiangbei) →"
+    assert all(fm.horizontalAdvance(line) <= button.width() for line in lines), "a line is wider than the button"
+    assert button.height() >= 2 * fm.height(), "the button holds both lines"
+    w.resize(1400, 400)  # room for one line again
+    qtbot.wait(20)
+    assert "\n" not in button.text()
