@@ -113,7 +113,7 @@
     </message>
     <message>
         <location filename="../../widgets/alarm_list.py" line="169"/>
-        <location filename="../../widgets/alarm_list.py" line="636"/>
+        <location filename="../../widgets/alarm_list.py" line="641"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
@@ -208,33 +208,33 @@
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="663"/>
-        <location filename="../../widgets/alarm_list.py" line="924"/>
+        <location filename="../../widgets/alarm_list.py" line="670"/>
+        <location filename="../../widgets/alarm_list.py" line="934"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="667"/>
+        <location filename="../../widgets/alarm_list.py" line="674"/>
         <source>Shelve</source>
         <translation>搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="929"/>
+        <location filename="../../widgets/alarm_list.py" line="939"/>
         <source>Acknowledge {message} · {source}</source>
         <translation>确认 {message} · {source}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="923"/>
+        <location filename="../../widgets/alarm_list.py" line="933"/>
         <source>No alarm selected</source>
         <translation>未选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="934"/>
+        <location filename="../../widgets/alarm_list.py" line="944"/>
         <source>{level} {n} · {source}: {message} — {flags}</source>
         <translation>{level} {n} · {source}：{message} — {flags}</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_list.py" line="983"/>
+        <location filename="../../widgets/alarm_list.py" line="993"/>
         <source>Shelved until 88:88</source>
         <translation>搁置至 88:88</translation>
     </message>
@@ -729,87 +729,87 @@
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="85"/>
+        <location filename="../../cockpit/app/console.py" line="92"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="98"/>
+        <location filename="../../cockpit/app/console.py" line="105"/>
         <source>Sensor under maintenance</source>
         <translation>传感器检修中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="98"/>
+        <location filename="../../cockpit/app/console.py" line="105"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="98"/>
+        <location filename="../../cockpit/app/console.py" line="105"/>
         <source>Nuisance: chattering</source>
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="100"/>
+        <location filename="../../cockpit/app/console.py" line="107"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="101"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="102"/>
+        <location filename="../../cockpit/app/console.py" line="109"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="103"/>
+        <location filename="../../cockpit/app/console.py" line="110"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="104"/>
+        <location filename="../../cockpit/app/console.py" line="111"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="125"/>
+        <location filename="../../cockpit/app/console.py" line="130"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="125"/>
+        <location filename="../../cockpit/app/console.py" line="130"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="125"/>
+        <location filename="../../cockpit/app/console.py" line="130"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="146"/>
+        <location filename="../../cockpit/app/console.py" line="160"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="151"/>
+        <location filename="../../cockpit/app/console.py" line="165"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="203"/>
+        <location filename="../../cockpit/app/console.py" line="217"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="205"/>
+        <location filename="../../cockpit/app/console.py" line="219"/>
         <source>this console (desk monitor)</source>
         <translation>本控制台（桌面显示器）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="211"/>
+        <location filename="../../cockpit/app/console.py" line="225"/>
         <source>Runways on the wall: {placed} (screens: {screens}) · in this console: {console}</source>
         <translation>上墙跑道：{placed}（屏幕：{screens}）· 本控制台：{console}</translation>
     </message>
@@ -966,47 +966,47 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="100"/>
+        <location filename="../../widgets/dispatch_board.py" line="102"/>
         <source>Cancel dispatch</source>
         <translation>撤回调度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="103"/>
+        <location filename="../../widgets/dispatch_board.py" line="105"/>
         <source>Send anyway</source>
         <translation>仍然发送</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="105"/>
+        <location filename="../../widgets/dispatch_board.py" line="107"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="108"/>
+        <location filename="../../widgets/dispatch_board.py" line="110"/>
         <source>Stop sending</source>
         <translation>停止重发</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="112"/>
+        <location filename="../../widgets/dispatch_board.py" line="114"/>
         <source>The backend has not answered; it may still have acted. Stop sending it again?</source>
         <translation>后端尚未应答，指令可能已经生效。停止重发？</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="227"/>
+        <location filename="../../widgets/dispatch_board.py" line="229"/>
         <source>{n} running</source>
         <translation>进行中 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="230"/>
+        <location filename="../../widgets/dispatch_board.py" line="232"/>
         <source>{n} unanswered: do not repeat them</source>
         <translation>{n} 条未应答：请勿重复下达</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="233"/>
+        <location filename="../../widgets/dispatch_board.py" line="235"/>
         <source>{n} need attention</source>
         <translation>需处理 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="236"/>
+        <location filename="../../widgets/dispatch_board.py" line="238"/>
         <source>{n} held: confirm or discard</source>
         <translation>暂扣 {n} 条：请确认发送或放弃</translation>
     </message>
@@ -1050,52 +1050,52 @@
 <context>
     <name>EventListView</name>
     <message>
-        <location filename="../../widgets/event_list.py" line="77"/>
+        <location filename="../../widgets/event_list.py" line="81"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="79"/>
+        <location filename="../../widgets/event_list.py" line="83"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="81"/>
+        <location filename="../../widgets/event_list.py" line="85"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="83"/>
+        <location filename="../../widgets/event_list.py" line="87"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="85"/>
+        <location filename="../../widgets/event_list.py" line="89"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="87"/>
+        <location filename="../../widgets/event_list.py" line="91"/>
         <source>Ack</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="88"/>
+        <location filename="../../widgets/event_list.py" line="92"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="93"/>
+        <location filename="../../widgets/event_list.py" line="97"/>
         <source>Ack&apos;d</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="94"/>
+        <location filename="../../widgets/event_list.py" line="98"/>
         <source>NEW</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/event_list.py" line="366"/>
+        <location filename="../../widgets/event_list.py" line="374"/>
         <source>No active events</source>
         <translation>暂无未结事件</translation>
     </message>
@@ -1510,17 +1510,17 @@
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="113"/>
+        <location filename="../../widgets/plan_view.py" line="118"/>
         <source>No SLA timer running</source>
         <translation>无进行中的时限计时</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="134"/>
+        <location filename="../../widgets/plan_view.py" line="139"/>
         <source>No plan running for this event</source>
         <translation>该事件暂无运行中的预案</translation>
     </message>
     <message>
-        <location filename="../../widgets/plan_view.py" line="146"/>
+        <location filename="../../widgets/plan_view.py" line="151"/>
         <source>{task} (optional)</source>
         <translation>{task}（可选）</translation>
     </message>
