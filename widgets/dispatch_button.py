@@ -104,6 +104,10 @@ class DispatchPanel(QWidget):
         self._button.setObjectName("dispatchButton")
         self._button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._button.setAutoDefault(False)
+        # A click does not take the keyboard focus (Tab still reaches it): a clicked button that then
+        # disables or goes passes the focus on, and the scrolling column it sits in jumped to
+        # wherever the focus landed, taking the event it acts on out of sight (officer review).
+        self._button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._state = QLabel(self)
         self._state.setObjectName("dispatchState")
         self._state.setWordWrap(True)
@@ -226,6 +230,7 @@ class DispatchPanel(QWidget):
         for a in actions:
             button = ConfirmButton(a.text, a.critical, self)
             button.setObjectName(f"action-{a.key}")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # as the send button's, for the same reason
             button.triggered.connect(lambda key=a.key: self._on_action_triggered(key))
             self._action_buttons[a.key] = button
         self._actions = []

@@ -59,3 +59,39 @@ def test_the_link_status_stays_whole_and_in_sight_and_the_board_under_a_long_pla
     shown = " ".join(i.text for i in items)
     for part in detail.split(" · "):
         assert part in shown
+
+
+def sent_dispatch(c: Cockpit) -> list[str]:
+    from cockpit.protocol.messages import CommandKind
+
+    return [r.command.event_id for r in c.book.records.values() if r.command.kind == CommandKind.DISPATCH]
+
+
+def test_a_click_in_the_left_column_does_not_scroll_the_event_it_acts_on_away(cockpit: Cockpit, qtbot: QtBot) -> None:
+    """Officer review: after Send, the left column jumped down and the selected event's header
+    (what the dispatch block acts on) left the window: the clicked button, disabled, passed the
+    focus on and the column scrolled to the next one."""
+    from PySide6.QtCore import Qt
+
+    from tests.present.support import Feed
+
+    feed = Feed()
+    feed.situation = cockpit.situation
+    feed.apply(feed.event("E1", severity=1, recommended=("u-1",)), feed.unit("u-1"))
+    cockpit.ctx.selection.choose("E1")
+    console = cockpit.console
+    console.resize(1920, 600)  # a column that must scroll, as the busy demo's does at 1080
+    console.show()
+    frames(cockpit, qtbot, 10)
+    panel = console.dispatch.panel
+    button = panel.findChild(QWidget, "dispatchButton")
+    assert button is not None and button.isEnabled()
+    (column,) = [a for a in console.findChildren(QScrollArea) if a.isAncestorOf(button)]
+    console.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is console)
+    qtbot.wait(800)  # the button's text settled
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert sent_dispatch(cockpit) == ["E1"]
+    frames(cockpit, qtbot, 10)
+    assert column.verticalScrollBar().value() == 0, "the column scrolled"
+    assert in_sight(panel.findChild(QWidget, "dispatchEvent"), console)
