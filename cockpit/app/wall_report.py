@@ -98,7 +98,9 @@ def label_item(label: QLabel) -> TextItem | None:
     else:
         _line, baseline = laid_out(font, room, flags, text)
         box = ink_box(font, text, baseline)
-        clipped = not _inside(box, room)
+        # Laid out in the label's contents; cut only by the label itself (its padding is room for
+        # ink that leans out, an italic "p" one pixel left of its advance).
+        clipped = not _inside(box, QRectF(label.rect()))
     return TextItem(
         text, role_of(label), box.x(), box.y(), box.width(), box.height(), glyph_px(font, text), "", clipped
     )
