@@ -328,7 +328,7 @@ class DispatchPanel(QWidget):
         """At a desk the command's state reads under the button. On a wall it shares the event's
         row where both fit it on one line each (a row of height is worth more there); else it
         takes a row of its own under the event, rather than squeeze the event into a narrow
-        column of three lines ("Fire alarm / · / Shapingba")."""
+        column of three lines ("Fire alarm / · / Hill Town")."""
         beside = False
         if self._button_px and self._state.text():
             gap = self._layout.spacing() + 8  # the padding of the state's style
@@ -360,9 +360,9 @@ class DispatchPanel(QWidget):
 
     def _fit_button_text(self) -> None:
         """The button's text keeps its size (on a wall it must read from the back of the room; at
-        the desk "Send another unit: Enforcement team 2 (Jiangbei) →" was cut at both ends, officer
+        the desk "Send another unit: Enforcement team 2 (Hill Town) →" was cut at both ends, officer
         review): one too long for the button's width is broken into as few lines as fit, balanced,
-        and the button grows to hold them ("Send another unit: Fire engine 2 (Shapingba) →" takes
+        and the button grows to hold them ("Send another unit: Fire engine 2 (Hill Town) →" takes
         three on a half-screen wall panel; two cut it on both sides)."""
         font = QFont(self._button.font())
         if self._button_px:
