@@ -255,6 +255,16 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     def finish() -> None:
         nonlocal exit_code
+        try:
+            write_what_was_asked()
+        except Exception:  # a closed stdout (its reader gone) raised here and the wall ran for ever
+            log.exception("--quit-after: writing what was asked failed; quitting all the same")
+            exit_code = 1
+        finally:
+            done.set()
+
+    def write_what_was_asked() -> None:
+        nonlocal exit_code
         if args.wall_report is not None:
             cockpit.frame()
             try:
@@ -286,7 +296,6 @@ def run(args: argparse.Namespace, lang: str) -> int:
                 print(f"cockpit: wrote {path}", flush=True)
             if len(written) != len(shots) + len(wall.assignment.on_console):
                 exit_code = 1
-        done.set()
 
     # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.
     app.setQuitOnLastWindowClosed(False)

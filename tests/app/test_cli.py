@@ -45,6 +45,30 @@ def test_demo_screenshot_writes_one_png_per_wall_window_and_exits_0(tmp_path: Pa
 
 
 @pytest.mark.slow
+def test_quit_after_quits_even_when_its_stdout_is_gone(tmp_path: Path) -> None:
+    """A test run killed mid-way left a cockpit started with --quit-after 9 running for 40 minutes:
+    its stdout's reader was gone, the report's "wrote …" line raised BrokenPipeError in the quit
+    handler, and it never quit. It quits all the same (exit 1: not all was said), report written."""
+    report = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [str(BIN / "cockpit"), "--demo", "--no-record", "--wall-report", str(report), "--quit-after", "4",
+         "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader goes away before the cockpit says anything
+    try:
+        code = proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 1
+    assert report.is_file() and report.stat().st_size > 0
+
+
+@pytest.mark.slow
 def test_four_virtual_screens_get_a_runway_each_and_the_fifth_goes_to_the_console(tmp_path: Path) -> None:
     proc = subprocess.run(
         [
