@@ -14,6 +14,7 @@ and reads its CPU time from ``/proc`` (Linux).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -25,6 +26,8 @@ import urllib.request
 from pathlib import Path
 
 from cockpit.backend.loadgen import LoadgenError
+
+log = logging.getLogger(__name__)
 
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
 CLUSTER_NAME = "cockpit"
@@ -55,6 +58,10 @@ def proc_cpu_seconds(pid: int) -> float:
         return 0.0
     ticks = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+
+
+class PortTaken(LoadgenError):
+    """A node could not listen: a port chosen free was taken before it bound it."""
 
 
 class NatsNode:
@@ -148,10 +155,12 @@ class NatsCluster:
     def __init__(self, root: Path, nodes: int = 3) -> None:
         if nodes < 1:
             raise ValueError("a cluster needs at least one node")
+        self.root = root
+        self.nodes = self._new_nodes(nodes)
+
+    def _new_nodes(self, nodes: int) -> list[NatsNode]:
         ports = [free_port() for _ in range(nodes)] if nodes > 1 else [0]
-        self.nodes = [
-            NatsNode(f"n{i + 1}", root, ports[i], ports if nodes > 1 else None) for i in range(nodes)
-        ]
+        return [NatsNode(f"n{i + 1}", self.root, ports[i], ports if nodes > 1 else None) for i in range(nodes)]
 
     @property
     def urls(self) -> list[str]:
@@ -163,9 +172,22 @@ class NatsCluster:
         Raises:
             LoadgenError: not ready within ``timeout_s`` (the message names the node and its log).
         """
-        for node in self.nodes:
-            node.launch()
-        self.wait_ready(timeout_s)
+        for attempt in range(3):
+            for node in self.nodes:
+                node.launch()
+            try:
+                self.wait_ready(timeout_s)
+                return
+            except PortTaken as exc:
+                # A port chosen free was taken by another process before the node bound it (a
+                # machine running other tests): the whole cluster again, on new ports, fresh stores.
+                if attempt == 2:
+                    raise
+                log.warning("%s; starting the cluster again on other ports", exc)
+                self.stop()
+                for node in self.nodes:
+                    shutil.rmtree(node.store, ignore_errors=True)
+                self.nodes = self._new_nodes(len(self.nodes))
 
     def wait_ready(self, timeout_s: float = 30.0) -> None:
         """Wait until the running nodes are healthy and the meta group has a leader seeing them current."""
@@ -182,6 +204,8 @@ class NatsCluster:
         running = [n for n in self.nodes if n.proc is not None]
         for node in running:
             if not node.running:
+                if "address already in use" in node.log.read_text(errors="replace"):
+                    raise PortTaken(f"{node.name} could not listen: a port was taken; see {node.log}")
                 return f"{node.name} exited; see {node.log}"
             if not node.healthy():
                 return f"{node.name} not healthy yet; see {node.log}"
