@@ -191,3 +191,17 @@ def test_any_history_keeps_the_queue_consistent(ops: list[tuple[str, int, int]])
                 assert u.command.id not in settled or u.status is CommandStatus.ABANDONED
                 settled.add(u.command.id)
                 assert q.status(u.command.id) is None or u.command.id in {c.id for c in q.pending()}
+
+
+def test_a_command_submitted_again_after_its_answer_is_not_sent_or_settled_again() -> None:
+    """Found by the history test above (submit, ack, submit, ack): the queue forgot an answered id,
+    took the same command again, and reported it settled twice."""
+    q = CommandQueue(timeout_ms=1000, tries=2, unanswered_retry_ms=2000, reconfirm_after_ms=20_000)
+    q.link_opened("e", 0)
+    q.submit(cmd(0), 1)
+    assert [c.id for c in q.take_to_send()] == ["c0"]
+    q.acked(CommandAck(id="c0", result=AckResult.ACCEPTED))
+    assert [u.status for u in q.take_updates() if not u.status.pending] == [CommandStatus.ACCEPTED]
+    q.submit(cmd(0), 2)
+    q.acked(CommandAck(id="c0", result=AckResult.ACCEPTED))
+    assert q.take_to_send() == [] and q.take_updates() == [] and q.status("c0") is None
