@@ -99,11 +99,18 @@ class RiverProfileWidget(PaintedWidget):
 
     def least_height(self, width: float) -> float:
         """Room for the profile: the values over the dots, a line of plot, the river and the two
-        rows of names (what drifts takes at most half of the panel, above them)."""
+        rows of names, under every line of what drifts."""
         line = QFontMetricsF(self.detail_font()).height()
         if not self._stations:
             return line
-        return line * 6.1 + (QFontMetricsF(self.key_font()).height() if self._drifts else 0.0)
+        bold, key = self.detail_font(bold=True), self.key_font()
+        kfm = QFontMetricsF(key)
+        drifts = 0.0  # every drift's line, as paintEvent lays them out: the profile goes under them
+        for drift in self._drifts:
+            count_w = kfm.horizontalAdvance(drift.countdown) + line * 0.5 if drift.countdown else 0.0
+            h = max(kfm.height() if drift.countdown else 0.0, self.text_height(bold, width - count_w, drift.caption))
+            drifts += h + line * 0.2
+        return line * 6.1 + drifts
 
     # -- painting -----------------------------------------------------------------------------
 

@@ -100,10 +100,6 @@ class _Entry:
     """When it was last sent (0: not since the last connection)."""
 
 
-SETTLED_KEPT = 4096
-"""How many answered command ids the queue remembers, so that one submitted again is ignored."""
-
-
 class CommandQueue:
     """Unanswered commands in the order they were issued, and what to do with each (§7.4).
 
@@ -127,9 +123,6 @@ class CommandQueue:
         self.unanswered_retry_ms = unanswered_retry_ms
         self.reconfirm_after_ms = reconfirm_after_ms
         self._entries: dict[str, _Entry] = {}
-        self._settled: dict[str, None] = {}
-        """Ids of commands answered and gone, newest last (the last :data:`SETTLED_KEPT`): one
-        submitted again is not sent again, nor settled twice."""
         self._open = False
         self._live = False
         self._unlive_ms = 0
@@ -145,8 +138,6 @@ class CommandQueue:
         queued. A command id already in the queue is ignored. Then call :meth:`take_to_send`."""
         if command.id in self._entries:
             return self._entries[command.id].command
-        if command.id in self._settled:  # answered already: the same command is not sent twice
-            return command
         if not command.epoch and self._epoch:
             command = msgspec.structs.replace(command, epoch=self._epoch)
         entry = self._entries[command.id] = _Entry(command, now_ms)
@@ -157,7 +148,7 @@ class CommandQueue:
     def restore(self, commands: Iterable[tuple[Command, int]]) -> None:
         """Commands kept on disk by a previous run, with when each was issued; reported ``QUEUED``."""
         for command, issued_ms in commands:
-            if command.id not in self._entries and command.id not in self._settled:
+            if command.id not in self._entries:
                 self._update(self._entries.setdefault(command.id, _Entry(command, issued_ms)))
 
     def confirm(self, command_id: str, now_ms: int) -> bool:
@@ -317,9 +308,6 @@ class CommandQueue:
     def _finish(self, entry: _Entry, status: CommandStatus, reason: str = "", detail: str = "") -> None:
         entry.status = status
         del self._entries[entry.command.id]
-        self._settled[entry.command.id] = None
-        if len(self._settled) > SETTLED_KEPT:
-            del self._settled[next(iter(self._settled))]
         self._update(entry, reason, detail)
 
     def _send(self, entry: _Entry, now_ms: int) -> None:

@@ -165,6 +165,10 @@ def test_any_history_keeps_the_queue_consistent(ops: list[tuple[str, int, int]])
     for op, n, dt in ops:
         now += dt
         if op == "submit":
+            # An id answered and gone may be submitted again (an outbox restored, a gateway test's
+            # resend): it is a new submission, sent again, and the backend's duplicate ack answers it.
+            if q.status(f"c{n}") is None:
+                settled.discard(f"c{n}")
             q.submit(cmd(n), now)
         elif op == "open":
             q.link_opened("e", now)
@@ -193,9 +197,10 @@ def test_any_history_keeps_the_queue_consistent(ops: list[tuple[str, int, int]])
                 assert q.status(u.command.id) is None or u.command.id in {c.id for c in q.pending()}
 
 
-def test_a_command_submitted_again_after_its_answer_is_not_sent_or_settled_again() -> None:
-    """Found by the history test above (submit, ack, submit, ack): the queue forgot an answered id,
-    took the same command again, and reported it settled twice."""
+def test_a_command_submitted_again_after_its_answer_is_sent_again_and_the_duplicate_answers_it() -> None:
+    """Found by the history test above (submit, ack, submit, ack): an answered id submitted again is
+    a new submission (a restored outbox, a resend through another gateway): it is sent again and the
+    backend's duplicate ack, carrying the first answer, settles it once more."""
     q = CommandQueue(timeout_ms=1000, tries=2, unanswered_retry_ms=2000, reconfirm_after_ms=20_000)
     q.link_opened("e", 0)
     q.submit(cmd(0), 1)
@@ -203,5 +208,7 @@ def test_a_command_submitted_again_after_its_answer_is_not_sent_or_settled_again
     q.acked(CommandAck(id="c0", result=AckResult.ACCEPTED))
     assert [u.status for u in q.take_updates() if not u.status.pending] == [CommandStatus.ACCEPTED]
     q.submit(cmd(0), 2)
-    q.acked(CommandAck(id="c0", result=AckResult.ACCEPTED))
-    assert q.take_to_send() == [] and q.take_updates() == [] and q.status("c0") is None
+    assert [c.id for c in q.take_to_send()] == ["c0"]
+    q.acked(CommandAck(id="c0", result=AckResult.DUPLICATE, original=AckResult.ACCEPTED))
+    assert [u.status for u in q.take_updates() if not u.status.pending] == [CommandStatus.ACCEPTED]
+    assert q.status("c0") is None
