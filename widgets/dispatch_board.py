@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import theme
+from widgets._table import fill_column
 from widgets.confirm_button import ConfirmButton
 from widgets.values import BoardRow as BoardRow
 from widgets.values import Tone as Tone
@@ -93,11 +94,14 @@ class DispatchBoard(QWidget):
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._table.setWordWrap(False)
         header = self._table.horizontalHeader()
-        # Every column as wide as its text, the state taking what is left: an event stretched to
-        # share the room with the state read "Water-main burst · …" (officer review). A board too
-        # narrow for its rows scrolls sideways instead of cutting them.
+        # Every column as wide as its text, the state taking what is left but never less than its
+        # own words: an event stretched to share the room with the state read "Water-main burst ·
+        # …", and a stretched last column "Unit acknow…" (officer review). A board too narrow for
+        # its rows scrolls sideways instead of cutting them (fill_column, kept on new rows and
+        # when the viewport resizes).
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(_Column.STATE, QHeaderView.ResizeMode.Interactive)
+        self._table.viewport().installEventFilter(self)
         self._cancel = ConfirmButton(
             QCoreApplication.translate("DispatchBoard", "Cancel dispatch"), critical=True, parent=self
         )
@@ -169,7 +173,18 @@ class DispatchBoard(QWidget):
                 self.select(selected)
         finally:
             table.blockSignals(False)
+        self._fit_state()
         self._update_actions()
+
+    def _fit_state(self) -> None:
+        table = self._table
+        need = max(table.sizeHintForColumn(_Column.STATE), table.horizontalHeader().sectionSizeHint(_Column.STATE))
+        fill_column(table, _Column.STATE, need)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_state()
+        return False
 
     def _write_row(self, r: int, row: BoardRow) -> None:
         table = self._table

@@ -92,6 +92,10 @@ class DispatchPanel(QWidget):
         self._level = Tone.IDLE
         self._state_beside: str | None = None
         """Where the command's state is: "beside" the event, "under-event", or "under-button"."""
+        self._send_texts = ("", "")
+        """The send button's text, and its shorter form for a wall panel too low for the first."""
+        self._state_texts = ("", "")
+        """The command's state, and its shorter form."""
 
         self._heading = QLabel(QCoreApplication.translate("DispatchPanel", "Selected event"), self)
         self._heading.setObjectName("dispatchHeading")
@@ -154,7 +158,7 @@ class DispatchPanel(QWidget):
 
     # -- public API ---------------------------------------------------------------------------
 
-    def set_target(self, event_text: str, unit_text: str, enabled: bool) -> None:
+    def set_target(self, event_text: str, unit_text: str, enabled: bool, short_unit: str = "") -> None:
         """Show the event and the unit the button would send.
 
         Args:
@@ -162,19 +166,22 @@ class DispatchPanel(QWidget):
             unit_text: Recommended unit, e.g. "Fire Engine 3"; "" if there is none.
             enabled: Whether dispatching is allowed now (the owner decides, e.g. False without
                 a recommendation or without a connection).
+            short_unit: A shorter way to say ``unit_text`` (e.g. without "another unit:"), used on a
+                wall panel too low for the button's text in full; "": the same.
         """
         self._event.setText(event_text or self._placeholder or QCoreApplication.translate("DispatchPanel", "No event selected"))
         self._event.setStyleSheet(f"color: {theme.TEXT if event_text else theme.TEXT_DIM};")
-        if unit_text:
-            text = QCoreApplication.translate("DispatchPanel", "Send {unit} →").format(unit=unit_text)
-        else:
-            text = QCoreApplication.translate("DispatchPanel", "No unit recommended")
-        if text != self.button_text():
+        texts = tuple(
+            QCoreApplication.translate("DispatchPanel", "Send {unit} →").format(unit=unit)
+            if unit
+            else QCoreApplication.translate("DispatchPanel", "No unit recommended")
+            for unit in (unit_text, short_unit or unit_text)
+        )
+        if texts[0] != self._send_texts[0]:
             self._text_changed_at = time.monotonic()  # a click now was aimed at what was there before
-            self._button.setText(text)
-        self._fit_button_text()
-        self._place_state()
+        self._send_texts = (texts[0], texts[1])
         self._target_enabled = enabled
+        self._fit_wall()
         self._update_button()
 
     def set_placeholder(self, text: str) -> None:
@@ -185,18 +192,20 @@ class DispatchPanel(QWidget):
         """The event line as shown."""
         return self._event.text()
 
-    def set_command_state(self, text: str, level: Tone) -> None:
+    def set_command_state(self, text: str, level: Tone, short: str = "") -> None:
         """Show the state of the last command, in words and colour (the words carry the meaning).
 
         Args:
-            text: State text, already translated, e.g. "Sent, awaiting confirmation".
+            text: State text, already translated, e.g. "Fire engine 1: Sent, awaiting confirmation".
             level: Decides the colour.
+            short: A shorter form (e.g. without the unit's name), used on a wall panel too low for
+                the text in full; "": the same.
         """
         self._level = level
-        self._state.setText(text)
+        self._state_texts = (text, short or text)
         self._state.setVisible(bool(text))
         self._state.setStyleSheet(_STATE_STYLE[level] + " padding: 4px;")
-        self._place_state()
+        self._fit_wall()
         self._update_button()
 
     def set_actions(self, actions: Sequence[PanelAction]) -> None:
@@ -297,6 +306,13 @@ class DispatchPanel(QWidget):
         """Return the button's text (as one line, however it is broken on a wall)."""
         return self._button.text().replace("\n", " ")
 
+    def least_height(self) -> int:
+        """The height the panel's content takes at its width as shown now."""
+        layout = self._layout
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(self.width())
+        return layout.totalMinimumSize().height()
+
     def command_level(self) -> Tone:
         """Return the command level shown."""
         return self._level
@@ -355,8 +371,8 @@ class DispatchPanel(QWidget):
         if self._button_px:
             button_font.setPixelSize(self._button_px)
         self._button.setFont(button_font)
-        self._fit_button_text()
         self._state.setFont(theme.scaled_font(base, 1.0 if self._button_px else 1.1))
+        self._fit_wall()
 
     def _fit_button_text(self) -> None:
         """The button's text keeps its size (on a wall it must read from the back of the room; at
@@ -381,14 +397,34 @@ class DispatchPanel(QWidget):
         else:  # a tall target at a desk
             self._button.setMinimumHeight(round(fm.height() * max(2.4, lines + 0.6)))
 
+    def _fit_wall(self) -> None:
+        """Show the state and the send button in full where the panel has the height; on a wall
+        panel too low for them (an event and a state of two lines each over a three-line button),
+        first the state's shorter form, then the button's: every word shown is whole, never a
+        line cut at the panel's bottom (officer review: "Send another unit: Fire engine 2
+        (Shapingba) →" lost its last line under a two-line state)."""
+        forms = [(0, 0)]
+        if self._button_px:
+            forms += [(1, 0), (1, 1)]
+        for i, (state, send) in enumerate(forms):
+            if i and self._state_texts[state] == self._state.text() and self._send_texts[send] == self.button_text():
+                continue
+            if self._state_texts[state] != self._state.text():
+                self._state.setText(self._state_texts[state])
+            if self._send_texts[send] != self.button_text():
+                self._button.setText(self._send_texts[send])
+            self._fit_button_text()
+            self._place_state()
+            if self.least_height() <= self.height():
+                return
+
     def _button_margin(self) -> int:
         """The room the style keeps around a push button's text on each side."""
         return max(8, round((self._button_px or QFontMetrics(self._button.font()).height()) * 0.2))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_button_text()
-        self._place_state()
+        self._fit_wall()
         self._lay_out_actions()
 
     def changeEvent(self, event: QEvent) -> None:

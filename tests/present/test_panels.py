@@ -418,6 +418,9 @@ def test_dispatch_progress_comes_from_the_dispatch_stream_and_offers_another_uni
     assert state is not None
     assert state.state_text == "Drainage crew 1 (Jiangbei): En route", "the stream's word, before any ack"
     assert state.unit_text == "another unit: Drainage crew 2 (Jiangbei)"
+    # The shorter forms a wall panel too low for these shows (widgets/dispatch_button.py _fit_wall).
+    assert state.unit_short == "Drainage crew 2 (Jiangbei)"
+    assert state.state_short == "En route"
 
 
 def test_a_viewer_sees_dispatch_disabled_with_the_reason(feed: Feed) -> None:

@@ -138,3 +138,19 @@ def test_the_board_cuts_no_text_it_scrolls_when_too_narrow(qtbot: QtBot) -> None
     board.resize(420, 300)  # narrower than its rows: a scroll bar, and still nothing cut
     qtbot.wait(20)
     assert table.columnWidth(2) >= fm.horizontalAdvance(long_event)
+    # Officer review: the State column, last, read "Unit acknow…" when the others left it less
+    # than its words: the last column too keeps its widest text, whatever the board's width.
+    board.set_rows([
+        BoardRow("c3", "21:23:30", "Dispatch", long_event, "Fire engine 2 (Shapingba)", "Unit acknowledged", Tone.PENDING),
+        *board.rows(),
+    ])
+    for width in (420, 900, 1400, 600):
+        board.resize(width, 300)
+        qtbot.wait(20)
+        for r in range(table.rowCount()):
+            for c in range(table.columnCount()):
+                text = table.item(r, c).text()
+                assert table.columnWidth(c) >= fm.horizontalAdvance(text), (width, r, c, text)
+        viewport = table.viewport().width()
+        total = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert total >= viewport, "the state takes the room the others leave"

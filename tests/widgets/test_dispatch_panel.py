@@ -180,6 +180,59 @@ def test_a_long_send_text_on_a_wall_takes_the_lines_it_needs_whole(qtbot: QtBot)
     assert balanced_lines("aaaa bb cc dddd", 9, width) == ["aaaa bb", "cc dddd"]
 
 
+def test_a_wall_panel_too_low_for_the_state_and_the_button_shows_their_shorter_forms_whole(qtbot: QtBot) -> None:
+    """Officer review: on the forest-fire wall, under "Fire engine 1 (Shapingba): Unit acknowledged"
+    in two lines, the three-line "Send another unit: Fire engine 2 (Shapingba) →" lost its last
+    line at the panel's bottom. A panel too low says the state, then the unit, in fewer words; with
+    the height back, the full words return."""
+    from PySide6.QtWidgets import QWidget
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(920, 700)
+    w = DispatchPanel(host)
+    font = w.font()
+    font.setPixelSize(45)
+    w.setFont(font)
+    w.set_button_text_px(90)
+    host.show()
+    qtbot.waitExposed(host)
+    w.set_target("Fire alarm · Shapingba", "another unit: Fire engine 2 (Shapingba)", True, "Fire engine 2 (Shapingba)")
+    w.set_command_state("Fire engine 1 (Shapingba): Unit acknowledged", Tone.PENDING, "Unit acknowledged")
+    state = w.findChild(QLabel, "dispatchState")
+    assert state is not None
+    button = button_of(w)
+
+    def whole() -> None:
+        qtbot.wait(10)
+        assert w.least_height() <= w.height()
+        assert button.geometry().bottom() < w.height(), (button.geometry(), w.height())
+        assert state.geometry().bottom() < button.geometry().top()
+
+    w.setGeometry(0, 0, 920, 620)
+    whole()
+    assert w.button_text() == "Send another unit: Fire engine 2 (Shapingba) →"
+    assert w.command_text() == "Fire engine 1 (Shapingba): Unit acknowledged"
+    w.setGeometry(0, 0, 920, 505)  # first the state in fewer words
+    whole()
+    assert w.command_text() == "Unit acknowledged"
+    assert w.button_text() == "Send another unit: Fire engine 2 (Shapingba) →"
+    w.setGeometry(0, 0, 920, 470)  # the state's short form alone is not enough here
+    whole()
+    assert w.command_text() == "Unit acknowledged"
+    assert w.button_text() == "Send Fire engine 2 (Shapingba) →"
+    w.setGeometry(0, 0, 920, 620)
+    whole()
+    assert w.button_text() == "Send another unit: Fire engine 2 (Shapingba) →"
+    assert w.command_text() == "Fire engine 1 (Shapingba): Unit acknowledged"
+    # At the desk the words are never shortened (the console's column scrolls).
+    w.set_button_text_px(0)
+    w.setGeometry(0, 0, 920, 300)
+    qtbot.wait(10)
+    assert w.button_text() == "Send another unit: Fire engine 2 (Shapingba) →"
+    assert w.command_text() == "Fire engine 1 (Shapingba): Unit acknowledged"
+
+
 def test_at_the_desk_a_long_send_text_takes_two_lines_instead_of_being_cut(qtbot: QtBot) -> None:
     """Officer review: the console's button read "end another unit: Enforcement team 2 (Jiangbei) -",
     cut at both ends."""

@@ -22,14 +22,17 @@ class DispatchPanelView(PanelFrame):
         self.panel.set_button_text_px(sizes.key_px)
 
     def content_min_height(self, width: int) -> int:
-        # The event's row and a send button of two lines of key type.
+        # The event's row, the command's state in a row of its own and a send button of two lines
+        # of key type: what the panel's shorter forms need (widgets/dispatch_button.py _fit_wall).
         if self.wall_sizes is None:
             return 0
         sec, key = self.wall_sizes.secondary_px, self.wall_sizes.key_px
-        return round(sec * 1.45 + 2 * key * 1.45 + key * 0.4 + sec * 0.6)
+        return round(2 * sec * 1.45 + 2 * key * 1.45 + key * 0.4 + sec * 0.9)
 
     def show_state(self, state: DispatchState) -> None:
         self.panel.set_placeholder("" if state.event_id else state.event_text)
-        self.panel.set_target(state.event_text if state.event_id else "", state.unit_text, state.send_enabled)
-        self.panel.set_command_state(state.state_text, state.tone)
+        self.panel.set_target(
+            state.event_text if state.event_id else "", state.unit_text, state.send_enabled, state.unit_short
+        )
+        self.panel.set_command_state(state.state_text, state.tone, state.state_short)
         self.panel.set_actions(state.actions)

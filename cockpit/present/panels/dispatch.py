@@ -46,6 +46,11 @@ class DispatchState:
     tone: Tone
     actions: tuple[PanelAction, ...]
     event_id: str = ""
+    unit_short: str = ""
+    """The unit in fewer words, for a wall panel too low for ``unit_text`` ("" the same)."""
+    state_short: str = ""
+    """The state in fewer words (without the unit's name), for a wall panel too low for
+    ``state_text`` ("" the same)."""
 
 
 class DispatchModel:
@@ -120,7 +125,7 @@ class DispatchModel:
             if ev.source:
                 event_text = f"{event_text} · {ev.source}"
             event_text = f"{event_text} · {t('Dispatch', 'held by the {level}').format(level=names.level(ev.level))}"
-        unit_text = names.unit(situation.units[uid]) if uid else ""
+        unit_text = unit_short = names.unit(situation.units[uid]) if uid else ""
         if uid and any(not d.state.is_final for d in situation.dispatches_for(ev.id)):
             unit_text = t("Dispatch", "another unit: {unit}").format(unit=unit_text)  # a deliberate second unit
         actions = () if self.on_wall else tuple(self._actions(situation, ev))
@@ -131,15 +136,21 @@ class DispatchModel:
             who = last.command.unit_id
             unit = situation.units.get(who)
             state_text = t("Dispatch", "{unit}: {state}").format(unit=names.unit(unit) if unit else who, state=line.text)
-            tone = line.tone
+            state_short, tone = line.text, line.tone
         elif why_not:
             state_text, tone = why_not, Tone.IDLE
+            state_short = state_text
         else:
             state_text, tone = t("Dispatch", "Ready"), Tone.IDLE
+            state_short = state_text
         if why_not and last is not None and not book.pending(CommandKind.DISPATCH, ev.id):
             state_text = f"{state_text} · {why_not}"
+            state_short = f"{state_short} · {why_not}"
         enabled = not why_not and uid is not None and ev.open
-        return DispatchState(event_text, unit_text, enabled, state_text, tone, actions, ev.id)
+        return DispatchState(
+            event_text, unit_text, enabled, state_text, tone, actions, ev.id,
+            unit_short if unit_short != unit_text else "", state_short if state_short != state_text else "",
+        )
 
     def _actions(self, situation: Situation, ev: EventRecord) -> list[PanelAction]:
         t, book = self.ctx.translate, self.ctx.book
