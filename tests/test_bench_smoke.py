@@ -53,3 +53,22 @@ def test_video_bench_runs_the_whole_wall_with_its_cameras_in_one_process() -> No
     assert r["wall_frame_p99_ms"] > 0 and r["rss_gui_end_mb"] > 0 and r["rss_workers_end_mb"] > 0
     assert r["sub_painted_fps_min"] > 0 and r["main_painted_fps_min"] > 0  # frames reached the tiles
     assert r["sub_capture_to_paint_p99_ms"] > 0
+
+
+def test_the_video_bench_judges_each_goal_of_issue_21() -> None:
+    from bench.video import misses
+
+    good = {
+        "wall_frame_p99_ms": 30.0,
+        "sub_camera_to_tile_p99_ms": 150.0,
+        "main_camera_to_tile_p99_ms": 190.0,
+        "frames_dropped": 0.0,
+    }
+    assert misses(good, live=False) == []
+    assert misses({**good, "frames_dropped": 3.0}, live=False) == ["frames_dropped 3 > 0"]
+    assert misses({**good, "main_camera_to_tile_p99_ms": float("nan")}, live=False) == [
+        "main_camera_to_tile_p99_ms nan > 200"
+    ]
+    assert misses({**good, "wall_frame_p99_ms": 40.0}, live=False) == ["wall_frame_p99_ms 40.0 > 33"]
+    live = {"wall_frame_p99_ms": 40.0, "sub_capture_to_paint_p99_ms": 180.0, "main_capture_to_paint_p99_ms": 260.0}
+    assert misses(live, live=True) == ["main_capture_to_paint_p99_ms 260.0 > 250"]
