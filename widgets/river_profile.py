@@ -103,14 +103,17 @@ class RiverProfileWidget(PaintedWidget):
         line = QFontMetricsF(self.detail_font()).height()
         if not self._stations:
             return line
-        bold, key = self.detail_font(bold=True), self.key_font()
-        kfm = QFontMetricsF(key)
-        drifts = 0.0  # every drift's line, as paintEvent lays them out: the profile goes under them
-        for drift in self._drifts:
-            count_w = kfm.horizontalAdvance(drift.countdown) + line * 0.5 if drift.countdown else 0.0
-            h = max(kfm.height() if drift.countdown else 0.0, self.text_height(bold, width - count_w, drift.caption))
-            drifts += h + line * 0.2
+        # every drift's line, as paintEvent lays them out: the profile goes under them
+        drifts = sum(self._drift_row(drift, width)[1] + line * 0.2 for drift in self._drifts)
         return line * 6.1 + drifts
+
+    def _drift_row(self, drift: Drift, width: float) -> tuple[float, float]:
+        """A drift's row in ``width``: the caption's width beside its countdown, and the row's height."""
+        line = QFontMetricsF(self.detail_font()).height()
+        kfm = QFontMetricsF(self.key_font())
+        count_w = kfm.horizontalAdvance(drift.countdown) + line * 0.5 if drift.countdown else 0.0
+        caption = self.text_height(self.detail_font(bold=True), width - count_w, drift.caption)
+        return width - count_w, max(kfm.height() if drift.countdown else 0.0, caption)
 
     # -- painting -----------------------------------------------------------------------------
 
@@ -127,19 +130,16 @@ class RiverProfileWidget(PaintedWidget):
             p.end()
             return
         top = room.top()
-        kfm = QFontMetricsF(key)
         for drift in self._drifts:  # what drifts: where it goes in words, how long until at key size
             colour = theme.STALE if dim else SEVERITY_COLOURS[drift.severity]
-            count_w = kfm.horizontalAdvance(drift.countdown) + line * 0.5 if drift.countdown else 0.0
-            caption_w = room.width() - count_w
-            h = max(kfm.height() if drift.countdown else 0.0, self.text_height(bold, caption_w, drift.caption))
+            caption_w, h = self._drift_row(drift, room.width())
             if top + h > room.top() + room.height() / 2:
                 self._left_out += 1
                 continue
             cap = self.draw_text(p, QRectF(room.left(), top, caption_w, h), drift.caption, bold, colour,
                                  int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter))  # fmt: skip
             if drift.countdown:
-                self.draw_text(p, QRectF(cap.right() + line * 0.4, top, count_w, h), drift.countdown, key, colour,
+                self.draw_text(p, QRectF(cap.right() + line * 0.4, top, room.width() - caption_w, h), drift.countdown, key, colour,
                                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), key=True)  # fmt: skip
             top += h + line * 0.2
         names_h = 2 * line  # two alternating rows of names, one line each
