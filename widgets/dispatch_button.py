@@ -402,7 +402,7 @@ class DispatchPanel(QWidget):
         panel too low for them (an event and a state of two lines each over a three-line button),
         first the state's shorter form, then the button's: every word shown is whole, never a
         line cut at the panel's bottom (officer review: "Send another unit: Fire engine 2
-        (Shapingba) →" lost its last line under a two-line state)."""
+        (Hill Town) →" lost its last line under a two-line state)."""
         forms = [(0, 0)]
         if self._button_px:
             forms += [(1, 0), (1, 1)]
