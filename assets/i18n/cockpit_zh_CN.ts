@@ -560,7 +560,7 @@
     </message>
     <message>
         <location filename="../../cockpit/app/wiring.py" line="252"/>
-        <location filename="../../cockpit/app/wiring.py" line="736"/>
+        <location filename="../../cockpit/app/wiring.py" line="746"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
@@ -570,52 +570,52 @@
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="323"/>
+        <location filename="../../cockpit/app/wiring.py" line="330"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="325"/>
+        <location filename="../../cockpit/app/wiring.py" line="332"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="327"/>
+        <location filename="../../cockpit/app/wiring.py" line="334"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="370"/>
+        <location filename="../../cockpit/app/wiring.py" line="378"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="376"/>
+        <location filename="../../cockpit/app/wiring.py" line="384"/>
         <source>Plotting</source>
         <translation>标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="466"/>
+        <location filename="../../cockpit/app/wiring.py" line="476"/>
         <source>Export the drawings</source>
         <translation>导出标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="472"/>
+        <location filename="../../cockpit/app/wiring.py" line="482"/>
         <source>export not written: {error}</source>
         <translation>导出文件未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="697"/>
+        <location filename="../../cockpit/app/wiring.py" line="707"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="710"/>
+        <location filename="../../cockpit/app/wiring.py" line="720"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="763"/>
+        <location filename="../../cockpit/app/wiring.py" line="773"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -724,92 +724,92 @@
         <translation>搁置：{event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="61"/>
+        <location filename="../../cockpit/app/console.py" line="62"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="92"/>
+        <location filename="../../cockpit/app/console.py" line="93"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="105"/>
+        <location filename="../../cockpit/app/console.py" line="106"/>
         <source>Sensor under maintenance</source>
         <translation>传感器检修中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="105"/>
+        <location filename="../../cockpit/app/console.py" line="106"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="105"/>
+        <location filename="../../cockpit/app/console.py" line="106"/>
         <source>Nuisance: chattering</source>
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="107"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="108"/>
+        <location filename="../../cockpit/app/console.py" line="109"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="109"/>
+        <location filename="../../cockpit/app/console.py" line="110"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="110"/>
+        <location filename="../../cockpit/app/console.py" line="111"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="111"/>
+        <location filename="../../cockpit/app/console.py" line="112"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="130"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="130"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="130"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="160"/>
+        <location filename="../../cockpit/app/console.py" line="161"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="165"/>
+        <location filename="../../cockpit/app/console.py" line="166"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="217"/>
+        <location filename="../../cockpit/app/console.py" line="220"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="219"/>
+        <location filename="../../cockpit/app/console.py" line="222"/>
         <source>this console (desk monitor)</source>
         <translation>本控制台（桌面显示器）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="225"/>
+        <location filename="../../cockpit/app/console.py" line="228"/>
         <source>Runways on the wall: {placed} (screens: {screens}) · in this console: {console}</source>
         <translation>上墙跑道：{placed}（屏幕：{screens}）· 本控制台：{console}</translation>
     </message>
@@ -1019,17 +1019,17 @@
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="162"/>
+        <location filename="../../widgets/dispatch_button.py" line="166"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="165"/>
+        <location filename="../../widgets/dispatch_button.py" line="169"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="167"/>
+        <location filename="../../widgets/dispatch_button.py" line="171"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -1477,7 +1477,7 @@
         <translation>无底图</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="78"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="80"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -2225,14 +2225,22 @@
 <context>
     <name>RiverProfile</name>
     <message>
-        <location filename="../../widgets/river_profile.py" line="119"/>
+        <location filename="../../widgets/river_profile.py" line="126"/>
         <source>No stations</source>
         <translation>无监测断面</translation>
     </message>
     <message>
-        <location filename="../../widgets/river_profile.py" line="148"/>
+        <location filename="../../widgets/river_profile.py" line="155"/>
         <source>Too small for the profile</source>
         <translation>面板过小，无法显示剖面</translation>
+    </message>
+</context>
+<context>
+    <name>Runway</name>
+    <message>
+        <location filename="../../cockpit/present/runway.py" line="70"/>
+        <source>{title} · details</source>
+        <translation>{title} · 详情</translation>
     </message>
 </context>
 <context>
