@@ -863,72 +863,72 @@
 <context>
     <name>Dispatch</name>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="106"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="111"/>
         <source>The event is no longer on the wall</source>
         <translation>该事件已不在大屏上</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="108"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="113"/>
         <source>No open events</source>
         <translation>没有未结事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="110"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="115"/>
         <source>No open {runway} events</source>
         <translation>没有未结的{runway}事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="122"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="127"/>
         <source>held by the {level}</source>
         <translation>由{level}负责</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="125"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="130"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="133"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="138"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="138"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="144"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="154"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="165"/>
         <source>Acknowledge {event} · {district}</source>
         <translation>确认 {event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="160"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="171"/>
         <source>Activate plan: {plan}</source>
         <translation>启动预案：{plan}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="163"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="174"/>
         <source>Escalate to {level}</source>
         <translation>升级上报至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="165"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="176"/>
         <source>Hand down to {level}</source>
         <translation>下派至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="170"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="181"/>
         <source>Call off {unit}</source>
         <translation>撤回 {unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="172"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="183"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="174"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="185"/>
         <source>Close event</source>
         <translation>结案</translation>
     </message>
@@ -936,77 +936,77 @@
 <context>
     <name>DispatchBoard</name>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="75"/>
+        <location filename="../../widgets/dispatch_board.py" line="76"/>
         <source>Dispatch board</source>
         <translation>调度看板</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="83"/>
+        <location filename="../../widgets/dispatch_board.py" line="84"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="84"/>
+        <location filename="../../widgets/dispatch_board.py" line="85"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="85"/>
+        <location filename="../../widgets/dispatch_board.py" line="86"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="86"/>
+        <location filename="../../widgets/dispatch_board.py" line="87"/>
         <source>Unit / plan</source>
         <translation>力量 / 预案</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="87"/>
+        <location filename="../../widgets/dispatch_board.py" line="88"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="102"/>
+        <location filename="../../widgets/dispatch_board.py" line="106"/>
         <source>Cancel dispatch</source>
         <translation>撤回调度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="105"/>
+        <location filename="../../widgets/dispatch_board.py" line="109"/>
         <source>Send anyway</source>
         <translation>仍然发送</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="107"/>
+        <location filename="../../widgets/dispatch_board.py" line="111"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="110"/>
+        <location filename="../../widgets/dispatch_board.py" line="114"/>
         <source>Stop sending</source>
         <translation>停止重发</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="114"/>
+        <location filename="../../widgets/dispatch_board.py" line="118"/>
         <source>The backend has not answered; it may still have acted. Stop sending it again?</source>
         <translation>后端尚未应答，指令可能已经生效。停止重发？</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="229"/>
+        <location filename="../../widgets/dispatch_board.py" line="244"/>
         <source>{n} running</source>
         <translation>进行中 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="232"/>
+        <location filename="../../widgets/dispatch_board.py" line="247"/>
         <source>{n} unanswered: do not repeat them</source>
         <translation>{n} 条未应答：请勿重复下达</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="235"/>
+        <location filename="../../widgets/dispatch_board.py" line="250"/>
         <source>{n} need attention</source>
         <translation>需处理 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="238"/>
+        <location filename="../../widgets/dispatch_board.py" line="253"/>
         <source>{n} held: confirm or discard</source>
         <translation>暂扣 {n} 条：请确认发送或放弃</translation>
     </message>
@@ -1014,22 +1014,22 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="96"/>
+        <location filename="../../widgets/dispatch_button.py" line="100"/>
         <source>Selected event</source>
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="166"/>
+        <location filename="../../widgets/dispatch_button.py" line="172"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="169"/>
+        <location filename="../../widgets/dispatch_button.py" line="175"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="171"/>
+        <location filename="../../widgets/dispatch_button.py" line="177"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -2225,7 +2225,7 @@
 <context>
     <name>RiverProfile</name>
     <message>
-        <location filename="../../widgets/river_profile.py" line="126"/>
+        <location filename="../../widgets/river_profile.py" line="129"/>
         <source>No stations</source>
         <translation>无监测断面</translation>
     </message>
