@@ -560,7 +560,7 @@
     </message>
     <message>
         <location filename="../../cockpit/app/wiring.py" line="252"/>
-        <location filename="../../cockpit/app/wiring.py" line="736"/>
+        <location filename="../../cockpit/app/wiring.py" line="746"/>
         <source>audit log not written: {error}</source>
         <translation>审计日志未写入：{error}</translation>
     </message>
@@ -570,52 +570,52 @@
         <translation>无法录制到 {dir}：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="323"/>
+        <location filename="../../cockpit/app/wiring.py" line="330"/>
         <source>its file was refused</source>
         <translation>其文件被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="325"/>
+        <location filename="../../cockpit/app/wiring.py" line="332"/>
         <source>no runway file has that id</source>
         <translation>没有该编号的跑道文件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="327"/>
+        <location filename="../../cockpit/app/wiring.py" line="334"/>
         <source>wall layout: runway {id} is not shown: {why}</source>
         <translation>大屏布局：跑道 {id} 未显示：{why}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="370"/>
+        <location filename="../../cockpit/app/wiring.py" line="378"/>
         <source>Audit trail</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="376"/>
+        <location filename="../../cockpit/app/wiring.py" line="384"/>
         <source>Plotting</source>
         <translation>标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="466"/>
+        <location filename="../../cockpit/app/wiring.py" line="476"/>
         <source>Export the drawings</source>
         <translation>导出标绘</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="472"/>
+        <location filename="../../cockpit/app/wiring.py" line="482"/>
         <source>export not written: {error}</source>
         <translation>导出文件未写入：{error}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="697"/>
+        <location filename="../../cockpit/app/wiring.py" line="707"/>
         <source>outbox: {detail}</source>
         <translation>发件箱：{detail}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="710"/>
+        <location filename="../../cockpit/app/wiring.py" line="720"/>
         <source>○ not recording</source>
         <translation>○ 未录制</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/wiring.py" line="763"/>
+        <location filename="../../cockpit/app/wiring.py" line="773"/>
         <source>camera {name}: {what}</source>
         <translation>摄像机 {name}：{what}</translation>
     </message>
@@ -724,92 +724,92 @@
         <translation>搁置：{event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="61"/>
+        <location filename="../../cockpit/app/console.py" line="62"/>
         <source>Cockpit · operator console</source>
         <translation>驾驶舱 · 值班控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="92"/>
+        <location filename="../../cockpit/app/console.py" line="93"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="105"/>
+        <location filename="../../cockpit/app/console.py" line="106"/>
         <source>Sensor under maintenance</source>
         <translation>传感器检修中</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="105"/>
+        <location filename="../../cockpit/app/console.py" line="106"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="105"/>
+        <location filename="../../cockpit/app/console.py" line="106"/>
         <source>Nuisance: chattering</source>
         <translation>干扰告警：频繁抖动</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="107"/>
+        <location filename="../../cockpit/app/console.py" line="108"/>
         <source>until it clears</source>
         <translation>至告警恢复</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="108"/>
+        <location filename="../../cockpit/app/console.py" line="109"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="109"/>
+        <location filename="../../cockpit/app/console.py" line="110"/>
         <source>1 h</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="110"/>
+        <location filename="../../cockpit/app/console.py" line="111"/>
         <source>4 h</source>
         <translation>4 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="111"/>
+        <location filename="../../cockpit/app/console.py" line="112"/>
         <source>8 h</source>
         <translation>8 小时</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="130"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Runway</source>
         <translation>跑道</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="130"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="130"/>
+        <location filename="../../cockpit/app/console.py" line="131"/>
         <source>Geometry</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="160"/>
+        <location filename="../../cockpit/app/console.py" line="161"/>
         <source>Wall</source>
         <translation>大屏</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="165"/>
+        <location filename="../../cockpit/app/console.py" line="166"/>
         <source>Alarm KPIs</source>
         <translation>告警指标</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="217"/>
+        <location filename="../../cockpit/app/console.py" line="220"/>
         <source>console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="219"/>
+        <location filename="../../cockpit/app/console.py" line="222"/>
         <source>this console (desk monitor)</source>
         <translation>本控制台（桌面显示器）</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/console.py" line="225"/>
+        <location filename="../../cockpit/app/console.py" line="228"/>
         <source>Runways on the wall: {placed} (screens: {screens}) · in this console: {console}</source>
         <translation>上墙跑道：{placed}（屏幕：{screens}）· 本控制台：{console}</translation>
     </message>
@@ -863,72 +863,72 @@
 <context>
     <name>Dispatch</name>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="106"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="111"/>
         <source>The event is no longer on the wall</source>
         <translation>该事件已不在大屏上</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="108"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="113"/>
         <source>No open events</source>
         <translation>没有未结事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="110"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="115"/>
         <source>No open {runway} events</source>
         <translation>没有未结的{runway}事件</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="122"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="127"/>
         <source>held by the {level}</source>
         <translation>由{level}负责</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="125"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="130"/>
         <source>another unit: {unit}</source>
         <translation>增派：{unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="133"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="138"/>
         <source>{unit}: {state}</source>
         <translation>{unit}：{state}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="138"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="144"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="154"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="165"/>
         <source>Acknowledge {event} · {district}</source>
         <translation>确认 {event} · {district}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="160"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="171"/>
         <source>Activate plan: {plan}</source>
         <translation>启动预案：{plan}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="163"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="174"/>
         <source>Escalate to {level}</source>
         <translation>升级上报至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="165"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="176"/>
         <source>Hand down to {level}</source>
         <translation>下派至{level}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="170"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="181"/>
         <source>Call off {unit}</source>
         <translation>撤回 {unit}</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="172"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="183"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../cockpit/present/panels/dispatch.py" line="174"/>
+        <location filename="../../cockpit/present/panels/dispatch.py" line="185"/>
         <source>Close event</source>
         <translation>结案</translation>
     </message>
@@ -936,77 +936,77 @@
 <context>
     <name>DispatchBoard</name>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="75"/>
+        <location filename="../../widgets/dispatch_board.py" line="76"/>
         <source>Dispatch board</source>
         <translation>调度看板</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="83"/>
+        <location filename="../../widgets/dispatch_board.py" line="84"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="84"/>
+        <location filename="../../widgets/dispatch_board.py" line="85"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="85"/>
+        <location filename="../../widgets/dispatch_board.py" line="86"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="86"/>
+        <location filename="../../widgets/dispatch_board.py" line="87"/>
         <source>Unit / plan</source>
         <translation>力量 / 预案</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="87"/>
+        <location filename="../../widgets/dispatch_board.py" line="88"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="102"/>
+        <location filename="../../widgets/dispatch_board.py" line="106"/>
         <source>Cancel dispatch</source>
         <translation>撤回调度</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="105"/>
+        <location filename="../../widgets/dispatch_board.py" line="109"/>
         <source>Send anyway</source>
         <translation>仍然发送</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="107"/>
+        <location filename="../../widgets/dispatch_board.py" line="111"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="110"/>
+        <location filename="../../widgets/dispatch_board.py" line="114"/>
         <source>Stop sending</source>
         <translation>停止重发</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="114"/>
+        <location filename="../../widgets/dispatch_board.py" line="118"/>
         <source>The backend has not answered; it may still have acted. Stop sending it again?</source>
         <translation>后端尚未应答，指令可能已经生效。停止重发？</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="229"/>
+        <location filename="../../widgets/dispatch_board.py" line="244"/>
         <source>{n} running</source>
         <translation>进行中 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="232"/>
+        <location filename="../../widgets/dispatch_board.py" line="247"/>
         <source>{n} unanswered: do not repeat them</source>
         <translation>{n} 条未应答：请勿重复下达</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="235"/>
+        <location filename="../../widgets/dispatch_board.py" line="250"/>
         <source>{n} need attention</source>
         <translation>需处理 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_board.py" line="238"/>
+        <location filename="../../widgets/dispatch_board.py" line="253"/>
         <source>{n} held: confirm or discard</source>
         <translation>暂扣 {n} 条：请确认发送或放弃</translation>
     </message>
@@ -1014,22 +1014,22 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="96"/>
+        <location filename="../../widgets/dispatch_button.py" line="100"/>
         <source>Selected event</source>
         <translation>选中事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="162"/>
+        <location filename="../../widgets/dispatch_button.py" line="172"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="165"/>
+        <location filename="../../widgets/dispatch_button.py" line="175"/>
         <source>Send {unit} →</source>
         <translation>派遣 {unit} →</translation>
     </message>
     <message>
-        <location filename="../../widgets/dispatch_button.py" line="167"/>
+        <location filename="../../widgets/dispatch_button.py" line="177"/>
         <source>No unit recommended</source>
         <translation>无推荐力量</translation>
     </message>
@@ -1477,7 +1477,7 @@
         <translation>无底图</translation>
     </message>
     <message>
-        <location filename="../../cockpit/app/panels/__init__.py" line="78"/>
+        <location filename="../../cockpit/app/panels/__init__.py" line="80"/>
         <source>not live</source>
         <translation>非实时</translation>
     </message>
@@ -2225,14 +2225,22 @@
 <context>
     <name>RiverProfile</name>
     <message>
-        <location filename="../../widgets/river_profile.py" line="119"/>
+        <location filename="../../widgets/river_profile.py" line="129"/>
         <source>No stations</source>
         <translation>无监测断面</translation>
     </message>
     <message>
-        <location filename="../../widgets/river_profile.py" line="148"/>
+        <location filename="../../widgets/river_profile.py" line="155"/>
         <source>Too small for the profile</source>
         <translation>面板过小，无法显示剖面</translation>
+    </message>
+</context>
+<context>
+    <name>Runway</name>
+    <message>
+        <location filename="../../cockpit/present/runway.py" line="70"/>
+        <source>{title} · details</source>
+        <translation>{title} · 详情</translation>
     </message>
 </context>
 <context>

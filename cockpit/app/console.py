@@ -52,7 +52,8 @@ def _scrolling(content: QWidget) -> QScrollArea:
 
 class ConsoleWindow(QMainWindow):
     """The operator console: its alarms and events, dispatch, plan and board; which runway is on
-    which screen; the runways with no screen in tabs of their own."""
+    which screen; the runways with no screen in tabs of their own, and every runway's desk board
+    (what its wall board leaves out) in a tab after them."""
 
     def __init__(self, model: ConsoleModel) -> None:
         super().__init__()
@@ -164,6 +165,8 @@ class ConsoleWindow(QMainWindow):
         self.kpis_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(self.kpis_view, tr("Alarm KPIs"))
         self.views: dict[str, RunwayView] = {}
+        self.desks: dict[str, RunwayView] = {}
+        """Desk board id → its view, in a tab for as long as the console lives."""
 
     def _set_least_heights(self) -> None:
         """The least height of each part, in lines of the console's type: lists keep rows to read
@@ -267,9 +270,16 @@ class ConsoleWindow(QMainWindow):
         self.problems.setVisible(bool(problems))
 
     def hold(self, view: RunwayView) -> None:
-        """Show a runway that has no screen in a tab of its own."""
+        """Show a runway that has no screen in a tab of its own (before the desk boards' tabs)."""
         if view.spec.id not in self.views:
             self.views[view.spec.id] = view
+            first_desk = min((self.tabs.indexOf(d) for d in self.desks.values()), default=self.tabs.count())
+            self.tabs.insertTab(first_desk, view, view.title.text())
+
+    def add_desk(self, view: RunwayView) -> None:
+        """Show a runway's desk board in a tab of its own, in desk type: it is never on a screen."""
+        if view.spec.id not in self.desks:
+            self.desks[view.spec.id] = view
             self.tabs.addTab(view, view.title.text())
 
     def release(self, view: RunwayView) -> None:

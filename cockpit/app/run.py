@@ -281,8 +281,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
                 shots.append(("wall", wall.span))
                 shots += [(rid, wall.views.get(rid) or wall.refused[rid]) for rid in wall.assignment.on_screen]
             written_console: list[Path] = []
-            for rid in wall.assignment.on_console:  # a runway with no screen: its console tab
-                view = wall.views[rid]
+            console_tabs = [(rid, wall.views[rid]) for rid in wall.assignment.on_console]  # no screen
+            console_tabs += list(wall.console.desks.items())  # every runway's desk board
+            for rid, view in console_tabs:
                 wall.console.tabs.setCurrentWidget(view)
                 QCoreApplication.processEvents()
                 written_console += save_screenshots([(f"console-{rid}", wall.console)], args.screenshot)
@@ -294,7 +295,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             written = written_console + save_screenshots(shots, args.screenshot)
             for path in written:
                 print(f"cockpit: wrote {path}", flush=True)
-            if len(written) != len(shots) + len(wall.assignment.on_console):
+            if len(written) != len(shots) + len(console_tabs):
                 exit_code = 1
 
     # Quitting goes through ``done`` so the feed and loop shut down in order, never mid-await.

@@ -236,7 +236,7 @@ class RunwayView(QWidget):
         self.grid.setObjectName(f"panels-{spec.id}")
         self.panels: list[PanelView] = []
         for panel_model in model.panels:
-            view = build_view(panel_model, lang, site_map, spec.center)
+            view = build_view(panel_model, lang, site_map, spec.center, desk=model.desk)
             self.grid.add(view, panel_model.spec.at)
             self.panels.append(view)
         outer.addWidget(self.grid, 1)

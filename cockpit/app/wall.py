@@ -333,5 +333,5 @@ class Wall:
         self.console.deleteLater()
 
     def set_mode(self, text: str) -> None:
-        for view in self.views.values():
+        for view in [*self.views.values(), *self.console.desks.values()]:
             view.set_mode(text)

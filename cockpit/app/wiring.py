@@ -59,7 +59,7 @@ from cockpit.present.panels.plans import plan_title
 from cockpit.present.panels.plotting import PlottingModel
 from cockpit.present.panels.video import VideoModel
 from cockpit.present.runway import RunwayModel
-from cockpit.present.runway_spec import load_runway_folders
+from cockpit.present.runway_spec import desk_board, load_runway_folders
 from cockpit.present.wall import WallPresenter
 from cockpit.present.wall_layout import WallLayout, load_layout
 from cockpit.protocol.link import ConnectionState
@@ -314,6 +314,13 @@ class Cockpit:
         for rid, path in loaded.overridden:
             log.info("runway %s: the site's file replaces %s", rid, path)
         self.runways = {r.id: RunwayModel(r, self.ctx, titled, plans=builtin_plans()) for r in loaded.runways}
+        # Each runway's desk board (what its wall board leaves out): a console tab of its own in desk
+        # type, whether or not the runway has a screen (docs/runways.md, "Desk boards").
+        self.desks = {
+            d.id: RunwayModel(d, self.ctx, titled, on_wall=False, plans=builtin_plans(), desk=True)
+            for r in loaded.runways
+            if (d := desk_board(r)) is not None
+        }
         layout = layout or load_layout(DEFAULT_LAYOUT)
         problems = [str(e) for e in loaded.errors]
         refused = {e.path.stem for e in loaded.errors}
@@ -331,7 +338,7 @@ class Cockpit:
             self.situation,
             self.source,
             self.alarms,
-            [*self.runways, CONSOLE],
+            [*self.runways, *self.desks, CONSOLE],
             builtin_sla(),
             qt_translate,
             self._recording_text,
@@ -341,6 +348,7 @@ class Cockpit:
         self.site_map = SiteMap(site_map or MapConfig(), lang)
         problems += self.site_map.problems
         views = {rid: RunwayView(model, self.site_map) for rid, model in self.runways.items()}
+        self.desk_views = {did: RunwayView(model, self.site_map) for did, model in self.desks.items()}
         self.console = ConsoleWindow(self.console_model)
         # A runway the layout places but whose file was refused: its screen says why, in wall type.
         errors = {e.path.stem: e for e in loaded.errors}
@@ -352,7 +360,7 @@ class Cockpit:
         self.wall = Wall(views, self.console, layout, problems, refused_views)
         self.video_binder = VideoTileBinder(self.video_tiles)
         self.video_models: list[VideoModel] = []
-        for view in views.values():
+        for view in [*views.values(), *self.desk_views.values()]:
             for panel in view.panels:
                 if isinstance(panel, VideoPanelView):
                     self.video_models.append(panel.model)
@@ -361,7 +369,7 @@ class Cockpit:
         # One pacer for every map on the wall: when their content changes together, they re-render
         # in successive frames instead of all in one late frame (widgets/map_view.py, RenderPacer).
         self.map_pacer = RenderPacer()
-        for view in views.values():
+        for view in [*views.values(), *self.desk_views.values()]:
             for panel in view.panels:
                 if isinstance(panel, MapPanelView):
                     panel.map.set_render_pacer(self.map_pacer)
@@ -374,6 +382,8 @@ class Cockpit:
         self.plotting_view = PlottingPanelView(self.plotting, self.site_map, qt_translate("Panels", "not live"))
         self.plotting_view.map.set_render_pacer(self.map_pacer)
         self.console.tabs.addTab(self.plotting_view, tr("Plotting"))
+        for view in self.desk_views.values():
+            self.console.add_desk(view)
         self.frame_timer = QTimer(self.console)
         self.frame_timer.setInterval(FRAME_MS)
         self.flash_timer = QTimer(self.console)
@@ -402,7 +412,7 @@ class Cockpit:
         self.frame_timer.timeout.connect(self.frame)
         self.flash_timer.timeout.connect(self._on_flash_timer_timeout)
         situation = self.situation
-        for view in self.wall.views.values():
+        for view in [*self.wall.views.values(), *self.desk_views.values()]:
             view.banner.alarm_clicked.connect(self.ctx.selection.choose)
             for panel in view.panels:
                 self._connect_panel(panel)
@@ -560,7 +570,7 @@ class Cockpit:
         tick = self.presenter.frame(time.time_ns() // 1_000_000, time.monotonic())
         situation = self.situation
         clock = time.strftime("%H:%M:%S")  # every screen's clock turns in the same frame
-        for rid, view in self.wall.views.items():
+        for rid, view in [*self.wall.views.items(), *self.desk_views.items()]:
             frame = tick.frame_for(rid)
             for panel in view.panels:
                 state = panel.model.update(situation, frame)
@@ -646,7 +656,7 @@ class Cockpit:
 
     def _on_flash_timer_timeout(self) -> None:
         self._flash = not self._flash
-        for view in self.wall.views.values():
+        for view in [*self.wall.views.values(), *self.desk_views.values()]:
             view.set_flash_phase(self._flash)
 
     # ------------------------------------------------------------------------------ intents

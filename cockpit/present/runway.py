@@ -49,6 +49,8 @@ class RunwayModel:
         plan_title: Plan type → its title (for the dispatch panel's plan actions).
         on_wall: Shown on a wall screen (key-size type: fewer words, no action row).
         plans: The plan files (a ``plan`` panel shows a recommended plan's tasks); None: none.
+        desk: A runway's desk board (:func:`~cockpit.present.runway_spec.desk_board`): its title
+            says so ("Traffic · details").
     """
 
     def __init__(
@@ -58,10 +60,14 @@ class RunwayModel:
         plan_title: Callable[[str], str],
         on_wall: bool = True,
         plans: PlanLibrary | None = None,
+        desk: bool = False,
     ) -> None:
         self.spec = spec
         self.ctx = ctx
+        self.desk = desk
         self.title = spec.title_in(ctx.lang)
+        if desk:
+            self.title = ctx.translate("Runway", "{title} · details").format(title=self.title)
         self.plans = plans if plans is not None else PlanLibrary({}, [])
         self.panels: list[PanelModel] = [
             self._build(i, p, plan_title, on_wall) for i, p in enumerate(spec.panels)

@@ -144,6 +144,15 @@ class Grid(msgspec.Struct, forbid_unknown_fields=True):
     rows: int = 8
 
 
+class Desk(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A runway's desk board: what its wall board leaves out, on a console tab of its own in desk
+    type ("Traffic · details"; docs/runways.md, "Desk boards"). The same panel kinds, bindings and
+    rules as the wall board's, on a grid of its own."""
+
+    panels: list[Panel]
+    grid: Grid = msgspec.field(default_factory=Grid)
+
+
 class RunwaySpec(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """A themed screen of the wall."""
 
@@ -155,9 +164,31 @@ class RunwaySpec(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     center: tuple[float, float, float] | None = None
     """Map centre lon, lat and zoom for this runway's maps (a site's own files; built-in ones use a
     map panel's ``focus``); None: each map's focus layer, else the site's home extent."""
+    desk: Desk | None = None
+    """The desk board shown at the console for this runway (on a wall screen or not); None: none."""
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.id
+
+
+DESK_SUFFIX = ".desk"
+"""What a desk board's id adds to its runway's id: a runway id cannot hold a dot, so a desk board
+never shares a name with a runway in the wall's cadence or in screenshots."""
+
+
+def desk_board(spec: RunwaySpec) -> RunwaySpec | None:
+    """The runway's desk board as a runway of its own (built by the same view-models and views as a
+    wall board, shown in desk type at the console); None if the file has no ``desk``."""
+    if spec.desk is None:
+        return None
+    return RunwaySpec(
+        id=spec.id + DESK_SUFFIX,
+        title=spec.title,
+        panels=spec.desk.panels,
+        theme=spec.theme,
+        grid=spec.desk.grid,
+        center=spec.center,
+    )
 
 
 class RunwayError(ValueError):
@@ -181,24 +212,34 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
         problems.append(("$.title", "title needs at least an 'en' entry"))
     if not spec.panels:
         problems.append(("$.panels", "a runway needs at least one panel"))
-    g = spec.grid
+    problems += _check_panels(spec.panels, spec.grid, "$")
+    if spec.desk is not None:
+        if not spec.desk.panels:
+            problems.append(("$.desk.panels", "a desk board needs at least one panel (or leave 'desk' out)"))
+        problems += [(w, f"desk board: {r}") for w, r in _check_panels(spec.desk.panels, spec.desk.grid, "$.desk")]
+    return problems
+
+
+def _check_panels(panels: Sequence[Panel], g: Grid, at: str) -> list[tuple[str, str]]:
+    """The rules of one board's panels on its grid (``at``: the board's path, ``$`` or ``$.desk``)."""
+    problems: list[tuple[str, str]] = []
     if not (1 <= g.columns <= 48 and 1 <= g.rows <= 48):
-        problems.append(("$.grid", f"grid of {g.columns}×{g.rows} is outside 1..48"))
+        problems.append((f"{at}.grid", f"grid of {g.columns}×{g.rows} is outside 1..48"))
     taken: dict[tuple[int, int], int] = {}
-    for i, p in enumerate(spec.panels):
+    for i, p in enumerate(panels):
         c, r, w, h = p.at
         if w < 1 or h < 1 or c < 0 or r < 0 or c + w > g.columns or r + h > g.rows:
             problems.append(
-                (f"$.panels[{i}].at", f"panel at {list(p.at)} does not fit the {g.columns}×{g.rows} grid")
+                (f"{at}.panels[{i}].at", f"panel at {list(p.at)} does not fit the {g.columns}×{g.rows} grid")
             )
             continue
         for cc in range(c, c + w):
             for rr in range(r, r + h):
                 if (cc, rr) in taken:
-                    other = spec.panels[taken[(cc, rr)]]
+                    other = panels[taken[(cc, rr)]]
                     problems.append(
                         (
-                            f"$.panels[{i}].at",
+                            f"{at}.panels[{i}].at",
                             f"this {p.kind.value} panel overlaps panel {taken[(cc, rr)] + 1} "
                             f"(the {other.kind.value} panel at {list(other.at)}; panels count from 1)",
                         )
@@ -209,21 +250,21 @@ def _check(spec: RunwaySpec) -> list[tuple[str, str]]:
                 continue
             break
         if p.event_labels not in ("severe", "all", "none"):
-            problems.append((f"$.panels[{i}].event_labels", "event_labels is one of: severe, all, none"))
+            problems.append((f"{at}.panels[{i}].event_labels", "event_labels is one of: severe, all, none"))
         if not 1 <= p.days <= 60:
-            problems.append((f"$.panels[{i}].days", f"days {p.days} is outside 1..60"))
+            problems.append((f"{at}.panels[{i}].days", f"days {p.days} is outside 1..60"))
         if p.focus and p.focus not in p.layers:
-            problems.append((f"$.panels[{i}].focus", f"focus {p.focus!r} must be one of the panel's layers"))
+            problems.append((f"{at}.panels[{i}].focus", f"focus {p.focus!r} must be one of the panel's layers"))
         if p.kind.value in SENSOR_KINDS_OF_PANELS and not _selects(p.sensors):
             problems.append(
                 (
-                    f"$.panels[{i}]",
+                    f"{at}.panels[{i}]",
                     f"a {p.kind.value} panel needs 'sensors' with kinds, tags, groups or names "
                     "(e.g. sensors: {kinds: [water_level], groups: [flood_watch]})",
                 )
             )
         if p.kind is PanelKind.VIDEO and p.video is not None and p.video.grid not in (1, 2, 3, 4):
-            problems.append((f"$.panels[{i}].video.grid", f"a video grid is 1, 2, 3 or 4 cameras a side, not {p.video.grid}"))
+            problems.append((f"{at}.panels[{i}].video.grid", f"a video grid is 1, 2, 3 or 4 cameras a side, not {p.video.grid}"))
     return problems
 
 

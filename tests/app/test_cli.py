@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.app.test_desk_boards import DESK_SHOTS
+
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 NEW_RUNWAYS = ("waste", "water_quality", "citizen", "street_party", "street_economy", "street_services", "street_safety")
@@ -30,10 +32,11 @@ def test_demo_screenshot_writes_one_png_per_wall_window_and_exits_0(tmp_path: Pa
     assert proc.returncode == 0, proc.stderr[-3000:]
     pngs = sorted(tmp_path.glob("*.png"))
     # One screen, the console, and the console's tab of each runway that has no screen (issue 18's
-    # runways are not on the default wall: they are console tabs too).
+    # runways are not on the default wall: they are console tabs too), and each desk board's tab.
     assert [p.name for p in pngs] == sorted(
         [f"console-{r}.png" for r in ("flood", "forest_fire", "traffic", "water_supply", *NEW_RUNWAYS)]
         + ["console.png", "overview.png"]
+        + [f"{d}.png" for d in DESK_SHOTS]
     )
     assert "cockpit: first live frame at " in proc.stdout, "the demo's data must reach the wall"
     image = QImage(str(tmp_path / "overview.png"))
@@ -91,6 +94,7 @@ def test_four_virtual_screens_get_a_runway_each_and_the_fifth_goes_to_the_consol
     assert names == sorted(
         ["console", "console-water_supply", "flood", "forest_fire", "overview", "traffic"]
         + [f"console-{r}" for r in NEW_RUNWAYS]
+        + DESK_SHOTS
     )
     assert "water_supply" in proc.stderr  # logged as placed in the console
     assert "cockpit: first live frame at " in proc.stdout  # what the startup benchmark reads

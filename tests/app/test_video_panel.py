@@ -13,7 +13,7 @@ from cockpit.backend.cameras.catalog import CREDENTIAL
 from cockpit.backend.city import City
 from cockpit.backend.streams import Hub
 from cockpit.present.runway import RunwayModel
-from cockpit.present.runway_spec import PanelKind, load_runway
+from cockpit.present.runway_spec import PanelKind, desk_board, load_runway
 from cockpit.protocol.messages import Filter, Stream
 from cockpit.video.tiles import VideoTiles
 from tests.present.support import Feed, context
@@ -22,7 +22,7 @@ from widgets.video_tile import TileLook
 RUNWAYS = Path(__file__).resolve().parents[2] / "assets" / "runways"
 
 
-def test_the_flood_runway_video_panel_shows_its_cameras_and_pins_by_menu(qtbot: QtBot, tmp_path: Path) -> None:
+def test_the_flood_desk_boards_video_panel_shows_its_cameras_and_pins_by_menu(qtbot: QtBot) -> None:
     feed = Feed()
     city = City(Hub(epoch="e1"), seed=1, rate=200)
     city.add_cameras("rtsp://127.0.0.1:1", credential=CREDENTIAL)  # nothing listens: nothing decoded here
@@ -30,13 +30,14 @@ def test_the_flood_runway_video_panel_shows_its_cameras_and_pins_by_menu(qtbot: 
     ctx = context(situation=feed.situation)
     tiles = VideoTiles(None, "en")  # no decoding: which camera is where, and what the tile says
     ctx.video = tiles
-    # The wall's flood runway shows one camera, large enough to read from the room (issue 15); a
-    # desk-sized copy of it with a 2×2 grid shows four.
-    text = (RUNWAYS / "flood.yaml").read_text(encoding="utf-8")
-    assert "video: {grid: 1," in text
-    (tmp_path / "flood.yaml").write_text(text.replace("video: {grid: 1,", "video: {grid: 2,"), encoding="utf-8")
-    spec = load_runway(tmp_path / "flood.yaml")
-    runway = RunwayModel(spec, ctx, lambda t: t)
+    # The wall's flood runway shows one camera, large enough to read from the room (issue 15); its
+    # desk board (the console's "Flood · details" tab) shows the others, four at a time.
+    flood = load_runway(RUNWAYS / "flood.yaml")
+    wall_video = next(p for p in flood.panels if p.kind is PanelKind.VIDEO)
+    assert wall_video.video is not None and wall_video.video.grid == 1
+    spec = desk_board(flood)
+    assert spec is not None
+    runway = RunwayModel(spec, ctx, lambda t: t, on_wall=False, desk=True)
     model = next(p for p in runway.panels if p.spec.kind is PanelKind.VIDEO)
     view = build_view(model, "en", None, None)
     assert isinstance(view, VideoPanelView) and len(view.tiles) == 4
@@ -67,4 +68,4 @@ def test_the_flood_runway_video_panel_shows_its_cameras_and_pins_by_menu(qtbot: 
     binder.frame()
     assert view.tiles[2].caption == "Gele Mountain watchtower"
     assert "1 pinned" in view.title.text() and "page 1 of 2" in view.title.text()
-    assert msgspec.structs.asdict(changes[0])["panel"] == "flood/2"  # the file's third panel
+    assert msgspec.structs.asdict(changes[0])["panel"] == "flood.desk/0"  # the desk board's first panel

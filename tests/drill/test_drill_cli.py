@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from tests.app.test_desk_boards import DESK_SHOTS
+
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 FLOOD = Path(__file__).resolve().parents[2] / "assets" / "drills" / "flood.yaml"
@@ -58,6 +60,7 @@ def test_drill_screenshots_show_the_drill_band_and_the_report_is_written(tmp_pat
     assert pngs == sorted(
         ["console", "console-flood", "console-traffic", "console-water_supply", "forest_fire", "overview", "trainer"]
         + [f"console-{r}" for r in later]
+        + DESK_SHOTS  # every desk board's tab (issue 15)
     )
     for name in ("overview", "forest_fire", "console"):
         image = QImage(str(shots / f"{name}.png"))

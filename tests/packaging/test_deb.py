@@ -163,6 +163,9 @@ def test_deb_installs_runs_upgrades_and_keeps_site_file_and_recordings(tmp_path:
     # One screen: the overview on it, every other built-in runway as a console tab, and the console.
     runways = sorted(p.stem for p in (ROOT / "assets/runways").glob("*.yaml"))
     tabs = [f"console-{r}.png" for r in runways if r != "overview"]
+    tabs += [  # each runway's desk board (issue 15): a tab of its own
+        f"console-{p.stem}.desk.png" for p in (ROOT / "assets/runways").glob("*.yaml") if "\ndesk:" in p.read_text()
+    ]
     assert shots == sorted(["overview.png", "console.png", *tabs]), shots
     shutil.copytree(fresh_root / "tmp/shots", tmp_path / "shots")  # kept by pytest, to look at
     blank = [s for s in shots if not not_blank(fresh_root / "tmp/shots" / s)]

@@ -64,12 +64,14 @@ def build_view(
     lang: str,
     site_map: SiteMap,
     center: tuple[float, float, float] | None,
+    desk: bool = False,
 ) -> PanelView:
-    """The widget for one panel's view-model."""
+    """The widget for one panel's view-model (``desk``: on a desk board, read at the desk: an
+    events panel is the desk's table, not the wall's few large rows)."""
     spec = model.spec
     title = spec.title.get(lang) or spec.title.get("en", "")
     if isinstance(model, EventsModel):
-        return EventsPanelView(model, narrow=spec.at[2] < 6, wall=True)
+        return EventsPanelView(model, narrow=spec.at[2] < 6, wall=not desk)
     if isinstance(model, TilesModel):
         return TilesPanelView(model, title)
     if isinstance(model, TrendModel):
