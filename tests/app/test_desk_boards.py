@@ -23,12 +23,11 @@ from cockpit.app.panels import (
     TrendPanelView,
     VideoPanelView,
 )
-from cockpit.app.panels.base import PaintedPanelView
 from cockpit.app.runway_view import RunwayView
 from cockpit.app.wiring import RUNWAYS_DIR, Cockpit
 from cockpit.feed import ConnectionState, Identity
 from cockpit.present.wall_layout import virtual_screens
-from tests.app.test_new_runways import shows_live_data
+from tests.app.test_new_runways import assert_nothing_cut, shows_live_data
 from tests.app.test_wall import dispose, run_on_qt_loop
 from tests.conftest import TIME_SCALE
 from widgets.event_list import EventListView
@@ -132,10 +131,7 @@ def test_every_desk_board_is_a_console_tab_with_live_data_in_desk_type(
             for did, view in console.desks.items():
                 console.tabs.setCurrentWidget(view)
                 console.grab()
-                for panel in view.panels:
-                    if isinstance(panel, PaintedPanelView):
-                        cut = [t.text for t in panel.painted.painted() if not t.fitted]
-                        assert not cut, f"{did}/{panel.model.spec.kind.value}: cut {cut}"
+                assert_nothing_cut(did, view)
         finally:
             await c.stop()
 

@@ -33,6 +33,7 @@ from cockpit.app.panels import (
     TimelinePanelView,
 )
 from cockpit.app.panels.base import PaintedPanelView
+from cockpit.app.runway_view import RunwayView
 from cockpit.app.wiring import RUNWAYS_DIR, Cockpit
 from cockpit.feed import ConnectionState, Identity
 from cockpit.present.wall_layout import LayoutEntry, WallLayout, virtual_screens
@@ -58,6 +59,14 @@ def backend_url() -> Iterator[str]:
 
 def _live_tiles(v: TilesPanelView) -> bool:
     return all(t.level() not in (TileLevel.NO_DATA, TileLevel.STALE) for t in v.tiles)
+
+
+def assert_nothing_cut(name: str, view: RunwayView) -> None:
+    """Every text a painted panel of ``view`` drew at its last paint is whole."""
+    for panel in view.panels:
+        if isinstance(panel, PaintedPanelView):
+            cut = [t.text for t in panel.painted.painted() if not t.fitted]
+            assert not cut, f"{name}/{panel.model.spec.kind.value}: cut {cut}"
 
 
 def shows_live_data(panel: PanelView) -> bool:
@@ -126,10 +135,7 @@ def test_every_new_runway_shows_live_data_within_a_minute_and_nothing_is_cut(
             for rid in NEW_RUNWAYS:
                 window = c.wall.windows.get(rid)
                 (window if window is not None else c.wall.views[rid]).grab()
-                for panel in c.wall.views[rid].panels:
-                    if isinstance(panel, PaintedPanelView):
-                        cut = [t.text for t in panel.painted.painted() if not t.fitted]
-                        assert not cut, f"{rid}/{panel.model.spec.kind.value}: cut {cut}"
+                assert_nothing_cut(rid, c.wall.views[rid])
         finally:
             await c.stop()
 

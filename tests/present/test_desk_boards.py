@@ -28,18 +28,11 @@ from cockpit.present.runway_spec import (
 )
 from cockpit.protocol.messages import Filter, Stream
 from tests.present.support import Feed
+from tests.present.test_runway_spec import GOOD as WALL_BOARD
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "runways"
 
-GOOD = """\
-id: test
-title: {en: Test, zh_CN: 测试}
-panels:
-  - kind: events
-    at: [0, 0, 6, 8]
-  - kind: tiles
-    at: [6, 0, 6, 8]
-    sensors: {kinds: [water_level]}
+GOOD = WALL_BOARD + """\
 desk:
   grid: {columns: 12, rows: 4}
   panels:
