@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--private", type=Path, required=True, metavar="FILE", help="the private key set (0600)")
     k.add_argument("--public", type=Path, metavar="FILE", help="the public key set (JWKS) for the servers")
     k.add_argument("--alg", choices=list(ALGORITHMS), default="ES256", help="for new: (default: %(default)s)")
-    k.add_argument("--kid", help="for retire: the key to remove")
+    k.add_argument("--kid", help="for retire: the key to remove (a key id may begin with '-': write --kid=KID)")
     s = sub.add_parser("secret", help="legacy: write a ck1 site secret file (0600)")
     s.add_argument("file", type=Path)
     i = sub.add_parser("issue", help="print a signed token for one operator")

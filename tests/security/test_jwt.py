@@ -173,7 +173,7 @@ def test_key_rotation_keeps_old_tokens_until_the_old_key_is_retired(tmp_path: Pa
     now = int(time.time())
     both = read_jwks_file(public)
     assert both.verify(old, now).operator == both.verify(new, now).operator == "li.wei"
-    retired = token_cli("keys", "retire", "--kid", old_kid, "--private", str(private), "--public", str(public))
+    retired = token_cli("keys", "retire", f"--kid={old_kid}", "--private", str(private), "--public", str(public))
     assert retired.returncode == 0
     with pytest.raises(TokenError) as err:
         read_jwks_file(public).verify(old, now)
